@@ -49,7 +49,13 @@ export interface Grant {
   limits: GrantLimit[];
 }
 
-/** A partial narrowing of a grant, kept to explain "allowed except …". */
+/**
+ * A partial narrowing of a grant, kept to explain "allowed except …".
+ * - `deny-resources`: the grant does not apply to resources matching `resources`.
+ * - `deny-conditional`: the grant does not apply to `resources` when `conditions` hold.
+ * - `boundary-resources` / `scp-resources`: the grant applies only to resources matching `resources`.
+ * - `boundary-conditional` / `scp-conditional`: the grant applies only when `conditions` hold.
+ */
 export interface GrantLimit {
   by: StatementRef;
   kind: "deny-resources" | "deny-conditional" | "boundary-resources" | "boundary-conditional" | "scp-resources" | "scp-conditional";
