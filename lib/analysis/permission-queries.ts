@@ -46,8 +46,22 @@ export function describeStatement(ref: StatementRef): string {
   return `${kindWords[ref.kind]}${name} statement #${ref.statementIndex}${sid}`;
 }
 
+const limitActionSets = new WeakMap<string[], Set<string>>();
+
 function limitApplies(limit: GrantLimit, action: string): boolean {
-  return limit.actions === null || limit.actions.includes(action);
+  if (limit.actions === null) return true;
+  let set = limitActionSets.get(limit.actions);
+  if (!set) {
+    set = new Set(limit.actions);
+    limitActionSets.set(limit.actions, set);
+  }
+  return set.has(action);
+}
+
+/** Does the limit's resource element (Resource, or NotResource for a deny) cover the ARN? */
+function limitMatches(limit: GrantLimit, resource: string): boolean {
+  if (limit.notResources) return !limit.notResources.some((p) => arnPatternMatches(p, resource));
+  return limit.resources.some((p) => arnPatternMatches(p, resource));
 }
 
 /**
@@ -67,7 +81,7 @@ export function decide(perms: EffectivePermissions, action: string, resource: st
     let conditional = grant.conditions !== null;
     for (const limit of grant.limits) {
       if (!limitApplies(limit, wanted)) continue;
-      const matches = limit.resources.some((p) => arnPatternMatches(p, resource));
+      const matches = limitMatches(limit, resource);
       switch (limit.kind) {
         case "deny-resources":
           if (matches) {

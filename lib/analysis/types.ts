@@ -62,6 +62,11 @@ export interface GrantLimit {
   /** Actions the limit touches (null: all of the grant's actions). */
   actions: string[] | null;
   resources: string[];
+  /**
+   * Optional, for a Deny written with `NotResource`: when set (`deny-resources` / `deny-conditional`),
+   * the limit touches every resource except these, and `resources` is empty.
+   */
+  notResources?: string[] | null;
   conditions: ConditionBlock | null;
 }
 

@@ -1,0 +1,143 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { PolicyJson } from "@/components/policy-json";
+import { TopBar } from "@/components/top-bar";
+import { getFunctionDetail } from "@/lib/queries/function-detail";
+import { resolveScan } from "@/lib/queries/scans";
+import { one, type SearchParams } from "@/lib/url-state";
+
+export const dynamic = "force-dynamic";
+
+const KIND_LABEL = { inline: "inline", "customer-managed": "customer managed", "aws-managed": "AWS managed", boundary: "permission boundary" } as const;
+
+export default async function FunctionPage({ params, searchParams }: { params: Promise<{ arn: string }>; searchParams: Promise<SearchParams> }) {
+  const [{ arn }, query] = await Promise.all([params, searchParams]);
+  const scan = await resolveScan(one(query, "scan"));
+  if (!scan) notFound();
+  const fn = await getFunctionDetail(scan.id, decodeURIComponent(arn));
+  if (!fn) notFound();
+  return (
+    <>
+      <TopBar active="/functions" />
+      <main className="page">
+        <div className="crumbs">
+          <Link href={`/functions?scan=${scan.id}`}>Functions</Link> / {fn.accountName ?? fn.accountId} / {fn.region}
+        </div>
+        <div className="page-head">
+          <h1>{fn.name}</h1>
+          {fn.isPublic ? <span className="badge public">public</span> : <span className="badge private">private</span>}
+          <span className="sub mono">{fn.arn}</span>
+        </div>
+        <div className="grid-2">
+          <section className="panel" aria-labelledby="config-h">
+            <h2 id="config-h">Configuration</h2>
+            <dl className="kv">
+              <dt>Account</dt>
+              <dd>{fn.accountName ? `${fn.accountName} (${fn.accountId})` : fn.accountId}</dd>
+              <dt>Region</dt>
+              <dd>{fn.region}</dd>
+              <dt>Runtime</dt>
+              <dd>{fn.runtime ?? "container image"}</dd>
+              <dt>Handler</dt>
+              <dd>{fn.handler ?? "—"}</dd>
+              <dt>Memory / timeout</dt>
+              <dd>
+                {fn.memorySize ?? "—"} MB / {fn.timeout ?? "—"} s
+              </dd>
+              <dt>Log group</dt>
+              <dd className="mono">{fn.logGroup}</dd>
+              <dt>Tracing</dt>
+              <dd>{fn.tracingMode ?? "—"}</dd>
+              <dt>VPC</dt>
+              <dd>{fn.vpc ? `${fn.vpc.vpcId ?? "vpc"} (${fn.vpc.subnetIds.length} subnets)` : "—"}</dd>
+              <dt>Dead-letter target</dt>
+              <dd className="mono">{fn.deadLetterTargetArn ?? "—"}</dd>
+              <dt>KMS key</dt>
+              <dd className="mono">{fn.kmsKeyArn ?? "—"}</dd>
+              <dt>Layers</dt>
+              <dd className="mono">{fn.layers.length ? fn.layers.join(", ") : "—"}</dd>
+            </dl>
+          </section>
+          <section className="panel" aria-labelledby="env-h">
+            <h2 id="env-h">Environment variables</h2>
+            <p className="muted">Names only: Saltzer never stores or shows values.</p>
+            {fn.environment.length === 0 ? (
+              <p className="muted">None.</p>
+            ) : (
+              <ul className="plain">
+                {fn.environment.map((v) => (
+                  <li key={v.name}>
+                    <code>{v.name}</code> {v.looksSecret ? <span className="badge secret" title={v.secretReason ?? undefined}>looks like a secret: {v.secretReason}</span> : null}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        </div>
+        <section className="panel" aria-labelledby="role-h">
+          <h2 id="role-h">
+            Execution role <code>{fn.role.name}</code>
+          </h2>
+          <p className="mono muted">{fn.role.arn}</p>
+          {fn.role.sharedWith.length > 0 ? (
+            <p className="notice">
+              Shared with {fn.role.sharedWith.length} other function{fn.role.sharedWith.length > 1 ? "s" : ""}:{" "}
+              {fn.role.sharedWith.map((s, i) => (
+                <span key={s.arn}>
+                  {i > 0 ? ", " : ""}
+                  <Link href={`/functions/${encodeURIComponent(s.arn)}?scan=${fn.scanId}`}>{s.name}</Link>
+                </span>
+              ))}
+            </p>
+          ) : null}
+          {fn.policies.length === 0 ? <p className="muted">No policies attached.</p> : null}
+          {fn.policies.map((p) => (
+            <details className="policy" key={`${p.kind}:${p.arn ?? p.name}`}>
+              <summary>
+                {p.name} <span className="badge kind">{KIND_LABEL[p.kind]}</span>
+              </summary>
+              {p.arn ? <p className="mono muted">{p.arn}</p> : null}
+              <PolicyJson document={p.document} />
+            </details>
+          ))}
+          <details className="policy">
+            <summary>Trust policy</summary>
+            <PolicyJson document={fn.role.trustPolicy} />
+          </details>
+        </section>
+        <div className="grid-2">
+          <section className="panel" aria-labelledby="rp-h">
+            <h2 id="rp-h">Resource policy (who may invoke)</h2>
+            {fn.resourcePolicy ? <PolicyJson document={fn.resourcePolicy} /> : <p className="muted">None: only principals of this account with IAM permission can invoke.</p>}
+            <h2>Function URL</h2>
+            {fn.urls.length === 0 ? (
+              <p className="muted">None.</p>
+            ) : (
+              <ul className="plain">
+                {fn.urls.map((u) => (
+                  <li key={u.url}>
+                    <code>{u.url}</code> {u.authType === "NONE" ? <span className="badge public">AuthType NONE: anyone on the internet</span> : <span className="badge private">AWS_IAM</span>}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          <section className="panel" aria-labelledby="es-h">
+            <h2 id="es-h">Event sources</h2>
+            {fn.eventSources.length === 0 ? (
+              <p className="muted">None.</p>
+            ) : (
+              <ul className="plain">
+                {fn.eventSources.map((e) => (
+                  <li key={e.uuid}>
+                    <code>{e.eventSourceArn ?? "self-managed source"}</code> <span className="muted">({e.state ?? "unknown state"}, batch {e.batchSize ?? "—"})</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        </div>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,74 @@
+import Link from "next/link";
+import type { FunctionRow, FunctionSort } from "@/lib/queries/functions";
+import { hrefWith, type SearchParams } from "@/lib/url-state";
+
+const COLUMNS: { key: FunctionSort; label: string; numeric?: boolean }[] = [
+  { key: "name", label: "Function" },
+  { key: "account", label: "Account" },
+  { key: "region", label: "Region" },
+  { key: "runtime", label: "Runtime" },
+  { key: "role", label: "Execution role" },
+  { key: "policies", label: "Policies", numeric: true },
+  { key: "public", label: "Exposure" },
+];
+
+export function functionHref(arn: string, scanId: number): string {
+  return `/functions/${encodeURIComponent(arn)}?scan=${scanId}`;
+}
+
+export function FunctionTable({ rows, params, sort, dir, scanId }: { rows: FunctionRow[]; params: SearchParams; sort: FunctionSort; dir: "asc" | "desc"; scanId: number }) {
+  return (
+    <table className="data" aria-label="Functions">
+      <thead>
+        <tr>
+          {COLUMNS.map((c) => {
+            const active = c.key === sort;
+            const nextDir = active && dir === "asc" ? "desc" : "asc";
+            return (
+              <th key={c.key} aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : undefined} className={c.numeric ? "num" : undefined}>
+                <Link href={hrefWith("/functions", params, { sort: c.key, dir: nextDir, page: undefined })} className={active ? "sorted" : undefined}>
+                  {c.label}
+                  {active ? (dir === "asc" ? " ▲" : " ▼") : ""}
+                </Link>
+              </th>
+            );
+          })}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.arn}>
+            <td>
+              <Link className="fn-name" href={functionHref(r.arn, scanId)}>
+                {r.name}
+              </Link>
+              {r.hasSecrets ? (
+                <>
+                  {" "}
+                  <span className="badge secret" title="An environment variable looks like a secret">secret in env</span>
+                </>
+              ) : null}
+            </td>
+            <td>
+              {r.accountName ?? r.accountId}
+              <div className="arn">{r.accountId}</div>
+            </td>
+            <td>{r.region}</td>
+            <td>{r.runtime ?? <span className="muted">container image</span>}</td>
+            <td>
+              {r.roleName}
+              {r.sharedRole ? (
+                <>
+                  {" "}
+                  <span className="badge shared" title="Other functions execute as this role">shared</span>
+                </>
+              ) : null}
+            </td>
+            <td className="num">{r.policyCount}</td>
+            <td>{r.isPublic ? <span className="badge public">public</span> : <span className="badge private">private</span>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,61 @@
+import Link from "next/link";
+import { NoScan } from "@/components/no-scan";
+import { Pager } from "@/components/pager";
+import { TopBar } from "@/components/top-bar";
+import { FUNCTION_SORTS, listFunctions, type FunctionSort } from "@/lib/queries/functions";
+import { resolveScan } from "@/lib/queries/scans";
+import { hrefWith, one, type SearchParams } from "@/lib/url-state";
+import { FunctionFilters } from "./_components/function-filters";
+import { FunctionTable } from "./_components/function-table";
+
+export const dynamic = "force-dynamic";
+
+export default async function FunctionsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const params = await searchParams;
+  const scan = await resolveScan(one(params, "scan"));
+  if (!scan) {
+    return (
+      <>
+        <TopBar active="/functions" />
+        <main className="page">
+          <NoScan />
+        </main>
+      </>
+    );
+  }
+  const sortParam = one(params, "sort");
+  const sort: FunctionSort = (FUNCTION_SORTS as readonly string[]).includes(sortParam ?? "") ? (sortParam as FunctionSort) : "name";
+  const dir = one(params, "dir") === "desc" ? "desc" : "asc";
+  const list = await listFunctions({
+    scanId: scan.id,
+    q: one(params, "q"),
+    account: one(params, "account"),
+    region: one(params, "region"),
+    sort,
+    dir,
+    page: Number(one(params, "page") ?? 1) || 1,
+  });
+  return (
+    <>
+      <TopBar active="/functions" />
+      <main className="page">
+        <div className="page-head">
+          <h1>Functions</h1>
+          <span className="sub">
+            Scan #{scan.id} · {scan.functionCount.toLocaleString("en-US")} functions in {scan.accountCount} accounts
+            {scan.status === "partial" ? ` · partial: ${scan.gapCount} coverage gaps` : ""}
+          </span>
+        </div>
+        <FunctionFilters params={params} accounts={list.accounts} regions={list.regions} />
+        {list.rows.length === 0 ? (
+          <div className="panel empty">
+            No function matches these filters. <Link href={hrefWith("/functions", {}, { scan: one(params, "scan") })}>Clear filters</Link>
+          </div>
+        ) : (
+          <FunctionTable rows={list.rows} params={params} sort={sort} dir={dir} scanId={scan.id} />
+        )}
+        <Pager base="/functions" params={params} page={list.page} pageCount={list.pageCount} total={list.total} pageSize={list.pageSize} noun="functions" />
+      </main>
+    </>
+  );
+}

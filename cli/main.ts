@@ -1,0 +1,132 @@
+/**
+ * `saltzer` — the command line. Each command is a small function; exit codes: 0 ok,
+ * 1 a gate failed (check), 2 bad usage or input.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { scanSnapshotDir } from "@/lib/jobs/run-scan";
+import { buildJsonReport, latestCompleteScanId } from "@/lib/report/build-json-report";
+import type { Database } from "@/lib/store/db";
+import { createProgressBar } from "./progress-bar";
+import { openStore } from "./open-store";
+
+export class UsageError extends Error {}
+
+const HELP = `saltzer — least-privilege auditor for AWS Lambda
+
+Usage:
+  saltzer scan --snapshot DIR [--format json --out FILE] [--quiet]
+  saltzer report [--scan ID] --format json [--out FILE]
+
+Options:
+  --snapshot DIR   an offline snapshot directory (AWS CLI output; see README "Snapshot format")
+  --scan ID        a stored scan (default: the latest complete one)
+  --format json    report format
+  --out FILE       write the report to FILE (default: standard output)
+  --quiet          no progress bar
+
+Environment: DATABASE_URL (PostgreSQL; unset = embedded database in SALTZER_DATA_DIR, default ./.saltzer)
+`;
+
+type Out = { stdout: (s: string) => void; stderr: NodeJS.WriteStream };
+
+export async function main(argv: string[], out: Out = { stdout: (s) => process.stdout.write(s), stderr: process.stderr }): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "--help" || command === "-h" || command === "help") {
+    out.stdout(HELP);
+    return command ? 0 : 2;
+  }
+  const commands: Record<string, (args: string[], out: Out) => Promise<number>> = { scan: scanCommand, report: reportCommand };
+  const run = commands[command];
+  if (!run) throw new UsageError(`Unknown command "${command}". Run "saltzer --help".`);
+  return run(rest, out);
+}
+
+async function withStore<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openStore();
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+function parse<O extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function formatOption(value: unknown): "json" | null {
+  if (value === undefined) return null;
+  if (value !== "json") throw new UsageError(`--format ${String(value)} is not supported (supported: json).`);
+  return "json";
+}
+
+async function writeReport(db: Database, scanId: number, outFile: string | undefined, out: Out): Promise<void> {
+  const report = await buildJsonReport(db, scanId);
+  const text = `${JSON.stringify(report, null, 2)}\n`;
+  if (outFile) {
+    fs.mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true });
+    fs.writeFileSync(outFile, text);
+    out.stderr.write(`Report written to ${outFile}\n`);
+  } else {
+    out.stdout(text);
+  }
+}
+
+async function scanCommand(args: string[], out: Out): Promise<number> {
+  const { values } = parse(args, {
+    snapshot: { type: "string" },
+    format: { type: "string" },
+    out: { type: "string" },
+    quiet: { type: "boolean" },
+  });
+  if (!values.snapshot) throw new UsageError("scan needs --snapshot DIR (live AWS crawling is not available yet).");
+  const format = formatOption(values.format);
+  if (values.out && !format) throw new UsageError("--out needs --format json.");
+  const dir = path.resolve(String(values.snapshot));
+  return withStore(async (db) => {
+    const bar = createProgressBar(out.stderr, !values.quiet);
+    const result = await scanSnapshotDir(db, dir, {
+      onProgress: (p) => bar.update(p.phase, p.fraction, p.message),
+    }).finally(() => bar.done());
+    const { snapshot } = result;
+    const functions = snapshot.accounts.flatMap((a) => a.functions);
+    const regions = new Set(functions.map((f) => f.region));
+    const summary = [
+      `Scan ${result.scanId} ${result.status}: ${snapshot.accounts.length} accounts, ${regions.size} regions, ${functions.length} functions`,
+      `  source: ${dir}`,
+      `  timings: parse ${(result.timings.parseMs / 1000).toFixed(2)} s, analyse ${(result.timings.analyseMs / 1000).toFixed(2)} s, store ${(result.timings.storeMs / 1000).toFixed(2)} s`,
+      ...snapshot.gaps.map((g) => `  gap: ${[g.accountId, g.region, g.api].filter(Boolean).join(" ")}${g.file ? ` (${g.file})` : ""}: ${g.message}`),
+    ];
+    const target = format && !values.out ? (s: string) => out.stderr.write(s) : out.stdout;
+    target(`${summary.join("\n")}\n`);
+    if (format) await writeReport(db, result.scanId, values.out as string | undefined, out);
+    return 0;
+  });
+}
+
+async function resolveScanId(db: Database, value: unknown): Promise<number> {
+  if (value === undefined) {
+    const latest = await latestCompleteScanId(db);
+    if (latest === null) throw new UsageError("No complete scan is stored yet. Run: saltzer scan --snapshot DIR");
+    return latest;
+  }
+  const id = Number(value);
+  if (!Number.isInteger(id) || id < 1) throw new UsageError(`--scan ${String(value)} is not a scan id.`);
+  return id;
+}
+
+async function reportCommand(args: string[], out: Out): Promise<number> {
+  const { values } = parse(args, { scan: { type: "string" }, format: { type: "string" }, out: { type: "string" } });
+  formatOption(values.format ?? "json");
+  return withStore(async (db) => {
+    const scanId = await resolveScanId(db, values.scan);
+    await writeReport(db, scanId, values.out as string | undefined, out);
+    return 0;
+  });
+}

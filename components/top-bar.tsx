@@ -1,0 +1,20 @@
+import Link from "next/link";
+
+const LINKS = [{ href: "/functions", label: "Functions" }];
+
+export function TopBar({ active }: { active?: string }) {
+  return (
+    <header className="topbar">
+      <Link href="/" className="brand">
+        Saltzer<span>least privilege for Lambda</span>
+      </Link>
+      <nav aria-label="Main">
+        {LINKS.map((l) => (
+          <Link key={l.href} href={l.href} className={active === l.href ? "active" : undefined}>
+            {l.label}
+          </Link>
+        ))}
+      </nav>
+    </header>
+  );
+}

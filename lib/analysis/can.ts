@@ -1,0 +1,225 @@
+/**
+ * `can`: the slow, exact path with reasons. Runs @cloud-copilot/iam-simulate over the function
+ * role's identity policies, permission boundary, SCPs (one level per root/OU/account) and, when
+ * the resource is a Lambda function in the snapshot, its resource policy. It answers
+ * `saltzer can` and is the oracle the fast path (`effectivePermissions` + `decide`) is tested against.
+ */
+import { getDenialReasons, getGrantReasons, runSimulation, type RequestAnalysis, type Simulation } from "@cloud-copilot/iam-simulate";
+import type { ConditionBlock, LambdaFunction, PolicyDocument } from "@/lib/snapshot/types";
+import { parseArn } from "./arn-match";
+import { collectPolicySet, type PolicySet } from "./effective-permissions";
+import { describeStatement } from "./permission-queries";
+import type { SnapshotIndex } from "./snapshot-index";
+import type { AccessDecision, StatementRef } from "./types";
+
+export type CanDecision = AccessDecision & { engine: "iam-simulate" };
+
+/** Find a function by ARN (a qualifier is ignored) or by name; an ambiguous name throws with the candidates. */
+export function resolveFunction(index: SnapshotIndex, arnOrName: string): LambdaFunction {
+  const direct = index.functions.get(arnOrName);
+  if (direct) return direct;
+  const parsed = parseArn(arnOrName);
+  if (parsed) {
+    // arn:aws:lambda:region:account:function:name[:qualifier]
+    const unqualified = arnOrName.split(":").slice(0, 7).join(":");
+    const fn = index.functions.get(unqualified);
+    if (fn) return fn;
+    throw new Error(`Function ${arnOrName} is not in the snapshot`);
+  }
+  const candidates = [...index.functions.values()].filter((f) => f.name === arnOrName);
+  if (candidates.length === 1) return candidates[0];
+  if (candidates.length === 0) throw new Error(`No function named "${arnOrName}" in the snapshot`);
+  throw new Error(
+    `Function name "${arnOrName}" is ambiguous; use one of these ARNs:\n${candidates
+      .map((f) => `  ${f.arn}`)
+      .sort()
+      .join("\n")}`,
+  );
+}
+
+/** Options of `simulateRole`. */
+export interface SimulateRoleOptions {
+  /** Extra or overriding request context. Keys given here are treated as known. */
+  context?: Record<string, string | string[]>;
+  /** The region the request goes to; undefined leaves `aws:RequestedRegion` unknown (conditional). */
+  region?: string;
+  resourcePolicy?: PolicyDocument | null;
+}
+
+interface PolicyLookup {
+  refBase: Omit<StatementRef, "statementIndex" | "sid">;
+  document: PolicyDocument;
+}
+
+function refFor(lookup: PolicyLookup | undefined, statementIndex1: number, sid: string | undefined): StatementRef | null {
+  if (!lookup) return null;
+  return { ...lookup.refBase, statementIndex: statementIndex1 - 1, sid: sid ?? null };
+}
+
+function statementConditions(lookup: PolicyLookup | undefined, statementIndex1: number): ConditionBlock | null {
+  return lookup?.document.Statement[statementIndex1 - 1]?.Condition ?? null;
+}
+
+function buildSimulation(set: PolicySet, action: string, resource: string, options: SimulateRoleOptions) {
+  const policies = new Map<string, PolicyLookup>();
+  const identityPolicies = set.identity.map((p, i) => {
+    const name = `identity-${i}`;
+    policies.set(name, { refBase: { kind: p.kind, policyName: p.policyName, policyArn: p.policyArn }, document: p.document });
+    return { name, policy: p.document };
+  });
+  const serviceControlPolicies = set.scpLevels.map((level, l) => ({
+    orgIdentifier: level.targetId,
+    policies: level.policies.map((p, i) => {
+      const name = `scp-${l}-${i}`;
+      policies.set(name, { refBase: { kind: "scp", policyName: p.policyName, policyArn: p.policyArn }, document: p.document });
+      return { name, policy: p.document };
+    }),
+  }));
+  let permissionBoundaryPolicies: { name: string; policy: PolicyDocument }[] | undefined;
+  if (set.boundary) {
+    policies.set("boundary", {
+      refBase: { kind: "boundary", policyName: set.boundary.policyName, policyArn: set.boundary.policyArn },
+      document: set.boundary.document,
+    });
+    permissionBoundaryPolicies = [{ name: "boundary", policy: set.boundary.document }];
+  }
+  if (options.resourcePolicy) {
+    policies.set("resource", { refBase: { kind: "resource-policy", policyName: "resource policy", policyArn: null }, document: options.resourcePolicy });
+  }
+
+  const context: Record<string, string | string[]> = {
+    "aws:PrincipalArn": set.roleArn,
+    "aws:PrincipalAccount": set.accountId,
+  };
+  if (set.context.principalOrgId) context["aws:PrincipalOrgID"] = set.context.principalOrgId;
+  if (options.region) context["aws:RequestedRegion"] = options.region;
+  const known = new Set(["aws:principalarn", "aws:principalaccount", "aws:principalorgid"]);
+  if (options.region) known.add("aws:requestedregion");
+  for (const [key, value] of Object.entries(options.context ?? {})) {
+    for (const existing of Object.keys(context)) if (existing.toLowerCase() === key.toLowerCase()) delete context[existing];
+    context[key] = value;
+    known.add(key.toLowerCase());
+  }
+
+  const resourceAccount = parseArn(resource)?.account || set.accountId;
+  const simulation: Simulation = {
+    request: {
+      principal: set.roleArn,
+      action,
+      resource: { resource, accountId: resourceAccount },
+      contextVariables: context,
+    },
+    identityPolicies,
+    serviceControlPolicies,
+    resourceControlPolicies: [],
+    resourcePolicy: options.resourcePolicy ?? undefined,
+    permissionBoundaryPolicies,
+  };
+  return { simulation, policies, known };
+}
+
+function deniedReason(policyType: string): string {
+  switch (policyType) {
+    case "scp":
+      return "scp-deny";
+    case "pb":
+      return "boundary-deny";
+    case "resource":
+      return "resource-policy-deny";
+    default:
+      return "explicit-deny";
+  }
+}
+
+function toDecision(set: PolicySet, analysis: RequestAnalysis | undefined, overall: string, policies: Map<string, PolicyLookup>, action: string, resource: string): CanDecision {
+  const allowedBy: AccessDecision["allowedBy"] = [];
+  const deniedBy: AccessDecision["deniedBy"] = [];
+  if (analysis && overall === "Allowed") {
+    for (const grant of getGrantReasons(analysis)) {
+      if (grant.policyType !== "identity" && grant.policyType !== "resource") continue;
+      const lookup = policies.get(grant.policyType === "resource" ? "resource" : grant.policyIdentifier);
+      const ref = refFor(lookup, grant.statementIndex, grant.statementId);
+      if (ref) allowedBy.push({ ref, name: describeStatement(ref), conditions: statementConditions(lookup, grant.statementIndex) });
+    }
+  }
+  if (analysis && overall !== "Allowed") {
+    for (const denial of getDenialReasons(analysis)) {
+      if (denial.denialType === "Explicit") {
+        const lookup = policies.get(denial.policyType === "resource" ? "resource" : (denial.policyIdentifier ?? ""));
+        const ref = refFor(lookup, denial.statementIndex, denial.statementId);
+        deniedBy.push({ ref, name: ref ? describeStatement(ref) : `${denial.policyType} policy`, reason: deniedReason(denial.policyType) });
+      } else if (denial.policyType === "scp") {
+        deniedBy.push({ ref: null, name: `no SCP attached to ${denial.identifier ?? "an organization level"} allows it`, reason: "scp-not-allowed" });
+      } else if (denial.policyType === "pb") {
+        deniedBy.push({ ref: null, name: `permission boundary "${set.boundary?.policyName ?? "?"}" does not allow it`, reason: "boundary-not-allowed" });
+      } else if (denial.policyType === "identity") {
+        deniedBy.push({ ref: null, name: `no statement allows ${action} on ${resource}`, reason: "no-allow" });
+      } else {
+        deniedBy.push({ ref: null, name: `${denial.policyType} policy does not allow it`, reason: `${denial.policyType}-not-allowed` });
+      }
+    }
+  }
+  if (overall === "Allowed") {
+    const conditional = !!analysis?.conditions && analysis.conditions.conditionType !== "always";
+    const first = allowedBy[0]?.name ?? "the policies";
+    const summary = conditional ? `Allowed only when the conditions of ${first} (or a conditional deny) hold.` : `Allowed by ${first}.`;
+    return { decision: "allowed", conditional, allowedBy, deniedBy, summary, engine: "iam-simulate" };
+  }
+  const summary = deniedBy.length > 0 ? `Denied: ${deniedBy[0].name} (${deniedBy[0].reason}).` : `Denied: no statement allows ${action} on ${resource}.`;
+  return { decision: "denied", conditional: false, allowedBy, deniedBy, summary, engine: "iam-simulate" };
+}
+
+/**
+ * Simulate one request by a role. Known context (principal ARN/account/org id, the region when
+ * given, and every key in `options.context`) is authoritative; other condition keys are left
+ * open, so an allow that depends on them comes back `conditional`.
+ */
+export async function simulateRole(
+  index: SnapshotIndex,
+  roleArn: string,
+  action: string,
+  resource: string,
+  options: SimulateRoleOptions = {},
+): Promise<CanDecision> {
+  const set = collectPolicySet(index, roleArn);
+  const { simulation, policies, known } = buildSimulation(set, action, resource, options);
+  const result = await runSimulation(simulation, {
+    simulationMode: "Discovery",
+    discoveryContextKeyConstraints: [...known].map((keyName) => ({ keyName, presenceIsKnown: true, valueIsKnown: true })),
+  });
+  if (result.resultType === "error") {
+    throw new Error(`Cannot simulate ${action} on ${resource} for ${roleArn}: ${JSON.stringify(result.errors)}`);
+  }
+  const analysis =
+    result.resultType === "single"
+      ? result.result.analysis
+      : (result.results.find((r) => r.analysis.result === result.overallResult) ?? result.results[0])?.analysis;
+  return toDecision(set, analysis, result.overallResult, policies, action, resource);
+}
+
+/**
+ * Can this function (ARN or name) perform `action` on `resource`? Fills `aws:PrincipalArn`,
+ * `aws:PrincipalAccount`, `aws:PrincipalOrgID` and `aws:RequestedRegion` (the function's region)
+ * unless `context` gives them.
+ */
+export async function canFunction(
+  index: SnapshotIndex,
+  functionArnOrName: string,
+  action: string,
+  resource: string,
+  context?: Record<string, string | string[]>,
+): Promise<CanDecision> {
+  const fn = resolveFunction(index, functionArnOrName);
+  const target = resource.startsWith("arn:") ? resolveTargetFunction(index, resource) : null;
+  return simulateRole(index, fn.roleArn, action, resource, {
+    context,
+    region: fn.region,
+    resourcePolicy: target?.resourcePolicy ?? null,
+  });
+}
+
+function resolveTargetFunction(index: SnapshotIndex, resource: string): LambdaFunction | null {
+  const parsed = parseArn(resource);
+  if (!parsed || parsed.service !== "lambda" || !parsed.resource.startsWith("function:")) return null;
+  return index.functions.get(resource.split(":").slice(0, 7).join(":")) ?? null;
+}

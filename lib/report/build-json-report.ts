@@ -1,0 +1,153 @@
+/**
+ * The JSON report (schemaVersion 1, schemas/report.schema.json), read from a stored scan.
+ * Shared by `saltzer report`, `saltzer scan --format json` and the dashboard's export.
+ */
+import type { Database } from "@/lib/store/db";
+import type { EnvironmentVariable, FunctionUrl, InlinePolicy, PolicyDocument } from "@/lib/snapshot/types";
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface ReportPolicy {
+  name: string;
+  arn: string | null;
+  kind: "inline" | "customer-managed" | "aws-managed";
+  document: PolicyDocument | null;
+}
+
+export interface ReportFunction {
+  arn: string;
+  name: string;
+  accountId: string;
+  region: string;
+  runtime: string | null;
+  roleArn: string;
+  handler: string | null;
+  packageType: string;
+  environment: { name: string; looksSecret: boolean; secretReason: string | null }[];
+  policies: ReportPolicy[];
+  permissionsBoundary: ReportPolicy | null;
+  resourcePolicy: PolicyDocument | null;
+  urls: FunctionUrl[];
+  eventSources: { uuid: string; eventSourceArn: string | null; state: string | null; batchSize: number | null }[];
+  isPublic: boolean;
+  sharedRole: boolean;
+}
+
+export interface JsonReport {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  generator: { name: "saltzer"; version: string };
+  generatedAt: string;
+  scan: {
+    id: number;
+    status: string;
+    startedAt: string;
+    finishedAt: string | null;
+    source: { kind: string; location: string };
+    organizationId: string | null;
+    accounts: { accountId: string; name: string | null; regions: string[] }[];
+    gaps: unknown[];
+  };
+  summary: { accounts: number; functions: number; publicFunctions: number; functionsWithSecrets: number };
+  functions: ReportFunction[];
+}
+
+/** The newest scan that finished with data (succeeded or partial). */
+export async function latestCompleteScanId(db: Database): Promise<number | null> {
+  const scan = await db.prisma.scan.findFirst({
+    where: { status: { in: ["succeeded", "partial"] } },
+    orderBy: { id: "desc" },
+    select: { id: true },
+  });
+  return scan?.id ?? null;
+}
+
+export async function buildJsonReport(db: Database, scanId: number, version = "0.1.0"): Promise<JsonReport> {
+  const scan = await db.prisma.scan.findUnique({ where: { id: scanId } });
+  if (!scan) throw new Error(`Scan ${scanId} does not exist.`);
+  if (scan.status !== "succeeded" && scan.status !== "partial") {
+    throw new Error(`Scan ${scanId} is ${scan.status}${scan.error ? `: ${scan.error}` : ""}; only a succeeded or partial scan has a report.`);
+  }
+  const [accounts, functions, roles, policies, mappings] = await Promise.all([
+    db.prisma.account.findMany({ where: { scanId }, orderBy: { accountId: "asc" } }),
+    db.prisma.lambdaFunction.findMany({ where: { scanId }, orderBy: [{ accountId: "asc" }, { region: "asc" }, { name: "asc" }] }),
+    db.prisma.role.findMany({ where: { scanId } }),
+    db.prisma.managedPolicy.findMany({ where: { scanId } }),
+    db.prisma.eventSourceMapping.findMany({ where: { scanId }, orderBy: { uuid: "asc" } }),
+  ]);
+  const rolesByArn = new Map(roles.map((r) => [r.arn, r]));
+  const policyByKey = new Map(policies.map((p) => [`${p.accountId}|${p.arn}`, p]));
+  const mappingsByFunction = new Map<string, typeof mappings>();
+  for (const m of mappings) mappingsByFunction.set(m.functionArn, [...(mappingsByFunction.get(m.functionArn) ?? []), m]);
+
+  const managed = (accountId: string, arn: string): ReportPolicy => {
+    const p = policyByKey.get(`${accountId}|${arn}`);
+    const awsManaged = arn.startsWith("arn:aws:iam::aws:policy/");
+    return {
+      name: p?.name ?? arn.split("/").pop() ?? arn,
+      arn,
+      kind: awsManaged ? "aws-managed" : "customer-managed",
+      document: (p?.document as unknown as PolicyDocument) ?? null,
+    };
+  };
+
+  const reportFunctions: ReportFunction[] = functions.map((fn) => {
+    const role = rolesByArn.get(fn.roleArn);
+    const inline = ((role?.inlinePolicies ?? []) as unknown as InlinePolicy[]).map<ReportPolicy>((p) => ({
+      name: p.name,
+      arn: null,
+      kind: "inline",
+      document: p.document,
+    }));
+    const attached = ((role?.attachedPolicyArns ?? []) as unknown as string[]).map((arn) => managed(fn.accountId, arn));
+    return {
+      arn: fn.arn,
+      name: fn.name,
+      accountId: fn.accountId,
+      region: fn.region,
+      runtime: fn.runtime,
+      roleArn: fn.roleArn,
+      handler: fn.handler,
+      packageType: fn.packageType,
+      environment: (fn.environment as unknown as EnvironmentVariable[]).map((v) => ({
+        name: v.name,
+        looksSecret: v.looksSecret,
+        secretReason: v.secretReason,
+      })),
+      policies: [...inline, ...attached],
+      permissionsBoundary: role?.permissionsBoundaryArn ? managed(fn.accountId, role.permissionsBoundaryArn) : null,
+      resourcePolicy: (fn.resourcePolicy as unknown as PolicyDocument | null) ?? null,
+      urls: fn.urls as unknown as FunctionUrl[],
+      eventSources: (mappingsByFunction.get(fn.arn) ?? []).map((m) => ({
+        uuid: m.uuid,
+        eventSourceArn: m.eventSourceArn,
+        state: m.state,
+        batchSize: m.batchSize,
+      })),
+      isPublic: fn.isPublic,
+      sharedRole: fn.hasSharedRole,
+    };
+  });
+
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    generator: { name: "saltzer", version },
+    generatedAt: new Date().toISOString(),
+    scan: {
+      id: scan.id,
+      status: scan.status,
+      startedAt: scan.startedAt.toISOString(),
+      finishedAt: scan.finishedAt?.toISOString() ?? null,
+      source: { kind: scan.sourceKind, location: scan.sourceLocation },
+      organizationId: scan.organizationId,
+      accounts: accounts.map((a) => ({ accountId: a.accountId, name: a.name, regions: a.regions as unknown as string[] })),
+      gaps: scan.gaps as unknown as unknown[],
+    },
+    summary: {
+      accounts: accounts.length,
+      functions: reportFunctions.length,
+      publicFunctions: reportFunctions.filter((f) => f.isPublic).length,
+      functionsWithSecrets: functions.filter((f) => f.hasSecrets).length,
+    },
+    functions: reportFunctions,
+  };
+}

@@ -1,0 +1,163 @@
+/** Shared building blocks for rules: resource breadth, per-statement grouping, reason text. */
+import { parseArn } from "@/lib/analysis/arn-match";
+import { describeStatement } from "@/lib/analysis/permission-queries";
+import type { Grant, Severity, StatementRef } from "@/lib/analysis/types";
+import type { RuleHit } from "./types";
+
+/**
+ * Does the pattern cover every resource of its type in the account (or all accounts)?
+ * `*`, `arn:aws:s3:::*`, `arn:aws:dynamodb:*:*:table/*`, `arn:aws:ssm:r:a:parameter/*` are broad;
+ * `arn:aws:s3:::my-bucket/*` and `arn:aws:dynamodb:r:a:table/orders` are not.
+ */
+export function isBroadResource(pattern: string): boolean {
+  if (pattern === "*") return true;
+  const arn = parseArn(pattern);
+  if (!arn) return pattern.startsWith("*");
+  if (arn.service === "*" ) return true;
+  const rest = arn.resource;
+  if (/^[*?]+$/.test(rest)) return true;
+  // `type/*`, `type:*`, `type/*/*`: a resource-type prefix followed only by wildcards.
+  const m = /^([A-Za-z0-9-]+)[/:](.*)$/.exec(rest);
+  return !!m && /^[*?/:]+$/.test(m[2]);
+}
+
+/** Resource limits (boundary/SCP) that restrict this action of the grant to some resources. */
+function resourceLimits(grant: Grant, action: string) {
+  return grant.limits.filter(
+    (l) =>
+      (l.kind === "boundary-resources" || l.kind === "scp-resources") && (l.actions === null || l.actions.includes(action)),
+  );
+}
+
+/**
+ * The grant's broad resources for an action after boundary/SCP resource limits (a boundary that
+ * confines the action to one bucket makes it narrow). NotResource counts as broad.
+ */
+export function broadResourcesFor(grant: Grant, action: string): string[] {
+  const own = grant.notResources ? [`* except ${grant.notResources.join(", ")}`] : grant.resources.filter(isBroadResource);
+  if (own.length === 0) return [];
+  for (const limit of resourceLimits(grant, action)) {
+    if (!limit.resources.some(isBroadResource)) return [];
+  }
+  // A deny on `*` for this action leaves nothing; effective-permissions normally removes it already.
+  if (grant.limits.some((l) => l.kind === "deny-resources" && l.resources.includes("*") && (l.actions === null || l.actions.includes(action)))) {
+    return [];
+  }
+  return own;
+}
+
+/** The grant's resources as written, narrowed to the limits' resources when a boundary/SCP confines them. */
+export function resourcesFor(grant: Grant, action: string): string[] {
+  const limits = resourceLimits(grant, action);
+  if (limits.length > 0 && grant.resources.includes("*")) return limits[limits.length - 1].resources;
+  return grant.notResources ? [`* except ${grant.notResources.join(", ")}`] : grant.resources;
+}
+
+/** True when the grant applies only under conditions (its own, or a boundary/SCP/deny's). */
+export function isConditional(grant: Grant, action?: string): boolean {
+  if (grant.conditions) return true;
+  return grant.limits.some(
+    (l) =>
+      (l.kind === "boundary-conditional" || l.kind === "scp-conditional" || l.kind === "deny-conditional") &&
+      (action === undefined || l.actions === null || l.actions.includes(action)),
+  );
+}
+
+export function statementKey(ref: StatementRef): string {
+  return `${ref.kind}|${ref.policyArn ?? ref.policyName}|${ref.statementIndex}`;
+}
+
+/** Matches gathered per statement, so a reason names each statement once. */
+export interface StatementMatch {
+  ref: StatementRef;
+  actions: Set<string>;
+  resources: Set<string>;
+  conditional: boolean;
+}
+
+export class MatchCollector {
+  private byStatement = new Map<string, StatementMatch>();
+
+  add(grant: Grant, action: string, resources: string[]): void {
+    const key = statementKey(grant.source);
+    let match = this.byStatement.get(key);
+    if (!match) {
+      match = { ref: grant.source, actions: new Set(), resources: new Set(), conditional: true };
+      this.byStatement.set(key, match);
+    }
+    match.actions.add(action);
+    for (const r of resources) match.resources.add(r);
+    if (!isConditional(grant, action)) match.conditional = false;
+  }
+
+  get size(): number {
+    return this.byStatement.size;
+  }
+
+  matches(): StatementMatch[] {
+    return [...this.byStatement.values()];
+  }
+
+  actions(): string[] {
+    return unique(this.matches().flatMap((m) => [...m.actions]));
+  }
+
+  resources(): string[] {
+    return unique(this.matches().flatMap((m) => [...m.resources]));
+  }
+
+  /** Conditional only when every contributing statement is. */
+  allConditional(): boolean {
+    return this.matches().every((m) => m.conditional);
+  }
+
+  /** "inline policy \"app\" statement #0 allows s3:putobject, … on *; …" */
+  describe(maxActions = 6): string {
+    return this.matches()
+      .map((m) => {
+        const when = m.conditional ? " (only when its conditions hold)" : "";
+        return `${describeStatement(m.ref)} allows ${listActions([...m.actions], maxActions)} on ${[...m.resources].join(", ")}${when}`;
+      })
+      .join("; ");
+  }
+
+  hit(reason: string, extra: Partial<RuleHit> = {}): RuleHit {
+    return {
+      reason,
+      statements: this.matches().map((m) => m.ref),
+      actions: this.actions(),
+      resources: this.resources(),
+      ...extra,
+    };
+  }
+}
+
+export function listActions(actions: string[], max = 6): string {
+  const sorted = [...actions].sort();
+  if (sorted.length <= max) return sorted.join(", ");
+  return `${sorted.slice(0, max).join(", ")} and ${sorted.length - max} more`;
+}
+
+export function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}
+
+const ORDER: Severity[] = ["critical", "high", "medium", "low", "info"];
+
+/** One step less severe (conditional access is a weaker signal). */
+export function downgrade(severity: Severity): Severity {
+  return ORDER[Math.min(ORDER.indexOf(severity) + 1, ORDER.length - 1)];
+}
+
+export function severityRank(severity: Severity): number {
+  return ORDER.indexOf(severity);
+}
+
+export function serviceOf(action: string): string {
+  return action.slice(0, action.indexOf(":"));
+}
+
+/** Condition operator without IfExists / set qualifiers: `ForAnyValue:StringLikeIfExists` → `StringLike`. */
+export function baseOperator(operator: string): string {
+  return operator.replace(/^For(Any|All)Value:/i, "").replace(/IfExists$/i, "");
+}

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createScan, failScan, storeSnapshot } from "./save-scan";
+import { freshPglite, freshPostgres, tinySnapshot, type TestDatabase } from "./test-support";
+
+describe.each([
+  ["PGlite", freshPglite],
+  ["PostgreSQL", freshPostgres],
+])("store on %s", (_name, fresh) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await fresh();
+  });
+  afterAll(async () => {
+    await t?.dispose();
+  });
+
+  it("applies migrations once and records them as prisma migrate deploy does", async () => {
+    // Given a database the store has opened (and so migrated)
+    // When it is opened again
+    const again = await t.reopen();
+    const rows = await again.query<{ migration_name: string; finished_at: Date | null }>(`SELECT migration_name, finished_at FROM "_prisma_migrations"`);
+    await again.close();
+    // Then each migration is recorded once, finished
+    expect(rows.map((r) => r.migration_name)).toEqual(["20261123000000_init"]);
+    expect(rows[0].finished_at).not.toBeNull();
+  });
+
+  it("stores a scan's functions under its scan id and marks it succeeded", async () => {
+    // Given a snapshot with three functions
+    const scanId = await createScan(t.db, { kind: "directory", location: "/tmp/tiny" });
+    // When it is stored
+    const status = await storeSnapshot(t.db, scanId, tinySnapshot(3), null);
+    // Then the scan is succeeded with three functions
+    const scan = await t.db.prisma.scan.findUniqueOrThrow({ where: { id: scanId } });
+    expect(status).toBe("succeeded");
+    expect(scan.functionCount).toBe(3);
+    expect(await t.db.prisma.lambdaFunction.count({ where: { scanId } })).toBe(3);
+  });
+
+  it("leaves earlier scans untouched and stores nothing of a scan that fails mid-write", async () => {
+    // Given a good scan already stored
+    const good = await createScan(t.db, { kind: "directory", location: "/tmp/good" });
+    await storeSnapshot(t.db, good, tinySnapshot(2), null);
+    // When a later scan fails while writing (duplicate function ARN violates the unique key)
+    const bad = await createScan(t.db, { kind: "directory", location: "/tmp/bad" });
+    const broken = tinySnapshot(2);
+    broken.accounts[0].functions.push(broken.accounts[0].functions[0]);
+    await expect(storeSnapshot(t.db, bad, broken, null)).rejects.toThrow();
+    await failScan(t.db, bad, new Error("write failed"));
+    // Then the failed scan holds no rows and is marked failed, and the good scan is intact
+    expect(await t.db.prisma.lambdaFunction.count({ where: { scanId: bad } })).toBe(0);
+    expect((await t.db.prisma.scan.findUniqueOrThrow({ where: { id: bad } })).status).toBe("failed");
+    expect(await t.db.prisma.lambdaFunction.count({ where: { scanId: good } })).toBe(2);
+  });
+
+  it("never stores environment variable values", async () => {
+    // Given a function whose environment has a secret-looking variable (names only reach the store)
+    const snapshot = tinySnapshot(1);
+    snapshot.accounts[0].functions[0].environment = [
+      { name: "DB_PASSWORD", looksSecret: true, secretReason: "name contains PASSWORD", referencedArns: [], referencedNames: [] },
+    ];
+    const scanId = await createScan(t.db, snapshot.source);
+    await storeSnapshot(t.db, scanId, snapshot, null);
+    // When the row is read back
+    const row = await t.db.prisma.lambdaFunction.findFirstOrThrow({ where: { scanId } });
+    // Then it carries the name and the flag
+    expect(row.hasSecrets).toBe(true);
+    expect(JSON.stringify(row.environment)).toContain("DB_PASSWORD");
+  });
+});

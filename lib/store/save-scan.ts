@@ -1,0 +1,235 @@
+/**
+ * The only writer of scans. A scan row is created first (status `running`, so progress is
+ * visible); its records are then written in one transaction, so a scan that fails or is
+ * interrupted leaves no half-written rows and never touches what earlier scans stored.
+ */
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { looksPubliclyInvocable } from "@/lib/analysis/exposure";
+import type { Edge, FunctionAnalysis } from "@/lib/analysis/types";
+import type { CoverageGap, Snapshot } from "@/lib/snapshot/types";
+import type { Database } from "./db";
+import { findingFingerprint } from "./fingerprint";
+
+/** Analysis results for a whole snapshot, keyed by function ARN. */
+export interface ScanAnalysis {
+  functions: Map<string, FunctionAnalysis>;
+  edges: Edge[];
+}
+
+export type ScanStatus = "running" | "succeeded" | "partial" | "failed" | "cancelled";
+
+const BATCH = 2_000;
+
+export async function createScan(db: Database, source: Snapshot["source"]): Promise<number> {
+  const scan = await db.prisma.scan.create({
+    data: { status: "running", sourceKind: source.kind, sourceLocation: source.location, phase: "starting" },
+  });
+  return scan.id;
+}
+
+export async function updateScanProgress(db: Database, scanId: number, phase: string, progress: Record<string, unknown>): Promise<void> {
+  await db.prisma.scan.update({ where: { id: scanId }, data: { phase, progress: progress as Prisma.InputJsonValue } });
+}
+
+export async function failScan(db: Database, scanId: number, error: unknown, status: "failed" | "cancelled" = "failed"): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  await db.prisma.scan.update({
+    where: { id: scanId },
+    data: { status, error: message, finishedAt: new Date(), phase: status },
+  });
+}
+
+type Rows<T> = T[];
+
+/**
+ * Writes every record of the snapshot (and its analysis, when given) under `scanId` and marks
+ * the scan succeeded, or partial when the snapshot lists coverage gaps.
+ */
+export async function storeSnapshot(
+  db: Database,
+  scanId: number,
+  snapshot: Snapshot,
+  analysis: ScanAnalysis | null,
+  onProgress?: (rowsWritten: number, rowsTotal: number) => void,
+): Promise<ScanStatus> {
+  const rows = snapshotRows(scanId, snapshot, analysis);
+  const total = rows.accounts.length + rows.roles.length + rows.policies.length + rows.functions.length + rows.mappings.length + rows.findings.length + rows.edges.length;
+  let written = 0;
+  const status: ScanStatus = snapshot.gaps.length > 0 ? "partial" : "succeeded";
+
+  await db.prisma.$transaction(
+    async (tx) => {
+      const insert = async <T>(list: Rows<T>, write: (chunk: T[]) => Promise<unknown>) => {
+        for (let i = 0; i < list.length; i += BATCH) {
+          const chunk = list.slice(i, i + BATCH);
+          await write(chunk);
+          written += chunk.length;
+          onProgress?.(written, total);
+        }
+      };
+      await insert(rows.accounts, (data) => tx.account.createMany({ data }));
+      await insert(rows.roles, (data) => tx.role.createMany({ data }));
+      await insert(rows.policies, (data) => tx.managedPolicy.createMany({ data }));
+      await insert(rows.functions, (data) => tx.lambdaFunction.createMany({ data }));
+      await insert(rows.mappings, (data) => tx.eventSourceMapping.createMany({ data }));
+      await insert(rows.findings, (data) => tx.finding.createMany({ data }));
+      await insert(rows.edges, (data) => tx.edge.createMany({ data }));
+      await tx.scan.update({
+        where: { id: scanId },
+        data: {
+          status,
+          phase: "done",
+          finishedAt: new Date(),
+          gaps: snapshot.gaps as unknown as Prisma.InputJsonValue,
+          organizationId: snapshot.organization?.id ?? null,
+          organization: (snapshot.organization ?? undefined) as Prisma.InputJsonValue | undefined,
+          accountCount: snapshot.accounts.length,
+          functionCount: rows.functions.length,
+          findingCount: rows.findings.length,
+          analyzed: analysis !== null,
+        },
+      });
+    },
+    { timeout: 30 * 60_000, maxWait: 60_000 },
+  );
+  return status;
+}
+
+function json(value: unknown): Prisma.InputJsonValue {
+  return value as Prisma.InputJsonValue;
+}
+
+function snapshotRows(scanId: number, snapshot: Snapshot, analysis: ScanAnalysis | null) {
+  const accounts: Prisma.AccountCreateManyInput[] = [];
+  const roles: Prisma.RoleCreateManyInput[] = [];
+  const policies: Prisma.ManagedPolicyCreateManyInput[] = [];
+  const functions: Prisma.LambdaFunctionCreateManyInput[] = [];
+  const mappings: Prisma.EventSourceMappingCreateManyInput[] = [];
+  const findings: Prisma.FindingCreateManyInput[] = [];
+
+  for (const account of snapshot.accounts) {
+    accounts.push({
+      scanId,
+      accountId: account.accountId,
+      name: account.name,
+      regions: json(account.regions),
+      users: json(account.users),
+      groups: json(account.groups),
+      lastAccessed: json(account.lastAccessed),
+    });
+    const rolesByArn = new Map(account.roles.map((r) => [r.arn, r]));
+    const functionsPerRole = new Map<string, number>();
+    for (const fn of account.functions) functionsPerRole.set(fn.roleArn, (functionsPerRole.get(fn.roleArn) ?? 0) + 1);
+
+    for (const role of account.roles) {
+      roles.push({
+        scanId,
+        arn: role.arn,
+        name: role.name,
+        accountId: account.accountId,
+        path: role.path,
+        roleId: role.roleId,
+        createDate: role.createDate,
+        assumeRolePolicy: json(role.assumeRolePolicy),
+        inlinePolicies: json(role.inlinePolicies),
+        attachedPolicyArns: json(role.attachedPolicyArns),
+        permissionsBoundaryArn: role.permissionsBoundaryArn,
+        lastUsed: role.lastUsed,
+      });
+    }
+    for (const policy of account.managedPolicies) {
+      policies.push({
+        scanId,
+        accountId: account.accountId,
+        arn: policy.arn,
+        name: policy.name,
+        awsManaged: policy.awsManaged,
+        defaultVersionId: policy.defaultVersionId,
+        document: json(policy.document),
+      });
+    }
+    for (const fn of account.functions) {
+      const role = rolesByArn.get(fn.roleArn);
+      const result = analysis?.functions.get(fn.arn);
+      functions.push({
+        scanId,
+        arn: fn.arn,
+        name: fn.name,
+        accountId: fn.accountId,
+        region: fn.region,
+        runtime: fn.runtime,
+        roleArn: fn.roleArn,
+        handler: fn.handler,
+        packageType: fn.packageType,
+        memorySize: fn.memorySize,
+        timeout: fn.timeout,
+        lastModified: fn.lastModified,
+        architectures: json(fn.architectures),
+        environment: json(fn.environment),
+        layers: json(fn.layers),
+        vpc: fn.vpc ? json(fn.vpc) : undefined,
+        deadLetterTargetArn: fn.deadLetterTargetArn,
+        kmsKeyArn: fn.kmsKeyArn,
+        tracingMode: fn.tracingMode,
+        logGroup: fn.logGroup,
+        resourcePolicy: fn.resourcePolicy ? json(fn.resourcePolicy) : undefined,
+        urls: json(fn.urls),
+        policyCount: role ? role.inlinePolicies.length + role.attachedPolicyArns.length : 0,
+        isPublic: looksPubliclyInvocable(fn),
+        hasSecrets: fn.environment.some((v) => v.looksSecret),
+        hasSharedRole: (functionsPerRole.get(fn.roleArn) ?? 0) > 1,
+        riskScore: result?.risk.score ?? null,
+        severity: result?.risk.severity ?? null,
+        findingCount: result?.findings.length ?? 0,
+        permissionsKey: result?.permissionsKey ?? null,
+        risk: result ? json(result.risk) : undefined,
+        blastRadius: result ? json(result.blastRadius) : undefined,
+        recommendedPolicy: result ? json(result.recommendedPolicy) : undefined,
+      });
+      for (const finding of result?.findings ?? []) {
+        findings.push({
+          scanId,
+          functionArn: fn.arn,
+          ruleId: finding.ruleId,
+          category: finding.category,
+          severity: finding.severity,
+          title: finding.title,
+          reason: finding.reason,
+          details: json({
+            statements: finding.statements,
+            actions: finding.actions,
+            resources: finding.resources,
+            escalation: finding.escalation ?? null,
+          }),
+          fingerprint: findingFingerprint(finding),
+        });
+      }
+    }
+    for (const mapping of account.eventSourceMappings) {
+      mappings.push({
+        scanId,
+        uuid: mapping.uuid,
+        accountId: mapping.accountId,
+        region: mapping.region,
+        functionArn: mapping.functionArn,
+        eventSourceArn: mapping.eventSourceArn,
+        state: mapping.state,
+        batchSize: mapping.batchSize,
+        selfManagedEventSource: mapping.selfManagedEventSource ? json(mapping.selfManagedEventSource) : undefined,
+      });
+    }
+  }
+  const edges: Prisma.EdgeCreateManyInput[] = (analysis?.edges ?? []).map((e) => ({
+    scanId,
+    fromNode: e.from,
+    toNode: e.to,
+    kind: e.kind,
+    via: e.via ?? null,
+    reason: e.reason,
+    shortReason: e.shortReason,
+    conditional: e.conditional,
+  }));
+  return { accounts, roles, policies, functions, mappings, findings, edges };
+}
+
+export type { CoverageGap };

@@ -1,0 +1,116 @@
+/** Test helpers for database tests: a fresh database per test file, on PGlite or PostgreSQL. */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { LambdaFunction, Snapshot } from "@/lib/snapshot/types";
+import { openDatabase, type Database } from "./db";
+
+export const POSTGRES_ADMIN_URL = process.env.SALTZER_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+export interface TestDatabase {
+  db: Database;
+  /** Closes and deletes the database. */
+  dispose(): Promise<void>;
+  /** Options to reopen the same database. */
+  reopen(): Promise<Database>;
+}
+
+export async function freshPglite(): Promise<TestDatabase> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "saltzer-pglite-"));
+  const db = await openDatabase({ dataDir: dir });
+  return {
+    db,
+    reopen: () => openDatabase({ dataDir: dir }),
+    async dispose() {
+      await db.close().catch(() => undefined);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function freshPostgres(): Promise<TestDatabase> {
+  const pg = (await import("pg")).default;
+  const name = `saltzer_test_${crypto.randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = POSTGRES_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
+  const db = await openDatabase({ databaseUrl: url });
+  return {
+    db,
+    reopen: () => openDatabase({ databaseUrl: url }),
+    async dispose() {
+      await db.close().catch(() => undefined);
+      const cleanup = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
+export function testFunction(overrides: Partial<LambdaFunction> & { name: string }): LambdaFunction {
+  const accountId = overrides.accountId ?? "222222222222";
+  const region = overrides.region ?? "us-east-1";
+  return {
+    arn: `arn:aws:lambda:${region}:${accountId}:function:${overrides.name}`,
+    accountId,
+    region,
+    runtime: "nodejs20.x",
+    roleArn: `arn:aws:iam::${accountId}:role/app-role`,
+    handler: "index.handler",
+    packageType: "Zip",
+    memorySize: 128,
+    timeout: 3,
+    lastModified: "2026-10-01T00:00:00.000+0000",
+    architectures: ["x86_64"],
+    environment: [],
+    layers: [],
+    vpc: null,
+    deadLetterTargetArn: null,
+    kmsKeyArn: null,
+    tracingMode: null,
+    logGroup: `/aws/lambda/${overrides.name}`,
+    resourcePolicy: null,
+    urls: [],
+    ...overrides,
+  };
+}
+
+/** A one-account snapshot with `count` functions sharing one role. */
+export function tinySnapshot(count = 3, accountId = "222222222222"): Snapshot {
+  return {
+    source: { kind: "directory", location: "/tmp/tiny" },
+    organization: null,
+    gaps: [],
+    accounts: [
+      {
+        accountId,
+        name: "tiny",
+        regions: ["us-east-1"],
+        users: [],
+        groups: [],
+        lastAccessed: {},
+        managedPolicies: [],
+        eventSourceMappings: [],
+        roles: [
+          {
+            arn: `arn:aws:iam::${accountId}:role/app-role`,
+            name: "app-role",
+            path: "/",
+            roleId: "AROAEXAMPLE",
+            createDate: null,
+            assumeRolePolicy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] },
+            inlinePolicies: [{ name: "logs", document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "logs:*", Resource: "*" }] } }],
+            attachedPolicyArns: [],
+            permissionsBoundaryArn: null,
+            lastUsed: null,
+          },
+        ],
+        functions: Array.from({ length: count }, (_, i) => testFunction({ name: `fn-${String(i).padStart(3, "0")}`, accountId })),
+      },
+    ],
+  };
+}

@@ -1,0 +1,11 @@
+import path from "node:path";
+import { defineConfig } from "prisma/config";
+
+// `prisma generate` wants a schema-engine binary it would download; this machine reaches only
+// the npm registry, and generate never runs it, so any existing executable satisfies the check.
+process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= process.execPath;
+
+export default defineConfig({
+  schema: path.join("prisma", "schema.prisma"),
+  migrations: { path: path.join("prisma", "migrations") },
+});
