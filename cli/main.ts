@@ -8,6 +8,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { scanSnapshotDir } from "@/lib/jobs/run-scan";
 import { buildJsonReport, latestCompleteScanId } from "@/lib/report/build-json-report";
 import type { Database } from "@/lib/store/db";
+import { env } from "@/lib/env";
 import { createProgressBar } from "./progress-bar";
 import { openStore } from "./open-store";
 
@@ -18,6 +19,7 @@ const HELP = `saltzer — least-privilege auditor for AWS Lambda
 Usage:
   saltzer scan --snapshot DIR [--format json --out FILE] [--quiet]
   saltzer report [--scan ID] --format json [--out FILE]
+  saltzer first-start              scan SALTZER_SNAPSHOT_DIR (default samples/acme) when nothing is stored yet
 
 Options:
   --snapshot DIR   an offline snapshot directory (AWS CLI output; see README "Snapshot format")
@@ -37,7 +39,11 @@ export async function main(argv: string[], out: Out = { stdout: (s) => process.s
     out.stdout(HELP);
     return command ? 0 : 2;
   }
-  const commands: Record<string, (args: string[], out: Out) => Promise<number>> = { scan: scanCommand, report: reportCommand };
+  const commands: Record<string, (args: string[], out: Out) => Promise<number>> = {
+    scan: scanCommand,
+    report: reportCommand,
+    "first-start": firstStartCommand,
+  };
   const run = commands[command];
   if (!run) throw new UsageError(`Unknown command "${command}". Run "saltzer --help".`);
   return run(rest, out);
@@ -129,4 +135,12 @@ async function reportCommand(args: string[], out: Out): Promise<number> {
     await writeReport(db, scanId, values.out as string | undefined, out);
     return 0;
   });
+}
+
+/** Used by `npm start`: the dashboard opens on data, not on an empty page. */
+async function firstStartCommand(_args: string[], out: Out): Promise<number> {
+  const hasScan = await withStore(async (db) => (await latestCompleteScanId(db)) !== null);
+  if (hasScan) return 0;
+  out.stderr.write(`First start: scanning ${env().snapshotDir} into the store…\n`);
+  return scanCommand(["--snapshot", env().snapshotDir], out);
 }

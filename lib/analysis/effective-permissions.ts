@@ -409,7 +409,8 @@ function buildEvaluationContext(set: PolicySet): EvaluationContext {
     boundary: set.boundary ? { policy: set.boundary, allows: prepare(set.boundary, "Allow", set.context) } : null,
     scpLevels: set.scpLevels.map((l) => ({ targetId: l.targetId, allows: l.policies.flatMap((p) => prepare(p, "Allow", set.context)) })),
     context: set.context,
-    key: sha1(`${constraintJson}|${JSON.stringify([set.context.principalArn, set.context.principalAccount, set.context.principalOrgId])}`),
+    // Context values join the key only when some policy of the set mentions them.
+    key: sha1(`${constraintJson}|${contextJson(set, `${set.identity.map(namedJson).join(",")}${constraintJson}`)}`),
   };
 }
 

@@ -84,6 +84,7 @@ interface CapabilityIndex {
   /** Trust principal (role ARN, `arn:…:root`, `*`) → roles whose trust policy names it. */
   trust: Map<string, TrustEntry[]>;
   byKey: Map<string, KeyCapabilities>;
+  /** `roleArn|permissions key` → roles it may assume (trust depends on the role's identity). */
   assumeByRole: Map<string, Map<string, RoleMove>>;
 }
 
@@ -308,7 +309,8 @@ function keyCapabilities(ci: CapabilityIndex, perms: EffectivePermissions): KeyC
 
 /** Roles this role may assume: `sts:AssumeRole` allowed AND the target's trust policy admits it. */
 function assumeMoves(ci: CapabilityIndex, roleArn: string, perms: EffectivePermissions): Map<string, RoleMove> {
-  let found = ci.assumeByRole.get(roleArn);
+  const cacheKey = `${roleArn}|${perms.key}`;
+  let found = ci.assumeByRole.get(cacheKey);
   if (found) return found;
   found = new Map();
   if (grantsFor(perms, "sts:assumerole").length > 0) {
@@ -328,7 +330,7 @@ function assumeMoves(ci: CapabilityIndex, roleArn: string, perms: EffectivePermi
       }
     }
   }
-  ci.assumeByRole.set(roleArn, found);
+  ci.assumeByRole.set(cacheKey, found);
   return found;
 }
 

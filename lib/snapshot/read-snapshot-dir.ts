@@ -35,7 +35,7 @@ import {
 import { parsePolicyDocument } from "@/lib/snapshot/parse-policy-document";
 import { SnapshotError, describeJsonSyntaxError, formatJsonPath, snapshotErrorFromZod } from "@/lib/snapshot/snapshot-error";
 import { reduceEnvironment } from "@/lib/snapshot/secret-detection";
-import { isAwsManagedPolicyArn, isResolved, policyNameFromArn, resolveAwsManagedPolicy } from "@/lib/snapshot/aws-managed-policies";
+import { isAwsManagedPolicyArn, isResolved, resolveAwsManagedPolicy } from "@/lib/snapshot/aws-managed-policies";
 
 /** Progress while reading a snapshot directory. */
 export interface ReadSnapshotProgress {

@@ -1,0 +1,54 @@
+import { isUnrestrictedGrant } from "@/lib/analysis/escalation-targets";
+import type { RuleMeta, Severity } from "@/lib/analysis/types";
+import { hasAccessLevel, totalActionCount } from "./access-levels";
+import { listActions, serviceOf } from "./helpers";
+import type { RuleContext, RuleHit } from "./types";
+
+export const meta: RuleMeta = {
+  id: "aws-managed-full-access",
+  title: "Broad AWS-managed policy attached to the function role",
+  category: "admin-access",
+  severity: "high",
+  description:
+    "An AWS-managed `*FullAccess`, `AdministratorAccess` or `PowerUserAccess` policy is attached to the execution role. Severity follows what the policy still grants after boundary and SCPs.",
+  risk: "The function can manage whole services it does not need, and AWS may add actions to the policy at any time.",
+  remediation: "Detach the managed policy and grant the function's actual actions on its own resources in a customer-managed or inline policy.",
+  references: [
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html#aws-managed-policies",
+    "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/policy-list.html",
+  ],
+};
+
+const BROAD_NAME = /(FullAccess|^AdministratorAccess$|^PowerUserAccess$|^IAMFullAccess$)/;
+
+export function evaluate(ctx: RuleContext): RuleHit[] {
+  const hits: RuleHit[] = [];
+  const policyArns = ctx.role?.attachedPolicyArns ?? [];
+  for (const arn of policyArns) {
+    if (!arn.startsWith("arn:aws:iam::aws:policy/")) continue;
+    const name = arn.split("/").pop()!;
+    if (!BROAD_NAME.test(name)) continue;
+    const grants = ctx.perms.grants.filter((g) => g.source.policyArn === arn);
+    const actions = [...new Set(grants.flatMap((g) => g.actions))];
+    // Everything it grants was removed by a boundary, SCP or deny: nothing left to report.
+    if (actions.length === 0) continue;
+    const severity = severityFor(actions, grants.filter(isUnrestrictedGrant).flatMap((g) => g.actions).length);
+    const services = [...new Set(actions.map(serviceOf))].sort();
+    hits.push({
+      title: `AWS-managed policy ${name} attached to the function role`,
+      severity,
+      reason: `The role has AWS-managed policy "${name}" attached; after boundary and SCPs it still grants ${actions.length} action(s) across ${services.length} service(s) (${listActions(services, 8)}), e.g. ${listActions(actions, 5)}.`,
+      statements: [...new Map(grants.map((g) => [g.source.statementIndex, g.source])).values()],
+      actions: [...new Set(grants.flatMap((g) => g.writtenActions))],
+      resources: [...new Set(grants.flatMap((g) => g.resources))],
+    });
+  }
+  return hits;
+}
+
+function severityFor(actions: string[], unrestrictedCount: number): Severity {
+  if (unrestrictedCount >= 0.9 * totalActionCount()) return "critical";
+  if (actions.some((a) => serviceOf(a) === "iam" && (hasAccessLevel(a, "Permissions management") || a === "iam:passrole"))) return "critical";
+  if (actions.some((a) => hasAccessLevel(a, "Write") || hasAccessLevel(a, "Permissions management"))) return "high";
+  return "medium";
+}

@@ -1,0 +1,45 @@
+import type { RuleMeta } from "@/lib/analysis/types";
+import { hasAccessLevel, isWildcardOnly } from "./access-levels";
+import { DATA_STORE_SERVICES } from "./data/data-stores";
+import { MatchCollector, broadResourcesFor, downgrade, serviceOf } from "./helpers";
+import type { RuleContext, RuleHit } from "./types";
+
+export const meta: RuleMeta = {
+  id: "data-store-write-all",
+  title: "Write or delete on every data store of a kind",
+  category: "data-tampering",
+  severity: "high",
+  description:
+    "Write-level actions (iam-data access level) on S3, DynamoDB, RDS, SQS, SNS, Kinesis, EFS, ElastiCache and other data stores, granted on `*` rather than on the function's own resources.",
+  risk: "A compromised function can overwrite, encrypt or delete data in every bucket, table or queue of the account.",
+  remediation: "Scope the Resource element to the ARNs of the stores the function writes (see the environment's referenced resources).",
+  references: [
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
+    "https://github.com/salesforce/cloudsplaining/blob/master/docs/glossary/README.md",
+  ],
+};
+
+export function evaluate(ctx: RuleContext): RuleHit[] {
+  const byService = new Map<string, MatchCollector>();
+  for (const grant of ctx.perms.grants) {
+    for (const action of grant.actions) {
+      const service = serviceOf(action);
+      if (!DATA_STORE_SERVICES[service]) continue;
+      // Permission-management actions are resource exposure; wildcard-only actions cannot be scoped.
+      if (!hasAccessLevel(action, "Write") || hasAccessLevel(action, "Permissions management") || isWildcardOnly(action)) continue;
+      const broad = broadResourcesFor(grant, action);
+      if (broad.length === 0) continue;
+      const collector = byService.get(service) ?? new MatchCollector();
+      collector.add(grant, action, broad);
+      byService.set(service, collector);
+    }
+  }
+  return [...byService].map(([service, collector]) => {
+    const deletes = collector.actions().filter((a) => /:(delete|purge|remove|drop|batchdelete)/.test(a));
+    const extra = deletes.length > 0 ? ` including ${deletes.length} delete action(s)` : "";
+    return collector.hit(
+      `${collector.describe()}: write access${extra} to every ${DATA_STORE_SERVICES[service]} resource, not just the function's own.`,
+      { title: `Write/delete on all ${DATA_STORE_SERVICES[service]} resources`, severity: collector.allConditional() ? downgrade(meta.severity) : meta.severity },
+    );
+  });
+}

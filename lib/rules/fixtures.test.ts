@@ -1,0 +1,223 @@
+/**
+ * End to end: snapshot → effective permissions → escalation paths → findings. The least-privilege
+ * fixtures must produce no high or critical finding; each over-broad fixture must be found.
+ */
+import { describe, expect, it } from "vitest";
+import { createPermissionsCache, effectivePermissions } from "@/lib/analysis/effective-permissions";
+import { findEscalationPaths } from "@/lib/analysis/escalation";
+import { doc, fixtureIndex, FULL_AWS_ACCESS, managed, roleArnOf, scp, type FixtureSpec } from "@/lib/analysis/evaluation-fixtures";
+import type { SnapshotIndex } from "@/lib/analysis/snapshot-index";
+import type { Finding } from "@/lib/analysis/types";
+import { evaluateRules } from "./index";
+
+function analyze(index: SnapshotIndex, roleName: string): Finding[] {
+  const fn = [...index.functions.values()].find((f) => f.roleArn === roleArnOf(roleName))!;
+  const cache = createPermissionsCache();
+  const perms = effectivePermissions(index, fn.roleArn, cache);
+  const escalationPaths = findEscalationPaths({ index, fn, perms, permsOf: (arn) => effectivePermissions(index, arn, cache) });
+  return evaluateRules({
+    fn,
+    role: index.roles.get(fn.roleArn) ?? null,
+    account: index.accountsById.get(fn.accountId)!,
+    index,
+    perms,
+    sharedWith: [],
+    lastAccessed: null,
+    escalationPaths,
+    now: "2026-01-15T00:00:00Z",
+  });
+}
+
+function findingsFor(spec: FixtureSpec, roleName = "app"): Finding[] {
+  return analyze(fixtureIndex(spec), roleName);
+}
+
+const serious = (findings: Finding[]) => findings.filter((f) => f.severity === "critical" || f.severity === "high");
+
+// The AWS-documented statement for a function's own log group.
+const OWN_LOGS = {
+  Effect: "Allow" as const,
+  Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+  Resource: "arn:aws:logs:us-east-1:111111111111:log-group:/aws/lambda/fn-app:*",
+};
+const CREATE_GROUP = { Effect: "Allow" as const, Action: "logs:CreateLogGroup", Resource: "arn:aws:logs:us-east-1:111111111111:*" };
+const ADMIN = managed("AdministratorAccess", doc({ Effect: "Allow", Action: "*", Resource: "*" }), "aws");
+const BASIC_EXECUTION = managed(
+  "AWSLambdaBasicExecutionRole",
+  doc({ Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: "*" }),
+  "aws",
+);
+
+describe("least-privilege policies raise no high or critical finding", () => {
+  it("SAM S3ReadPolicy on one bucket plus the documented logs policy", () => {
+    // Given the SAM S3ReadPolicy template for bucket "reports" and the function's own log group
+    const spec: FixtureSpec = {
+      roles: [
+        {
+          name: "app",
+          inline: [
+            doc(
+              {
+                Sid: "S3Read",
+                Effect: "Allow",
+                Action: ["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetObjectVersion", "s3:GetLifecycleConfiguration"],
+                Resource: ["arn:aws:s3:::reports", "arn:aws:s3:::reports/*"],
+              },
+              CREATE_GROUP,
+              OWN_LOGS,
+            ),
+          ],
+        },
+      ],
+    };
+    // When the rules run
+    const findings = findingsFor(spec);
+    // Then nothing is high or critical, and logging is not reported missing
+    expect(serious(findings)).toEqual([]);
+    expect(findings.map((f) => f.ruleId)).not.toContain("missing-logging");
+  });
+
+  it("dynamodb:GetItem on one table", () => {
+    // Given a role reading one table
+    const spec: FixtureSpec = {
+      roles: [{ name: "app", inline: [doc({ Effect: "Allow", Action: "dynamodb:GetItem", Resource: "arn:aws:dynamodb:us-east-1:111111111111:table/orders" }, OWN_LOGS)] }],
+    };
+    // When / Then
+    expect(serious(findingsFor(spec))).toEqual([]);
+  });
+
+  it("SQS poller permissions on its own queue with AWSLambdaBasicExecutionRole", () => {
+    // Given the SQS event-source permissions on one queue and the AWS-managed basic execution role (logs on *)
+    const spec: FixtureSpec = {
+      roles: [
+        {
+          name: "app",
+          managed: [BASIC_EXECUTION],
+          inline: [
+            doc({
+              Effect: "Allow",
+              Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"],
+              Resource: "arn:aws:sqs:us-east-1:111111111111:orders",
+            }),
+          ],
+        },
+      ],
+    };
+    // When the rules run
+    const findings = findingsFor(spec);
+    // Then nothing at all is high or critical
+    expect(serious(findings)).toEqual([]);
+  });
+});
+
+describe("over-broad permissions are found", () => {
+  it("AdministratorAccess is admin-equivalent and names the policy", () => {
+    // Given AdministratorAccess attached
+    const findings = findingsFor({ roles: [{ name: "app", managed: [ADMIN] }] });
+    // Then admin-equivalent access (critical) and the managed-policy finding naming it are reported
+    const admin = findings.find((f) => f.ruleId === "admin-equivalent-access");
+    expect(admin?.severity).toBe("critical");
+    expect(admin?.reason).toContain('AWS-managed policy "AdministratorAccess" statement #0');
+    const managedFinding = findings.find((f) => f.ruleId === "aws-managed-full-access");
+    expect(managedFinding?.title).toContain("AdministratorAccess");
+    expect(managedFinding?.severity).toBe("critical");
+  });
+
+  it("a permission boundary removes the admin finding", () => {
+    // Given AdministratorAccess capped by a boundary allowing only reads of one bucket
+    const boundary = managed("ReadReports", doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" }));
+    const findings = findingsFor({ roles: [{ name: "app", managed: [ADMIN], boundary }] });
+    // Then no admin-equivalent finding and nothing critical remains
+    expect(findings.map((f) => f.ruleId)).not.toContain("admin-equivalent-access");
+    expect(findings.filter((f) => f.severity === "critical")).toEqual([]);
+  });
+
+  it("a NotAction allow that leaves nearly everything is admin-equivalent", () => {
+    // Given PowerUserAccess-style NotAction on *
+    const findings = findingsFor({
+      roles: [{ name: "app", inline: [doc({ Effect: "Allow", NotAction: ["iam:*", "organizations:*", "account:*"], Resource: "*" })] }],
+    });
+    // Then it is reported as admin-equivalent
+    expect(findings.find((f) => f.ruleId === "admin-equivalent-access")?.reason).toContain("every action except iam:*");
+  });
+
+  it("s3:* on * is a service-wide wildcard with data tampering and exfiltration", () => {
+    // Given s3:* on every resource
+    const findings = findingsFor({ roles: [{ name: "app", inline: [doc({ Effect: "Allow", Action: "s3:*", Resource: "*" }, OWN_LOGS)] }] });
+    const ids = findings.map((f) => f.ruleId);
+    // Then all three are found, each naming the statement
+    expect(ids).toEqual(expect.arrayContaining(["service-wide-wildcard", "data-store-write-all", "data-store-read-all", "resource-policy-management"]));
+    expect(findings.find((f) => f.ruleId === "data-store-write-all")?.reason).toContain('inline policy "app-inline-0" statement #0');
+  });
+
+  it("a PassRole path split across two policies is found against an admin role", () => {
+    // Given PassRole in one policy, CreateFunction + InvokeFunction in another, and an admin role trusting Lambda
+    const spec: FixtureSpec = {
+      roles: [
+        {
+          name: "app",
+          inline: [
+            doc({ Sid: "Pass", Effect: "Allow", Action: "iam:PassRole", Resource: "*" }),
+            doc({ Sid: "Deploy", Effect: "Allow", Action: ["lambda:CreateFunction", "lambda:InvokeFunction"], Resource: "*" }),
+          ],
+        },
+        { name: "admin", managed: [ADMIN] },
+      ],
+    };
+    // When the rules run
+    const findings = findingsFor(spec);
+    // Then a critical escalation names both statements and the admin role
+    const esc = findings.find((f) => f.escalation?.method === "passrole-lambda-create-invoke");
+    expect(esc?.severity).toBe("critical");
+    expect(esc?.escalation?.target).toBe(roleArnOf("admin"));
+    expect(esc?.reason).toContain("Sid Pass");
+    expect(esc?.reason).toContain("Sid Deploy");
+  });
+
+  it("PassRole limited to a weaker role is not an escalation", () => {
+    // Given PassRole only on a role that holds less than the function
+    const spec: FixtureSpec = {
+      roles: [
+        {
+          name: "app",
+          inline: [doc({ Effect: "Allow", Action: ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"], Resource: ["arn:aws:iam::111111111111:role/weak", "arn:aws:lambda:us-east-1:111111111111:function:*"] })],
+        },
+        { name: "weak", inline: [doc({ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: "*" })] },
+        { name: "admin", managed: [ADMIN] },
+      ],
+    };
+    // When / Then
+    expect(findingsFor(spec).filter((f) => f.ruleId === "privilege-escalation")).toEqual([]);
+  });
+
+  it("an SCP denying iam:PassRole blocks the escalation", () => {
+    // Given the split PassRole path and an SCP that denies iam:PassRole
+    const spec: FixtureSpec = {
+      roles: [
+        { name: "app", inline: [doc({ Effect: "Allow", Action: ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"], Resource: "*" })] },
+        { name: "admin", managed: [ADMIN] },
+      ],
+      scps: { root: [FULL_AWS_ACCESS], ou: [scp("NoPassRole", doc({ Effect: "Deny", Action: "iam:PassRole", Resource: "*" }))], account: [FULL_AWS_ACCESS] },
+    };
+    // When / Then: no PassRole escalation remains
+    expect(findingsFor(spec).filter((f) => f.escalation?.method === "passrole-lambda-create-invoke")).toEqual([]);
+  });
+
+  it("iam:PutRolePolicy on its own role is a self escalation", () => {
+    // Given PutRolePolicy on the function's own role only
+    const findings = findingsFor({
+      roles: [{ name: "app", inline: [doc({ Effect: "Allow", Action: "iam:PutRolePolicy", Resource: "arn:aws:iam::111111111111:role/app" })] }],
+    });
+    // Then a critical escalation targets its own role
+    const esc = findings.find((f) => f.escalation?.method === "iam-put-role-policy-self");
+    expect(esc?.severity).toBe("critical");
+    expect(esc?.escalation?.target).toBe(roleArnOf("app"));
+  });
+
+  it("missing logs permissions are reported", () => {
+    // Given a role without any logs permission
+    const findings = findingsFor({ roles: [{ name: "app", inline: [doc({ Effect: "Allow", Action: "dynamodb:GetItem", Resource: "arn:aws:dynamodb:us-east-1:111111111111:table/orders" })] }] });
+    // Then missing-logging names both actions
+    expect(findings.find((f) => f.ruleId === "missing-logging")?.actions).toEqual(["logs:createlogstream", "logs:putlogevents"]);
+  });
+});

@@ -1,0 +1,300 @@
+#!/usr/bin/env bash
+# Saltzer snapshot collector: writes the read-only AWS CLI v2 output Saltzer audits offline.
+#
+# Every file is the verbatim JSON one AWS CLI v2 command prints (auto-paginated). Nothing is
+# modified in the accounts except --last-accessed, which starts IAM "service last accessed"
+# report jobs (read-only reports). Environment variable values of Lambda functions ARE in
+# list-functions output: treat the snapshot as confidential.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+Usage: collect-snapshot.sh [--account-only | --role NAME] [--regions "R1 R2"] [--out DIR] [--last-accessed]
+
+Collects a Saltzer snapshot with the AWS CLI v2, using the credentials of the current
+environment (AWS_PROFILE, AWS_ACCESS_KEY_ID …).
+
+  --account-only     Collect only the account the credentials belong to (no organizations/ folder).
+  --role NAME        Organization mode (the default): run from the management account and assume
+                     arn:aws:iam::<member>:role/NAME in every ACTIVE member account.
+                     Default: OrganizationAccountAccessRole.
+  --regions "R …"    Space-separated regions. Default: every region enabled for each account
+                     (aws ec2 describe-regions).
+  --out DIR          Output directory (must not exist or be empty).
+                     Default: ./saltzer-snapshot-<UTC timestamp>.
+  --last-accessed    Also generate ACTION_LEVEL service-last-accessed reports for every role used
+                     by a Lambda function and wait for them (adds a minute or two).
+  -h, --help         Show this help.
+
+Permissions needed: the read-only policy shipped with Saltzer (lambda:List*/Get*, iam:Get*,
+organizations:Describe*/List*, ec2:DescribeRegions, and iam:GenerateServiceLastAccessedDetails
+for --last-accessed). An AccessDenied on any call is reported on stderr and collection continues;
+the missing file shows up as a coverage gap in Saltzer.
+
+Layout written:
+  organizations/describe-organization.json, list-accounts.json, list-roots.json,
+    list-parents/<child-id>.json, list-policies-for-target/<target-id>.json, describe-policy/<policy-id>.json
+  accounts/<id>/iam/get-account-authorization-details.json
+  accounts/<id>/iam/service-last-accessed/<role-name>.json            (--last-accessed)
+  accounts/<id>/regions/<region>/lambda/list-functions.json, list-event-source-mappings.json,
+    get-policy/<function>.json (absent = no resource policy),
+    list-function-url-configs/<function>.json (absent = no function URL)
+EOF
+}
+
+die() { echo "collect-snapshot: error: $*" >&2; exit 2; }
+warn() { echo "collect-snapshot: warning: $*" >&2; }
+info() { echo "collect-snapshot: $*" >&2; }
+
+MODE=org
+ROLE_NAME=OrganizationAccountAccessRole
+REGIONS=""
+OUT=""
+LAST_ACCESSED=0
+
+while (($# > 0)); do
+  case "$1" in
+    --account-only) MODE=account; shift ;;
+    --role) [[ $# -ge 2 && -n "$2" ]] || die "--role needs a role name"; ROLE_NAME="$2"; MODE=org; shift 2 ;;
+    --role=*) ROLE_NAME="${1#*=}"; [[ -n "$ROLE_NAME" ]] || die "--role needs a role name"; MODE=org; shift ;;
+    --regions) [[ $# -ge 2 && -n "$2" ]] || die "--regions needs a space-separated list"; REGIONS="$2"; shift 2 ;;
+    --regions=*) REGIONS="${1#*=}"; [[ -n "$REGIONS" ]] || die "--regions needs a space-separated list"; shift ;;
+    --out) [[ $# -ge 2 && -n "$2" ]] || die "--out needs a directory"; OUT="$2"; shift 2 ;;
+    --out=*) OUT="${1#*=}"; [[ -n "$OUT" ]] || die "--out needs a directory"; shift ;;
+    --last-accessed) LAST_ACCESSED=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument: $1" ;;
+  esac
+done
+
+for region in $REGIONS; do
+  [[ "$region" =~ ^[a-z]{2}(-[a-z]+)+-[0-9]+$ ]] || die "not a region name: $region"
+done
+
+command -v aws >/dev/null 2>&1 || die "the AWS CLI v2 is not installed (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)"
+aws_version="$(aws --version 2>&1 || true)"
+[[ "$aws_version" == aws-cli/2.* ]] || die "AWS CLI v2 is required, found: ${aws_version:-nothing}"
+
+# No pager, JSON output, and a region for the regional STS / EC2 endpoints when none is configured.
+export AWS_PAGER=""
+export AWS_DEFAULT_OUTPUT=json
+export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-${AWS_REGION:-us-east-1}}"
+
+OUT="${OUT:-./saltzer-snapshot-$(date -u +%Y%m%dT%H%M%SZ)}"
+if [[ -e "$OUT" ]]; then
+  [[ -d "$OUT" ]] || die "$OUT exists and is not a directory"
+  [[ -z "$(ls -A "$OUT")" ]] || die "$OUT is not empty"
+fi
+mkdir -p "$OUT"
+
+# Warnings from subshells (one per account) are counted through these files.
+STATE_DIR="$(mktemp -d)"
+trap 'rm -rf "$STATE_DIR"' EXIT
+: >"$STATE_DIR/denied"
+: >"$STATE_DIR/failed"
+
+# fetch FILE [--missing-ok] -- AWS-CLI-ARGS…
+# Runs `aws AWS-CLI-ARGS… --output json` and writes its stdout to FILE.
+# Returns 0 when FILE was written; 1 when it was not (not found, access denied or another error).
+# ResourceNotFoundException with --missing-ok means "none" and is silent; AccessDenied is a warning.
+fetch() {
+  local out="$1" missing_ok=0
+  shift
+  if [[ "${1:-}" == --missing-ok ]]; then missing_ok=1; shift; fi
+  [[ "${1:-}" == -- ]] && shift
+  mkdir -p "$(dirname "$out")"
+  local err="$STATE_DIR/stderr.$$.$RANDOM"
+  if aws "$@" --output json >"$out.part" 2>"$err"; then
+    mv "$out.part" "$out"
+    rm -f "$err"
+    return 0
+  fi
+  rm -f "$out.part"
+  local message
+  message="$(grep -v '^[[:space:]]*$' "$err" | head -n 3 | tr '\n' ' ')"
+  rm -f "$err"
+  if ((missing_ok)) && [[ "$message" == *ResourceNotFoundException* ]]; then
+    return 1
+  fi
+  if [[ "$message" =~ AccessDenied|UnauthorizedOperation|AuthorizationError|not\ authorized|AccessDeniedException ]]; then
+    warn "access denied, skipped ${out#"$OUT"/}: aws $* — $message"
+    echo "$out" >>"$STATE_DIR/denied"
+  else
+    warn "failed, skipped ${out#"$OUT"/}: aws $* — $message"
+    echo "$out" >>"$STATE_DIR/failed"
+  fi
+  return 1
+}
+
+# text AWS-CLI-ARGS… : prints `aws … --output text` one token per line; empty output on error (with a warning).
+text() {
+  local err="$STATE_DIR/stderr.$$.$RANDOM" result
+  if result="$(aws "$@" --output text 2>"$err")"; then
+    rm -f "$err"
+    [[ "$result" == None ]] && return 0
+    tr '\t' '\n' <<<"$result" | sed '/^$/d'
+    return 0
+  fi
+  warn "aws $* — $(head -n 2 "$err" | tr '\n' ' ')"
+  echo "aws $*" >>"$STATE_DIR/failed"
+  rm -f "$err"
+  return 1
+}
+
+# collect_lambda_region ACCOUNT_DIR REGION ROLES_FILE
+collect_lambda_region() {
+  local dir="$1/regions/$2/lambda" region="$2" roles_file="$3" fn
+  fetch "$dir/list-functions.json" -- lambda list-functions --region "$region" || return 0
+  fetch "$dir/list-event-source-mappings.json" -- lambda list-event-source-mappings --region "$region" || true
+  # Names and roles from the same listing, once more as text (function names never contain whitespace).
+  local names
+  names="$(text lambda list-functions --region "$region" --query 'Functions[].FunctionName')" || return 0
+  text lambda list-functions --region "$region" --query 'Functions[].Role' >>"$roles_file" || true
+  for fn in $names; do
+    # Absent file = no resource policy (ResourceNotFoundException).
+    fetch "$dir/get-policy/$fn.json" --missing-ok -- lambda get-policy --region "$region" --function-name "$fn" || true
+    # Absent file = no function URL: only keep a listing that holds at least one URL.
+    if fetch "$dir/list-function-url-configs/$fn.json" --missing-ok -- lambda list-function-url-configs --region "$region" --function-name "$fn"; then
+      grep -q '"FunctionUrl"' "$dir/list-function-url-configs/$fn.json" || rm -f "$dir/list-function-url-configs/$fn.json"
+    fi
+  done
+  rmdir "$dir/get-policy" "$dir/list-function-url-configs" 2>/dev/null || true
+}
+
+# collect_last_accessed ACCOUNT_DIR ROLES_FILE
+collect_last_accessed() {
+  local dir="$1/iam/service-last-accessed" roles_file="$2" arn job status name tries
+  local -a jobs=()
+  # Start every job first: IAM computes them in parallel.
+  while IFS= read -r arn; do
+    [[ -n "$arn" ]] || continue
+    if job="$(aws iam generate-service-last-accessed-details --arn "$arn" --granularity ACTION_LEVEL --query JobId --output text 2>"$STATE_DIR/gen.err")"; then
+      jobs+=("$arn|$job")
+    else
+      warn "could not start last-accessed job for $arn — $(head -n 1 "$STATE_DIR/gen.err")"
+      echo "$arn" >>"$STATE_DIR/denied"
+    fi
+  done < <(sort -u "$roles_file")
+  for entry in "${jobs[@]+"${jobs[@]}"}"; do
+    arn="${entry%%|*}"
+    job="${entry#*|}"
+    name="${arn##*/}"
+    status=IN_PROGRESS
+    for ((tries = 0; tries < 90; tries++)); do
+      status="$(aws iam get-service-last-accessed-details --job-id "$job" --query JobStatus --output text 2>/dev/null || echo ERROR)"
+      [[ "$status" == IN_PROGRESS ]] || break
+      sleep 2
+    done
+    if [[ "$status" == COMPLETED ]]; then
+      fetch "$dir/$name.json" -- iam get-service-last-accessed-details --job-id "$job" || true
+    else
+      warn "last-accessed job for $arn ended with status $status; skipped"
+      echo "$arn" >>"$STATE_DIR/failed"
+    fi
+  done
+}
+
+# collect_account ACCOUNT_ID — uses whatever credentials are in the environment.
+collect_account() {
+  local account="$1" dir="$OUT/accounts/$1" regions region
+  info "account $account: IAM"
+  fetch "$dir/iam/get-account-authorization-details.json" -- iam get-account-authorization-details || true
+  regions="$REGIONS"
+  if [[ -z "$regions" ]]; then
+    regions="$(text ec2 describe-regions --query 'Regions[].RegionName' | sort)" || true
+    if [[ -z "$regions" ]]; then
+      warn "account $account: could not list enabled regions; pass --regions"
+      return 0
+    fi
+  fi
+  local roles_file="$STATE_DIR/roles.$account"
+  : >"$roles_file"
+  for region in $regions; do
+    info "account $account: Lambda in $region"
+    collect_lambda_region "$dir" "$region" "$roles_file"
+  done
+  if ((LAST_ACCESSED)); then
+    info "account $account: service last accessed"
+    collect_last_accessed "$dir" "$roles_file"
+  fi
+}
+
+# walk_parents CHILD_ID — writes list-parents for the child and each ancestor up to the root; prints OU ids met.
+walk_parents() {
+  local child="$1" file parent type
+  while :; do
+    file="$OUT/organizations/list-parents/$child.json"
+    [[ -f "$file" ]] && return 0
+    fetch "$file" -- organizations list-parents --child-id "$child" || return 0
+    # The CLI prints one key per line: read the first parent's Id and Type from it.
+    parent="$(sed -n 's/^ *"Id": "\([^"]*\)".*/\1/p' "$file" | head -n 1)"
+    type="$(sed -n 's/^ *"Type": "\([^"]*\)".*/\1/p' "$file" | head -n 1)"
+    [[ -n "$parent" && "$type" == ORGANIZATIONAL_UNIT ]] || return 0
+    echo "$parent"
+    child="$parent"
+  done
+}
+
+collect_organization() {
+  local dir="$OUT/organizations" root account ou policy
+  info "organization"
+  fetch "$dir/describe-organization.json" -- organizations describe-organization || die "cannot describe the organization: run from the management account, or use --account-only"
+  fetch "$dir/list-accounts.json" -- organizations list-accounts || die "cannot list the organization's accounts"
+  fetch "$dir/list-roots.json" -- organizations list-roots || true
+  local -a targets=()
+  for root in $(text organizations list-roots --query 'Roots[].Id' || true); do targets+=("$root"); done
+  local ous
+  ous="$(for account in $(text organizations list-accounts --query 'Accounts[].Id'); do walk_parents "$account"; done | sort -u)"
+  for account in $(text organizations list-accounts --query 'Accounts[].Id'); do targets+=("$account"); done
+  for ou in $ous; do targets+=("$ou"); done
+  for target in "${targets[@]+"${targets[@]}"}"; do
+    fetch "$dir/list-policies-for-target/$target.json" -- organizations list-policies-for-target --target-id "$target" --filter SERVICE_CONTROL_POLICY || true
+  done
+  for policy in $(sed -n 's/^ *"Id": "\(p-[^"]*\)".*/\1/p' "$dir"/list-policies-for-target/*.json 2>/dev/null | sort -u); do
+    fetch "$dir/describe-policy/$policy.json" -- organizations describe-policy --policy-id "$policy" || true
+  done
+}
+
+main() {
+  local caller_arn self partition account
+  caller_arn="$(aws sts get-caller-identity --query Arn --output text)" || die "no working AWS credentials (aws sts get-caller-identity failed)"
+  self="$(aws sts get-caller-identity --query Account --output text)"
+  partition="$(cut -d: -f2 <<<"$caller_arn")"
+  info "writing to $OUT as $caller_arn"
+
+  if [[ "$MODE" == account ]]; then
+    collect_account "$self"
+  else
+    collect_organization
+    local members
+    members="$(text organizations list-accounts --query 'Accounts[?Status==`ACTIVE`].Id')" || die "cannot list the organization's accounts"
+    for account in $members; do
+      if [[ "$account" == "$self" ]]; then
+        collect_account "$account"
+        continue
+      fi
+      # One subshell per member account, so its temporary credentials never leak into the next one.
+      (
+        creds="$(aws sts assume-role --role-arn "arn:$partition:iam::$account:role/$ROLE_NAME" --role-session-name saltzer-collect \
+          --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text 2>"$STATE_DIR/assume.err")" || {
+          warn "account $account: cannot assume role $ROLE_NAME — $(head -n 1 "$STATE_DIR/assume.err"); account skipped"
+          echo "$account" >>"$STATE_DIR/denied"
+          exit 0
+        }
+        read -r key secret token <<<"$creds"
+        # Explicit credentials must win over a profile from the caller's environment.
+        unset AWS_PROFILE AWS_DEFAULT_PROFILE
+        export AWS_ACCESS_KEY_ID="$key" AWS_SECRET_ACCESS_KEY="$secret" AWS_SESSION_TOKEN="$token"
+        collect_account "$account"
+      )
+    done
+  fi
+
+  local denied failed
+  denied="$(wc -l <"$STATE_DIR/denied" | tr -d ' ')"
+  failed="$(wc -l <"$STATE_DIR/failed" | tr -d ' ')"
+  info "done: $OUT ($denied access denied, $failed other failures; see warnings above)"
+  ((failed == 0)) || exit 1
+}
+
+main
