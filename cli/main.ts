@@ -9,6 +9,10 @@ import { scanSnapshotDir } from "@/lib/jobs/run-scan";
 import { buildJsonReport, latestCompleteScanId } from "@/lib/report/build-json-report";
 import type { Database } from "@/lib/store/db";
 import { env } from "@/lib/env";
+import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
+import type { Snapshot } from "@/lib/snapshot/types";
+import { loadSnapshot } from "@/lib/store/load-snapshot";
+import { decideCan, formatCan, parseContext } from "./can-command";
 import { createProgressBar } from "./progress-bar";
 import { openStore } from "./open-store";
 
@@ -19,6 +23,7 @@ const HELP = `saltzer — least-privilege auditor for AWS Lambda
 Usage:
   saltzer scan --snapshot DIR [--format json --out FILE] [--quiet]
   saltzer report [--scan ID] --format json [--out FILE]
+  saltzer can FUNCTION ACTION RESOURCE [--context key=value …] [--json] [--snapshot DIR | --scan ID]
   saltzer first-start              scan SALTZER_SNAPSHOT_DIR (default samples/acme) when nothing is stored yet
 
 Options:
@@ -43,6 +48,7 @@ export async function main(argv: string[], out: Out = { stdout: (s) => process.s
     scan: scanCommand,
     report: reportCommand,
     "first-start": firstStartCommand,
+    can: canCommand,
   };
   const run = commands[command];
   if (!run) throw new UsageError(`Unknown command "${command}". Run "saltzer --help".`);
@@ -143,4 +149,37 @@ async function firstStartCommand(_args: string[], out: Out): Promise<number> {
   if (hasScan) return 0;
   out.stderr.write(`First start: scanning ${env().snapshotDir} into the store…\n`);
   return scanCommand(["--snapshot", env().snapshotDir], out);
+}
+
+/** The snapshot a read-only command works on: `--snapshot DIR` directly, or a stored scan. */
+async function snapshotFor(values: { snapshot?: unknown; scan?: unknown }): Promise<Snapshot> {
+  if (values.snapshot !== undefined && values.scan !== undefined) throw new UsageError("Give --snapshot or --scan, not both.");
+  if (values.snapshot !== undefined) return readSnapshotDir(path.resolve(String(values.snapshot)));
+  return withStore(async (db) => loadSnapshot(db, await resolveScanId(db, values.scan)));
+}
+
+async function canCommand(args: string[], out: Out): Promise<number> {
+  const { values, positionals } = parse(args, {
+    context: { type: "string", multiple: true },
+    json: { type: "boolean" },
+    snapshot: { type: "string" },
+    scan: { type: "string" },
+  });
+  if (positionals.length !== 3) throw new UsageError("Usage: saltzer can FUNCTION ACTION RESOURCE [--context key=value …] [--json] [--snapshot DIR | --scan ID]");
+  const [fn, action, resource] = positionals;
+  if (!/^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(action)) throw new UsageError(`"${action}" is not an IAM action (service:Action).`);
+  const context = parseContext((values.context as string[] | undefined) ?? [], (m) => new UsageError(m));
+  const snapshot = await snapshotFor(values);
+  let decision;
+  try {
+    decision = await decideCan(snapshot, fn, action, resource, context);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.json) {
+    out.stdout(`${JSON.stringify({ decision: decision.decision, conditional: decision.conditional, function: decision.function, action, resource, context, summary: decision.summary, allowedBy: decision.allowedBy, deniedBy: decision.deniedBy }, null, 2)}\n`);
+  } else {
+    out.stdout(formatCan(decision));
+  }
+  return 0;
 }

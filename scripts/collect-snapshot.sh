@@ -45,6 +45,8 @@ EOF
 die() { echo "collect-snapshot: error: $*" >&2; exit 2; }
 warn() { echo "collect-snapshot: warning: $*" >&2; }
 info() { echo "collect-snapshot: $*" >&2; }
+# first_lines FILE [N] — the first N (default 1) non-blank lines of an AWS CLI error, on one line.
+first_lines() { grep -v '^[[:space:]]*$' "$1" | head -n "${2:-1}" | tr '\n' ' ' || true; }
 
 MODE=org
 ROLE_NAME=OrganizationAccountAccessRole
@@ -111,7 +113,7 @@ fetch() {
   fi
   rm -f "$out.part"
   local message
-  message="$(grep -v '^[[:space:]]*$' "$err" | head -n 3 | tr '\n' ' ')"
+  message="$(first_lines "$err" 3)"
   rm -f "$err"
   if ((missing_ok)) && [[ "$message" == *ResourceNotFoundException* ]]; then
     return 1
@@ -135,7 +137,7 @@ text() {
     tr '\t' '\n' <<<"$result" | sed '/^$/d'
     return 0
   fi
-  warn "aws $* — $(head -n 2 "$err" | tr '\n' ' ')"
+  warn "aws $* — $(first_lines "$err" 2)"
   echo "aws $*" >>"$STATE_DIR/failed"
   rm -f "$err"
   return 1
@@ -171,7 +173,7 @@ collect_last_accessed() {
     if job="$(aws iam generate-service-last-accessed-details --arn "$arn" --granularity ACTION_LEVEL --query JobId --output text 2>"$STATE_DIR/gen.err")"; then
       jobs+=("$arn|$job")
     else
-      warn "could not start last-accessed job for $arn — $(head -n 1 "$STATE_DIR/gen.err")"
+      warn "could not start last-accessed job for $arn — $(first_lines "$STATE_DIR/gen.err")"
       echo "$arn" >>"$STATE_DIR/denied"
     fi
   done < <(sort -u "$roles_file")
@@ -277,7 +279,7 @@ main() {
       (
         creds="$(aws sts assume-role --role-arn "arn:$partition:iam::$account:role/$ROLE_NAME" --role-session-name saltzer-collect \
           --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text 2>"$STATE_DIR/assume.err")" || {
-          warn "account $account: cannot assume role $ROLE_NAME — $(head -n 1 "$STATE_DIR/assume.err"); account skipped"
+          warn "account $account: cannot assume role $ROLE_NAME — $(first_lines "$STATE_DIR/assume.err"); account skipped"
           echo "$account" >>"$STATE_DIR/denied"
           exit 0
         }

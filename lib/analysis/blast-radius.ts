@@ -55,11 +55,14 @@ interface PermissionSummary {
   totals: BlastRadius["totals"];
 }
 
-/** The part that depends only on the permissions, shared by functions with the same permissions object. */
-const summaries = new WeakMap<EffectivePermissions, PermissionSummary>();
+/**
+ * The part that depends only on the grants, shared by functions whose permissions share them
+ * (effectivePermissions hands out the same grants array for equal keys).
+ */
+const summaries = new WeakMap<readonly Grant[], PermissionSummary>();
 
 function summarize(perms: EffectivePermissions): PermissionSummary {
-  const cached = summaries.get(perms);
+  const cached = summaries.get(perms.grants);
   if (cached) return cached;
   const byService = new Map<string, Map<AccessLevel, { actions: Set<string>; resources: Set<string> }>>();
   const stores = new Map<string, { kind: DataAccessKind; service: string; resource: string; actions: Set<string>; conditional: boolean }>();
@@ -120,7 +123,7 @@ function summarize(perms: EffectivePermissions): PermissionSummary {
   }
 
   const summary = { services, dataStores, totals: { actions: allActions.size, services: byService.size, resources: allResources.size } };
-  summaries.set(perms, summary);
+  summaries.set(perms.grants, summary);
   return summary;
 }
 

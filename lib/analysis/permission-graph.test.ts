@@ -15,6 +15,7 @@ import {
   statementRef,
 } from "./test-builders";
 import type { EffectivePermissions, Grant } from "./types";
+import { createPermissionsCache, effectivePermissions } from "./effective-permissions";
 
 const QUEUE = `arn:aws:sqs:us-east-1:${ACCOUNT}:orders-queue`;
 const TABLE = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/orders`;
@@ -253,5 +254,38 @@ describe("reach", () => {
     const index = snapshotIndex({ roles: [role("ra"), role("rb")], functions: [lambdaFunction("a", "ra"), lambdaFunction("b", "rb")] });
     const graph = graphOf(index, { [roleArn("ra")]: [grant(["lambda:invokefunction", "lambda:updatefunctioncode"], ["*"])] });
     expect(reach(graph, functionArn("a"))[0].path.map((e) => e.kind)).toEqual(["can-update-code"]);
+  });
+});
+
+describe("with effectivePermissions", () => {
+  it("reaches through policies as written: wildcard actions, a deny, and a queue", () => {
+    // Given ra's policy allows lambda:Update* on functions with one-letter names but denies code updates on c, and rb may send to downstream's queue
+    const index = snapshotIndex({
+      roles: [
+        role("ra", {
+          policy: {
+            Statement: [
+              { Effect: "Allow", Action: "lambda:Update*", Resource: "arn:aws:lambda:*:*:function:?" },
+              { Sid: "KeepCSafe", Effect: "Deny", Action: "lambda:UpdateFunctionCode", Resource: functionArn("c") },
+            ],
+          },
+        }),
+        role("rb", { policy: { Statement: [{ Effect: "Allow", Action: "sqs:SendMessage", Resource: QUEUE }] } }),
+        role("rc"),
+        role("rd"),
+      ],
+      functions: [lambdaFunction("a", "ra"), lambdaFunction("b", "rb"), lambdaFunction("c", "rc"), lambdaFunction("downstream", "rd")],
+      mappings: [mapping(functionArn("downstream"), QUEUE)],
+    });
+    const cache = createPermissionsCache();
+    const graph = buildPermissionGraph(index, (arn) => effectivePermissions(index, arn, cache));
+    // When walking from a
+    const reached = reach(graph, functionArn("a"));
+    // Then b is updated by code, c only by configuration (the deny removes code), and downstream is reached through b's queue
+    const byArn = new Map(reached.map((r) => [r.arn, r]));
+    expect(byArn.get(functionArn("b"))?.path.map((e) => e.kind)).toEqual(["can-update-code"]);
+    expect(byArn.get(functionArn("c"))?.path.map((e) => e.kind)).toEqual(["can-update-config"]);
+    expect(byArn.get(functionArn("downstream"))).toMatchObject({ hops: 2 });
+    expect(byArn.get(functionArn("downstream"))?.path.map((e) => e.kind)).toEqual(["can-update-code", "can-trigger-via"]);
   });
 });

@@ -55,7 +55,8 @@ export const LAMBDA_TRUST: PolicyDocument = {
   Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
 };
 
-export function role(name: string, opts: { account?: string; trust?: PolicyDocument } = {}): Role {
+/** A role; `policy` becomes its inline policy named `app`. */
+export function role(name: string, opts: { account?: string; trust?: PolicyDocument; policy?: PolicyDocument } = {}): Role {
   const account = opts.account ?? ACCOUNT;
   return {
     arn: roleArn(name, account),
@@ -64,7 +65,7 @@ export function role(name: string, opts: { account?: string; trust?: PolicyDocum
     roleId: `AROA${name.toUpperCase()}`,
     createDate: null,
     assumeRolePolicy: opts.trust ?? LAMBDA_TRUST,
-    inlinePolicies: [],
+    inlinePolicies: opts.policy ? [{ name: "app", document: opts.policy }] : [],
     attachedPolicyArns: [],
     permissionsBoundaryArn: null,
     lastUsed: null,

@@ -16,6 +16,8 @@ export function isBroadResource(pattern: string): boolean {
   if (arn.service === "*" ) return true;
   const rest = arn.resource;
   if (/^[*?]+$/.test(rest)) return true;
+  // S3 ARNs carry no resource type: `bucket` or `bucket/key`, so the bucket part decides.
+  if (arn.service === "s3" || arn.service === "s3express") return /^[*?]+(\/.*)?$/.test(rest);
   // `type/*`, `type:*`, `type/*/*`: a resource-type prefix followed only by wildcards.
   const m = /^([A-Za-z0-9-]+)[/:](.*)$/.exec(rest);
   return !!m && /^[*?/:]+$/.test(m[2]);

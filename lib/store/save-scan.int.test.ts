@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScan, failScan, storeSnapshot } from "./save-scan";
+import { loadSnapshot } from "./load-snapshot";
 import { freshPglite, freshPostgres, tinySnapshot, type TestDatabase } from "./test-support";
 
 describe.each([
@@ -66,5 +67,23 @@ describe.each([
     // Then it carries the name and the flag
     expect(row.hasSecrets).toBe(true);
     expect(JSON.stringify(row.environment)).toContain("DB_PASSWORD");
+  });
+});
+
+describe("loadSnapshot", () => {
+  it("gives back the snapshot a scan stored", async () => {
+    // Given a stored scan of a small snapshot
+    const t = await freshPglite();
+    try {
+      const snapshot = tinySnapshot(4);
+      const scanId = await createScan(t.db, snapshot.source);
+      await storeSnapshot(t.db, scanId, snapshot, null);
+      // When it is loaded back
+      const loaded = await loadSnapshot(t.db, scanId);
+      // Then it equals what was stored
+      expect(loaded).toEqual(snapshot);
+    } finally {
+      await t.dispose();
+    }
   });
 });
