@@ -770,7 +770,7 @@ Every value that looks like a secret is fake (\`AKIAIOSFODNN7EXAMPLE\` is AWS's 
 ## Expected verdicts
 
 \`clean\` means: the function must produce no high or critical finding. Tags are stable handles for tests
-(the same data is in [EXPECTED.json](EXPECTED.json)). Functions not listed are ordinary and should be clean.
+(the same data is in [EXPECTED.json](EXPECTED.json)). Every function of the sample is listed.
 
 | Account | Region | Function | Demonstrates | Expected verdict | Tags |
 |---|---|---|---|---|---|

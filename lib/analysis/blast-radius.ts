@@ -3,6 +3,7 @@
  * the function do — per service and access level, which data stores it reads, writes or
  * deletes, which roles it can pass or assume, which functions it reaches.
  */
+import { isGrantConditional } from "./permission-queries";
 import { accessLevelsOf, serviceOf } from "./access-levels";
 import { DATA_STORE_ACTIONS, type DataAccessKind } from "./data/data-stores";
 import { passableRoles, reachDetailed, resourcePatternsFor, roleCapabilities, type PermissionGraph } from "./permission-graph";
@@ -45,9 +46,7 @@ function arnServicesOf(service: string): string[] {
   return ARN_SERVICES[service] ?? [service];
 }
 
-function isConditional(grant: Grant): boolean {
-  return grant.conditions !== null || grant.limits.some((l) => l.kind.endsWith("-conditional"));
-}
+const isConditional = (grant: Grant): boolean => isGrantConditional(grant);
 
 interface PermissionSummary {
   services: ServiceReach[];

@@ -211,9 +211,11 @@ export async function canFunction(
 ): Promise<CanDecision> {
   const fn = resolveFunction(index, functionArnOrName);
   const target = resource.startsWith("arn:") ? resolveTargetFunction(index, resource) : null;
+  // A regional resource is reached through its own region; anything else defaults to the function's.
+  const resourceRegion = parseArn(resource)?.region;
   return simulateRole(index, fn.roleArn, action, resource, {
     context,
-    region: fn.region,
+    region: resourceRegion && !/[*?]/.test(resourceRegion) ? resourceRegion : fn.region,
     resourcePolicy: target?.resourcePolicy ?? null,
   });
 }

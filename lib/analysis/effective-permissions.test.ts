@@ -184,7 +184,7 @@ const cases: EvaluationCase[] = [
     ],
   },
   {
-    name: "a region-restriction SCP makes the grant conditional on region instead of removing it",
+    name: "a region-restriction SCP narrows where a grant works, not whether an attacker can use it",
     spec: {
       roles: [{ name: "app", managed: [S3_FULL] }],
       scps: {
@@ -204,7 +204,10 @@ const cases: EvaluationCase[] = [
         ],
       },
     },
-    expectations: [["s3:GetObject", BUCKET_OBJECT, "conditional"]],
+    expectations: [
+      ["s3:GetObject", BUCKET_OBJECT, "allowed"],
+      ["dynamodb:GetItem", "arn:aws:dynamodb:us-west-2:111111111111:table/t", "denied"],
+    ],
   },
   {
     name: "a boundary that allows an action only on some resources limits it to them",

@@ -293,7 +293,7 @@ function evaluateStatement(
     if (d.conditions) {
       drafts.push({
         actions,
-        limit: { by: d.ref, kind: "deny-conditional", actions: null, resources: d.resources, notResources: d.notResources, conditions: d.conditions },
+        limit: { by: d.ref, kind: "deny-conditional", actions: null, resources: d.resources, notResources: d.notResources, conditions: d.conditions, ...avoidability(d.conditions, "deny") },
       });
     } else if (coversGrantResources(d, grantResources)) {
       remove(hit.all ? [...working] : hit.list, { reason, removedBy: d.ref, removedByName: d.name });
@@ -367,7 +367,7 @@ function evaluateStatement(
           if (m.conditions === null) continue;
           drafts.push({
             actions: all,
-            limit: { by: m.ref, kind: `${level.kind}-conditional`, actions: null, resources: m.resources, conditions: m.conditions },
+            limit: { by: m.ref, kind: `${level.kind}-conditional`, actions: null, resources: m.resources, conditions: m.conditions, ...avoidability(m.conditions, "allow") },
           });
         }
       }
@@ -414,6 +414,38 @@ function buildEvaluationContext(set: PolicySet): EvaluationContext {
   };
 }
 
+/** Condition keys whose value the caller of an AWS API picks for each request. */
+const CALLER_CHOSEN_KEYS = new Set(["aws:requestedregion"]);
+
+/**
+ * A condition that only tests the request's region narrows where a grant works, not whether a
+ * compromised function can use it: the attacker picks the region. Such limits stay for the
+ * explanation but do not make the grant conditional.
+ */
+function avoidability(conditions: ConditionBlock, effect: "deny" | "allow"): { avoidable?: string } {
+  const entries = Object.entries(conditions).flatMap(([operator, block]) => Object.entries(block).map(([key, value]) => ({ operator, key: key.toLowerCase(), value })));
+  if (entries.length === 0 || !entries.every((e) => CALLER_CHOSEN_KEYS.has(e.key))) return {};
+  const values = entries.flatMap((e) => (Array.isArray(e.value) ? e.value : [e.value]).map(String));
+  // A pattern that matches every region cannot be stepped around.
+  if (values.some((v) => v === "*")) return {};
+  const negated = entries.every((e) => /Not/.test(e.operator));
+  const regions = values.join(", ");
+  if (effect === "deny") return { avoidable: negated ? `only in regions ${regions}` : `outside regions ${regions}` };
+  return { avoidable: negated ? `outside regions ${regions}` : `only in regions ${regions}` };
+}
+
+/**
+ * A grant on every resource that the boundary or an SCP allows only on some resources is, in
+ * effect, a grant on those resources: narrow it so blast radius and rules see the real scope.
+ */
+function narrowedResources(grant: GrantResources, limits: GrantLimit[]): string[] {
+  if (grant.notResources !== null || !grant.resources.includes("*")) return grant.resources;
+  const narrowing = limits.filter((l) => (l.kind === "boundary-resources" || l.kind === "scp-resources") && l.actions === null && !l.notResources);
+  if (narrowing.length === 0) return grant.resources;
+  // Each level must allow the resource: with several levels, keep the patterns of the narrowest one.
+  return [...narrowing].sort((a, b) => a.resources.length - b.resources.length)[0].resources;
+}
+
 // ---------------------------------------------------------------- entry point
 
 /**
@@ -455,7 +487,7 @@ export function effectivePermissions(index: SnapshotIndex, principalArn: string,
       if (outcome.actions.length === 0) return;
       grants.push({
         actions: outcome.actions,
-        resources: grantResources.resources,
+        resources: narrowedResources(grantResources, outcome.limits),
         notResources: grantResources.notResources,
         conditions,
         source,

@@ -16,7 +16,7 @@ export function isUnrestrictedGrant(grant: Grant): boolean {
   if (grant.conditions) return false;
   const everyResource = grant.notResources ? grant.notResources.length === 0 : grant.resources.includes("*");
   if (!everyResource) return false;
-  return !grant.limits.some((l) => l.kind !== "deny-resources" && l.kind !== "deny-conditional");
+  return !grant.limits.some((l) => l.kind !== "deny-resources" && l.kind !== "deny-conditional" && !l.avoidable);
 }
 
 /** Actions allowed on every resource without conditions. */

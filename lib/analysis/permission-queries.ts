@@ -2,8 +2,10 @@
  * Fast questions over effective permissions (plain `Grant` data). The simulator answers
  * the same questions slowly with full reasons; tests keep the two in agreement.
  */
-import { arnPatternMatches, resourceElementMatches } from "./arn-match";
+import { arnPatternMatches, parseArn, resourceElementMatches } from "./arn-match";
+import { settleConditions } from "./conditions";
 import type { AccessDecision, EffectivePermissions, Grant, GrantLimit, StatementRef } from "./types";
+import type { ConditionBlock } from "@/lib/snapshot/types";
 
 const actionSets = new WeakMap<readonly string[], Set<string>>();
 
@@ -64,6 +66,104 @@ function limitMatches(limit: GrantLimit, resource: string): boolean {
   return limit.resources.some((p) => arnPatternMatches(p, resource));
 }
 
+/** The region part of a concrete regional ARN, or null (`*`, global services, patterns). */
+function regionOf(resource: string): string | null {
+  const parsed = parseArn(resource);
+  return parsed && parsed.region && !/[*?]/.test(parsed.region) ? parsed.region : null;
+}
+
+/** Does this limit make the grant conditional (for this action, when given)? */
+function limitIsConditional(limit: GrantLimit): boolean {
+  return (limit.kind === "deny-conditional" || limit.kind === "boundary-conditional" || limit.kind === "scp-conditional") && !limit.avoidable;
+}
+
+/** True when the grant applies only under conditions (its own, or a boundary/SCP/deny's). */
+export function isGrantConditional(grant: Grant, action?: string): boolean {
+  if (grant.conditions && !onlyRegionKeys(grant.conditions)) return true;
+  return grant.limits.some((l) => limitIsConditional(l) && (action === undefined || limitApplies(l, action)));
+}
+
+/**
+ * A grant's limits applied to one (action, resource): blocked by a deny or by a boundary/SCP
+ * that allows it elsewhere only, or left conditional. The one place limits are interpreted.
+ */
+export function applyLimits(grant: Grant, action: string, resource: string): { blocked: boolean; conditional: boolean; deniedBy: AccessDecision["deniedBy"] } {
+  let blocked = false;
+  const regionalGrant = grant.conditions !== null && onlyRegionKeys(grant.conditions);
+  let conditional = grant.conditions !== null && !regionalGrant;
+  const deniedBy: AccessDecision["deniedBy"] = [];
+  const regionLimits: GrantLimit[] = [];
+  for (const limit of grant.limits) {
+    if (!limitApplies(limit, action)) continue;
+    const matches = limitMatches(limit, resource);
+    if (limit.avoidable) {
+      if (limit.kind !== "deny-conditional" || matches) regionLimits.push(limit);
+      continue;
+    }
+    switch (limit.kind) {
+      case "deny-resources":
+        if (matches) {
+          blocked = true;
+          deniedBy.push({ ref: limit.by, name: describeStatement(limit.by), reason: "explicit deny" });
+        }
+        break;
+      case "boundary-resources":
+      case "scp-resources":
+        if (!matches) {
+          blocked = true;
+          deniedBy.push({
+            ref: limit.by,
+            name: describeStatement(limit.by),
+            reason: `${limit.kind.startsWith("scp") ? "SCP" : "permission boundary"} allows it only on ${limit.resources.join(", ")}`,
+          });
+        }
+        break;
+      case "deny-conditional":
+        if (matches) conditional = true;
+        break;
+      default:
+        conditional = true;
+    }
+  }
+  if (regionalGrant || regionLimits.length > 0) {
+    // The caller picks the region: usable when some region satisfies the grant's region conditions
+    // and every region-only limit. A regional ARN fixes the region to its own.
+    const fixed = regionOf(resource);
+    const candidates = fixed ? [fixed] : candidateRegions([...(regionalGrant ? [grant.conditions!] : []), ...regionLimits.map((l) => l.conditions!)]);
+    const failing = (region: string): GrantLimit | "grant" | null => {
+      if (regionalGrant && settleConditions(grant.conditions, { requestedRegion: region }).outcome !== "true") return "grant";
+      for (const limit of regionLimits) {
+        const holds = settleConditions(limit.conditions, { requestedRegion: region }).outcome === "true";
+        if (limit.kind === "deny-conditional" ? holds : !holds) return limit;
+      }
+      return null;
+    };
+    const outcomes = candidates.map((region) => ({ region, failure: failing(region) }));
+    if (!outcomes.some((o) => o.failure === null)) {
+      blocked = true;
+      const first = outcomes.find((o) => o.failure !== "grant")?.failure;
+      if (first && first !== "grant") {
+        const who = first.by.kind === "scp" ? "SCP" : first.by.kind === "boundary" ? "permission boundary" : "explicit deny";
+        deniedBy.push({ ref: first.by, name: describeStatement(first.by), reason: `${who} blocks ${fixed ? `region ${fixed}` : "every region the statement allows"}` });
+      }
+    }
+  }
+  return { blocked, conditional, deniedBy };
+}
+
+/** Condition keys whose value the caller of an AWS API picks for each request. */
+function onlyRegionKeys(block: ConditionBlock): boolean {
+  const keys = Object.values(block).flatMap((b) => Object.keys(b));
+  return keys.length > 0 && keys.every((k) => k.toLowerCase() === "aws:requestedregion");
+}
+
+/** Every region the conditions name, plus one none of them names. */
+function candidateRegions(blocks: ConditionBlock[]): string[] {
+  const named = new Set<string>();
+  for (const block of blocks) for (const byKey of Object.values(block)) for (const value of Object.values(byKey)) for (const v of [value].flat()) if (typeof v === "string" && !/[*?]/.test(v)) named.add(v);
+  return [...named, "zz-unnamed-1"];
+}
+
 /**
  * Fast-path decision for one action on one resource ARN (or `*`), from effective permissions.
  * Conditions that the function's context cannot settle make an allow conditional, never silent.
@@ -77,38 +177,10 @@ export function decide(perms: EffectivePermissions, action: string, resource: st
   for (const grant of perms.grants) {
     if (!actionSet(grant).has(wanted)) continue;
     if (!resourceElementMatches(grant.resources, grant.notResources, resource)) continue;
-    let blocked = false;
-    let conditional = grant.conditions !== null;
-    for (const limit of grant.limits) {
-      if (!limitApplies(limit, wanted)) continue;
-      const matches = limitMatches(limit, resource);
-      switch (limit.kind) {
-        case "deny-resources":
-          if (matches) {
-            blocked = true;
-            deniedBy.push({ ref: limit.by, name: describeStatement(limit.by), reason: "explicit deny" });
-          }
-          break;
-        case "deny-conditional":
-          if (matches) conditional = true;
-          break;
-        case "boundary-resources":
-        case "scp-resources":
-          if (!matches) {
-            blocked = true;
-            deniedBy.push({
-              ref: limit.by,
-              name: describeStatement(limit.by),
-              reason: `${limit.kind.startsWith("scp") ? "SCP" : "permission boundary"} allows it only on ${limit.resources.join(", ")}`,
-            });
-          }
-          break;
-        case "boundary-conditional":
-        case "scp-conditional":
-          conditional = true;
-          break;
-      }
-    }
+    const outcome = applyLimits(grant, wanted, resource);
+    deniedBy.push(...outcome.deniedBy);
+    const blocked = outcome.blocked;
+    const conditional = outcome.conditional;
     if (blocked) continue;
     allowedBy.push({ ref: grant.source, name: describeStatement(grant.source), conditions: grant.conditions });
     if (!conditional) unconditional = true;

@@ -49,6 +49,9 @@ const FINDING_TIERS: Partial<Record<FindingCategory, number>> = {
   "infrastructure-modification": CAPABILITY_TIERS.write,
 };
 
+/** A finding counts at its category's tier scaled by its own severity (a confined admin policy is not admin). */
+export const FINDING_SEVERITY_WEIGHT: Record<Severity, number> = { critical: 1, high: 1, medium: 0.6, low: 0.3, info: 0.1 };
+
 export const RISK_FORMULA = `Risk score (0–100) = capability + breadth + exposure + reach + unused, rounded.
 
 capability (0–${CAPABILITY_MAX}): the worst effective capability, tier × resource scope.
@@ -58,7 +61,8 @@ capability (0–${CAPABILITY_MAX}): the worst effective capability, tier × reso
   (data-store read or write, secrets, decrypt) > other write ${CAPABILITY_TIERS.write} > read ${CAPABILITY_TIERS.read} > list/tagging ${CAPABILITY_TIERS.list}.
   Scope: "*" ×${SCOPE_FACTORS.everything}; every resource of a service in an account (e.g. table/*) ×${SCOPE_FACTORS.serviceWide};
   other wildcard patterns ×${SCOPE_FACTORS.partial}; an exact ARN ×${SCOPE_FACTORS.exact}. Conditional-only ×${CONDITIONAL_FACTOR}.
-  Escalation paths and findings count at full tier (conditional escalation: permissions-management tier).
+  Escalation paths count at full tier (conditional escalation: permissions-management tier); findings at their
+  category's tier × their severity (critical/high ×1, medium ×0.6, low ×0.3, info ×0.1).
 breadth (0–${BREADTH_MAX}): min(6, 1.5·log2(1 + services)) + min(4, log2(1 + services with a "*" resource)).
 exposure (0–${EXPOSURE_MAX}): public invoke (function URL without auth, or anyone in the resource policy) 10,
   cross-account invoke 3, min(2, triggers from outside the organization).
@@ -120,7 +124,7 @@ function worstCapability(br: BlastRadius, findings: Finding[]): Capability {
   }
   for (const f of findings) {
     const tier = FINDING_TIERS[f.category];
-    if (tier) consider(tier, `finding "${f.title}" (${f.category})`);
+    if (tier) consider(tier * FINDING_SEVERITY_WEIGHT[f.severity], `finding "${f.title}" (${f.category}, ${f.severity})`);
   }
   for (const s of br.services) {
     for (const level of s.levels) {

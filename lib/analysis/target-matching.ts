@@ -7,6 +7,7 @@
 import { arnPatternMatches, patternsOverlap } from "./arn-match";
 import { grantsFor } from "./permission-queries";
 import type { EffectivePermissions, Grant, GrantLimit } from "./types";
+import { applyLimits } from "./permission-queries";
 
 /** Candidate target ARNs, sorted for prefix scans. */
 export interface CandidateSet {
@@ -83,35 +84,6 @@ function limitTouches(limit: GrantLimit, action: string): boolean {
   return limit.actions === null || limit.actions.includes(action);
 }
 
-function limitCovers(limit: GrantLimit, candidate: string): boolean {
-  if (limit.notResources) return !limit.notResources.some((p) => arnPatternMatches(p, candidate));
-  return limit.resources.some((p) => arnPatternMatches(p, candidate));
-}
-
-/** Apply a grant's limits to one candidate, as `decide` does: null when blocked, else whether conditions remain. */
-function afterLimits(limits: GrantLimit[], candidate: string, conditional: boolean): boolean | null {
-  for (const limit of limits) {
-    const matches = limitCovers(limit, candidate);
-    switch (limit.kind) {
-      case "deny-resources":
-        if (matches) return null;
-        break;
-      case "deny-conditional":
-        if (matches) conditional = true;
-        break;
-      case "boundary-resources":
-      case "scp-resources":
-        if (!matches) return null;
-        break;
-      case "boundary-conditional":
-      case "scp-conditional":
-        conditional = true;
-        break;
-    }
-  }
-  return conditional;
-}
-
 function better(a: MatchInfo | undefined, b: MatchInfo): boolean {
   return !a || (a.conditional && !b.conditional);
 }
@@ -122,7 +94,8 @@ export function matchTargets(perms: EffectivePermissions, action: string, cands:
   let all: MatchInfo | null = null;
   let some: Map<string, MatchInfo> | null = null;
   for (const grant of grants) {
-    const limits = grant.limits.filter((l) => limitTouches(l, action));
+    // Region-only limits neither block nor make conditional: they are no reason to match per candidate.
+    const limits = grant.limits.filter((l) => limitTouches(l, action) && !l.avoidable);
     const baseConditional = grant.conditions !== null;
     if (limits.length === 0 && !grant.notResources && grant.resources.includes("*")) {
       const info = { grant, pattern: "*", conditional: baseConditional };
@@ -132,8 +105,12 @@ export function matchTargets(perms: EffectivePermissions, action: string, cands:
     if (all && !all.conditional) continue;
     some ??= new Map();
     const record = (candidate: string, pattern: string) => {
-      const conditional = limits.length ? afterLimits(limits, candidate, baseConditional) : baseConditional;
-      if (conditional === null) return;
+      let conditional = baseConditional;
+      if (limits.length) {
+        const outcome = applyLimits(grant, action, candidate);
+        if (outcome.blocked) return;
+        conditional = outcome.conditional;
+      }
       const info = { grant, pattern, conditional };
       if (better(some!.get(candidate), info)) some!.set(candidate, info);
     };

@@ -68,6 +68,11 @@ export interface GrantLimit {
    */
   notResources?: string[] | null;
   conditions: ConditionBlock | null;
+  /**
+   * Set on a conditional limit whose conditions only test keys the caller chooses (the request's
+   * region): it narrows where the grant works, not whether an attacker can use it. Says where.
+   */
+  avoidable?: string;
 }
 
 /** Actions an identity policy allows but that never take effect, and why. */

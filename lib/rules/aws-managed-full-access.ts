@@ -32,12 +32,16 @@ export function evaluate(ctx: RuleContext): RuleHit[] {
     const actions = [...new Set(grants.flatMap((g) => g.actions))];
     // Everything it grants was removed by a boundary, SCP or deny: nothing left to report.
     if (actions.length === 0) continue;
-    const severity = severityFor(actions, grants.filter(isUnrestrictedGrant).flatMap((g) => g.actions).length);
+    const unrestricted = grants.filter(isUnrestrictedGrant).flatMap((g) => g.actions);
+    // A boundary or SCP that confines the policy to named resources leaves a hygiene problem,
+    // not the policy's full power: report it, low.
+    const confined = unrestricted.length === 0 && grants.every((g) => !g.resources.includes("*") || g.limits.some((l) => l.kind.endsWith("-resources")));
+    const severity = confined ? "low" : severityFor(actions, unrestricted.length);
     const services = [...new Set(actions.map(serviceOf))].sort();
     hits.push({
-      title: `AWS-managed policy ${name} attached to the function role`,
+      title: confined ? `AWS-managed policy ${name} attached, confined by boundary or SCP` : `AWS-managed policy ${name} attached to the function role`,
       severity,
-      reason: `The role has AWS-managed policy "${name}" attached; after boundary and SCPs it still grants ${actions.length} action(s) across ${services.length} service(s) (${listActions(services, 8)}), e.g. ${listActions(actions, 5)}.`,
+      reason: `The role has AWS-managed policy "${name}" attached; after boundary and SCPs it still grants ${actions.length} action(s) across ${services.length} service(s) (${listActions(services, 8)}), e.g. ${listActions(actions, 5)}${confined ? `, only on ${listActions([...new Set(grants.flatMap((g) => g.resources))], 4)}` : ""}.`,
       statements: [...new Map(grants.map((g) => [g.source.statementIndex, g.source])).values()],
       actions: [...new Set(grants.flatMap((g) => g.writtenActions))],
       resources: [...new Set(grants.flatMap((g) => g.resources))],

@@ -18,7 +18,21 @@ export const meta: RuleMeta = {
   ],
 };
 
+/**
+ * Reads Lambda's event source poller makes with the execution role, per source service
+ * (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html, with-kinesis.html, with-sqs.html).
+ * AWS's own managed execution roles grant them on `*`.
+ */
+const POLLER_READS: Record<string, Set<string>> = {
+  dynamodb: new Set(["dynamodb:getrecords", "dynamodb:getsharditerator", "dynamodb:describestream", "dynamodb:liststreams"]),
+  kinesis: new Set(["kinesis:getrecords", "kinesis:getsharditerator", "kinesis:describestream", "kinesis:describestreamsummary", "kinesis:listshards", "kinesis:liststreams", "kinesis:subscribetoshard"]),
+  sqs: new Set(["sqs:receivemessage", "sqs:deletemessage", "sqs:getqueueattributes"]),
+};
+
 export function evaluate(ctx: RuleContext): RuleHit[] {
+  const mappedServices = new Set(
+    (ctx.index.mappingsByFunction.get(ctx.fn.arn) ?? []).flatMap((m) => (m.eventSourceArn ? [m.eventSourceArn.split(":")[2]] : [])),
+  );
   const byService = new Map<string, MatchCollector>();
   for (const grant of ctx.perms.grants) {
     for (const action of grant.actions) {
@@ -33,6 +47,15 @@ export function evaluate(ctx: RuleContext): RuleHit[] {
   }
   return [...byService].map(([service, collector]) => {
     const what = [...new Set(collector.actions().map((a) => DATA_READ_ACTIONS[a]))].join(", ");
+    // Only the poller's own reads, for a function that does have such an event source: what AWS's
+    // managed execution role grants. Still wider than needed (every stream), so reported low.
+    const pollerOnly = mappedServices.has(service) && collector.actions().every((a) => POLLER_READS[service]?.has(a));
+    if (pollerOnly) {
+      return collector.hit(`${collector.describe()}: the event source poller needs these reads, but on its own ${service} source only, not every one in the account.`, {
+        title: `Event source reads on every ${service} source`,
+        severity: "low",
+      });
+    }
     return collector.hit(`${collector.describe()}: the function can ${what} across all of ${service}.`, {
       title: `Read access to all ${service} data`,
       severity: collector.allConditional() ? downgrade(meta.severity) : meta.severity,

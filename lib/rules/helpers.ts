@@ -1,4 +1,5 @@
 /** Shared building blocks for rules: resource breadth, per-statement grouping, reason text. */
+import { isGrantConditional } from "@/lib/analysis/permission-queries";
 import { parseArn } from "@/lib/analysis/arn-match";
 import { describeStatement } from "@/lib/analysis/permission-queries";
 import type { Grant, Severity, StatementRef } from "@/lib/analysis/types";
@@ -56,14 +57,7 @@ export function resourcesFor(grant: Grant, action: string): string[] {
 }
 
 /** True when the grant applies only under conditions (its own, or a boundary/SCP/deny's). */
-export function isConditional(grant: Grant, action?: string): boolean {
-  if (grant.conditions) return true;
-  return grant.limits.some(
-    (l) =>
-      (l.kind === "boundary-conditional" || l.kind === "scp-conditional" || l.kind === "deny-conditional") &&
-      (action === undefined || l.actions === null || l.actions.includes(action)),
-  );
-}
+export const isConditional = (grant: Grant, action?: string): boolean => isGrantConditional(grant, action);
 
 export function statementKey(ref: StatementRef): string {
   return `${ref.kind}|${ref.policyArn ?? ref.policyName}|${ref.statementIndex}`;

@@ -1,0 +1,111 @@
+/**
+ * The whole analysis of a snapshot: per function its effective permissions, escalation paths,
+ * findings, blast radius, risk score and recommended policy, plus the org-wide graph.
+ * Work keyed by role (effective permissions, graph capabilities) is shared by every function
+ * executing as that role, so the cost follows distinct roles, not functions.
+ */
+import type { Account, Snapshot } from "@/lib/snapshot/types";
+import { evaluateRules } from "@/lib/rules/index";
+import { loadAccessLevels } from "./access-levels";
+import { blastRadius } from "./blast-radius";
+import { createPermissionsCache, effectivePermissions } from "./effective-permissions";
+import { findEscalationPaths } from "./escalation";
+import { buildPermissionGraph } from "./permission-graph";
+import { allowedActions } from "./permission-queries";
+import { recommendPolicy } from "./recommend/recommend-policy";
+import { riskScore } from "./risk-score";
+import { indexSnapshot } from "./snapshot-index";
+import type { EffectivePermissions, Edge, FunctionAnalysis, Finding } from "./types";
+import type { ServiceLastAccessed } from "@/lib/snapshot/types";
+
+export interface SnapshotAnalysis {
+  functions: Map<string, FunctionAnalysis>;
+  edges: Edge[];
+  stats: { functions: number; roles: number; distinctPermissionSets: number; findings: number };
+}
+
+export interface AnalyzeOptions {
+  /** Reference time for date-based rules (ISO); defaults to now. */
+  now?: string;
+  onProgress?: (fraction: number, message: string) => void;
+}
+
+const PROGRESS_EVERY = 250;
+
+export async function analyzeSnapshot(snapshot: Snapshot, options: AnalyzeOptions = {}): Promise<SnapshotAnalysis> {
+  await loadAccessLevels();
+  const index = indexSnapshot(snapshot);
+  const cache = createPermissionsCache();
+  const permsByRole = new Map<string, EffectivePermissions>();
+  const permsOf = (roleArn: string): EffectivePermissions => {
+    let perms = permsByRole.get(roleArn);
+    if (!perms) {
+      perms = effectivePermissions(index, roleArn, cache);
+      permsByRole.set(roleArn, perms);
+    }
+    return perms;
+  };
+
+  options.onProgress?.(0, "building the permission graph");
+  const graph = buildPermissionGraph(index, permsOf);
+  const total = index.functions.size;
+  const results = new Map<string, FunctionAnalysis>();
+  let done = 0;
+  let findingCount = 0;
+
+  for (const account of snapshot.accounts) {
+    for (const fn of account.functions) {
+      const role = index.roles.get(fn.roleArn) ?? null;
+      const perms = permsOf(fn.roleArn);
+      const lastAccessed = role ? (account.lastAccessed[role.name] ?? null) : null;
+      const escalationPaths = findEscalationPaths({ index, fn, perms, permsOf });
+      const sharedWith = (index.functionsByRole.get(fn.roleArn) ?? []).filter((f) => f.arn !== fn.arn).map((f) => f.arn);
+      const findings = evaluateRules({ fn, role, account, index, perms, sharedWith, lastAccessed, escalationPaths, now: options.now });
+      const radius = blastRadius({ index, fn, perms, graph, escalationPaths });
+      const risk = riskScore({
+        blastRadius: radius,
+        findings,
+        fn,
+        exposure: exposureOf(findings, fn, account),
+        unusedShare: unusedShare(perms, lastAccessed),
+      });
+      const recommendedPolicy = recommendPolicy({ index, fn, perms, lastAccessed, mappings: index.mappingsByFunction.get(fn.arn) ?? [] });
+      results.set(fn.arn, { functionArn: fn.arn, roleArn: fn.roleArn, permissionsKey: perms.key, findings, blastRadius: radius, risk, recommendedPolicy });
+      findingCount += findings.length;
+      done += 1;
+      if (done % PROGRESS_EVERY === 0) options.onProgress?.(done / total, `${done}/${total} functions analysed`);
+    }
+  }
+  options.onProgress?.(1, `${total} functions analysed`);
+  return {
+    functions: results,
+    edges: graph.edges,
+    stats: {
+      functions: total,
+      roles: permsByRole.size,
+      distinctPermissionSets: new Set([...permsByRole.values()].map((p) => p.key)).size,
+      findings: findingCount,
+    },
+  };
+}
+
+/** Who can reach the function from outside: the public, other accounts, other services' events. */
+function exposureOf(findings: Finding[], fn: Account["functions"][number], _account: Account) {
+  const outsideTriggers = (fn.resourcePolicy?.Statement ?? []).filter((s) => s.Effect === "Allow").length;
+  return {
+    public: findings.some((f) => f.category === "public-invoke"),
+    crossAccount: findings.some((f) => f.category === "cross-account-invoke"),
+    outsideTriggers,
+  };
+}
+
+/** Share of granted actions in services the role never used, from service-last-accessed data. */
+function unusedShare(perms: EffectivePermissions, lastAccessed: ServiceLastAccessed[] | null): number | null {
+  if (!lastAccessed || lastAccessed.length === 0) return null;
+  const used = new Set(lastAccessed.filter((s) => s.lastAuthenticated).map((s) => s.serviceNamespace.toLowerCase()));
+  const actions = allowedActions(perms);
+  if (actions.size === 0) return 0;
+  let unused = 0;
+  for (const action of actions) if (!used.has(action.slice(0, action.indexOf(":")))) unused += 1;
+  return unused / actions.size;
+}
