@@ -13,6 +13,11 @@ import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
 import type { Snapshot } from "@/lib/snapshot/types";
 import { loadSnapshot } from "@/lib/store/load-snapshot";
 import { decideCan, formatCan, parseContext } from "./can-command";
+import { formatGate, gate, parseSeverity, toGateFindings, type GateFinding } from "./check-command";
+import { formatRules } from "./rules-command";
+import { analyzeSnapshot } from "@/lib/analysis/analyze-snapshot";
+import type { Severity } from "@/lib/analysis/types";
+import fsSync from "node:fs";
 import { createProgressBar } from "./progress-bar";
 import { openStore } from "./open-store";
 
@@ -24,6 +29,8 @@ Usage:
   saltzer scan --snapshot DIR [--format json --out FILE] [--quiet]
   saltzer report [--scan ID] --format json [--out FILE]
   saltzer can FUNCTION ACTION RESOURCE [--context key=value …] [--json] [--snapshot DIR | --scan ID]
+  saltzer check (--snapshot DIR | --scan ID) --fail-on SEVERITY [--baseline SCAN]   exit 1 when a finding at/above SEVERITY exists
+  saltzer rules [--json]           the rule catalogue and the risk formula
   saltzer first-start              scan SALTZER_SNAPSHOT_DIR (default samples/acme) when nothing is stored yet
 
 Options:
@@ -49,6 +56,8 @@ export async function main(argv: string[], out: Out = { stdout: (s) => process.s
     report: reportCommand,
     "first-start": firstStartCommand,
     can: canCommand,
+    check: checkCommand,
+    rules: rulesCommand,
   };
   const run = commands[command];
   if (!run) throw new UsageError(`Unknown command "${command}". Run "saltzer --help".`);
@@ -181,5 +190,56 @@ async function canCommand(args: string[], out: Out): Promise<number> {
   } else {
     out.stdout(formatCan(decision));
   }
+  return 0;
+}
+
+async function activeSuppressions(db: Database): Promise<Set<string>> {
+  const rows = await db.prisma.suppression.findMany({ where: { OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] }, select: { fingerprint: true } });
+  return new Set(rows.map((r) => r.fingerprint));
+}
+
+async function storedGateFindings(db: Database, scanId: number): Promise<GateFinding[]> {
+  const rows = await db.prisma.finding.findMany({ where: { scanId }, select: { functionArn: true, ruleId: true, severity: true, title: true, reason: true, fingerprint: true } });
+  return rows.map((r) => ({ ...r, severity: r.severity as Severity }));
+}
+
+/** Is there a store to read suppressions and baselines from, without creating one? */
+function storeExists(): boolean {
+  return Boolean(env().DATABASE_URL) || fsSync.existsSync(path.join(env().dataDir, "pgdata"));
+}
+
+async function checkCommand(args: string[], out: Out): Promise<number> {
+  const { values } = parse(args, { snapshot: { type: "string" }, scan: { type: "string" }, "fail-on": { type: "string" }, baseline: { type: "string" } });
+  const failOn = parseSeverity(values["fail-on"], (m) => new UsageError(m));
+  if ((values.snapshot === undefined) === (values.scan === undefined)) throw new UsageError("check needs --snapshot DIR or --scan ID.");
+  let findings: GateFinding[];
+  let suppressed = new Set<string>();
+  let baseline: Set<string> | null = null;
+  let baselineId: number | null = null;
+  const needStore = values.scan !== undefined || values.baseline !== undefined || storeExists();
+  if (values.snapshot !== undefined) {
+    // Analysed in memory: a CI gate needs no database.
+    const snapshot = await readSnapshotDir(path.resolve(String(values.snapshot)));
+    const analysis = await analyzeSnapshot(snapshot);
+    findings = toGateFindings([...analysis.functions.values()].flatMap((f) => f.findings));
+  } else findings = [];
+  if (needStore) {
+    await withStore(async (db) => {
+      suppressed = await activeSuppressions(db);
+      if (values.scan !== undefined) findings = await storedGateFindings(db, await resolveScanId(db, values.scan));
+      if (values.baseline !== undefined) {
+        baselineId = await resolveScanId(db, values.baseline);
+        baseline = new Set((await storedGateFindings(db, baselineId)).map((f) => f.fingerprint));
+      }
+    });
+  }
+  const result = gate(findings, failOn, suppressed, baseline);
+  out.stdout(formatGate(result, failOn, baselineId));
+  return result.failed ? 1 : 0;
+}
+
+async function rulesCommand(args: string[], out: Out): Promise<number> {
+  const { values } = parse(args, { json: { type: "boolean" } });
+  out.stdout(formatRules(Boolean(values.json)));
   return 0;
 }

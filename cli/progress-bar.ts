@@ -5,7 +5,7 @@ export function createProgressBar(stream: NodeJS.WriteStream = process.stderr, e
   let lastPhase = "";
   return {
     update(phase: string, fraction: number, detail: string) {
-      if (!enabled) return;
+      if (!enabled || phase === "done") return;
       const width = 28;
       const filled = Math.max(0, Math.min(width, Math.round(fraction * width)));
       const line = `${phase.padEnd(10)} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${Math.round(fraction * 100)

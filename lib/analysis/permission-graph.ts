@@ -500,7 +500,27 @@ function roleEdgeList(roleArn: string, caps: RoleCapabilities): Edge[] {
       for (const target of targets) out.push(roleEdge(roleArn, { kind: "can-pass", target, action: "iam:PassRole", info, conditional: info.conditional }));
     }
   }
-  for (const move of caps.createWithRole.values()) if (move.target !== roleArn) out.push(roleEdge(roleArn, move));
+  const createGroups = new Map<string, RoleMove[]>();
+  for (const move of caps.createWithRole.values()) {
+    if (move.target === roleArn) continue;
+    const key = `${describeStatement(move.info.grant.source)}|${move.info.pattern}`;
+    const list = createGroups.get(key);
+    if (list) list.push(move);
+    else createGroups.set(key, [move]);
+  }
+  for (const moves of createGroups.values()) {
+    const { info, lambdaAction } = moves[0];
+    if (moves.length > FANOUT_LIMIT && isWildcard(info.pattern) && lambdaAction) {
+      out.push({
+        from: roleArn,
+        to: info.pattern,
+        kind: "can-create-with-role",
+        reason: `Role ${shortName(roleArn)} may pass any of ${moves.length} roles that trust lambda.amazonaws.com (${grantWords(info)}) and call ${lambdaAction.action} (${grantWords(lambdaAction.info)}), so a function it creates or reconfigures runs with any of them.`,
+        shortReason: `PassRole + ${lambdaAction.action} → ${info.pattern} (${moves.length})`,
+        conditional: moves.every((m) => m.conditional),
+      });
+    } else for (const move of moves) out.push(roleEdge(roleArn, move));
+  }
   for (const move of caps.assume.values()) out.push(roleEdge(roleArn, move));
   return out;
 }
@@ -690,6 +710,9 @@ export function reachDetailed(graph: PermissionGraph, functionArn: string, maxHo
   const compromised = new Set<string>([functionArn]);
   const queue: Holder[] = [{ fnArn: functionArn, roleArn: start.roleArn, hops: 0, path: [] }];
 
+  const otherFunctions = graph.index.functions.size - 1;
+  const otherRoles = graph.index.roles.size - (graph.index.roles.has(start.roleArn) ? 1 : 0);
+
   for (let head = 0; head < queue.length; head++) {
     const h = queue[head];
     if (h.hops >= maxHops || expandedRoles.has(h.roleArn)) continue;
@@ -698,8 +721,10 @@ export function reachDetailed(graph: PermissionGraph, functionArn: string, maxHo
     if (!caps) continue;
     const from = h.fnArn ?? h.roleArn;
     const hops = h.hops + 1;
+    // Once every function is reached and compromised (an admin-like role on the way), function moves add nothing.
+    const functionsSaturated = reached.size >= otherFunctions && compromised.size > otherFunctions;
 
-    for (const cap of caps.functionCaps) {
+    for (const cap of functionsSaturated ? [] : caps.functionCaps) {
       const compromising = COMPROMISING.has(cap.kind);
       forEachMatch(cap.matches, cap.cands, (candidate, info) => {
         const targets = cap.trigger ? (cap.trigger.sources.get(candidate) ?? []).map((s) => ({ fn: s.functionArn, source: s })) : [{ fn: candidate, source: undefined }];
@@ -720,7 +745,8 @@ export function reachDetailed(graph: PermissionGraph, functionArn: string, maxHo
       });
     }
 
-    const roleMoves = [...caps.assume.values(), ...caps.createWithRole.values()];
+    const rolesSaturated = rolesReached.size >= otherRoles;
+    const roleMoves = rolesSaturated ? [] : [...caps.assume.values(), ...caps.createWithRole.values()];
     for (const move of roleMoves) {
       if (move.target === start.roleArn || rolesReached.has(move.target) || expandedRoles.has(move.target)) continue;
       const prefix = h.fnArn ? [...h.path, executesAsEdge(h.fnArn, h.roleArn)] : h.path;

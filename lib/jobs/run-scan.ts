@@ -6,6 +6,7 @@
 import type { Database } from "@/lib/store/db";
 import { createScan, failScan, storeSnapshot, updateScanProgress, type ScanAnalysis, type ScanStatus } from "@/lib/store/save-scan";
 import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
+import { analyzeSnapshot } from "@/lib/analysis/analyze-snapshot";
 import type { Snapshot } from "@/lib/snapshot/types";
 
 export type ScanPhase = "reading" | "analysing" | "storing" | "done";
@@ -31,8 +32,10 @@ export interface ScanResult {
 
 export interface ScanOptions {
   onProgress?: (progress: ScanProgress) => void;
-  /** Analysis of the snapshot; null skips it. */
+  /** Analysis of the snapshot (default: the full analysis); null skips it. */
   analyse?: ((snapshot: Snapshot, onProgress: (fraction: number, message: string) => void) => ScanAnalysis | Promise<ScanAnalysis>) | null;
+  /** Reference time for date-based rules (ISO), for reproducible tests. */
+  now?: string;
 }
 
 const PERSIST_EVERY_MS = 400;
@@ -69,9 +72,10 @@ export async function scanSnapshotDir(db: Database, dir: string, options: ScanOp
     const t1 = performance.now();
 
     let analysis: ScanAnalysis | null = null;
-    if (options.analyse) {
+    const analyse = options.analyse === undefined ? (s: Snapshot, p: (f: number, m: string) => void) => analyzeSnapshot(s, { now: options.now, onProgress: p }) : options.analyse;
+    if (analyse) {
       report({ phase: "analysing", accountsDone: accountsTotal, accountsTotal, functions, fraction: 0, message: "analysing" }, true);
-      analysis = await options.analyse(snapshot, (fraction, message) =>
+      analysis = await analyse(snapshot, (fraction, message) =>
         report({ phase: "analysing", accountsDone: accountsTotal, accountsTotal, functions, fraction, message }),
       );
     }

@@ -3,6 +3,7 @@
  * Shared by `saltzer report`, `saltzer scan --format json` and the dashboard's export.
  */
 import type { Database } from "@/lib/store/db";
+import type { BlastRadius, RecommendedPolicy, RiskScore, Severity, StatementRef, EscalationPath } from "@/lib/analysis/types";
 import type { EnvironmentVariable, FunctionUrl, InlinePolicy, PolicyDocument } from "@/lib/snapshot/types";
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -31,6 +32,28 @@ export interface ReportFunction {
   eventSources: { uuid: string; eventSourceArn: string | null; state: string | null; batchSize: number | null }[];
   isPublic: boolean;
   sharedRole: boolean;
+  /** 0–100; null when the scan was stored without analysis. */
+  riskScore: number | null;
+  severity: Severity | null;
+  risk: RiskScore | null;
+  findings: ReportFinding[];
+  blastRadius: BlastRadius | null;
+  recommendedPolicy: RecommendedPolicy | null;
+}
+
+export interface ReportFinding {
+  ruleId: string;
+  category: string;
+  severity: Severity;
+  title: string;
+  reason: string;
+  fingerprint: string;
+  suppressed: boolean;
+  suppression: { reason: string; expiresAt: string | null } | null;
+  statements: StatementRef[];
+  actions: string[];
+  resources: string[];
+  escalation: EscalationPath | null;
 }
 
 export interface JsonReport {
@@ -47,7 +70,15 @@ export interface JsonReport {
     accounts: { accountId: string; name: string | null; regions: string[] }[];
     gaps: unknown[];
   };
-  summary: { accounts: number; functions: number; publicFunctions: number; functionsWithSecrets: number };
+  summary: {
+    accounts: number;
+    functions: number;
+    publicFunctions: number;
+    functionsWithSecrets: number;
+    functionsBySeverity: Record<Severity, number>;
+    findingsBySeverity: Record<Severity, number>;
+    suppressedFindings: number;
+  };
   functions: ReportFunction[];
 }
 
@@ -67,13 +98,36 @@ export async function buildJsonReport(db: Database, scanId: number, version = "0
   if (scan.status !== "succeeded" && scan.status !== "partial") {
     throw new Error(`Scan ${scanId} is ${scan.status}${scan.error ? `: ${scan.error}` : ""}; only a succeeded or partial scan has a report.`);
   }
-  const [accounts, functions, roles, policies, mappings] = await Promise.all([
+  const [accounts, functions, roles, policies, mappings, findings, suppressions] = await Promise.all([
     db.prisma.account.findMany({ where: { scanId }, orderBy: { accountId: "asc" } }),
     db.prisma.lambdaFunction.findMany({ where: { scanId }, orderBy: [{ accountId: "asc" }, { region: "asc" }, { name: "asc" }] }),
     db.prisma.role.findMany({ where: { scanId } }),
     db.prisma.managedPolicy.findMany({ where: { scanId } }),
     db.prisma.eventSourceMapping.findMany({ where: { scanId }, orderBy: { uuid: "asc" } }),
+    db.prisma.finding.findMany({ where: { scanId }, orderBy: { id: "asc" } }),
+    db.prisma.suppression.findMany({ where: { OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] } }),
   ]);
+  const suppressionByFingerprint = new Map(suppressions.map((x) => [x.fingerprint, x]));
+  const findingsByFunction = new Map<string, ReportFinding[]>();
+  for (const f of findings) {
+    const details = f.details as unknown as { statements: StatementRef[]; actions: string[]; resources: string[]; escalation: EscalationPath | null };
+    const suppression = suppressionByFingerprint.get(f.fingerprint);
+    const entry: ReportFinding = {
+      ruleId: f.ruleId,
+      category: f.category,
+      severity: f.severity as Severity,
+      title: f.title,
+      reason: f.reason,
+      fingerprint: f.fingerprint,
+      suppressed: suppression !== undefined,
+      suppression: suppression ? { reason: suppression.reason, expiresAt: suppression.expiresAt?.toISOString() ?? null } : null,
+      statements: details.statements,
+      actions: details.actions,
+      resources: details.resources,
+      escalation: details.escalation ?? null,
+    };
+    findingsByFunction.set(f.functionArn, [...(findingsByFunction.get(f.functionArn) ?? []), entry]);
+  }
   const rolesByArn = new Map(roles.map((r) => [r.arn, r]));
   const policyByKey = new Map(policies.map((p) => [`${p.accountId}|${p.arn}`, p]));
   const mappingsByFunction = new Map<string, typeof mappings>();
@@ -125,8 +179,23 @@ export async function buildJsonReport(db: Database, scanId: number, version = "0
       })),
       isPublic: fn.isPublic,
       sharedRole: fn.hasSharedRole,
+      riskScore: fn.riskScore,
+      severity: (fn.severity as Severity | null) ?? null,
+      risk: (fn.risk as unknown as RiskScore | null) ?? null,
+      findings: findingsByFunction.get(fn.arn) ?? [],
+      blastRadius: (fn.blastRadius as unknown as BlastRadius | null) ?? null,
+      recommendedPolicy: (fn.recommendedPolicy as unknown as RecommendedPolicy | null) ?? null,
     };
   });
+  const countBy = <T,>(items: T[], key: (t: T) => Severity | null): Record<Severity, number> => {
+    const out: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+    for (const item of items) {
+      const k = key(item);
+      if (k) out[k] += 1;
+    }
+    return out;
+  };
+  const activeFindings = reportFunctions.flatMap((f) => f.findings.filter((x) => !x.suppressed));
 
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -147,6 +216,9 @@ export async function buildJsonReport(db: Database, scanId: number, version = "0
       functions: reportFunctions.length,
       publicFunctions: reportFunctions.filter((f) => f.isPublic).length,
       functionsWithSecrets: functions.filter((f) => f.hasSecrets).length,
+      functionsBySeverity: countBy(reportFunctions, (f) => f.severity),
+      findingsBySeverity: countBy(activeFindings, (f) => f.severity),
+      suppressedFindings: findings.length - activeFindings.length,
     },
     functions: reportFunctions,
   };

@@ -3,6 +3,7 @@ import { hasAccessLevel, isWildcardOnly } from "./access-levels";
 import { DATA_STORE_SERVICES } from "./data/data-stores";
 import { MatchCollector, broadResourcesFor, downgrade, serviceOf } from "./helpers";
 import type { RuleContext, RuleHit } from "./types";
+import { onlyPollerActions } from "./data/event-source-poller";
 
 export const meta: RuleMeta = {
   id: "data-store-write-all",
@@ -35,6 +36,12 @@ export function evaluate(ctx: RuleContext): RuleHit[] {
     }
   }
   return [...byService].map(([service, collector]) => {
+    if (onlyPollerActions(ctx, service, collector.actions())) {
+      return collector.hit(`${collector.describe()}: the event source poller deletes processed messages, but only its own ${service} source needs it, not every one in the account.`, {
+        title: `Event source writes on every ${DATA_STORE_SERVICES[service]} resource`,
+        severity: "low",
+      });
+    }
     const deletes = collector.actions().filter((a) => /:(delete|purge|remove|drop|batchdelete)/.test(a));
     const extra = deletes.length > 0 ? ` including ${deletes.length} delete action(s)` : "";
     return collector.hit(

@@ -1,6 +1,6 @@
 import { readFile, readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import type { z } from "zod";
+import { z } from "zod";
 import type {
   Account,
   CoverageGap,
@@ -63,9 +63,23 @@ export async function readSnapshotDir(dir: string, opts: ReadSnapshotOptions = {
     throw error;
   });
   if (!rootStat.isDirectory()) throw new SnapshotError(dir, "", "snapshot path is not a directory");
+  return readSnapshot(new SnapshotFiles(root, opts.concurrency ?? 32), { kind: "directory", location: root }, opts);
+}
 
-  const reader = new SnapshotFiles(root, opts.concurrency ?? 32);
-  const gaps: CoverageGap[] = [];
+/**
+ * The same normalization as readSnapshotDir, over in-memory JSON keyed by the layout's relative
+ * paths (`accounts/<id>/iam/get-account-authorization-details.json` …): the live crawler
+ * collects the CLI-shaped responses and feeds them through here, so both inputs agree.
+ */
+export async function readSnapshotFiles(files: ReadonlyMap<string, unknown>, source: Snapshot["source"], opts: ReadSnapshotOptions = {}): Promise<Snapshot> {
+  return readSnapshot(new MemorySnapshotFiles(files), source, opts);
+}
+
+/** Optional file of gaps a crawl recorded, so a saved partial crawl reads back as partial. */
+export const COVERAGE_GAPS_FILE = "saltzer-coverage-gaps.json";
+
+async function readSnapshot(reader: SnapshotSource, source: Snapshot["source"], opts: ReadSnapshotOptions): Promise<Snapshot> {
+  const gaps: CoverageGap[] = [...((await reader.optional(COVERAGE_GAPS_FILE, coverageGapsSchema))?.Gaps ?? [])];
   let accountsDone = 0;
   let accountsTotal = 0;
   const report = (phase: ReadSnapshotProgress["phase"]) =>
@@ -93,21 +107,91 @@ export async function readSnapshotDir(dir: string, opts: ReadSnapshotOptions = {
   );
 
   if (organization) {
+    // An account a crawl could not enter already has its own gap (e.g. sts:AssumeRole) saying why.
+    const explained = new Set(gaps.filter((g) => g.region === null && g.accountId !== null).map((g) => g.accountId));
     for (const member of organization.members) {
-      if (accountIds.includes(member.id) || (member.status !== null && member.status !== "ACTIVE")) continue;
+      if (accountIds.includes(member.id) || explained.has(member.id) || (member.status !== null && member.status !== "ACTIVE")) continue;
       gaps.push({ accountId: member.id, region: null, api: "snapshot", file: `accounts/${member.id}`, message: `organization member ${member.id} has no account directory in the snapshot` });
     }
   }
 
   report("done");
-  return { source: { kind: "directory", location: root }, organization, accounts, gaps: sortGaps(gaps) };
+  return { source, organization, accounts, gaps: sortGaps(gaps) };
 }
+
+const coverageGapsSchema = z.object({
+  Gaps: z.array(
+    z.object({
+      accountId: z.string().nullable(),
+      region: z.string().nullable(),
+      api: z.string(),
+      file: z.string().nullable(),
+      message: z.string(),
+    }),
+  ),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Files
 
+/** What the normalization reads: a directory on disk, or the same layout in memory. */
+interface SnapshotSource {
+  readonly filesRead: number;
+  exists(rel: string): Promise<boolean>;
+  listDirs(rel: string): Promise<string[]>;
+  listJsonNames(rel: string): Promise<string[]>;
+  required<S extends z.ZodType>(rel: string, schema: S): Promise<z.output<S>>;
+  optional<S extends z.ZodType>(rel: string, schema: S): Promise<z.output<S> | null>;
+}
+
+/** The snapshot layout as in-memory JSON values keyed by relative path. */
+class MemorySnapshotFiles implements SnapshotSource {
+  filesRead = 0;
+
+  constructor(private readonly files: ReadonlyMap<string, unknown>) {}
+
+  async exists(rel: string): Promise<boolean> {
+    for (const key of this.files.keys()) if (key === rel || key.startsWith(`${rel}/`)) return true;
+    return false;
+  }
+
+  async listDirs(rel: string): Promise<string[]> {
+    const names = new Set<string>();
+    for (const key of this.files.keys()) {
+      if (!key.startsWith(`${rel}/`)) continue;
+      const rest = key.slice(rel.length + 1).split("/");
+      if (rest.length > 1) names.add(rest[0]);
+    }
+    return [...names];
+  }
+
+  async listJsonNames(rel: string): Promise<string[]> {
+    const names: string[] = [];
+    for (const key of this.files.keys()) {
+      if (!key.startsWith(`${rel}/`)) continue;
+      const rest = key.slice(rel.length + 1);
+      if (!rest.includes("/") && rest.endsWith(".json")) names.push(rest.slice(0, -".json".length));
+    }
+    return names;
+  }
+
+  async required<S extends z.ZodType>(rel: string, schema: S): Promise<z.output<S>> {
+    const value = await this.optional(rel, schema);
+    if (value === null) throw new SnapshotError(rel, "", "required file is missing");
+    return value;
+  }
+
+  async optional<S extends z.ZodType>(rel: string, schema: S): Promise<z.output<S> | null> {
+    if (!this.files.has(rel)) return null;
+    this.filesRead++;
+    const result = schema.safeParse(this.files.get(rel));
+    if (!result.success) throw snapshotErrorFromZod(rel, "$", result.error);
+    return result.data;
+  }
+}
+
 /** Bounded-concurrency JSON file access relative to the snapshot root. */
-class SnapshotFiles {
+class SnapshotFiles implements SnapshotSource {
   filesRead = 0;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
@@ -193,7 +277,7 @@ class SnapshotFiles {
 // ---------------------------------------------------------------------------------------------
 // Organization
 
-async function readOrganization(reader: SnapshotFiles, gaps: CoverageGap[]): Promise<Organization> {
+async function readOrganization(reader: SnapshotSource, gaps: CoverageGap[]): Promise<Organization> {
   const dir = "organizations";
   const [description, accounts, roots, parentChildIds, targetIds, policyIds] = await Promise.all([
     reader.required(`${dir}/describe-organization.json`, describeOrganizationSchema),
@@ -275,7 +359,7 @@ function isServiceControlPolicy(type: string | undefined): boolean {
 // ---------------------------------------------------------------------------------------------
 // Accounts
 
-async function readAccount(reader: SnapshotFiles, accountId: string, name: string | null, gaps: CoverageGap[]): Promise<Account> {
+async function readAccount(reader: SnapshotSource, accountId: string, name: string | null, gaps: CoverageGap[]): Promise<Account> {
   const base = `accounts/${accountId}`;
   const [iam, lastAccessed, regionNames] = await Promise.all([
     readIam(reader, accountId, gaps),
@@ -299,7 +383,7 @@ async function readAccount(reader: SnapshotFiles, accountId: string, name: strin
   };
 }
 
-async function readIam(reader: SnapshotFiles, accountId: string, gaps: CoverageGap[]) {
+async function readIam(reader: SnapshotSource, accountId: string, gaps: CoverageGap[]) {
   const file = `accounts/${accountId}/iam/get-account-authorization-details.json`;
   const details = await reader.required(file, accountAuthorizationDetailsSchema);
   const at = (...segments: (string | number)[]) => ({ file, path: formatJsonPath("$", segments) });
@@ -375,7 +459,7 @@ async function readIam(reader: SnapshotFiles, accountId: string, gaps: CoverageG
   return { roles, users, groups, managedPolicies };
 }
 
-async function readLastAccessed(reader: SnapshotFiles, dir: string): Promise<Record<string, ServiceLastAccessed[]>> {
+async function readLastAccessed(reader: SnapshotSource, dir: string): Promise<Record<string, ServiceLastAccessed[]>> {
   const roleNames = (await reader.listJsonNames(dir)).sort();
   const entries = await Promise.all(
     roleNames.map(async (roleName) => {
@@ -395,7 +479,7 @@ async function readLastAccessed(reader: SnapshotFiles, dir: string): Promise<Rec
 // ---------------------------------------------------------------------------------------------
 // Lambda
 
-async function readRegion(reader: SnapshotFiles, accountId: string, region: string, rolesByArn: Map<string, Role>) {
+async function readRegion(reader: SnapshotSource, accountId: string, region: string, rolesByArn: Map<string, Role>) {
   const dir = `accounts/${accountId}/regions/${region}/lambda`;
   const functionsFile = `${dir}/list-functions.json`;
   const [listed, mappings, policyNames, urlNames] = await Promise.all([
@@ -456,12 +540,12 @@ async function readRegion(reader: SnapshotFiles, accountId: string, region: stri
   return { functions, eventSourceMappings };
 }
 
-async function readFunctionPolicy(reader: SnapshotFiles, file: string) {
+async function readFunctionPolicy(reader: SnapshotSource, file: string) {
   const { Policy } = await reader.required(file, getFunctionPolicySchema);
   return parsePolicyDocument(Policy, { file, path: "$.Policy" });
 }
 
-async function readFunctionUrls(reader: SnapshotFiles, file: string): Promise<FunctionUrl[]> {
+async function readFunctionUrls(reader: SnapshotSource, file: string): Promise<FunctionUrl[]> {
   const { FunctionUrlConfigs } = await reader.required(file, listFunctionUrlConfigsSchema);
   return FunctionUrlConfigs.map((c) => ({
     url: c.FunctionUrl,

@@ -8,7 +8,7 @@ import { looksPubliclyInvocable } from "@/lib/analysis/exposure";
 import type { Edge, FunctionAnalysis } from "@/lib/analysis/types";
 import type { CoverageGap, Snapshot } from "@/lib/snapshot/types";
 import type { Database } from "./db";
-import { findingFingerprint } from "./fingerprint";
+import { findingFingerprint } from "@/lib/analysis/fingerprint";
 
 /** Analysis results for a whole snapshot, keyed by function ARN. */
 export interface ScanAnalysis {

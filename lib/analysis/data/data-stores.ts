@@ -68,8 +68,9 @@ export const DATA_STORES: DataStoreEntry[] = [
     store: "sqs",
     arnServices: ["sqs"],
     read: ["sqs:receivemessage"],
-    write: ["sqs:sendmessage"],
-    delete: ["sqs:deletemessage", "sqs:purgequeue", "sqs:deletequeue"],
+    // DeleteMessage acknowledges a received message (part of consuming it): a write, not destruction.
+    write: ["sqs:sendmessage", "sqs:deletemessage"],
+    delete: ["sqs:purgequeue", "sqs:deletequeue"],
   },
   {
     store: "sns",

@@ -1,0 +1,120 @@
+/**
+ * SDK clients for one crawl: per (account, region, service), with the account's credentials,
+ * adaptive retries, a per-account-region token bucket on every attempt, and counters.
+ */
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { LambdaClient } from "@aws-sdk/client-lambda";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { STSClient } from "@aws-sdk/client-sts";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
+import { RateLimits } from "@/lib/collect/job-pool";
+import { isThrottlingError } from "@/lib/collect/aws-errors";
+
+/** Counters the crawl reports; `retries` = attempts beyond the first of each operation. */
+export interface CallStats {
+  /** HTTP attempts sent (first tries and retries). */
+  apiCalls: number;
+  /** SDK operations (one `send`), however many attempts each took. */
+  operations: number;
+  /** Attempts answered with a throttling error. */
+  throttled: number;
+}
+
+export type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
+
+export interface ClientSettings {
+  /** Every client talks to this URL (tests: the replay server). */
+  endpoint?: string;
+  maxAttempts: number;
+  /** Requests per second per account-region (IAM, Organizations and STS count as region `global`). */
+  ratePerSecond: number;
+  signal?: AbortSignal;
+}
+
+/** Region for the global services (IAM, Organizations) and for STS. */
+export const GLOBAL_REGION = "us-east-1";
+
+type AnyClient = LambdaClient | IAMClient | EC2Client | OrganizationsClient | STSClient;
+
+export class AwsClients {
+  readonly stats: CallStats = { apiCalls: 0, operations: 0, throttled: 0 };
+  private readonly limits: RateLimits;
+  private readonly cache = new Map<string, AnyClient>();
+
+  constructor(private readonly settings: ClientSettings) {
+    this.limits = new RateLimits(settings.ratePerSecond);
+  }
+
+  lambda(accountId: string, region: string, credentials: Credentials): LambdaClient {
+    return this.client("lambda", accountId, region, () => new LambdaClient(this.config(region, credentials)), region);
+  }
+
+  ec2(accountId: string, region: string, credentials: Credentials): EC2Client {
+    return this.client("ec2", accountId, region, () => new EC2Client(this.config(region, credentials)), region);
+  }
+
+  iam(accountId: string, credentials: Credentials): IAMClient {
+    return this.client("iam", accountId, GLOBAL_REGION, () => new IAMClient(this.config(GLOBAL_REGION, credentials)), "global");
+  }
+
+  organizations(accountId: string, credentials: Credentials): OrganizationsClient {
+    return this.client("organizations", accountId, GLOBAL_REGION, () => new OrganizationsClient(this.config(GLOBAL_REGION, credentials)), "global");
+  }
+
+  sts(accountId: string, credentials: Credentials): STSClient {
+    return this.client("sts", accountId, GLOBAL_REGION, () => new STSClient(this.config(GLOBAL_REGION, credentials)), "global");
+  }
+
+  destroy(): void {
+    for (const client of this.cache.values()) client.destroy();
+    this.cache.clear();
+  }
+
+  private config(region: string, credentials: Credentials) {
+    return {
+      region,
+      credentials,
+      endpoint: this.settings.endpoint,
+      maxAttempts: this.settings.maxAttempts,
+      retryMode: "adaptive" as const,
+    };
+  }
+
+  private client<C extends AnyClient>(service: string, accountId: string, region: string, create: () => C, limitRegion: string): C {
+    const key = `${service}|${accountId}|${region}`;
+    let client = this.cache.get(key) as C | undefined;
+    if (!client) {
+      client = create();
+      this.instrument(client, this.limits.bucket(`${accountId}|${limitRegion}`));
+      this.cache.set(key, client);
+    }
+    return client;
+  }
+
+  private instrument(client: AnyClient, bucket: ReturnType<RateLimits["bucket"]>): void {
+    const { stats, settings } = this;
+    const stack = client.middlewareStack as { add: (mw: unknown, options: unknown) => void; addRelativeTo: (mw: unknown, options: unknown) => void };
+    stack.add(
+      (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+        stats.operations++;
+        return next(args);
+      },
+      { step: "initialize", name: "saltzerCountOperations", override: true },
+    );
+    // Inside the retry middleware, so it runs once per attempt: every attempt waits for a token.
+    stack.addRelativeTo(
+      (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+        await bucket.take(settings.signal);
+        stats.apiCalls++;
+        try {
+          return await next(args);
+        } catch (error) {
+          if (isThrottlingError(error)) stats.throttled++;
+          throw error;
+        }
+      },
+      { relation: "after", toMiddleware: "retryMiddleware", name: "saltzerPerAttempt", override: true },
+    );
+  }
+}
