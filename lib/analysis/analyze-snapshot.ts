@@ -5,7 +5,7 @@
  * executing as that role, so the cost follows distinct roles, not functions.
  */
 import type { Account, Snapshot } from "@/lib/snapshot/types";
-import { evaluateRules } from "@/lib/rules/index";
+import { evaluateRulesCached } from "@/lib/rules/index";
 import { loadAccessLevels } from "./access-levels";
 import { blastRadius } from "./blast-radius";
 import { createPermissionsCache, effectivePermissions } from "./effective-permissions";
@@ -50,6 +50,7 @@ export async function analyzeSnapshot(snapshot: Snapshot, options: AnalyzeOption
   const graph = buildPermissionGraph(index, permsOf);
   const total = index.functions.size;
   const results = new Map<string, FunctionAnalysis>();
+  const ruleCache = new Map<string, Finding[]>();
   let done = 0;
   let findingCount = 0;
 
@@ -60,7 +61,7 @@ export async function analyzeSnapshot(snapshot: Snapshot, options: AnalyzeOption
       const lastAccessed = role ? (account.lastAccessed[role.name] ?? null) : null;
       const escalationPaths = findEscalationPaths({ index, fn, perms, permsOf });
       const sharedWith = (index.functionsByRole.get(fn.roleArn) ?? []).filter((f) => f.arn !== fn.arn).map((f) => f.arn);
-      const findings = evaluateRules({ fn, role, account, index, perms, sharedWith, lastAccessed, escalationPaths, now: options.now });
+      const findings = evaluateRulesCached({ fn, role, account, index, perms, sharedWith, lastAccessed, escalationPaths, now: options.now }, ruleCache);
       const radius = blastRadius({ index, fn, perms, graph, escalationPaths });
       const risk = riskScore({
         blastRadius: radius,

@@ -3,7 +3,7 @@ import { loadAccessLevels } from "./access-levels";
 import { blastRadius } from "./blast-radius";
 import { buildPermissionGraph } from "./permission-graph";
 import { ACCOUNT, escalationPath, functionArn, grant, lambdaFunction, perms, role, roleArn, snapshotIndex } from "./test-builders";
-import type { Grant } from "./types";
+import { LIST_CAPS, type Grant } from "./types";
 
 beforeAll(async () => {
   await loadAccessLevels(["s3", "dynamodb", "secretsmanager", "iam", "sts", "lambda", "kms", "logs", "madeup"]);
@@ -23,7 +23,7 @@ describe("blastRadius", () => {
   it("puts s3:GetObject under Read with its resource pattern", () => {
     // Given GetObject on one bucket's objects / When computing the blast radius / Then s3 Read lists it on that pattern
     const br = radiusOf([grant(["s3:getobject"], ["arn:aws:s3:::reports/*"])]);
-    expect(level(br, "s3", "Read")).toEqual({ level: "Read", actions: ["s3:getobject"], resources: ["arn:aws:s3:::reports/*"] });
+    expect(level(br, "s3", "Read")).toEqual({ level: "Read", actions: ["s3:getobject"], actionCount: 1, resources: ["arn:aws:s3:::reports/*"] });
   });
 
   it("counts s3:PutBucketPolicy under both Permissions management and Write", () => {
@@ -36,7 +36,7 @@ describe("blastRadius", () => {
   it("puts s3:ListAllMyBuckets under List", () => {
     // Given ListAllMyBuckets on * / When computing / Then s3 List holds it on *
     const br = radiusOf([grant(["s3:listallmybuckets"], ["*"])]);
-    expect(level(br, "s3", "List")).toEqual({ level: "List", actions: ["s3:listallmybuckets"], resources: ["*"] });
+    expect(level(br, "s3", "List")).toEqual({ level: "List", actions: ["s3:listallmybuckets"], actionCount: 1, resources: ["*"] });
   });
 
   it("orders levels as ACCESS_LEVELS does", () => {
@@ -103,7 +103,7 @@ describe("blastRadius", () => {
   it("counts distinct actions, services and resources", () => {
     // Given two grants over s3 and kms / When computing / Then totals count each once
     const br = radiusOf([grant(["s3:getobject", "s3:putobject"], ["arn:aws:s3:::b/*"]), grant(["kms:decrypt", "s3:getobject"], ["*"])]);
-    expect(br.totals).toEqual({ actions: 3, services: 2, resources: 2 });
+    expect(br.totals).toEqual({ actions: 3, services: 2, resources: 2, reachableFunctions: 0 });
   });
 
   it("takes reachable functions from the graph and escalation paths as given", () => {
@@ -116,5 +116,27 @@ describe("blastRadius", () => {
     const br = blastRadius({ index, fn: index.functions.get(functionArn("a"))!, perms: graph.permsOf(roleArn("ra"))!, graph, escalationPaths: [path] });
     expect(br.reachableFunctions.map((r) => r.arn)).toEqual([functionArn("b")]);
     expect(br.escalationPaths).toEqual([path]);
+  });
+});
+
+describe("blastRadius lists", () => {
+  it("caps the listed reachable functions but counts them all", () => {
+    // Given a may update the code of more functions than LIST_CAPS allows
+    const names = Array.from({ length: LIST_CAPS.reachableFunctions + 20 }, (_, i) => `f${i}`);
+    const index = snapshotIndex({ roles: [role("ra"), role("rf")], functions: [lambdaFunction("a", "ra"), ...names.map((n) => lambdaFunction(n, "rf"))] });
+    const graph = buildPermissionGraph(index, (arn) => perms(arn, arn === roleArn("ra") ? [grant(["lambda:updatefunctioncode"], ["*"])] : []));
+    // When computing the blast radius / Then the list is capped and the total is complete
+    const br = blastRadius({ index, fn: index.functions.get(functionArn("a"))!, perms: graph.permsOf(roleArn("ra"))!, graph, escalationPaths: [] });
+    expect(br.reachableFunctions).toHaveLength(LIST_CAPS.reachableFunctions);
+    expect(br.totals.reachableFunctions).toBe(names.length);
+  });
+
+  it("caps the actions listed per level but counts them all", () => {
+    // Given every s3 action (more Write actions than the cap) / When computing / Then Write lists the cap and counts all
+    const s3Write = Array.from({ length: LIST_CAPS.actionsPerLevel + 5 }, (_, i) => `s3:madeupwrite${i}`);
+    const br = radiusOf([grant(s3Write, ["*"])]);
+    const write = level(br, "s3", "Write")!;
+    expect(write.actions).toHaveLength(LIST_CAPS.actionsPerLevel);
+    expect(write.actionCount).toBe(s3Write.length);
   });
 });

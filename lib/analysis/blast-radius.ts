@@ -19,6 +19,7 @@ import {
   type ServiceReach,
 } from "./types";
 import type { LambdaFunction } from "@/lib/snapshot/types";
+import { LIST_CAPS } from "./types";
 
 export interface BlastRadiusInput {
   index: SnapshotIndex;
@@ -110,7 +111,8 @@ function summarize(perms: EffectivePermissions): PermissionSummary {
       service,
       levels: ACCESS_LEVELS.filter((l) => levels.has(l)).map((level) => ({
         level,
-        actions: [...levels.get(level)!.actions].sort(),
+        actions: [...levels.get(level)!.actions].sort().slice(0, LIST_CAPS.actionsPerLevel),
+        actionCount: levels.get(level)!.actions.size,
         resources: [...levels.get(level)!.resources].sort(),
       })),
     }));
@@ -121,7 +123,7 @@ function summarize(perms: EffectivePermissions): PermissionSummary {
     dataStores[s.kind].push(access);
   }
 
-  const summary = { services, dataStores, totals: { actions: allActions.size, services: byService.size, resources: allResources.size } };
+  const summary = { services, dataStores, totals: { actions: allActions.size, services: byService.size, resources: allResources.size, reachableFunctions: 0 } };
   summaries.set(perms.grants, summary);
   return summary;
 }
@@ -133,8 +135,9 @@ function summarize(perms: EffectivePermissions): PermissionSummary {
 export function blastRadius(input: BlastRadiusInput): BlastRadius {
   const { index, fn, perms, graph, escalationPaths } = input;
   const summary = summarize(perms);
-  const caps = roleCapabilities(index, fn.roleArn, perms);
-  const reached = graph ? reachDetailed(graph, fn.arn, input.maxHops ?? 5) : null;
+  const caps = graph?.capabilitiesOf(fn.roleArn) ?? roleCapabilities(index, fn.roleArn, perms);
+  // Paths are built only for the listed functions; the count covers all of them.
+  const reached = graph ? reachDetailed(graph, fn.arn, input.maxHops ?? 5, LIST_CAPS.reachableFunctions) : null;
   return {
     services: summary.services,
     dataStores: summary.dataStores,
@@ -142,6 +145,6 @@ export function blastRadius(input: BlastRadiusInput): BlastRadius {
     rolesAssumable: [...caps.assume.keys()].sort(),
     reachableFunctions: reached?.functions ?? [],
     escalationPaths,
-    totals: summary.totals,
+    totals: { ...summary.totals, reachableFunctions: reached?.functionCount ?? 0 },
   };
 }

@@ -289,3 +289,21 @@ describe("with effectivePermissions", () => {
     expect(byArn.get(functionArn("downstream"))?.path.map((e) => e.kind)).toEqual(["can-update-code", "can-trigger-via"]);
   });
 });
+
+describe("reachDetailed limit", () => {
+  it("lists taken-over functions before merely invoked ones when capped", () => {
+    // Given a may invoke i1..i3 and update the code of u1 only
+    const index = snapshotIndex({
+      roles: [role("ra"), role("rx")],
+      functions: [lambdaFunction("a", "ra"), ...["i1", "i2", "i3", "u1"].map((n) => lambdaFunction(n, "rx"))],
+    });
+    const graph = graphOf(index, {
+      [roleArn("ra")]: [grant(["lambda:invokefunction"], ["*"]), grant(["lambda:updatefunctioncode"], [functionArn("u1")])],
+    });
+    // When walking with a limit of 2 / Then u1 comes first, and the count covers all four
+    const result = reachDetailed(graph, functionArn("a"), 5, 2);
+    expect(result.functions[0].arn).toBe(functionArn("u1"));
+    expect(result.functions).toHaveLength(2);
+    expect(result.functionCount).toBe(4);
+  });
+});

@@ -679,19 +679,36 @@ function pushTo(map: Map<string, Edge[]>, key: string, edge: Edge): void {
 // ---------------------------------------------------------------------------------------------
 // Reach
 
+/** One step of a walk: the edge is built only if a path through it is asked for. */
+interface Step {
+  parent: Step | null;
+  hops: number;
+  edge: () => Edge;
+  path?: Edge[];
+}
+
+function pathOf(step: Step | null): Edge[] {
+  if (!step) return [];
+  step.path ??= [...pathOf(step.parent), step.edge()];
+  return step.path;
+}
+
 interface Holder {
   /** Function whose identity is used, or null when holding a role obtained by assume / create-with-role. */
   fnArn: string | null;
   roleArn: string;
-  hops: number;
-  path: Edge[];
+  step: Step | null;
 }
 
-/** Roles reached alongside functions. */
+/** What a walk from one function reached. */
 export interface ReachResult {
+  /** Functions taken over (code or configuration) first, then by hops; at most `limit`, each with one shortest path. */
   functions: ReachedFunction[];
-  /** Roles whose permissions the attacker ends up holding (its own role excluded), with a shortest path. */
+  /** Every function reached, including those past `limit`. */
+  functionCount: number;
+  /** Roles whose permissions the attacker ends up holding (its own role excluded), nearest first, at most `limit`. */
   roles: { arn: string; hops: number; path: Edge[] }[];
+  roleCount: number;
 }
 
 /**
@@ -700,75 +717,107 @@ export interface ReachResult {
  * assuming a role, or passing a Lambda-trusting role into a function it creates or reconfigures,
  * hands over that role. Invoking a function or writing into its event source only feeds it input:
  * the function counts as reached but the walk does not continue through it.
+ *
+ * Cost follows the roles expanded, not pairs of functions: functions sharing an expanded role are
+ * not expanded again, a walk stops looking at function moves once every function is compromised,
+ * and edges and paths are only built for the `limit` nearest results (an admin role reaches every
+ * function, and 10,000 paths per function is more than any report shows).
  */
-export function reachDetailed(graph: PermissionGraph, functionArn: string, maxHops = 5): ReachResult {
+export function reachDetailed(graph: PermissionGraph, functionArn: string, maxHops = 5, limit = Number.POSITIVE_INFINITY): ReachResult {
   const start = graph.index.functions.get(functionArn);
-  if (!start) return { functions: [], roles: [] };
-  const reached = new Map<string, ReachedFunction>();
-  const rolesReached = new Map<string, { arn: string; hops: number; path: Edge[] }>();
+  if (!start) return { functions: [], functionCount: 0, roles: [], roleCount: 0 };
+  // Insertion order is discovery order, which in a breadth-first walk is nondecreasing hops.
+  const reached = new Map<string, Step>();
+  const rolesReached = new Map<string, Step>();
   const expandedRoles = new Set<string>();
   const compromised = new Set<string>([functionArn]);
-  const queue: Holder[] = [{ fnArn: functionArn, roleArn: start.roleArn, hops: 0, path: [] }];
+  const queue: Holder[] = [{ fnArn: functionArn, roleArn: start.roleArn, step: null }];
 
   const otherFunctions = graph.index.functions.size - 1;
   const otherRoles = graph.index.roles.size - (graph.index.roles.has(start.roleArn) ? 1 : 0);
 
   for (let head = 0; head < queue.length; head++) {
     const h = queue[head];
-    if (h.hops >= maxHops || expandedRoles.has(h.roleArn)) continue;
+    const holderHops = h.step?.hops ?? 0;
+    if (holderHops >= maxHops || expandedRoles.has(h.roleArn)) continue;
     expandedRoles.add(h.roleArn);
     const caps = graph.capabilitiesOf(h.roleArn);
     if (!caps) continue;
     const from = h.fnArn ?? h.roleArn;
-    const hops = h.hops + 1;
+    const hops = holderHops + 1;
     // Once every function is reached and compromised (an admin-like role on the way), function moves add nothing.
     const functionsSaturated = reached.size >= otherFunctions && compromised.size > otherFunctions;
 
     for (const cap of functionsSaturated ? [] : caps.functionCaps) {
       const compromising = COMPROMISING.has(cap.kind);
-      forEachMatch(cap.matches, cap.cands, (candidate, info) => {
-        const targets = cap.trigger ? (cap.trigger.sources.get(candidate) ?? []).map((s) => ({ fn: s.functionArn, source: s })) : [{ fn: candidate, source: undefined }];
-        for (const { fn, source } of targets) {
-          if (fn === functionArn || fn === h.fnArn) continue;
-          const known = reached.get(fn);
-          const needsCompromise = compromising && !compromised.has(fn);
-          if (known && !needsCompromise) continue;
-          const edge = functionEdge(from, h.roleArn, cap, candidate, info, source);
-          const path = [...h.path, edge];
-          if (!known) reached.set(fn, { arn: fn, hops, path });
-          if (needsCompromise) {
-            compromised.add(fn);
-            const target = graph.index.functions.get(fn);
-            if (target) queue.push({ fnArn: fn, roleArn: target.roleArn, hops, path });
-          }
+      const visit = (fn: string, candidate: string, info: MatchInfo, source: TriggerSource | undefined) => {
+        if (fn === functionArn || fn === h.fnArn) return;
+        const known = reached.get(fn);
+        const needsCompromise = compromising && !compromised.has(fn);
+        if (known && !needsCompromise) return;
+        const step: Step = { parent: h.step, hops, edge: () => functionEdge(from, h.roleArn, cap, candidate, info, source) };
+        if (!known) reached.set(fn, step);
+        if (needsCompromise) {
+          compromised.add(fn);
+          const target = graph.index.functions.get(fn);
+          if (target && !expandedRoles.has(target.roleArn)) queue.push({ fnArn: fn, roleArn: target.roleArn, step });
         }
+      };
+      forEachMatch(cap.matches, cap.cands, (candidate, info) => {
+        if (!cap.trigger) return visit(candidate, candidate, info, undefined);
+        for (const source of cap.trigger.sources.get(candidate) ?? []) visit(source.functionArn, candidate, info, source);
       });
     }
 
     const rolesSaturated = rolesReached.size >= otherRoles;
-    const roleMoves = rolesSaturated ? [] : [...caps.assume.values(), ...caps.createWithRole.values()];
-    for (const move of roleMoves) {
-      if (move.target === start.roleArn || rolesReached.has(move.target) || expandedRoles.has(move.target)) continue;
-      const prefix = h.fnArn ? [...h.path, executesAsEdge(h.fnArn, h.roleArn)] : h.path;
-      const path = [...prefix, roleEdge(h.roleArn, move)];
-      rolesReached.set(move.target, { arn: move.target, hops, path });
-      queue.push({ fnArn: null, roleArn: move.target, hops, path });
+    for (const moves of rolesSaturated ? [] : [caps.assume, caps.createWithRole]) {
+      for (const move of moves.values()) {
+        if (move.target === start.roleArn || rolesReached.has(move.target) || expandedRoles.has(move.target)) continue;
+        const holder = h;
+        // From a function, the path shows it runs as the role that makes the move.
+        const parent: Step | null = holder.fnArn
+          ? { parent: holder.step, hops: holderHops, edge: () => executesAsEdge(holder.fnArn!, holder.roleArn) }
+          : holder.step;
+        const step: Step = { parent, hops, edge: () => roleEdge(holder.roleArn, move) };
+        rolesReached.set(move.target, step);
+        queue.push({ fnArn: null, roleArn: move.target, step });
+      }
     }
   }
 
   // Roles of compromised functions are held too.
   for (const fn of compromised) {
     if (fn === functionArn) continue;
-    const r = reached.get(fn);
+    const step = reached.get(fn);
     const roleArn = graph.index.functions.get(fn)?.roleArn;
-    if (r && roleArn && roleArn !== start.roleArn && !rolesReached.has(roleArn)) rolesReached.set(roleArn, { arn: roleArn, hops: r.hops, path: r.path });
+    if (step && roleArn && roleArn !== start.roleArn && !rolesReached.has(roleArn)) rolesReached.set(roleArn, step);
   }
 
-  const byHops = <T extends { hops: number; arn: string }>(a: T, b: T) => a.hops - b.hops || (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0);
-  return { functions: [...reached.values()].sort(byHops), roles: [...rolesReached.values()].sort(byHops) };
+  return {
+    functions: firstEntries(reached, limit, compromised).map(([arn, step]) => ({ arn, hops: step.hops, path: pathOf(step) })),
+    functionCount: reached.size,
+    roles: firstEntries(rolesReached, limit, null).map(([arn, step]) => ({ arn, hops: step.hops, path: pathOf(step) })),
+    roleCount: rolesReached.size,
+  };
 }
 
-/** Functions a compromised function reaches within `maxHops`, each with one shortest path. */
+/**
+ * The first `limit` entries of a discovery-ordered map: those in `preferred` (functions taken
+ * over) first, then by hops, then ARN.
+ */
+function firstEntries(found: Map<string, Step>, limit: number, preferred: Set<string> | null): [string, Step][] {
+  const picked: [string, Step][] = [];
+  const rank = (arn: string) => (preferred && !preferred.has(arn) ? 1 : 0);
+  for (const pass of preferred ? [0, 1] : [0]) {
+    for (const entry of found) {
+      if (picked.length >= limit) break;
+      if (rank(entry[0]) === pass) picked.push(entry);
+    }
+  }
+  return picked.sort(([a, x], [b, y]) => rank(a) - rank(b) || x.hops - y.hops || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Functions a compromised function reaches within `maxHops`, each with one shortest path (taken-over first, then by hops). */
 export function reach(graph: PermissionGraph, functionArn: string, maxHops = 5): ReachedFunction[] {
   return reachDetailed(graph, functionArn, maxHops).functions;
 }

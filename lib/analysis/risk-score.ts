@@ -131,7 +131,7 @@ function worstCapability(br: BlastRadius, findings: Finding[]): Capability {
       const scope = bestScope(level.resources);
       // Changing IAM permissions on any principal is as good as administrator access.
       const tier = level.level === "Permissions management" && s.service === "iam" && scope === 1 ? CAPABILITY_TIERS.admin : LEVEL_TIERS[level.level];
-      consider(tier * scope, `${level.level} on ${s.service} (${level.actions.length} actions, e.g. ${level.actions[0]}) on ${level.resources.slice(0, 2).join(", ")}`);
+      consider(tier * scope, `${level.level} on ${s.service} (${level.actionCount} actions, e.g. ${level.actions[0]}) on ${level.resources.slice(0, 2).join(", ")}`);
     }
   }
   const storeTiers: [keyof BlastRadius["dataStores"], number, string][] = [
@@ -174,7 +174,7 @@ export function riskScore(input: RiskInput): RiskScore {
   );
 
   const roles = new Set([...br.rolesPassable, ...br.rolesAssumable]).size;
-  const functions = br.reachableFunctions.length;
+  const functions = br.totals.reachableFunctions;
   const reachScore = Math.min(8, 2 * Math.log2(1 + functions)) + Math.min(4, Math.log2(1 + roles));
 
   const share = unusedShare === null ? 0 : Math.min(1, Math.max(0, unusedShare));

@@ -193,9 +193,13 @@ export interface EscalationPath {
 export type AccessLevel = "List" | "Read" | "Write" | "Permissions management" | "Tagging";
 export const ACCESS_LEVELS: AccessLevel[] = ["List", "Read", "Write", "Permissions management", "Tagging"];
 
+/** Lists are capped so one broad role cannot bloat every report: counts are always complete. */
+export const LIST_CAPS = { actionsPerLevel: 100, reachableFunctions: 100, removedActions: 200 } as const;
+
 export interface ServiceReach {
   service: string;
-  levels: { level: AccessLevel; actions: string[]; resources: string[] }[];
+  /** `actions` holds at most LIST_CAPS.actionsPerLevel entries; `actionCount` is the full count. */
+  levels: { level: AccessLevel; actions: string[]; actionCount: number; resources: string[] }[];
 }
 
 export interface DataStoreAccess {
@@ -249,9 +253,10 @@ export interface BlastRadius {
   dataStores: { read: DataStoreAccess[]; write: DataStoreAccess[]; delete: DataStoreAccess[] };
   rolesPassable: string[];
   rolesAssumable: string[];
+  /** Compromising paths first, then by hops; at most LIST_CAPS.reachableFunctions (see totals). */
   reachableFunctions: ReachedFunction[];
   escalationPaths: EscalationPath[];
-  totals: { actions: number; services: number; resources: number };
+  totals: { actions: number; services: number; resources: number; reachableFunctions: number };
 }
 
 export interface RiskScore {
@@ -270,7 +275,9 @@ export interface RecommendedPolicy {
   notes: string[];
   /** Unified diff (text) of the current combined identity policy against the recommendation. */
   diff: string;
+  /** At most LIST_CAPS.removedActions entries; `removedActionCount` is the full count. */
   removedActions: string[];
+  removedActionCount: number;
 }
 
 export interface FunctionAnalysis {

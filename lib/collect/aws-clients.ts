@@ -7,7 +7,7 @@ import { IAMClient } from "@aws-sdk/client-iam";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { STSClient } from "@aws-sdk/client-sts";
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from "@aws-sdk/types";
 import { RateLimits } from "@/lib/collect/job-pool";
 import { isThrottlingError } from "@/lib/collect/aws-errors";
 
@@ -30,6 +30,8 @@ export interface ClientSettings {
   /** Requests per second per account-region (IAM, Organizations and STS count as region `global`). */
   ratePerSecond: number;
   signal?: AbortSignal;
+  /** Replaces the SDK's adaptive retry strategy (tests: millisecond backoff). */
+  retryStrategy?: RetryStrategyV2;
 }
 
 /** Region for the global services (IAM, Organizations) and for STS. */
@@ -78,6 +80,7 @@ export class AwsClients {
       endpoint: this.settings.endpoint,
       maxAttempts: this.settings.maxAttempts,
       retryMode: "adaptive" as const,
+      ...(this.settings.retryStrategy ? { retryStrategy: this.settings.retryStrategy } : {}),
     };
   }
 

@@ -22,8 +22,19 @@ import * as sharedRole from "./shared-role";
 import * as unusedPermissions from "./unused-permissions";
 import type { Rule, RuleContext } from "./types";
 
+const PERMISSION_SCOPED = new Set([
+  "admin-equivalent-access",
+  "aws-managed-full-access",
+  "service-wide-wildcard",
+  "data-store-write-all",
+  "data-store-read-all",
+  "resource-policy-management",
+  "credential-access",
+  "infrastructure-modification",
+]);
+
 function rule(mod: { meta: RuleMeta; evaluate: Rule["evaluate"] }): Rule {
-  return { ...mod.meta, evaluate: mod.evaluate };
+  return { ...mod.meta, evaluate: mod.evaluate, scope: PERMISSION_SCOPED.has(mod.meta.id) ? "permissions" : "function" };
 }
 
 /** Every rule, in catalogue order. */
@@ -48,7 +59,39 @@ export const RULES: Rule[] = [
 ];
 
 /** The catalogue without code, for printing and storing. */
-export const RULE_CATALOGUE: RuleMeta[] = RULES.map(({ evaluate: _evaluate, ...meta }) => meta);
+export const RULE_CATALOGUE: RuleMeta[] = RULES.map(({ evaluate: _evaluate, scope: _scope, ...meta }) => meta);
+
+const PERMISSION_RULES = RULES.filter((r) => r.scope === "permissions");
+const FUNCTION_RULES = RULES.filter((r) => r.scope === "function");
+const RULE_ORDER = new Map(RULES.map((r, i) => [r.id, i]));
+
+/**
+ * Every rule on one function, with the permission-scoped rules' hits shared by every function
+ * whose inputs to them are the same (same permission set, policies, escalation steps, event sources).
+ */
+export function evaluateRulesCached(ctx: RuleContext, cache: Map<string, Finding[]>): Finding[] {
+  const key = [
+    ctx.perms.key,
+    (ctx.role?.attachedPolicyArns ?? []).join(","),
+    ctx.escalationPaths.flatMap((p) => p.steps.map((s) => s.action)).sort().join(","),
+    (ctx.index.mappingsByFunction.get(ctx.fn.arn) ?? []).map((m) => m.eventSourceArn?.split(":")[2] ?? "").sort().join(","),
+  ].join("|");
+  let shared = cache.get(key);
+  if (!shared) {
+    shared = evaluateRules(ctx, PERMISSION_RULES);
+    cache.set(key, shared);
+  }
+  const own = evaluateRules(ctx, FUNCTION_RULES);
+  return sortFindings([...shared.map((f) => ({ ...f, functionArn: ctx.fn.arn })), ...own]);
+}
+
+function sortFindings(findings: Finding[]): Finding[] {
+  const order = (f: Finding) => SEVERITIES.indexOf(f.severity);
+  return findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => order(a.f) - order(b.f) || (RULE_ORDER.get(a.f.ruleId) ?? 0) - (RULE_ORDER.get(b.f.ruleId) ?? 0) || a.i - b.i)
+    .map(({ f }) => f);
+}
 
 /** Run every rule on one function; findings sorted by severity (critical first), then rule order. */
 export function evaluateRules(ctx: RuleContext, rules: Rule[] = RULES): Finding[] {
@@ -66,9 +109,5 @@ export function evaluateRules(ctx: RuleContext, rules: Rule[] = RULES): Finding[
       });
     }
   }
-  const order = (f: Finding) => SEVERITIES.indexOf(f.severity);
-  return findings
-    .map((f, i) => ({ f, i }))
-    .sort((a, b) => order(a.f) - order(b.f) || a.i - b.i)
-    .map(({ f }) => f);
+  return sortFindings(findings);
 }

@@ -30,4 +30,10 @@ export type RuleHit = Omit<Finding, "ruleId" | "category" | "severity" | "functi
 
 export interface Rule extends RuleMeta {
   evaluate(ctx: RuleContext): RuleHit[];
+  /**
+   * What the rule reads: `permissions` rules read only the role's effective permissions and
+   * attached policies (plus escalation steps and event-source services), so their hits are
+   * computed once per distinct permission set; `function` rules read the function itself.
+   */
+  scope: "permissions" | "function";
 }

@@ -568,5 +568,6 @@ function toIsoString(value: string | number | undefined): string | null {
 }
 
 function sortGaps(gaps: CoverageGap[]): CoverageGap[] {
-  return [...gaps].sort((a, b) => `${a.accountId ?? ""}|${a.api}|${a.file ?? ""}|${a.message}`.localeCompare(`${b.accountId ?? ""}|${b.api}|${b.file ?? ""}|${b.message}`));
+  const key = (g: CoverageGap) => `${g.accountId ?? ""}|${g.region ?? ""}|${g.api}|${g.file ?? ""}|${g.message}`;
+  return [...gaps].sort((a, b) => key(a).localeCompare(key(b)));
 }

@@ -5,6 +5,7 @@
  */
 import type { ConditionBlock, EventSourceMapping, LambdaFunction, PolicyDocument, PolicyStatement, ServiceLastAccessed } from "@/lib/snapshot/types";
 import type { EffectivePermissions, Grant, GrantLimit, RecommendedPolicy, StatementRef } from "@/lib/analysis/types";
+import { LIST_CAPS } from "@/lib/analysis/types";
 import type { SnapshotIndex } from "@/lib/analysis/snapshot-index";
 import { arnPatternMatches, parseArn, patternsOverlap } from "@/lib/analysis/arn-match";
 import { allowedActions, decide, describeStatement, grantsFor } from "@/lib/analysis/permission-queries";
@@ -309,7 +310,8 @@ export function recommendPolicy(input: RecommendPolicyInput): RecommendedPolicy 
     confidence: hasUsage ? "usage-data" : "configuration-only",
     notes,
     diff,
-    removedActions: removed.map(canonicalActionName).sort(byString),
+    removedActions: removed.sort(byString).slice(0, LIST_CAPS.removedActions).map(canonicalActionName),
+    removedActionCount: removed.length,
   };
 }
 

@@ -1,0 +1,206 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CrawlAbortedError, crawlOrganization, type CrawlOptions, type CrawlProgress } from "@/lib/collect/crawl-organization";
+import { fastRetryStrategy } from "@/lib/collect/replay/fast-retry-strategy";
+import { startReplayServer, type ReplayFaults, type ReplayServer } from "@/lib/collect/replay/replay-server";
+import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
+import type { Account, Snapshot } from "@/lib/snapshot/types";
+import { openDatabase } from "@/lib/store/db";
+import { scanSnapshotDir } from "@/lib/jobs/run-scan";
+
+const SAMPLE = "samples/acme";
+const MANAGEMENT = "111111111111";
+const PROD = "222222222222";
+const DEV = "333333333333";
+
+let server: ReplayServer;
+let offline: Snapshot;
+
+beforeAll(async () => {
+  [server, offline] = await Promise.all([startReplayServer(SAMPLE), readSnapshotDir(SAMPLE)]);
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+/** A crawl of the replay server with `faults`, from the management account's credentials. */
+async function crawl(faults: ReplayFaults, options: Partial<CrawlOptions> = {}) {
+  server.setFaults(faults);
+  try {
+    return await crawlOrganization({ org: true, endpoint: server.endpoint, credentials: server.credentialsFor(MANAGEMENT), ratePerSecond: 1000, lastAccessedPollMs: 5, ...options });
+  } finally {
+    server.setFaults({});
+  }
+}
+
+/** Everything but the source (a crawl is `aws`, the directory `directory`) and last-accessed data. */
+function comparable(snapshot: Snapshot) {
+  return { ...snapshot, source: null, accounts: snapshot.accounts.map((a) => ({ ...a, lastAccessed: {} })) };
+}
+
+function account(snapshot: Snapshot, id: string): Account {
+  const found = snapshot.accounts.find((a) => a.accountId === id);
+  if (!found) throw new Error(`account ${id} not in snapshot`);
+  return found;
+}
+
+describe("crawlOrganization over the replay server", () => {
+  it("yields the snapshot readSnapshotDir gives for the same data, last-accessed included", async () => {
+    // Given the sample organization served over the wire
+    // When the organization is crawled with last-accessed data
+    const { snapshot, stats } = await crawl({}, { lastAccessed: true });
+
+    // Then it equals the offline reading, except the source and the roles the sample has no
+    // last-accessed file for (the replay server answers those with an empty report)
+    const expected: Snapshot = {
+      ...offline,
+      source: snapshot.source,
+      accounts: offline.accounts.map((a) => ({ ...a, lastAccessed: { ...Object.fromEntries(Object.keys(account(snapshot, a.accountId).lastAccessed).map((role) => [role, []])), ...a.lastAccessed } })),
+    };
+    expect(snapshot.source.kind).toBe("aws");
+    expect(snapshot).toEqual(expected);
+    expect(stats.retries).toBe(0);
+  });
+
+  it("--save-snapshot writes a directory that reads back as the same snapshot", async () => {
+    // Given an empty target directory
+    const dir = mkdtempSync(path.join(os.tmpdir(), "saltzer-crawl-save-"));
+    try {
+      // When the crawl saves what it read
+      const { snapshot } = await crawl({}, { lastAccessed: true, saveSnapshotDir: dir });
+
+      // Then reading that directory offline gives the crawl's snapshot again
+      const reread = await readSnapshotDir(dir);
+      expect({ ...reread, source: null }).toEqual({ ...snapshot, source: null });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("retries throttled calls (30% of requests) and still yields the same snapshot", async () => {
+    // Given a server that throttles 30% of requests
+    // When the organization is crawled (millisecond backoff: the SDK's adaptive strategy takes ~50 s here)
+    const { snapshot, stats } = await crawl({ throttleRate: 0.3, seed: 7 }, { retryStrategy: fastRetryStrategy() });
+
+    // Then nothing is missing and the retries were counted
+    expect(comparable(snapshot)).toEqual(comparable(offline));
+    expect(stats.throttled).toBeGreaterThan(0);
+    expect(stats.retries).toBeGreaterThanOrEqual(stats.throttled);
+  });
+
+  it("retries 5xx answers and dropped connections and still yields the same snapshot", async () => {
+    // Given a server that fails 8% of requests with a 5xx and drops 5% of connections
+    // When the organization is crawled with the SDK's adaptive retry strategy
+    const { snapshot, stats } = await crawl({ serverErrorRate: 0.08, dropRate: 0.05, seed: 3 });
+
+    // Then nothing is missing and the retries were counted
+    expect(comparable(snapshot)).toEqual(comparable(offline));
+    expect(stats.retries).toBeGreaterThan(0);
+  });
+
+  it("records AccessDenied on lambda:GetPolicy in one account as a gap and keeps everything else", async () => {
+    // Given lambda:GetPolicy is denied in the prod account
+    // When the organization is crawled
+    const { snapshot } = await crawl({ accessDenied: [{ api: "lambda:GetPolicy", accountId: PROD }] });
+
+    // Then each prod region has one gap naming account, region and API, and no resource policy was invented
+    const gaps = snapshot.gaps.filter((g) => g.api === "lambda:GetPolicy");
+    expect(gaps.map((g) => [g.accountId, g.region])).toEqual([
+      [PROD, "eu-west-1"],
+      [PROD, "us-east-1"],
+    ]);
+    expect(gaps[0].message).toMatch(/^AccessDeniedException: .*lambda:GetPolicy.* \(\d+ of \d+ functions: /);
+    expect(snapshot.gaps).toHaveLength(2);
+    expect(account(snapshot, PROD).functions.every((fn) => fn.resourcePolicy === null)).toBe(true);
+    // And the other data is intact
+    expect(account(snapshot, PROD).functions.map((fn) => ({ ...fn, resourcePolicy: null }))).toEqual(account(offline, PROD).functions.map((fn) => ({ ...fn, resourcePolicy: null })));
+    expect(comparable(snapshot).accounts.filter((a) => a.accountId !== PROD)).toEqual(comparable(offline).accounts.filter((a) => a.accountId !== PROD));
+  });
+
+  it("records AccessDenied on sts:AssumeRole into one account as that account's gap and crawls the others", async () => {
+    // Given the audit role in the dev account cannot be assumed
+    // When the organization is crawled
+    const { snapshot } = await crawl({ accessDenied: [{ api: "sts:AssumeRole", accountId: DEV }] });
+
+    // Then the dev account is missing with one gap saying why
+    expect(snapshot.accounts.map((a) => a.accountId)).toEqual([MANAGEMENT, PROD]);
+    expect(snapshot.gaps).toEqual([
+      { accountId: DEV, region: null, api: "sts:AssumeRole", file: null, message: expect.stringContaining(`arn:aws:iam::${DEV}:role/SaltzerAuditRole`) },
+    ]);
+    // And the other accounts are complete
+    expect(comparable(snapshot).accounts).toEqual(comparable(offline).accounts.filter((a) => a.accountId !== DEV));
+  });
+
+  it("records a disabled region as a gap and crawls the other regions", async () => {
+    // Given eu-west-1 is not enabled for the dev account, and both regions are asked for
+    // When the organization is crawled
+    const { snapshot } = await crawl({ disabledRegions: [{ region: "eu-west-1", accountId: DEV }] }, { regions: ["us-east-1", "eu-west-1"] });
+
+    // Then the dev account was read in us-east-1 only, with gaps naming the region
+    expect(account(snapshot, DEV).regions).toEqual(["us-east-1"]);
+    expect(new Set(snapshot.gaps.map((g) => `${g.accountId} ${g.region} ${g.api}`))).toEqual(new Set([`${DEV} eu-west-1 lambda:ListFunctions`, `${DEV} eu-west-1 lambda:ListEventSourceMappings`]));
+    expect(snapshot.gaps[0].message).toMatch(/region eu-west-1 is not enabled for account 333333333333 \(UnrecognizedClientException/);
+    // And everything else is intact
+    expect(account(snapshot, DEV).functions).toEqual(account(offline, DEV).functions.filter((fn) => fn.region === "us-east-1"));
+    expect(comparable(snapshot).accounts.filter((a) => a.accountId !== DEV)).toEqual(comparable(offline).accounts.filter((a) => a.accountId !== DEV));
+  });
+
+  it("rejects with a clear error when aborted mid-crawl", async () => {
+    // Given a slow server and a crawl aborted once it has made some calls
+    const controller = new AbortController();
+    const onProgress = (p: CrawlProgress) => {
+      if (p.apiCalls >= 10) controller.abort(new Error("user pressed Ctrl-C"));
+    };
+
+    // When the crawl runs
+    const crawling = crawl({ latencyMs: 20 }, { signal: controller.signal, onProgress, concurrency: 2 });
+
+    // Then it rejects saying it was aborted and that nothing was produced
+    await expect(crawling).rejects.toThrow(CrawlAbortedError);
+    await expect(crawling).rejects.toThrow(/AWS crawl aborted after \d+ API calls \(user pressed Ctrl-C\); no snapshot was produced/);
+  });
+
+  it("a crawl killed mid-way leaves earlier scans intact and adds no succeeded scan", async () => {
+    // Given a store holding one earlier scan, and a slow server
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "saltzer-crawl-kill-"));
+    try {
+      const db = await openDatabase({ dataDir });
+      const earlier = await scanSnapshotDir(db, SAMPLE);
+      await db.close();
+      server.setFaults({ latencyMs: 30 });
+
+      // When a crawl-and-store process is killed while it crawls
+      const child = spawn(process.execPath, ["--import", "tsx", "lib/collect/replay/crawl-and-store-child.ts", dataDir, server.endpoint, MANAGEMENT], { stdio: ["ignore", "pipe", "pipe"] });
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
+      let output = "";
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on("data", (chunk: Buffer) => {
+          output += chunk.toString();
+          const calls = [...output.matchAll(/"apiCalls":(\d+)/g)].map((m) => Number(m[1]));
+          if (calls.some((n) => n >= 15)) resolve();
+        });
+        child.on("exit", () => reject(new Error(`child exited before being killed: ${output.slice(-500)}`)));
+      });
+      child.kill("SIGKILL");
+      expect(await exited).toBe("SIGKILL");
+
+      // Then the earlier scan is intact and no succeeded scan was added
+      const reopened = await openDatabase({ dataDir });
+      try {
+        const scans = await reopened.query<{ id: number; status: string; function_count: number }>("select id, status, function_count from scans order by id");
+        expect(scans.find((s) => s.id === earlier.scanId)).toMatchObject({ status: earlier.status, function_count: 46 });
+        expect(scans.filter((s) => s.id !== earlier.scanId && (s.status === "succeeded" || s.status === "partial"))).toEqual([]);
+        const functions = await reopened.query<{ n: number }>("select count(*)::int as n from functions where scan_id <> $1", [earlier.scanId]);
+        expect(functions[0].n).toBe(0);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      server.setFaults({});
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

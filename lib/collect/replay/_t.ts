@@ -1,0 +1,10 @@
+import { openDatabase } from "@/lib/store/db";
+import { scanSnapshotDir } from "@/lib/jobs/run-scan";
+import { mkdtempSync } from "node:fs";
+const d = mkdtempSync("/tmp/x-");
+let t = performance.now();
+const db = await openDatabase({ dataDir: d }); console.log("open", performance.now() - t); t = performance.now();
+const r = await scanSnapshotDir(db, "samples/acme"); console.log("scan", performance.now() - t, r.status, r.timings); t = performance.now();
+await db.close(); console.log("close", performance.now() - t); t = performance.now();
+const db2 = await openDatabase({ dataDir: d }); console.log("reopen", performance.now() - t);
+await db2.close();

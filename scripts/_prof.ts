@@ -1,0 +1,34 @@
+import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
+import { indexSnapshot } from "@/lib/analysis/snapshot-index";
+import { createPermissionsCache, effectivePermissions } from "@/lib/analysis/effective-permissions";
+import { buildPermissionGraph } from "@/lib/analysis/permission-graph";
+import { findEscalationPaths } from "@/lib/analysis/escalation";
+import { evaluateRules } from "@/lib/rules/index";
+import { blastRadius } from "@/lib/analysis/blast-radius";
+import { recommendPolicy } from "@/lib/analysis/recommend/recommend-policy";
+import { loadAccessLevels } from "@/lib/analysis/access-levels";
+import type { EffectivePermissions } from "@/lib/analysis/types";
+const t = () => performance.now();
+let t0 = t();
+const snap = await readSnapshotDir(process.argv[2]);
+console.log("parse", (t() - t0).toFixed(0)); t0 = t();
+await loadAccessLevels(); console.log("levels", (t() - t0).toFixed(0)); t0 = t();
+const index = indexSnapshot(snap);
+const cache = createPermissionsCache();
+const m = new Map<string, EffectivePermissions>();
+const permsOf = (r: string) => { let p = m.get(r); if (!p) { p = effectivePermissions(index, r, cache); m.set(r, p); } return p; };
+for (const r of index.roles.keys()) permsOf(r);
+console.log("perms", (t() - t0).toFixed(0), m.size); t0 = t();
+const graph = buildPermissionGraph(index, permsOf);
+console.log("graph", (t() - t0).toFixed(0), graph.edges.length); t0 = t();
+const acc: Record<string, number> = { esc: 0, rules: 0, blast: 0, rec: 0 };
+let n = 0;
+for (const a of snap.accounts) for (const fn of a.functions) {
+  if (n++ > 300) break;
+  const perms = permsOf(fn.roleArn); const role = index.roles.get(fn.roleArn)!;
+  let s = t(); const esc = findEscalationPaths({ index, fn, perms, permsOf }); acc.esc += t() - s;
+  s = t(); evaluateRules({ fn, role, account: a, index, perms, sharedWith: [], lastAccessed: a.lastAccessed[role.name] ?? null, escalationPaths: esc }); acc.rules += t() - s;
+  s = t(); blastRadius({ index, fn, perms, graph, escalationPaths: esc }); acc.blast += t() - s;
+  s = t(); recommendPolicy({ index, fn, perms, lastAccessed: a.lastAccessed[role.name] ?? null, mappings: index.mappingsByFunction.get(fn.arn) ?? [] }); acc.rec += t() - s;
+}
+console.log("per 300 functions", JSON.stringify(Object.fromEntries(Object.entries(acc).map(([k, v]) => [k, Math.round(v)]))), "rss", Math.round(process.memoryUsage().rss / 1e6));
