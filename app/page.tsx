@@ -1,5 +1,166 @@
-import { redirect } from "next/navigation";
+import Link from "next/link";
+import { NoScan } from "@/components/no-scan";
+import { SeverityBadge } from "@/components/severity-badge";
+import { TopBar } from "@/components/top-bar";
+import { SEVERITIES } from "@/lib/analysis/types";
+import { getOverview } from "@/lib/queries/overview";
+import { diffScans, previousScanId } from "@/lib/queries/scan-diff";
+import { resolveScan } from "@/lib/queries/scans";
+import { one, type SearchParams } from "@/lib/url-state";
+import { TrendChart } from "./_components/trend-chart";
 
-export default function Home() {
-  redirect("/functions");
+export const dynamic = "force-dynamic";
+
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const params = await searchParams;
+  const scan = await resolveScan(one(params, "scan"));
+  if (!scan) {
+    return (
+      <>
+        <TopBar active="/" />
+        <main className="page">
+          <NoScan />
+        </main>
+      </>
+    );
+  }
+  const [overview, previous] = await Promise.all([getOverview(scan.id), previousScanId(scan.id)]);
+  const changes = previous ? await diffScans(previous, scan.id, 5) : null;
+  const q = `scan=${scan.id}`;
+  const total = scan.functionCount || 1;
+  return (
+    <>
+      <TopBar active="/" />
+      <main className="page">
+        <div className="page-head">
+          <h1>Overview</h1>
+          <span className="sub">
+            Scan #{scan.id} of {new Date(scan.startedAt).toUTCString().replace(" GMT", " UTC")} · {scan.functionCount.toLocaleString("en-US")} functions in {scan.accountCount} accounts ·{" "}
+            {scan.status}
+          </span>
+        </div>
+        <div className="cards">
+          {SEVERITIES.map((s) => (
+            <Link key={s} className={`card sev-card sev-${s}`} href={`/functions?${q}&severity=${s}`}>
+              <span className="card-num">{overview.bySeverity[s].toLocaleString("en-US")}</span>
+              <span className="card-label">{s} risk functions</span>
+              <span className="bar" style={{ width: `${Math.max(2, (overview.bySeverity[s] / total) * 100)}%` }} />
+            </Link>
+          ))}
+        </div>
+        {overview.gaps.length > 0 ? (
+          <section className="panel notice-panel" aria-labelledby="gaps-h">
+            <h2 id="gaps-h">Coverage gaps ({overview.gaps.length}): this scan could not read everything</h2>
+            <ul className="plain">
+              {overview.gaps.slice(0, 10).map((g, i) => (
+                <li key={i}>
+                  <code>{[g.accountId, g.region, g.api].filter(Boolean).join(" · ")}</code> {g.message}
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+        <div className="grid-2">
+          <section className="panel" aria-labelledby="top-h">
+            <h2 id="top-h">Ten riskiest functions</h2>
+            <table className="data compact" aria-label="Riskiest functions">
+              <tbody>
+                {overview.riskiest.map((f) => (
+                  <tr key={f.arn}>
+                    <td>
+                      <SeverityBadge severity={f.severity} score={f.riskScore} />
+                    </td>
+                    <td>
+                      <Link className="fn-name" href={`/functions/${encodeURIComponent(f.arn)}?${q}`}>
+                        {f.name}
+                      </Link>{" "}
+                      {f.isPublic ? <span className="badge public">public</span> : null}
+                      <div className="arn">
+                        {f.accountId} · {f.region}
+                      </div>
+                    </td>
+                    <td className="num">{f.findingCount} findings</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+          <section className="panel" aria-labelledby="cat-h">
+            <h2 id="cat-h">Findings by category</h2>
+            {overview.categories.length === 0 ? <p className="muted">No findings.</p> : null}
+            <ul className="plain bars">
+              {overview.categories.map((c) => (
+                <li key={c.category}>
+                  <Link href={`/functions?${q}&category=${c.category}`}>{c.category}</Link>
+                  <span className="muted">
+                    {" "}
+                    {c.findings} in {c.functions} functions
+                  </span>
+                  <span className="bar" style={{ width: `${Math.max(2, (c.functions / total) * 100)}%` }} />
+                </li>
+              ))}
+            </ul>
+            {overview.suppressed > 0 ? <p className="muted">{overview.suppressed} suppressed findings are not counted.</p> : null}
+          </section>
+        </div>
+        <div className="grid-2">
+          <section className="panel" aria-labelledby="acct-h">
+            <h2 id="acct-h">Functions by account</h2>
+            <table className="data compact" aria-label="Functions by account">
+              <thead>
+                <tr>
+                  <th>Account</th>
+                  {SEVERITIES.map((s) => (
+                    <th key={s} className="num">
+                      {s}
+                    </th>
+                  ))}
+                  <th className="num">total</th>
+                </tr>
+              </thead>
+              <tbody>
+                {overview.byAccount.map((a) => (
+                  <tr key={a.accountId}>
+                    <td>
+                      <Link href={`/functions?${q}&account=${a.accountId}`}>{a.name ?? a.accountId}</Link>
+                      <div className="arn">{a.accountId}</div>
+                    </td>
+                    {SEVERITIES.map((s) => (
+                      <td key={s} className={`num${a.counts[s] && (s === "critical" || s === "high") ? " hot" : ""}`}>
+                        {a.counts[s] || "·"}
+                      </td>
+                    ))}
+                    <td className="num">{a.functions}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+          <section className="panel" aria-labelledby="trend-h">
+            <h2 id="trend-h">Trend over the last scans</h2>
+            <TrendChart points={overview.trend} />
+            {changes ? (
+              <div className="changes">
+                <h3>
+                  Since scan #{changes.from}{" "}
+                  <Link href={`/scans/diff?from=${changes.from}&to=${changes.to}`} className="small-link">
+                    full diff
+                  </Link>
+                </h3>
+                <ul className="plain">
+                  <li>
+                    {changes.newFindings.length === 5 ? "5+" : changes.newFindings.length} new findings, {changes.resolvedFindings.length === 5 ? "5+" : changes.resolvedFindings.length} resolved
+                  </li>
+                  <li>{changes.riskRose.length === 5 ? "5+" : changes.riskRose.length} functions whose risk rose</li>
+                  <li>{changes.newPublic.length} new public endpoints</li>
+                </ul>
+              </div>
+            ) : (
+              <p className="muted">This is the first scan: changes show from the next one.</p>
+            )}
+          </section>
+        </div>
+      </main>
+    </>
+  );
 }

@@ -1,6 +1,11 @@
 import Link from "next/link";
 
-const LINKS = [{ href: "/functions", label: "Functions" }];
+const LINKS = [
+  { href: "/", label: "Overview" },
+  { href: "/functions", label: "Functions" },
+  { href: "/roles", label: "Roles" },
+  { href: "/scans", label: "Scans" },
+];
 
 export function TopBar({ active }: { active?: string }) {
   return (

@@ -15,6 +15,10 @@ const schema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   SALTZER_AUTH_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** What a dashboard rescan reads: the snapshot directory, or live AWS with SALTZER_AWS_FLAGS. */
+  SALTZER_SCAN_SOURCE: z.enum(["snapshot", "aws"]).default("snapshot"),
+  /** `saltzer scan --aws` flags for dashboard rescans, e.g. "--org --regions us-east-1,eu-west-1". */
+  SALTZER_AWS_FLAGS: z.string().default(""),
   SALTZER_RESCAN_INTERVAL: z.coerce
     .number()
     .int()

@@ -5,6 +5,7 @@ import { TopBar } from "@/components/top-bar";
 import { FUNCTION_SORTS, listFunctions, type FunctionSort } from "@/lib/queries/functions";
 import { resolveScan } from "@/lib/queries/scans";
 import { hrefWith, one, type SearchParams } from "@/lib/url-state";
+import { SEVERITIES, type Severity } from "@/lib/analysis/types";
 import { FunctionFilters } from "./_components/function-filters";
 import { FunctionTable } from "./_components/function-table";
 
@@ -24,13 +25,21 @@ export default async function FunctionsPage({ searchParams }: { searchParams: Pr
     );
   }
   const sortParam = one(params, "sort");
-  const sort: FunctionSort = (FUNCTION_SORTS as readonly string[]).includes(sortParam ?? "") ? (sortParam as FunctionSort) : "name";
-  const dir = one(params, "dir") === "desc" ? "desc" : "asc";
+  const sort: FunctionSort = (FUNCTION_SORTS as readonly string[]).includes(sortParam ?? "") ? (sortParam as FunctionSort) : "risk";
+  const dirParam = one(params, "dir");
+  const dir = dirParam === "asc" || dirParam === "desc" ? dirParam : sort === "risk" ? "desc" : "asc";
+  const severityParam = one(params, "severity");
+  const yesNo = (v: string | undefined) => (v === "yes" ? true : v === "no" ? false : undefined);
   const list = await listFunctions({
     scanId: scan.id,
     q: one(params, "q"),
     account: one(params, "account"),
     region: one(params, "region"),
+    runtime: one(params, "runtime"),
+    severity: (SEVERITIES as string[]).includes(severityParam ?? "") ? (severityParam as Severity) : undefined,
+    category: one(params, "category"),
+    isPublic: yesNo(one(params, "public")),
+    sharedRole: yesNo(one(params, "shared")),
     sort,
     dir,
     page: Number(one(params, "page") ?? 1) || 1,
@@ -46,7 +55,7 @@ export default async function FunctionsPage({ searchParams }: { searchParams: Pr
             {scan.status === "partial" ? ` · partial: ${scan.gapCount} coverage gaps` : ""}
           </span>
         </div>
-        <FunctionFilters params={params} accounts={list.accounts} regions={list.regions} />
+        <FunctionFilters params={params} accounts={list.accounts} regions={list.regions} runtimes={list.runtimes} />
         {list.rows.length === 0 ? (
           <div className="panel empty">
             No function matches these filters. <Link href={hrefWith("/functions", {}, { scan: one(params, "scan") })}>Clear filters</Link>

@@ -526,6 +526,30 @@ function roleEdgeList(roleArn: string, caps: RoleCapabilities): Edge[] {
 }
 
 /** Role → resource pattern edges: data-store read/write/delete and permissions management, per service + pattern. */
+interface ResourceAction {
+  action: string;
+  store: ReturnType<typeof DATA_STORE_ACTIONS.get>;
+  manages: boolean;
+}
+
+/** The data-store and permissions-management actions of an actions array, once per (shared) array: `*` expands to 22k actions. */
+const resourceActionsOf = (() => {
+  const cache = new WeakMap<readonly string[], ResourceAction[]>();
+  return (actions: readonly string[]): ResourceAction[] => {
+    let found = cache.get(actions);
+    if (!found) {
+      found = [];
+      for (const action of actions) {
+        const store = DATA_STORE_ACTIONS.get(action);
+        const manages = accessLevelsOf(action).includes("Permissions management");
+        if (store || manages) found.push({ action, store, manages });
+      }
+      cache.set(actions, found);
+    }
+    return found;
+  };
+})();
+
 function resourceEdgeTemplates(perms: EffectivePermissions): Omit<Edge, "from">[] {
   const groups = new Map<string, { kind: EdgeKind; service: string; pattern: string; actions: Set<string>; statements: Set<string>; conditional: boolean }>();
   const add = (kind: EdgeKind, service: string, pattern: string, action: string, grant: Grant) => {
@@ -538,10 +562,7 @@ function resourceEdgeTemplates(perms: EffectivePermissions): Omit<Edge, "from">[
   };
   const dataKinds: Record<DataAccessKind, EdgeKind> = { read: "can-read", write: "can-write", delete: "can-delete" };
   for (const grant of perms.grants) {
-    for (const action of grant.actions) {
-      const store = DATA_STORE_ACTIONS.get(action);
-      const manages = accessLevelsOf(action).includes("Permissions management");
-      if (!store && !manages) continue;
+    for (const { action, store, manages } of resourceActionsOf(grant.actions)) {
       const service = store?.entry.store ?? serviceOf(action);
       const arnServices = store?.entry.arnServices ?? [serviceOf(action)];
       for (const pattern of resourcePatternsFor(grant, arnServices)) {
@@ -730,6 +751,8 @@ export function reachDetailed(graph: PermissionGraph, functionArn: string, maxHo
   const reached = new Map<string, Step>();
   const rolesReached = new Map<string, Step>();
   const expandedRoles = new Set<string>();
+  // A role's first queue entry is its shortest; later ones would only be skipped.
+  const queuedRoles = new Set<string>([start.roleArn]);
   const compromised = new Set<string>([functionArn]);
   const queue: Holder[] = [{ fnArn: functionArn, roleArn: start.roleArn, step: null }];
 
@@ -760,7 +783,13 @@ export function reachDetailed(graph: PermissionGraph, functionArn: string, maxHo
         if (needsCompromise) {
           compromised.add(fn);
           const target = graph.index.functions.get(fn);
-          if (target && !expandedRoles.has(target.roleArn)) queue.push({ fnArn: fn, roleArn: target.roleArn, step });
+          if (!target) return;
+          // Taking over a function hands over its role.
+          if (target.roleArn !== start.roleArn && !rolesReached.has(target.roleArn)) rolesReached.set(target.roleArn, step);
+          if (!queuedRoles.has(target.roleArn)) {
+            queuedRoles.add(target.roleArn);
+            queue.push({ fnArn: fn, roleArn: target.roleArn, step });
+          }
         }
       };
       forEachMatch(cap.matches, cap.cands, (candidate, info) => {
@@ -772,7 +801,7 @@ export function reachDetailed(graph: PermissionGraph, functionArn: string, maxHo
     const rolesSaturated = rolesReached.size >= otherRoles;
     for (const moves of rolesSaturated ? [] : [caps.assume, caps.createWithRole]) {
       for (const move of moves.values()) {
-        if (move.target === start.roleArn || rolesReached.has(move.target) || expandedRoles.has(move.target)) continue;
+        if (rolesReached.has(move.target) || queuedRoles.has(move.target)) continue;
         const holder = h;
         // From a function, the path shows it runs as the role that makes the move.
         const parent: Step | null = holder.fnArn
@@ -780,17 +809,10 @@ export function reachDetailed(graph: PermissionGraph, functionArn: string, maxHo
           : holder.step;
         const step: Step = { parent, hops, edge: () => roleEdge(holder.roleArn, move) };
         rolesReached.set(move.target, step);
+        queuedRoles.add(move.target);
         queue.push({ fnArn: null, roleArn: move.target, step });
       }
     }
-  }
-
-  // Roles of compromised functions are held too.
-  for (const fn of compromised) {
-    if (fn === functionArn) continue;
-    const step = reached.get(fn);
-    const roleArn = graph.index.functions.get(fn)?.roleArn;
-    if (step && roleArn && roleArn !== start.roleArn && !rolesReached.has(roleArn)) rolesReached.set(roleArn, step);
   }
 
   return {

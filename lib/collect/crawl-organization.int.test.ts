@@ -9,7 +9,7 @@ import { startReplayServer, type ReplayFaults, type ReplayServer } from "@/lib/c
 import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
 import type { Account, Snapshot } from "@/lib/snapshot/types";
 import { openDatabase } from "@/lib/store/db";
-import { scanSnapshotDir } from "@/lib/jobs/run-scan";
+import { createScan, storeSnapshot } from "@/lib/store/save-scan";
 
 const SAMPLE = "samples/acme";
 const MANAGEMENT = "111111111111";
@@ -78,6 +78,47 @@ describe("crawlOrganization over the replay server", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("a saved partial crawl reads back with its coverage gaps", async () => {
+    // Given a crawl that cannot read function policies in the prod account, saving what it read
+    const dir = mkdtempSync(path.join(os.tmpdir(), "saltzer-crawl-save-"));
+    try {
+      const { snapshot } = await crawl({ accessDenied: [{ api: "lambda:GetPolicy", accountId: PROD }] }, { saveSnapshotDir: dir });
+
+      // When the saved directory is read offline
+      const reread = await readSnapshotDir(dir);
+
+      // Then it is the same partial snapshot, gaps included
+      expect(snapshot.gaps.length).toBeGreaterThan(0);
+      expect({ ...reread, source: null }).toEqual({ ...snapshot, source: null });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("without --org reads only the caller's account, with its credentials", async () => {
+    // Given the prod account's own credentials
+    server.setFaults({});
+    // When it is crawled without --org
+    const { snapshot } = await crawlOrganization({ org: false, endpoint: server.endpoint, credentials: server.credentialsFor(PROD), ratePerSecond: 1000 });
+
+    // Then only that account is read, without an organization or gaps, and no role was assumed
+    expect(snapshot.organization).toBeNull();
+    expect(snapshot.gaps).toEqual([]);
+    expect(comparable(snapshot).accounts).toEqual(comparable(offline).accounts.filter((a) => a.accountId === PROD).map((a) => ({ ...a, name: null })));
+  });
+
+  it("--org from an account that may not read the organization records gaps and reads that account", async () => {
+    // Given a member account's credentials (Organizations answers AccessDenied outside the management account)
+    server.setFaults({});
+    // When the organization is crawled
+    const { snapshot } = await crawlOrganization({ org: true, endpoint: server.endpoint, credentials: server.credentialsFor(DEV), ratePerSecond: 1000 });
+
+    // Then each organization read is a gap and the caller's account is still read
+    expect(snapshot.organization).toBeNull();
+    expect(snapshot.gaps.map((g) => g.api)).toEqual(["organizations:DescribeOrganization", "organizations:ListAccounts", "organizations:ListRoots"]);
+    expect(snapshot.accounts.map((a) => [a.accountId, a.functions.length])).toEqual([[DEV, 10]]);
   });
 
   it("retries throttled calls (30% of requests) and still yields the same snapshot", async () => {
@@ -168,7 +209,8 @@ describe("crawlOrganization over the replay server", () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "saltzer-crawl-kill-"));
     try {
       const db = await openDatabase({ dataDir });
-      const earlier = await scanSnapshotDir(db, SAMPLE);
+      const earlierId = await createScan(db, offline.source);
+      const earlierStatus = await storeSnapshot(db, earlierId, offline, null);
       await db.close();
       server.setFaults({ latencyMs: 30 });
 
@@ -191,9 +233,9 @@ describe("crawlOrganization over the replay server", () => {
       const reopened = await openDatabase({ dataDir });
       try {
         const scans = await reopened.query<{ id: number; status: string; function_count: number }>("select id, status, function_count from scans order by id");
-        expect(scans.find((s) => s.id === earlier.scanId)).toMatchObject({ status: earlier.status, function_count: 46 });
-        expect(scans.filter((s) => s.id !== earlier.scanId && (s.status === "succeeded" || s.status === "partial"))).toEqual([]);
-        const functions = await reopened.query<{ n: number }>("select count(*)::int as n from functions where scan_id <> $1", [earlier.scanId]);
+        expect(scans.find((s) => s.id === earlierId)).toMatchObject({ status: earlierStatus, function_count: 46 });
+        expect(scans.filter((s) => s.id !== earlierId && (s.status === "succeeded" || s.status === "partial"))).toEqual([]);
+        const functions = await reopened.query<{ n: number }>("select count(*)::int as n from functions where scan_id <> $1", [earlierId]);
         expect(functions[0].n).toBe(0);
       } finally {
         await reopened.close();

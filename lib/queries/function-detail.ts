@@ -1,5 +1,7 @@
 import "server-only";
 import type { EnvironmentVariable, FunctionUrl, InlinePolicy, PolicyDocument } from "@/lib/snapshot/types";
+import type { BlastRadius, EscalationPath, RecommendedPolicy, RiskScore, Severity, StatementRef } from "@/lib/analysis/types";
+import { RULE_CATALOGUE } from "@/lib/rules/index";
 import { getDb } from "@/lib/server/db";
 
 export interface PolicyView {
@@ -7,6 +9,25 @@ export interface PolicyView {
   arn: string | null;
   kind: "inline" | "customer-managed" | "aws-managed" | "boundary";
   document: PolicyDocument | null;
+  /** Statement indexes some finding cites (highlighted). */
+  flaggedStatements: number[];
+}
+
+export interface FindingView {
+  id: number;
+  ruleId: string;
+  category: string;
+  severity: Severity;
+  title: string;
+  reason: string;
+  remediation: string | null;
+  references: string[];
+  fingerprint: string;
+  statements: StatementRef[];
+  actions: string[];
+  resources: string[];
+  escalation: EscalationPath | null;
+  suppression: { reason: string; expiresAt: string | null } | null;
 }
 
 export interface FunctionDetail {
@@ -35,18 +56,57 @@ export interface FunctionDetail {
   urls: FunctionUrl[];
   eventSources: { uuid: string; eventSourceArn: string | null; state: string | null; batchSize: number | null }[];
   isPublic: boolean;
+  riskScore: number | null;
+  severity: Severity | null;
+  risk: RiskScore | null;
+  findings: FindingView[];
+  blastRadius: BlastRadius | null;
+  recommendedPolicy: RecommendedPolicy | null;
+  reachedNames: Record<string, string>;
 }
 
 export async function getFunctionDetail(scanId: number, arn: string): Promise<FunctionDetail | null> {
   const db = await getDb();
   const fn = await db.prisma.lambdaFunction.findUnique({ where: { scanId_arn: { scanId, arn } } });
   if (!fn) return null;
-  const [role, account, mappings, siblings] = await Promise.all([
+  const [role, account, mappings, siblings, findingRows, suppressions] = await Promise.all([
     db.prisma.role.findUnique({ where: { scanId_arn: { scanId, arn: fn.roleArn } } }),
     db.prisma.account.findUnique({ where: { scanId_accountId: { scanId, accountId: fn.accountId } }, select: { name: true } }),
     db.prisma.eventSourceMapping.findMany({ where: { scanId, functionArn: arn }, orderBy: { uuid: "asc" } }),
     db.prisma.lambdaFunction.findMany({ where: { scanId, roleArn: fn.roleArn, NOT: { arn } }, select: { arn: true, name: true }, orderBy: { name: "asc" } }),
+    db.prisma.finding.findMany({ where: { scanId, functionArn: arn }, orderBy: { id: "asc" } }),
+    db.prisma.suppression.findMany({ where: { OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] } }),
   ]);
+  const catalogue = new Map(RULE_CATALOGUE.map((r) => [r.id, r]));
+  const suppressionBy = new Map(suppressions.map((x) => [x.fingerprint, x]));
+  const findings: FindingView[] = findingRows.map((f) => {
+    const details = f.details as unknown as { statements: StatementRef[]; actions: string[]; resources: string[]; escalation: EscalationPath | null };
+    const rule = catalogue.get(f.ruleId);
+    const suppression = suppressionBy.get(f.fingerprint);
+    return {
+      id: f.id,
+      ruleId: f.ruleId,
+      category: f.category,
+      severity: f.severity as Severity,
+      title: f.title,
+      reason: f.reason,
+      remediation: rule?.remediation ?? null,
+      references: rule?.references ?? [],
+      fingerprint: f.fingerprint,
+      statements: details.statements,
+      actions: details.actions,
+      resources: details.resources,
+      escalation: details.escalation ?? null,
+      suppression: suppression ? { reason: suppression.reason, expiresAt: suppression.expiresAt?.toISOString() ?? null } : null,
+    };
+  });
+  const flagged = (kind: PolicyView["kind"], name: string) =>
+    [...new Set(findings.flatMap((f) => f.statements.filter((s) => s.policyName === name && (s.kind === kind || (kind === "boundary" && s.kind === "boundary"))).map((s) => s.statementIndex)))];
+  const blastRadius = (fn.blastRadius as unknown as BlastRadius | null) ?? null;
+  const reachedArns = [...(blastRadius?.reachableFunctions.map((r) => r.arn) ?? [])];
+  const reached = reachedArns.length
+    ? await db.prisma.lambdaFunction.findMany({ where: { scanId, arn: { in: reachedArns } }, select: { arn: true, name: true } })
+    : [];
   const attached = (role?.attachedPolicyArns ?? []) as unknown as string[];
   const boundaryArn = role?.permissionsBoundaryArn ?? null;
   const managedArns = [...attached, ...(boundaryArn ? [boundaryArn] : [])];
@@ -54,10 +114,11 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
   const managedByArn = new Map(managed.map((p) => [p.arn, p]));
   const view = (policyArn: string, kind: PolicyView["kind"]): PolicyView => {
     const p = managedByArn.get(policyArn);
-    return { name: p?.name ?? policyArn.split("/").pop() ?? policyArn, arn: policyArn, kind, document: (p?.document as unknown as PolicyDocument) ?? null };
+    const name = p?.name ?? policyArn.split("/").pop() ?? policyArn;
+    return { name, arn: policyArn, kind, document: (p?.document as unknown as PolicyDocument) ?? null, flaggedStatements: flagged(kind, name) };
   };
   const policies: PolicyView[] = [
-    ...((role?.inlinePolicies ?? []) as unknown as InlinePolicy[]).map((p) => ({ name: p.name, arn: null, kind: "inline" as const, document: p.document })),
+    ...((role?.inlinePolicies ?? []) as unknown as InlinePolicy[]).map((p) => ({ name: p.name, arn: null, kind: "inline" as const, document: p.document, flaggedStatements: flagged("inline", p.name) })),
     ...attached.map((a) => view(a, a.startsWith("arn:aws:iam::aws:policy/") ? "aws-managed" : "customer-managed")),
     ...(boundaryArn ? [view(boundaryArn, "boundary")] : []),
   ];
@@ -92,5 +153,12 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
     urls: fn.urls as unknown as FunctionUrl[],
     eventSources: mappings.map((m) => ({ uuid: m.uuid, eventSourceArn: m.eventSourceArn, state: m.state, batchSize: m.batchSize })),
     isPublic: fn.isPublic,
+    riskScore: fn.riskScore,
+    severity: (fn.severity as Severity | null) ?? null,
+    risk: (fn.risk as unknown as RiskScore | null) ?? null,
+    findings,
+    blastRadius,
+    recommendedPolicy: (fn.recommendedPolicy as unknown as RecommendedPolicy | null) ?? null,
+    reachedNames: Object.fromEntries(reached.map((r) => [r.arn, r.name])),
   };
 }

@@ -17,16 +17,18 @@ import type {
 } from "@/lib/snapshot/types";
 import type { Database } from "./db";
 
-export async function loadSnapshot(db: Database, scanId: number): Promise<Snapshot> {
+/** `accountIds` limits the load to those accounts (the organization and its SCPs always come along). */
+export async function loadSnapshot(db: Database, scanId: number, options: { accountIds?: string[] } = {}): Promise<Snapshot> {
   const scan = await db.prisma.scan.findUnique({ where: { id: scanId } });
   if (!scan) throw new Error(`Scan ${scanId} does not exist.`);
   if (scan.status !== "succeeded" && scan.status !== "partial") throw new Error(`Scan ${scanId} is ${scan.status}; it holds no complete data.`);
+  const where = options.accountIds ? { scanId, accountId: { in: options.accountIds } } : { scanId };
   const [accounts, roles, policies, functions, mappings] = await Promise.all([
-    db.prisma.account.findMany({ where: { scanId }, orderBy: { accountId: "asc" } }),
-    db.prisma.role.findMany({ where: { scanId }, orderBy: { id: "asc" } }),
-    db.prisma.managedPolicy.findMany({ where: { scanId }, orderBy: { id: "asc" } }),
-    db.prisma.lambdaFunction.findMany({ where: { scanId }, orderBy: { id: "asc" } }),
-    db.prisma.eventSourceMapping.findMany({ where: { scanId }, orderBy: { id: "asc" } }),
+    db.prisma.account.findMany({ where, orderBy: { accountId: "asc" } }),
+    db.prisma.role.findMany({ where, orderBy: { id: "asc" } }),
+    db.prisma.managedPolicy.findMany({ where, orderBy: { id: "asc" } }),
+    db.prisma.lambdaFunction.findMany({ where, orderBy: { id: "asc" } }),
+    db.prisma.eventSourceMapping.findMany({ where, orderBy: { id: "asc" } }),
   ]);
   const byAccount = new Map<string, Account>();
   for (const a of accounts) {

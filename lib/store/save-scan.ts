@@ -39,6 +39,15 @@ export async function failScan(db: Database, scanId: number, error: unknown, sta
   });
 }
 
+/** Scans left `running` by a process that stopped (crash, kill): marked failed, rows never written. */
+export async function markInterruptedScans(db: Database): Promise<number> {
+  const { count } = await db.prisma.scan.updateMany({
+    where: { status: "running" },
+    data: { status: "failed", phase: "failed", finishedAt: new Date(), error: "Interrupted: the process stopped mid-scan; nothing of this scan was stored." },
+  });
+  return count;
+}
+
 type Rows<T> = T[];
 
 /**

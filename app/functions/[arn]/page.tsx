@@ -1,6 +1,12 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PolicyJson } from "@/components/policy-json";
+import { SeverityBadge } from "@/components/severity-badge";
+import { BlastRadiusPanel } from "./_components/blast-radius-panel";
+import { CanItForm } from "./_components/can-it-form";
+import { FindingsPanel } from "./_components/findings-panel";
+import { PolicyStatements } from "./_components/policy-statements";
+import { RecommendedPolicyPanel } from "./_components/recommended-policy";
 import { TopBar } from "@/components/top-bar";
 import { getFunctionDetail } from "@/lib/queries/function-detail";
 import { resolveScan } from "@/lib/queries/scans";
@@ -25,9 +31,46 @@ export default async function FunctionPage({ params, searchParams }: { params: P
         </div>
         <div className="page-head">
           <h1>{fn.name}</h1>
+          <SeverityBadge severity={fn.severity} score={fn.riskScore} />
           {fn.isPublic ? <span className="badge public">public</span> : <span className="badge private">private</span>}
           <span className="sub mono">{fn.arn}</span>
+          <Link className="button secondary head-action" href={`/functions/${encodeURIComponent(fn.arn)}/graph?scan=${scan.id}`}>
+            Permission graph
+          </Link>
         </div>
+        {fn.risk ? (
+          <section className="panel" aria-labelledby="risk-h">
+            <h2 id="risk-h">
+              Risk {fn.risk.score}/100 <SeverityBadge severity={fn.risk.severity} />
+            </h2>
+            <ul className="plain risk-why">
+              {fn.risk.explanation.map((line, i) => (
+                <li key={i}>{line}</li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+        <section className="panel" aria-labelledby="findings-h">
+          <h2 id="findings-h">Findings ({fn.findings.filter((f) => !f.suppression).length})</h2>
+          <FindingsPanel findings={fn.findings} path={`/functions/${encodeURIComponent(fn.arn)}`} />
+        </section>
+        {fn.blastRadius ? (
+          <section className="panel" aria-labelledby="blast-h">
+            <h2 id="blast-h">Blast radius: what a compromised {fn.name} can do</h2>
+            <BlastRadiusPanel blast={fn.blastRadius} scanId={scan.id} names={fn.reachedNames} />
+          </section>
+        ) : null}
+        {fn.recommendedPolicy ? (
+          <section className="panel" aria-labelledby="rec-h">
+            <h2 id="rec-h">Recommended least-privilege policy</h2>
+            <RecommendedPolicyPanel policy={fn.recommendedPolicy} />
+          </section>
+        ) : null}
+        <section className="panel" aria-labelledby="can-h">
+          <h2 id="can-h">Can it?</h2>
+          <p className="muted">Ask the policy simulator whether this function can perform an action on a resource, with the statements that decide it.</p>
+          <CanItForm scanId={scan.id} functionArn={fn.arn} />
+        </section>
         <div className="grid-2">
           <section className="panel" aria-labelledby="config-h">
             <h2 id="config-h">Configuration</h2>
@@ -95,9 +138,10 @@ export default async function FunctionPage({ params, searchParams }: { params: P
             <details className="policy" key={`${p.kind}:${p.arn ?? p.name}`}>
               <summary>
                 {p.name} <span className="badge kind">{KIND_LABEL[p.kind]}</span>
+                {p.flaggedStatements.length > 0 ? <span className="badge sev-high">{p.flaggedStatements.length} statement(s) cause findings</span> : null}
               </summary>
               {p.arn ? <p className="mono muted">{p.arn}</p> : null}
-              <PolicyJson document={p.document} />
+              <PolicyStatements document={p.document} flagged={p.flaggedStatements} />
             </details>
           ))}
           <details className="policy">

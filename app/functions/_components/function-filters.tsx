@@ -1,8 +1,9 @@
 import Link from "next/link";
+import { FINDING_CATEGORIES, SEVERITIES } from "@/lib/analysis/types";
 import { hrefWith, one, type SearchParams } from "@/lib/url-state";
 
 /** A plain GET form: filters land in the URL, so every view is a link. */
-export function FunctionFilters({ params, accounts, regions }: { params: SearchParams; accounts: { id: string; name: string | null }[]; regions: string[] }) {
+export function FunctionFilters({ params, accounts, regions, runtimes }: { params: SearchParams; accounts: { id: string; name: string | null }[]; regions: string[]; runtimes: string[] }) {
   return (
     <form className="filters" method="get" action="/functions" role="search">
       {one(params, "scan") ? <input type="hidden" name="scan" value={one(params, "scan")} /> : null}
@@ -32,6 +33,55 @@ export function FunctionFilters({ params, accounts, regions }: { params: SearchP
               {r}
             </option>
           ))}
+        </select>
+      </label>
+      <label>
+        Runtime
+        <select name="runtime" defaultValue={one(params, "runtime") ?? ""} aria-label="Runtime">
+          <option value="">All runtimes</option>
+          {runtimes.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Severity
+        <select name="severity" defaultValue={one(params, "severity") ?? ""} aria-label="Severity">
+          <option value="">Any severity</option>
+          {SEVERITIES.map((s) => (
+            <option key={s} value={s}>
+              {s === "critical" ? "critical" : `${s} or worse`}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Finding category
+        <select name="category" defaultValue={one(params, "category") ?? ""} aria-label="Finding category">
+          <option value="">Any category</option>
+          {FINDING_CATEGORIES.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Exposure
+        <select name="public" defaultValue={one(params, "public") ?? ""} aria-label="Exposure">
+          <option value="">Public or private</option>
+          <option value="yes">Public only</option>
+          <option value="no">Private only</option>
+        </select>
+      </label>
+      <label>
+        Role
+        <select name="shared" defaultValue={one(params, "shared") ?? ""} aria-label="Role sharing">
+          <option value="">Shared or own</option>
+          <option value="yes">Shared roles only</option>
+          <option value="no">Own role only</option>
         </select>
       </label>
       <button type="submit">Apply</button>

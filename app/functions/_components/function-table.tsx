@@ -1,14 +1,17 @@
 import Link from "next/link";
 import type { FunctionRow, FunctionSort } from "@/lib/queries/functions";
 import { hrefWith, type SearchParams } from "@/lib/url-state";
+import { SeverityBadge } from "@/components/severity-badge";
 
 const COLUMNS: { key: FunctionSort; label: string; numeric?: boolean }[] = [
+  { key: "risk", label: "Risk" },
   { key: "name", label: "Function" },
   { key: "account", label: "Account" },
   { key: "region", label: "Region" },
   { key: "runtime", label: "Runtime" },
   { key: "role", label: "Execution role" },
   { key: "policies", label: "Policies", numeric: true },
+  { key: "findings", label: "Findings", numeric: true },
   { key: "public", label: "Exposure" },
 ];
 
@@ -23,7 +26,9 @@ export function FunctionTable({ rows, params, sort, dir, scanId }: { rows: Funct
         <tr>
           {COLUMNS.map((c) => {
             const active = c.key === sort;
-            const nextDir = active && dir === "asc" ? "desc" : "asc";
+            // Risk and counts read best worst-first; names first-to-last.
+            const firstDir = c.key === "risk" || c.key === "findings" || c.key === "policies" || c.key === "public" ? "desc" : "asc";
+            const nextDir = active ? (dir === "asc" ? "desc" : "asc") : firstDir;
             return (
               <th key={c.key} aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : undefined} className={c.numeric ? "num" : undefined}>
                 <Link href={hrefWith("/functions", params, { sort: c.key, dir: nextDir, page: undefined })} className={active ? "sorted" : undefined}>
@@ -38,6 +43,9 @@ export function FunctionTable({ rows, params, sort, dir, scanId }: { rows: Funct
       <tbody>
         {rows.map((r) => (
           <tr key={r.arn}>
+            <td>
+              <SeverityBadge severity={r.severity} score={r.riskScore} />
+            </td>
             <td>
               <Link className="fn-name" href={functionHref(r.arn, scanId)}>
                 {r.name}
@@ -65,6 +73,7 @@ export function FunctionTable({ rows, params, sort, dir, scanId }: { rows: Funct
               ) : null}
             </td>
             <td className="num">{r.policyCount}</td>
+            <td className="num">{r.findingCount}</td>
             <td>{r.isPublic ? <span className="badge public">public</span> : <span className="badge private">private</span>}</td>
           </tr>
         ))}

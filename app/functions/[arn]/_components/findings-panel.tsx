@@ -1,0 +1,77 @@
+import { SeverityBadge } from "@/components/severity-badge";
+import type { FindingView } from "@/lib/queries/function-detail";
+import { unsuppressFindingAction } from "../actions";
+import { SuppressForm } from "./suppress-form";
+
+export function FindingsPanel({ findings, path }: { findings: FindingView[]; path: string }) {
+  if (findings.length === 0) return <p className="muted">No findings: nothing over-broad was found for this function.</p>;
+  const active = findings.filter((f) => !f.suppression);
+  const suppressed = findings.filter((f) => f.suppression);
+  return (
+    <>
+      <ul className="findings">
+        {active.map((f) => (
+          <FindingItem key={f.id} finding={f} path={path} />
+        ))}
+      </ul>
+      {suppressed.length > 0 ? (
+        <details className="policy">
+          <summary>{suppressed.length} suppressed finding(s)</summary>
+          <ul className="findings">
+            {suppressed.map((f) => (
+              <FindingItem key={f.id} finding={f} path={path} />
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </>
+  );
+}
+
+function FindingItem({ finding: f, path }: { finding: FindingView; path: string }) {
+  return (
+    <li className={`finding${f.suppression ? " suppressed" : ""}`} data-rule={f.ruleId}>
+      <div className="finding-head">
+        <SeverityBadge severity={f.severity} /> <strong>{f.title}</strong> <span className="badge kind">{f.category}</span>
+      </div>
+      <p className="why">
+        <span className="muted">Why: </span>
+        {f.reason}
+      </p>
+      {f.escalation ? (
+        <ol className="steps">
+          {f.escalation.steps.map((s, i) => (
+            <li key={i}>
+              <code>{s.action}</code> on <code>{s.resource}</code>
+            </li>
+          ))}
+          {f.escalation.target ? (
+            <li>
+              ⇒ lands on <code>{f.escalation.target}</code>
+              {f.escalation.targetReason ? <span className="muted"> — {f.escalation.targetReason}</span> : null}
+            </li>
+          ) : null}
+        </ol>
+      ) : null}
+      {f.remediation ? (
+        <p className="fix">
+          <span className="muted">Fix: </span>
+          {f.remediation}
+        </p>
+      ) : null}
+      {f.suppression ? (
+        <form action={unsuppressFindingAction} className="suppressed-note">
+          <input type="hidden" name="fingerprint" value={f.fingerprint} />
+          <input type="hidden" name="path" value={path} />
+          Suppressed: {f.suppression.reason}
+          {f.suppression.expiresAt ? ` (until ${f.suppression.expiresAt.slice(0, 10)})` : ""}{" "}
+          <button type="submit" className="secondary small">
+            Unsuppress
+          </button>
+        </form>
+      ) : (
+        <SuppressForm fingerprint={f.fingerprint} path={path} />
+      )}
+    </li>
+  );
+}

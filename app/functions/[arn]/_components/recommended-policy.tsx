@@ -1,0 +1,48 @@
+"use client";
+
+import { useState } from "react";
+import type { RecommendedPolicy } from "@/lib/analysis/types";
+import { CopyButton } from "./copy-button";
+
+export function RecommendedPolicyPanel({ policy }: { policy: RecommendedPolicy }) {
+  const [tab, setTab] = useState<"policy" | "diff" | "notes">("policy");
+  const text = JSON.stringify(policy.document, null, 2);
+  return (
+    <div>
+      <div className="tabs" role="tablist">
+        {(["policy", "diff", "notes"] as const).map((t) => (
+          <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? "tab active" : "tab"} onClick={() => setTab(t)}>
+            {t === "policy" ? "Policy" : t === "diff" ? "Diff against current" : `Notes (${policy.notes.length})`}
+          </button>
+        ))}
+        <span className="spacer" />
+        <span className="muted">
+          confidence: <strong>{policy.confidence === "usage-data" ? "usage data" : "configuration only"}</strong> · drops {policy.removedActionCount.toLocaleString("en-US")} actions
+        </span>
+        <CopyButton text={text} label="Copy policy" />
+      </div>
+      {tab === "policy" ? (
+        <pre className="json tall" aria-label="Recommended policy">
+          {text}
+        </pre>
+      ) : null}
+      {tab === "diff" ? (
+        <pre className="json tall diff" aria-label="Policy diff">
+          {policy.diff.split("\n").map((line, i) => (
+            <span key={i} className={line.startsWith("+") && !line.startsWith("+++") ? "add" : line.startsWith("-") && !line.startsWith("---") ? "del" : undefined}>
+              {line}
+              {"\n"}
+            </span>
+          ))}
+        </pre>
+      ) : null}
+      {tab === "notes" ? (
+        <ul className="notes">
+          {policy.notes.map((n, i) => (
+            <li key={i}>{n}</li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}

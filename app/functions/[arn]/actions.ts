@@ -1,0 +1,79 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { canFunction } from "@/lib/analysis/can";
+import { indexSnapshot } from "@/lib/analysis/snapshot-index";
+import type { AccessDecision } from "@/lib/analysis/types";
+import { authorize } from "@/lib/server/authorize";
+import { getDb } from "@/lib/server/db";
+import { loadSnapshot } from "@/lib/store/load-snapshot";
+
+const canItInput = z.object({
+  scanId: z.coerce.number().int().positive(),
+  functionArn: z.string().startsWith("arn:aws"),
+  action: z.string().trim().regex(/^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/, "Use service:Action, e.g. s3:GetObject"),
+  resource: z.string().trim().min(1, "Give a resource ARN or *").max(2048),
+});
+
+export interface CanItState {
+  error?: string;
+  result?: Pick<AccessDecision, "decision" | "conditional" | "summary" | "allowedBy" | "deniedBy"> & { action: string; resource: string };
+}
+
+/** The dashboard's "can it?" form: the same engine as `saltzer can`. */
+export async function canItAction(_previous: CanItState, form: FormData): Promise<CanItState> {
+  const parsed = canItInput.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return { error: parsed.error.issues.map((i) => i.message).join("; ") };
+  await authorize();
+  const { scanId, functionArn, action, resource } = parsed.data;
+  const db = await getDb();
+  const fn = await db.prisma.lambdaFunction.findUnique({ where: { scanId_arn: { scanId, arn: functionArn } }, select: { accountId: true } });
+  if (!fn) return { error: "That function is not in this scan." };
+  const snapshot = await loadSnapshot(db, scanId, { accountIds: [fn.accountId] });
+  try {
+    const d = await canFunction(indexSnapshot(snapshot), functionArn, action, resource);
+    return { result: { decision: d.decision, conditional: d.conditional, summary: d.summary, allowedBy: d.allowedBy, deniedBy: d.deniedBy, action, resource } };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+const suppressInput = z.object({
+  fingerprint: z.string().regex(/^[0-9a-f]{32}$/),
+  reason: z.string().trim().min(3, "Say why (at least 3 characters)").max(500),
+  expiresAt: z
+    .string()
+    .optional()
+    .transform((v) => (v ? new Date(`${v}T23:59:59Z`) : null))
+    .refine((d) => d === null || (!Number.isNaN(d.getTime()) && d.getTime() > Date.now()), "The expiry must be a future date"),
+  path: z.string().startsWith("/"),
+});
+
+export interface SuppressState {
+  error?: string;
+  done?: boolean;
+}
+
+/** Suppress a finding (by fingerprint, so it stays suppressed in later scans) with a reason. */
+export async function suppressFindingAction(_previous: SuppressState, form: FormData): Promise<SuppressState> {
+  const parsed = suppressInput.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return { error: parsed.error.issues.map((i) => i.message).join("; ") };
+  await authorize();
+  const { fingerprint, reason, expiresAt, path } = parsed.data;
+  const db = await getDb();
+  await db.prisma.suppression.upsert({ where: { fingerprint }, create: { fingerprint, reason, expiresAt }, update: { reason, expiresAt, createdAt: new Date() } });
+  revalidatePath(path);
+  return { done: true };
+}
+
+const unsuppressInput = z.object({ fingerprint: z.string().regex(/^[0-9a-f]{32}$/), path: z.string().startsWith("/") });
+
+export async function unsuppressFindingAction(form: FormData): Promise<void> {
+  const parsed = unsuppressInput.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return;
+  await authorize();
+  const db = await getDb();
+  await db.prisma.suppression.deleteMany({ where: { fingerprint: parsed.data.fingerprint } });
+  revalidatePath(parsed.data.path);
+}

@@ -1,0 +1,105 @@
+import Link from "next/link";
+import { TopBar } from "@/components/top-bar";
+import { env } from "@/lib/env";
+import { listScans } from "@/lib/queries/scan-history";
+import { Rescan } from "./_components/rescan";
+
+export const dynamic = "force-dynamic";
+
+const STATUS_CLASS: Record<string, string> = { succeeded: "sev-low", partial: "sev-medium", failed: "sev-critical", cancelled: "sev-info", running: "kind" };
+
+export default async function ScansPage() {
+  const scans = await listScans();
+  const config = env();
+  const running = scans.find((s) => s.status === "running") ?? null;
+  const complete = scans.filter((s) => s.status === "succeeded" || s.status === "partial");
+  const sourceLabel = config.SALTZER_SCAN_SOURCE === "snapshot" ? `snapshot ${config.snapshotDir}` : `AWS ${config.SALTZER_AWS_FLAGS || "(current account)"}`;
+  return (
+    <>
+      <TopBar active="/scans" />
+      <main className="page">
+        <div className="page-head">
+          <h1>Scans</h1>
+          <span className="sub">
+            Every scan is kept as it was; a failed or cancelled scan never changes an earlier one.
+            {config.SALTZER_RESCAN_INTERVAL ? ` Rescans every ${config.SALTZER_RESCAN_INTERVAL} s.` : ""}
+          </span>
+        </div>
+        <Rescan runningScanId={running?.id ?? null} sourceLabel={sourceLabel} />
+        {complete.length >= 2 ? (
+          <form className="filters" method="get" action="/scans/diff" aria-label="Compare scans">
+            <label>
+              From
+              <select name="from" defaultValue={complete[1].id} aria-label="From scan">
+                {complete.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    #{s.id} · {s.startedAt.slice(0, 16).replace("T", " ")}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              To
+              <select name="to" defaultValue={complete[0].id} aria-label="To scan">
+                {complete.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    #{s.id} · {s.startedAt.slice(0, 16).replace("T", " ")}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="submit">Compare</button>
+          </form>
+        ) : null}
+        <table className="data" aria-label="Scan history">
+          <thead>
+            <tr>
+              <th>Scan</th>
+              <th>Status</th>
+              <th>Started (UTC)</th>
+              <th>Source</th>
+              <th className="num">Accounts</th>
+              <th className="num">Functions</th>
+              <th className="num">Findings</th>
+              <th>Gaps / error</th>
+            </tr>
+          </thead>
+          <tbody>
+            {scans.map((s) => (
+              <tr key={s.id}>
+                <td>
+                  {s.status === "succeeded" || s.status === "partial" ? <Link href={`/?scan=${s.id}`}>#{s.id}</Link> : `#${s.id}`}
+                </td>
+                <td>
+                  <span className={`badge ${STATUS_CLASS[s.status] ?? "kind"}`}>{s.status}</span>
+                </td>
+                <td>{s.startedAt.slice(0, 19).replace("T", " ")}</td>
+                <td className="arn">
+                  {s.sourceKind}: {s.sourceLocation}
+                </td>
+                <td className="num">{s.accountCount}</td>
+                <td className="num">{s.functionCount}</td>
+                <td className="num">{s.findingCount}</td>
+                <td>
+                  {s.error ? <span className="error-text">{s.error}</span> : null}
+                  {s.gaps.length > 0 ? (
+                    <details>
+                      <summary>{s.gaps.length} coverage gaps</summary>
+                      <ul className="plain">
+                        {s.gaps.slice(0, 20).map((g, i) => (
+                          <li key={i}>
+                            <code>{[g.accountId, g.region, g.api].filter(Boolean).join(" · ")}</code> {g.message}
+                          </li>
+                        ))}
+                      </ul>
+                    </details>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </main>
+    </>
+  );
+}

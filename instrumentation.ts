@@ -1,0 +1,10 @@
+/** Runs once when the dashboard server starts (Next.js instrumentation hook). */
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { env } = await import("@/lib/env");
+  const config = env();
+  if (!config.SALTZER_RESCAN_INTERVAL) return;
+  const { getDbUnchecked } = await import("@/lib/server/db-unchecked");
+  const { startInterval } = await import("@/lib/jobs/scan-runner");
+  startInterval(await getDbUnchecked(), config, config.SALTZER_RESCAN_INTERVAL);
+}

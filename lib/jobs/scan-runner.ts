@@ -1,0 +1,93 @@
+/**
+ * The dashboard's scan runner: one scan at a time per process, in the background, cancellable.
+ * Progress lives on the scan row (see run-scan.ts), so pages and the SSE stream read it from
+ * the database — which also shows scans the CLI started against the same PostgreSQL.
+ */
+import { parseArgs } from "node:util";
+import { parseCrawlFlags } from "@/lib/collect/crawl-organization";
+import type { Env } from "@/lib/env";
+import type { Database } from "@/lib/store/db";
+import { runScan, type ScanSource } from "./run-scan";
+
+interface RunnerState {
+  running: { scanId: number | null; controller: AbortController; promise: Promise<void> } | null;
+  timer: NodeJS.Timeout | null;
+}
+
+const holder = globalThis as unknown as { __saltzerRunner?: RunnerState };
+const state: RunnerState = (holder.__saltzerRunner ??= { running: null, timer: null });
+
+export class ScanBusyError extends Error {}
+
+/** The source a dashboard rescan reads, from configuration. */
+export function configuredSource(config: Env): ScanSource {
+  if (config.SALTZER_SCAN_SOURCE === "snapshot") return { kind: "directory", dir: config.snapshotDir };
+  const args = config.SALTZER_AWS_FLAGS.split(/\s+/).filter(Boolean);
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      org: { type: "boolean" },
+      accounts: { type: "string", multiple: true },
+      regions: { type: "string", multiple: true },
+      "assume-role": { type: "string" },
+      "external-id": { type: "string" },
+      "last-accessed": { type: "boolean" },
+      profile: { type: "string" },
+    },
+  });
+  return { kind: "aws", crawl: parseCrawlFlags(values) };
+}
+
+/** Starts a scan in the background; resolves with its id once the scan row exists. */
+export async function startScan(db: Database, source: ScanSource): Promise<number> {
+  if (state.running) throw new ScanBusyError(`Scan ${state.running.scanId ?? ""} is still running: one scan at a time.`);
+  const running = await db.prisma.scan.findFirst({ where: { status: "running" }, select: { id: true } });
+  if (running) throw new ScanBusyError(`Scan ${running.id} is still running (started elsewhere): one scan at a time.`);
+  const controller = new AbortController();
+  let resolveId!: (id: number) => void;
+  let rejectId!: (e: unknown) => void;
+  const idKnown = new Promise<number>((resolve, reject) => {
+    resolveId = resolve;
+    rejectId = reject;
+  });
+  const entry: NonNullable<RunnerState["running"]> = { scanId: null, controller, promise: Promise.resolve() };
+  state.running = entry;
+  entry.promise = runScan(db, source, {
+    signal: controller.signal,
+    onProgress: (p) => {
+      if (entry.scanId === null) {
+        entry.scanId = p.scanId;
+        resolveId(p.scanId);
+      }
+    },
+  })
+    .then(() => undefined)
+    .catch((error: unknown) => {
+      rejectId(error);
+      // The scan row records the failure; nothing else to do here.
+    })
+    .finally(() => {
+      if (state.running === entry) state.running = null;
+    });
+  return idKnown;
+}
+
+/** Cancels the running scan of this process; false when none runs here. */
+export function cancelScan(scanId: number): boolean {
+  if (!state.running || state.running.scanId !== scanId) return false;
+  state.running.controller.abort();
+  return true;
+}
+
+/** Continuous auditing: a rescan every `seconds` (skipped while one runs). */
+export function startInterval(db: Database, config: Env, seconds: number): void {
+  if (state.timer) return;
+  state.timer = setInterval(() => {
+    if (state.running) return;
+    startScan(db, configuredSource(config)).catch((error: unknown) => {
+      console.error(`saltzer: scheduled rescan did not start: ${(error as Error).message}`);
+    });
+  }, seconds * 1000);
+  state.timer.unref();
+}

@@ -1,0 +1,37 @@
+import "server-only";
+import type { CoverageGap } from "@/lib/snapshot/types";
+import { getDb } from "@/lib/server/db";
+
+export interface ScanHistoryRow {
+  id: number;
+  status: string;
+  phase: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  sourceKind: string;
+  sourceLocation: string;
+  accountCount: number;
+  functionCount: number;
+  findingCount: number;
+  gaps: CoverageGap[];
+  error: string | null;
+}
+
+export async function listScans(limit = 50): Promise<ScanHistoryRow[]> {
+  const db = await getDb();
+  const scans = await db.prisma.scan.findMany({ orderBy: { id: "desc" }, take: limit });
+  return scans.map((s) => ({
+    id: s.id,
+    status: s.status,
+    phase: s.phase,
+    startedAt: s.startedAt.toISOString(),
+    finishedAt: s.finishedAt?.toISOString() ?? null,
+    sourceKind: s.sourceKind,
+    sourceLocation: s.sourceLocation,
+    accountCount: s.accountCount,
+    functionCount: s.functionCount,
+    findingCount: s.findingCount,
+    gaps: (s.gaps as unknown as CoverageGap[]) ?? [],
+    error: s.error,
+  }));
+}

@@ -1,0 +1,65 @@
+/**
+ * CSV export: one row per finding (RFC 4180: CRLF line ends, fields quoted when they hold a
+ * comma, quote or line break). A header row is always written, even with no findings.
+ */
+import type { JsonReport } from "./build-json-report";
+import { statementLabel } from "./report-text";
+
+export const CSV_COLUMNS = [
+  "scan_id",
+  "account_id",
+  "region",
+  "function_name",
+  "function_arn",
+  "role_arn",
+  "rule_id",
+  "category",
+  "severity",
+  "title",
+  "reason",
+  "actions",
+  "resources",
+  "statements",
+  "suppressed",
+  "fingerprint",
+  "function_risk_score",
+] as const;
+
+/**
+ * Spreadsheets run a cell that starts with = + - @ (or a tab / carriage return) as a formula;
+ * a leading apostrophe makes it text. https://owasp.org/www-community/attacks/CSV_Injection
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function csvCell(value: string): string {
+  const guarded = FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
+}
+
+export function toCsv(report: JsonReport): string {
+  const rows: string[][] = [[...CSV_COLUMNS]];
+  for (const fn of report.functions) {
+    for (const f of fn.findings) {
+      rows.push([
+        String(report.scan.id),
+        fn.accountId,
+        fn.region,
+        fn.name,
+        fn.arn,
+        fn.roleArn,
+        f.ruleId,
+        f.category,
+        f.severity,
+        f.title,
+        f.reason,
+        f.actions.join("; "),
+        f.resources.join("; "),
+        f.statements.map(statementLabel).join("; "),
+        String(f.suppressed),
+        f.fingerprint,
+        fn.riskScore === null ? "" : String(fn.riskScore),
+      ]);
+    }
+  }
+  return rows.map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
+}

@@ -1,0 +1,175 @@
+/**
+ * SARIF 2.1.0 export (schemas/sarif-schema-2.1.0.json, OASIS errata01), shaped for GitHub code
+ * scanning: every rule of the catalogue, one result per finding in the report, stable
+ * fingerprints, and a pseudo file location per function because code scanning requires one.
+ */
+import type { RuleMeta, Severity } from "@/lib/analysis/types";
+import { RULE_CATALOGUE } from "@/lib/rules/index";
+import type { JsonReport, ReportFinding, ReportFunction } from "./build-json-report";
+import { describeGap } from "./report-text";
+
+export const SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+export const FINGERPRINT_KEY = "saltzerFingerprint/v1";
+
+type SarifLevel = "error" | "warning" | "note";
+
+/** GitHub maps security-severity > 9.0 to critical, ≥ 7.0 high, ≥ 4.0 medium, else low. */
+export const SECURITY_SEVERITY: Record<Severity, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0", info: "1.0" };
+export const SARIF_LEVEL: Record<Severity, SarifLevel> = { critical: "error", high: "error", medium: "warning", low: "note", info: "note" };
+
+export interface SarifMessage {
+  text: string;
+  markdown?: string;
+}
+
+export interface SarifRule {
+  id: string;
+  name: string;
+  shortDescription: SarifMessage;
+  fullDescription: SarifMessage;
+  help: { text: string; markdown: string };
+  helpUri?: string;
+  defaultConfiguration: { level: SarifLevel };
+  properties: { tags: string[]; "security-severity": string; severity: Severity };
+}
+
+export interface SarifResult {
+  ruleId: string;
+  ruleIndex?: number;
+  level: SarifLevel;
+  message: SarifMessage;
+  locations: {
+    physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+    logicalLocations: { name: string; fullyQualifiedName: string; kind: "function" }[];
+  }[];
+  partialFingerprints: Record<string, string>;
+  suppressions?: { kind: "external"; justification: string; properties?: { expiresAt: string } }[];
+  properties: { functionArn: string; functionName: string; accountId: string; region: string; riskScore: number | null; category: string; severity: Severity; title: string };
+}
+
+export interface SarifLog {
+  $schema: string;
+  version: "2.1.0";
+  runs: {
+    tool: { driver: { name: string; version: string; semanticVersion: string; rules: SarifRule[] } };
+    invocations: {
+      executionSuccessful: boolean;
+      startTimeUtc: string;
+      endTimeUtc?: string;
+      toolExecutionNotifications: { level: "warning"; message: SarifMessage }[];
+    }[];
+    automationDetails: { id: string };
+    results: SarifResult[];
+    properties: Record<string, unknown>;
+  }[];
+}
+
+/** `admin-equivalent-access` → `AdminEquivalentAccess`: SARIF's rule `name` is an identifier. */
+const pascalCase = (id: string): string => id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
+
+function ruleDescriptor(rule: RuleMeta): SarifRule {
+  const references = rule.references.filter((r) => /^https?:\/\//.test(r));
+  const markdown = [
+    `**${rule.title}** (${rule.severity}, ${rule.category})`,
+    "",
+    rule.description,
+    "",
+    `**Risk.** ${rule.risk}`,
+    "",
+    `**Remediation.** ${rule.remediation}`,
+    ...(references.length ? ["", "**References**", "", ...references.map((r) => `- <${r}>`)] : []),
+  ].join("\n");
+  const text = [
+    rule.description,
+    `Risk: ${rule.risk}`,
+    `Remediation: ${rule.remediation}`,
+    ...(references.length ? [`References: ${references.join(" ")}`] : []),
+  ].join("\n\n");
+  return {
+    id: rule.id,
+    name: pascalCase(rule.id),
+    shortDescription: { text: rule.title },
+    fullDescription: { text: rule.description },
+    help: { text, markdown },
+    ...(references[0] ? { helpUri: references[0] } : {}),
+    defaultConfiguration: { level: SARIF_LEVEL[rule.severity] },
+    // Code scanning reads security-severity only on rules tagged "security".
+    properties: { tags: ["security", rule.category], "security-severity": SECURITY_SEVERITY[rule.severity], severity: rule.severity },
+  };
+}
+
+/** A stable pseudo path: code scanning needs a file location, and a function has none. */
+export function functionArtifactUri(fn: Pick<ReportFunction, "accountId" | "region" | "name">): string {
+  return ["aws", "lambda", fn.accountId, fn.region, fn.name].map(encodeURIComponent).join("/");
+}
+
+function result(fn: ReportFunction, f: ReportFinding, ruleIndex: number | undefined): SarifResult {
+  return {
+    ruleId: f.ruleId,
+    ...(ruleIndex === undefined ? {} : { ruleIndex }),
+    level: SARIF_LEVEL[f.severity],
+    message: { text: f.reason },
+    locations: [
+      {
+        physicalLocation: { artifactLocation: { uri: functionArtifactUri(fn) }, region: { startLine: 1 } },
+        logicalLocations: [{ name: fn.name, fullyQualifiedName: fn.arn, kind: "function" }],
+      },
+    ],
+    partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
+    ...(f.suppressed
+      ? {
+          suppressions: [
+            {
+              kind: "external" as const,
+              justification: f.suppression?.reason ?? "",
+              ...(f.suppression?.expiresAt ? { properties: { expiresAt: f.suppression.expiresAt } } : {}),
+            },
+          ],
+        }
+      : {}),
+    properties: { functionArn: fn.arn, functionName: fn.name, accountId: fn.accountId, region: fn.region, riskScore: fn.riskScore, category: f.category, severity: f.severity, title: f.title },
+  };
+}
+
+/**
+ * The report as a SARIF log. Apply `filterReport` first: every finding left in the report
+ * becomes a result, and a suppressed one (present only with `includeSuppressed`) carries an
+ * external suppression with its justification.
+ */
+export function toSarif(report: JsonReport): SarifLog {
+  const ruleIndex = new Map(RULE_CATALOGUE.map((r, i) => [r.id, i]));
+  const results = report.functions.flatMap((fn) => fn.findings.map((f) => result(fn, f, ruleIndex.get(f.ruleId))));
+  return {
+    $schema: SARIF_SCHEMA_URI,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "Saltzer",
+            version: report.generator.version,
+            semanticVersion: report.generator.version,
+            rules: RULE_CATALOGUE.map(ruleDescriptor),
+          },
+        },
+        invocations: [
+          {
+            executionSuccessful: report.scan.status === "succeeded" || report.scan.status === "partial",
+            startTimeUtc: report.scan.startedAt,
+            ...(report.scan.finishedAt ? { endTimeUtc: report.scan.finishedAt } : {}),
+            toolExecutionNotifications: report.scan.gaps.map((g) => ({ level: "warning" as const, message: { text: `Coverage gap: ${describeGap(g)}` } })),
+          },
+        ],
+        automationDetails: { id: `saltzer/scan-${report.scan.id}` },
+        results,
+        properties: {
+          scanId: report.scan.id,
+          scanStatus: report.scan.status,
+          source: report.scan.source,
+          organizationId: report.scan.organizationId,
+          summary: report.summary,
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,24 @@
+import { env } from "@/lib/env";
+import { openDatabase, type Database } from "@/lib/store/db";
+import { markInterruptedScans } from "@/lib/store/save-scan";
+
+const holder = globalThis as unknown as { __saltzerDb?: Promise<Database> };
+
+/**
+ * The dashboard's one database handle per process (PGlite allows one instance per process).
+ * Pages import it through lib/server/db.ts, which keeps it off the client bundle.
+ */
+export function getDbUnchecked(): Promise<Database> {
+  if (!holder.__saltzerDb) {
+    const config = env();
+    holder.__saltzerDb = openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir }).then(async (db) => {
+      // The embedded database belongs to this process alone: a scan still `running` was cut off.
+      if (db.kind === "pglite") await markInterruptedScans(db);
+      return db;
+    });
+    holder.__saltzerDb.catch(() => {
+      holder.__saltzerDb = undefined;
+    });
+  }
+  return holder.__saltzerDb;
+}
