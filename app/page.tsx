@@ -79,7 +79,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                         {f.accountId} · {f.region}
                       </div>
                     </td>
-                    <td className="num">{f.findingCount} findings</td>
+                    <td className="num">{f.findingCount} finding{f.findingCount === 1 ? "" : "s"}</td>
                   </tr>
                 ))}
               </tbody>

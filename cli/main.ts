@@ -5,8 +5,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { scanSnapshotDir } from "@/lib/jobs/run-scan";
+import { runScan, type ScanSource } from "@/lib/jobs/run-scan";
+import { parseCrawlFlags, type CrawlOptions } from "@/lib/collect/crawl-organization";
+import { SEVERITIES } from "@/lib/analysis/types";
 import { buildJsonReport, latestCompleteScanId } from "@/lib/report/build-json-report";
+import { filterReport, type ReportFilters } from "@/lib/report/filter-report";
+import { isReportFormat, renderReport, REPORT_FORMATS, type ReportFormat } from "@/lib/report/render-report";
 import type { Database } from "@/lib/store/db";
 import { env } from "@/lib/env";
 import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
@@ -26,8 +30,10 @@ export class UsageError extends Error {}
 const HELP = `saltzer — least-privilege auditor for AWS Lambda
 
 Usage:
-  saltzer scan --snapshot DIR [--format json --out FILE] [--quiet]
-  saltzer report [--scan ID] --format json [--out FILE]
+  saltzer scan --snapshot DIR [--format FORMAT --out FILE] [--quiet]
+  saltzer scan --aws [--org] [--accounts ID …] [--regions R …] [--assume-role NAME] [--external-id X]
+               [--last-accessed] [--save-snapshot DIR] [--profile P] [--format FORMAT --out FILE]
+  saltzer report [--scan ID] [--format json|csv|sarif|html] [--out FILE] [filters]
   saltzer can FUNCTION ACTION RESOURCE [--context key=value …] [--json] [--snapshot DIR | --scan ID]
   saltzer check (--snapshot DIR | --scan ID) --fail-on SEVERITY [--baseline SCAN]   exit 1 when a finding at/above SEVERITY exists
   saltzer rules [--json]           the rule catalogue and the risk formula
@@ -36,7 +42,10 @@ Usage:
 Options:
   --snapshot DIR   an offline snapshot directory (AWS CLI output; see README "Snapshot format")
   --scan ID        a stored scan (default: the latest complete one)
-  --format json    report format
+  --format F       report format: json (schemas/report.schema.json), csv (one row per finding),
+                   sarif (2.1.0, for GitHub code scanning), html (one self-contained file)
+  filters          --account ID --region R --runtime RT --severity MIN --category C --q TEXT
+                   --public-only --include-suppressed (suppressed findings are left out by default)
   --out FILE       write the report to FILE (default: standard output)
   --quiet          no progress bar
 
@@ -81,23 +90,61 @@ function parse<O extends NonNullable<ParseArgsConfig["options"]>>(args: string[]
   }
 }
 
-function formatOption(value: unknown): "json" | null {
+function formatOption(value: unknown): ReportFormat | null {
   if (value === undefined) return null;
-  if (value !== "json") throw new UsageError(`--format ${String(value)} is not supported (supported: json).`);
-  return "json";
+  if (typeof value !== "string" || !isReportFormat(value)) throw new UsageError(`--format ${String(value)} is not supported (supported: ${REPORT_FORMATS.join(", ")}).`);
+  return value;
 }
 
-async function writeReport(db: Database, scanId: number, outFile: string | undefined, out: Out): Promise<void> {
-  const report = await buildJsonReport(db, scanId);
-  const text = `${JSON.stringify(report, null, 2)}\n`;
+const FILTER_OPTIONS = {
+  account: { type: "string" },
+  region: { type: "string" },
+  runtime: { type: "string" },
+  severity: { type: "string" },
+  category: { type: "string" },
+  q: { type: "string" },
+  "public-only": { type: "boolean" },
+  "include-suppressed": { type: "boolean" },
+} as const;
+
+function filtersFrom(values: Record<string, unknown>): ReportFilters {
+  const severity = values.severity === undefined ? undefined : parseSeverity(values.severity, (m) => new UsageError(m.replace("--fail-on", "--severity")));
+  return {
+    account: values.account as string | undefined,
+    region: values.region as string | undefined,
+    runtime: values.runtime as string | undefined,
+    severity,
+    category: values.category as string | undefined,
+    q: values.q as string | undefined,
+    public: values["public-only"] ? true : undefined,
+    includeSuppressed: Boolean(values["include-suppressed"]),
+  };
+}
+
+async function writeReport(db: Database, scanId: number, format: ReportFormat, outFile: string | undefined, out: Out, filters: ReportFilters): Promise<void> {
+  const report = filterReport(await buildJsonReport(db, scanId), filters);
+  const { body } = renderReport(report, format, { filters });
   if (outFile) {
     fs.mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true });
-    fs.writeFileSync(outFile, text);
+    fs.writeFileSync(outFile, body);
     out.stderr.write(`Report written to ${outFile}\n`);
   } else {
-    out.stdout(text);
+    out.stdout(body);
   }
 }
+
+const CRAWL_OPTIONS = {
+  aws: { type: "boolean" },
+  org: { type: "boolean" },
+  accounts: { type: "string", multiple: true },
+  regions: { type: "string", multiple: true },
+  "assume-role": { type: "string" },
+  "external-id": { type: "string" },
+  "last-accessed": { type: "boolean" },
+  "save-snapshot": { type: "string" },
+  profile: { type: "string" },
+  endpoint: { type: "string" },
+} as const;
 
 async function scanCommand(args: string[], out: Out): Promise<number> {
   const { values } = parse(args, {
@@ -105,28 +152,57 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
     format: { type: "string" },
     out: { type: "string" },
     quiet: { type: "boolean" },
+    ...CRAWL_OPTIONS,
   });
-  if (!values.snapshot) throw new UsageError("scan needs --snapshot DIR (live AWS crawling is not available yet).");
+  if (Boolean(values.snapshot) === Boolean(values.aws)) throw new UsageError("scan needs --snapshot DIR (offline) or --aws (live crawl), not both.");
   const format = formatOption(values.format);
-  if (values.out && !format) throw new UsageError("--out needs --format json.");
-  const dir = path.resolve(String(values.snapshot));
+  if (values.out && !format) throw new UsageError(`--out needs --format (${REPORT_FORMATS.join(", ")}).`);
+  let source: ScanSource;
+  if (values.snapshot) {
+    for (const flag of Object.keys(CRAWL_OPTIONS)) if (flag !== "aws" && values[flag as keyof typeof values] !== undefined) throw new UsageError(`--${flag} goes with --aws.`);
+    source = { kind: "directory", dir: path.resolve(String(values.snapshot)) };
+  } else {
+    let crawl: CrawlOptions;
+    try {
+      crawl = parseCrawlFlags(values);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    // For testing against a local AWS replay server only.
+    if (values.endpoint) crawl = { ...crawl, endpoint: String(values.endpoint) };
+    source = { kind: "aws", crawl };
+  }
   return withStore(async (db) => {
     const bar = createProgressBar(out.stderr, !values.quiet);
-    const result = await scanSnapshotDir(db, dir, {
+    const controller = new AbortController();
+    const onSignal = () => controller.abort();
+    process.once("SIGINT", onSignal);
+    const result = await runScan(db, source, {
+      signal: controller.signal,
       onProgress: (p) => bar.update(p.phase, p.fraction, p.message),
-    }).finally(() => bar.done());
+    }).finally(() => {
+      bar.done();
+      process.off("SIGINT", onSignal);
+    });
     const { snapshot } = result;
     const functions = snapshot.accounts.flatMap((a) => a.functions);
     const regions = new Set(functions.map((f) => f.region));
+    const findings = result.analysis ? [...result.analysis.functions.values()].flatMap((f) => f.findings) : [];
+    const bySeverity = SEVERITIES.map((s) => `${findings.filter((f) => f.severity === s).length} ${s}`).join(", ");
+    const riskiest = result.analysis
+      ? [...result.analysis.functions.values()].sort((a, b) => b.risk.score - a.risk.score).slice(0, 5)
+      : [];
     const summary = [
       `Scan ${result.scanId} ${result.status}: ${snapshot.accounts.length} accounts, ${regions.size} regions, ${functions.length} functions`,
-      `  source: ${dir}`,
-      `  timings: parse ${(result.timings.parseMs / 1000).toFixed(2)} s, analyse ${(result.timings.analyseMs / 1000).toFixed(2)} s, store ${(result.timings.storeMs / 1000).toFixed(2)} s`,
+      `  source: ${source.kind === "directory" ? source.dir : "AWS"}`,
+      `  findings: ${findings.length} (${bySeverity})`,
+      ...riskiest.map((r) => `  risk ${String(r.risk.score).padStart(3)} ${r.risk.severity.padEnd(8)} ${r.functionArn}`),
+      `  timings: read ${(result.timings.parseMs / 1000).toFixed(2)} s, analyse ${(result.timings.analyseMs / 1000).toFixed(2)} s, store ${(result.timings.storeMs / 1000).toFixed(2)} s`,
       ...snapshot.gaps.map((g) => `  gap: ${[g.accountId, g.region, g.api].filter(Boolean).join(" ")}${g.file ? ` (${g.file})` : ""}: ${g.message}`),
     ];
     const target = format && !values.out ? (s: string) => out.stderr.write(s) : out.stdout;
     target(`${summary.join("\n")}\n`);
-    if (format) await writeReport(db, result.scanId, values.out as string | undefined, out);
+    if (format) await writeReport(db, result.scanId, format, values.out as string | undefined, out, {});
     return 0;
   });
 }
@@ -143,11 +219,12 @@ async function resolveScanId(db: Database, value: unknown): Promise<number> {
 }
 
 async function reportCommand(args: string[], out: Out): Promise<number> {
-  const { values } = parse(args, { scan: { type: "string" }, format: { type: "string" }, out: { type: "string" } });
-  formatOption(values.format ?? "json");
+  const { values } = parse(args, { scan: { type: "string" }, format: { type: "string" }, out: { type: "string" }, ...FILTER_OPTIONS });
+  const format = formatOption(values.format ?? "json") ?? "json";
+  const filters = filtersFrom(values);
   return withStore(async (db) => {
     const scanId = await resolveScanId(db, values.scan);
-    await writeReport(db, scanId, values.out as string | undefined, out);
+    await writeReport(db, scanId, format, values.out as string | undefined, out, filters);
     return 0;
   });
 }

@@ -172,7 +172,7 @@ class AccountBuilder {
 
 const node = (name: string, rest: Partial<FunctionModel> & { lastModified: string; description: string }): Omit<FunctionModel, "roleName"> => ({
   name,
-  runtime: "nodejs20.x",
+  runtime: "nodejs22.x",
   handler: "index.handler",
   memorySize: 256,
   timeout: 10,
@@ -270,7 +270,7 @@ export function buildAcme(): { model: SnapshotModel; expectations: SampleExpecta
   prod.scoped(
     US,
     {
-      ...node("thumbnail-generator", { runtime: "nodejs18.x", description: "Creates thumbnails for uploaded images", lastModified: "2024-09-09T13:02:55.781Z", memorySize: 1024, timeout: 60, environment: { BUCKET_NAME: "acme-prod-thumbnails", SOURCE_BUCKET: "acme-prod-uploads" } }),
+      ...node("thumbnail-generator", { description: "Creates thumbnails for uploaded images", lastModified: "2024-09-09T13:02:55.781Z", memorySize: 1024, timeout: 60, environment: { BUCKET_NAME: "acme-prod-thumbnails", SOURCE_BUCKET: "acme-prod-uploads" } }),
       resourcePolicy: [invokePermission({ sid: "s3-uploads-notification", principal: { Service: "s3.amazonaws.com" }, sourceArn: "arn:aws:s3:::acme-prod-uploads", sourceAccount: PROD })],
     },
     [...s3ReadPolicy("acme-prod-uploads"), allow(["s3:PutObject", "s3:PutObjectTagging"], "arn:aws:s3:::acme-prod-thumbnails/*")],

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { NoScan } from "@/components/no-scan";
 import { Pager } from "@/components/pager";
+import { ExportLinks } from "@/components/export-links";
 import { TopBar } from "@/components/top-bar";
 import { FUNCTION_SORTS, listFunctions, type FunctionSort } from "@/lib/queries/functions";
 import { resolveScan } from "@/lib/queries/scans";
@@ -56,6 +57,7 @@ export default async function FunctionsPage({ searchParams }: { searchParams: Pr
           </span>
         </div>
         <FunctionFilters params={params} accounts={list.accounts} regions={list.regions} runtimes={list.runtimes} />
+        <ExportLinks params={params} scanId={scan.id} />
         {list.rows.length === 0 ? (
           <div className="panel empty">
             No function matches these filters. <Link href={hrefWith("/functions", {}, { scan: one(params, "scan") })}>Clear filters</Link>

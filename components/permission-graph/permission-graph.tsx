@@ -84,11 +84,11 @@ function PermissionNodeView({ data }: NodeProps<PermissionFlowNode>) {
         {n.findings?.length ? ` · ${n.findings.length} finding${n.findings.length > 1 ? "s" : ""}` : ""}
       </div>
       {data.href ? (
-        <Link className="pg-label" href={data.href} prefetch={false}>
+        <Link className="pg-label nodrag nopan" href={data.href} prefetch={false}>
           {n.label}
         </Link>
       ) : data.onExpand ? (
-        <button type="button" className="pg-label pg-expand" onClick={data.onExpand}>
+        <button type="button" className="pg-label pg-expand nodrag nopan" onClick={data.onExpand}>
           {n.label}
         </button>
       ) : (
@@ -340,7 +340,6 @@ export function PermissionGraph({ graph, scanId }: PermissionGraphProps) {
               fitViewOptions={{ padding: 0.15, maxZoom: 1.2 }}
               minZoom={0.05}
               maxZoom={2}
-              proOptions={{ hideAttribution: true }}
             >
               <MiniMap pannable zoomable nodeColor={miniMapColour} ariaLabel="Graph overview" />
               <Controls showInteractive={false} />

@@ -153,6 +153,8 @@ export interface GraphNode {
   riskScore?: number | null;
   /** Functions: ARN to link to its detail page. */
   functionArn?: string;
+  /** Resources: the service whose actions reach it. */
+  service?: string;
   /** Policies: inline, customer-managed, aws-managed, boundary. */
   policyKind?: PolicyInput["kind"];
   /** Statements: effect, actions as written (NotAction prefixed with `not `), resources as written. */
@@ -230,6 +232,24 @@ interface WalkNode {
   id: string;
   type: GraphNodeType;
   hops: number;
+  /** Resource nodes: the service and the ARN pattern as the edge names it. */
+  service?: string;
+  pattern?: string;
+}
+
+/**
+ * Resource-pattern edges are stored per (service, pattern), and `*` is one pattern for every
+ * service: the node id keeps them apart, so "any s3 resource" and "any sqs resource" are two nodes.
+ */
+export function resourceNodeId(row: Pick<EdgeRow, "toNode" | "shortReason">): string {
+  return `resource:${serviceOfResourceEdge(row)}:${row.toNode}`;
+}
+
+function serviceOfResourceEdge(row: Pick<EdgeRow, "toNode" | "shortReason">): string {
+  // shortReason is `<service> <verb>` (permission-graph.ts resourceEdgeTemplates); the ARN is the fallback.
+  const first = row.shortReason.split(" ")[0];
+  if (first && /^[a-z0-9-]+$/.test(first)) return first;
+  return row.toNode.split(":")[2] || "any";
 }
 
 export interface WalkResult {
@@ -239,6 +259,8 @@ export interface WalkResult {
   edges: EdgeRow[];
   /** (from, kind) fan-outs above the threshold: their targets become one group node. */
   groups: Map<string, { from: string; kind: string; edges: EdgeRow[] }>;
+  /** Resource node id → service and ARN pattern. */
+  resources: Map<string, { service: string; pattern: string }>;
   /** Node ids whose outgoing edges the walk needs but `outgoing` does not have yet. */
   missing: string[];
   /** Distinct nodes one move past `depth` that were left out. */
@@ -259,11 +281,12 @@ export function walkGraph(input: WalkInput): WalkResult {
   const missing = new Set<string>();
   const hidden = new Set<string>();
   const expanded = new Set<string>();
+  const resourceInfo = new Map<string, { service: string; pattern: string }>();
   let rootRoleArn: string | null = null;
 
   const addNode = (id: string, type: GraphNodeType, hops: number): boolean => {
     if (nodes.has(id)) return false;
-    nodes.set(id, { id, type, hops });
+    nodes.set(id, { id, type, hops, ...resourceInfo.get(id) });
     return true;
   };
   const outOf = (id: string): readonly EdgeRow[] | null => {
@@ -310,9 +333,11 @@ export function walkGraph(input: WalkInput): WalkResult {
         if (!nodes.has(row.toNode)) hidden.add(row.toNode);
         continue;
       }
+      const drawn = isResource ? { ...row, toNode: resourceNodeId(row) } : row;
+      if (isResource) resourceInfo.set(drawn.toNode, { service: serviceOfResourceEdge(row), pattern: row.toNode });
       const list = moves.get(row.kind);
-      if (list) list.push(row);
-      else moves.set(row.kind, [row]);
+      if (list) list.push(drawn);
+      else moves.set(row.kind, [drawn]);
     }
     for (const [kind, list] of moves) {
       const targetHops = RESOURCE_KINDS.has(kind) ? h.hops : h.hops + 1;
@@ -340,7 +365,7 @@ export function walkGraph(input: WalkInput): WalkResult {
     edges.push(row);
   }
   for (const id of nodes.keys()) hidden.delete(id);
-  return { rootRoleArn, nodes, edges, groups, missing: [...missing], hiddenNodes: hidden.size };
+  return { rootRoleArn, nodes, edges, groups, resources: resourceInfo, missing: [...missing], hiddenNodes: hidden.size };
 }
 
 function executesAsRow(fnArn: string, roleArn: string): EdgeRow {
@@ -487,7 +512,14 @@ export function buildGraphView(input: BuildInput): GraphView {
   const nodeFor = (id: string, type: GraphNodeType, hops: number): GraphNode => {
     if (type === "function") return fnNode(id, hops);
     if (type === "event-source") return { id, type, label: shortLabel(id), detail: id, categories: cats(id) };
-    return { id, type, label: shortLabel(id), detail: id, hops, categories: cats(id) };
+    const resource = walk.resources.get(id);
+    if (resource) {
+      const { service, pattern } = resource;
+      const label = pattern === "*" ? `any ${service} resource` : shortLabel(pattern);
+      return { id, type, label, detail: pattern, service, hops, categories: sortedUnion(cats(id), cats(pattern)) };
+    }
+    const label = id === "*" ? "* (anything)" : shortLabel(id);
+    return { id, type, label, detail: id, hops, categories: cats(id) };
   };
   let edgeSeq = 0;
   const edgeFor = (row: { fromNode: string; toNode: string; kind: string; via: string | null; reason: string; shortReason: string; conditional: boolean }, source = row.fromNode, target = row.toNode): GraphEdge => {
@@ -501,7 +533,7 @@ export function buildGraphView(input: BuildInput): GraphView {
       reason: row.reason,
       shortReason: row.shortReason,
       conditional: row.conditional,
-      categories: sortedUnion(CATEGORIES_OF_KIND[kind], cats(row.toNode)),
+      categories: sortedUnion(CATEGORIES_OF_KIND[kind], cats(row.toNode), cats(walk.resources.get(row.toNode)?.pattern ?? row.toNode)),
     };
   };
 
@@ -634,8 +666,9 @@ export function buildGraphView(input: BuildInput): GraphView {
     return { node, edge };
   }
 
+  // Only categories something besides the function itself explains (deprecated-runtime has no edge to show).
   const present = new Set<string>();
-  for (const n of nodes) for (const c of n.categories) present.add(c);
+  for (const n of nodes) if (n.id !== rootFunctionArn) for (const c of n.categories) present.add(c);
   for (const e of edges) for (const c of e.categories) present.add(c);
   return { rootId: rootFunctionArn, nodes, edges, truncated: { hiddenNodes: walk.hiddenNodes }, categories: [...present].sort() };
 }

@@ -307,3 +307,21 @@ describe("reachDetailed limit", () => {
     expect(result.functionCount).toBe(4);
   });
 });
+
+describe("reach shared by a role's functions", () => {
+  it("starts each function's paths from that function and leaves it out of its own result", () => {
+    // Given a1 and a2 share role ra, which may update the code of every function
+    const index = snapshotIndex({
+      roles: [role("ra"), role("rb")],
+      functions: [lambdaFunction("a1", "ra"), lambdaFunction("a2", "ra"), lambdaFunction("b", "rb")],
+    });
+    const graph = graphOf(index, { [roleArn("ra")]: [grant(["lambda:updatefunctioncode"], ["*"])] });
+    // When walking from each / Then each reaches the other two, with paths starting at itself
+    const fromA1 = reach(graph, functionArn("a1"));
+    const fromA2 = reach(graph, functionArn("a2"));
+    expect(fromA1.map((r) => r.arn).sort()).toEqual([functionArn("a2"), functionArn("b")]);
+    expect(fromA2.map((r) => r.arn).sort()).toEqual([functionArn("a1"), functionArn("b")]);
+    expect(fromA1.every((r) => r.path[0].from === functionArn("a1"))).toBe(true);
+    expect(fromA2.every((r) => r.path[0].from === functionArn("a2"))).toBe(true);
+  });
+});

@@ -700,25 +700,127 @@ function pushTo(map: Map<string, Edge[]>, key: string, edge: Edge): void {
 // ---------------------------------------------------------------------------------------------
 // Reach
 
-/** One step of a walk: the edge is built only if a path through it is asked for. */
+/**
+ * One step of a walk. Edges are built only when a path through the step is asked for, with the
+ * walk's start function (a walk is shared by the functions of one role).
+ */
 interface Step {
   parent: Step | null;
   hops: number;
-  edge: () => Edge;
+  edge: (startFn: string) => Edge;
   path?: Edge[];
+  pathFor?: string;
 }
 
-function pathOf(step: Step | null): Edge[] {
+function pathOf(step: Step | null, startFn: string): Edge[] {
   if (!step) return [];
-  step.path ??= [...pathOf(step.parent), step.edge()];
-  return step.path;
+  if (step.pathFor !== startFn) {
+    step.path = [...pathOf(step.parent, startFn), step.edge(startFn)];
+    step.pathFor = startFn;
+  }
+  return step.path!;
 }
+
+/** Stands for "the function the walk starts from" in a walk shared by a role's functions. */
+const START = "\u0000start";
 
 interface Holder {
-  /** Function whose identity is used, or null when holding a role obtained by assume / create-with-role. */
+  /** Function whose identity is used (START for the start function), or null for a role obtained by assume / create-with-role. */
   fnArn: string | null;
   roleArn: string;
   step: Step | null;
+}
+
+/** A walk from one role: what any of its functions reaches (the function itself still to be removed). */
+interface RoleWalk {
+  reached: Map<string, Step>;
+  rolesReached: Map<string, Step>;
+  compromised: Set<string>;
+}
+
+/** Recent walks per graph: a few, because an admin role's walk holds every function. */
+const WALK_CACHE_SIZE = 8;
+const walkCaches = new WeakMap<PermissionGraph, Map<string, RoleWalk>>();
+
+function walkFromRole(graph: PermissionGraph, startRole: string, maxHops: number): RoleWalk {
+  let cache = walkCaches.get(graph);
+  if (!cache) walkCaches.set(graph, (cache = new Map()));
+  const key = `${startRole}|${maxHops}`;
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  // Insertion order is discovery order, which in a breadth-first walk is nondecreasing hops.
+  const reached = new Map<string, Step>();
+  const rolesReached = new Map<string, Step>();
+  const expandedRoles = new Set<string>();
+  // A role's first queue entry is its shortest; later ones would only be skipped.
+  const queuedRoles = new Set<string>([startRole]);
+  const compromised = new Set<string>();
+  const queue: Holder[] = [{ fnArn: START, roleArn: startRole, step: null }];
+  const totalFunctions = graph.index.functions.size;
+  const otherRoles = graph.index.roles.size - (graph.index.roles.has(startRole) ? 1 : 0);
+  const fnOf = (h: Holder, startFn: string) => (h.fnArn === START ? startFn : h.fnArn);
+
+  for (let head = 0; head < queue.length; head++) {
+    const h = queue[head];
+    const holderHops = h.step?.hops ?? 0;
+    if (holderHops >= maxHops || expandedRoles.has(h.roleArn)) continue;
+    expandedRoles.add(h.roleArn);
+    const caps = graph.capabilitiesOf(h.roleArn);
+    if (!caps) continue;
+    const hops = holderHops + 1;
+    // Once every function is compromised (an admin-like role on the way), function moves add nothing.
+    const functionsSaturated = compromised.size >= totalFunctions;
+
+    for (const cap of functionsSaturated ? [] : caps.functionCaps) {
+      const compromising = COMPROMISING.has(cap.kind);
+      const visit = (fn: string, candidate: string, info: MatchInfo, source: TriggerSource | undefined) => {
+        if (fn === h.fnArn) return;
+        const known = reached.get(fn);
+        const needsCompromise = compromising && !compromised.has(fn);
+        if (known && !needsCompromise) return;
+        const step: Step = { parent: h.step, hops, edge: (startFn) => functionEdge(fnOf(h, startFn) ?? h.roleArn, h.roleArn, cap, candidate, info, source) };
+        if (!known) reached.set(fn, step);
+        if (!needsCompromise) return;
+        compromised.add(fn);
+        const target = graph.index.functions.get(fn);
+        if (!target) return;
+        // Taking over a function hands over its role.
+        if (target.roleArn !== startRole && !rolesReached.has(target.roleArn)) rolesReached.set(target.roleArn, step);
+        if (!queuedRoles.has(target.roleArn)) {
+          queuedRoles.add(target.roleArn);
+          queue.push({ fnArn: fn, roleArn: target.roleArn, step });
+        }
+      };
+      forEachMatch(cap.matches, cap.cands, (candidate, info) => {
+        if (!cap.trigger) return visit(candidate, candidate, info, undefined);
+        for (const source of cap.trigger.sources.get(candidate) ?? []) visit(source.functionArn, candidate, info, source);
+      });
+    }
+
+    const rolesSaturated = rolesReached.size >= otherRoles;
+    for (const moves of rolesSaturated ? [] : [caps.assume, caps.createWithRole]) {
+      for (const move of moves.values()) {
+        if (rolesReached.has(move.target) || queuedRoles.has(move.target)) continue;
+        // From a function, the path shows it runs as the role that makes the move.
+        const parent: Step | null = h.fnArn
+          ? { parent: h.step, hops: holderHops, edge: (startFn) => executesAsEdge(fnOf(h, startFn)!, h.roleArn) }
+          : h.step;
+        const step: Step = { parent, hops, edge: () => roleEdge(h.roleArn, move) };
+        rolesReached.set(move.target, step);
+        queuedRoles.add(move.target);
+        queue.push({ fnArn: null, roleArn: move.target, step });
+      }
+    }
+  }
+
+  const walk = { reached, rolesReached, compromised };
+  cache.set(key, walk);
+  if (cache.size > WALK_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return walk;
 }
 
 /** What a walk from one function reached. */
@@ -747,93 +849,65 @@ export interface ReachResult {
 export function reachDetailed(graph: PermissionGraph, functionArn: string, maxHops = 5, limit = Number.POSITIVE_INFINITY): ReachResult {
   const start = graph.index.functions.get(functionArn);
   if (!start) return { functions: [], functionCount: 0, roles: [], roleCount: 0 };
-  // Insertion order is discovery order, which in a breadth-first walk is nondecreasing hops.
-  const reached = new Map<string, Step>();
-  const rolesReached = new Map<string, Step>();
-  const expandedRoles = new Set<string>();
-  // A role's first queue entry is its shortest; later ones would only be skipped.
-  const queuedRoles = new Set<string>([start.roleArn]);
-  const compromised = new Set<string>([functionArn]);
-  const queue: Holder[] = [{ fnArn: functionArn, roleArn: start.roleArn, step: null }];
-
-  const otherFunctions = graph.index.functions.size - 1;
-  const otherRoles = graph.index.roles.size - (graph.index.roles.has(start.roleArn) ? 1 : 0);
-
-  for (let head = 0; head < queue.length; head++) {
-    const h = queue[head];
-    const holderHops = h.step?.hops ?? 0;
-    if (holderHops >= maxHops || expandedRoles.has(h.roleArn)) continue;
-    expandedRoles.add(h.roleArn);
-    const caps = graph.capabilitiesOf(h.roleArn);
-    if (!caps) continue;
-    const from = h.fnArn ?? h.roleArn;
-    const hops = holderHops + 1;
-    // Once every function is reached and compromised (an admin-like role on the way), function moves add nothing.
-    const functionsSaturated = reached.size >= otherFunctions && compromised.size > otherFunctions;
-
-    for (const cap of functionsSaturated ? [] : caps.functionCaps) {
-      const compromising = COMPROMISING.has(cap.kind);
-      const visit = (fn: string, candidate: string, info: MatchInfo, source: TriggerSource | undefined) => {
-        if (fn === functionArn || fn === h.fnArn) return;
-        const known = reached.get(fn);
-        const needsCompromise = compromising && !compromised.has(fn);
-        if (known && !needsCompromise) return;
-        const step: Step = { parent: h.step, hops, edge: () => functionEdge(from, h.roleArn, cap, candidate, info, source) };
-        if (!known) reached.set(fn, step);
-        if (needsCompromise) {
-          compromised.add(fn);
-          const target = graph.index.functions.get(fn);
-          if (!target) return;
-          // Taking over a function hands over its role.
-          if (target.roleArn !== start.roleArn && !rolesReached.has(target.roleArn)) rolesReached.set(target.roleArn, step);
-          if (!queuedRoles.has(target.roleArn)) {
-            queuedRoles.add(target.roleArn);
-            queue.push({ fnArn: fn, roleArn: target.roleArn, step });
-          }
-        }
-      };
-      forEachMatch(cap.matches, cap.cands, (candidate, info) => {
-        if (!cap.trigger) return visit(candidate, candidate, info, undefined);
-        for (const source of cap.trigger.sources.get(candidate) ?? []) visit(source.functionArn, candidate, info, source);
-      });
-    }
-
-    const rolesSaturated = rolesReached.size >= otherRoles;
-    for (const moves of rolesSaturated ? [] : [caps.assume, caps.createWithRole]) {
-      for (const move of moves.values()) {
-        if (rolesReached.has(move.target) || queuedRoles.has(move.target)) continue;
-        const holder = h;
-        // From a function, the path shows it runs as the role that makes the move.
-        const parent: Step | null = holder.fnArn
-          ? { parent: holder.step, hops: holderHops, edge: () => executesAsEdge(holder.fnArn!, holder.roleArn) }
-          : holder.step;
-        const step: Step = { parent, hops, edge: () => roleEdge(holder.roleArn, move) };
-        rolesReached.set(move.target, step);
-        queuedRoles.add(move.target);
-        queue.push({ fnArn: null, roleArn: move.target, step });
-      }
-    }
-  }
-
+  const walk = Number.isFinite(limit) ? compactWalk(graph, start.roleArn, maxHops, limit) : compact(walkFromRole(graph, start.roleArn, maxHops), limit, null);
   return {
-    functions: firstEntries(reached, limit, compromised).map(([arn, step]) => ({ arn, hops: step.hops, path: pathOf(step) })),
-    functionCount: reached.size,
-    roles: firstEntries(rolesReached, limit, null).map(([arn, step]) => ({ arn, hops: step.hops, path: pathOf(step) })),
-    roleCount: rolesReached.size,
+    functions: walk.functions
+      .filter(([arn]) => arn !== functionArn)
+      .slice(0, limit)
+      .map(([arn, step]) => ({ arn, hops: step.hops, path: pathOf(step, functionArn) })),
+    functionCount: walk.functionCount - (walk.ownReached.has(functionArn) ? 1 : 0),
+    roles: walk.roles.map(([arn, step]) => ({ arn, hops: step.hops, path: pathOf(step, functionArn) })),
+    roleCount: walk.roleCount,
   };
+}
+
+/** What a listing needs from a role's walk: the first entries and the counts, small enough to keep for every role. */
+interface CompactWalk {
+  /** First `limit + 1` functions (one more, in case the start function itself is among them). */
+  functions: [string, Step][];
+  functionCount: number;
+  /** Whether the walk reaches a function of the start role (each is left out of its own result). */
+  ownReached: Pick<Set<string>, "has">;
+  roles: [string, Step][];
+  roleCount: number;
+}
+
+const compactCaches = new WeakMap<PermissionGraph, Map<string, CompactWalk>>();
+
+/** `ownFunctions`: the start role's functions, to keep only their membership; null keeps the whole walk's. */
+function compact(walk: RoleWalk, limit: number, ownFunctions: { arn: string }[] | null): CompactWalk {
+  return {
+    functions: firstEntries(walk.reached, limit + 1, walk.compromised, null),
+    functionCount: walk.reached.size,
+    ownReached: ownFunctions ? new Set(ownFunctions.map((f) => f.arn).filter((arn) => walk.reached.has(arn))) : walk.reached,
+    roles: firstEntries(walk.rolesReached, limit, null, null),
+    roleCount: walk.rolesReached.size,
+  };
+}
+
+function compactWalk(graph: PermissionGraph, startRole: string, maxHops: number, limit: number): CompactWalk {
+  let cache = compactCaches.get(graph);
+  if (!cache) compactCaches.set(graph, (cache = new Map()));
+  const key = `${startRole}|${maxHops}|${limit}`;
+  let found = cache.get(key);
+  if (!found) {
+    found = compact(walkFromRole(graph, startRole, maxHops), limit, graph.index.functionsByRole.get(startRole) ?? []);
+    cache.set(key, found);
+  }
+  return found;
 }
 
 /**
  * The first `limit` entries of a discovery-ordered map: those in `preferred` (functions taken
  * over) first, then by hops, then ARN.
  */
-function firstEntries(found: Map<string, Step>, limit: number, preferred: Set<string> | null): [string, Step][] {
+function firstEntries(found: Map<string, Step>, limit: number, preferred: Set<string> | null, skip: string | null): [string, Step][] {
   const picked: [string, Step][] = [];
   const rank = (arn: string) => (preferred && !preferred.has(arn) ? 1 : 0);
   for (const pass of preferred ? [0, 1] : [0]) {
     for (const entry of found) {
       if (picked.length >= limit) break;
-      if (rank(entry[0]) === pass) picked.push(entry);
+      if (entry[0] !== skip && rank(entry[0]) === pass) picked.push(entry);
     }
   }
   return picked.sort(([a, x], [b, y]) => rank(a) - rank(b) || x.hops - y.hops || (a < b ? -1 : a > b ? 1 : 0));

@@ -1,0 +1,318 @@
+/**
+ * HTML export: one self-contained page (inline CSS, no script, nothing fetched) that reads
+ * offline and prints. Every interpolated value goes through `escapeHtml` by way of the `html`
+ * tag below; only fragments built by that tag are inserted unescaped.
+ */
+import { ACCESS_LEVELS, SEVERITIES, type AccessLevel, type BlastRadius, type DataStoreAccess, type RuleMeta, type Severity } from "@/lib/analysis/types";
+import { RISK_FORMULA } from "@/lib/analysis/risk-score";
+import { RULE_CATALOGUE } from "@/lib/rules/index";
+import type { JsonReport, ReportFinding, ReportFunction } from "./build-json-report";
+import type { ReportFilters } from "./filter-report";
+import { describeGap, statementLabel } from "./report-text";
+
+export interface HtmlReportOptions {
+  /** The filters the report was narrowed with, printed under the title. */
+  filters?: ReportFilters;
+}
+
+/** Caps keep one admin-like role from turning the page into a book; the JSON report has everything. */
+const SHOW = { actions: 25, resources: 10, services: 30, dataStores: 15 } as const;
+
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+/** Markup built by `html`: the only thing inserted without escaping. */
+class SafeHtml {
+  constructor(readonly value: string) {}
+}
+
+type Part = SafeHtml | string | number | boolean | null | undefined | Part[];
+
+function render(part: Part): string {
+  if (part instanceof SafeHtml) return part.value;
+  if (Array.isArray(part)) return part.map(render).join("");
+  if (part === null || part === undefined || part === false) return "";
+  return escapeHtml(String(part));
+}
+
+function html(strings: TemplateStringsArray, ...parts: Part[]): SafeHtml {
+  let out = strings[0];
+  parts.forEach((part, i) => {
+    out += render(part) + strings[i + 1];
+  });
+  return new SafeHtml(out);
+}
+
+const SEVERITY_RANK = (s: Severity | null): number => (s === null ? SEVERITIES.length : SEVERITIES.indexOf(s));
+const when = (iso: string | null): string => (iso ? iso.replace("T", " ").replace(/\.\d+Z$/, "Z").replace(/Z$/, " UTC") : "—");
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+const anchor = (index: number): string => `fn-${index}`;
+
+function badge(severity: Severity | null): SafeHtml {
+  return severity ? html`<span class="badge sev-${severity}">${severity}</span>` : html`<span class="badge sev-none">not analysed</span>`;
+}
+
+function capped(items: string[], max: number, noun: string): SafeHtml {
+  if (items.length === 0) return html`<span class="muted">none</span>`;
+  const shown = items.slice(0, max);
+  return html`<ul class="inline">${shown.map((i) => html`<li><code>${i}</code></li>`)}</ul>${items.length > max ? html` <span class="muted">… and ${plural(items.length - max, `more ${noun}`, `more ${noun}s`)}</span>` : null}`;
+}
+
+function filtersText(filters: ReportFilters | undefined): string | null {
+  if (!filters) return null;
+  const parts: string[] = [];
+  if (filters.account) parts.push(`account ${filters.account}`);
+  if (filters.region) parts.push(`region ${filters.region}`);
+  if (filters.runtime) parts.push(`runtime ${filters.runtime}`);
+  if (filters.severity) parts.push(`severity ≥ ${filters.severity}`);
+  if (filters.category) parts.push(`category ${filters.category}`);
+  if (filters.public !== undefined) parts.push(filters.public ? "public only" : "non-public only");
+  if (filters.sharedRole !== undefined) parts.push(filters.sharedRole ? "shared roles only" : "unshared roles only");
+  if (filters.q?.trim()) parts.push(`matching “${filters.q.trim()}”`);
+  if (filters.includeSuppressed) parts.push("suppressed findings included");
+  return parts.length ? parts.join(", ") : null;
+}
+
+function metadata(report: JsonReport, filters: ReportFilters | undefined): SafeHtml {
+  const { scan } = report;
+  const filtered = filtersText(filters);
+  return html`<section id="scan">
+<h2>Scan</h2>
+<dl class="meta">
+<dt>Scan</dt><dd>#${scan.id} (${scan.status})</dd>
+<dt>Started</dt><dd>${when(scan.startedAt)}</dd>
+<dt>Finished</dt><dd>${when(scan.finishedAt)}</dd>
+<dt>Report generated</dt><dd>${when(report.generatedAt)} by ${report.generator.name} ${report.generator.version}</dd>
+<dt>Source</dt><dd>${scan.source.kind}: <code>${scan.source.location}</code></dd>
+<dt>Organization</dt><dd>${scan.organizationId ?? "—"}</dd>
+<dt>Accounts</dt><dd>${
+    scan.accounts.length
+      ? html`<ul>${scan.accounts.map((a) => html`<li><code>${a.accountId}</code>${a.name ? ` ${a.name}` : ""} <span class="muted">(${a.regions.join(", ") || "no regions"})</span></li>`)}</ul>`
+      : html`<span class="muted">none</span>`
+  }</dd>
+<dt>Coverage gaps</dt><dd>${
+    scan.gaps.length ? html`<ul class="gaps">${scan.gaps.map((g) => html`<li>${describeGap(g)}</li>`)}</ul>` : html`<span class="muted">none recorded</span>`
+  }</dd>
+${filtered ? html`<dt>Filters</dt><dd>${filtered}</dd>` : null}
+</dl>
+</section>`;
+}
+
+function severityCounts(counts: Record<Severity, number>): SafeHtml {
+  return html`<ul class="counts">${SEVERITIES.map((s) => html`<li>${badge(s)} ${counts[s]}</li>`)}</ul>`;
+}
+
+function summaryCards(report: JsonReport): SafeHtml {
+  const { summary } = report;
+  const findings = SEVERITIES.reduce((n, s) => n + summary.findingsBySeverity[s], 0);
+  return html`<section id="summary">
+<h2>Summary</h2>
+<div class="cards">
+<div class="card"><div class="label">Functions</div><div class="big">${summary.functions}</div>${severityCounts(summary.functionsBySeverity)}</div>
+<div class="card"><div class="label">Findings</div><div class="big">${findings}</div>${severityCounts(summary.findingsBySeverity)}<div class="muted">${plural(summary.suppressedFindings, "suppressed finding")} not listed</div></div>
+<div class="card"><div class="label">Public functions</div><div class="big">${summary.publicFunctions}</div><div class="muted">invocable from outside the account</div></div>
+<div class="card"><div class="label">Secret-looking environment variables</div><div class="big">${summary.functionsWithSecrets}</div><div class="muted">functions (names only; values are never stored)</div></div>
+<div class="card"><div class="label">Accounts</div><div class="big">${summary.accounts}</div></div>
+</div>
+</section>`;
+}
+
+function byRisk(a: ReportFunction, b: ReportFunction): number {
+  return (b.riskScore ?? -1) - (a.riskScore ?? -1) || a.name.localeCompare(b.name) || a.arn.localeCompare(b.arn);
+}
+
+function functionTable(sorted: ReportFunction[], index: Map<ReportFunction, number>): SafeHtml {
+  if (sorted.length === 0) return html`<section id="functions"><h2>Functions</h2><p class="muted">No function matches.</p></section>`;
+  return html`<section id="functions">
+<h2>Functions by risk</h2>
+<table class="functions">
+<thead><tr><th>Function</th><th>Account</th><th>Region</th><th>Runtime</th><th class="num">Risk</th><th class="num">Findings</th></tr></thead>
+<tbody>
+${sorted.map(
+  (fn) => html`<tr><td><a href="#${anchor(index.get(fn) ?? 0)}">${fn.name}</a>${fn.isPublic ? html` <span class="tag">public</span>` : null}${fn.sharedRole ? html` <span class="tag">shared role</span>` : null}</td><td><code>${fn.accountId}</code></td><td>${fn.region}</td><td>${fn.runtime ?? "—"}</td><td class="num">${fn.riskScore ?? "—"} ${badge(fn.severity)}</td><td class="num">${fn.findings.length}</td></tr>
+`,
+)}</tbody>
+</table>
+</section>`;
+}
+
+function finding(f: ReportFinding, rule: RuleMeta | undefined): SafeHtml {
+  return html`<li class="finding">
+<div class="finding-head">${badge(f.severity)} <strong>${f.title}</strong> <span class="muted"><code>${f.ruleId}</code>${f.category === f.ruleId ? "" : ` · ${f.category}`}</span>${f.suppressed ? html` <span class="tag">suppressed</span>` : null}</div>
+<p>${f.reason}</p>
+${f.suppressed && f.suppression ? html`<p class="muted">Suppressed: ${f.suppression.reason}${f.suppression.expiresAt ? ` (until ${when(f.suppression.expiresAt)})` : ""}</p>` : null}
+<dl class="facts">
+${f.statements.length ? html`<dt>Statements</dt><dd>${capped(f.statements.map(statementLabel), SHOW.resources, "statement")}</dd>` : null}
+${f.actions.length ? html`<dt>Actions</dt><dd>${capped(f.actions, SHOW.actions, "action")}</dd>` : null}
+${f.resources.length ? html`<dt>Resources</dt><dd>${capped(f.resources, SHOW.resources, "resource")}</dd>` : null}
+${rule ? html`<dt>Remediation</dt><dd>${rule.remediation}</dd>` : null}
+</dl>
+</li>`;
+}
+
+function serviceRows(radius: BlastRadius): SafeHtml {
+  const total = (s: BlastRadius["services"][number]) => s.levels.reduce((n, l) => n + l.actionCount, 0);
+  const services = [...radius.services].sort((a, b) => total(b) - total(a) || a.service.localeCompare(b.service));
+  const shown = services.slice(0, SHOW.services);
+  const count = (s: BlastRadius["services"][number], level: AccessLevel) => s.levels.find((l) => l.level === level)?.actionCount ?? 0;
+  return html`<table class="services">
+<thead><tr><th>Service</th>${ACCESS_LEVELS.map((l) => html`<th class="num">${l}</th>`)}</tr></thead>
+<tbody>${shown.map((s) => html`<tr><td><code>${s.service}</code></td>${ACCESS_LEVELS.map((l) => html`<td class="num">${count(s, l) || "·"}</td>`)}</tr>`)}</tbody>
+</table>${services.length > shown.length ? html`<p class="muted">… and ${plural(services.length - shown.length, "more service")} (see the JSON report).</p>` : null}`;
+}
+
+function dataStoreList(label: string, stores: DataStoreAccess[]): SafeHtml {
+  if (stores.length === 0) return html`<dt>${label}</dt><dd><span class="muted">none</span></dd>`;
+  const shown = stores.slice(0, SHOW.dataStores);
+  return html`<dt>${label}</dt><dd><ul>${shown.map((d) => html`<li><code>${d.service}</code> <code>${d.resource}</code>${d.conditional ? " (conditional)" : ""}</li>`)}</ul>${
+    stores.length > shown.length ? html`<span class="muted">… and ${stores.length - shown.length} more</span>` : null
+  }</dd>`;
+}
+
+function blastRadius(radius: BlastRadius | null): SafeHtml {
+  if (!radius) return html`<h4>Blast radius</h4><p class="muted">Not analysed.</p>`;
+  const t = radius.totals;
+  return html`<h4>Blast radius</h4>
+<p>${plural(t.actions, "action")} on ${plural(t.services, "service")} and ${plural(t.resources, "resource pattern")}; reaches ${plural(t.reachableFunctions, "other function")}; can pass ${plural(radius.rolesPassable.length, "role")} and assume ${plural(radius.rolesAssumable.length, "role")}; ${plural(radius.escalationPaths.length, "escalation path")}.</p>
+${radius.services.length ? serviceRows(radius) : html`<p class="muted">No service access.</p>`}
+<dl class="facts">
+${dataStoreList("Data stores read", radius.dataStores.read)}
+${dataStoreList("Data stores written", radius.dataStores.write)}
+${dataStoreList("Data stores deleted", radius.dataStores.delete)}
+${radius.escalationPaths.length ? html`<dt>Escalation</dt><dd><ul>${radius.escalationPaths.map((p) => html`<li>${p.title}${p.target ? html` → <code>${p.target}</code>` : null}${p.conditional ? " (conditional)" : ""}</li>`)}</ul></dd>` : null}
+</dl>`;
+}
+
+function recommendation(fn: ReportFunction): SafeHtml {
+  const rec = fn.recommendedPolicy;
+  if (!rec) return html`<h4>Recommended policy</h4><p class="muted">Not analysed.</p>`;
+  return html`<h4>Recommended policy</h4>
+<p class="muted">Based on ${rec.confidence === "usage-data" ? "usage data (service last accessed)" : "configuration only"}; removes ${plural(rec.removedActionCount, "action")}.</p>
+${rec.notes.length ? html`<ul class="notes">${rec.notes.map((n) => html`<li>${n}</li>`)}</ul>` : null}
+<pre>${JSON.stringify(rec.document, null, 2)}</pre>`;
+}
+
+function functionSection(fn: ReportFunction, index: number, rules: Map<string, RuleMeta>): SafeHtml {
+  return html`<section class="fn" id="${anchor(index)}">
+<h3>${fn.name} ${badge(fn.severity)} <span class="score">${fn.riskScore === null ? "" : `${fn.riskScore}/100`}</span></h3>
+<dl class="facts">
+<dt>ARN</dt><dd><code>${fn.arn}</code></dd>
+<dt>Role</dt><dd><code>${fn.roleArn}</code>${fn.sharedRole ? " (shared with other functions)" : ""}</dd>
+<dt>Runtime</dt><dd>${fn.runtime ?? "—"} · ${fn.packageType}</dd>
+<dt>Exposure</dt><dd>${fn.isPublic ? "Invocable from outside the account" : "Not public"}${fn.urls.length ? ` · ${plural(fn.urls.length, "function URL")}` : ""}${fn.eventSources.length ? ` · ${plural(fn.eventSources.length, "event source")}` : ""}</dd>
+</dl>
+${fn.risk ? html`<h4>Why this score</h4><ul class="notes">${fn.risk.explanation.map((e) => html`<li>${e}</li>`)}</ul>` : null}
+<h4>Findings (${fn.findings.length})</h4>
+${fn.findings.length ? html`<ol class="findings">${fn.findings.map((f) => finding(f, rules.get(f.ruleId)))}</ol>` : html`<p class="muted">No findings.</p>`}
+${blastRadius(fn.blastRadius)}
+${recommendation(fn)}
+</section>`;
+}
+
+function appendix(): SafeHtml {
+  return html`<section id="rules" class="appendix">
+<h2>Appendix A · Rule catalogue</h2>
+${RULE_CATALOGUE.map(
+  (r) => html`<div class="rule" id="rule-${r.id}">
+<h3>${r.title} ${badge(r.severity)}</h3>
+<p class="muted"><code>${r.id}</code> · ${r.category}</p>
+<p>${r.description}</p>
+<p><strong>Risk.</strong> ${r.risk}</p>
+<p><strong>Remediation.</strong> ${r.remediation}</p>
+${r.references.length ? html`<ul class="refs">${r.references.map((ref) => (/^https?:\/\//.test(ref) ? html`<li><a href="${ref}">${ref}</a></li>` : html`<li>${ref}</li>`))}</ul>` : null}
+</div>
+`,
+)}
+</section>
+<section id="formula" class="appendix">
+<h2>Appendix B · Risk score</h2>
+<pre>${RISK_FORMULA}</pre>
+</section>`;
+}
+
+const CSS = `
+:root { --fg: #111827; --muted: #6b7280; --line: #e5e7eb; --bg-soft: #f9fafb; }
+* { box-sizing: border-box; }
+body { font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); margin: 0 auto; padding: 24px; max-width: 1120px; }
+h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 19px; margin: 32px 0 12px; border-bottom: 2px solid var(--line); padding-bottom: 4px; }
+h3 { font-size: 16px; margin: 0 0 8px; } h4 { font-size: 14px; margin: 16px 0 6px; }
+code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
+code { overflow-wrap: anywhere; }
+pre { background: var(--bg-soft); border: 1px solid var(--line); padding: 10px; overflow: auto; max-height: 480px; white-space: pre-wrap; overflow-wrap: anywhere; }
+a { color: #1d4ed8; }
+.muted { color: var(--muted); }
+nav ul { list-style: none; padding: 0; display: flex; gap: 16px; flex-wrap: wrap; }
+dl.meta, dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 8px 0; }
+dt { font-weight: 600; } dd { margin: 0; } dd ul { margin: 0; padding-left: 18px; }
+ul.inline { display: inline; padding: 0; margin: 0; } ul.inline li { display: inline; } ul.inline li + li::before { content: ", "; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 12px; }
+.card { border: 1px solid var(--line); border-radius: 8px; padding: 12px; background: var(--bg-soft); }
+.card .label { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
+.card .big { font-size: 28px; font-weight: 700; }
+ul.counts { list-style: none; padding: 0; margin: 4px 0 0; display: flex; flex-wrap: wrap; gap: 4px 10px; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { background: var(--bg-soft); font-weight: 600; } .num { text-align: right; white-space: nowrap; }
+table.services { width: auto; min-width: 50%; }
+.badge { display: inline-block; padding: 0 7px; border-radius: 9px; font-size: 11px; font-weight: 700; color: #fff; text-transform: uppercase; letter-spacing: .03em; vertical-align: middle; }
+.sev-critical { background: #7f1d1d; } .sev-high { background: #c2410c; } .sev-medium { background: #a16207; } .sev-low { background: #1d4ed8; } .sev-info, .sev-none { background: #4b5563; }
+.tag { display: inline-block; padding: 0 6px; border: 1px solid var(--line); border-radius: 4px; font-size: 11px; color: var(--muted); }
+.fn { border: 1px solid var(--line); border-radius: 8px; padding: 16px; margin: 16px 0; }
+.fn .score { color: var(--muted); font-weight: 400; font-size: 14px; }
+ol.findings { padding-left: 20px; } .finding { margin: 0 0 12px; } .finding p { margin: 4px 0; }
+.rule { border-top: 1px solid var(--line); padding: 12px 0; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  nav { display: none; }
+  a { color: inherit; text-decoration: none; }
+  pre { max-height: none; overflow: visible; font-size: 8pt; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  h2, h3, h4 { break-after: avoid; }
+  .card, .finding, tr, .rule { break-inside: avoid; }
+  .fn { border: none; border-top: 2px solid var(--line); border-radius: 0; padding: 8px 0; }
+  .appendix { break-before: page; }
+}
+`;
+
+export function toHtml(report: JsonReport, options: HtmlReportOptions = {}): string {
+  const sorted = [...report.functions].sort(byRisk);
+  const index = new Map(sorted.map((fn, i) => [fn, i]));
+  const attention = (fn: ReportFunction) => SEVERITY_RANK(fn.severity) <= SEVERITIES.indexOf("medium");
+  // Functions at medium risk or above come first; every function gets its section.
+  const sections = [...sorted.filter(attention), ...sorted.filter((fn) => !attention(fn))];
+  const rules = new Map(RULE_CATALOGUE.map((r) => [r.id, r]));
+  const title = `Saltzer least-privilege report · scan #${report.scan.id}`;
+  const page = html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="generator" content="${report.generator.name} ${report.generator.version}">
+<title>${title}</title>
+<style>${new SafeHtml(CSS)}</style>
+</head>
+<body>
+<header>
+<h1>${title}</h1>
+<p class="muted">Least-privilege audit of AWS Lambda functions: what each function's role can do, why, and a tighter policy.</p>
+<nav><ul><li><a href="#scan">Scan</a></li><li><a href="#summary">Summary</a></li><li><a href="#functions">Functions</a></li><li><a href="#details">Details</a></li><li><a href="#rules">Rules</a></li><li><a href="#formula">Risk score</a></li></ul></nav>
+</header>
+<main>
+${metadata(report, options.filters)}
+${summaryCards(report)}
+${functionTable(sorted, index)}
+<section id="details">
+<h2>Function details</h2>
+${sections.map((fn) => functionSection(fn, index.get(fn) ?? 0, rules))}
+</section>
+${appendix()}
+</main>
+</body>
+</html>
+`;
+  return page.value;
+}
