@@ -21,9 +21,11 @@ test("browse functions: filter by account and text, sort, open a function", asyn
   for (const text of await rows.locator(".fn-name").allInnerTexts()) expect(text.toLowerCase()).toContain("orders");
   await page.screenshot({ path: "e2e/screenshots/functions-filtered.png", fullPage: true });
 
-  // When the user flips the name sort (ascending by default) to descending
+  // When the user sorts by name (ascending first), then flips it to descending
   await table.getByRole("link", { name: /^Function/ }).click();
-  await expect(page).toHaveURL(/dir=desc/);
+  await expect(page).toHaveURL(/sort=name&dir=asc/);
+  await table.getByRole("link", { name: /^Function/ }).click();
+  await expect(page).toHaveURL(/sort=name&dir=desc/);
   const names = await rows.locator(".fn-name").allInnerTexts();
   expect(names).toEqual([...names].sort().reverse());
 

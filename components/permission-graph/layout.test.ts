@@ -30,6 +30,23 @@ describe("layoutGraph", () => {
     expect(pos.get("s0")).toMatchObject(NODE_SIZE.statement);
   });
 
+  it("puts a wide fan-out of leaves in a grid to the right of its source, without overlaps", () => {
+    // Given one role with 100 resource leaves
+    const nodes = [{ id: "role", type: "role" as const }, ...Array.from({ length: 100 }, (_, i) => ({ id: `r${i}`, type: "resource" as const }))];
+    const edges = Array.from({ length: 100 }, (_, i) => ({ id: `e${i}`, source: "role", target: `r${i}` }));
+    // When laid out
+    const pos = layoutGraph(nodes, edges);
+    // Then the leaves span several columns, all right of the role, and no two overlap
+    const leaves = Array.from({ length: 100 }, (_, i) => pos.get(`r${i}`)!);
+    const columns = new Set(leaves.map((p) => p.x));
+    expect(columns.size).toBeGreaterThan(3);
+    const height = Math.max(...leaves.map((p) => p.y)) - Math.min(...leaves.map((p) => p.y));
+    expect(height).toBeLessThan(100 * NODE_SIZE.resource.height);
+    for (const p of leaves) expect(p.x).toBeGreaterThan(pos.get("role")!.x + NODE_SIZE.role.width);
+    const keys = new Set(leaves.map((p) => `${p.x}|${p.y}`));
+    expect(keys.size).toBe(100);
+  });
+
   it("keeps parallel edges and ignores edges to missing nodes", () => {
     const nodes = [
       { id: "a", type: "function" as const },

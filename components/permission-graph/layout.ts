@@ -40,19 +40,70 @@ export interface Positioned {
   height: number;
 }
 
-/** Positions for every node; edges to unknown nodes are ignored. */
+/** A node with more leaf children than this gets them in a grid instead of one tall column. */
+export const GRID_MIN_LEAVES = 10;
+const GRID_GAP = { x: 16, y: 12 };
+
+/**
+ * Positions for every node; edges to unknown nodes are ignored. An expanded fan-out (hundreds of
+ * leaves of one node) would be one column thousands of pixels tall, so leaves of a wide fan-out
+ * are laid out by dagre as one block and placed in a roughly square grid inside it.
+ */
 export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[]): Map<string, Positioned> {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const valid = edges.filter((e) => byId.has(e.source) && byId.has(e.target) && e.source !== e.target);
+  const inDegree = new Map<string, number>();
+  const outDegree = new Map<string, number>();
+  for (const e of valid) {
+    inDegree.set(e.target, (inDegree.get(e.target) ?? 0) + 1);
+    outDegree.set(e.source, (outDegree.get(e.source) ?? 0) + 1);
+  }
+  const leavesOf = new Map<string, string[]>();
+  for (const e of valid) {
+    if (inDegree.get(e.target) !== 1 || outDegree.has(e.target)) continue;
+    const list = leavesOf.get(e.source);
+    if (list) list.push(e.target);
+    else leavesOf.set(e.source, [e.target]);
+  }
+  const blocks = new Map<string, { id: string; leaves: string[]; cols: number; cell: Box; width: number; height: number }>();
+  const inBlock = new Map<string, string>();
+  for (const [source, leaves] of leavesOf) {
+    if (leaves.length <= GRID_MIN_LEAVES) continue;
+    const cell = { width: Math.max(...leaves.map((id) => NODE_SIZE[byId.get(id)!.type].width)), height: Math.max(...leaves.map((id) => NODE_SIZE[byId.get(id)!.type].height)) };
+    // Columns so the block is about as tall as it is wide.
+    const cols = Math.max(1, Math.round(Math.sqrt((leaves.length * (cell.height + GRID_GAP.y)) / (cell.width + GRID_GAP.x))));
+    const rows = Math.ceil(leaves.length / cols);
+    const block = { id: `__block:${source}`, leaves, cols, cell, width: cols * (cell.width + GRID_GAP.x) - GRID_GAP.x, height: rows * (cell.height + GRID_GAP.y) - GRID_GAP.y };
+    blocks.set(source, block);
+    for (const leaf of leaves) inBlock.set(leaf, block.id);
+  }
+
   const g = new dagre.graphlib.Graph({ multigraph: true });
   g.setGraph({ rankdir: "LR", nodesep: 18, ranksep: 90, edgesep: 8, marginx: 20, marginy: 20 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const n of nodes) g.setNode(n.id, { ...NODE_SIZE[n.type] });
-  for (const e of edges) if (g.hasNode(e.source) && g.hasNode(e.target) && e.source !== e.target) g.setEdge(e.source, e.target, {}, e.id);
+  for (const n of nodes) if (!inBlock.has(n.id)) g.setNode(n.id, { ...NODE_SIZE[n.type] });
+  for (const [source, block] of blocks) {
+    g.setNode(block.id, { width: block.width, height: block.height });
+    g.setEdge(source, block.id, {}, block.id);
+  }
+  for (const e of valid) if (!inBlock.has(e.target)) g.setEdge(e.source, e.target, {}, e.id);
   dagre.layout(g);
+
   const out = new Map<string, Positioned>();
   for (const n of nodes) {
+    if (inBlock.has(n.id)) continue;
     const p = g.node(n.id);
     const { width, height } = NODE_SIZE[n.type];
     out.set(n.id, { x: p.x - width / 2, y: p.y - height / 2, width, height });
+  }
+  for (const block of blocks.values()) {
+    const p = g.node(block.id);
+    const left = p.x - block.width / 2;
+    const top = p.y - block.height / 2;
+    block.leaves.forEach((id, i) => {
+      const { width, height } = NODE_SIZE[byId.get(id)!.type];
+      out.set(id, { x: left + (i % block.cols) * (block.cell.width + GRID_GAP.x), y: top + Math.floor(i / block.cols) * (block.cell.height + GRID_GAP.y), width, height });
+    });
   }
   return out;
 }

