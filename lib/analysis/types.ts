@@ -194,7 +194,7 @@ export type AccessLevel = "List" | "Read" | "Write" | "Permissions management" |
 export const ACCESS_LEVELS: AccessLevel[] = ["List", "Read", "Write", "Permissions management", "Tagging"];
 
 /** Lists are capped so one broad role cannot bloat every report: counts are always complete. */
-export const LIST_CAPS = { actionsPerLevel: 100, reachableFunctions: 100, removedActions: 200 } as const;
+export const LIST_CAPS = { actionsPerLevel: 25, reachableFunctions: 25, removedActions: 200 } as const;
 
 export interface ServiceReach {
   service: string;

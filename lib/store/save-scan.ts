@@ -7,7 +7,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { looksPubliclyInvocable } from "@/lib/analysis/exposure";
 import type { Edge, FunctionAnalysis } from "@/lib/analysis/types";
 import type { CoverageGap, Snapshot } from "@/lib/snapshot/types";
-import type { Database } from "./db";
+import type { Database, SqlRunner } from "./db";
 import { findingFingerprint } from "@/lib/analysis/fingerprint";
 
 /** Analysis results for a whole snapshot, keyed by function ARN. */
@@ -18,7 +18,43 @@ export interface ScanAnalysis {
 
 export type ScanStatus = "running" | "succeeded" | "partial" | "failed" | "cancelled";
 
-const BATCH = 2_000;
+/** Rows per INSERT, and a byte budget so a batch of large JSON documents stays small. */
+const BATCH_ROWS = 2_000;
+const BATCH_BYTES = 8 * 2 ** 20;
+
+const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** Rows keyed by column name (Prisma's @map names are the snake_case field names). */
+function toColumns(row: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) if (value !== undefined) out[snake(key)] = value;
+  return out;
+}
+
+function* chunks(list: object[]): Generator<Record<string, unknown>[]> {
+  let chunk: Record<string, unknown>[] = [];
+  let bytes = 0;
+  for (const row of list) {
+    const columns = toColumns(row);
+    chunk.push(columns);
+    bytes += JSON.stringify(columns).length;
+    if (chunk.length >= BATCH_ROWS || bytes >= BATCH_BYTES) {
+      yield chunk;
+      chunk = [];
+      bytes = 0;
+    }
+  }
+  if (chunk.length) yield chunk;
+}
+
+/**
+ * Bulk insert with one JSON parameter: the server expands it with json_populate_recordset,
+ * far cheaper than one bound parameter per value. Columns not given take their defaults.
+ */
+async function insertRows(conn: SqlRunner, table: string, rows: Record<string, unknown>[]): Promise<void> {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))].map((c) => `"${c}"`).join(", ");
+  await conn.query(`INSERT INTO ${table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${table}, $1::json)`, [JSON.stringify(rows)]);
+}
 
 export async function createScan(db: Database, source: Snapshot["source"]): Promise<number> {
   const scan = await db.prisma.scan.create({
@@ -66,41 +102,50 @@ export async function storeSnapshot(
   let written = 0;
   const status: ScanStatus = snapshot.gaps.length > 0 ? "partial" : "succeeded";
 
-  await db.prisma.$transaction(
-    async (tx) => {
-      const insert = async <T>(list: Rows<T>, write: (chunk: T[]) => Promise<unknown>) => {
-        for (let i = 0; i < list.length; i += BATCH) {
-          const chunk = list.slice(i, i + BATCH);
-          await write(chunk);
+  const scanUpdate = {
+    status,
+    phase: "done",
+    finished_at: new Date().toISOString(),
+    gaps: snapshot.gaps,
+    organization_id: snapshot.organization?.id ?? null,
+    organization: snapshot.organization ?? null,
+    account_count: snapshot.accounts.length,
+    function_count: rows.functions.length,
+    finding_count: rows.findings.length,
+    analyzed: analysis !== null,
+  };
+  // One transaction on one connection: the scan's rows appear all at once or not at all.
+  await db.withConnection(async (conn) => {
+    await conn.exec("BEGIN");
+    try {
+      for (const [table, list] of [
+        ["accounts", rows.accounts],
+        ["roles", rows.roles],
+        ["managed_policies", rows.policies],
+        ["functions", rows.functions],
+        ["event_source_mappings", rows.mappings],
+        ["findings", rows.findings],
+        ["edges", rows.edges],
+      ] as const) {
+        for (const chunk of chunks(list as object[])) {
+          await insertRows(conn, table, chunk);
           written += chunk.length;
           onProgress?.(written, total);
         }
-      };
-      await insert(rows.accounts, (data) => tx.account.createMany({ data }));
-      await insert(rows.roles, (data) => tx.role.createMany({ data }));
-      await insert(rows.policies, (data) => tx.managedPolicy.createMany({ data }));
-      await insert(rows.functions, (data) => tx.lambdaFunction.createMany({ data }));
-      await insert(rows.mappings, (data) => tx.eventSourceMapping.createMany({ data }));
-      await insert(rows.findings, (data) => tx.finding.createMany({ data }));
-      await insert(rows.edges, (data) => tx.edge.createMany({ data }));
-      await tx.scan.update({
-        where: { id: scanId },
-        data: {
-          status,
-          phase: "done",
-          finishedAt: new Date(),
-          gaps: snapshot.gaps as unknown as Prisma.InputJsonValue,
-          organizationId: snapshot.organization?.id ?? null,
-          organization: (snapshot.organization ?? undefined) as Prisma.InputJsonValue | undefined,
-          accountCount: snapshot.accounts.length,
-          functionCount: rows.functions.length,
-          findingCount: rows.findings.length,
-          analyzed: analysis !== null,
-        },
-      });
-    },
-    { timeout: 30 * 60_000, maxWait: 60_000 },
-  );
+      }
+      await conn.query(
+        `UPDATE scans s SET status = u.status, phase = u.phase, finished_at = u.finished_at, gaps = u.gaps, organization_id = u.organization_id,
+                organization = u.organization, account_count = u.account_count, function_count = u.function_count,
+                finding_count = u.finding_count, analyzed = u.analyzed
+           FROM json_populate_record(NULL::scans, $2::json) u WHERE s.id = $1`,
+        [scanId, JSON.stringify(scanUpdate)],
+      );
+      await conn.exec("COMMIT");
+    } catch (error) {
+      await conn.exec("ROLLBACK");
+      throw error;
+    }
+  });
   return status;
 }
 

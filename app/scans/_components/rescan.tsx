@@ -67,7 +67,7 @@ export function Rescan({ runningScanId, sourceLabel }: { runningScanId: number |
         <div className="progress" role="status" aria-label="Scan progress" data-status={event.status}>
           <div>
             Scan #{event.scanId}: <strong>{event.status === "running" ? event.phase : event.status}</strong>
-            {p ? (
+            {p && event.status === "running" ? (
               <span className="muted">
                 {" "}
                 · accounts {p.accountsDone ?? 0}/{p.accountsTotal ?? "?"} · functions {p.functions ?? 0} · {p.message}
