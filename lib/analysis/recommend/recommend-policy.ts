@@ -196,6 +196,12 @@ export function recommendPolicy(input: RecommendPolicyInput): RecommendedPolicy 
     }
     const byConfiguration = use === "unknown";
     if (byConfiguration && hasUsage) unknownServices.add(action.slice(0, action.indexOf(":")));
+    // Without usage data only referenced resources can justify an action: with none, nothing is kept
+    // (the same outcome as walking its grants, without the walk).
+    if (byConfiguration && environmentRefs.length === 0) {
+      dropped.notReferenced.add(action);
+      continue;
+    }
     if (byConfiguration) {
       // Without usage data, permission and tag management on a referenced resource is not assumed needed.
       const level = actionInfo(action)?.accessLevel;
