@@ -9,8 +9,13 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
-const { values } = parseArgs({ options: { sizes: { type: "string", default: "1000,10000" }, accounts: { type: "string" }, child: { type: "string" } }, strict: true });
+const { values } = parseArgs({
+  options: { sizes: { type: "string", default: "1000,10000" }, accounts: { type: "string" }, child: { type: "string" }, pages: { type: "boolean", default: true } },
+  strict: true,
+  allowNegative: true,
+});
 const root = path.resolve(import.meta.dirname, "..");
+let pageRows: Record<string, unknown>[] = [];
 
 if (values.child) {
   await runOne(values.child);
@@ -26,10 +31,73 @@ if (values.child) {
       process.exit(1);
     }
     rows.push({ functions: size, accounts, ...JSON.parse(result.stdout.trim().split("\n").pop()!) });
+    if (values.pages && size === Math.max(...values.sizes!.split(",").map(Number))) pageRows = await timePages(path.join(dir, "data"));
     fs.rmSync(dir, { recursive: true, force: true });
   }
   console.log(`\nSaltzer bench on ${os.cpus().length} cores, Node ${process.version}, embedded database (PGlite)\n`);
   console.table(rows);
+  if (pageRows.length) {
+    console.log(`\nDashboard page timings (server-rendered HTML, median of 5 after one warm-up) at ${values.sizes!.split(",").map(Number).sort((a, b) => b - a)[0]} functions\n`);
+    console.table(pageRows);
+  }
+}
+
+/** Serves the scanned data dir with the production build and times each page (needs `npm run build`). */
+async function timePages(dataDir: string): Promise<Record<string, unknown>[]> {
+  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
+    console.error("No production build (.next): run `npm run build` for page timings.");
+    return [];
+  }
+  const port = 3900 + Math.floor(Math.random() * 90);
+  const { spawn } = await import("node:child_process");
+  const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)], {
+    cwd: root,
+    env: { ...process.env, SALTZER_DATA_DIR: dataDir, DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: "ignore",
+  });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    for (let i = 0; i < 100; i++) {
+      try {
+        if ((await fetch(`${base}/scans`)).ok) break;
+      } catch {
+        // Not listening yet.
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const functionsHtml = await (await fetch(`${base}/functions`)).text();
+    const riskiest = decodeURIComponent(/href="\/functions\/([^"?]+)\?scan=/.exec(functionsHtml)?.[1] ?? "");
+    const paths: [string, string][] = [
+      ["overview", "/"],
+      ["risk view, default (risk desc)", "/functions"],
+      ["risk view, severity+category filter", "/functions?severity=high&category=data-exfiltration"],
+      ["risk view, text search", "/functions?q=orders"],
+      ["risk view, page 100 by name", "/functions?sort=name&dir=asc&page=100"],
+      ["function detail (riskiest)", `/functions/${encodeURIComponent(riskiest)}`],
+      ["permission graph page", `/functions/${encodeURIComponent(riskiest)}/graph`],
+      ["roles", "/roles"],
+      ["scans", "/scans"],
+      ["export SARIF (high+)", "/api/export?format=sarif&severity=high"],
+    ];
+    const out: Record<string, unknown>[] = [];
+    for (const [name, p] of paths) {
+      const times: number[] = [];
+      let status = 0;
+      for (let i = 0; i < 6; i++) {
+        const t0 = performance.now();
+        const res = await fetch(base + p);
+        await res.arrayBuffer();
+        status = res.status;
+        if (i > 0) times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      out.push({ page: name, status, "median ms": Math.round(times[2]) });
+    }
+    return out;
+  } finally {
+    server.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 async function runOne(dir: string): Promise<void> {

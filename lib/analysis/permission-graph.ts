@@ -23,7 +23,7 @@ import {
   type TargetMatches,
 } from "./target-matching";
 import type { Edge, EdgeKind, EffectivePermissions, Grant, ReachedFunction } from "./types";
-import type { PolicyDocument, Role } from "@/lib/snapshot/types";
+import type { PolicyDocument, PolicyStatement, Role } from "@/lib/snapshot/types";
 
 /** Above this many targets, a wildcard grant is drawn as one edge to its pattern. */
 export const FANOUT_LIMIT = 25;
@@ -75,10 +75,24 @@ interface TriggerCandidates {
 }
 
 /** Per-snapshot lookups and per-permission-set caches shared by the graph, reach and blast radius. */
+/**
+ * What one account's roles can act on. A Lambda function or a role is only reachable from its own
+ * account (cross-account UpdateFunctionCode, UpdateFunctionConfiguration and PassRole do not exist);
+ * invoke also reaches other accounts' functions whose resource policy admits this account.
+ */
+interface AccountScope {
+  functions: CandidateSet;
+  invokable: CandidateSet;
+  roles: CandidateSet;
+  lambdaTrustingRoles: string[];
+  triggers: TriggerCandidates[];
+}
+
 interface CapabilityIndex {
   index: SnapshotIndex;
-  functions: CandidateSet;
+  /** Every role: assuming a role works across accounts when its trust policy says so. */
   roles: CandidateSet;
+  scopes: Map<string, AccountScope>;
   lambdaTrustingRoles: Set<string>;
   triggers: TriggerCandidates[];
   /** Trust principal (role ARN, `arn:…:root`, `*`) → roles whose trust policy names it. */
@@ -251,8 +265,8 @@ function capabilityIndex(index: SnapshotIndex): CapabilityIndex {
     const { trust, lambdaTrusting } = buildTrust(index.roles.values());
     found = {
       index,
-      functions: candidateSet("functions", index.functions.keys()),
       roles: candidateSet("roles", index.roles.keys()),
+      scopes: new Map(),
       lambdaTrustingRoles: lambdaTrusting,
       triggers: buildTriggerCandidates(index),
       trust,
@@ -264,21 +278,58 @@ function capabilityIndex(index: SnapshotIndex): CapabilityIndex {
   return found;
 }
 
-function keyCapabilities(ci: CapabilityIndex, perms: EffectivePermissions): KeyCapabilities {
-  let found = ci.byKey.get(perms.key);
+const accountOf = (arn: string): string => arn.split(":")[4] ?? "";
+
+/** Does this resource-policy statement let principals of `account` invoke the function? */
+function admitsAccount(statement: PolicyStatement, account: string): boolean {
+  if (statement.Effect !== "Allow" || !statementAllowsAction(statement.Action, "lambda:invokefunction")) return false;
+  if (statement.Principal === "*") return true;
+  const aws = statement.Principal ? asArray(statement.Principal.AWS) : [];
+  return aws.some((p) => p === "*" || p === account || accountOf(p) === account);
+}
+
+function scopeFor(ci: CapabilityIndex, account: string): AccountScope {
+  let scope = ci.scopes.get(account);
+  if (!scope) {
+    const own = [...ci.index.functions.values()].filter((f) => f.accountId === account);
+    const admitted = [...ci.index.functions.values()].filter((f) => f.accountId !== account && (f.resourcePolicy?.Statement ?? []).some((st) => admitsAccount(st, account)));
+    scope = {
+      functions: candidateSet(`functions:${account}`, own.map((f) => f.arn)),
+      invokable: candidateSet(`invokable:${account}`, [...own, ...admitted].map((f) => f.arn)),
+      roles: candidateSet(`roles:${account}`, [...ci.index.roles.keys()].filter((r) => accountOf(r) === account)),
+      lambdaTrustingRoles: [...ci.lambdaTrustingRoles].filter((r) => accountOf(r) === account),
+      // Buckets carry no account in their ARN: a bucket trigger belongs to the function's account.
+      triggers: ci.triggers.flatMap((t) => {
+        const sources = new Map([...t.sources].flatMap(([target, list]) => {
+          const kept = list.filter((src) => (accountOf(src.sourceArn) || accountOf(src.functionArn)) === account);
+          return kept.length ? [[target, kept] as const] : [];
+        }));
+        return sources.size ? [{ via: t.via, sources, cands: candidateSet(`trigger:${t.via}:${account}`, sources.keys(), t.cands.mode) }] : [];
+      }),
+    };
+    ci.scopes.set(account, scope);
+  }
+  return scope;
+}
+
+function keyCapabilities(ci: CapabilityIndex, perms: EffectivePermissions, account: string): KeyCapabilities {
+  const cacheKey = `${perms.key}|${account}`;
+  let found = ci.byKey.get(cacheKey);
   if (found) return found;
+  const scope = scopeFor(ci, account);
   const functionCaps: FunctionCapability[] = [];
   for (const { kind, action } of FUNCTION_ACTIONS) {
-    const matches = matchTargets(perms, action.toLowerCase(), ci.functions);
-    if (!isEmptyMatch(matches)) functionCaps.push({ kind, action, matches, cands: ci.functions });
+    const cands = kind === "can-invoke" ? scope.invokable : scope.functions;
+    const matches = matchTargets(perms, action.toLowerCase(), cands);
+    if (!isEmptyMatch(matches)) functionCaps.push({ kind, action, matches, cands });
   }
-  for (const trigger of ci.triggers) {
+  for (const trigger of scope.triggers) {
     for (const action of TRIGGER_ACTIONS[trigger.via]) {
       const matches = matchTargets(perms, action.toLowerCase(), trigger.cands);
       if (!isEmptyMatch(matches)) functionCaps.push({ kind: "can-trigger-via", via: trigger.via, action, matches, cands: trigger.cands, trigger });
     }
   }
-  const pass = matchTargets(perms, "iam:passrole", ci.roles);
+  const pass = matchTargets(perms, "iam:passrole", scope.roles);
   const createWithRole = new Map<string, RoleMove>();
   if (!isEmptyMatch(pass)) {
     // Passing a role is only useful with a Lambda action that puts it on a function.
@@ -288,7 +339,7 @@ function keyCapabilities(ci: CapabilityIndex, perms: EffectivePermissions): KeyC
     if (lambdaAction) {
       const g = lambdaAction.grants.find((x) => x.conditions === null) ?? lambdaAction.grants[0];
       const lambdaInfo: MatchInfo = { grant: g, pattern: g.resources.join(", ") || "*", conditional: g.conditions !== null };
-      for (const roleArn of ci.lambdaTrustingRoles) {
+      for (const roleArn of scope.lambdaTrustingRoles) {
         const info = matchFor(pass, roleArn);
         if (!info) continue;
         createWithRole.set(roleArn, {
@@ -303,7 +354,7 @@ function keyCapabilities(ci: CapabilityIndex, perms: EffectivePermissions): KeyC
     }
   }
   found = { functionCaps, pass, createWithRole, resourceEdges: null };
-  ci.byKey.set(perms.key, found);
+  ci.byKey.set(cacheKey, found);
   return found;
 }
 
@@ -346,12 +397,12 @@ export interface RoleCapabilities {
 
 export function roleCapabilities(index: SnapshotIndex, roleArn: string, perms: EffectivePermissions): RoleCapabilities {
   const ci = capabilityIndex(index);
-  const caps = keyCapabilities(ci, perms);
+  const caps = keyCapabilities(ci, perms, accountOf(roleArn));
   return {
     roleArn,
     functionCaps: caps.functionCaps,
     pass: caps.pass,
-    passCandidates: ci.roles,
+    passCandidates: scopeFor(ci, accountOf(roleArn)).roles,
     createWithRole: caps.createWithRole,
     assume: assumeMoves(ci, roleArn, perms),
   };
@@ -660,7 +711,7 @@ export function buildPermissionGraph(index: SnapshotIndex, permsOf: (roleArn: st
     const caps = capabilitiesOf(roleArn);
     if (!perms || !caps) continue;
     edges.push(...roleEdgeList(roleArn, caps));
-    const keyCaps = keyCapabilities(ci, perms);
+    const keyCaps = keyCapabilities(ci, perms, accountOf(roleArn));
     keyCaps.resourceEdges ??= resourceEdgeTemplates(perms);
     for (const t of keyCaps.resourceEdges) edges.push({ ...t, from: roleArn });
   }
@@ -783,6 +834,10 @@ function walkFromRole(graph: PermissionGraph, startRole: string, maxHops: number
   const totalFunctions = graph.index.functions.size;
   const otherRoles = graph.index.roles.size - (graph.index.roles.has(startRole) ? 1 : 0);
 
+  // Capabilities are shared per permission set. In a breadth-first walk the first holder to use
+  // one reaches every target of it at the fewest hops; a later holder of the same set adds nothing.
+  const usedFunctionCaps = new Set<readonly FunctionCapability[]>();
+  const usedCreateMoves = new Set<Map<string, RoleMove>>();
   for (let head = 0; head < queue.length; head++) {
     const h = queue[head];
     const holderHops = h.step?.hops ?? 0;
@@ -792,7 +847,8 @@ function walkFromRole(graph: PermissionGraph, startRole: string, maxHops: number
     if (!caps) continue;
     const hops = holderHops + 1;
     // Once every function is compromised (an admin-like role on the way), function moves add nothing.
-    const functionsSaturated = compromised.size >= totalFunctions;
+    const functionsSaturated = compromised.size >= totalFunctions || usedFunctionCaps.has(caps.functionCaps);
+    usedFunctionCaps.add(caps.functionCaps);
 
     for (const cap of functionsSaturated ? [] : caps.functionCaps) {
       const compromising = COMPROMISING.has(cap.kind);
@@ -821,7 +877,9 @@ function walkFromRole(graph: PermissionGraph, startRole: string, maxHops: number
     }
 
     const rolesSaturated = rolesReached.size >= otherRoles;
-    for (const moves of rolesSaturated ? [] : [caps.assume, caps.createWithRole]) {
+    const createMoves = usedCreateMoves.has(caps.createWithRole) ? [] : [caps.createWithRole];
+    usedCreateMoves.add(caps.createWithRole);
+    for (const moves of rolesSaturated ? [] : [caps.assume, ...createMoves]) {
       for (const move of moves.values()) {
         if (rolesReached.has(move.target) || queuedRoles.has(move.target)) continue;
         // From a function, the path shows it runs as the role that makes the move.

@@ -19,10 +19,15 @@ export interface ScanAnalysis {
 export type ScanStatus = "running" | "succeeded" | "partial" | "failed" | "cancelled";
 
 /** Rows per INSERT, and a byte budget so a batch of large JSON documents stays small. */
-const BATCH_ROWS = 2_000;
-const BATCH_BYTES = 8 * 2 ** 20;
+const BATCH_ROWS = 1_000;
+const BATCH_BYTES = 1 * 2 ** 20;
 
-const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const snakeNames = new Map<string, string>();
+const snake = (key: string): string => {
+  let name = snakeNames.get(key);
+  if (name === undefined) snakeNames.set(key, (name = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)));
+  return name;
+};
 
 /** Rows keyed by column name (Prisma's @map names are the snake_case field names). */
 function toColumns(row: object): Record<string, unknown> {
@@ -31,29 +36,36 @@ function toColumns(row: object): Record<string, unknown> {
   return out;
 }
 
-function* chunks(list: object[]): Generator<Record<string, unknown>[]> {
-  let chunk: Record<string, unknown>[] = [];
+/** Batches of rows, each already serialized once as a JSON array with its column list. */
+function* chunks(list: object[]): Generator<{ json: string; columns: string[]; count: number }> {
+  let parts: string[] = [];
+  const columns = new Set<string>();
   let bytes = 0;
+  const flush = () => {
+    const batch = { json: `[${parts.join(",")}]`, columns: [...columns], count: parts.length };
+    parts = [];
+    columns.clear();
+    bytes = 0;
+    return batch;
+  };
   for (const row of list) {
-    const columns = toColumns(row);
-    chunk.push(columns);
-    bytes += JSON.stringify(columns).length;
-    if (chunk.length >= BATCH_ROWS || bytes >= BATCH_BYTES) {
-      yield chunk;
-      chunk = [];
-      bytes = 0;
-    }
+    const record = toColumns(row);
+    for (const key of Object.keys(record)) columns.add(key);
+    const text = JSON.stringify(record);
+    parts.push(text);
+    bytes += text.length;
+    if (parts.length >= BATCH_ROWS || bytes >= BATCH_BYTES) yield flush();
   }
-  if (chunk.length) yield chunk;
+  if (parts.length) yield flush();
 }
 
 /**
  * Bulk insert with one JSON parameter: the server expands it with json_populate_recordset,
  * far cheaper than one bound parameter per value. Columns not given take their defaults.
  */
-async function insertRows(conn: SqlRunner, table: string, rows: Record<string, unknown>[]): Promise<void> {
-  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))].map((c) => `"${c}"`).join(", ");
-  await conn.query(`INSERT INTO ${table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${table}, $1::json)`, [JSON.stringify(rows)]);
+async function insertRows(conn: SqlRunner, table: string, batch: { json: string; columns: string[] }): Promise<void> {
+  const columns = batch.columns.map((c) => `"${c}"`).join(", ");
+  await conn.query(`INSERT INTO ${table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${table}, $1::json)`, [batch.json]);
 }
 
 export async function createScan(db: Database, source: Snapshot["source"]): Promise<number> {
@@ -127,9 +139,9 @@ export async function storeSnapshot(
         ["findings", rows.findings],
         ["edges", rows.edges],
       ] as const) {
-        for (const chunk of chunks(list as object[])) {
-          await insertRows(conn, table, chunk);
-          written += chunk.length;
+        for (const batch of chunks(list as object[])) {
+          await insertRows(conn, table, batch);
+          written += batch.count;
           onProgress?.(written, total);
         }
       }
