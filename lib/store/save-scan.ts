@@ -37,7 +37,7 @@ function toColumns(row: object): Record<string, unknown> {
 }
 
 /** Batches of rows, each already serialized once as a JSON array with its column list. */
-function* chunks(list: object[]): Generator<{ json: string; columns: string[]; count: number }> {
+function* chunks(list: Iterable<object>): Generator<{ json: string; columns: string[]; count: number }> {
   let parts: string[] = [];
   const columns = new Set<string>();
   let bytes = 0;
@@ -139,7 +139,7 @@ export async function storeSnapshot(
         ["findings", rows.findings],
         ["edges", rows.edges],
       ] as const) {
-        for (const batch of chunks(list as object[])) {
+        for (const batch of chunks(list as Iterable<object>)) {
           await insertRows(conn, table, batch);
           written += batch.count;
           onProgress?.(written, total);
@@ -285,16 +285,16 @@ function snapshotRows(scanId: number, snapshot: Snapshot, analysis: ScanAnalysis
       });
     }
   }
-  const edges: Prisma.EdgeCreateManyInput[] = (analysis?.edges ?? []).map((e) => ({
-    scanId,
-    fromNode: e.from,
-    toNode: e.to,
-    kind: e.kind,
-    via: e.via ?? null,
-    reason: e.reason,
-    shortReason: e.shortReason,
-    conditional: e.conditional,
-  }));
+  // Edges are the most numerous rows: produced lazily, one batch at a time.
+  const edgeList = analysis?.edges ?? [];
+  const edges = {
+    length: edgeList.length,
+    *[Symbol.iterator](): Generator<Prisma.EdgeCreateManyInput> {
+      for (const e of edgeList) {
+        yield { scanId, fromNode: e.from, toNode: e.to, kind: e.kind, via: e.via ?? null, reason: e.reason, shortReason: e.shortReason, conditional: e.conditional };
+      }
+    },
+  };
   return { accounts, roles, policies, functions, mappings, findings, edges };
 }
 
