@@ -1,18 +1,5 @@
-import Link from "next/link";
-import { TopBar } from "@/components/top-bar";
+import { SegmentNotFound } from "@/components/segment-states";
 
 export default function NotFound() {
-  return (
-    <>
-      <TopBar />
-      <main className="page">
-        <div className="panel empty">
-          <h1>Not found</h1>
-          <p>
-            That page does not exist. <Link href="/functions">Back to functions</Link>
-          </p>
-        </div>
-      </main>
-    </>
-  );
+  return <SegmentNotFound active="/" title="Page not found" message="That page does not exist." back="/functions" backLabel="Back to functions" />;
 }

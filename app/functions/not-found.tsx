@@ -1,18 +1,5 @@
-import Link from "next/link";
-import { TopBar } from "@/components/top-bar";
+import { SegmentNotFound } from "@/components/segment-states";
 
-export default function SegmentNotFound() {
-  return (
-    <>
-      <TopBar active="/functions" />
-      <main className="page">
-        <div className="panel empty">
-          <h1>Functions not found</h1>
-          <p>
-            Nothing here in the stored scans. <Link href="/functions">Back</Link>
-          </p>
-        </div>
-      </main>
-    </>
-  );
+export default function NotFound() {
+  return <SegmentNotFound active="/functions" title="Not found" message="Nothing here in the stored scans." back="/functions" backLabel="Back to functions" />;
 }

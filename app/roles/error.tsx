@@ -1,14 +1,7 @@
 "use client";
 
-export default function SegmentError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
-  return (
-    <main className="page">
-      <div className="error-box" role="alert">
-        <strong>The roles could not be loaded.</strong> {error.message}
-      </div>
-      <p>
-        <button onClick={reset}>Try again</button>
-      </p>
-    </main>
-  );
+import { SegmentError } from "@/components/segment-error";
+
+export default function Error({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+  return <SegmentError noun="roles" error={error} reset={reset} />;
 }

@@ -1,12 +1,5 @@
-import { TopBar } from "@/components/top-bar";
+import { SegmentLoading } from "@/components/segment-states";
 
 export default function Loading() {
-  return (
-    <>
-      <TopBar active="/roles" />
-      <main className="page">
-        <div className="panel empty" aria-busy="true">Loading roles…</div>
-      </main>
-    </>
-  );
+  return <SegmentLoading active="/roles" noun="roles" />;
 }

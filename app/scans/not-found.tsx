@@ -1,18 +1,5 @@
-import Link from "next/link";
-import { TopBar } from "@/components/top-bar";
+import { SegmentNotFound } from "@/components/segment-states";
 
-export default function SegmentNotFound() {
-  return (
-    <>
-      <TopBar active="/scans" />
-      <main className="page">
-        <div className="panel empty">
-          <h1>Scans not found</h1>
-          <p>
-            Nothing here in the stored scans. <Link href="/scans">Back</Link>
-          </p>
-        </div>
-      </main>
-    </>
-  );
+export default function NotFound() {
+  return <SegmentNotFound active="/scans" title="Not found" message="Nothing here in the stored scans." back="/scans" backLabel="Back to scans" />;
 }

@@ -13,25 +13,10 @@
  *
  * No server-only imports: the client component imports the types and the filter/expand helpers.
  */
+import type { EdgeKind } from "./types";
 
 /** Stored edge kinds (lib/analysis/types.ts `EdgeKind`) plus the structural ones drawn here. */
-export type GraphEdgeKind =
-  | "executes-as"
-  | "can-read"
-  | "can-write"
-  | "can-delete"
-  | "can-manage"
-  | "can-invoke"
-  | "can-update-code"
-  | "can-update-config"
-  | "can-create-with-role"
-  | "can-trigger-via"
-  | "can-pass"
-  | "can-assume"
-  | "triggers"
-  | "has-policy"
-  | "bounded-by"
-  | "has-statement";
+export type GraphEdgeKind = EdgeKind | "has-policy" | "bounded-by" | "has-statement";
 
 export type GraphNodeType = "function" | "role" | "policy" | "statement" | "resource" | "event-source" | "group";
 

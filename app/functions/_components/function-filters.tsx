@@ -13,81 +13,34 @@ export function FunctionFilters({ params, accounts, regions, runtimes }: { param
         Search
         <input type="search" name="q" defaultValue={one(params, "q") ?? ""} placeholder="name, ARN, role or runtime" aria-label="Search functions" />
       </label>
-      <label>
-        Account
-        <select name="account" defaultValue={one(params, "account") ?? ""} aria-label="Account">
-          <option value="">All accounts</option>
-          {accounts.map((a) => (
-            <option key={a.id} value={a.id}>
-              {a.name ? `${a.name} (${a.id})` : a.id}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Region
-        <select name="region" defaultValue={one(params, "region") ?? ""} aria-label="Region">
-          <option value="">All regions</option>
-          {regions.map((r) => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Runtime
-        <select name="runtime" defaultValue={one(params, "runtime") ?? ""} aria-label="Runtime">
-          <option value="">All runtimes</option>
-          {runtimes.map((r) => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Severity
-        <select name="severity" defaultValue={one(params, "severity") ?? ""} aria-label="Severity">
-          <option value="">Any severity</option>
-          {SEVERITIES.map((s) => (
-            <option key={s} value={s}>
-              {s === "critical" ? "critical" : `${s} or worse`}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Finding category
-        <select name="category" defaultValue={one(params, "category") ?? ""} aria-label="Finding category">
-          <option value="">Any category</option>
-          {FINDING_CATEGORIES.map((c) => (
-            <option key={c} value={c}>
-              {c}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Exposure
-        <select name="public" defaultValue={one(params, "public") ?? ""} aria-label="Exposure">
-          <option value="">Public or private</option>
-          <option value="yes">Public only</option>
-          <option value="no">Private only</option>
-        </select>
-      </label>
-      <label>
-        Role
-        <select name="shared" defaultValue={one(params, "shared") ?? ""} aria-label="Role sharing">
-          <option value="">Shared or own</option>
-          <option value="yes">Shared roles only</option>
-          <option value="no">Own role only</option>
-        </select>
-      </label>
+      <SelectFilter params={params} name="account" label="Account" any="All accounts" options={accounts.map((a) => [a.id, a.name ? `${a.name} (${a.id})` : a.id])} />
+      <SelectFilter params={params} name="region" label="Region" any="All regions" options={regions.map((r) => [r, r])} />
+      <SelectFilter params={params} name="runtime" label="Runtime" any="All runtimes" options={runtimes.map((r) => [r, r])} />
+      <SelectFilter params={params} name="severity" label="Severity" any="Any severity" options={SEVERITIES.map((sev) => [sev, sev === "critical" ? "critical" : `${sev} or worse`])} />
+      <SelectFilter params={params} name="category" label="Finding category" any="Any category" options={FINDING_CATEGORIES.map((c) => [c, c])} />
+      <SelectFilter params={params} name="public" label="Exposure" any="Public or private" options={[["yes", "Public only"], ["no", "Private only"]]} />
+      <SelectFilter params={params} name="shared" label="Role sharing" any="Shared or own" options={[["yes", "Shared roles only"], ["no", "Own role only"]]} />
       <button type="submit">Apply</button>
       <Link className="clear" href={hrefWith("/functions", {}, { scan: one(params, "scan") })}>
         Clear
       </Link>
     </form>
+  );
+}
+
+/** One labelled select bound to a search param; the empty option clears the filter. */
+function SelectFilter({ params, name, label, any, options }: { params: SearchParams; name: string; label: string; any: string; options: [string, string][] }) {
+  return (
+    <label>
+      {label}
+      <select name={name} defaultValue={one(params, name) ?? ""} aria-label={label}>
+        <option value="">{any}</option>
+        {options.map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

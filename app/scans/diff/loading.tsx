@@ -1,12 +1,5 @@
-import { TopBar } from "@/components/top-bar";
+import { SegmentLoading } from "@/components/segment-states";
 
 export default function Loading() {
-  return (
-    <>
-      <TopBar active="/scans" />
-      <main className="page">
-        <div className="panel empty" aria-busy="true">Loading comparison…</div>
-      </main>
-    </>
-  );
+  return <SegmentLoading active="/scans" noun="scan comparison" />;
 }

@@ -30,7 +30,7 @@ export function FindingsPanel({ findings, path }: { findings: FindingView[]; pat
 
 function FindingItem({ finding: f, path }: { finding: FindingView; path: string }) {
   return (
-    <li className={`finding${f.suppression ? " suppressed" : ""}`} data-rule={f.ruleId}>
+    <li className={`finding${f.suppression ? " suppressed" : ""}`} data-rule={f.ruleId} data-severity={f.severity}>
       <div className="finding-head">
         <SeverityBadge severity={f.severity} /> <strong>{f.title}</strong> <span className="badge kind">{f.category}</span>
       </div>

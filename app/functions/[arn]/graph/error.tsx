@@ -1,14 +1,7 @@
 "use client";
 
-export default function GraphError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
-  return (
-    <main className="page">
-      <div className="error-box" role="alert">
-        <strong>The permission graph could not be loaded.</strong> {error.message}
-      </div>
-      <p>
-        <button onClick={reset}>Try again</button>
-      </p>
-    </main>
-  );
+import { SegmentError } from "@/components/segment-error";
+
+export default function Error({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+  return <SegmentError noun="permission graph" error={error} reset={reset} />;
 }
