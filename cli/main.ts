@@ -187,16 +187,13 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
     const { snapshot } = result;
     const functions = snapshot.accounts.flatMap((a) => a.functions);
     const regions = new Set(functions.map((f) => f.region));
-    const findings = result.analysis ? [...result.analysis.functions.values()].flatMap((f) => f.findings) : [];
-    const bySeverity = SEVERITIES.map((s) => `${findings.filter((f) => f.severity === s).length} ${s}`).join(", ");
-    const riskiest = result.analysis
-      ? [...result.analysis.functions.values()].sort((a, b) => b.risk.score - a.risk.score).slice(0, 5)
-      : [];
+    const bySeverity = SEVERITIES.map((s) => `${result.summary?.findingsBySeverity[s] ?? 0} ${s}`).join(", ");
+    const riskiest = result.summary?.riskiest ?? [];
     const summary = [
       `Scan ${result.scanId} ${result.status}: ${snapshot.accounts.length} accounts, ${regions.size} regions, ${functions.length} functions`,
       `  source: ${source.kind === "directory" ? source.dir : "AWS"}`,
-      `  findings: ${findings.length} (${bySeverity})`,
-      ...riskiest.map((r) => `  risk ${String(r.risk.score).padStart(3)} ${r.risk.severity.padEnd(8)} ${r.functionArn}`),
+      `  findings: ${result.summary?.findings ?? 0} (${bySeverity})`,
+      ...riskiest.map((r) => `  risk ${String(r.score).padStart(3)} ${r.severity.padEnd(8)} ${r.functionArn}`),
       `  timings: read ${(result.timings.parseMs / 1000).toFixed(2)} s, analyse ${(result.timings.analyseMs / 1000).toFixed(2)} s, store ${(result.timings.storeMs / 1000).toFixed(2)} s`,
       ...snapshot.gaps.map((g) => `  gap: ${[g.accountId, g.region, g.api].filter(Boolean).join(" ")}${g.file ? ` (${g.file})` : ""}: ${g.message}`),
     ];

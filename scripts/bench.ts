@@ -25,7 +25,9 @@ if (values.child) {
     const accounts = values.accounts ? Number(values.accounts) : Math.max(3, Math.round(size / 333));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `saltzer-bench-${size}-`));
     execFileSync(process.execPath, ["--import", "tsx", path.join(root, "scripts/gen-org.ts"), "--functions", String(size), "--accounts", String(accounts), "--seed", "7", "--out", path.join(dir, "org")], { cwd: root, stdio: "ignore" });
-    const result = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts/bench.ts"), "--child", dir], { cwd: root, encoding: "utf8", env: { ...process.env, DATABASE_URL: "" } });
+    // The same heap cap the CLI runs with (bin/saltzer.mjs).
+    const heap = `--max-old-space-size=${Number(process.env.SALTZER_HEAP_MB ?? 1024)}`;
+    const result = spawnSync(process.execPath, [heap, "--import", "tsx", path.join(root, "scripts/bench.ts"), "--child", dir], { cwd: root, encoding: "utf8", env: { ...process.env, DATABASE_URL: "" } });
     if (result.status !== 0) {
       console.error(result.stderr);
       process.exit(1);
@@ -121,7 +123,7 @@ async function runOne(dir: string): Promise<void> {
       "store s": s(storeMs),
       "scan total s": s(parseMs + analyseMs + storeMs),
       "peak RSS MiB": Math.round(Math.max(peak, process.resourceUsage().maxRSS * 1024) / 2 ** 20),
-      findings: result.analysis ? [...result.analysis.functions.values()].reduce((n, f) => n + f.findings.length, 0) : 0,
+      findings: result.summary?.findings ?? 0,
     }),
   );
 }

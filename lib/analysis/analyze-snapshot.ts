@@ -32,7 +32,25 @@ export interface AnalyzeOptions {
 
 const PROGRESS_EVERY = 250;
 
+/** The whole analysis, kept in memory (tests, `saltzer check`). Scans stream it instead. */
 export async function analyzeSnapshot(snapshot: Snapshot, options: AnalyzeOptions = {}): Promise<SnapshotAnalysis> {
+  const functions = new Map<string, FunctionAnalysis>();
+  const { edges, stats } = await streamAnalysis(snapshot, options, (result) => {
+    functions.set(result.functionArn, result);
+  });
+  return { functions, edges, stats };
+}
+
+/**
+ * The analysis, one function at a time: `onFunction` receives each result as soon as it is
+ * computed (and may await, e.g. to write it), so a large organization's results need not all
+ * sit in memory at once. Returns the org-wide graph edges and counts.
+ */
+export async function streamAnalysis(
+  snapshot: Snapshot,
+  options: AnalyzeOptions,
+  onFunction: (result: FunctionAnalysis) => void | Promise<void>,
+): Promise<Omit<SnapshotAnalysis, "functions">> {
   await loadAccessLevels();
   const index = indexSnapshot(snapshot);
   const cache = createPermissionsCache();
@@ -49,7 +67,6 @@ export async function analyzeSnapshot(snapshot: Snapshot, options: AnalyzeOption
   options.onProgress?.(0, "building the permission graph");
   const graph = buildPermissionGraph(index, permsOf);
   const total = index.functions.size;
-  const results = new Map<string, FunctionAnalysis>();
   const ruleCache = new Map<string, Finding[]>();
   let done = 0;
   let findingCount = 0;
@@ -71,7 +88,7 @@ export async function analyzeSnapshot(snapshot: Snapshot, options: AnalyzeOption
         unusedShare: unusedShare(perms, lastAccessed),
       });
       const recommendedPolicy = recommendPolicy({ index, fn, perms, lastAccessed, mappings: index.mappingsByFunction.get(fn.arn) ?? [] });
-      results.set(fn.arn, { functionArn: fn.arn, roleArn: fn.roleArn, permissionsKey: perms.key, findings, blastRadius: radius, risk, recommendedPolicy });
+      await onFunction({ functionArn: fn.arn, roleArn: fn.roleArn, permissionsKey: perms.key, findings, blastRadius: radius, risk, recommendedPolicy });
       findingCount += findings.length;
       done += 1;
       if (done % PROGRESS_EVERY === 0) options.onProgress?.(done / total, `${done}/${total} functions analysed`);
@@ -79,7 +96,6 @@ export async function analyzeSnapshot(snapshot: Snapshot, options: AnalyzeOption
   }
   options.onProgress?.(1, `${total} functions analysed`);
   return {
-    functions: results,
     edges: graph.edges,
     stats: {
       functions: total,

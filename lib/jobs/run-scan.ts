@@ -4,9 +4,10 @@
  * A failure at any point marks the scan failed with the reason; earlier scans are untouched.
  */
 import type { Database } from "@/lib/store/db";
-import { createScan, failScan, storeSnapshot, updateScanProgress, type ScanAnalysis, type ScanStatus } from "@/lib/store/save-scan";
+import { createScan, failScan, storeSnapshot, updateScanProgress, type ScanAnalysis, type ScanStatus, type StreamedAnalysis } from "@/lib/store/save-scan";
 import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
-import { analyzeSnapshot } from "@/lib/analysis/analyze-snapshot";
+import { streamAnalysis } from "@/lib/analysis/analyze-snapshot";
+import { SEVERITIES, type FunctionAnalysis, type Severity } from "@/lib/analysis/types";
 import { crawlOrganization, type CrawlOptions } from "@/lib/collect/crawl-organization";
 import type { Snapshot } from "@/lib/snapshot/types";
 
@@ -23,12 +24,35 @@ export interface ScanProgress {
   message: string;
 }
 
+/** What a caller needs to summarize a scan without holding every function's results. */
+export interface ScanSummary {
+  findings: number;
+  findingsBySeverity: Record<Severity, number>;
+  /** The five riskiest functions. */
+  riskiest: { functionArn: string; score: number; severity: Severity }[];
+}
+
 export interface ScanResult {
   scanId: number;
   status: ScanStatus;
   snapshot: Snapshot;
-  analysis: ScanAnalysis | null;
+  summary: ScanSummary | null;
+  /** analyseMs excludes the writes interleaved with it; storeMs counts every write. */
   timings: { parseMs: number; analyseMs: number; storeMs: number };
+}
+
+function summarize(): { add(result: FunctionAnalysis): void; summary: ScanSummary } {
+  const summary: ScanSummary = { findings: 0, findingsBySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>, riskiest: [] };
+  return {
+    summary,
+    add(result) {
+      summary.findings += result.findings.length;
+      for (const f of result.findings) summary.findingsBySeverity[f.severity] += 1;
+      summary.riskiest.push({ functionArn: result.functionArn, score: result.risk.score, severity: result.risk.severity });
+      summary.riskiest.sort((a, b) => b.score - a.score || a.functionArn.localeCompare(b.functionArn));
+      summary.riskiest.length = Math.min(summary.riskiest.length, 5);
+    },
+  };
 }
 
 export interface ScanOptions {
@@ -109,27 +133,64 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     const accountsTotal = snapshot.accounts.length;
     const t1 = performance.now();
 
-    let analysis: ScanAnalysis | null = null;
-    const analyse = options.analyse === undefined ? (s: Snapshot, p: (f: number, m: string) => void) => analyzeSnapshot(s, { now: options.now, onProgress: p }) : options.analyse;
-    if (analyse) {
+    // By default the analysis streams into the store: each function's results are written as
+    // they are computed, inside the scan's one transaction.
+    const tally = summarize();
+    let analysisDone = false;
+    let writesDuringAnalysisMs = 0;
+    let streamMs = 0;
+    let analysis: ScanAnalysis | StreamedAnalysis | null = null;
+    if (options.analyse === undefined) {
       report({ phase: "analysing", accountsDone: accountsTotal, accountsTotal, functions, fraction: 0, message: "analysing" }, true);
-      analysis = await analyse(snapshot, (fraction, message) => {
+      analysis = {
+        stream: async (emit) => {
+          const start = performance.now();
+          const result = await streamAnalysis(
+            snapshot,
+            {
+              now: options.now,
+              onProgress: (fraction, message) => {
+                checkCancelled();
+                report({ phase: "analysing", accountsDone: accountsTotal, accountsTotal, functions, fraction, message });
+              },
+            },
+            async (fa) => {
+              tally.add(fa);
+              const t = performance.now();
+              await emit(fa);
+              writesDuringAnalysisMs += performance.now() - t;
+            },
+          );
+          streamMs = performance.now() - start;
+          analysisDone = true;
+          checkCancelled();
+          report({ phase: "storing", accountsDone: accountsTotal, accountsTotal, functions, fraction: 0.9, message: "storing the graph" }, true);
+          return result;
+        },
+      };
+    } else if (options.analyse) {
+      report({ phase: "analysing", accountsDone: accountsTotal, accountsTotal, functions, fraction: 0, message: "analysing" }, true);
+      const computed = await options.analyse(snapshot, (fraction, message) => {
         checkCancelled();
         report({ phase: "analysing", accountsDone: accountsTotal, accountsTotal, functions, fraction, message });
       });
-    }
+      for (const fa of computed.functions.values()) tally.add(fa);
+      analysis = computed;
+      analysisDone = true;
+    } else analysisDone = true;
     checkCancelled();
     const t2 = performance.now();
 
-    report({ phase: "storing", accountsDone: accountsTotal, accountsTotal, functions, fraction: 0, message: "storing" }, true);
     const status = await storeSnapshot(db, scanId, snapshot, analysis, (written, total) => {
       // Throwing here rolls the whole transaction back.
       checkCancelled();
-      report({ phase: "storing", accountsDone: accountsTotal, accountsTotal, functions, fraction: total ? written / total : 1, message: `${written}/${total} rows` });
+      if (analysisDone) report({ phase: "storing", accountsDone: accountsTotal, accountsTotal, functions, fraction: total ? written / total : 1, message: `${written}/${total} rows` });
     });
     const t3 = performance.now();
     options.onProgress?.({ scanId, phase: "done", accountsDone: accountsTotal, accountsTotal, functions, fraction: 1, message: status });
-    return { scanId, status, snapshot, analysis, timings: { parseMs: t1 - t0, analyseMs: t2 - t1, storeMs: t3 - t2 } };
+    const analyseMs = streamMs ? streamMs - writesDuringAnalysisMs : t2 - t1;
+    const storeMs = t3 - t1 - analyseMs;
+    return { scanId, status, snapshot, summary: analysis ? tally.summary : null, timings: { parseMs: t1 - t0, analyseMs, storeMs } };
   } catch (error) {
     await failScan(db, scanId, error, error instanceof ScanCancelledError || options.signal?.aborted ? "cancelled" : "failed");
     throw error;

@@ -16,6 +16,17 @@ export interface ScanAnalysis {
   edges: Edge[];
 }
 
+/**
+ * Analysis that hands over each function's result as it is computed; the store writes them
+ * into the open transaction, so results never accumulate for a whole organization.
+ */
+export interface StreamedAnalysis {
+  stream(emit: (result: FunctionAnalysis) => Promise<void>): Promise<{ edges: Edge[] }>;
+}
+
+/** Functions whose results are buffered before one insert. */
+const FUNCTIONS_PER_FLUSH = 250;
+
 export type ScanStatus = "running" | "succeeded" | "partial" | "failed" | "cancelled";
 
 /** Rows per INSERT, and a byte budget so a batch of large JSON documents stays small. */
@@ -106,45 +117,75 @@ export async function storeSnapshot(
   db: Database,
   scanId: number,
   snapshot: Snapshot,
-  analysis: ScanAnalysis | null,
+  analysis: ScanAnalysis | StreamedAnalysis | null,
   onProgress?: (rowsWritten: number, rowsTotal: number) => void,
 ): Promise<ScanStatus> {
-  const rows = snapshotRows(scanId, snapshot, analysis);
-  const total = rows.accounts.length + rows.roles.length + rows.policies.length + rows.functions.length + rows.mappings.length + rows.findings.length + rows.edges.length;
+  const streamed = analysis !== null && "stream" in analysis ? analysis : null;
+  const rows = snapshotRows(scanId, snapshot, streamed ? null : (analysis as ScanAnalysis | null));
+  const functionCount = rows.functions.length;
+  let total = rows.accounts.length + rows.roles.length + rows.policies.length + functionCount + rows.mappings.length + rows.findings.length + rows.edges.length;
   let written = 0;
+  let findingCount = rows.findings.length;
   const status: ScanStatus = snapshot.gaps.length > 0 ? "partial" : "succeeded";
 
-  const scanUpdate = {
-    status,
-    phase: "done",
-    finished_at: new Date().toISOString(),
-    gaps: snapshot.gaps,
-    organization_id: snapshot.organization?.id ?? null,
-    organization: snapshot.organization ?? null,
-    account_count: snapshot.accounts.length,
-    function_count: rows.functions.length,
-    finding_count: rows.findings.length,
-    analyzed: analysis !== null,
-  };
   // One transaction on one connection: the scan's rows appear all at once or not at all.
   await db.withConnection(async (conn) => {
+    const write = async (table: string, list: Iterable<object>) => {
+      for (const batch of chunks(list)) {
+        await insertRows(conn, table, batch);
+        written += batch.count;
+        onProgress?.(written, total);
+      }
+    };
     await conn.exec("BEGIN");
     try {
-      for (const [table, list] of [
-        ["accounts", rows.accounts],
-        ["roles", rows.roles],
-        ["managed_policies", rows.policies],
-        ["functions", rows.functions],
-        ["event_source_mappings", rows.mappings],
-        ["findings", rows.findings],
-        ["edges", rows.edges],
-      ] as const) {
-        for (const batch of chunks(list as Iterable<object>)) {
-          await insertRows(conn, table, batch);
-          written += batch.count;
-          onProgress?.(written, total);
-        }
+      await write("accounts", rows.accounts);
+      await write("roles", rows.roles);
+      await write("managed_policies", rows.policies);
+      await write("event_source_mappings", rows.mappings);
+      if (streamed) {
+        const byArn = new Map(rows.functions.map((r) => [r.arn, r]));
+        let pendingFunctions: object[] = [];
+        let pendingFindings: object[] = [];
+        const flush = async () => {
+          const [f, g] = [pendingFunctions, pendingFindings];
+          pendingFunctions = [];
+          pendingFindings = [];
+          total += g.length;
+          await write("functions", f);
+          await write("findings", g);
+        };
+        const { edges } = await streamed.stream(async (result) => {
+          const base = byArn.get(result.functionArn);
+          if (!base) throw new Error(`Analysis returned ${result.functionArn}, which is not in the snapshot.`);
+          byArn.delete(result.functionArn);
+          pendingFunctions.push(withAnalysis(base, result));
+          pendingFindings.push(...findingRows(scanId, result));
+          findingCount += result.findings.length;
+          if (pendingFunctions.length >= FUNCTIONS_PER_FLUSH) await flush();
+        });
+        await flush();
+        // Functions the analysis skipped (none expected) are still stored, unanalysed.
+        await write("functions", byArn.values());
+        total += edges.length;
+        await write("edges", edgeRows(scanId, edges));
+      } else {
+        await write("functions", rows.functions);
+        await write("findings", rows.findings);
+        await write("edges", rows.edges);
       }
+      const scanUpdate = {
+        status,
+        phase: "done",
+        finished_at: new Date().toISOString(),
+        gaps: snapshot.gaps,
+        organization_id: snapshot.organization?.id ?? null,
+        organization: snapshot.organization ?? null,
+        account_count: snapshot.accounts.length,
+        function_count: functionCount,
+        finding_count: findingCount,
+        analyzed: analysis !== null,
+      };
       await conn.query(
         `UPDATE scans s SET status = u.status, phase = u.phase, finished_at = u.finished_at, gaps = u.gaps, organization_id = u.organization_id,
                 organization = u.organization, account_count = u.account_count, function_count = u.function_count,
@@ -159,6 +200,46 @@ export async function storeSnapshot(
     }
   });
   return status;
+}
+
+/** A function row with its analysis columns filled in. */
+function withAnalysis(row: Prisma.LambdaFunctionCreateManyInput, result: FunctionAnalysis): Prisma.LambdaFunctionCreateManyInput {
+  return {
+    ...row,
+    riskScore: result.risk.score,
+    severity: result.risk.severity,
+    findingCount: result.findings.length,
+    permissionsKey: result.permissionsKey,
+    risk: json(result.risk),
+    blastRadius: json(result.blastRadius),
+    recommendedPolicy: json(result.recommendedPolicy),
+  };
+}
+
+function findingRows(scanId: number, result: FunctionAnalysis): Prisma.FindingCreateManyInput[] {
+  return result.findings.map((finding) => ({
+    scanId,
+    functionArn: result.functionArn,
+    ruleId: finding.ruleId,
+    category: finding.category,
+    severity: finding.severity,
+    title: finding.title,
+    reason: finding.reason,
+    details: json({ statements: finding.statements, actions: finding.actions, resources: finding.resources, escalation: finding.escalation ?? null }),
+    fingerprint: findingFingerprint(finding),
+  }));
+}
+
+/** Edges are the most numerous rows: produced lazily, one batch at a time. */
+function edgeRows(scanId: number, edgeList: Edge[]): Iterable<Prisma.EdgeCreateManyInput> & { length: number } {
+  return {
+    length: edgeList.length,
+    *[Symbol.iterator]() {
+      for (const e of edgeList) {
+        yield { scanId, fromNode: e.from, toNode: e.to, kind: e.kind, via: e.via ?? null, reason: e.reason, shortReason: e.shortReason, conditional: e.conditional };
+      }
+    },
+  };
 }
 
 function json(value: unknown): Prisma.InputJsonValue {
@@ -217,7 +298,7 @@ function snapshotRows(scanId: number, snapshot: Snapshot, analysis: ScanAnalysis
     for (const fn of account.functions) {
       const role = rolesByArn.get(fn.roleArn);
       const result = analysis?.functions.get(fn.arn);
-      functions.push({
+      const row: Prisma.LambdaFunctionCreateManyInput = {
         scanId,
         arn: fn.arn,
         name: fn.name,
@@ -244,32 +325,9 @@ function snapshotRows(scanId: number, snapshot: Snapshot, analysis: ScanAnalysis
         isPublic: looksPubliclyInvocable(fn),
         hasSecrets: fn.environment.some((v) => v.looksSecret),
         hasSharedRole: (functionsPerRole.get(fn.roleArn) ?? 0) > 1,
-        riskScore: result?.risk.score ?? null,
-        severity: result?.risk.severity ?? null,
-        findingCount: result?.findings.length ?? 0,
-        permissionsKey: result?.permissionsKey ?? null,
-        risk: result ? json(result.risk) : undefined,
-        blastRadius: result ? json(result.blastRadius) : undefined,
-        recommendedPolicy: result ? json(result.recommendedPolicy) : undefined,
-      });
-      for (const finding of result?.findings ?? []) {
-        findings.push({
-          scanId,
-          functionArn: fn.arn,
-          ruleId: finding.ruleId,
-          category: finding.category,
-          severity: finding.severity,
-          title: finding.title,
-          reason: finding.reason,
-          details: json({
-            statements: finding.statements,
-            actions: finding.actions,
-            resources: finding.resources,
-            escalation: finding.escalation ?? null,
-          }),
-          fingerprint: findingFingerprint(finding),
-        });
-      }
+      };
+      functions.push(result ? withAnalysis(row, result) : row);
+      if (result) findings.push(...findingRows(scanId, result));
     }
     for (const mapping of account.eventSourceMappings) {
       mappings.push({
@@ -285,16 +343,7 @@ function snapshotRows(scanId: number, snapshot: Snapshot, analysis: ScanAnalysis
       });
     }
   }
-  // Edges are the most numerous rows: produced lazily, one batch at a time.
-  const edgeList = analysis?.edges ?? [];
-  const edges = {
-    length: edgeList.length,
-    *[Symbol.iterator](): Generator<Prisma.EdgeCreateManyInput> {
-      for (const e of edgeList) {
-        yield { scanId, fromNode: e.from, toNode: e.to, kind: e.kind, via: e.via ?? null, reason: e.reason, shortReason: e.shortReason, conditional: e.conditional };
-      }
-    },
-  };
+  const edges = edgeRows(scanId, analysis?.edges ?? []);
   return { accounts, roles, policies, functions, mappings, findings, edges };
 }
 
