@@ -4,7 +4,7 @@
  * A failure at any point marks the scan failed with the reason; earlier scans are untouched.
  */
 import type { Database } from "@/lib/store/db";
-import { createScan, failScan, storeSnapshot, updateScanProgress, type ScanAnalysis, type ScanStatus, type StreamedAnalysis } from "@/lib/store/save-scan";
+import { createScan, failScan, heartbeat, HEARTBEAT_MS, storeSnapshot, updateScanProgress, type ScanAnalysis, type ScanStatus, type StreamedAnalysis } from "@/lib/store/save-scan";
 import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
 import { streamAnalysis } from "@/lib/analysis/analyze-snapshot";
 import { SEVERITIES, type FunctionAnalysis, type Severity } from "@/lib/analysis/types";
@@ -97,6 +97,9 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     }
   };
 
+  // Proof of life between progress events (a slow API call, a long phase).
+  const beat = setInterval(() => void heartbeat(db, scanId).catch(() => undefined), HEARTBEAT_MS);
+  beat.unref();
   try {
     const t0 = performance.now();
     report({ phase: "reading", accountsDone: 0, accountsTotal: 0, functions: 0, fraction: 0, message: `reading ${location}` }, true);
@@ -194,6 +197,8 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
   } catch (error) {
     await failScan(db, scanId, error, error instanceof ScanCancelledError || options.signal?.aborted ? "cancelled" : "failed");
     throw error;
+  } finally {
+    clearInterval(beat);
   }
 }
 

@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { parseCrawlFlags } from "@/lib/collect/crawl-organization";
 import type { Env } from "@/lib/env";
 import type { Database } from "@/lib/store/db";
+import { markInterruptedScans } from "@/lib/store/save-scan";
 import { runScan, type ScanSource } from "./run-scan";
 
 interface RunnerState {
@@ -42,6 +43,7 @@ export function configuredSource(config: Env): ScanSource {
 /** Starts a scan in the background; resolves with its id once the scan row exists. */
 export async function startScan(db: Database, source: ScanSource): Promise<number> {
   if (state.running) throw new ScanBusyError(`Scan ${state.running.scanId ?? ""} is still running: one scan at a time.`);
+  await markInterruptedScans(db);
   const running = await db.prisma.scan.findFirst({ where: { status: "running" }, select: { id: true } });
   if (running) throw new ScanBusyError(`Scan ${running.id} is still running (started elsewhere): one scan at a time.`);
   const controller = new AbortController();

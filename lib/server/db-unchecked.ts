@@ -12,8 +12,8 @@ export function getDbUnchecked(): Promise<Database> {
   if (!holder.__saltzerDb) {
     const config = env();
     holder.__saltzerDb = openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir }).then(async (db) => {
-      // The embedded database belongs to this process alone: a scan still `running` was cut off.
-      if (db.kind === "pglite") await markInterruptedScans(db);
+      // A scan still `running` whose process died (crash, kill) is marked failed.
+      await markInterruptedScans(db);
       return db;
     });
     holder.__saltzerDb.catch(() => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScan, failScan, storeSnapshot } from "./save-scan";
+import { createScan, failScan, markInterruptedScans, storeSnapshot } from "./save-scan";
 import { loadSnapshot } from "./load-snapshot";
 import { listMigrations } from "./migrate";
 import { freshPglite, freshPostgres, tinySnapshot, type TestDatabase } from "./test-support";
@@ -83,6 +83,30 @@ describe("loadSnapshot", () => {
       const loaded = await loadSnapshot(t.db, scanId);
       // Then it equals what was stored
       expect(loaded).toEqual(snapshot);
+    } finally {
+      await t.dispose();
+    }
+  });
+});
+
+describe("interrupted scans on a shared PostgreSQL", () => {
+  it("marks a running scan failed only when its heartbeat went stale", async () => {
+    const t = await freshPostgres();
+    try {
+      // Given one scan whose process died 5 minutes ago, and one that is alive
+      const dead = await createScan(t.db, { kind: "aws", location: "aws organization" });
+      const alive = await createScan(t.db, { kind: "aws", location: "aws organization" });
+      await t.db.prisma.scan.update({ where: { id: dead }, data: { heartbeatAt: new Date(Date.now() - 5 * 60_000) } });
+      // When the store looks for interrupted scans
+      const marked = await markInterruptedScans(t.db);
+      // Then only the dead one is failed, with a reason
+      expect(marked).toBe(1);
+      const rows = await t.db.prisma.scan.findMany({ orderBy: { id: "asc" } });
+      expect(rows.map((r) => [r.id, r.status])).toEqual([
+        [dead, "failed"],
+        [alive, "running"],
+      ]);
+      expect(rows[0].error).toMatch(/Interrupted/);
     } finally {
       await t.dispose();
     }

@@ -81,13 +81,21 @@ async function insertRows(conn: SqlRunner, table: string, batch: { json: string;
 
 export async function createScan(db: Database, source: Snapshot["source"]): Promise<number> {
   const scan = await db.prisma.scan.create({
-    data: { status: "running", sourceKind: source.kind, sourceLocation: source.location, phase: "starting" },
+    data: { status: "running", sourceKind: source.kind, sourceLocation: source.location, phase: "starting", heartbeatAt: new Date() },
   });
   return scan.id;
 }
 
 export async function updateScanProgress(db: Database, scanId: number, phase: string, progress: Record<string, unknown>): Promise<void> {
-  await db.prisma.scan.update({ where: { id: scanId }, data: { phase, progress: progress as Prisma.InputJsonValue } });
+  await db.prisma.scan.update({ where: { id: scanId }, data: { phase, progress: progress as Prisma.InputJsonValue, heartbeatAt: new Date() } });
+}
+
+/** How often a running scan refreshes its heartbeat, and how old one may get before the scan counts as dead. */
+export const HEARTBEAT_MS = 10_000;
+export const STALE_AFTER_MS = 2 * 60_000;
+
+export async function heartbeat(db: Database, scanId: number): Promise<void> {
+  await db.prisma.scan.updateMany({ where: { id: scanId, status: "running" }, data: { heartbeatAt: new Date() } });
 }
 
 export async function failScan(db: Database, scanId: number, error: unknown, status: "failed" | "cancelled" = "failed"): Promise<void> {
@@ -98,10 +106,18 @@ export async function failScan(db: Database, scanId: number, error: unknown, sta
   });
 }
 
-/** Scans left `running` by a process that stopped (crash, kill): marked failed, rows never written. */
+/**
+ * Scans left `running` by a process that stopped (crash, kill): marked failed, their rows were
+ * never committed. The embedded database has one owner, so every running scan there is such a
+ * leftover; on a shared PostgreSQL only those whose heartbeat went stale.
+ */
 export async function markInterruptedScans(db: Database): Promise<number> {
+  const stale = new Date(Date.now() - STALE_AFTER_MS);
   const { count } = await db.prisma.scan.updateMany({
-    where: { status: "running" },
+    where:
+      db.kind === "pglite"
+        ? { status: "running" }
+        : { status: "running", OR: [{ heartbeatAt: { lt: stale } }, { heartbeatAt: null, startedAt: { lt: stale } }] },
     data: { status: "failed", phase: "failed", finishedAt: new Date(), error: "Interrupted: the process stopped mid-scan; nothing of this scan was stored." },
   });
   return count;
