@@ -26,7 +26,8 @@ export interface RecommendPolicyInput {
 }
 
 /** How last-accessed data classifies one action. */
-export type ActionUsage = "used" | "service-never-used" | "action-never-used" | "unknown";
+/** `service-used`: the service was used but AWS does not track this action, so its use is unknown. */
+export type ActionUsage = "used" | "service-used" | "service-never-used" | "action-never-used" | "unknown";
 
 /**
  * Classify an action by last-accessed data. Action-level data covers only the actions AWS
@@ -54,7 +55,7 @@ export function usageClassifier(lastAccessed: ServiceLastAccessed[] | null): (ac
     if (!service.used) return "service-never-used";
     const tracked = service.tracked?.get(action.slice(i + 1).toLowerCase());
     if (tracked === false) return "action-never-used";
-    return "used";
+    return tracked === true ? "used" : "service-used";
   };
 }
 
@@ -210,10 +211,19 @@ export function recommendPolicy(input: RecommendPolicyInput): RecommendedPolicy 
         continue;
       }
     }
+    // The service was used but AWS does not track this action: keep it where it can be scoped to
+    // what the function references, or where it only lists or reads; an unscoped write or any
+    // permission or tag management is not assumed needed.
+    const untracked = use === "service-used";
+    const level = untracked ? actionInfo(action)?.accessLevel : undefined;
+    if (untracked && (level === "Permissions management" || level === "Tagging")) {
+      dropped.managementWithoutUsage.add(action);
+      continue;
+    }
     let kept = false;
     const mode = {
       // A required action is already scoped by its requirement: a wildcard nothing narrows is not kept beside it.
-      keepUnnarrowedWildcards: !byConfiguration && !requiredActions.has(action),
+      keepUnnarrowedWildcards: !byConfiguration && !requiredActions.has(action) && (!untracked || level === "List" || level === "Read"),
       keepLiterals: !byConfiguration,
     };
     for (const grant of grantsFor(perms, action)) {
@@ -277,13 +287,13 @@ export function recommendPolicy(input: RecommendPolicyInput): RecommendedPolicy 
   const notReferenced = onlyRemoved(dropped.notReferenced);
   if (notReferenced.length > 0) {
     notes.push(
-      `Dropped ${plural(notReferenced.length, "action")} of ${plural(countServices(notReferenced), "service")} with no usage data and no resource in the configuration to scope them to (${listServices(notReferenced)}).`,
+      `Dropped ${plural(notReferenced.length, "action")} of ${plural(countServices(notReferenced), "service")} with no action-level usage data and no resource in the configuration to scope them to (${listServices(notReferenced)}).`,
     );
   }
   const management = onlyRemoved(dropped.managementWithoutUsage);
   if (management.length > 0) {
     notes.push(
-      `Dropped ${plural(management.length, "permissions-management or tagging action")}: without usage data they are not assumed needed (${listActions(management)}).`,
+      `Dropped ${plural(management.length, "permissions-management or tagging action")}: without action-level usage data they are not assumed needed (${listActions(management)}).`,
     );
   }
   if (unknownServices.size > 0) {

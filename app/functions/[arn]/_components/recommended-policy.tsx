@@ -29,9 +29,8 @@ export function RecommendedPolicyPanel({ policy }: { policy: RecommendedPolicy }
       {tab === "diff" ? (
         <pre className="json tall diff" aria-label="Policy diff">
           {policy.diff.split("\n").map((line, i) => (
-            <span key={i} className={line.startsWith("+") && !line.startsWith("+++") ? "add" : line.startsWith("-") && !line.startsWith("---") ? "del" : undefined}>
-              {line}
-              {"\n"}
+            <span key={i} className={`line${line.startsWith("+") && !line.startsWith("+++") ? " add" : line.startsWith("-") && !line.startsWith("---") ? " del" : ""}`}>
+              {line || " "}
             </span>
           ))}
         </pre>
