@@ -15,14 +15,14 @@ import {
   roleArnOf,
   scp,
   type FixtureSpec,
+  ADMIN,
+  S3_FULL,
+  FULL_CHAIN,
 } from "./evaluation-fixtures";
 import { decide } from "./permission-queries";
 import { indexSnapshot, type SnapshotIndex } from "./snapshot-index";
 import type { EffectivePermissions } from "./types";
 
-const ADMIN = managed("AdministratorAccess", doc({ Effect: "Allow", Action: "*", Resource: "*" }), "aws");
-const S3_FULL = managed("AmazonS3FullAccess", doc({ Effect: "Allow", Action: ["s3:*", "s3-object-lambda:*"], Resource: "*" }), "aws");
-const FULL_CHAIN = { root: [FULL_AWS_ACCESS], ou: [FULL_AWS_ACCESS], account: [FULL_AWS_ACCESS] };
 const REGION_SCP = scp(
   "DenyOtherRegions",
   doc({

@@ -9,12 +9,12 @@ import {
   roleArnOf,
   scp,
   type FixtureSpec,
+  ADMIN,
+  S3_FULL,
+  FULL_CHAIN,
 } from "./evaluation-fixtures";
 import type { EffectivePermissions } from "./types";
 
-const ADMIN = managed("AdministratorAccess", doc({ Effect: "Allow", Action: "*", Resource: "*" }), "aws");
-const S3_FULL = managed("AmazonS3FullAccess", doc({ Effect: "Allow", Action: ["s3:*", "s3-object-lambda:*"], Resource: "*" }), "aws");
-const FULL_CHAIN = { root: [FULL_AWS_ACCESS], ou: [FULL_AWS_ACCESS], account: [FULL_AWS_ACCESS] };
 const BUCKET_OBJECT = "arn:aws:s3:::data-bucket/report.csv";
 const SECRET_OBJECT = "arn:aws:s3:::secret-bucket/key";
 const FN = "arn:aws:lambda:us-east-1:111111111111:function:other";

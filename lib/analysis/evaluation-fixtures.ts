@@ -2,6 +2,7 @@
  * Test-only builders for policy-evaluation fixtures: one org (root → OU → account), roles with
  * inline / managed policies and boundaries, SCPs per level, and functions executing as the roles.
  */
+import { testFunction } from "@/lib/snapshot/test-functions";
 import type { LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, Role, ServiceControlPolicy, Snapshot } from "@/lib/snapshot/types";
 import { indexSnapshot, type SnapshotIndex } from "./snapshot-index";
 
@@ -94,29 +95,9 @@ export function fixtureIndex(spec: FixtureSpec): SnapshotIndex {
       lastUsed: null,
     });
     const fnName = `fn-${r.name}`;
-    acc.functions.push({
-      arn: functionArnOf(fnName, accountId),
-      name: fnName,
-      accountId,
-      region: FN_REGION,
-      runtime: "nodejs20.x",
-      roleArn: arn,
-      handler: "index.handler",
-      packageType: "Zip",
-      memorySize: 128,
-      timeout: 3,
-      lastModified: null,
-      architectures: ["x86_64"],
-      environment: [],
-      layers: [],
-      vpc: null,
-      deadLetterTargetArn: null,
-      kmsKeyArn: null,
-      tracingMode: null,
-      logGroup: `/aws/lambda/${fnName}`,
-      resourcePolicy: spec.resourcePolicies?.[fnName] ?? null,
-      urls: [],
-    });
+    acc.functions.push(
+      testFunction({ name: fnName, accountId, region: FN_REGION, roleArn: arn, resourcePolicy: spec.resourcePolicies?.[fnName] ?? null }),
+    );
   }
   const snapshot: Snapshot = {
     source: { kind: "directory", location: "fixture" },
@@ -152,3 +133,9 @@ export function fixtureIndex(spec: FixtureSpec): SnapshotIndex {
   };
   return indexSnapshot(snapshot);
 }
+
+/** Policies most evaluation tests start from. */
+export const ADMIN = managed("AdministratorAccess", doc({ Effect: "Allow", Action: "*", Resource: "*" }), "aws");
+export const S3_FULL = managed("AmazonS3FullAccess", doc({ Effect: "Allow", Action: ["s3:*", "s3-object-lambda:*"], Resource: "*" }), "aws");
+/** FullAWSAccess at every SCP level, as AWS attaches it by default. */
+export const FULL_CHAIN = { root: [FULL_AWS_ACCESS], ou: [FULL_AWS_ACCESS], account: [FULL_AWS_ACCESS] };

@@ -2,6 +2,7 @@
  * Small builders of plain analysis data for tests: grants, effective permissions, and a
  * snapshot with roles, functions and event source mappings. Test-only; nothing here reads AWS.
  */
+import { testFunction } from "@/lib/snapshot/test-functions";
 import { indexSnapshot, type SnapshotIndex } from "./snapshot-index";
 import type { ConditionBlock, EventSourceMapping, LambdaFunction, PolicyDocument, Role, Snapshot } from "@/lib/snapshot/types";
 import type { EffectivePermissions, EscalationPath, Finding, Grant, GrantLimit, StatementRef } from "./types";
@@ -78,29 +79,14 @@ export function lambdaFunction(
   opts: { account?: string; resourcePolicy?: PolicyDocument | null; urls?: LambdaFunction["urls"] } = {},
 ): LambdaFunction {
   const account = opts.account ?? ACCOUNT;
-  return {
-    arn: functionArn(name, account),
+  return testFunction({
     name,
     accountId: account,
     region: REGION,
-    runtime: "nodejs20.x",
     roleArn: role.startsWith("arn:") ? role : roleArn(role, account),
-    handler: "index.handler",
-    packageType: "Zip",
-    memorySize: 128,
-    timeout: 3,
-    lastModified: null,
-    architectures: ["x86_64"],
-    environment: [],
-    layers: [],
-    vpc: null,
-    deadLetterTargetArn: null,
-    kmsKeyArn: null,
-    tracingMode: null,
-    logGroup: `/aws/lambda/${name}`,
     resourcePolicy: opts.resourcePolicy ?? null,
     urls: opts.urls ?? [],
-  };
+  });
 }
 
 export function mapping(fnArn: string, eventSourceArn: string, account = ACCOUNT): EventSourceMapping {

@@ -3,7 +3,10 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { LambdaFunction, Snapshot } from "@/lib/snapshot/types";
+import type { Snapshot } from "@/lib/snapshot/types";
+import { testFunction } from "@/lib/snapshot/test-functions";
+
+export { testFunction };
 import { openDatabase, type Database } from "./db";
 
 export const POSTGRES_ADMIN_URL = process.env.SALTZER_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -48,34 +51,6 @@ export async function freshPostgres(): Promise<TestDatabase> {
       await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await cleanup.end();
     },
-  };
-}
-
-export function testFunction(overrides: Partial<LambdaFunction> & { name: string }): LambdaFunction {
-  const accountId = overrides.accountId ?? "222222222222";
-  const region = overrides.region ?? "us-east-1";
-  return {
-    arn: `arn:aws:lambda:${region}:${accountId}:function:${overrides.name}`,
-    accountId,
-    region,
-    runtime: "nodejs20.x",
-    roleArn: `arn:aws:iam::${accountId}:role/app-role`,
-    handler: "index.handler",
-    packageType: "Zip",
-    memorySize: 128,
-    timeout: 3,
-    lastModified: "2026-10-01T00:00:00.000+0000",
-    architectures: ["x86_64"],
-    environment: [],
-    layers: [],
-    vpc: null,
-    deadLetterTargetArn: null,
-    kmsKeyArn: null,
-    tracingMode: null,
-    logGroup: `/aws/lambda/${overrides.name}`,
-    resourcePolicy: null,
-    urls: [],
-    ...overrides,
   };
 }
 
