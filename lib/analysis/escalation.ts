@@ -261,7 +261,7 @@ class EscalationContext {
       const cmp = this.compare(role.arn, `role ${role.name}`);
       if (!cmp.worth) continue;
       // Same account: once the trust policy names the function's role, no identity permission is needed to assume it.
-      out.push(this.candidate(role.arn, `${cmp.reason}; the function can rewrite its trust policy`, [step], impactOf(cmp), cmp.extra.length));
+      out.push(this.candidate(role.arn, `${cmp.reason}; the function can rewrite its trust policy`, [step], impactOf(cmp), cmp.extraCount));
     }
     return out;
   }
@@ -290,7 +290,7 @@ class EscalationContext {
         ? [{ ...identity, conditional: identity.conditional || trust.conditional }]
         : [{ action: "sts:assumerole", resource: role.arn, grantedBy: trustRef, conditional: trust.conditional }];
       const how = trust.viaAccount ? "trusts the function's account" : "trusts the function's role";
-      out.push(this.candidate(role.arn, `${cmp.reason}; its trust policy ${how}`, steps, impactOf(cmp), cmp.extra.length));
+      out.push(this.candidate(role.arn, `${cmp.reason}; its trust policy ${how}`, steps, impactOf(cmp), cmp.extraCount));
     }
     return out;
   }
@@ -318,7 +318,7 @@ class EscalationContext {
         `${cmp.reason}; it trusts ${service}`,
         [{ ...step, conditional: step.conditional || trustConditional }, ...prerequisites],
         impactOf(cmp),
-        cmp.extra.length,
+        cmp.extraCount,
       ),
     );
   }
@@ -341,7 +341,7 @@ class EscalationContext {
           `${cmp.reason}; it trusts lambda.amazonaws.com and can be set as the role of ${fn.arn === this.input.fn.arn ? "this function" : `function ${fn.name}`}`,
           [update, { ...step, conditional: step.conditional || trustConditional }],
           impactOf(cmp),
-          cmp.extra.length,
+          cmp.extraCount,
         ),
       );
     }
@@ -366,7 +366,7 @@ class EscalationContext {
           ? "its existing triggers run the new code"
           : "the new code runs on its next invocation";
       const steps = invoke ? [step, invoke] : [step];
-      out.push(this.candidate(fn.arn, `${cmp.reason}; ${runs}`, steps, impactOf(cmp), cmp.extra.length));
+      out.push(this.candidate(fn.arn, `${cmp.reason}; ${runs}`, steps, impactOf(cmp), cmp.extraCount));
     }
     return out;
   }

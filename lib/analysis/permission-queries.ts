@@ -26,11 +26,26 @@ export function grantsFor(perms: EffectivePermissions, action: string): Grant[] 
 }
 
 /** Every action allowed on at least one resource. */
-export function allowedActions(perms: EffectivePermissions): Set<string> {
-  const all = new Set<string>();
-  for (const g of perms.grants) for (const a of g.actions) all.add(a);
+export function allowedActions(perms: EffectivePermissions): ReadonlySet<string> {
+  let all = allowedActionSets.get(perms.grants);
+  if (!all) {
+    all = new Set<string>();
+    for (const g of perms.grants) for (const a of g.actions) all.add(a);
+    allowedActionSets.set(perms.grants, all);
+  }
   return all;
 }
+
+/** The same permission set's actions, sorted (the recommender walks them in order). */
+export function sortedAllowedActions(perms: EffectivePermissions): readonly string[] {
+  let sorted = sortedActionLists.get(perms.grants);
+  if (!sorted) sortedActionLists.set(perms.grants, (sorted = [...allowedActions(perms)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))));
+  return sorted;
+}
+
+// Keyed by the grants array, which effectivePermissions shares between equal permission sets.
+const allowedActionSets = new WeakMap<readonly Grant[], Set<string>>();
+const sortedActionLists = new WeakMap<readonly Grant[], string[]>();
 
 /** "inline policy \"app\" statement #1 (Sid ReadBucket)" — the words every reason uses. */
 export function describeStatement(ref: StatementRef): string {

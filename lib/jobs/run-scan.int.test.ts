@@ -1,6 +1,9 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPglite, type TestDatabase } from "@/lib/store/test-support";
+import { joinBlastRadius } from "@/lib/store/scan-rows";
+import { analyzeSnapshot } from "@/lib/analysis/analyze-snapshot";
+import { analysisWorkerFiles } from "./analyse-in-worker";
 import { runScan, ScanCancelledError } from "./run-scan";
 
 const SAMPLE = path.resolve(import.meta.dirname, "../../samples/acme");
@@ -39,5 +42,44 @@ describe("runScan", () => {
     expect(result.status).toBe("succeeded");
     const analysed = await t.db.prisma.lambdaFunction.count({ where: { scanId: result.scanId, riskScore: { not: null } } });
     expect(analysed).toBe(result.snapshot.accounts.reduce((n, a) => n + a.functions.length, 0));
+  });
+
+  it("analysed on a worker thread, stores exactly what an analysis on the writing thread stores", async () => {
+    // Given the worker's sources are present (so the default scan really runs on the worker)
+    expect(analysisWorkerFiles()).not.toBeNull();
+    const now = "2026-11-01T00:00:00.000Z";
+    // When the sample is scanned once on the worker and once on this thread
+    const onWorker = await runScan(t.db, { kind: "directory", dir: SAMPLE }, { now, analysisThread: "worker" });
+    const onMain = await runScan(t.db, { kind: "directory", dir: SAMPLE }, { now, analysisThread: "main" });
+    // Then both scans stored the same functions, findings, permission sets and edges
+    const stored = async (scanId: number) => ({
+      functions: await t.db.prisma.lambdaFunction.findMany({ where: { scanId }, orderBy: { arn: "asc" }, omit: { id: true, scanId: true } }),
+      findings: (await t.db.prisma.finding.findMany({ where: { scanId }, omit: { id: true, scanId: true } })).sort((a, b) => (a.fingerprint + a.functionArn < b.fingerprint + b.functionArn ? -1 : 1)),
+      permissionSets: await t.db.prisma.permissionSet.findMany({ where: { scanId }, orderBy: { permissionsKey: "asc" }, omit: { id: true, scanId: true } }),
+      edges: (await t.db.prisma.edge.findMany({ where: { scanId }, omit: { id: true, scanId: true } })).map((e) => JSON.stringify(e)).sort(),
+    });
+    const [a, b] = [await stored(onWorker.scanId), await stored(onMain.scanId)];
+    expect(a.functions.length).toBeGreaterThan(40);
+    expect(a.findings.length).toBeGreaterThan(50);
+    expect(a.edges.length).toBeGreaterThan(50);
+    expect(a).toEqual(b);
+    expect(onWorker.summary).toEqual(onMain.summary);
+  });
+
+  it("stores each permission set once, and every function's blast radius reads back whole", async () => {
+    // Given a scan of the sample and the same analysis kept in memory
+    const now = "2026-11-01T00:00:00.000Z";
+    const { scanId, snapshot } = await runScan(t.db, { kind: "directory", dir: SAMPLE }, { now });
+    const expected = await analyzeSnapshot(snapshot, { now });
+    // When the stored rows are read back
+    const functions = await t.db.prisma.lambdaFunction.findMany({ where: { scanId } });
+    const sets = new Map((await t.db.prisma.permissionSet.findMany({ where: { scanId } })).map((p) => [p.permissionsKey, p]));
+    // Then there is one permission set per distinct key, fewer than functions (roles are shared)
+    expect(sets.size).toBe(new Set(functions.map((f) => f.permissionsKey)).size);
+    expect(sets.size).toBeLessThan(functions.length);
+    // And each function's blast radius, joined with its set, is the one the analysis computed
+    for (const fn of functions) {
+      expect(joinBlastRadius(fn.blastRadius, sets.get(fn.permissionsKey!))).toEqual(expected.functions.get(fn.arn)!.blastRadius);
+    }
   });
 });

@@ -6,8 +6,10 @@
 import type { Database } from "@/lib/store/db";
 import { createScan, failScan, heartbeat, HEARTBEAT_MS, storeSnapshot, updateScanProgress, type ScanAnalysis, type ScanStatus, type StreamedAnalysis } from "@/lib/store/save-scan";
 import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
-import { streamAnalysis } from "@/lib/analysis/analyze-snapshot";
-import { SEVERITIES, type FunctionAnalysis, type Severity } from "@/lib/analysis/types";
+import { SEVERITIES, type Severity } from "@/lib/analysis/types";
+import type { StoredFunctionResult } from "@/lib/store/scan-rows";
+import { analyseInWorker, analysisWorkerFiles } from "./analyse-in-worker";
+import { analyseToRows, type RowSink } from "./analyse-to-rows";
 import { crawlOrganization, type CrawlOptions } from "@/lib/collect/crawl-organization";
 import type { Snapshot } from "@/lib/snapshot/types";
 
@@ -41,14 +43,16 @@ export interface ScanResult {
   timings: { parseMs: number; analyseMs: number; storeMs: number };
 }
 
-function summarize(): { add(result: FunctionAnalysis): void; summary: ScanSummary } {
+type SummaryInput = Pick<StoredFunctionResult, "functionArn" | "riskScore" | "severity" | "findingSeverities">;
+
+function summarize(): { add(result: SummaryInput): void; summary: ScanSummary } {
   const summary: ScanSummary = { findings: 0, findingsBySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>, riskiest: [] };
   return {
     summary,
     add(result) {
-      summary.findings += result.findings.length;
-      for (const f of result.findings) summary.findingsBySeverity[f.severity] += 1;
-      summary.riskiest.push({ functionArn: result.functionArn, score: result.risk.score, severity: result.risk.severity });
+      summary.findings += result.findingSeverities.length;
+      for (const severity of result.findingSeverities) summary.findingsBySeverity[severity] += 1;
+      summary.riskiest.push({ functionArn: result.functionArn, score: result.riskScore, severity: result.severity });
       summary.riskiest.sort((a, b) => b.score - a.score || a.functionArn.localeCompare(b.functionArn));
       summary.riskiest.length = Math.min(summary.riskiest.length, 5);
     },
@@ -63,6 +67,11 @@ export interface ScanOptions {
   now?: string;
   /** Cancels the scan between steps; it ends `cancelled` and stores nothing. */
   signal?: AbortSignal;
+  /**
+   * Where the default analysis runs: on a worker thread while this one writes (default, when
+   * the worker's sources are present), or on this thread between writes.
+   */
+  analysisThread?: "worker" | "main";
 }
 
 /** Where a scan reads from: an offline snapshot directory, or AWS through the crawler. */
@@ -144,31 +153,36 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     let streamMs = 0;
     let analysis: ScanAnalysis | StreamedAnalysis | null = null;
     if (options.analyse === undefined) {
-      report({ phase: "analysing", accountsDone: accountsTotal, accountsTotal, functions, fraction: 0, message: "analysing" }, true);
+      const workerFiles = options.analysisThread === "main" ? null : analysisWorkerFiles();
+      const where = workerFiles ? "on a worker thread while storing" : "in process";
+      report({ phase: "analysing", accountsDone: accountsTotal, accountsTotal, functions, fraction: 0, message: `analysing ${where}` }, true);
       analysis = {
-        stream: async (emit) => {
+        stream: async (sink) => {
           const start = performance.now();
-          const result = await streamAnalysis(
-            snapshot,
-            {
-              now: options.now,
-              onProgress: (fraction, message) => {
-                checkCancelled();
-                report({ phase: "analysing", accountsDone: accountsTotal, accountsTotal, functions, fraction, message });
-              },
+          const analyseOptions = {
+            now: options.now,
+            onProgress: (fraction: number, message: string) => {
+              checkCancelled();
+              report({ phase: "analysing", accountsDone: accountsTotal, accountsTotal, functions, fraction, message });
             },
-            async (fa) => {
-              tally.add(fa);
-              const t = performance.now();
-              await emit(fa);
-              writesDuringAnalysisMs += performance.now() - t;
+          };
+          const timed = async (write: () => Promise<void>) => {
+            const t = performance.now();
+            await write();
+            writesDuringAnalysisMs += performance.now() - t;
+          };
+          const rowSink: RowSink = {
+            functionResult: (result) => {
+              tally.add(result);
+              return timed(() => sink.functionResult(result));
             },
-          );
+            edges: (rows) => timed(() => sink.edges(rows)),
+          };
+          await (workerFiles ? analyseInWorker(workerFiles, scanId, snapshot, analyseOptions, rowSink) : analyseToRows(scanId, snapshot, analyseOptions, rowSink));
           streamMs = performance.now() - start;
           analysisDone = true;
           checkCancelled();
-          report({ phase: "storing", accountsDone: accountsTotal, accountsTotal, functions, fraction: 0.9, message: "storing the graph" }, true);
-          return result;
+          report({ phase: "storing", accountsDone: accountsTotal, accountsTotal, functions, fraction: 0.95, message: "finishing" }, true);
         },
       };
     } else if (options.analyse) {
@@ -177,7 +191,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
         checkCancelled();
         report({ phase: "analysing", accountsDone: accountsTotal, accountsTotal, functions, fraction, message });
       });
-      for (const fa of computed.functions.values()) tally.add(fa);
+      for (const fa of computed.functions.values()) tally.add({ functionArn: fa.functionArn, riskScore: fa.risk.score, severity: fa.risk.severity, findingSeverities: fa.findings.map((f) => f.severity) });
       analysis = computed;
       analysisDone = true;
     } else analysisDone = true;

@@ -3,6 +3,7 @@ import type { EnvironmentVariable, FunctionUrl, InlinePolicy, PolicyDocument } f
 import type { BlastRadius, EscalationPath, RecommendedPolicy, RiskScore, Severity, StatementRef } from "@/lib/analysis/types";
 import { RULE_CATALOGUE } from "@/lib/rules/index";
 import { getDb } from "@/lib/server/db";
+import { joinBlastRadius } from "@/lib/store/scan-rows";
 
 export interface PolicyView {
   name: string;
@@ -102,7 +103,8 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
   });
   const flagged = (kind: PolicyView["kind"], name: string) =>
     [...new Set(findings.flatMap((f) => f.statements.filter((s) => s.policyName === name && (s.kind === kind || (kind === "boundary" && s.kind === "boundary"))).map((s) => s.statementIndex)))];
-  const blastRadius = (fn.blastRadius as unknown as BlastRadius | null) ?? null;
+  const permissionSet = fn.permissionsKey ? await db.prisma.permissionSet.findUnique({ where: { scanId_permissionsKey: { scanId, permissionsKey: fn.permissionsKey } } }) : null;
+  const blastRadius = joinBlastRadius(fn.blastRadius, permissionSet);
   const reachedArns = [...(blastRadius?.reachableFunctions.map((r) => r.arn) ?? [])];
   const reached = reachedArns.length
     ? await db.prisma.lambdaFunction.findMany({ where: { scanId, arn: { in: reachedArns } }, select: { arn: true, name: true } })

@@ -2,6 +2,7 @@
  * The JSON report (schemaVersion 1, schemas/report.schema.json), read from a stored scan.
  * Shared by `saltzer report`, `saltzer scan --format json` and the dashboard's export.
  */
+import { joinBlastRadius } from "@/lib/store/scan-rows";
 import type { Database } from "@/lib/store/db";
 import type { BlastRadius, RecommendedPolicy, RiskScore, Severity, StatementRef, EscalationPath } from "@/lib/analysis/types";
 import type { EnvironmentVariable, FunctionUrl, InlinePolicy, PolicyDocument } from "@/lib/snapshot/types";
@@ -98,7 +99,7 @@ export async function buildJsonReport(db: Database, scanId: number, version = "0
   if (scan.status !== "succeeded" && scan.status !== "partial") {
     throw new Error(`Scan ${scanId} is ${scan.status}${scan.error ? `: ${scan.error}` : ""}; only a succeeded or partial scan has a report.`);
   }
-  const [accounts, functions, roles, policies, mappings, findings, suppressions] = await Promise.all([
+  const [accounts, functions, roles, policies, mappings, findings, suppressions, permissionSets] = await Promise.all([
     db.prisma.account.findMany({ where: { scanId }, orderBy: { accountId: "asc" } }),
     db.prisma.lambdaFunction.findMany({ where: { scanId }, orderBy: [{ accountId: "asc" }, { region: "asc" }, { name: "asc" }] }),
     db.prisma.role.findMany({ where: { scanId } }),
@@ -106,7 +107,9 @@ export async function buildJsonReport(db: Database, scanId: number, version = "0
     db.prisma.eventSourceMapping.findMany({ where: { scanId }, orderBy: { uuid: "asc" } }),
     db.prisma.finding.findMany({ where: { scanId }, orderBy: { id: "asc" } }),
     db.prisma.suppression.findMany({ where: { OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] } }),
+    db.prisma.permissionSet.findMany({ where: { scanId } }),
   ]);
+  const permissionSetByKey = new Map(permissionSets.map((p) => [p.permissionsKey, p]));
   const suppressionByFingerprint = new Map(suppressions.map((x) => [x.fingerprint, x]));
   const findingsByFunction = new Map<string, ReportFinding[]>();
   for (const f of findings) {
@@ -183,7 +186,7 @@ export async function buildJsonReport(db: Database, scanId: number, version = "0
       severity: (fn.severity as Severity | null) ?? null,
       risk: (fn.risk as unknown as RiskScore | null) ?? null,
       findings: findingsByFunction.get(fn.arn) ?? [],
-      blastRadius: (fn.blastRadius as unknown as BlastRadius | null) ?? null,
+      blastRadius: joinBlastRadius(fn.blastRadius, fn.permissionsKey ? permissionSetByKey.get(fn.permissionsKey) : null),
       recommendedPolicy: (fn.recommendedPolicy as unknown as RecommendedPolicy | null) ?? null,
     };
   });

@@ -4,11 +4,10 @@
  * interrupted leaves no half-written rows and never touches what earlier scans stored.
  */
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { looksPubliclyInvocable } from "@/lib/analysis/exposure";
 import type { Edge, FunctionAnalysis } from "@/lib/analysis/types";
 import type { CoverageGap, Snapshot } from "@/lib/snapshot/types";
 import type { Database, SqlRunner } from "./db";
-import { findingFingerprint } from "@/lib/analysis/fingerprint";
+import { serializeRow, snapshotRows, type SerializedRow, type StoredFunctionResult } from "./scan-rows";
 
 /** Analysis results for a whole snapshot, keyed by function ARN. */
 export interface ScanAnalysis {
@@ -17,11 +16,12 @@ export interface ScanAnalysis {
 }
 
 /**
- * Analysis that hands over each function's result as it is computed; the store writes them
- * into the open transaction, so results never accumulate for a whole organization.
+ * Analysis that hands over each function's rows as they are computed (possibly on another
+ * thread); the store writes them into the open transaction, so results never accumulate for a
+ * whole organization. Ends with the organization's graph edges.
  */
 export interface StreamedAnalysis {
-  stream(emit: (result: FunctionAnalysis) => Promise<void>): Promise<{ edges: Edge[] }>;
+  stream(sink: { functionResult(result: StoredFunctionResult): Promise<void>; edges(rows: SerializedRow[]): Promise<void> }): Promise<void>;
 }
 
 /** Functions whose results are buffered before one insert. */
@@ -33,22 +33,8 @@ export type ScanStatus = "running" | "succeeded" | "partial" | "failed" | "cance
 const BATCH_ROWS = 1_000;
 const BATCH_BYTES = 1 * 2 ** 20;
 
-const snakeNames = new Map<string, string>();
-const snake = (key: string): string => {
-  let name = snakeNames.get(key);
-  if (name === undefined) snakeNames.set(key, (name = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)));
-  return name;
-};
-
-/** Rows keyed by column name (Prisma's @map names are the snake_case field names). */
-function toColumns(row: object): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) if (value !== undefined) out[snake(key)] = value;
-  return out;
-}
-
-/** Batches of rows, each already serialized once as a JSON array with its column list. */
-function* chunks(list: Iterable<object>): Generator<{ json: string; columns: string[]; count: number }> {
+/** Batches of serialized rows, each joined into one JSON array with the union of their columns. */
+function* chunks(list: Iterable<SerializedRow>): Generator<{ json: string; columns: string[]; count: number }> {
   let parts: string[] = [];
   const columns = new Set<string>();
   let bytes = 0;
@@ -60,14 +46,16 @@ function* chunks(list: Iterable<object>): Generator<{ json: string; columns: str
     return batch;
   };
   for (const row of list) {
-    const record = toColumns(row);
-    for (const key of Object.keys(record)) columns.add(key);
-    const text = JSON.stringify(record);
-    parts.push(text);
-    bytes += text.length;
+    for (const column of row.columns) columns.add(column);
+    parts.push(row.json);
+    bytes += row.json.length;
     if (parts.length >= BATCH_ROWS || bytes >= BATCH_BYTES) yield flush();
   }
   if (parts.length) yield flush();
+}
+
+function* serialized(rows: Iterable<object>): Generator<SerializedRow> {
+  for (const row of rows) yield serializeRow(row);
 }
 
 /**
@@ -139,20 +127,21 @@ export async function storeSnapshot(
   const streamed = analysis !== null && "stream" in analysis ? analysis : null;
   const rows = snapshotRows(scanId, snapshot, streamed ? null : (analysis as ScanAnalysis | null));
   const functionCount = rows.functions.length;
-  let total = rows.accounts.length + rows.roles.length + rows.policies.length + functionCount + rows.mappings.length + rows.findings.length + rows.edges.length;
+  let total = rows.accounts.length + rows.roles.length + rows.policies.length + functionCount + rows.mappings.length + rows.findings.length + rows.permissionSets.length + rows.edges.length;
   let written = 0;
   let findingCount = rows.findings.length;
   const status: ScanStatus = snapshot.gaps.length > 0 ? "partial" : "succeeded";
 
   // One transaction on one connection: the scan's rows appear all at once or not at all.
   await db.withConnection(async (conn) => {
-    const write = async (table: string, list: Iterable<object>) => {
+    const writeSerialized = async (table: string, list: Iterable<SerializedRow>) => {
       for (const batch of chunks(list)) {
         await insertRows(conn, table, batch);
         written += batch.count;
         onProgress?.(written, total);
       }
     };
+    const write = (table: string, list: Iterable<object>) => writeSerialized(table, serialized(list));
     await conn.exec("BEGIN");
     try {
       await write("accounts", rows.accounts);
@@ -160,34 +149,42 @@ export async function storeSnapshot(
       await write("managed_policies", rows.policies);
       await write("event_source_mappings", rows.mappings);
       if (streamed) {
-        const byArn = new Map(rows.functions.map((r) => [r.arn, r]));
-        let pendingFunctions: object[] = [];
-        let pendingFindings: object[] = [];
+        const unanalysed = new Map(rows.functions.map((r) => [r.arn, r]));
+        let pendingFunctions: SerializedRow[] = [];
+        let pendingFindings: SerializedRow[] = [];
+        let pendingSets: SerializedRow[] = [];
         const flush = async () => {
-          const [f, g] = [pendingFunctions, pendingFindings];
+          const [f, g, p] = [pendingFunctions, pendingFindings, pendingSets];
           pendingFunctions = [];
           pendingFindings = [];
-          total += g.length;
-          await write("functions", f);
-          await write("findings", g);
+          pendingSets = [];
+          total += g.length + p.length;
+          await writeSerialized("functions", f);
+          await writeSerialized("findings", g);
+          await writeSerialized("permission_sets", p);
         };
-        const { edges } = await streamed.stream(async (result) => {
-          const base = byArn.get(result.functionArn);
-          if (!base) throw new Error(`Analysis returned ${result.functionArn}, which is not in the snapshot.`);
-          byArn.delete(result.functionArn);
-          pendingFunctions.push(withAnalysis(base, result));
-          pendingFindings.push(...findingRows(scanId, result));
-          findingCount += result.findings.length;
-          if (pendingFunctions.length >= FUNCTIONS_PER_FLUSH) await flush();
+        await streamed.stream({
+          functionResult: async (result) => {
+            if (!unanalysed.delete(result.functionArn)) throw new Error(`Analysis returned ${result.functionArn}, which is not in the snapshot or came twice.`);
+            pendingFunctions.push(result.functionRow);
+            pendingFindings.push(...result.findingRows);
+            if (result.permissionSetRow) pendingSets.push(result.permissionSetRow);
+            findingCount += result.findingRows.length;
+            if (pendingFunctions.length >= FUNCTIONS_PER_FLUSH) await flush();
+          },
+          edges: async (edgeRows) => {
+            await flush();
+            total += edgeRows.length;
+            await writeSerialized("edges", edgeRows);
+          },
         });
         await flush();
         // Functions the analysis skipped (none expected) are still stored, unanalysed.
-        await write("functions", byArn.values());
-        total += edges.length;
-        await write("edges", edgeRows(scanId, edges));
+        await write("functions", unanalysed.values());
       } else {
         await write("functions", rows.functions);
         await write("findings", rows.findings);
+        await write("permission_sets", rows.permissionSets);
         await write("edges", rows.edges);
       }
       const scanUpdate = {
@@ -216,151 +213,6 @@ export async function storeSnapshot(
     }
   });
   return status;
-}
-
-/** A function row with its analysis columns filled in. */
-function withAnalysis(row: Prisma.LambdaFunctionCreateManyInput, result: FunctionAnalysis): Prisma.LambdaFunctionCreateManyInput {
-  return {
-    ...row,
-    riskScore: result.risk.score,
-    severity: result.risk.severity,
-    findingCount: result.findings.length,
-    permissionsKey: result.permissionsKey,
-    risk: json(result.risk),
-    blastRadius: json(result.blastRadius),
-    recommendedPolicy: json(result.recommendedPolicy),
-  };
-}
-
-function findingRows(scanId: number, result: FunctionAnalysis): Prisma.FindingCreateManyInput[] {
-  return result.findings.map((finding) => ({
-    scanId,
-    functionArn: result.functionArn,
-    ruleId: finding.ruleId,
-    category: finding.category,
-    severity: finding.severity,
-    title: finding.title,
-    reason: finding.reason,
-    details: json({ statements: finding.statements, actions: finding.actions, resources: finding.resources, escalation: finding.escalation ?? null }),
-    fingerprint: findingFingerprint(finding),
-  }));
-}
-
-/** Edges are the most numerous rows: produced lazily, one batch at a time. */
-function edgeRows(scanId: number, edgeList: Edge[]): Iterable<Prisma.EdgeCreateManyInput> & { length: number } {
-  return {
-    length: edgeList.length,
-    *[Symbol.iterator]() {
-      for (const e of edgeList) {
-        yield { scanId, fromNode: e.from, toNode: e.to, kind: e.kind, via: e.via ?? null, reason: e.reason, shortReason: e.shortReason, conditional: e.conditional };
-      }
-    },
-  };
-}
-
-function json(value: unknown): Prisma.InputJsonValue {
-  return value as Prisma.InputJsonValue;
-}
-
-function snapshotRows(scanId: number, snapshot: Snapshot, analysis: ScanAnalysis | null) {
-  const accounts: Prisma.AccountCreateManyInput[] = [];
-  const roles: Prisma.RoleCreateManyInput[] = [];
-  const policies: Prisma.ManagedPolicyCreateManyInput[] = [];
-  const functions: Prisma.LambdaFunctionCreateManyInput[] = [];
-  const mappings: Prisma.EventSourceMappingCreateManyInput[] = [];
-  const findings: Prisma.FindingCreateManyInput[] = [];
-
-  for (const account of snapshot.accounts) {
-    accounts.push({
-      scanId,
-      accountId: account.accountId,
-      name: account.name,
-      regions: json(account.regions),
-      users: json(account.users),
-      groups: json(account.groups),
-      lastAccessed: json(account.lastAccessed),
-    });
-    const rolesByArn = new Map(account.roles.map((r) => [r.arn, r]));
-    const functionsPerRole = new Map<string, number>();
-    for (const fn of account.functions) functionsPerRole.set(fn.roleArn, (functionsPerRole.get(fn.roleArn) ?? 0) + 1);
-
-    for (const role of account.roles) {
-      roles.push({
-        scanId,
-        arn: role.arn,
-        name: role.name,
-        accountId: account.accountId,
-        path: role.path,
-        roleId: role.roleId,
-        createDate: role.createDate,
-        assumeRolePolicy: json(role.assumeRolePolicy),
-        inlinePolicies: json(role.inlinePolicies),
-        attachedPolicyArns: json(role.attachedPolicyArns),
-        permissionsBoundaryArn: role.permissionsBoundaryArn,
-        lastUsed: role.lastUsed,
-      });
-    }
-    for (const policy of account.managedPolicies) {
-      policies.push({
-        scanId,
-        accountId: account.accountId,
-        arn: policy.arn,
-        name: policy.name,
-        awsManaged: policy.awsManaged,
-        defaultVersionId: policy.defaultVersionId,
-        document: json(policy.document),
-      });
-    }
-    for (const fn of account.functions) {
-      const role = rolesByArn.get(fn.roleArn);
-      const result = analysis?.functions.get(fn.arn);
-      const row: Prisma.LambdaFunctionCreateManyInput = {
-        scanId,
-        arn: fn.arn,
-        name: fn.name,
-        accountId: fn.accountId,
-        region: fn.region,
-        runtime: fn.runtime,
-        roleArn: fn.roleArn,
-        handler: fn.handler,
-        packageType: fn.packageType,
-        memorySize: fn.memorySize,
-        timeout: fn.timeout,
-        lastModified: fn.lastModified,
-        architectures: json(fn.architectures),
-        environment: json(fn.environment),
-        layers: json(fn.layers),
-        vpc: fn.vpc ? json(fn.vpc) : undefined,
-        deadLetterTargetArn: fn.deadLetterTargetArn,
-        kmsKeyArn: fn.kmsKeyArn,
-        tracingMode: fn.tracingMode,
-        logGroup: fn.logGroup,
-        resourcePolicy: fn.resourcePolicy ? json(fn.resourcePolicy) : undefined,
-        urls: json(fn.urls),
-        policyCount: role ? role.inlinePolicies.length + role.attachedPolicyArns.length : 0,
-        isPublic: looksPubliclyInvocable(fn),
-        hasSecrets: fn.environment.some((v) => v.looksSecret),
-        hasSharedRole: (functionsPerRole.get(fn.roleArn) ?? 0) > 1,
-      };
-      functions.push(result ? withAnalysis(row, result) : row);
-      if (result) findings.push(...findingRows(scanId, result));
-    }
-    for (const mapping of account.eventSourceMappings) {
-      mappings.push({
-        scanId,
-        uuid: mapping.uuid,
-        accountId: mapping.accountId,
-        region: mapping.region,
-        functionArn: mapping.functionArn,
-        eventSourceArn: mapping.eventSourceArn,
-        state: mapping.state,
-        batchSize: mapping.batchSize,
-        selfManagedEventSource: mapping.selfManagedEventSource ? json(mapping.selfManagedEventSource) : undefined,
-      });
-    }
-  }
-  const edges = edgeRows(scanId, analysis?.edges ?? []);
-  return { accounts, roles, policies, functions, mappings, findings, edges };
 }
 
 export type { CoverageGap };

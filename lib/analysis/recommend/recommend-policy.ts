@@ -8,7 +8,7 @@ import type { EffectivePermissions, Grant, GrantLimit, RecommendedPolicy, Statem
 import { LIST_CAPS } from "@/lib/analysis/types";
 import type { SnapshotIndex } from "@/lib/analysis/snapshot-index";
 import { arnPatternMatches, parseArn, patternsOverlap } from "@/lib/analysis/arn-match";
-import { allowedActions, decide, describeStatement, grantsFor } from "@/lib/analysis/permission-queries";
+import { allowedActions, decide, describeStatement, grantsFor, sortedAllowedActions } from "@/lib/analysis/permission-queries";
 import { actionAppliesTo, actionInfo, canonicalActionName } from "./action-catalog";
 import { pascalName, requiredByConfiguration, type Requirement } from "./required-by-config";
 import { referencedResources, type ReferencedResource } from "./referenced-resources";
@@ -185,7 +185,7 @@ export function recommendPolicy(input: RecommendPolicyInput): RecommendedPolicy 
   };
   const unknownServices = new Set<string>();
   const requiredActions = new Set([...entries.values()].map((e) => e.action));
-  for (const action of [...allowedActions(perms)].sort(byString)) {
+  for (const action of sortedAllowedActions(perms)) {
     const use = usage(action);
     if (use === "service-never-used") {
       dropped.serviceNeverUsed.add(action);

@@ -1,0 +1,31 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Snapshot } from "@/lib/snapshot/types";
+import { analyseInWorker, analysisWorkerFiles } from "./analyse-in-worker";
+
+const ignore = { functionResult: async () => undefined, edges: async () => undefined };
+
+describe("analyseInWorker", () => {
+  it("rejects with the analysis's own error message when the analysis throws on the worker", async () => {
+    // Given the real worker and a snapshot the analysis cannot read (an account without its lists)
+    const files = analysisWorkerFiles()!;
+    const broken = { accounts: [{ accountId: "111111111111" }], gaps: [], source: { kind: "directory", location: "x" } } as unknown as Snapshot;
+    // When it analyses it
+    const run = analyseInWorker(files, 1, broken, {}, ignore);
+    // Then the promise rejects with the error raised inside the worker, not a generic one
+    const error = await run.catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/^Cannot read properties of undefined/);
+    // And its stack still points into the analysis code that failed
+    expect((error as Error).stack).toContain("analyse-to-rows.ts");
+  });
+
+  it("rejects naming the exit code when the worker dies before finishing", async () => {
+    // Given a worker that exits without reporting
+    const files = { ...analysisWorkerFiles()!, entry: path.resolve(import.meta.dirname, "test-fixtures/exiting-analysis-worker.ts") };
+    // When the analysis is started on it
+    const run = analyseInWorker(files, 1, { accounts: [], gaps: [] } as unknown as Snapshot, {}, ignore);
+    // Then it rejects, saying the worker stopped and how
+    await expect(run).rejects.toThrow("The analysis worker stopped (exit code 3) before it finished.");
+  });
+});

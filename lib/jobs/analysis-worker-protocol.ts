@@ -1,0 +1,19 @@
+/** Messages between a scan and its analysis worker. */
+import type { SerializedRow, StoredFunctionResult } from "@/lib/store/scan-rows";
+import type { Snapshot } from "@/lib/snapshot/types";
+
+export interface AnalysisWorkerInput {
+  scanId: number;
+  snapshot: Snapshot;
+  now?: string;
+  /** For the bootstrap: the worker module and the tsconfig that resolves its imports. */
+  entry: string;
+  tsconfig: string;
+}
+
+export type FromAnalysisWorker =
+  | { type: "results"; results: StoredFunctionResult[] }
+  | { type: "progress"; fraction: number; message: string }
+  | { type: "edges"; rows: SerializedRow[] }
+  | { type: "done" }
+  | { type: "error"; message: string; stack?: string };
