@@ -194,7 +194,7 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
       `  source: ${source.kind === "directory" ? source.dir : "AWS"}`,
       `  findings: ${result.summary?.findings ?? 0} (${bySeverity})`,
       ...riskiest.map((r) => `  risk ${String(r.score).padStart(3)} ${r.severity.padEnd(8)} ${r.functionArn}`),
-      `  timings: read ${(result.timings.parseMs / 1000).toFixed(2)} s, analyse ${(result.timings.analyseMs / 1000).toFixed(2)} s, store ${(result.timings.storeMs / 1000).toFixed(2)} s`,
+      `  timings: ${(result.timings.totalMs / 1000).toFixed(2)} s in all: read ${(result.timings.parseMs / 1000).toFixed(2)} s, analyse ${(result.timings.analyseMs / 1000).toFixed(2)} s, store ${(result.timings.storeMs / 1000).toFixed(2)} s (analysis and storage overlap)`,
       ...snapshot.gaps.map((g) => `  gap: ${[g.accountId, g.region, g.api].filter(Boolean).join(" ")}${g.file ? ` (${g.file})` : ""}: ${g.message}`),
     ];
     const target = format && !values.out ? (s: string) => out.stderr.write(s) : out.stdout;

@@ -34,7 +34,7 @@ export function analyseInWorker(
   snapshot: Snapshot,
   options: AnalyzeOptions,
   sink: RowSink,
-): Promise<void> {
+): Promise<{ busyMs: number }> {
   const input: AnalysisWorkerInput = { scanId, snapshot, now: options.now, entry: files.entry, tsconfig: files.tsconfig };
   // The worker gets the heap cap this thread runs with (bin/saltzer.mjs sets it), so it collects as eagerly.
   const heapMb = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20);
@@ -68,7 +68,7 @@ export function analyseInWorker(
             case "done":
               settled = true;
               void worker.terminate();
-              resolve();
+              resolve({ busyMs: message.busyMs });
               break;
             case "error":
               fail(Object.assign(new Error(message.message), { stack: message.stack }));

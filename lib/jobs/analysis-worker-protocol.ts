@@ -15,5 +15,6 @@ export type FromAnalysisWorker =
   | { type: "results"; results: StoredFunctionResult[] }
   | { type: "progress"; fraction: number; message: string }
   | { type: "edges"; rows: SerializedRow[] }
-  | { type: "done" }
+  /** busyMs: the worker's time analysing and serializing, without waiting on the writer. */
+  | { type: "done"; busyMs: number }
   | { type: "error"; message: string; stack?: string };

@@ -24,8 +24,11 @@ port.on("message", (message: { type: "ack" }) => {
 const post = (message: FromAnalysisWorker) => port.postMessage(message);
 
 /** Posts a message that the writer acknowledges once written, waiting while too many are unacknowledged. */
+let waitedMs = 0;
 const postCounted = async (message: FromAnalysisWorker) => {
+  const start = performance.now();
   while (credits === 0) await new Promise<void>((resolve) => (creditReturned = resolve));
+  waitedMs += performance.now() - start;
   credits -= 1;
   post(message);
 };
@@ -37,6 +40,7 @@ const sendBatch = async () => {
   await postCounted({ type: "results", results });
 };
 
+const started = performance.now();
 try {
   await analyseToRows(scanId, snapshot, { now, onProgress: (fraction, message) => post({ type: "progress", fraction, message }) }, {
     functionResult: async (result) => {
@@ -49,7 +53,7 @@ try {
     },
   });
   if (batch.length) await sendBatch();
-  post({ type: "done" });
+  post({ type: "done", busyMs: performance.now() - started - waitedMs });
 } catch (error) {
   post({ type: "error", message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined });
 }

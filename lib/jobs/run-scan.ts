@@ -39,8 +39,11 @@ export interface ScanResult {
   status: ScanStatus;
   snapshot: Snapshot;
   summary: ScanSummary | null;
-  /** analyseMs excludes the writes interleaved with it; storeMs counts every write. */
-  timings: { parseMs: number; analyseMs: number; storeMs: number };
+  /**
+   * storeMs counts every write. analyseMs is the analysis's own time: on a worker thread it
+   * overlaps the writes, so analyse + store can exceed totalMs (read to commit, wall clock).
+   */
+  timings: { parseMs: number; analyseMs: number; storeMs: number; totalMs: number };
 }
 
 type SummaryInput = Pick<StoredFunctionResult, "functionArn" | "riskScore" | "severity" | "findingSeverities">;
@@ -151,6 +154,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     let analysisDone = false;
     let writesDuringAnalysisMs = 0;
     let streamMs = 0;
+    let workerBusyMs: number | null = null;
     let analysis: ScanAnalysis | StreamedAnalysis | null = null;
     if (options.analyse === undefined) {
       const workerFiles = options.analysisThread === "main" ? null : analysisWorkerFiles();
@@ -178,7 +182,8 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
             },
             edges: (rows) => timed(() => sink.edges(rows)),
           };
-          await (workerFiles ? analyseInWorker(workerFiles, scanId, snapshot, analyseOptions, rowSink) : analyseToRows(scanId, snapshot, analyseOptions, rowSink));
+          if (workerFiles) workerBusyMs = (await analyseInWorker(workerFiles, scanId, snapshot, analyseOptions, rowSink)).busyMs;
+          else await analyseToRows(scanId, snapshot, analyseOptions, rowSink);
           streamMs = performance.now() - start;
           analysisDone = true;
           checkCancelled();
@@ -205,9 +210,10 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     });
     const t3 = performance.now();
     options.onProgress?.({ scanId, phase: "done", accountsDone: accountsTotal, accountsTotal, functions, fraction: 1, message: status });
-    const analyseMs = streamMs ? streamMs - writesDuringAnalysisMs : t2 - t1;
-    const storeMs = t3 - t1 - analyseMs;
-    return { scanId, status, snapshot, summary: analysis ? tally.summary : null, timings: { parseMs: t1 - t0, analyseMs, storeMs } };
+    // Time this thread waited on the analysis; the rest after reading was spent writing.
+    const waitedMs = streamMs ? streamMs - writesDuringAnalysisMs : t2 - t1;
+    const timings = { parseMs: t1 - t0, analyseMs: workerBusyMs ?? waitedMs, storeMs: t3 - t1 - waitedMs, totalMs: t3 - t0 };
+    return { scanId, status, snapshot, summary: analysis ? tally.summary : null, timings };
   } catch (error) {
     await failScan(db, scanId, error, error instanceof ScanCancelledError || options.signal?.aborted ? "cancelled" : "failed");
     throw error;
