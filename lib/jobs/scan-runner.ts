@@ -43,31 +43,32 @@ export function configuredSource(config: Env): ScanSource {
 /** Starts a scan in the background; resolves with its id once the scan row exists. */
 export async function startScan(db: Database, source: ScanSource): Promise<number> {
   if (state.running) throw new ScanBusyError(`Scan ${state.running.scanId ?? ""} is still running: one scan at a time.`);
-  await markInterruptedScans(db);
-  const running = await db.prisma.scan.findFirst({ where: { status: "running" }, select: { id: true } });
-  if (running) throw new ScanBusyError(`Scan ${running.id} is still running (started elsewhere): one scan at a time.`);
-  const controller = new AbortController();
+  // Claimed before the first await: a second click or timer tick in the meantime finds it busy.
+  const entry: NonNullable<RunnerState["running"]> = { scanId: null, controller: new AbortController(), promise: Promise.resolve() };
+  state.running = entry;
   let resolveId!: (id: number) => void;
   let rejectId!: (e: unknown) => void;
   const idKnown = new Promise<number>((resolve, reject) => {
     resolveId = resolve;
     rejectId = reject;
   });
-  const entry: NonNullable<RunnerState["running"]> = { scanId: null, controller, promise: Promise.resolve() };
-  state.running = entry;
-  entry.promise = runScan(db, source, {
-    signal: controller.signal,
-    onProgress: (p) => {
-      if (entry.scanId === null) {
-        entry.scanId = p.scanId;
-        resolveId(p.scanId);
-      }
-    },
-  })
-    .then(() => undefined)
+  entry.promise = (async () => {
+    await markInterruptedScans(db);
+    const running = await db.prisma.scan.findFirst({ where: { status: "running" }, select: { id: true } });
+    if (running) throw new ScanBusyError(`Scan ${running.id} is still running (started elsewhere): one scan at a time.`);
+    await runScan(db, source, {
+      signal: entry.controller.signal,
+      onProgress: (p) => {
+        if (entry.scanId === null) {
+          entry.scanId = p.scanId;
+          resolveId(p.scanId);
+        }
+      },
+    });
+  })()
     .catch((error: unknown) => {
+      // Before the scan row exists this reaches the caller; after, the row records the failure.
       rejectId(error);
-      // The scan row records the failure; nothing else to do here.
     })
     .finally(() => {
       if (state.running === entry) state.running = null;
@@ -92,4 +93,15 @@ export function startInterval(db: Database, config: Env, seconds: number): void 
     });
   }, seconds * 1000);
   state.timer.unref();
+}
+
+/** Stops automatic rescans (a running scan continues). */
+export function stopInterval(): void {
+  if (state.timer) clearInterval(state.timer);
+  state.timer = null;
+}
+
+/** Resolves when the scan this process runs (if any) has ended. */
+export async function runningScanSettled(): Promise<void> {
+  await state.running?.promise;
 }
