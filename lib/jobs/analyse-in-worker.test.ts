@@ -28,4 +28,13 @@ describe("analyseInWorker", () => {
     // Then it rejects, saying the worker stopped and how
     await expect(run).rejects.toThrow("The analysis worker stopped (exit code 3) before it finished.");
   });
+
+  it("says the analysis ran out of memory and which setting raises the cap", async () => {
+    // Given a worker that outgrows a small heap cap
+    const files = { ...analysisWorkerFiles()!, entry: path.resolve(import.meta.dirname, "test-fixtures/hungry-analysis-worker.ts") };
+    // When the analysis runs with a 64 MiB cap
+    const run = analyseInWorker(files, 1, { accounts: [], gaps: [] } as unknown as Snapshot, {}, ignore, 64);
+    // Then it rejects naming the cap and SALTZER_HEAP_MB
+    await expect(run).rejects.toThrow("The analysis ran out of memory (heap cap 64 MiB); nothing of this scan was stored. Raise SALTZER_HEAP_MB and scan again.");
+  });
 });

@@ -34,10 +34,10 @@ export function analyseInWorker(
   snapshot: Snapshot,
   options: AnalyzeOptions,
   sink: RowSink,
+  // The worker gets the heap cap this thread runs with (bin/saltzer.mjs sets it), so it collects as eagerly.
+  heapMb = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20),
 ): Promise<{ busyMs: number }> {
   const input: AnalysisWorkerInput = { scanId, snapshot, now: options.now, entry: files.entry, tsconfig: files.tsconfig };
-  // The worker gets the heap cap this thread runs with (bin/saltzer.mjs sets it), so it collects as eagerly.
-  const heapMb = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20);
   const worker = new Worker(files.bootstrap, { workerData: input, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -77,7 +77,15 @@ export function analyseInWorker(
         })
         .catch(fail);
     });
-    worker.on("error", (error) => fail(new Error(`The analysis worker failed: ${error.message}`)));
+    worker.on("error", (error: Error & { code?: string }) =>
+      fail(
+        new Error(
+          error.code === "ERR_WORKER_OUT_OF_MEMORY"
+            ? `The analysis ran out of memory (heap cap ${heapMb} MiB); nothing of this scan was stored. Raise SALTZER_HEAP_MB and scan again.`
+            : `The analysis worker failed: ${error.message}`,
+        ),
+      ),
+    );
     worker.on("exit", (code) => fail(new Error(`The analysis worker stopped (exit code ${code}) before it finished.`)));
   });
 }
