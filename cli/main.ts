@@ -70,7 +70,24 @@ export async function main(argv: string[], out: Out = { stdout: (s) => process.s
   };
   const run = commands[command];
   if (!run) throw new UsageError(`Unknown command "${command}". Run "saltzer --help".`);
+  const options = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
+  if (options.includes("--help") || options.includes("-h")) {
+    out.stdout(commandHelp(command));
+    return 0;
+  }
   return run(rest, out);
+}
+
+/** One command's usage lines (with their continuations), then the shared options. */
+export function commandHelp(command: string): string {
+  const lines = HELP.split("\n");
+  const usage: string[] = [];
+  let inCommand = false;
+  for (const line of lines.slice(lines.indexOf("Usage:") + 1, lines.indexOf("Options:"))) {
+    if (line.startsWith("  saltzer ")) inCommand = line.startsWith(`  saltzer ${command} `) || line === `  saltzer ${command}`;
+    if (inCommand && line.trim()) usage.push(line);
+  }
+  return `Usage:\n${usage.join("\n")}\n\n${lines.slice(lines.indexOf("Options:")).join("\n")}`;
 }
 
 async function withStore<T>(fn: (db: Database) => Promise<T>): Promise<T> {
