@@ -8,7 +8,7 @@ import type { EffectivePermissions, Grant, GrantLimit, RecommendedPolicy, Statem
 import { LIST_CAPS } from "@/lib/analysis/types";
 import type { SnapshotIndex } from "@/lib/analysis/snapshot-index";
 import { arnPatternMatches, parseArn, patternsOverlap } from "@/lib/analysis/arn-match";
-import { allowedActions, decide, describeStatement, grantsFor, sortedAllowedActions } from "@/lib/analysis/permission-queries";
+import { decide, describeStatement, grantsFor, sortedAllowedActions } from "@/lib/analysis/permission-queries";
 import { actionAppliesTo, actionInfo, canonicalActionName } from "./action-catalog";
 import { pascalName, requiredByConfiguration, type Requirement } from "./required-by-config";
 import { referencedResources, type ReferencedResource } from "./referenced-resources";
@@ -269,7 +269,8 @@ export function recommendPolicy(input: RecommendPolicyInput): RecommendedPolicy 
   // Notes: why each statement is there, then what was dropped.
   for (const s of statements) notes.push(`${s.statement.Sid}: ${s.why}`);
   const keptActions = new Set(kept.map((e) => e.action));
-  const removed = [...allowedActions(perms)].filter((a) => !keptActions.has(a));
+  // Already in order: the sorted list is shared by every function holding this permission set.
+  const removed = sortedAllowedActions(perms).filter((a) => !keptActions.has(a));
   const countServices = (actions: Iterable<string>) => new Set([...actions].map((a) => a.slice(0, a.indexOf(":")))).size;
   const onlyRemoved = (set: Set<string>) => [...set].filter((a) => !keptActions.has(a));
   const serviceNeverUsed = onlyRemoved(dropped.serviceNeverUsed);
@@ -315,8 +316,8 @@ export function recommendPolicy(input: RecommendPolicyInput): RecommendedPolicy 
   }
 
   const role = input.index.roles.get(fn.roleArn) ?? null;
-  const current = currentCombinedPolicy(input.index, fn.roleArn);
-  const diff = unifiedDiff(`${JSON.stringify(current.document, null, 2)}\n`, `${JSON.stringify(document, null, 2)}\n`, {
+  const current = currentPolicyText(input.index, fn.roleArn);
+  const diff = unifiedDiff(current.text, `${JSON.stringify(document, null, 2)}\n`, {
     from: `current (${role ? `role ${role.name}` : fn.roleArn}: ${current.sources.length} ${current.sources.length === 1 ? "policy" : "policies"})`,
     to: "recommended",
   });
@@ -326,7 +327,7 @@ export function recommendPolicy(input: RecommendPolicyInput): RecommendedPolicy 
     confidence: hasUsage ? "usage-data" : "configuration-only",
     notes,
     diff,
-    removedActions: removed.sort(byString).slice(0, LIST_CAPS.removedActions).map(canonicalActionName),
+    removedActions: removed.slice(0, LIST_CAPS.removedActions).map(canonicalActionName),
     removedActionCount: removed.length,
   };
 }
@@ -552,6 +553,19 @@ export function currentCombinedPolicy(index: SnapshotIndex, roleArn: string): { 
     }
   }
   return { document: { Version: "2012-10-17", Statement: statements }, sources };
+}
+
+/** The current combined policy as the diff's "from" text, once per role (functions share roles). */
+const currentPolicyTexts = new WeakMap<SnapshotIndex, Map<string, { text: string; sources: string[] }>>();
+function currentPolicyText(index: SnapshotIndex, roleArn: string): { text: string; sources: string[] } {
+  let byRole = currentPolicyTexts.get(index);
+  if (!byRole) currentPolicyTexts.set(index, (byRole = new Map()));
+  let found = byRole.get(roleArn);
+  if (!found) {
+    const { document, sources } = currentCombinedPolicy(index, roleArn);
+    byRole.set(roleArn, (found = { text: `${JSON.stringify(document, null, 2)}\n`, sources }));
+  }
+  return found;
 }
 
 function sortCanonical(actions: string[]): string[] {
