@@ -23,8 +23,9 @@ port.on("message", (message: { type: "ack" }) => {
 });
 const post = (message: FromAnalysisWorker) => port.postMessage(message);
 
-/** Posts a message that the writer acknowledges once written, waiting while too many are unacknowledged. */
+/** Time spent waiting on the writer, left out of the worker's busy time. */
 let waitedMs = 0;
+/** Posts a message that the writer acknowledges once written, waiting while too many are unacknowledged. */
 const postCounted = async (message: FromAnalysisWorker) => {
   const start = performance.now();
   while (credits === 0) await new Promise<void>((resolve) => (creditReturned = resolve));
