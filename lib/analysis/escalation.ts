@@ -9,6 +9,7 @@
 import { arnPatternMatches, parseArn } from "./arn-match";
 import { ESCALATION_METHODS, type EscalationMethod } from "./escalation-methods";
 import { comparePrivileges, isAdminEquivalent, trustsPrincipal, trustsService, type PrivilegeComparison } from "./escalation-targets";
+import { effectivePermissions } from "./effective-permissions";
 import { decide, describeStatement, grantsFor } from "./permission-queries";
 import type { SnapshotIndex } from "./snapshot-index";
 import type { EffectivePermissions, EscalationPath, Grant, StatementRef } from "./types";
@@ -230,12 +231,36 @@ class EscalationContext {
       const step = this.firstStep(method.requires[0], policyArn);
       if (!step) continue;
       const isBoundary = policyArn === this.role.permissionsBoundaryArn;
-      const unknownVersions = method.id === "iam-set-default-policy-version";
-      const reason = unknownVersions
-        ? `${policyArn} is attached to the function's own role; another stored version may grant more (versions are not collected)`
-        : `${policyArn} is ${isBoundary ? "the permission boundary of" : "attached to"} the function's own role: a new default version can allow anything`;
-      const steps = unknownVersions ? [{ ...step, conditional: true }] : [step];
-      out.push(this.candidate(policyArn, reason, steps, unknownVersions ? "unknown" : "admin", unknownVersions ? 0 : Infinity));
+      if (method.id === "iam-set-default-policy-version") {
+        out.push(...this.switchVersion(policyArn, isBoundary, step));
+        continue;
+      }
+      const reason = `${policyArn} is ${isBoundary ? "the permission boundary of" : "attached to"} the function's own role: a new default version can allow anything`;
+      out.push(this.candidate(policyArn, reason, [step], "admin", Infinity));
+    }
+    return out;
+  }
+
+  /**
+   * iam:SetDefaultPolicyVersion only switches between the versions the policy already has: each
+   * stored version is judged by the role's effective permissions with it as the default
+   * (boundary and SCPs still apply). A policy with no other version offers no path.
+   */
+  private switchVersion(policyArn: string, isBoundary: boolean, step: Step): Candidate[] {
+    const { index, fn } = this.input;
+    const policy = index.managedPolicies.get(policyArn);
+    if (!policy) {
+      const reason = `${policyArn} is attached to the function's own role, but its versions could not be read: another version may grant more`;
+      return [this.candidate(policyArn, reason, [{ ...step, conditional: true }], "unknown", 0)];
+    }
+    const out: Candidate[] = [];
+    for (const version of policy.otherVersions) {
+      const managedPolicies = new Map(index.managedPolicies).set(policyArn, { ...policy, document: version.document });
+      const after = effectivePermissions({ ...index, managedPolicies }, fn.roleArn);
+      const cmp = comparePrivileges(this.perms, after, `the role with version ${version.versionId ?? "(unnamed)"} of ${policy.name} as default`);
+      if (!cmp.worth) continue;
+      const reason = `${cmp.reason}; iam:SetDefaultPolicyVersion switches the ${isBoundary ? "permission boundary" : "policy"} back to that stored version`;
+      out.push(this.candidate(policyArn, reason, [step], impactOf(cmp), cmp.extraCount));
     }
     return out;
   }

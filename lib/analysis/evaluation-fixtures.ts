@@ -17,14 +17,15 @@ export function doc(...statements: PolicyStatement[]): PolicyDocument {
   return { Version: "2012-10-17", Statement: statements };
 }
 
-export function managed(name: string, document: PolicyDocument, account: string | "aws" = ACCOUNT_ID): ManagedPolicy {
+export function managed(name: string, document: PolicyDocument, account: string | "aws" = ACCOUNT_ID, otherVersions: ManagedPolicy["otherVersions"] = []): ManagedPolicy {
   const awsManaged = account === "aws";
   return {
     arn: awsManaged ? `arn:aws:iam::aws:policy/${name}` : `arn:aws:iam::${account}:policy/${name}`,
     name,
     awsManaged,
-    defaultVersionId: "v1",
+    defaultVersionId: otherVersions.length ? `v${otherVersions.length + 1}` : "v1",
     document,
+    otherVersions,
   };
 }
 

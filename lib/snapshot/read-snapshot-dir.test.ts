@@ -104,7 +104,7 @@ describe("readSnapshotDir", () => {
     ]);
     expect(account.roles.map((r) => [r.arn, r.attachedPolicyArns])).toEqual([[ROLE_ARN, [CUSTOMER_POLICY_ARN]]]);
     expect(account.roles[0].assumeRolePolicy.Statement[0].Principal).toEqual({ Service: "lambda.amazonaws.com" });
-    expect(account.managedPolicies).toEqual([{ arn: CUSTOMER_POLICY_ARN, name: "orders-table-access", awsManaged: false, defaultVersionId: "v1", document: ORDERS_TABLE_POLICY }]);
+    expect(account.managedPolicies).toEqual([{ arn: CUSTOMER_POLICY_ARN, name: "orders-table-access", awsManaged: false, defaultVersionId: "v1", document: ORDERS_TABLE_POLICY, otherVersions: [] }]);
   });
 
   it("fills in defaults for an Image function without Runtime, PackageType or LoggingConfig", async () => {
@@ -267,10 +267,10 @@ describe("readSnapshotDir", () => {
     const [account] = (await readSnapshotDir(dir)).accounts;
 
     // Then the file's version is used
-    expect(account.managedPolicies).toEqual([{ arn: BASIC_EXECUTION_ROLE_ARN, name: "AWSLambdaBasicExecutionRole", awsManaged: true, defaultVersionId: "v7", document: narrow }]);
+    expect(account.managedPolicies).toEqual([{ arn: BASIC_EXECUTION_ROLE_ARN, name: "AWSLambdaBasicExecutionRole", awsManaged: true, defaultVersionId: "v7", document: narrow, otherVersions: [] }]);
   });
 
-  it("uses the default version of a customer-managed policy with several versions", async () => {
+  it("uses the default version of a customer-managed policy with several versions, keeping the others apart", async () => {
     // Given a policy whose v2 is the default and v1 is older
     const old = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
     const policy = managedPolicyDetail({ arn: CUSTOMER_POLICY_ARN, document: ORDERS_TABLE_POLICY, versionId: "v2" });
@@ -283,8 +283,8 @@ describe("readSnapshotDir", () => {
     // When it is read
     const [account] = (await readSnapshotDir(dir)).accounts;
 
-    // Then only the default version's document is kept
-    expect(account.managedPolicies[0]).toMatchObject({ defaultVersionId: "v2", document: ORDERS_TABLE_POLICY });
+    // Then the default version's document is the policy's, and v1 is kept as a version it can switch to
+    expect(account.managedPolicies[0]).toMatchObject({ defaultVersionId: "v2", document: ORDERS_TABLE_POLICY, otherVersions: [{ versionId: "v1", document: old }] });
   });
 
   it("records an AWS-managed policy it cannot resolve as a coverage gap, not a crash", async () => {

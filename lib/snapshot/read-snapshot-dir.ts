@@ -430,6 +430,11 @@ async function readIam(reader: SnapshotSource, accountId: string, gaps: Coverage
       awsManaged: isAwsManagedPolicyArn(p.Arn),
       defaultVersionId: version.VersionId ?? p.DefaultVersionId ?? null,
       document: parsePolicyDocument(version.Document, at("Policies", i, "PolicyVersionList", versionIndex, "Document")),
+      otherVersions: p.PolicyVersionList.flatMap((v, j) =>
+        j === versionIndex || v.Document === undefined
+          ? []
+          : [{ versionId: v.VersionId ?? null, document: parsePolicyDocument(v.Document, at("Policies", i, "PolicyVersionList", j, "Document")) }],
+      ),
     });
   });
 

@@ -138,6 +138,13 @@ export interface ManagedPolicy {
   defaultVersionId: string | null;
   /** The default version's document. */
   document: PolicyDocument;
+  /** The stored non-default versions (what iam:SetDefaultPolicyVersion can switch to). */
+  otherVersions: PolicyVersion[];
+}
+
+export interface PolicyVersion {
+  versionId: string | null;
+  document: PolicyDocument;
 }
 
 /** An environment variable, reduced to its name: values are never kept. */

@@ -11,6 +11,7 @@ import type {
   LambdaFunction,
   Organization,
   PolicyDocument,
+  PolicyVersion,
   ServiceLastAccessed,
   Snapshot,
   User,
@@ -71,6 +72,7 @@ export async function loadSnapshot(db: Database, scanId: number, options: { acco
       awsManaged: p.awsManaged,
       defaultVersionId: p.defaultVersionId,
       document: p.document as unknown as PolicyDocument,
+      otherVersions: p.otherVersions as unknown as PolicyVersion[],
     });
   }
   for (const f of functions) {

@@ -72,11 +72,20 @@ describe.each([
 });
 
 describe("loadSnapshot", () => {
-  it("gives back the snapshot a scan stored", async () => {
-    // Given a stored scan of a small snapshot
+  it("gives back the snapshot a scan stored, a managed policy's other versions included", async () => {
+    // Given a stored scan of a small snapshot with a managed policy that has an older version
     const t = await freshPglite();
     try {
       const snapshot = tinySnapshot(4);
+      const statement = (action: string) => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow" as const, Action: action, Resource: "*" }] });
+      snapshot.accounts[0].managedPolicies.push({
+        arn: `arn:aws:iam::${snapshot.accounts[0].accountId}:policy/app`,
+        name: "app",
+        awsManaged: false,
+        defaultVersionId: "v2",
+        document: statement("s3:GetObject"),
+        otherVersions: [{ versionId: "v1", document: statement("*") }],
+      });
       const scanId = await createScan(t.db, snapshot.source);
       await storeSnapshot(t.db, scanId, snapshot, null);
       // When it is loaded back

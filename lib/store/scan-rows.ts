@@ -172,6 +172,7 @@ export function snapshotRows(scanId: number, snapshot: Snapshot, analysis: { fun
         awsManaged: policy.awsManaged,
         defaultVersionId: policy.defaultVersionId,
         document: json(policy.document),
+        otherVersions: json(policy.otherVersions),
       });
     }
     for (const fn of account.functions) {
