@@ -9,7 +9,7 @@
  * so an AWS-managed policy attached to many roles in one account is evaluated once.
  */
 import { createHash } from "node:crypto";
-import type { ConditionBlock, PolicyDocument, PolicyStatement, ServiceControlPolicy } from "@/lib/snapshot/types";
+import type { ConditionBlock, Group, InlinePolicy, PolicyDocument, PolicyStatement, ServiceControlPolicy } from "@/lib/snapshot/types";
 import { actionMatcher, actionSetOf, actionUniverse, expandActionPatterns, expandNotActionPatterns, type ActionMatcher } from "./action-expansion";
 import { arnPatternMatches, parseArn, patternsOverlap } from "./arn-match";
 import { settleConditions, type ConditionContext } from "./conditions";
@@ -56,18 +56,16 @@ function scpPolicy(scp: ServiceControlPolicy): NamedPolicy {
 }
 
 /** Read a role's identity policies, boundary and SCP chain from the index. */
-export function collectPolicySet(index: SnapshotIndex, roleArn: string): PolicySet {
-  const role = index.roles.get(roleArn);
-  if (!role) throw new Error(`Role ${roleArn} is not in the snapshot`);
-  const accountId = parseArn(role.arn)?.account ?? "";
+export function collectPolicySet(index: SnapshotIndex, principalArn: string, options: { extraGroups?: Group[] } = {}): PolicySet {
+  const principal = principalOf(index, principalArn);
+  const accountId = parseArn(principal.arn)?.account ?? "";
   const unresolvedPolicies: string[] = [];
-  const identity: NamedPolicy[] = role.inlinePolicies.map((p) => ({
-    kind: "inline" as const,
-    policyName: p.name,
-    policyArn: null,
-    document: p.document,
-  }));
-  for (const arn of role.attachedPolicyArns) {
+  const inline = (policies: InlinePolicy[], prefix = "") =>
+    policies.map((p) => ({ kind: "inline" as const, policyName: `${prefix}${p.name}`, policyArn: null, document: p.document }));
+  // A user also holds the policies of its groups (and of any group it is about to join).
+  const groups = [...principal.groups, ...(options.extraGroups ?? [])];
+  const identity: NamedPolicy[] = [...inline(principal.inlinePolicies), ...groups.flatMap((g) => inline(g.inlinePolicies, `group ${g.name}: `))];
+  for (const arn of [...principal.attachedPolicyArns, ...groups.flatMap((g) => g.attachedPolicyArns)]) {
     const policy = index.managedPolicies.get(arn);
     if (!policy) {
       unresolvedPolicies.push(arn);
@@ -81,12 +79,12 @@ export function collectPolicySet(index: SnapshotIndex, roleArn: string): PolicyS
     });
   }
   let boundary: NamedPolicy | null = null;
-  if (role.permissionsBoundaryArn) {
-    const policy = index.managedPolicies.get(role.permissionsBoundaryArn);
+  if (principal.permissionsBoundaryArn) {
+    const policy = index.managedPolicies.get(principal.permissionsBoundaryArn);
     // An unreadable boundary is reported as a gap and not applied: assuming it allows nothing
     // would hide over-privilege.
     if (policy) boundary = { kind: "boundary", policyName: policy.name, policyArn: policy.arn, document: policy.document };
-    else unresolvedPolicies.push(role.permissionsBoundaryArn);
+    else unresolvedPolicies.push(principal.permissionsBoundaryArn);
   }
   // AWS requires at least one SCP at every level; a level with none in the snapshot means the
   // attachment was not read, so it is skipped rather than treated as denying everything.
@@ -94,19 +92,30 @@ export function collectPolicySet(index: SnapshotIndex, roleArn: string): PolicyS
     .filter((level) => level.policies.length > 0)
     .map((level) => ({ targetId: level.targetId, policies: level.policies.map(scpPolicy) }));
   return {
-    roleArn: role.arn,
+    roleArn: principal.arn,
     accountId,
     identity,
     boundary,
     scpLevels,
     unresolvedPolicies,
     context: {
-      principalArn: role.arn,
+      principalArn: principal.arn,
       principalAccount: accountId,
       principalOrgId: index.organizationId,
       requestedRegion: undefined,
     },
   };
+}
+
+/** A role, or an IAM user with its groups: whose identity policies are evaluated. */
+function principalOf(index: SnapshotIndex, arn: string): { arn: string; inlinePolicies: InlinePolicy[]; attachedPolicyArns: string[]; permissionsBoundaryArn: string | null; groups: Group[] } {
+  const role = index.roles.get(arn);
+  if (role) return { ...role, groups: [] };
+  const user = index.users.get(arn);
+  if (!user) throw new Error(`Role or user ${arn} is not in the snapshot`);
+  const account = index.accountsById.get(parseArn(arn)?.account ?? "");
+  const groups = (account?.groups ?? []).filter((g) => user.groupNames.includes(g.name));
+  return { ...user, groups };
 }
 
 // ---------------------------------------------------------------- canonical JSON and keys
@@ -449,11 +458,12 @@ function narrowedResources(grant: GrantResources, limits: GrantLimit[]): string[
 // ---------------------------------------------------------------- entry point
 
 /**
- * Effective identity-based permissions of a role (the function's execution role).
+ * Effective identity-based permissions of a role (the function's execution role), or of an IAM
+ * user with its groups (`extraGroups` adds groups it would join).
  * Pass one `PermissionsCache` across calls: equal keys return the same grants.
  */
-export function effectivePermissions(index: SnapshotIndex, principalArn: string, cache?: PermissionsCache): EffectivePermissions {
-  const set = collectPolicySet(index, principalArn);
+export function effectivePermissions(index: SnapshotIndex, principalArn: string, cache?: PermissionsCache, options: { extraGroups?: Group[] } = {}): EffectivePermissions {
+  const set = collectPolicySet(index, principalArn, options);
   const key = permissionsKey(set);
   const hit = cache?.results.get(key);
   if (hit) return hit.principalArn === principalArn ? hit : { ...hit, principalArn };

@@ -13,7 +13,7 @@ import { effectivePermissions } from "./effective-permissions";
 import { decide, describeStatement, grantsFor } from "./permission-queries";
 import type { SnapshotIndex } from "./snapshot-index";
 import type { EffectivePermissions, EscalationPath, Grant, StatementRef } from "./types";
-import type { LambdaFunction, Role, User } from "@/lib/snapshot/types";
+import type { Group, LambdaFunction, Role, User } from "@/lib/snapshot/types";
 
 export interface EscalationInput {
   index: SnapshotIndex;
@@ -404,21 +404,17 @@ class EscalationContext {
     return this.firstStep(["iam:createaccesskey", "iam:createloginprofile", "iam:updateloginprofile"], user.arn);
   }
 
-  private userWorth(user: User): { impact: EscalationImpact; reason: string; gain: number } | null {
-    const account = this.input.index.accountsById.get(this.accountId);
-    const groups = (account?.groups ?? []).filter((g) => user.groupNames.includes(g.name));
-    const policies = [
-      ...user.attachedPolicyArns,
-      ...user.inlinePolicies.map((p) => `inline ${p.name}`),
-      ...groups.flatMap((g) => [...g.attachedPolicyArns, ...g.inlinePolicies.map((p) => `inline ${p.name} (group ${g.name})`)]),
-    ];
-    if (policies.length === 0) return null;
-    const admin = policies.some((p) => p === "arn:aws:iam::aws:policy/AdministratorAccess");
-    return {
-      impact: admin ? "admin" : "unknown",
-      reason: `user ${user.name} holds ${policies.slice(0, 4).join(", ")}${policies.length > 4 ? ", …" : ""}`,
-      gain: policies.length,
-    };
+  /**
+   * Is taking over this user (joining `group`, when given) worth it? Judged like a role: its
+   * effective permissions with its groups' policies, boundary and SCPs against the function's.
+   */
+  private userWorth(user: User, group: Group | null = null): { impact: EscalationImpact; reason: string; gain: number } | null {
+    const { index } = this.input;
+    const perms = userPermissions(index, user, group);
+    const name = group ? `user ${user.name} in group ${group.name}` : `user ${user.name}`;
+    const cmp = comparePrivileges(this.perms, perms, name);
+    if (!cmp.worth) return null;
+    return { impact: impactOf(cmp), reason: cmp.reason, gain: cmp.extraCount };
   }
 
   private userCredentials(method: EscalationMethod): Candidate[] {
@@ -460,21 +456,15 @@ class EscalationContext {
       .filter((u): u is { user: User; creds: Step } => u.creds !== null);
     for (const group of groups) {
       if (method.id === "iam-add-user-to-group") {
-        const policies = [...group.attachedPolicyArns, ...group.inlinePolicies.map((p) => `inline ${p.name}`)];
-        if (policies.length === 0) continue;
         const add = this.firstStep(method.requires[0], group.arn);
-        const member = usable.find((u) => !u.user.groupNames.includes(group.name));
-        if (!add || !member) continue;
-        const admin = group.attachedPolicyArns.includes("arn:aws:iam::aws:policy/AdministratorAccess");
-        out.push(
-          this.candidate(
-            group.arn,
-            `group ${group.name} holds ${policies.slice(0, 4).join(", ")}; the function can add user ${member.user.name} and use its credentials`,
-            [add, member.creds],
-            admin ? "admin" : "unknown",
-            policies.length,
-          ),
-        );
+        if (!add) continue;
+        // The first usable non-member the group would make stronger.
+        for (const member of usable.filter((u) => !u.user.groupNames.includes(group.name))) {
+          const worth = this.userWorth(member.user, group);
+          if (!worth) continue;
+          out.push(this.candidate(group.arn, `${worth.reason}; the function can add user ${member.user.name} to group ${group.name} and use its credentials`, [add, member.creds], worth.impact, worth.gain));
+          break;
+        }
       } else {
         const modify = this.firstStep(method.requires[0], group.arn);
         const member = usable.find((u) => u.user.groupNames.includes(group.name));
@@ -508,6 +498,17 @@ class EscalationContext {
       ),
     ];
   }
+}
+
+/** A user's effective permissions (with `group` joined), once per analysis: many functions may ask. */
+const userPermissionCache = new WeakMap<SnapshotIndex, Map<string, EffectivePermissions>>();
+function userPermissions(index: SnapshotIndex, user: User, group: Group | null): EffectivePermissions {
+  let byKey = userPermissionCache.get(index);
+  if (!byKey) userPermissionCache.set(index, (byKey = new Map()));
+  const key = `${user.arn}|${group?.arn ?? ""}`;
+  let perms = byKey.get(key);
+  if (!perms) byKey.set(key, (perms = effectivePermissions(index, user.arn, undefined, { extraGroups: group ? [group] : [] })));
+  return perms;
 }
 
 function impactOf(cmp: PrivilegeComparison): EscalationImpact {

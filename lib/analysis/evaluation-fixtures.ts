@@ -58,6 +58,17 @@ export interface FixtureSpec {
   scps?: { root: ServiceControlPolicy[]; ou: ServiceControlPolicy[]; account: ServiceControlPolicy[] };
   /** Resource policies of functions, by function name. */
   resourcePolicies?: Record<string, PolicyDocument>;
+  /** IAM users and groups of the main account (escalation targets). */
+  users?: { name: string; inline?: PolicyDocument[]; managed?: ManagedPolicy[]; groups?: string[] }[];
+  groups?: { name: string; inline?: PolicyDocument[]; managed?: ManagedPolicy[] }[];
+}
+
+export function userArnOf(name: string, account = ACCOUNT_ID): string {
+  return `arn:aws:iam::${account}:user/${name}`;
+}
+
+export function groupArnOf(name: string, account = ACCOUNT_ID): string {
+  return `arn:aws:iam::${account}:group/${name}`;
 }
 
 export function roleArnOf(name: string, account = ACCOUNT_ID): string {
@@ -81,6 +92,7 @@ export function fixtureIndex(spec: FixtureSpec): SnapshotIndex {
     const acc = accountOf(accountId);
     const inline = (r.inline ?? []).map((document, i) => ({ name: `${r.name}-inline-${i}`, document }));
     for (const p of r.managed ?? []) acc.policies.set(p.arn, p);
+    for (const p of [...(spec.users ?? []), ...(spec.groups ?? [])].flatMap((x) => x.managed ?? [])) if (accountId === ACCOUNT_ID) acc.policies.set(p.arn, p);
     if (r.boundary) acc.policies.set(r.boundary.arn, r.boundary);
     const arn = roleArnOf(r.name, accountId);
     acc.roles.push({
@@ -123,8 +135,20 @@ export function fixtureIndex(spec: FixtureSpec): SnapshotIndex {
       name: accountId,
       regions: [FN_REGION],
       roles: a.roles,
-      users: [],
-      groups: [],
+      users: accountId === ACCOUNT_ID ? (spec.users ?? []).map((u) => ({
+        arn: userArnOf(u.name),
+        name: u.name,
+        inlinePolicies: (u.inline ?? []).map((document, i) => ({ name: `${u.name}-inline-${i}`, document })),
+        attachedPolicyArns: (u.managed ?? []).map((p) => p.arn),
+        groupNames: u.groups ?? [],
+        permissionsBoundaryArn: null,
+      })) : [],
+      groups: accountId === ACCOUNT_ID ? (spec.groups ?? []).map((g) => ({
+        arn: groupArnOf(g.name),
+        name: g.name,
+        inlinePolicies: (g.inline ?? []).map((document, i) => ({ name: `${g.name}-inline-${i}`, document })),
+        attachedPolicyArns: (g.managed ?? []).map((p) => p.arn),
+      })) : [],
       managedPolicies: [...a.policies.values()],
       functions: a.functions,
       eventSourceMappings: [],

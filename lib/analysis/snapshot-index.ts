@@ -6,6 +6,7 @@ import type {
   ServiceControlPolicy,
   Snapshot,
   EventSourceMapping,
+  User,
 } from "@/lib/snapshot/types";
 
 /** Lookups over a snapshot, built once per analysis. */
@@ -14,6 +15,8 @@ export interface SnapshotIndex {
   accountsById: Map<string, Account>;
   /** Role ARN → role. */
   roles: Map<string, Role>;
+  /** IAM users by ARN (escalation targets). */
+  users: Map<string, User>;
   /** Managed policy ARN → policy (customer-managed per account, AWS-managed shared). */
   managedPolicies: Map<string, ManagedPolicy>;
   /** Function ARN → function. */
@@ -34,6 +37,7 @@ export interface SnapshotIndex {
 export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
   const accountsById = new Map<string, Account>();
   const roles = new Map<string, Role>();
+  const users = new Map<string, User>();
   const managedPolicies = new Map<string, ManagedPolicy>();
   const functions = new Map<string, LambdaFunction>();
   const functionsByRole = new Map<string, LambdaFunction[]>();
@@ -43,6 +47,7 @@ export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
   for (const account of snapshot.accounts) {
     accountsById.set(account.accountId, account);
     for (const role of account.roles) roles.set(role.arn, role);
+    for (const user of account.users) users.set(user.arn, user);
     for (const policy of account.managedPolicies) managedPolicies.set(policy.arn, policy);
     for (const fn of account.functions) {
       functions.set(fn.arn, fn);
@@ -93,6 +98,7 @@ export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
     snapshot,
     accountsById,
     roles,
+    users,
     managedPolicies,
     functions,
     functionsByRole,

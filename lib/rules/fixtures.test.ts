@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { createPermissionsCache, effectivePermissions } from "@/lib/analysis/effective-permissions";
 import { findEscalationPaths, type RankedEscalationPath } from "@/lib/analysis/escalation";
-import { doc, fixtureIndex, FULL_AWS_ACCESS, managed, roleArnOf, scp, type FixtureSpec } from "@/lib/analysis/evaluation-fixtures";
+import { doc, fixtureIndex, FULL_AWS_ACCESS, groupArnOf, managed, roleArnOf, scp, userArnOf, type FixtureSpec } from "@/lib/analysis/evaluation-fixtures";
 import type { SnapshotIndex } from "@/lib/analysis/snapshot-index";
 import type { Finding } from "@/lib/analysis/types";
 import { evaluateRules } from "./index";
@@ -258,6 +258,65 @@ describe("over-broad permissions are found", () => {
       const noDeletes = scp("NoBucketDeletes", doc({ Effect: "Deny", Action: "s3:DeleteBucket", Resource: "*" }));
       const fenced = findingsFor({ roles, scps: { root: [FULL_AWS_ACCESS], ou: [FULL_AWS_ACCESS, noDeletes], account: [FULL_AWS_ACCESS] } });
       expect(setDefault(fenced)).toEqual([]);
+    });
+  });
+
+  describe("taking over IAM users", () => {
+    const USER_KEYS = { Effect: "Allow" as const, Action: "iam:CreateAccessKey", Resource: "arn:aws:iam::111111111111:user/*" };
+    const ORDERS = { Effect: "Allow" as const, Action: "dynamodb:GetItem", Resource: "arn:aws:dynamodb:us-east-1:111111111111:table/orders" };
+    const escalations = (findings: Finding[], method: string) => findings.filter((f) => f.escalation?.method === method);
+
+    it("CreateAccessKey is a critical path onto a user whose policy is admin-equivalent, even without AdministratorAccess by name", () => {
+      // Given a user with an inline * on * and a function that can create access keys for any user
+      const findings = findingsFor({
+        roles: [{ name: "app", inline: [doc(USER_KEYS)] }],
+        users: [{ name: "ops", inline: [doc({ Effect: "Allow", Action: "*", Resource: "*" })] }],
+      });
+      // Then the path is critical and lands on that user
+      const [esc] = escalations(findings, "iam-create-access-key");
+      expect(esc?.severity).toBe("critical");
+      expect(esc?.escalation?.target).toBe(userArnOf("ops"));
+      expect(esc?.escalation?.targetReason).toBe("user ops is administrator-equivalent");
+    });
+
+    it("CreateAccessKey onto a user who holds nothing the function lacks is no path", () => {
+      // Given the only user can read the same table the function reads
+      const findings = findingsFor({
+        roles: [{ name: "app", inline: [doc(USER_KEYS, ORDERS)] }],
+        users: [{ name: "reader", inline: [doc(ORDERS)] }],
+      });
+      // Then there is nothing to gain: no escalation finding
+      expect(escalations(findings, "iam-create-access-key")).toEqual([]);
+    });
+
+    it("a user's group policies count toward what taking it over gives", () => {
+      // Given a user with no policy of its own in a group that may delete any bucket
+      const findings = findingsFor({
+        roles: [{ name: "app", inline: [doc(USER_KEYS)] }],
+        users: [{ name: "builder", groups: ["deployers"] }],
+        groups: [{ name: "deployers", inline: [doc({ Effect: "Allow", Action: "s3:DeleteBucket", Resource: "*" })] }],
+      });
+      // Then the path exists and names the action the group adds
+      const [esc] = escalations(findings, "iam-create-access-key");
+      expect(esc?.severity).toBe("high");
+      expect(esc?.escalation?.targetReason).toContain("user builder holds 1 action(s) the function lacks (s3:deletebucket)");
+    });
+
+    it("AddUserToGroup is a path only into a group that adds something", () => {
+      // Given the function can add users to any group and create their keys; one group is admin, one adds nothing
+      const addToGroup = { Effect: "Allow" as const, Action: "iam:AddUserToGroup", Resource: "arn:aws:iam::111111111111:group/*" };
+      const findings = findingsFor({
+        roles: [{ name: "app", inline: [doc(USER_KEYS, addToGroup, ORDERS)] }],
+        users: [{ name: "intern" }],
+        groups: [
+          { name: "readers", inline: [doc(ORDERS)] },
+          { name: "admins", managed: [managed("AdministratorAccess", doc({ Effect: "Allow", Action: "*", Resource: "*" }), "aws")] },
+        ],
+      });
+      // Then the one path targets the admin group, via the intern's credentials
+      const paths = escalations(findings, "iam-add-user-to-group");
+      expect(paths.map((f) => [f.severity, f.escalation?.target])).toEqual([["critical", groupArnOf("admins")]]);
+      expect(paths[0].escalation?.targetReason).toContain("the function can add user intern to group admins");
     });
   });
 });
