@@ -11,6 +11,8 @@
 export type EscalationKind =
   /** Write the function's own role policies: PutRolePolicy / AttachRolePolicy on itself. */
   | "own-role-policy"
+  /** Write the policies of another role the function can assume, then assume it. */
+  | "other-role-policy"
   /** Rewrite a customer-managed policy attached to the function's own role. */
   | "own-managed-policy"
   /** Remove or replace the permission boundary that holds the role back. */
@@ -64,6 +66,14 @@ export const ESCALATION_METHODS: EscalationMethod[] = [
     kind: "own-role-policy",
     description: "iam:AttachRolePolicy on the function's own role lets it attach AdministratorAccess.",
     requires: [["iam:attachrolepolicy"]],
+    references: [RHINO, PATHFINDING],
+  },
+  {
+    id: "iam-put-role-policy-assumable",
+    title: "Grant a role it can assume any permission, then assume it",
+    kind: "other-role-policy",
+    description: "iam:PutRolePolicy or iam:AttachRolePolicy on another role whose trust policy admits the function lets it give that role anything, then become it.",
+    requires: [["iam:putrolepolicy", "iam:attachrolepolicy"]],
     references: [RHINO, PATHFINDING],
   },
   {

@@ -13,7 +13,7 @@ import { effectivePermissions } from "./effective-permissions";
 import { decide, describeStatement, grantsFor } from "./permission-queries";
 import type { SnapshotIndex } from "./snapshot-index";
 import type { EffectivePermissions, EscalationPath, Grant, StatementRef } from "./types";
-import type { Group, LambdaFunction, Role, User } from "@/lib/snapshot/types";
+import type { Group, LambdaFunction, PolicyDocument, Role, User } from "@/lib/snapshot/types";
 
 export interface EscalationInput {
   index: SnapshotIndex;
@@ -112,6 +112,8 @@ class EscalationContext {
     switch (method.kind) {
       case "own-role-policy":
         return this.ownRolePolicy(method);
+      case "other-role-policy":
+        return this.otherRolePolicy(method);
       case "own-managed-policy":
         return this.ownManagedPolicy(method);
       case "own-boundary":
@@ -213,13 +215,31 @@ class EscalationContext {
   }
 
   private ownRolePolicy(method: EscalationMethod): Candidate[] {
+    if (!this.role) return [];
     const step = this.firstStep(method.requires[0], this.input.fn.roleArn);
     if (!step) return [];
-    const boundary = this.role?.permissionsBoundaryArn;
-    const reason = boundary
-      ? `the function's own role: it can grant itself any action its permission boundary ${boundary} allows`
-      : "the function's own role: it can grant itself any action, up to administrator";
-    return [this.candidate(this.input.fn.roleArn, reason, [step], boundary ? "more-privileged" : "admin", Infinity)];
+    // What a policy it writes could give: its boundary and the SCPs still apply.
+    const after = permsWith(this.input.index, this.input.fn.roleArn, { inline: ALLOW_ALL });
+    const cmp = comparePrivileges(this.perms, after, "its own role with a policy allowing everything");
+    if (!cmp.worth) return [];
+    return [this.candidate(this.input.fn.roleArn, `${cmp.reason}; the function can write its own role's policies`, [step], impactOf(cmp), cmp.extraCount)];
+  }
+
+  /** Write the policies of another role the function can assume, then assume it. */
+  private otherRolePolicy(method: EscalationMethod): Candidate[] {
+    const out: Candidate[] = [];
+    for (const role of this.rolesInAccount()) {
+      if (role.arn === this.input.fn.roleArn) continue;
+      const modify = this.firstStep(method.requires[0], role.arn);
+      if (!modify) continue;
+      const assume = this.assumeSteps(role);
+      if (!assume) continue;
+      const after = permsWith(this.input.index, role.arn, { inline: ALLOW_ALL });
+      const cmp = comparePrivileges(this.perms, after, `role ${role.name} with a policy allowing everything`);
+      if (!cmp.worth) continue;
+      out.push(this.candidate(role.arn, `${cmp.reason}; the function can write its policies, and its trust policy ${assume.how}`, [modify, ...assume.steps], impactOf(cmp), cmp.extraCount));
+    }
+    return out;
   }
 
   private ownManagedPolicy(method: EscalationMethod): Candidate[] {
@@ -235,8 +255,11 @@ class EscalationContext {
         out.push(...this.switchVersion(policyArn, isBoundary, step));
         continue;
       }
-      const reason = `${policyArn} is ${isBoundary ? "the permission boundary of" : "attached to"} the function's own role: a new default version can allow anything`;
-      out.push(this.candidate(policyArn, reason, [step], "admin", Infinity));
+      const after = permsWith(this.input.index, this.input.fn.roleArn, { policyArn, document: ALLOW_ALL });
+      const cmp = comparePrivileges(this.perms, after, `its own role with ${policyArn} rewritten to allow everything`);
+      if (!cmp.worth) continue;
+      const reason = `${cmp.reason}; ${policyArn} is ${isBoundary ? "the permission boundary of" : "attached to"} the function's own role and the function can make a new default version of it`;
+      out.push(this.candidate(policyArn, reason, [step], impactOf(cmp), cmp.extraCount));
     }
     return out;
   }
@@ -255,8 +278,7 @@ class EscalationContext {
     }
     const out: Candidate[] = [];
     for (const version of policy.otherVersions) {
-      const managedPolicies = new Map(index.managedPolicies).set(policyArn, { ...policy, document: version.document });
-      const after = effectivePermissions({ ...index, managedPolicies }, fn.roleArn);
+      const after = permsWith(index, fn.roleArn, { policyArn, document: version.document });
       const cmp = comparePrivileges(this.perms, after, `the role with version ${version.versionId ?? "(unnamed)"} of ${policy.name} as default`);
       if (!cmp.worth) continue;
       const reason = `${cmp.reason}; iam:SetDefaultPolicyVersion switches the ${isBoundary ? "permission boundary" : "policy"} back to that stored version`;
@@ -295,29 +317,35 @@ class EscalationContext {
     const out: Candidate[] = [];
     for (const role of this.input.index.roles.values()) {
       if (role.arn === this.input.fn.roleArn) continue;
-      const trust = trustsPrincipal(role, this.input.fn.roleArn, this.accountId);
-      if (!trust) continue;
-      const roleAccount = parseArn(role.arn)?.account ?? null;
-      const identity = this.step("sts:assumerole", role.arn);
-      // Same-account trust that names the role itself needs no identity permission; anything else does.
-      const needsIdentity = trust.viaAccount || roleAccount !== this.accountId;
-      if (needsIdentity && !identity) continue;
+      const assume = this.assumeSteps(role);
+      if (!assume) continue;
       const cmp = this.compare(role.arn, `role ${role.name}`);
       if (!cmp.worth) continue;
-      const trustRef: StatementRef = {
-        kind: "trust-policy",
-        policyName: role.name,
-        policyArn: role.arn,
-        statementIndex: trust.statementIndex,
-        sid: trust.sid,
-      };
-      const steps: Step[] = identity
-        ? [{ ...identity, conditional: identity.conditional || trust.conditional }]
-        : [{ action: "sts:assumerole", resource: role.arn, grantedBy: trustRef, conditional: trust.conditional }];
-      const how = trust.viaAccount ? "trusts the function's account" : "trusts the function's role";
-      out.push(this.candidate(role.arn, `${cmp.reason}; its trust policy ${how}`, steps, impactOf(cmp), cmp.extraCount));
+      out.push(this.candidate(role.arn, `${cmp.reason}; its trust policy ${assume.how}`, assume.steps, impactOf(cmp), cmp.extraCount));
     }
     return out;
+  }
+
+  /** How the function assumes `role`: its trust policy must admit it, and the identity policy too unless the trust names the role itself. */
+  private assumeSteps(role: Role): { steps: Step[]; how: string } | null {
+    const trust = trustsPrincipal(role, this.input.fn.roleArn, this.accountId);
+    if (!trust) return null;
+    const roleAccount = parseArn(role.arn)?.account ?? null;
+    const identity = this.step("sts:assumerole", role.arn);
+    // Same-account trust that names the role itself needs no identity permission; anything else does.
+    const needsIdentity = trust.viaAccount || roleAccount !== this.accountId;
+    if (needsIdentity && !identity) return null;
+    const trustRef: StatementRef = {
+      kind: "trust-policy",
+      policyName: role.name,
+      policyArn: role.arn,
+      statementIndex: trust.statementIndex,
+      sid: trust.sid,
+    };
+    const steps: Step[] = identity
+      ? [{ ...identity, conditional: identity.conditional || trust.conditional }]
+      : [{ action: "sts:assumerole", resource: role.arn, grantedBy: trustRef, conditional: trust.conditional }];
+    return { steps, how: trust.viaAccount ? "trusts the function's account" : "trusts the function's role" };
   }
 
   /** Roles in the account that trust the service and can be passed to it, worth more than the function's. */
@@ -498,6 +526,41 @@ class EscalationContext {
       ),
     ];
   }
+}
+
+const ALLOW_ALL: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+
+/**
+ * A role's effective permissions after the change an escalation makes: an extra inline policy,
+ * or a managed policy's document replaced. Its boundary and the SCPs still apply. Once per
+ * (role, change) per analysis: every function sharing the role asks the same question.
+ */
+const permsAfterChange = new WeakMap<SnapshotIndex, Map<string, EffectivePermissions>>();
+function permsWith(index: SnapshotIndex, roleArn: string, change: { inline: PolicyDocument } | { policyArn: string; document: PolicyDocument }): EffectivePermissions {
+  let byKey = permsAfterChange.get(index);
+  if (!byKey) permsAfterChange.set(index, (byKey = new Map()));
+  const key = `${roleArn}|${"inline" in change ? "inline" : change.policyArn}|${JSON.stringify("inline" in change ? change.inline : change.document)}`;
+  let perms = byKey.get(key);
+  if (perms) return perms;
+  let changed: SnapshotIndex;
+  if ("inline" in change) {
+    const role = index.roles.get(roleArn)!;
+    const written = { ...role, inlinePolicies: [...role.inlinePolicies, { name: "(written by the function)", document: change.inline }] };
+    changed = { ...index, roles: new Map(index.roles).set(roleArn, written) };
+  } else {
+    // A policy the snapshot could not read becomes readable: the change writes its whole document.
+    const policy = index.managedPolicies.get(change.policyArn) ?? {
+      arn: change.policyArn,
+      name: change.policyArn.split("/").pop() ?? change.policyArn,
+      awsManaged: false,
+      defaultVersionId: null,
+      document: change.document,
+      otherVersions: [],
+    };
+    changed = { ...index, managedPolicies: new Map(index.managedPolicies).set(change.policyArn, { ...policy, document: change.document }) };
+  }
+  byKey.set(key, (perms = effectivePermissions(changed, roleArn)));
+  return perms;
 }
 
 /** A user's effective permissions (with `group` joined), once per analysis: many functions may ask. */

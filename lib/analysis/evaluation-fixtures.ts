@@ -50,6 +50,8 @@ export interface RoleSpec {
   missing?: string[];
   boundary?: ManagedPolicy;
   account?: string;
+  /** Trust policy (default: lambda.amazonaws.com). */
+  trust?: PolicyDocument;
 }
 
 export interface FixtureSpec {
@@ -101,7 +103,7 @@ export function fixtureIndex(spec: FixtureSpec): SnapshotIndex {
       path: "/",
       roleId: `AROA${r.name.toUpperCase()}`,
       createDate: null,
-      assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }),
+      assumeRolePolicy: r.trust ?? doc({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }),
       inlinePolicies: inline,
       attachedPolicyArns: [...(r.managed ?? []).map((p) => p.arn), ...(r.missing ?? [])],
       permissionsBoundaryArn: r.boundary?.arn ?? null,

@@ -319,4 +319,39 @@ describe("over-broad permissions are found", () => {
       expect(paths[0].escalation?.targetReason).toContain("the function can add user intern to group admins");
     });
   });
+
+  describe("writing role policies", () => {
+    const OWN = "arn:aws:iam::111111111111:role/app";
+    const escalations = (findings: Finding[], method: string) => findings.filter((f) => f.escalation?.method === method);
+
+    it("PutRolePolicy on its own role gains only what its permission boundary allows beyond today", () => {
+      // Given PutRolePolicy on itself under a boundary that allows exactly that and s3:GetObject on one bucket
+      const put = { Effect: "Allow" as const, Action: "iam:PutRolePolicy", Resource: OWN };
+      const getReports = { Effect: "Allow" as const, Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" };
+      const tight = managed("Tight", doc(put, getReports));
+      // When the role already reads the bucket, the boundary leaves nothing to gain: no path
+      const same = findingsFor({ roles: [{ name: "app", inline: [doc(put, getReports)], boundary: tight }] });
+      expect(escalations(same, "iam-put-role-policy-self")).toEqual([]);
+      // When it does not, the path is high (more privileged, not admin) and names the action
+      const more = findingsFor({ roles: [{ name: "app", inline: [doc(put)], boundary: tight }] });
+      const [esc] = escalations(more, "iam-put-role-policy-self");
+      expect(esc?.severity).toBe("high");
+      expect(esc?.escalation?.targetReason).toContain("holds 1 action(s) the function lacks (s3:getobject)");
+    });
+
+    it("PutRolePolicy on another role that trusts it is a critical path through sts:AssumeRole; without that trust, none", () => {
+      // Given the function may write the policies of role "ops", which trusts the function's role
+      const put = { Effect: "Allow" as const, Action: "iam:PutRolePolicy", Resource: "arn:aws:iam::111111111111:role/ops" };
+      const trustsApp = doc({ Effect: "Allow", Principal: { AWS: OWN }, Action: "sts:AssumeRole" });
+      const findings = findingsFor({ roles: [{ name: "app", inline: [doc(put)] }, { name: "ops", inline: [doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" })], trust: trustsApp }] });
+      // Then the path writes ops's policy, then assumes it
+      const [esc] = escalations(findings, "iam-put-role-policy-assumable");
+      expect(esc?.severity).toBe("critical");
+      expect(esc?.escalation?.target).toBe(roleArnOf("ops"));
+      expect(esc?.escalation?.steps.map((s) => s.action)).toEqual(["iam:putrolepolicy", "sts:assumerole"]);
+      // When ops trusts only Lambda, there is no way into it: no such path
+      const untrusted = findingsFor({ roles: [{ name: "app", inline: [doc(put)] }, { name: "ops" }] });
+      expect(escalations(untrusted, "iam-put-role-policy-assumable")).toEqual([]);
+    });
+  });
 });
