@@ -290,13 +290,12 @@ class EscalationContext {
   private ownBoundary(method: EscalationMethod): Candidate[] {
     const boundary = this.role?.permissionsBoundaryArn;
     if (!boundary) return [];
-    const held = this.perms.removed.filter((r) => r.reason === "boundary-deny" || r.reason === "boundary-not-allowed");
-    const actions = [...new Set(held.flatMap((r) => r.actions))].sort();
-    if (actions.length === 0) return [];
     const step = this.firstStep(method.requires[0], this.input.fn.roleArn);
     if (!step) return [];
-    const reason = `permission boundary ${boundary} currently removes ${actions.length} action(s) the role's policies allow (${actions.slice(0, 5).join(", ")}${actions.length > 5 ? ", …" : ""})`;
-    return [this.candidate(this.input.fn.roleArn, reason, [step], "more-privileged", actions.length)];
+    // Without the boundary the role's policies apply in full, SCPs and denies still in force.
+    const cmp = comparePrivileges(this.perms, permsWith(this.input.index, this.input.fn.roleArn, { boundary: null }), `its own role without permission boundary ${boundary}`);
+    if (!cmp.worth) return [];
+    return [this.candidate(this.input.fn.roleArn, `${cmp.reason}; the function can remove or replace its boundary`, [step], impactOf(cmp), cmp.extraCount)];
   }
 
   private roleTrust(method: EscalationMethod): Candidate[] {
@@ -532,18 +531,23 @@ const ALLOW_ALL: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect:
 
 /**
  * A role's effective permissions after the change an escalation makes: an extra inline policy,
- * or a managed policy's document replaced. Its boundary and the SCPs still apply. Once per
+ * a managed policy's document replaced, or its boundary removed. The SCPs still apply. Once per
  * (role, change) per analysis: every function sharing the role asks the same question.
  */
 const permsAfterChange = new WeakMap<SnapshotIndex, Map<string, EffectivePermissions>>();
-function permsWith(index: SnapshotIndex, roleArn: string, change: { inline: PolicyDocument } | { policyArn: string; document: PolicyDocument }): EffectivePermissions {
+type RoleChange = { inline: PolicyDocument } | { policyArn: string; document: PolicyDocument } | { boundary: null };
+
+function permsWith(index: SnapshotIndex, roleArn: string, change: RoleChange): EffectivePermissions {
   let byKey = permsAfterChange.get(index);
   if (!byKey) permsAfterChange.set(index, (byKey = new Map()));
-  const key = `${roleArn}|${"inline" in change ? "inline" : change.policyArn}|${JSON.stringify("inline" in change ? change.inline : change.document)}`;
+  const key = `${roleArn}|${JSON.stringify(change)}`;
   let perms = byKey.get(key);
   if (perms) return perms;
   let changed: SnapshotIndex;
-  if ("inline" in change) {
+  if ("boundary" in change) {
+    const role = index.roles.get(roleArn)!;
+    changed = { ...index, roles: new Map(index.roles).set(roleArn, { ...role, permissionsBoundaryArn: null }) };
+  } else if ("inline" in change) {
     const role = index.roles.get(roleArn)!;
     const written = { ...role, inlinePolicies: [...role.inlinePolicies, { name: "(written by the function)", document: change.inline }] };
     changed = { ...index, roles: new Map(index.roles).set(roleArn, written) };

@@ -354,4 +354,31 @@ describe("over-broad permissions are found", () => {
       expect(escalations(untrusted, "iam-put-role-policy-assumable")).toEqual([]);
     });
   });
+
+  describe("removing its own permission boundary", () => {
+    const OWN = "arn:aws:iam::111111111111:role/app";
+    const dropBoundary = { Effect: "Allow" as const, Action: "iam:DeleteRolePermissionsBoundary", Resource: OWN };
+    const removals = (findings: Finding[]) => findings.filter((f) => f.escalation?.method === "iam-delete-role-permissions-boundary");
+
+    it("is critical when the boundary is all that holds an administrator policy back", () => {
+      // Given AdministratorAccess capped by a boundary that still allows removing itself
+      const boundary = managed("OnlyDropBoundary", doc(dropBoundary, { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*" }));
+      const findings = findingsFor({ roles: [{ name: "app", managed: [ADMIN], boundary }] });
+      // Then removing the boundary is a critical path
+      const [esc] = removals(findings);
+      expect(esc?.severity).toBe("critical");
+      expect(esc?.escalation?.targetReason).toContain("without permission boundary arn:aws:iam::111111111111:policy/OnlyDropBoundary is administrator-equivalent");
+    });
+
+    it("is no path when an SCP denies everything the boundary holds back", () => {
+      // Given the policies add only s3:DeleteBucket beyond the boundary, and an SCP denies it
+      const boundary = managed("OnlyDropBoundary", doc(dropBoundary));
+      const roles = [{ name: "app", inline: [doc(dropBoundary, { Effect: "Allow", Action: "s3:DeleteBucket", Resource: "*" })], boundary }];
+      const noDeletes = scp("NoBucketDeletes", doc({ Effect: "Deny", Action: "s3:DeleteBucket", Resource: "*" }));
+      // When there is no such SCP, removing the boundary gains s3:DeleteBucket
+      expect(removals(findingsFor({ roles })).map((f) => f.severity)).toEqual(["high"]);
+      // When the SCP denies it, nothing is gained
+      expect(removals(findingsFor({ roles, scps: { root: [FULL_AWS_ACCESS], ou: [FULL_AWS_ACCESS, noDeletes], account: [FULL_AWS_ACCESS] } }))).toEqual([]);
+    });
+  });
 });
