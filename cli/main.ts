@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { runScan, type ScanSource } from "@/lib/jobs/run-scan";
-import { parseCrawlFlags, type CrawlOptions } from "@/lib/collect/crawl-organization";
+import { CRAWL_FLAG_OPTIONS, parseCrawlFlags, type CrawlOptions } from "@/lib/collect/crawl-organization";
 import { SEVERITIES } from "@/lib/analysis/types";
 import { buildJsonReport, latestCompleteScanId } from "@/lib/report/build-json-report";
 import { filterReport, type ReportFilters } from "@/lib/report/filter-report";
@@ -152,14 +152,8 @@ async function writeReport(db: Database, scanId: number, format: ReportFormat, o
 
 const CRAWL_OPTIONS = {
   aws: { type: "boolean" },
-  org: { type: "boolean" },
-  accounts: { type: "string", multiple: true },
-  regions: { type: "string", multiple: true },
-  "assume-role": { type: "string" },
-  "external-id": { type: "string" },
-  "last-accessed": { type: "boolean" },
+  ...CRAWL_FLAG_OPTIONS,
   "save-snapshot": { type: "string" },
-  profile: { type: "string" },
   endpoint: { type: "string" },
 } as const;
 

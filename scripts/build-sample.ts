@@ -29,6 +29,7 @@ import {
   policyArn,
   renderSnapshot,
   writeSnapshotFiles,
+  emptyAccountModel,
 } from "./lib/cli-shapes";
 
 export const MGMT = "111111111111";
@@ -115,16 +116,7 @@ function iamManaged(name: string, path = "/"): AwsManagedPolicyModel {
 class AccountBuilder {
   readonly model: AccountModel;
   constructor(readonly accountId: string, regions: string[]) {
-    this.model = {
-      accountId,
-      roles: [],
-      users: [],
-      groups: [],
-      customerPolicies: [],
-      awsManagedPoliciesListed: [],
-      regions: regions.map((region) => ({ region, functions: [], eventSourceMappings: [] })),
-      lastAccessed: [],
-    };
+    this.model = emptyAccountModel(accountId, regions);
   }
 
   role(role: RoleModel): RoleModel {

@@ -27,6 +27,7 @@ import {
   policyArn,
   renderSnapshot,
   writeSnapshotFiles,
+  emptyAccountModel,
 } from "./lib/cli-shapes";
 
 export interface GenOptions {
@@ -240,16 +241,7 @@ function generateAccount(
 ): AccountModel {
   const acct = plan.id;
   const env = plan.ouKind;
-  const account: AccountModel = {
-    accountId: acct,
-    roles: [],
-    users: [],
-    groups: [],
-    customerPolicies: [],
-    awsManagedPoliciesListed: [],
-    regions: regions.map((region) => ({ region, functions: [], eventSourceMappings: [] })),
-    lastAccessed: [],
-  };
+  const account = emptyAccountModel(acct, regions);
   if (plan.ouKind !== "management") {
     account.roles.push({
       name: "OrganizationAccountAccessRole",

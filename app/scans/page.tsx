@@ -28,26 +28,8 @@ export default async function ScansPage() {
         <Rescan runningScanId={running?.id ?? null} sourceLabel={sourceLabel} />
         {complete.length >= 2 ? (
           <form className="filters" method="get" action="/scans/diff" aria-label="Compare scans">
-            <label>
-              From
-              <select name="from" defaultValue={complete[1].id} aria-label="From scan">
-                {complete.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    #{s.id} · {s.startedAt.slice(0, 16).replace("T", " ")}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              To
-              <select name="to" defaultValue={complete[0].id} aria-label="To scan">
-                {complete.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    #{s.id} · {s.startedAt.slice(0, 16).replace("T", " ")}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <ScanSelect name="from" label="From" scans={complete} defaultId={complete[1].id} />
+            <ScanSelect name="to" label="To" scans={complete} defaultId={complete[0].id} />
             <button type="submit">Compare</button>
           </form>
         ) : null}
@@ -101,5 +83,20 @@ export default async function ScansPage() {
         </table>
       </main>
     </>
+  );
+}
+
+function ScanSelect({ name, label, scans, defaultId }: { name: string; label: string; scans: { id: number; startedAt: string }[]; defaultId: number }) {
+  return (
+    <label>
+      {label}
+      <select name={name} defaultValue={defaultId} aria-label={`${label} scan`}>
+        {scans.map((s) => (
+          <option key={s.id} value={s.id}>
+            #{s.id} · {s.startedAt.slice(0, 16).replace("T", " ")}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

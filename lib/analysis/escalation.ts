@@ -530,28 +530,30 @@ class EscalationContext {
 const ALLOW_ALL: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
 
 /**
- * A role's effective permissions after the change an escalation makes: an extra inline policy,
- * a managed policy's document replaced, or its boundary removed. The SCPs still apply. Once per
- * (role, change) per analysis: every function sharing the role asks the same question.
+ * Effective permissions escalation asks about repeatedly (every function sharing a role asks the
+ * same question): computed once per key per analysis.
  */
-const permsAfterChange = new WeakMap<SnapshotIndex, Map<string, EffectivePermissions>>();
+const permissionMemo = new WeakMap<SnapshotIndex, Map<string, EffectivePermissions>>();
+function memoPermissions(index: SnapshotIndex, key: string, compute: () => EffectivePermissions): EffectivePermissions {
+  let byKey = permissionMemo.get(index);
+  if (!byKey) permissionMemo.set(index, (byKey = new Map()));
+  let perms = byKey.get(key);
+  if (!perms) byKey.set(key, (perms = compute()));
+  return perms;
+}
+
 type RoleChange = { inline: PolicyDocument } | { policyArn: string; document: PolicyDocument } | { boundary: null };
 
+/**
+ * A role's effective permissions after the change an escalation makes: an extra inline policy,
+ * a managed policy's document replaced, or its boundary removed. The SCPs still apply.
+ */
 function permsWith(index: SnapshotIndex, roleArn: string, change: RoleChange): EffectivePermissions {
-  let byKey = permsAfterChange.get(index);
-  if (!byKey) permsAfterChange.set(index, (byKey = new Map()));
-  const key = `${roleArn}|${JSON.stringify(change)}`;
-  let perms = byKey.get(key);
-  if (perms) return perms;
-  let changed: SnapshotIndex;
-  if ("boundary" in change) {
-    const role = index.roles.get(roleArn)!;
-    changed = { ...index, roles: new Map(index.roles).set(roleArn, { ...role, permissionsBoundaryArn: null }) };
-  } else if ("inline" in change) {
-    const role = index.roles.get(roleArn)!;
-    const written = { ...role, inlinePolicies: [...role.inlinePolicies, { name: "(written by the function)", document: change.inline }] };
-    changed = { ...index, roles: new Map(index.roles).set(roleArn, written) };
-  } else {
+  return memoPermissions(index, `role ${roleArn}|${JSON.stringify(change)}`, () => effectivePermissions(changedIndex(index, roleArn, change), roleArn));
+}
+
+function changedIndex(index: SnapshotIndex, roleArn: string, change: RoleChange): SnapshotIndex {
+  if ("policyArn" in change) {
     // A policy the snapshot could not read becomes readable: the change writes its whole document.
     const policy = index.managedPolicies.get(change.policyArn) ?? {
       arn: change.policyArn,
@@ -561,21 +563,19 @@ function permsWith(index: SnapshotIndex, roleArn: string, change: RoleChange): E
       document: change.document,
       otherVersions: [],
     };
-    changed = { ...index, managedPolicies: new Map(index.managedPolicies).set(change.policyArn, { ...policy, document: change.document }) };
+    return { ...index, managedPolicies: new Map(index.managedPolicies).set(change.policyArn, { ...policy, document: change.document }) };
   }
-  byKey.set(key, (perms = effectivePermissions(changed, roleArn)));
-  return perms;
+  const role = index.roles.get(roleArn)!;
+  const changed =
+    "inline" in change
+      ? { ...role, inlinePolicies: [...role.inlinePolicies, { name: "(written by the function)", document: change.inline }] }
+      : { ...role, permissionsBoundaryArn: null };
+  return { ...index, roles: new Map(index.roles).set(roleArn, changed) };
 }
 
-/** A user's effective permissions (with `group` joined), once per analysis: many functions may ask. */
-const userPermissionCache = new WeakMap<SnapshotIndex, Map<string, EffectivePermissions>>();
+/** A user's effective permissions, with `group` joined when given. */
 function userPermissions(index: SnapshotIndex, user: User, group: Group | null): EffectivePermissions {
-  let byKey = userPermissionCache.get(index);
-  if (!byKey) userPermissionCache.set(index, (byKey = new Map()));
-  const key = `${user.arn}|${group?.arn ?? ""}`;
-  let perms = byKey.get(key);
-  if (!perms) byKey.set(key, (perms = effectivePermissions(index, user.arn, undefined, { extraGroups: group ? [group] : [] })));
-  return perms;
+  return memoPermissions(index, `user ${user.arn}|${group?.arn ?? ""}`, () => effectivePermissions(index, user.arn, undefined, { extraGroups: group ? [group] : [] }));
 }
 
 function impactOf(cmp: PrivilegeComparison): EscalationImpact {

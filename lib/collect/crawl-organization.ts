@@ -397,6 +397,17 @@ const crawlFlagsSchema = z.object({
   profile: z.string().min(1, { message: "needs a profile name" }).optional(),
 });
 
+/** node:util parseArgs options for the crawl flags (the CLI adds its own, such as --save-snapshot). */
+export const CRAWL_FLAG_OPTIONS = {
+  org: { type: "boolean" },
+  accounts: { type: "string", multiple: true },
+  regions: { type: "string", multiple: true },
+  "assume-role": { type: "string" },
+  "external-id": { type: "string" },
+  "last-accessed": { type: "boolean" },
+  profile: { type: "string" },
+} as const;
+
 /** Invalid `saltzer scan --aws` flags; the message lists every problem as `--flag: why`. */
 export class CrawlFlagsError extends Error {
   constructor(message: string) {

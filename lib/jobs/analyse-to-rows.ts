@@ -4,7 +4,7 @@
  * that writes to the database.
  */
 import { streamAnalysis, type AnalyzeOptions } from "@/lib/analysis/analyze-snapshot";
-import { edgeRows, serializeRow, snapshotRows, storedFunctionResult, type SerializedRow, type StoredFunctionResult } from "@/lib/store/scan-rows";
+import { edgeRows, functionRows, serializeRow, storedFunctionResult, type SerializedRow, type StoredFunctionResult } from "@/lib/store/scan-rows";
 import type { Snapshot } from "@/lib/snapshot/types";
 
 /** Where analysed rows go: each function's as it is computed, then the graph's edges in batches. */
@@ -17,7 +17,7 @@ export interface RowSink {
 const EDGES_PER_BATCH = 5_000;
 
 export async function analyseToRows(scanId: number, snapshot: Snapshot, options: AnalyzeOptions, sink: RowSink): Promise<void> {
-  const bases = new Map(snapshotRows(scanId, snapshot, null).functions.map((row) => [row.arn, row]));
+  const bases = new Map(snapshot.accounts.flatMap((account) => functionRows(scanId, account)).map((row) => [row.arn, row]));
   const permissionSets = new Set<string>();
   const { edges } = await streamAnalysis(snapshot, options, (result) => {
     const base = bases.get(result.functionArn);

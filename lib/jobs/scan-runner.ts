@@ -4,7 +4,7 @@
  * the database — which also shows scans the CLI started against the same PostgreSQL.
  */
 import { parseArgs } from "node:util";
-import { parseCrawlFlags } from "@/lib/collect/crawl-organization";
+import { CRAWL_FLAG_OPTIONS, parseCrawlFlags } from "@/lib/collect/crawl-organization";
 import type { Env } from "@/lib/env";
 import type { Database } from "@/lib/store/db";
 import { markInterruptedScans } from "@/lib/store/save-scan";
@@ -24,19 +24,7 @@ export class ScanBusyError extends Error {}
 export function configuredSource(config: Env): ScanSource {
   if (config.SALTZER_SCAN_SOURCE === "snapshot") return { kind: "directory", dir: config.snapshotDir };
   const args = config.SALTZER_AWS_FLAGS.split(/\s+/).filter(Boolean);
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    options: {
-      org: { type: "boolean" },
-      accounts: { type: "string", multiple: true },
-      regions: { type: "string", multiple: true },
-      "assume-role": { type: "string" },
-      "external-id": { type: "string" },
-      "last-accessed": { type: "boolean" },
-      profile: { type: "string" },
-    },
-  });
+  const { values } = parseArgs({ args, strict: true, options: CRAWL_FLAG_OPTIONS });
   return { kind: "aws", crawl: parseCrawlFlags(values) };
 }
 

@@ -111,8 +111,6 @@ export async function markInterruptedScans(db: Database): Promise<number> {
   return count;
 }
 
-type Rows<T> = T[];
-
 /**
  * Writes every record of the snapshot (and its analysis, when given) under `scanId` and marks
  * the scan succeeded, or partial when the snapshot lists coverage gaps.

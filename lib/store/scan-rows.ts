@@ -6,7 +6,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { looksPubliclyInvocable } from "@/lib/analysis/exposure";
 import { findingFingerprint } from "@/lib/analysis/fingerprint";
 import type { BlastRadius, Edge, FunctionAnalysis, Severity } from "@/lib/analysis/types";
-import type { Snapshot } from "@/lib/snapshot/types";
+import type { Account, Snapshot } from "@/lib/snapshot/types";
 
 /** One row as JSON text (snake_case column names) and the columns it sets. */
 export interface SerializedRow {
@@ -143,10 +143,6 @@ export function snapshotRows(scanId: number, snapshot: Snapshot, analysis: { fun
       groups: json(account.groups),
       lastAccessed: json(account.lastAccessed),
     });
-    const rolesByArn = new Map(account.roles.map((r) => [r.arn, r]));
-    const functionsPerRole = new Map<string, number>();
-    for (const fn of account.functions) functionsPerRole.set(fn.roleArn, (functionsPerRole.get(fn.roleArn) ?? 0) + 1);
-
     for (const role of account.roles) {
       roles.push({
         scanId,
@@ -175,37 +171,8 @@ export function snapshotRows(scanId: number, snapshot: Snapshot, analysis: { fun
         otherVersions: json(policy.otherVersions),
       });
     }
-    for (const fn of account.functions) {
-      const role = rolesByArn.get(fn.roleArn);
-      const result = analysis?.functions.get(fn.arn);
-      const row: Prisma.LambdaFunctionCreateManyInput = {
-        scanId,
-        arn: fn.arn,
-        name: fn.name,
-        accountId: fn.accountId,
-        region: fn.region,
-        runtime: fn.runtime,
-        roleArn: fn.roleArn,
-        handler: fn.handler,
-        packageType: fn.packageType,
-        memorySize: fn.memorySize,
-        timeout: fn.timeout,
-        lastModified: fn.lastModified,
-        architectures: json(fn.architectures),
-        environment: json(fn.environment),
-        layers: json(fn.layers),
-        vpc: fn.vpc ? json(fn.vpc) : undefined,
-        deadLetterTargetArn: fn.deadLetterTargetArn,
-        kmsKeyArn: fn.kmsKeyArn,
-        tracingMode: fn.tracingMode,
-        logGroup: fn.logGroup,
-        resourcePolicy: fn.resourcePolicy ? json(fn.resourcePolicy) : undefined,
-        urls: json(fn.urls),
-        policyCount: role ? role.inlinePolicies.length + role.attachedPolicyArns.length : 0,
-        isPublic: looksPubliclyInvocable(fn),
-        hasSecrets: fn.environment.some((v) => v.looksSecret),
-        hasSharedRole: (functionsPerRole.get(fn.roleArn) ?? 0) > 1,
-      };
+    for (const row of functionRows(scanId, account)) {
+      const result = analysis?.functions.get(row.arn);
       functions.push(result ? withAnalysis(row, result) : row);
       if (result) findings.push(...findingRows(scanId, result));
       if (result && !permissionSets.has(result.permissionsKey)) permissionSets.set(result.permissionsKey, permissionSetRow(scanId, result));
@@ -226,4 +193,42 @@ export function snapshotRows(scanId: number, snapshot: Snapshot, analysis: { fun
   }
   const edges = edgeRows(scanId, analysis?.edges ?? []);
   return { accounts, roles, policies, functions, mappings, findings, permissionSets: [...permissionSets.values()], edges };
+}
+
+/** A scan's function rows for one account, before analysis. */
+export function functionRows(scanId: number, account: Account): Prisma.LambdaFunctionCreateManyInput[] {
+  const rolesByArn = new Map(account.roles.map((r) => [r.arn, r]));
+  const functionsPerRole = new Map<string, number>();
+  for (const fn of account.functions) functionsPerRole.set(fn.roleArn, (functionsPerRole.get(fn.roleArn) ?? 0) + 1);
+  return account.functions.map((fn): Prisma.LambdaFunctionCreateManyInput => {
+    const role = rolesByArn.get(fn.roleArn);
+    return {
+      scanId,
+      arn: fn.arn,
+      name: fn.name,
+      accountId: fn.accountId,
+      region: fn.region,
+      runtime: fn.runtime,
+      roleArn: fn.roleArn,
+      handler: fn.handler,
+      packageType: fn.packageType,
+      memorySize: fn.memorySize,
+      timeout: fn.timeout,
+      lastModified: fn.lastModified,
+      architectures: json(fn.architectures),
+      environment: json(fn.environment),
+      layers: json(fn.layers),
+      vpc: fn.vpc ? json(fn.vpc) : undefined,
+      deadLetterTargetArn: fn.deadLetterTargetArn,
+      kmsKeyArn: fn.kmsKeyArn,
+      tracingMode: fn.tracingMode,
+      logGroup: fn.logGroup,
+      resourcePolicy: fn.resourcePolicy ? json(fn.resourcePolicy) : undefined,
+      urls: json(fn.urls),
+      policyCount: role ? role.inlinePolicies.length + role.attachedPolicyArns.length : 0,
+      isPublic: looksPubliclyInvocable(fn),
+      hasSecrets: fn.environment.some((v) => v.looksSecret),
+      hasSharedRole: (functionsPerRole.get(fn.roleArn) ?? 0) > 1,
+    };
+  });
 }

@@ -122,6 +122,20 @@ export interface AccountModel {
   lastAccessed: { roleName: string; jobCreated: string; services: ServiceUsageModel[] }[];
 }
 
+/** An account with nothing in it yet, in the given regions. */
+export function emptyAccountModel(accountId: string, regions: string[]): AccountModel {
+  return {
+    accountId,
+    roles: [],
+    users: [],
+    groups: [],
+    customerPolicies: [],
+    awsManagedPoliciesListed: [],
+    regions: regions.map((region) => ({ region, functions: [], eventSourceMappings: [] })),
+    lastAccessed: [],
+  };
+}
+
 export interface RegionModel {
   region: string;
   functions: FunctionModel[];

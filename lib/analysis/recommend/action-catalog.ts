@@ -3,9 +3,7 @@
  * The package's own API is async (it lazily reads the same JSON files); the recommendation is a
  * pure, synchronous function, so it reads the files directly, once per service.
  */
-import { readFileSync, existsSync } from "node:fs";
 import { readIamDataFile } from "@/lib/analysis/iam-data-files";
-import { dirname, join } from "node:path";
 
 /** One action as iam-data describes it. */
 export interface ActionInfo {
