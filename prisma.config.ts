@@ -8,4 +8,6 @@ process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= process.execPath;
 export default defineConfig({
   schema: path.join("prisma", "schema.prisma"),
   migrations: { path: path.join("prisma", "migrations") },
+  // `prisma migrate deploy|status` read the PostgreSQL URL the app uses; `generate` needs none.
+  ...(process.env.DATABASE_URL ? { datasource: { url: process.env.DATABASE_URL } } : {}),
 });

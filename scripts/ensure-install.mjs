@@ -11,8 +11,8 @@ export function run(cmd, args, options = {}) {
 
 export function ensureInstall() {
   if (!fs.existsSync(path.join(root, "node_modules", ".package-lock.json"))) {
-    console.log("Installing dependencies (npm install, from the lock file)…");
-    run("npm", ["install", "--no-audit", "--no-fund"]);
+    console.log("Installing dependencies (npm ci, exactly the lock file)…");
+    run("npm", ["ci", "--no-audit", "--no-fund"]);
   }
   if (!fs.existsSync(path.join(root, "lib", "generated", "prisma", "client.ts"))) {
     run("npx", ["prisma", "generate"]);
