@@ -194,6 +194,7 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
     }).finally(() => {
       bar.done();
       process.off("SIGINT", onSignal);
+      if (source.kind === "aws" && source.crawl.saveSnapshotDir) warnSavedSnapshotHoldsValues(source.crawl.saveSnapshotDir, out);
     });
     const { snapshot } = result;
     const functions = snapshot.accounts.flatMap((a) => a.functions);
@@ -213,6 +214,14 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
     if (format) await writeReport(db, result.scanId, format, values.out as string | undefined, out, {});
     return 0;
   });
+}
+
+/** Said once, whenever a crawl saved its files (even if storing the scan then failed). */
+function warnSavedSnapshotHoldsValues(dir: string, out: Out) {
+  if (!fsSync.existsSync(dir) || fsSync.readdirSync(dir).length === 0) return;
+  out.stderr.write(
+    `Note: the snapshot saved in ${path.resolve(dir)} contains the functions' environment variable values as AWS returned them, secrets included. Its files are readable by you only (0600); keep it as you would keep those secrets.\n`,
+  );
 }
 
 async function resolveScanId(db: Database, value: unknown): Promise<number> {

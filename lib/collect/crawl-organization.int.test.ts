@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -77,6 +77,26 @@ describe("crawlOrganization over the replay server", () => {
       expect({ ...reread, source: null }).toEqual({ ...snapshot, source: null });
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("--save-snapshot writes every file and directory readable by its owner only", async () => {
+    // Given a target directory that does not exist yet
+    const parent = mkdtempSync(path.join(os.tmpdir(), "saltzer-crawl-save-"));
+    const dir = path.join(parent, "saved");
+    try {
+      // When the crawl saves what it read (list-functions output carries environment values)
+      await crawl({}, { saveSnapshotDir: dir });
+
+      // Then every file is 0600 and every directory 0700
+      const entries = readdirSync(dir, { recursive: true, withFileTypes: true });
+      const files = entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+      const dirs = [dir, ...entries.filter((e) => e.isDirectory()).map((e) => path.join(e.parentPath, e.name))];
+      expect(files.some((f) => f.endsWith("list-functions.json"))).toBe(true);
+      expect(files.filter((f) => (statSync(f).mode & 0o777) !== 0o600)).toEqual([]);
+      expect(dirs.filter((d) => (statSync(d).mode & 0o777) !== 0o700)).toEqual([]);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
     }
   });
 

@@ -38,14 +38,23 @@ export async function assertEmptyOrMissingDir(dir: string): Promise<void> {
   if (entries.length > 0) throw new Error(`--save-snapshot directory ${dir} is not empty`);
 }
 
-/** Writes every file as the AWS CLI prints JSON (4-space indent). */
+/**
+ * Owner-only modes for what `--save-snapshot` writes: list-functions output carries every
+ * function's environment variable values as AWS returns them, secrets included.
+ */
+export const SAVED_SNAPSHOT_DIR_MODE = 0o700;
+export const SAVED_SNAPSHOT_FILE_MODE = 0o600;
+
+/** Writes every file as the AWS CLI prints JSON (4-space indent), readable by the owner only. */
 export async function writeSnapshotLayout(dir: string, files: ReadonlyMap<string, unknown>): Promise<void> {
   const root = path.resolve(dir);
   const paths = [...files.keys()].sort();
-  const dirs = new Set(paths.map((rel) => path.dirname(path.join(root, rel))));
-  for (const d of dirs) await mkdir(d, { recursive: true });
+  const dirs = new Set([root, ...paths.map((rel) => path.dirname(path.join(root, rel)))]);
+  for (const d of dirs) await mkdir(d, { recursive: true, mode: SAVED_SNAPSHOT_DIR_MODE });
   // In batches: an organization can have tens of thousands of files, more than open-file limits.
   for (let i = 0; i < paths.length; i += 64) {
-    await Promise.all(paths.slice(i, i + 64).map((rel) => writeFile(path.join(root, rel), `${JSON.stringify(files.get(rel), null, 4)}\n`, { flag: "wx" })));
+    await Promise.all(
+      paths.slice(i, i + 64).map((rel) => writeFile(path.join(root, rel), `${JSON.stringify(files.get(rel), null, 4)}\n`, { flag: "wx", mode: SAVED_SNAPSHOT_FILE_MODE })),
+    );
   }
 }

@@ -88,8 +88,8 @@ describe("secrets-in-environment", () => {
     // Given one secret-looking variable
     const f = lambdaFunction("env", {
       environment: [
-        { name: "STRIPE_KEY", looksSecret: true, secretReason: "value looks like a Stripe secret key", referencedArns: [], referencedNames: [] },
-        { name: "TABLE", looksSecret: false, secretReason: null, referencedArns: [], referencedNames: ["orders"] },
+        { name: "STRIPE_KEY", looksSecret: true, secretReason: "value looks like a Stripe secret key", referencedArns: [] },
+        { name: "TABLE", looksSecret: false, secretReason: null, referencedArns: ["arn:aws:dynamodb:us-east-1:111111111111:table/orders"] },
       ],
     });
     // When / Then

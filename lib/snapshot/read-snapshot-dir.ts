@@ -34,7 +34,7 @@ import {
 } from "@/lib/snapshot/cli-schemas";
 import { parsePolicyDocument } from "@/lib/snapshot/parse-policy-document";
 import { SnapshotError, describeJsonSyntaxError, formatJsonPath, snapshotErrorFromZod } from "@/lib/snapshot/snapshot-error";
-import { reduceEnvironment } from "@/lib/snapshot/secret-detection";
+import { reduceEnvironment, settleEnvironmentReferences } from "@/lib/snapshot/secret-detection";
 import { isAwsManagedPolicyArn, isResolved, resolveAwsManagedPolicy } from "@/lib/snapshot/aws-managed-policies";
 
 /** Progress while reading a snapshot directory. */
@@ -115,6 +115,8 @@ async function readSnapshot(reader: SnapshotSource, source: Snapshot["source"], 
     }
   }
 
+  // Names in environment values count only for resources the snapshot holds, known only now.
+  settleEnvironmentReferences(accounts);
   report("done");
   return { source, organization, accounts, gaps: sortGaps(gaps) };
 }

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { classifyEnvironmentVariable, reduceEnvironment } from "@/lib/snapshot/secret-detection";
+import { classifyEnvironmentVariable, reduceEnvironment, settleEnvironmentReferences } from "@/lib/snapshot/secret-detection";
+import type { Account, LambdaFunction } from "@/lib/snapshot/types";
+import { testFunction } from "@/lib/snapshot/test-functions";
 
-/** Classify and check that the value never leaks into the result. */
+/** Classify and check that the value never leaks into the stored variable. */
 function classify(name: string, value: string) {
-  const result = classifyEnvironmentVariable(name, value);
-  if (value.length >= 4) expect(JSON.stringify(result.secretReason ?? "")).not.toContain(value);
-  return result;
+  const { variable } = classifyEnvironmentVariable(name, value);
+  if (value.length >= 4) expect(JSON.stringify([variable.secretReason, variable.referencedArns])).not.toContain(value);
+  return variable;
 }
 
 describe("classifyEnvironmentVariable: secret names", () => {
@@ -20,7 +22,7 @@ describe("classifyEnvironmentVariable: secret names", () => {
     ["OAUTH_CLIENT_SECRET", "abc", "name contains CLIENT_SECRET"],
   ])("flags %s by its name", (name, value, reason) => {
     // Given a variable whose name says it is a credential / When classified / Then it looks secret for that reason
-    expect(classify(name, value)).toEqual({ name, looksSecret: true, secretReason: reason, referencedArns: [], referencedNames: [] });
+    expect(classify(name, value)).toEqual({ name, looksSecret: true, secretReason: reason, referencedArns: [] });
   });
 
   it.each([
@@ -48,7 +50,7 @@ describe("classifyEnvironmentVariable: secret values", () => {
     ["CHECKSUM_SALT", "9f86d081884c7d659a2feaa0c55ad015", "value contains a long high-entropy string"],
   ])("flags %s by its value's shape", (name, value, reason) => {
     // Given a value with a credential's shape under a neutral name / When classified / Then the reason names the shape
-    expect(classify(name, value)).toEqual({ name, looksSecret: true, secretReason: reason, referencedArns: [], referencedNames: [] });
+    expect(classify(name, value)).toEqual({ name, looksSecret: true, secretReason: reason, referencedArns: [] });
   });
 
   it.each([
@@ -69,56 +71,74 @@ describe("classifyEnvironmentVariable: secret values", () => {
 });
 
 describe("classifyEnvironmentVariable: references", () => {
-  it("collects ARNs from a non-secret value", () => {
-    // Given a comma-separated list of ARNs / When classified / Then each ARN is a reference
-    const value = "arn:aws:dynamodb:us-east-1:222222222222:table/orders,arn:aws:s3:::acme-uploads/*";
-    expect(classify("TARGETS", value).referencedArns).toEqual(["arn:aws:dynamodb:us-east-1:222222222222:table/orders", "arn:aws:s3:::acme-uploads/*"]);
-  });
+  const references = (name: string, value: string) => classifyEnvironmentVariable(name, value).references;
 
-  it("names a table from a TABLE_NAME variable", () => {
-    // Given a table name / When classified / Then it is a referenced name
-    expect(classify("TABLE_NAME", "orders")).toMatchObject({ looksSecret: false, referencedNames: ["orders"] });
-  });
-
-  it("names a bucket from an S3 URI and a queue from its URL", () => {
-    // Given S3 and SQS URLs / When classified / Then the bucket and queue names are referenced
-    expect(classify("INPUT", "s3://acme-raw-data/incoming/").referencedNames).toEqual(["acme-raw-data"]);
-    expect(classify("QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/222222222222/orders-dlq").referencedNames).toEqual(["orders-dlq"]);
-  });
-
-  it("names an RDS cluster from its endpoint and an OpenSearch domain from its URL", () => {
-    // Given AWS service endpoints / When classified / Then the resource identifiers are referenced
-    expect(classify("DB_HOST", "payments-db.cluster-c9akqe2xl3qz.us-east-1.rds.amazonaws.com").referencedNames).toEqual(["payments-db"]);
-    expect(classify("ES_ENDPOINT", "https://search-orders-search-q2w3e4.us-east-1.es.amazonaws.com").referencedNames).toEqual(["orders-search"]);
-  });
-
-  it("does not take a prefix for a resource name", () => {
-    // Given a name prefix with a trailing hyphen / When classified / Then no name is referenced
-    expect(classify("FUNCTION_PREFIX", "orders-").referencedNames).toEqual([]);
-  });
-
-  it("does not take words, regions, numbers or versions for resource names", () => {
-    // Given configuration values that are not resources / When classified / Then no names are referenced
-    for (const [name, value] of [["LOG_LEVEL", "debug"], ["REGION", "us-east-1"], ["PORT", "5432"], ["VERSION", "1.2.3"], ["MODE", "fast"]])
-      expect(classify(name, value).referencedNames).toEqual([]);
+  it("reads a list of ARNs, a queue URL and an S3 URI as the identifiers they are", () => {
+    // Given identifiers by syntax / When classified / Then each is a reference of its kind
+    expect(references("TARGETS", "arn:aws:dynamodb:us-east-1:222222222222:table/orders,arn:aws:s3:::acme-uploads/*")).toEqual([
+      { kind: "arn", arn: "arn:aws:dynamodb:us-east-1:222222222222:table/orders" },
+      { kind: "arn", arn: "arn:aws:s3:::acme-uploads/*" },
+    ]);
+    expect(references("QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/222222222222/orders-dlq")).toEqual([{ kind: "queue-url", region: "eu-west-1", account: "222222222222", queue: "orders-dlq" }]);
+    expect(references("INPUT", "s3://acme-raw-data/incoming/")).toEqual([{ kind: "s3-uri", bucket: "acme-raw-data" }]);
   });
 
   it("keeps no references for a secret value", () => {
     // Given a URL with a password that also names a host / When classified / Then nothing from it is kept
-    expect(classify("DATABASE_URL", "postgres://app:pa55word@orders-db:5432/orders")).toMatchObject({ referencedArns: [], referencedNames: [] });
+    expect(references("DATABASE_URL", "postgres://app:pa55word@orders-db:5432/orders")).toEqual([]);
+  });
+
+  it("takes nothing from a URL, a path or free text that is not an AWS identifier", () => {
+    // Given values that merely mention resources / When classified / Then no reference remains
+    for (const [name, value] of [["DB_HOST_URL", "https://search-orders-q2w3e4.us-east-1.es.amazonaws.com"], ["PARAM_PATH", "/prod/orders/db"], ["CONFIG", '{"table":"orders"}']])
+      expect(references(name, value)).toEqual([]);
   });
 });
 
-describe("reduceEnvironment", () => {
+describe("reduceEnvironment and settleEnvironmentReferences", () => {
+  const ACCOUNT = "222222222222";
+  const account = (fns: LambdaFunction[]): Account => ({
+    accountId: ACCOUNT,
+    name: null,
+    regions: ["us-east-1"],
+    roles: [{ arn: `arn:aws:iam::${ACCOUNT}:role/orders-role`, name: "orders-role", path: "/", roleId: "AROAORDERS", createDate: null, assumeRolePolicy: { Statement: [] }, inlinePolicies: [], attachedPolicyArns: [], permissionsBoundaryArn: null, lastUsed: null }],
+    users: [],
+    groups: [],
+    managedPolicies: [],
+    functions: fns,
+    eventSourceMappings: [],
+    lastAccessed: {},
+  });
+
   it("keeps names in order and no values", () => {
     // Given an environment with a secret and a table / When reduced / Then names stay, values are gone
     const reduced = reduceEnvironment({ API_KEY: "k-93jd82hd7s6a5s4d", TABLE_NAME: "orders-prod" });
     expect(reduced.map((v) => v.name)).toEqual(["API_KEY", "TABLE_NAME"]);
     expect(JSON.stringify(reduced)).not.toContain("k-93jd82hd7s6a5s4d");
+    expect(JSON.stringify(reduced)).not.toContain("orders-prod");
   });
 
   it("returns nothing for a function without environment variables", () => {
     // Given no Environment block / When reduced / Then the list is empty
     expect(reduceEnvironment(undefined)).toEqual([]);
+  });
+
+  it("keeps a name only as the ARN of a resource the snapshot holds in the function's account", () => {
+    // Given a function whose variables hold a role's name, another function's name, an unknown name and a queue URL
+    const worker = testFunction({ name: "orders-worker" });
+    const fn = testFunction({
+      name: "orders",
+      environment: reduceEnvironment({ ROLE: "orders-role", NEXT: "orders-worker", DB_PASS: "canary-pass-0042", JOBS: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/jobs` }),
+    });
+    // When the references are settled against the snapshot
+    settleEnvironmentReferences([account([fn, worker])]);
+    // Then known names become their ARNs, identifiers their resource, and the unknown value is gone
+    expect(Object.fromEntries(fn.environment.map((v) => [v.name, v.referencedArns]))).toEqual({
+      ROLE: [`arn:aws:iam::${ACCOUNT}:role/orders-role`],
+      NEXT: [worker.arn],
+      DB_PASS: [],
+      JOBS: [`arn:aws:sqs:us-east-1:${ACCOUNT}:jobs`],
+    });
+    expect(JSON.stringify(fn.environment)).not.toContain("canary-pass-0042");
   });
 });

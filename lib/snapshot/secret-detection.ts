@@ -1,20 +1,54 @@
-import type { EnvironmentVariable } from "@/lib/snapshot/types";
+import type { Account, EnvironmentVariable } from "@/lib/snapshot/types";
+import { environmentReferences, resolveEnvironmentReferences, resourceInventory, type EnvironmentReference } from "@/lib/snapshot/environment-references";
 
 /**
  * Reduce a Lambda function's environment variables to names plus hints: whether a value
- * looks like a secret (and why, in words that never include the value), and which ARNs or
- * resource names a non-secret value points at. Values are dropped here and never stored.
+ * looks like a secret (and why, in words that never include the value), and which resources
+ * the value is an identifier of. Values are dropped here and never stored, logged or shown.
+ *
+ * Which resources a plain name refers to can only be told once the whole snapshot is read (a
+ * name counts only when the snapshot holds that resource), so each variable's possible
+ * references wait in `pending`, outside the snapshot, until `settleEnvironmentReferences`
+ * resolves them against the snapshot's resources and drops them. Until then `referencedArns`
+ * is empty: a reader that never settles loses hints, never leaks values.
  */
 export function reduceEnvironment(variables: Record<string, string> | null | undefined): EnvironmentVariable[] {
   if (!variables) return [];
-  return Object.entries(variables).map(([name, value]) => classifyEnvironmentVariable(name, value));
+  return Object.entries(variables).map(([name, value]) => {
+    const { variable, references } = classifyEnvironmentVariable(name, value);
+    if (references.length > 0) pending.set(variable, references);
+    return variable;
+  });
 }
 
-/** Classify one variable; the value is read here and nowhere else. */
-export function classifyEnvironmentVariable(name: string, value: string): EnvironmentVariable {
+const pending = new WeakMap<EnvironmentVariable, EnvironmentReference[]>();
+
+/**
+ * Fill every function's `referencedArns` from its variables' pending references, now that the
+ * snapshot's resources are known, and forget the references. Call once, after all accounts are read.
+ */
+export function settleEnvironmentReferences(accounts: readonly Account[]): void {
+  const inventory = resourceInventory(accounts);
+  for (const account of accounts) {
+    for (const fn of account.functions) {
+      for (const variable of fn.environment) {
+        const references = pending.get(variable);
+        if (!references) continue;
+        pending.delete(variable);
+        variable.referencedArns = resolveEnvironmentReferences(references, fn, inventory);
+      }
+    }
+  }
+}
+
+/**
+ * Classify one variable; the value is read here and nowhere else. `references` are the parts of
+ * a non-secret value that may name a resource, for `settleEnvironmentReferences` alone.
+ */
+export function classifyEnvironmentVariable(name: string, value: string): { variable: EnvironmentVariable; references: EnvironmentReference[] } {
   const secretReason = valueSecretReason(name, value) ?? nameSecretReason(name, value);
-  if (secretReason) return { name, looksSecret: true, secretReason, referencedArns: [], referencedNames: [] };
-  return { name, looksSecret: false, secretReason: null, referencedArns: findArns(value), referencedNames: findResourceNames(name, value) };
+  if (secretReason) return { variable: { name, looksSecret: true, secretReason, referencedArns: [] }, references: [] };
+  return { variable: { name, looksSecret: false, secretReason: null, referencedArns: [] }, references: environmentReferences(value.trim()) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -135,79 +169,3 @@ function isQueueUrl(value: string): boolean {
   return /^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/\d{12}\/[A-Za-z0-9_-]+(\.fifo)?$/.test(value) || /^https:\/\/queue\.amazonaws\.com\/\d{12}\//.test(value);
 }
 
-// ---------------------------------------------------------------------------------------------
-// References (only computed for values that are not secret)
-
-const ARN_IN_TEXT = /arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(?:\d{12}|aws)?:[^\s,;"'`<>(){}[\]|]+/g;
-
-function findArns(value: string): string[] {
-  return unique((value.match(ARN_IN_TEXT) ?? []).map((arn) => arn.replace(/[.]+$/, "")));
-}
-
-/** Words that are configuration values, not resource names. */
-const NOT_NAMES = new Set([
-  "true", "false", "yes", "no", "on", "off", "none", "null", "undefined", "enabled", "disabled",
-  "debug", "info", "warn", "warning", "error", "fatal", "trace", "verbose", "silent",
-  "dev", "development", "test", "testing", "stage", "staging", "prod", "production", "local", "sandbox", "qa",
-  "json", "text", "utf-8", "utf8", "gzip", "lambda", "node", "python", "latest",
-]);
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
-/** Name words that say a plain single word is a resource name (ORDERS_TABLE=orders). */
-const RESOURCE_NAME_WORDS = new Set(["TABLE", "BUCKET", "QUEUE", "TOPIC", "STREAM", "FUNCTION", "NAME", "INDEX", "CLUSTER", "DATABASE", "DB", "SECRET", "PARAM", "PARAMETER", "KEY", "GROUP", "DOMAIN", "REPOSITORY", "REPO", "FIREHOSE", "STATE", "MACHINE"]);
-
-function findResourceNames(name: string, raw: string): string[] {
-  const value = raw.trim();
-  if (value === "" || isArn(value)) return [];
-  const names: string[] = [];
-  if (isUrl(value)) {
-    const fromUrl = resourceNameFromUrl(value);
-    if (fromUrl) names.push(fromUrl);
-    return unique(names);
-  }
-  const host = resourceNameFromAwsHostname(value);
-  if (host !== undefined) return host ? [host] : [];
-  const nameHintsResource = nameWords(name).some((w) => RESOURCE_NAME_WORDS.has(w));
-  for (const part of value.split(/\s*,\s*/)) {
-    if (isPlausibleResourceName(part, nameHintsResource)) names.push(part);
-  }
-  return unique(names);
-}
-
-function isPlausibleResourceName(part: string, nameHintsResource: boolean): boolean {
-  // SSM parameter paths (/prod/orders/db) are names too.
-  if (/^(\/[A-Za-z0-9_.-]+){2,}$/.test(part)) return true;
-  // Prefixes (orders-) are patterns, not names.
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,253}[A-Za-z0-9]$/.test(part) || part.length < 3) return false;
-  if (NOT_NAMES.has(part.toLowerCase()) || REGION.test(part) || isBooleanOrNumber(part)) return false;
-  if (/^v?\d+(\.\d+)+$/.test(part) || /^\d{12}$/.test(part)) return false;
-  // A lone word (orders) is a name only when the variable's name says so; compound names stand alone.
-  return /[-_.\d]/.test(part) || nameHintsResource;
-}
-
-function resourceNameFromUrl(url: string): string | null {
-  const queue = /^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/\d{12}\/([A-Za-z0-9_.-]+)$/.exec(url);
-  if (queue) return queue[1];
-  const s3Uri = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/|$)/.exec(url);
-  if (s3Uri) return s3Uri[1];
-  const virtualHost = /^https?:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\.s3[.-](?:[a-z0-9-]+\.)?amazonaws\.com/.exec(url);
-  if (virtualHost) return virtualHost[1];
-  const openSearch = /^https?:\/\/(?:search|vpc)-([a-z][a-z0-9-]{2,27})-[a-z0-9]+\.[a-z0-9-]+\.es\.amazonaws\.com(\/|$)/.exec(url);
-  if (openSearch) return openSearch[1];
-  const pathStyle = /^https?:\/\/s3[.-](?:[a-z0-9-]+\.)?amazonaws\.com\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/|$)/.exec(url);
-  if (pathStyle) return pathStyle[1];
-  return null;
-}
-
-/**
- * An AWS service hostname names its resource in the first label (RDS: `<cluster>.cluster-<id>.<region>.rds.amazonaws.com`);
- * undefined when the value is not an AWS hostname, null when it is one without a usable name.
- */
-function resourceNameFromAwsHostname(value: string): string | null | undefined {
-  if (!/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?(:\d+)?$/.test(value)) return undefined;
-  const rds = /^([a-z][a-z0-9-]*)\.(?:cluster-(?:ro-|custom-)?)?[a-z0-9]+\.[a-z0-9-]+\.rds\.amazonaws\.com(\.cn)?(:\d+)?$/.exec(value);
-  return rds ? rds[1] : null;
-}
-
-function unique(values: string[]): string[] {
-  return [...new Set(values)];
-}

@@ -147,16 +147,20 @@ export interface PolicyVersion {
   document: PolicyDocument;
 }
 
-/** An environment variable, reduced to its name: values are never kept. */
+/**
+ * An environment variable, reduced to its name: values are never kept, whatever the variable is
+ * called (lib/snapshot/environment-references.ts says which resources may stand in for one).
+ */
 export interface EnvironmentVariable {
   name: string;
   looksSecret: boolean;
   /** Why it looks like a secret (name pattern or value shape), never the value. */
   secretReason: string | null;
-  /** ARNs found in the value (bucket, table, queue …) — non-secret hints for narrowing resources. */
+  /**
+   * The resources the value is an identifier of (an ARN, a queue URL or S3 URI as the queue or
+   * bucket ARN) or names among the snapshot's own resources in the function's account; never the value.
+   */
   referencedArns: string[];
-  /** Resource names the value may refer to (bucket or table names), when the value is not secret. */
-  referencedNames: string[];
 }
 
 export interface FunctionUrl {

@@ -59,7 +59,7 @@ describe.each([
     // Given a function whose environment has a secret-looking variable (names only reach the store)
     const snapshot = tinySnapshot(1);
     snapshot.accounts[0].functions[0].environment = [
-      { name: "DB_PASSWORD", looksSecret: true, secretReason: "name contains PASSWORD", referencedArns: [], referencedNames: [] },
+      { name: "DB_PASSWORD", looksSecret: true, secretReason: "name contains PASSWORD", referencedArns: [] },
     ];
     const scanId = await createScan(t.db, snapshot.source);
     await storeSnapshot(t.db, scanId, snapshot, null);

@@ -22,7 +22,7 @@ describe("recommendPolicy over effectivePermissions", () => {
     ];
     const fn = {
       ...lambdaFunction("orders", "orders-role"),
-      environment: [{ name: "BUCKET_NAME", looksSecret: false, secretReason: null, referencedArns: [], referencedNames: ["orders-bucket"] }],
+      environment: [{ name: "BUCKET_NAME", looksSecret: false, secretReason: null, referencedArns: ["arn:aws:s3:::orders-bucket"] }],
     };
     const queue = `arn:aws:sqs:us-east-1:${ACCOUNT}:orders-queue`;
     const mappings = [mapping(fn.arn, queue)];

@@ -10,9 +10,12 @@ import { serviceActionNames } from "./action-catalog";
 const LOGS = ["logs:createloggroup", "logs:createlogstream", "logs:putlogevents"];
 const QUEUE = `arn:aws:sqs:us-east-1:${ACCOUNT}:orders-queue`;
 
-function envVar(name: string, referencedNames: string[], referencedArns: string[] = []): EnvironmentVariable {
-  return { name, looksSecret: false, secretReason: null, referencedArns, referencedNames };
+/** A variable as the reader leaves it: the resources its value named, never the value. */
+function envVar(name: string, referencedArns: string[]): EnvironmentVariable {
+  return { name, looksSecret: false, secretReason: null, referencedArns };
 }
+const BUCKET_ARN = "arn:aws:s3:::orders-bucket";
+const TABLE_ARN = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/orders`;
 
 function ordersFunction(patch: Partial<LambdaFunction> = {}): LambdaFunction {
   return { ...lambdaFunction("orders", "orders-role"), ...patch };
@@ -49,7 +52,7 @@ function neverUsed(service: string): ServiceLastAccessed {
 describe("recommendPolicy", () => {
   test("scopes an S3 full-access grant to the bucket its environment names", () => {
     // Given a function with s3:* on * and BUCKET_NAME=orders-bucket
-    const fn = ordersFunction({ environment: [envVar("BUCKET_NAME", ["orders-bucket"])] });
+    const fn = ordersFunction({ environment: [envVar("BUCKET_NAME", [BUCKET_ARN])] });
 
     // When the policy is recommended
     const result = recommend(fn, [grant(serviceActionNames("s3")), grant(LOGS, ["arn:aws:logs:*:*:*"])]);
@@ -93,7 +96,7 @@ describe("recommendPolicy", () => {
 
   test("keeps untracked S3 object actions of a used service and drops tracked ones never used", () => {
     // Given S3 used, with action-level data tracking CreateBucket (never used) but not the object actions
-    const fn = ordersFunction({ environment: [envVar("BUCKET_NAME", ["orders-bucket"])] });
+    const fn = ordersFunction({ environment: [envVar("BUCKET_NAME", [BUCKET_ARN])] });
     const lastAccessed = [used("s3", [{ actionName: "CreateBucket", lastAccessedTime: null }])];
 
     // When the policy is recommended
@@ -167,7 +170,7 @@ describe("recommendPolicy", () => {
 
   test("keeps a conditional grant conditional", () => {
     // Given a used DynamoDB grant allowed only from a VPC endpoint
-    const fn = ordersFunction({ environment: [envVar("TABLE_NAME", ["orders"])] });
+    const fn = ordersFunction({ environment: [envVar("TABLE_NAME", [TABLE_ARN])] });
     const conditions = { StringEquals: { "aws:SourceVpce": "vpce-1" } };
 
     // When the policy is recommended
@@ -185,7 +188,7 @@ describe("recommendPolicy", () => {
 
   test("carries an explicit deny of the role's own policies that narrows a kept grant", () => {
     // Given s3:GetObject on * except a deny on the bucket's secret prefix
-    const fn = ordersFunction({ environment: [envVar("BUCKET_NAME", ["orders-bucket"])] });
+    const fn = ordersFunction({ environment: [envVar("BUCKET_NAME", [BUCKET_ARN])] });
     const deny = statementRef("app", 1, "NoSecrets");
     const g = grant(["s3:getobject"], ["*"], {
       limits: [{ by: deny, kind: "deny-resources", actions: null, resources: ["arn:aws:s3:::orders-bucket/secret/*"], conditions: null }],
@@ -228,7 +231,7 @@ describe("recommendPolicy", () => {
 
   test("gives the same output for the same input, whatever the grant order", () => {
     // Given the same grants in two orders
-    const fn = ordersFunction({ environment: [envVar("BUCKET_NAME", ["orders-bucket"]), envVar("TABLE_NAME", ["orders"])] });
+    const fn = ordersFunction({ environment: [envVar("BUCKET_NAME", [BUCKET_ARN]), envVar("TABLE_NAME", [TABLE_ARN])] });
     const grants = [grant(serviceActionNames("s3")), grant(["dynamodb:getitem", "dynamodb:query"]), grant(LOGS)];
     const lastAccessed = [used("s3"), used("dynamodb"), used("logs")];
 
@@ -244,7 +247,7 @@ describe("recommendPolicy", () => {
 
   test("diffs the role's combined current policy against the recommendation", () => {
     // Given a role whose inline policy allows s3:* on *
-    const fn = ordersFunction({ environment: [envVar("BUCKET_NAME", ["orders-bucket"])] });
+    const fn = ordersFunction({ environment: [envVar("BUCKET_NAME", [BUCKET_ARN])] });
     const r = role("orders-role");
     r.inlinePolicies = [{ name: "app", document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] } }];
     const index = snapshotIndex({ roles: [r], functions: [fn] });
@@ -362,8 +365,8 @@ const functionArb: fc.Arbitrary<{ fn: LambdaFunction; queue: boolean }> = fc
     queue: c.queue,
     fn: ordersFunction({
       environment: [
-        ...(c.bucket ? [envVar("BUCKET_NAME", ["orders-bucket"])] : []),
-        ...(c.table ? [envVar("TABLE_NAME", ["orders"])] : []),
+        ...(c.bucket ? [envVar("BUCKET_NAME", [BUCKET_ARN])] : []),
+        ...(c.table ? [envVar("TABLE_NAME", [TABLE_ARN])] : []),
       ],
       kmsKeyArn: c.kms ? `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234` : null,
       deadLetterTargetArn: c.dlq ? `arn:aws:sqs:us-east-1:${ACCOUNT}:orders-dlq` : null,
