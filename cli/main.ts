@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { runScan, type ScanSource } from "@/lib/jobs/run-scan";
+import { runScan, type ScanResult, type ScanSource } from "@/lib/jobs/run-scan";
 import { CRAWL_FLAG_OPTIONS, parseCrawlFlags, type CrawlOptions } from "@/lib/collect/crawl-organization";
 import { SEVERITIES } from "@/lib/analysis/types";
 import { buildJsonReport, latestCompleteScanId } from "@/lib/report/build-json-report";
@@ -24,6 +24,7 @@ import type { Severity } from "@/lib/analysis/types";
 import fsSync from "node:fs";
 import { createProgressBar } from "./progress-bar";
 import { openStore } from "./open-store";
+import { cancelOnSignals, signalExitCode } from "./cancel-on-signals";
 
 export class UsageError extends Error {}
 
@@ -185,16 +186,29 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
   }
   return withStore(async (db) => {
     const bar = createProgressBar(out.stderr, !values.quiet);
-    const controller = new AbortController();
-    const onSignal = () => controller.abort();
-    process.once("SIGINT", onSignal);
-    const result = await runScan(db, source, {
-      signal: controller.signal,
-      onProgress: (p) => bar.update(p.phase, p.fraction, p.message),
-    }).finally(() => {
+    const cancellation = cancelOnSignals((signal) => out.stderr.write(`\nsaltzer: ${signal} again: stopping now; the scan was not stored.\n`));
+    let result: ScanResult;
+    try {
+      result = await runScan(db, source, {
+        signal: cancellation.signal,
+        onProgress: (p) => bar.update(p.phase, p.fraction, p.message),
+      });
+    } catch (error) {
+      const signal = cancellation.received();
+      if (signal === null) throw error;
+      // runScan marked the scan cancelled and rolled its rows back, whatever step it was in.
       bar.done();
-      process.off("SIGINT", onSignal);
-    });
+      out.stderr.write(`saltzer: ${signal}: scan cancelled; nothing of it was stored.\n`);
+      return signalExitCode(signal);
+    } finally {
+      bar.done();
+      cancellation.dispose();
+    }
+    const lateSignal = cancellation.received();
+    if (lateSignal !== null) {
+      out.stderr.write(`saltzer: ${lateSignal} arrived as scan ${result.scanId} was committed: it is stored (${result.status}); no summary or report follows.\n`);
+      return signalExitCode(lateSignal);
+    }
     const { snapshot } = result;
     const functions = snapshot.accounts.flatMap((a) => a.functions);
     const regions = new Set(functions.map((f) => f.region));
