@@ -54,7 +54,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
             <ul className="plain">
               {overview.gaps.slice(0, 10).map((g, i) => (
                 <li key={i}>
-                  <code>{[g.accountId, g.region, g.api].filter(Boolean).join(" · ")}</code> {g.message}
+                  <code>{[g.accountId, g.region, g.api].filter(Boolean).join(" · ")}</code> <bdi>{g.message}</bdi>
                 </li>
               ))}
             </ul>
@@ -76,7 +76,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                       </Link>{" "}
                       {f.isPublic ? <span className="badge public">public</span> : null}
                       <div className="arn">
-                        {f.accountId} · {f.region}
+                        <bdi>{f.accountId}</bdi> · <bdi>{f.region}</bdi>
                       </div>
                     </td>
                     <td className="num">{f.findingCount} finding{f.findingCount === 1 ? "" : "s"}</td>

@@ -2,6 +2,7 @@
 import { canFunction, type CanDecision } from "@/lib/analysis/can";
 import { indexSnapshot } from "@/lib/analysis/snapshot-index";
 import type { Snapshot } from "@/lib/snapshot/types";
+import { safeTerminalText } from "./terminal-text";
 
 /** Parses repeated `--context key=value` (a value with commas becomes a list). */
 export function parseContext(pairs: string[], usage: (message: string) => Error): Record<string, string | string[]> {
@@ -39,5 +40,5 @@ export function formatCan(decision: CanDecision & { action: string; resource: st
   if (decision.decision === "denied" && decision.deniedBy.length === 0) {
     lines.push(`  no statement allows ${decision.action} on ${decision.resource}`);
   }
-  return `${lines.join("\n")}\n`;
+  return `${lines.map(safeTerminalText).join("\n")}\n`;
 }

@@ -1,6 +1,7 @@
 /** `saltzer check`: a CI gate over findings at or above a severity, optionally only new ones. */
 import { findingFingerprint } from "@/lib/analysis/fingerprint";
 import { SEVERITIES, type Finding, type Severity } from "@/lib/analysis/types";
+import { safeTerminalText } from "./terminal-text";
 
 export interface GateFinding {
   functionArn: string;
@@ -67,5 +68,5 @@ export function formatGate(result: GateResult, failOn: Severity, baseline: numbe
       ? `FAIL: ${result.offending.length} ${baseline !== null ? "new " : ""}finding(s) at or above ${failOn}${tail}`
       : `PASS: no ${baseline !== null ? "new " : ""}finding at or above ${failOn}${tail}`,
   );
-  return `${lines.join("\n")}\n`;
+  return `${lines.map(safeTerminalText).join("\n")}\n`;
 }

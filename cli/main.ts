@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { runScan, type ScanSource } from "@/lib/jobs/run-scan";
+import { runScan, type ScanResult, type ScanSource } from "@/lib/jobs/run-scan";
 import { CRAWL_FLAG_OPTIONS, parseCrawlFlags, type CrawlOptions } from "@/lib/collect/crawl-organization";
 import { SEVERITIES } from "@/lib/analysis/types";
 import { buildJsonReport, latestCompleteScanId } from "@/lib/report/build-json-report";
@@ -24,6 +24,8 @@ import type { Severity } from "@/lib/analysis/types";
 import fsSync from "node:fs";
 import { createProgressBar } from "./progress-bar";
 import { openStore } from "./open-store";
+import { cancelOnSignals, signalExitCode } from "./cancel-on-signals";
+import { safeTerminalBlock, safeTerminalJson, safeTerminalText } from "./terminal-text";
 
 export class UsageError extends Error {}
 
@@ -52,9 +54,10 @@ Options:
 Environment: DATABASE_URL (PostgreSQL; unset = embedded database in SALTZER_DATA_DIR, default ./.saltzer)
 `;
 
-type Out = { stdout: (s: string) => void; stderr: NodeJS.WriteStream };
+/** Where the CLI prints; `stdoutIsTerminal` decides whether a CSV or HTML body is escaped for a terminal. */
+type Out = { stdout: (s: string) => void; stderr: NodeJS.WriteStream; stdoutIsTerminal?: boolean };
 
-export async function main(argv: string[], out: Out = { stdout: (s) => process.stdout.write(s), stderr: process.stderr }): Promise<number> {
+export async function main(argv: string[], out: Out = { stdout: (s) => process.stdout.write(s), stderr: process.stderr, stdoutIsTerminal: process.stdout.isTTY === true }): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === "--help" || command === "-h" || command === "help") {
     out.stdout(HELP);
@@ -144,10 +147,20 @@ async function writeReport(db: Database, scanId: number, format: ReportFormat, o
   if (outFile) {
     fs.mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true });
     fs.writeFileSync(outFile, body);
-    out.stderr.write(`Report written to ${outFile}\n`);
+    out.stderr.write(`Report written to ${safeTerminalText(outFile)}\n`);
   } else {
-    out.stdout(body);
+    out.stdout(reportForTerminal(body, format, out.stdoutIsTerminal === true));
   }
+}
+
+/**
+ * A report printed on standard output. JSON and SARIF keep their meaning (escapes a parser
+ * reads back as the same text); CSV and HTML are escaped only on a terminal, so a redirect to
+ * a file still gets the exact bytes.
+ */
+export function reportForTerminal(body: string, format: ReportFormat, isTerminal: boolean): string {
+  if (format === "json" || format === "sarif") return safeTerminalJson(body);
+  return isTerminal ? safeTerminalBlock(body) : body;
 }
 
 const CRAWL_OPTIONS = {
@@ -185,17 +198,30 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
   }
   return withStore(async (db) => {
     const bar = createProgressBar(out.stderr, !values.quiet);
-    const controller = new AbortController();
-    const onSignal = () => controller.abort();
-    process.once("SIGINT", onSignal);
-    const result = await runScan(db, source, {
-      signal: controller.signal,
-      onProgress: (p) => bar.update(p.phase, p.fraction, p.message),
-    }).finally(() => {
+    const cancellation = cancelOnSignals((signal) => out.stderr.write(`\nsaltzer: ${signal} again: stopping now; the scan was not stored.\n`));
+    let result: ScanResult;
+    try {
+      result = await runScan(db, source, {
+        signal: cancellation.signal,
+        onProgress: (p) => bar.update(p.phase, p.fraction, p.message),
+      });
+    } catch (error) {
+      const signal = cancellation.received();
+      if (signal === null) throw error;
+      // runScan marked the scan cancelled and rolled its rows back, whatever step it was in.
       bar.done();
-      process.off("SIGINT", onSignal);
+      out.stderr.write(`saltzer: ${signal}: scan cancelled; nothing of it was stored.\n`);
+      return signalExitCode(signal);
+    } finally {
+      bar.done();
+      cancellation.dispose();
       if (source.kind === "aws" && source.crawl.saveSnapshotDir) warnSavedSnapshotHoldsValues(source.crawl.saveSnapshotDir, out);
-    });
+    }
+    const lateSignal = cancellation.received();
+    if (lateSignal !== null) {
+      out.stderr.write(`saltzer: ${lateSignal} arrived as scan ${result.scanId} was committed: it is stored (${result.status}); no summary or report follows.\n`);
+      return signalExitCode(lateSignal);
+    }
     const { snapshot } = result;
     const functions = snapshot.accounts.flatMap((a) => a.functions);
     const regions = new Set(functions.map((f) => f.region));
@@ -210,7 +236,7 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
       ...snapshot.gaps.map((g) => `  gap: ${[g.accountId, g.region, g.api].filter(Boolean).join(" ")}${g.file ? ` (${g.file})` : ""}: ${g.message}`),
     ];
     const target = format && !values.out ? (s: string) => out.stderr.write(s) : out.stdout;
-    target(`${summary.join("\n")}\n`);
+    target(`${summary.map(safeTerminalText).join("\n")}\n`);
     if (format) await writeReport(db, result.scanId, format, values.out as string | undefined, out, {});
     return 0;
   });
@@ -250,7 +276,7 @@ async function reportCommand(args: string[], out: Out): Promise<number> {
 async function firstStartCommand(_args: string[], out: Out): Promise<number> {
   const hasScan = await withStore(async (db) => (await latestCompleteScanId(db)) !== null);
   if (hasScan) return 0;
-  out.stderr.write(`First start: scanning ${env().snapshotDir} into the store…\n`);
+  out.stderr.write(`First start: scanning ${safeTerminalText(env().snapshotDir)} into the store…\n`);
   return scanCommand(["--snapshot", env().snapshotDir], out);
 }
 
@@ -280,7 +306,7 @@ async function canCommand(args: string[], out: Out): Promise<number> {
     throw new UsageError((error as Error).message);
   }
   if (values.json) {
-    out.stdout(`${JSON.stringify({ decision: decision.decision, conditional: decision.conditional, function: decision.function, action, resource, context, summary: decision.summary, allowedBy: decision.allowedBy, deniedBy: decision.deniedBy }, null, 2)}\n`);
+    out.stdout(`${safeTerminalJson(JSON.stringify({ decision: decision.decision, conditional: decision.conditional, function: decision.function, action, resource, context, summary: decision.summary, allowedBy: decision.allowedBy, deniedBy: decision.deniedBy }, null, 2))}\n`);
   } else {
     out.stdout(formatCan(decision));
   }

@@ -69,7 +69,9 @@ export default async function RolesPage({ searchParams }: { searchParams: Promis
                     {r.hasBoundary ? <span className="badge kind">boundary</span> : null}
                     <div className="arn">{r.arn}</div>
                   </td>
-                  <td>{r.accountId}</td>
+                  <td>
+                    <bdi>{r.accountId}</bdi>
+                  </td>
                   <td className="num">{r.policyCount}</td>
                   <td>
                     {r.functions.slice(0, 6).map((f, i) => (

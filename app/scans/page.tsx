@@ -57,20 +57,24 @@ export default async function ScansPage() {
                 </td>
                 <td>{s.startedAt.slice(0, 19).replace("T", " ")}</td>
                 <td className="arn">
-                  {s.sourceKind}: {s.sourceLocation}
+                  {s.sourceKind}: <bdi>{s.sourceLocation}</bdi>
                 </td>
                 <td className="num">{s.accountCount}</td>
                 <td className="num">{s.functionCount}</td>
                 <td className="num">{s.findingCount}</td>
                 <td>
-                  {s.error ? <span className="error-text">{s.error}</span> : null}
+                  {s.error ? (
+                    <span className="error-text">
+                      <bdi>{s.error}</bdi>
+                    </span>
+                  ) : null}
                   {s.gaps.length > 0 ? (
                     <details>
                       <summary>{s.gaps.length} coverage gaps</summary>
                       <ul className="plain">
                         {s.gaps.slice(0, 20).map((g, i) => (
                           <li key={i}>
-                            <code>{[g.accountId, g.region, g.api].filter(Boolean).join(" · ")}</code> {g.message}
+                            <code>{[g.accountId, g.region, g.api].filter(Boolean).join(" · ")}</code> <bdi>{g.message}</bdi>
                           </li>
                         ))}
                       </ul>

@@ -93,7 +93,9 @@ function PermissionNodeView({ data }: NodeProps<PermissionFlowNode>) {
           {n.label}
         </button>
       ) : (
-        <div className="pg-label">{n.label}</div>
+        <div className="pg-label">
+          <bdi>{n.label}</bdi>
+        </div>
       )}
       {n.type === "statement" ? (
         <div className="pg-actions">
@@ -362,7 +364,7 @@ export function PermissionGraph({ graph, scanId }: PermissionGraphProps) {
           )}
           {hover ? (
             <div className="pg-tooltip" role="tooltip" style={{ left: hover.x, top: hover.y }}>
-              {hover.edge.reason}
+              <bdi>{hover.edge.reason}</bdi>
             </div>
           ) : null}
         </div>
@@ -382,7 +384,9 @@ export function PermissionGraph({ graph, scanId }: PermissionGraphProps) {
                   <dt>To</dt>
                   <dd className="mono">{labelOf(selectedEdge.target)}</dd>
                 </dl>
-                <p className="pg-reason">{selectedEdge.reason}</p>
+                <p className="pg-reason">
+                  <bdi>{selectedEdge.reason}</bdi>
+                </p>
               </div>
             ) : (
               <p className="muted">Click an edge to see why it exists. Hover an edge for its reason.</p>
@@ -391,7 +395,7 @@ export function PermissionGraph({ graph, scanId }: PermissionGraphProps) {
           {selectedNode ? (
             <section aria-labelledby="pg-node-h">
               <h2 id="pg-node-h">
-                {TYPE_WORDS[selectedNode.type]} {selectedNode.label}
+                {TYPE_WORDS[selectedNode.type]} <bdi>{selectedNode.label}</bdi>
               </h2>
               {selectedNode.detail ? <p className="mono muted pg-break">{selectedNode.detail}</p> : null}
               {selectedNode.type === "statement" ? (
@@ -420,7 +424,7 @@ export function PermissionGraph({ graph, scanId }: PermissionGraphProps) {
                   <ul className="plain">
                     {selectedNode.findings.map((f) => (
                       <li key={f.ruleId}>
-                        <span className={`badge sev-${f.severity}`}>{f.severity}</span> {f.title}
+                        <span className={`badge sev-${f.severity}`}>{f.severity}</span> <bdi>{f.title}</bdi>
                       </li>
                     ))}
                   </ul>

@@ -118,7 +118,9 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     const snapshot =
       source.kind === "directory"
         ? await readSnapshotDir(source.dir, {
-            onProgress: (p) =>
+            // Throwing here ends the read when the next account is done, so a signal is not kept waiting on a large snapshot.
+            onProgress: (p) => {
+              checkCancelled();
               report({
                 phase: "reading",
                 accountsDone: p.accountsDone,
@@ -126,7 +128,8 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
                 functions: 0,
                 fraction: p.accountsTotal ? p.accountsDone / p.accountsTotal : 0,
                 message: `${p.phase}: ${p.filesRead} files read`,
-              }),
+              });
+            },
           })
         : (
             await crawlOrganization({

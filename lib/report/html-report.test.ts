@@ -53,8 +53,8 @@ describe("toHtml", () => {
     // When it is rendered
     const details = toHtml(report).split('<section id="details">')[1];
     // Then both have a section and the critical one comes first
-    expect(details.indexOf("<h3>loud-fn")).toBeGreaterThan(0);
-    expect(details.indexOf("<h3>quiet-fn")).toBeGreaterThan(details.indexOf("<h3>loud-fn"));
+    expect(details.indexOf("<h3><bdi>loud-fn")).toBeGreaterThan(0);
+    expect(details.indexOf("<h3><bdi>quiet-fn")).toBeGreaterThan(details.indexOf("<h3><bdi>loud-fn"));
   });
 
   it("shows each finding's remediation from the rule catalogue", () => {

@@ -46,6 +46,12 @@ function html(strings: TemplateStringsArray, ...parts: Part[]): SafeHtml {
   return new SafeHtml(out);
 }
 
+/**
+ * Text from the snapshot, isolated for bidi: a U+202E in a name reverses only the name, never
+ * what stands beside it. (Inside <code> and <a> the CSS below isolates as well.)
+ */
+const data = (value: Part): SafeHtml => html`<bdi>${value}</bdi>`;
+
 const SEVERITY_RANK = (s: Severity | null): number => (s === null ? SEVERITIES.length : SEVERITIES.indexOf(s));
 const when = (iso: string | null): string => (iso ? iso.replace("T", " ").replace(/\.\d+Z$/, "Z").replace(/Z$/, " UTC") : "—");
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
@@ -90,13 +96,13 @@ function metadata(report: JsonReport, filters: ReportFilters | undefined): SafeH
 <dt>Organization</dt><dd>${scan.organizationId ?? "—"}</dd>
 <dt>Accounts</dt><dd>${
     scan.accounts.length
-      ? html`<ul>${scan.accounts.map((a) => html`<li><code>${a.accountId}</code>${a.name ? ` ${a.name}` : ""} <span class="muted">(${a.regions.join(", ") || "no regions"})</span></li>`)}</ul>`
+      ? html`<ul>${scan.accounts.map((a) => html`<li><code>${a.accountId}</code>${a.name ? html` ${data(a.name)}` : ""} <span class="muted">(${a.regions.join(", ") || "no regions"})</span></li>`)}</ul>`
       : html`<span class="muted">none</span>`
   }</dd>
 <dt>Coverage gaps</dt><dd>${
-    scan.gaps.length ? html`<ul class="gaps">${scan.gaps.map((g) => html`<li>${describeGap(g)}</li>`)}</ul>` : html`<span class="muted">none recorded</span>`
+    scan.gaps.length ? html`<ul class="gaps">${scan.gaps.map((g) => html`<li>${data(describeGap(g))}</li>`)}</ul>` : html`<span class="muted">none recorded</span>`
   }</dd>
-${filtered ? html`<dt>Filters</dt><dd>${filtered}</dd>` : null}
+${filtered ? html`<dt>Filters</dt><dd>${data(filtered)}</dd>` : null}
 </dl>
 </section>`;
 }
@@ -132,7 +138,7 @@ function functionTable(sorted: ReportFunction[], index: Map<ReportFunction, numb
 <thead><tr><th>Function</th><th>Account</th><th>Region</th><th>Runtime</th><th class="num">Risk</th><th class="num">Findings</th></tr></thead>
 <tbody>
 ${sorted.map(
-  (fn) => html`<tr><td><a href="#${anchor(index.get(fn) ?? 0)}">${fn.name}</a>${fn.isPublic ? html` <span class="tag">public</span>` : null}${fn.sharedRole ? html` <span class="tag">shared role</span>` : null}</td><td><code>${fn.accountId}</code></td><td>${fn.region}</td><td>${fn.runtime ?? "—"}</td><td class="num">${fn.riskScore ?? "—"} ${badge(fn.severity)}</td><td class="num">${fn.findings.length}</td></tr>
+  (fn) => html`<tr><td><a href="#${anchor(index.get(fn) ?? 0)}">${data(fn.name)}</a>${fn.isPublic ? html` <span class="tag">public</span>` : null}${fn.sharedRole ? html` <span class="tag">shared role</span>` : null}</td><td><code>${fn.accountId}</code></td><td>${data(fn.region)}</td><td>${fn.runtime ?? "—"}</td><td class="num">${fn.riskScore ?? "—"} ${badge(fn.severity)}</td><td class="num">${fn.findings.length}</td></tr>
 `,
 )}</tbody>
 </table>
@@ -141,9 +147,9 @@ ${sorted.map(
 
 function finding(f: ReportFinding, rule: RuleMeta | undefined): SafeHtml {
   return html`<li class="finding">
-<div class="finding-head">${badge(f.severity)} <strong>${f.title}</strong> <span class="muted"><code>${f.ruleId}</code>${f.category === f.ruleId ? "" : ` · ${f.category}`}</span>${f.suppressed ? html` <span class="tag">suppressed</span>` : null}</div>
-<p>${f.reason}</p>
-${f.suppressed && f.suppression ? html`<p class="muted">Suppressed: ${f.suppression.reason}${f.suppression.expiresAt ? ` (until ${when(f.suppression.expiresAt)})` : ""}</p>` : null}
+<div class="finding-head">${badge(f.severity)} <strong>${data(f.title)}</strong> <span class="muted"><code>${f.ruleId}</code>${f.category === f.ruleId ? "" : ` · ${f.category}`}</span>${f.suppressed ? html` <span class="tag">suppressed</span>` : null}</div>
+<p>${data(f.reason)}</p>
+${f.suppressed && f.suppression ? html`<p class="muted">Suppressed: ${data(f.suppression.reason)}${f.suppression.expiresAt ? ` (until ${when(f.suppression.expiresAt)})` : ""}</p>` : null}
 <dl class="facts">
 ${f.statements.length ? html`<dt>Statements</dt><dd>${capped(f.statements.map(statementLabel), SHOW.resources, "statement")}</dd>` : null}
 ${f.actions.length ? html`<dt>Actions</dt><dd>${capped(f.actions, SHOW.actions, "action")}</dd>` : null}
@@ -182,7 +188,7 @@ ${radius.services.length ? serviceRows(radius) : html`<p class="muted">No servic
 ${dataStoreList("Data stores read", radius.dataStores.read)}
 ${dataStoreList("Data stores written", radius.dataStores.write)}
 ${dataStoreList("Data stores deleted", radius.dataStores.delete)}
-${radius.escalationPaths.length ? html`<dt>Escalation</dt><dd><ul>${radius.escalationPaths.map((p) => html`<li>${p.title}${p.target ? html` → <code>${p.target}</code>` : null}${p.conditional ? " (conditional)" : ""}</li>`)}</ul></dd>` : null}
+${radius.escalationPaths.length ? html`<dt>Escalation</dt><dd><ul>${radius.escalationPaths.map((p) => html`<li>${data(p.title)}${p.target ? html` → <code>${p.target}</code>` : null}${p.conditional ? " (conditional)" : ""}</li>`)}</ul></dd>` : null}
 </dl>`;
 }
 
@@ -191,20 +197,20 @@ function recommendation(fn: ReportFunction): SafeHtml {
   if (!rec) return html`<h4>Recommended policy</h4><p class="muted">Not analysed.</p>`;
   return html`<h4>Recommended policy</h4>
 <p class="muted">Based on ${rec.confidence === "usage-data" ? "usage data (service last accessed)" : "configuration only"}; removes ${plural(rec.removedActionCount, "action")}.</p>
-${rec.notes.length ? html`<ul class="notes">${rec.notes.map((n) => html`<li>${n}</li>`)}</ul>` : null}
+${rec.notes.length ? html`<ul class="notes">${rec.notes.map((n) => html`<li>${data(n)}</li>`)}</ul>` : null}
 <pre>${JSON.stringify(rec.document, null, 2)}</pre>`;
 }
 
 function functionSection(fn: ReportFunction, index: number, rules: Map<string, RuleMeta>): SafeHtml {
   return html`<section class="fn" id="${anchor(index)}">
-<h3>${fn.name} ${badge(fn.severity)} <span class="score">${fn.riskScore === null ? "" : `${fn.riskScore}/100`}</span></h3>
+<h3>${data(fn.name)} ${badge(fn.severity)} <span class="score">${fn.riskScore === null ? "" : `${fn.riskScore}/100`}</span></h3>
 <dl class="facts">
 <dt>ARN</dt><dd><code>${fn.arn}</code></dd>
 <dt>Role</dt><dd><code>${fn.roleArn}</code>${fn.sharedRole ? " (shared with other functions)" : ""}</dd>
-<dt>Runtime</dt><dd>${fn.runtime ?? "—"} · ${fn.packageType}</dd>
+<dt>Runtime</dt><dd>${data(fn.runtime ?? "—")} · ${fn.packageType}</dd>
 <dt>Exposure</dt><dd>${fn.isPublic ? "Invocable from outside the account" : "Not public"}${fn.urls.length ? ` · ${plural(fn.urls.length, "function URL")}` : ""}${fn.eventSources.length ? ` · ${plural(fn.eventSources.length, "event source")}` : ""}</dd>
 </dl>
-${fn.risk ? html`<h4>Why this score</h4><ul class="notes">${fn.risk.explanation.map((e) => html`<li>${e}</li>`)}</ul>` : null}
+${fn.risk ? html`<h4>Why this score</h4><ul class="notes">${fn.risk.explanation.map((e) => html`<li>${data(e)}</li>`)}</ul>` : null}
 <h4>Findings (${fn.findings.length})</h4>
 ${fn.findings.length ? html`<ol class="findings">${fn.findings.map((f) => finding(f, rules.get(f.ruleId)))}</ol>` : html`<p class="muted">No findings.</p>`}
 ${blastRadius(fn.blastRadius)}
@@ -241,6 +247,9 @@ h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 19px; margin: 32px 0 12
 h3 { font-size: 16px; margin: 0 0 8px; } h4 { font-size: 14px; margin: 16px 0 6px; }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
 code { overflow-wrap: anywhere; }
+/* Snapshot text is data: each name is its own bidi isolate, and a name longer than the page wraps. */
+code, a, strong, bdi { unicode-bidi: isolate; }
+body { overflow-wrap: anywhere; }
 pre { background: var(--bg-soft); border: 1px solid var(--line); padding: 10px; overflow: auto; max-height: 480px; white-space: pre-wrap; overflow-wrap: anywhere; }
 a { color: #1d4ed8; }
 .muted { color: var(--muted); }

@@ -62,4 +62,21 @@ describe("toSarif", () => {
     expect(run.automationDetails.id).toBe("saltzer/scan-12");
     expect(run.invocations[0].executionSuccessful).toBe(true);
   });
+
+  it("escapes snapshot text so a viewer reads no embedded link or image in a message (SARIF §3.11.6)", () => {
+    // Given a finding reason and a gap quoting a link, an image and a backslash from a snapshot
+    const reason = 'Resource "[x](javascript:alert(1))" and ![t](http://evil.example/t.png) in C:\\[dir]';
+    const report = jsonReport([reportFunction({ name: "api", findings: [reportFinding({ reason })] })]);
+    report.scan.gaps = [{ accountId: "222222222222", region: "us-east-1", api: "lambda:GetPolicy", file: null, message: "see [here](https://evil.example)" }];
+    // When it is rendered as SARIF
+    const run = toSarif(report).runs[0];
+    const messages = [run.results[0].message.text, run.invocations[0].toolExecutionNotifications[0].message.text];
+    // Then no unescaped "[text](target)" is left, and undoing the escapes gives the original text back
+    const embeddedLink = /(?<!\\)(?:\\\\)*\[[^\]]*(?<!\\)\]\(/;
+    for (const text of messages) expect(text).not.toMatch(embeddedLink);
+    expect(messages[0]).toBe('Resource "\\[x\\](javascript:alert(1))" and !\\[t\\](http://evil.example/t.png) in C:\\\\\\[dir\\]');
+    const unescape = (text: string) => text.replace(/\\([\\[\]])/g, "$1");
+    expect(unescape(messages[0])).toBe(reason);
+    expect(unescape(messages[1])).toContain("see [here](https://evil.example)");
+  });
 });

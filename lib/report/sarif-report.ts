@@ -64,6 +64,16 @@ export interface SarifLog {
   }[];
 }
 
+/**
+ * Snapshot text as a SARIF plain text message. SARIF 2.1.0 §3.11.6 reads `[text](target)` in
+ * message.text as an embedded link, so a reason quoting `[x](javascript:alert(1))` or
+ * `![t](http://…)` from a policy would become a link or an image in a viewer: literal square
+ * brackets are escaped with a backslash, as the section prescribes, and so is the backslash.
+ */
+export function sarifPlainText(text: string): string {
+  return text.replace(/[\\[\]]/g, (c) => `\\${c}`);
+}
+
 /** `admin-equivalent-access` → `AdminEquivalentAccess`: SARIF's rule `name` is an identifier. */
 const pascalCase = (id: string): string => id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
 
@@ -108,7 +118,7 @@ function result(fn: ReportFunction, f: ReportFinding, ruleIndex: number | undefi
     ruleId: f.ruleId,
     ...(ruleIndex === undefined ? {} : { ruleIndex }),
     level: SARIF_LEVEL[f.severity],
-    message: { text: f.reason },
+    message: { text: sarifPlainText(f.reason) },
     locations: [
       {
         physicalLocation: { artifactLocation: { uri: functionArtifactUri(fn) }, region: { startLine: 1 } },
@@ -157,7 +167,7 @@ export function toSarif(report: JsonReport): SarifLog {
             executionSuccessful: report.scan.status === "succeeded" || report.scan.status === "partial",
             startTimeUtc: report.scan.startedAt,
             ...(report.scan.finishedAt ? { endTimeUtc: report.scan.finishedAt } : {}),
-            toolExecutionNotifications: report.scan.gaps.map((g) => ({ level: "warning" as const, message: { text: `Coverage gap: ${describeGap(g)}` } })),
+            toolExecutionNotifications: report.scan.gaps.map((g) => ({ level: "warning" as const, message: { text: sarifPlainText(`Coverage gap: ${describeGap(g)}`) } })),
           },
         ],
         automationDetails: { id: `saltzer/scan-${report.scan.id}` },

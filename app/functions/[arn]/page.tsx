@@ -27,10 +27,12 @@ export default async function FunctionPage({ params, searchParams }: { params: P
       <TopBar active="/functions" />
       <main className="page">
         <div className="crumbs">
-          <Link href={`/functions?scan=${scan.id}`}>Functions</Link> / {fn.accountName ?? fn.accountId} / {fn.region}
+          <Link href={`/functions?scan=${scan.id}`}>Functions</Link> / <bdi>{fn.accountName ?? fn.accountId}</bdi> / <bdi>{fn.region}</bdi>
         </div>
         <div className="page-head">
-          <h1>{fn.name}</h1>
+          <h1>
+            <bdi>{fn.name}</bdi>
+          </h1>
           <SeverityBadge severity={fn.severity} score={fn.riskScore} />
           {fn.isPublic ? <span className="badge public">public</span> : <span className="badge private">private</span>}
           <span className="sub mono">{fn.arn}</span>
@@ -45,7 +47,9 @@ export default async function FunctionPage({ params, searchParams }: { params: P
             </h2>
             <ul className="plain risk-why">
               {fn.risk.explanation.map((line, i) => (
-                <li key={i}>{line}</li>
+                <li key={i}>
+                  <bdi>{line}</bdi>
+                </li>
               ))}
             </ul>
           </section>
@@ -56,7 +60,7 @@ export default async function FunctionPage({ params, searchParams }: { params: P
         </section>
         {fn.blastRadius ? (
           <section className="panel" aria-labelledby="blast-h">
-            <h2 id="blast-h">Blast radius: what a compromised {fn.name} can do</h2>
+            <h2 id="blast-h">Blast radius: what a compromised <bdi>{fn.name}</bdi> can do</h2>
             <BlastRadiusPanel blast={fn.blastRadius} scanId={scan.id} names={fn.reachedNames} />
           </section>
         ) : null}
@@ -76,7 +80,7 @@ export default async function FunctionPage({ params, searchParams }: { params: P
             <h2 id="config-h">Configuration</h2>
             <dl className="kv">
               <dt>Account</dt>
-              <dd>{fn.accountName ? `${fn.accountName} (${fn.accountId})` : fn.accountId}</dd>
+              <dd>{fn.accountName ? <><bdi>{fn.accountName}</bdi> ({fn.accountId})</> : fn.accountId}</dd>
               <dt>Region</dt>
               <dd>{fn.region}</dd>
               <dt>Runtime</dt>
@@ -137,7 +141,7 @@ export default async function FunctionPage({ params, searchParams }: { params: P
           {fn.policies.map((p) => (
             <details className="policy" key={`${p.kind}:${p.arn ?? p.name}`}>
               <summary>
-                {p.name} <span className="badge kind">{KIND_LABEL[p.kind]}</span>
+                <bdi>{p.name}</bdi> <span className="badge kind">{KIND_LABEL[p.kind]}</span>
                 {p.flaggedStatements.length > 0 ? <span className="badge sev-high">{p.flaggedStatements.length} statement(s) cause findings</span> : null}
               </summary>
               {p.arn ? <p className="mono muted">{p.arn}</p> : null}

@@ -58,13 +58,15 @@ export function FunctionTable({ rows, params, sort, dir, scanId }: { rows: Funct
               ) : null}
             </td>
             <td>
-              {r.accountName ?? r.accountId}
+              <bdi>{r.accountName ?? r.accountId}</bdi>
               <div className="arn">{r.accountId}</div>
             </td>
-            <td>{r.region}</td>
+            <td>
+              <bdi>{r.region}</bdi>
+            </td>
             <td>{r.runtime ?? <span className="muted">container image</span>}</td>
             <td>
-              {r.roleName}
+              <bdi>{r.roleName}</bdi>
               {r.sharedRole ? (
                 <>
                   {" "}

@@ -70,7 +70,7 @@ export function Rescan({ runningScanId, sourceLabel }: { runningScanId: number |
             {p && event.status === "running" ? (
               <span className="muted">
                 {" "}
-                · accounts {p.accountsDone ?? 0}/{p.accountsTotal ?? "?"} · functions {p.functions ?? 0} · {p.message}
+                · accounts {p.accountsDone ?? 0}/{p.accountsTotal ?? "?"} · functions {p.functions ?? 0} · <bdi>{p.message}</bdi>
               </span>
             ) : null}
           </div>

@@ -14,7 +14,7 @@ function FindingList({ items, scanId, empty }: { items: DiffFinding[]; scanId: n
     <ul className="plain">
       {items.map((f, i) => (
         <li key={i}>
-          <SeverityBadge severity={f.severity} /> <Link href={`/functions/${encodeURIComponent(f.functionArn)}?scan=${scanId}`}>{f.functionName}</Link> · {f.title}
+          <SeverityBadge severity={f.severity} /> <Link href={`/functions/${encodeURIComponent(f.functionArn)}?scan=${scanId}`}>{f.functionName}</Link> · <bdi>{f.title}</bdi>
         </li>
       ))}
     </ul>

@@ -57,7 +57,15 @@ export function BlastRadiusPanel({ blast, scanId, names }: { blast: BlastRadius;
                     </td>
                   );
                 })}
-                <td className="arn">{resources.slice(0, 3).join(", ")}{resources.length > 3 ? ` +${resources.length - 3}` : ""}</td>
+                <td className="arn">
+                  {resources.slice(0, 3).map((r, i) => (
+                    <span key={i}>
+                      {i > 0 ? ", " : ""}
+                      <bdi>{r}</bdi>
+                    </span>
+                  ))}
+                  {resources.length > 3 ? ` +${resources.length - 3}` : ""}
+                </td>
               </tr>
             );
           })}
@@ -98,7 +106,13 @@ export function BlastRadiusPanel({ blast, scanId, names }: { blast: BlastRadius;
                 <li key={r.arn}>
                   <Link href={`/functions/${encodeURIComponent(r.arn)}?scan=${scanId}`}>{names[r.arn] ?? r.arn.split(":").pop()}</Link>{" "}
                   <span className="muted">
-                    {r.hops} hop{r.hops > 1 ? "s" : ""}: {r.path.map((e) => e.shortReason).join(" → ")}
+                    {r.hops} hop{r.hops > 1 ? "s" : ""}:{" "}
+                    {r.path.map((e, i) => (
+                      <span key={i}>
+                        {i > 0 ? " → " : ""}
+                        <bdi>{e.shortReason}</bdi>
+                      </span>
+                    ))}
                   </span>
                 </li>
               ))}

@@ -31,18 +31,25 @@ export function CanItForm({ scanId, functionArn }: { scanId: number; functionArn
         <div className={`decision ${state.result.decision}`} role="status" aria-label="Decision">
           <strong>{state.result.decision === "allowed" ? (state.result.conditional ? "ALLOWED (conditionally)" : "ALLOWED") : "DENIED"}</strong>{" "}
           <code>{state.result.action}</code> on <code>{state.result.resource}</code>
-          <p>{state.result.summary}</p>
+          <p>
+            <bdi>{state.result.summary}</bdi>
+          </p>
           <ul className="plain">
             {state.result.allowedBy.map((a, i) => (
               <li key={`a${i}`}>
-                allowed by {a.name}
+                allowed by <bdi>{a.name}</bdi>
                 {a.conditions ? <code> only when {JSON.stringify(a.conditions)}</code> : null}
               </li>
             ))}
             {state.result.deniedBy.map((d, i) => (
               <li key={`d${i}`}>
-                denied by {d.name}
-                {d.reason ? ` — ${d.reason}` : ""}
+                denied by <bdi>{d.name}</bdi>
+                {d.reason ? (
+                  <>
+                    {" — "}
+                    <bdi>{d.reason}</bdi>
+                  </>
+                ) : null}
               </li>
             ))}
           </ul>

@@ -36,7 +36,7 @@ function FindingItem({ finding: f, path }: { finding: FindingView; path: string 
       </div>
       <p className="why">
         <span className="muted">Why: </span>
-        {f.reason}
+        <bdi>{f.reason}</bdi>
       </p>
       {f.escalation ? (
         <ol className="steps">
@@ -48,7 +48,7 @@ function FindingItem({ finding: f, path }: { finding: FindingView; path: string 
           {f.escalation.target ? (
             <li>
               ⇒ lands on <code>{f.escalation.target}</code>
-              {f.escalation.targetReason ? <span className="muted"> — {f.escalation.targetReason}</span> : null}
+              {f.escalation.targetReason ? <span className="muted"> — <bdi>{f.escalation.targetReason}</bdi></span> : null}
             </li>
           ) : null}
         </ol>
@@ -63,7 +63,7 @@ function FindingItem({ finding: f, path }: { finding: FindingView; path: string 
         <form action={unsuppressFindingAction} className="suppressed-note">
           <input type="hidden" name="fingerprint" value={f.fingerprint} />
           <input type="hidden" name="path" value={path} />
-          Suppressed: {f.suppression.reason}
+          Suppressed: <bdi>{f.suppression.reason}</bdi>
           {f.suppression.expiresAt ? ` (until ${f.suppression.expiresAt.slice(0, 10)})` : ""}{" "}
           <button type="submit" className="secondary small">
             Unsuppress

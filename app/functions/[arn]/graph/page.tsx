@@ -27,7 +27,9 @@ export default async function FunctionGraphPage({ params, searchParams }: { para
           <Link href={`/functions?scan=${scan.id}`}>Functions</Link> / <Link href={`${base}?scan=${scan.id}`}>{graph.function.name}</Link> / graph
         </div>
         <div className="page-head">
-          <h1>Permission graph: {graph.function.name}</h1>
+          <h1>
+            Permission graph: <bdi>{graph.function.name}</bdi>
+          </h1>
           {graph.function.severity ? <span className={`badge sev-${graph.function.severity}`}>{graph.function.severity}</span> : null}
           <Link href={`${base}?scan=${scan.id}`}>Back to function</Link>
           <nav className="pg-depth" aria-label="Depth">
