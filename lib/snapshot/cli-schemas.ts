@@ -225,7 +225,7 @@ export const listFunctionsSchema = z.object({
       FunctionArn: functionArn,
       Runtime: pattern("runtime (nodejs20.x …)", /^[a-z0-9.]{1,64}$/, 64).optional(),
       Role: pattern("role ARN (arn:aws:iam::account:role/name)", new RegExp(`^arn:${PARTITION}:iam::\\d{12}:role/(?:[\\x21-\\x7e]*/)?[\\w+=,.@-]{1,64}$`), 2048),
-      Handler: pattern("handler", /^[^\s]{1,128}$/, 128).optional(),
+      Handler: pattern("handler", /^[^\s\u0000-\u001f\u007f]{1,128}$/, 128).optional(),
       PackageType: z.enum(["Zip", "Image"]).optional(),
       // https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html: MemorySize 128-10240 MB, Timeout 1-900 s.
       MemorySize: integer("MemorySize", 128, 10240).optional(),
@@ -233,7 +233,14 @@ export const listFunctionsSchema = z.object({
       LastModified: timestamp.optional(),
       Architectures: z.array(z.enum(["x86_64", "arm64"])).max(1).optional(),
       Environment: z
-        .object({ Variables: z.record(environmentName, z.string()).optional() })
+        .object({
+          Variables: z
+            .record(environmentName, z.string())
+            // Lambda quota: 4 KB for all of a function's environment variables together (names and values).
+            // https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+            .refine((vars) => Object.entries(vars).reduce((n, [k, v]) => n + k.length + v.length, 0) <= 4096, { message: "environment variables exceed the 4 KB Lambda allows" })
+            .optional(),
+        })
         .optional(),
       Layers: z.array(z.object({ Arn: arn("layer ARN") })).max(5).optional(),
       VpcConfig: z

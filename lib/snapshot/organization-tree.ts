@@ -41,7 +41,7 @@ export function organizationTreeProblems(input: { rootIds: readonly string[]; pa
             add({ file: listParentsFile(start), jsonPath: "", detail: `required file is missing: without it the place of account ${start} in the organization, and so the SCPs that apply to it, are unknown`, accountId: start, missingFile: true });
         } else {
           const child = path[path.length - 2];
-          add({ file: listParentsFile(child), jsonPath: "$.Parents[0].Id", detail: `parent ${current} is not a root in organizations/list-roots.json and no ${listParentsFile(current)} describes it, so the SCPs above it are unknown`, accountId: accounts.has(child) ? child : null, missingFile: true });
+          add({ file: listParentsFile(current), jsonPath: "", detail: `required file is missing: ${current}, the parent of ${child} in ${listParentsFile(child)}, is not a root in organizations/list-roots.json, and without this file the SCPs above it are unknown`, accountId: accounts.has(child) ? child : null, missingFile: true });
         }
         break;
       }

@@ -139,9 +139,10 @@ const coverageGapsSchema = z.object({
     z.object({
       accountId: z.string().regex(ACCOUNT_ID, { message: "is not a 12-digit account id" }).nullable(),
       region: z.string().regex(REGION_NAME, { message: "is not a region name" }).nullable(),
-      api: z.string().min(1).max(256),
-      file: z.string().max(1024).nullable(),
-      message: z.string().max(4096),
+      api: z.string().min(1).max(256).regex(/^[\x21-\x7e]+$/, { message: "is not an API name" }),
+      file: z.string().max(1024).regex(/^[^\u0000-\u001f\u007f]*$/, { message: "contains control characters" }).nullable(),
+      // Gap messages are printed to terminals: no escape sequences (tab and new line are plain text).
+      message: z.string().max(4096).regex(/^[^\u0000-\u0008\u000b-\u001f\u007f]*$/, { message: "contains control characters" }),
     }),
   ),
 });

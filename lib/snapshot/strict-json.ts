@@ -67,7 +67,7 @@ function checkJsonText(text: string, file: string, basePath: string): void {
       }
       i = end;
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      if (stack.length >= MAX_JSON_DEPTH) throw new SnapshotError(file, where(), `nested deeper than ${MAX_JSON_DEPTH} levels`);
+      if (stack.length >= MAX_JSON_DEPTH) throw new SnapshotError(file, shortPath(where()), `nested deeper than ${MAX_JSON_DEPTH} levels`);
       stack.push(c === 0x7b ? { kind: "object", keys: new Set(), key: null } : { kind: "array", index: 0 });
       expectKey = c === 0x7b;
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
@@ -79,6 +79,12 @@ function checkJsonText(text: string, file: string, basePath: string): void {
       else expectKey = true;
     }
   }
+}
+
+/** A path 64 levels deep is unreadable: keep where the nesting starts, then the first levels of it. */
+function shortPath(jsonPath: string): string {
+  const start = jsonPath.indexOf("[0][0][0][0]");
+  return start >= 0 && jsonPath.length > start + 12 ? `${jsonPath.slice(0, start + 12)}…` : jsonPath;
 }
 
 /** Index of the quote that closes the string opening at `start` (the text is valid JSON). */
@@ -108,7 +114,7 @@ export function checkJsonValue(value: unknown, file: string, basePath = "$"): vo
       continue;
     }
     if (v === null || typeof v !== "object") continue;
-    if (path.length >= MAX_JSON_DEPTH) throw new SnapshotError(file, formatJsonPath(basePath, path), `nested deeper than ${MAX_JSON_DEPTH} levels`);
+    if (path.length >= MAX_JSON_DEPTH) throw new SnapshotError(file, shortPath(formatJsonPath(basePath, path)), `nested deeper than ${MAX_JSON_DEPTH} levels`);
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], path: [...path, i] });
       continue;
