@@ -1,4 +1,4 @@
-import { readFile, readdir, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import type {
@@ -31,9 +31,16 @@ import {
   listPoliciesForTargetSchema,
   listRootsSchema,
   serviceLastAccessedDetailsSchema,
+  ACCOUNT_ID,
+  FUNCTION_ARN,
+  OU_ID,
+  REGION_NAME,
+  ROOT_ID,
 } from "@/lib/snapshot/cli-schemas";
-import { parsePolicyDocument } from "@/lib/snapshot/parse-policy-document";
-import { SnapshotError, describeJsonSyntaxError, formatJsonPath, snapshotErrorFromZod } from "@/lib/snapshot/snapshot-error";
+import { POLICY_SIZE_LIMITS, parsePolicyDocument, policySize, type PolicySizeLimit } from "@/lib/snapshot/parse-policy-document";
+import { SnapshotError, formatJsonPath } from "@/lib/snapshot/snapshot-error";
+import { MemorySnapshotFiles, SnapshotFiles, fileSystemError, type SnapshotSource } from "@/lib/snapshot/snapshot-source";
+import { organizationTreeProblems } from "@/lib/snapshot/organization-tree";
 import { reduceEnvironment, settleEnvironmentReferences } from "@/lib/snapshot/secret-detection";
 import { isAwsManagedPolicyArn, isResolved, resolveAwsManagedPolicy } from "@/lib/snapshot/aws-managed-policies";
 
@@ -60,7 +67,7 @@ export async function readSnapshotDir(dir: string, opts: ReadSnapshotOptions = {
   const root = path.resolve(dir);
   const rootStat = await stat(root).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") throw new SnapshotError(dir, "", "snapshot directory does not exist");
-    throw error;
+    throw fileSystemError(dir, error);
   });
   if (!rootStat.isDirectory()) throw new SnapshotError(dir, "", "snapshot path is not a directory");
   return readSnapshot(new SnapshotFiles(root, opts.concurrency ?? 32), { kind: "directory", location: root }, opts);
@@ -86,25 +93,33 @@ async function readSnapshot(reader: SnapshotSource, source: Snapshot["source"], 
     opts.onProgress?.({ phase, filesRead: reader.filesRead, accountsDone, accountsTotal });
 
   report("organization");
-  const organization = (await reader.exists("organizations")) ? await readOrganization(reader, gaps) : null;
-
   if (!(await reader.exists("accounts"))) throw new SnapshotError("accounts", "", "required directory is missing");
   const accountIds = (await reader.listDirs("accounts")).sort();
   for (const id of accountIds) {
-    if (!/^\d{12}$/.test(id)) throw new SnapshotError(`accounts/${id}`, "", "account directory name is not a 12-digit account id");
+    if (!ACCOUNT_ID.test(id)) throw new SnapshotError(`accounts/${id}`, "", "account directory name is not a 12-digit account id");
   }
+  const organization = (await reader.exists("organizations")) ? await readOrganization(reader, gaps, source, accountIds) : null;
   accountsTotal = accountIds.length;
   report("accounts");
 
   const memberNames = new Map(organization?.members.map((m) => [m.id, m.name]) ?? []);
+  const origins: MappingOrigins = new Map();
   const accounts = await Promise.all(
     accountIds.map(async (accountId) => {
-      const account = await readAccount(reader, accountId, memberNames.get(accountId) ?? null, gaps);
+      const account = await readAccount(reader, accountId, memberNames.get(accountId) ?? null, gaps, origins);
       accountsDone++;
       report("accounts");
       return account;
     }),
   );
+  // A mapping's UUID is unique across AWS; two files naming one would make the stored scan ambiguous.
+  const uuids = new Map<string, string>();
+  for (const mapping of accounts.flatMap((a) => a.eventSourceMappings)) {
+    const where = origins.get(mapping) as { file: string; path: string };
+    const first = uuids.get(mapping.uuid);
+    if (first !== undefined) throw new SnapshotError(where.file, where.path, `duplicate event source mapping UUID ${mapping.uuid} (also at ${first})`);
+    uuids.set(mapping.uuid, `${where.file}: ${where.path}`);
+  }
 
   if (organization) {
     // An account a crawl could not enter already has its own gap (e.g. sts:AssumeRole) saying why.
@@ -124,162 +139,20 @@ async function readSnapshot(reader: SnapshotSource, source: Snapshot["source"], 
 const coverageGapsSchema = z.object({
   Gaps: z.array(
     z.object({
-      accountId: z.string().nullable(),
-      region: z.string().nullable(),
-      api: z.string(),
-      file: z.string().nullable(),
-      message: z.string(),
+      accountId: z.string().regex(ACCOUNT_ID, { message: "is not a 12-digit account id" }).nullable(),
+      region: z.string().regex(REGION_NAME, { message: "is not a region name" }).nullable(),
+      api: z.string().min(1).max(256).regex(/^[\x21-\x7e]+$/, { message: "is not an API name" }),
+      file: z.string().max(1024).regex(/^[^\u0000-\u001f\u007f]*$/, { message: "contains control characters" }).nullable(),
+      // Gap messages are printed to terminals: no escape sequences (tab and new line are plain text).
+      message: z.string().max(4096).regex(/^[^\u0000-\u0008\u000b-\u001f\u007f]*$/, { message: "contains control characters" }),
     }),
   ),
 });
 
 // ---------------------------------------------------------------------------------------------
-// Files
-
-/** What the normalization reads: a directory on disk, or the same layout in memory. */
-interface SnapshotSource {
-  readonly filesRead: number;
-  exists(rel: string): Promise<boolean>;
-  listDirs(rel: string): Promise<string[]>;
-  listJsonNames(rel: string): Promise<string[]>;
-  required<S extends z.ZodType>(rel: string, schema: S): Promise<z.output<S>>;
-  optional<S extends z.ZodType>(rel: string, schema: S): Promise<z.output<S> | null>;
-}
-
-/** The snapshot layout as in-memory JSON values keyed by relative path. */
-class MemorySnapshotFiles implements SnapshotSource {
-  filesRead = 0;
-
-  constructor(private readonly files: ReadonlyMap<string, unknown>) {}
-
-  async exists(rel: string): Promise<boolean> {
-    for (const key of this.files.keys()) if (key === rel || key.startsWith(`${rel}/`)) return true;
-    return false;
-  }
-
-  async listDirs(rel: string): Promise<string[]> {
-    const names = new Set<string>();
-    for (const key of this.files.keys()) {
-      if (!key.startsWith(`${rel}/`)) continue;
-      const rest = key.slice(rel.length + 1).split("/");
-      if (rest.length > 1) names.add(rest[0]);
-    }
-    return [...names];
-  }
-
-  async listJsonNames(rel: string): Promise<string[]> {
-    const names: string[] = [];
-    for (const key of this.files.keys()) {
-      if (!key.startsWith(`${rel}/`)) continue;
-      const rest = key.slice(rel.length + 1);
-      if (!rest.includes("/") && rest.endsWith(".json")) names.push(rest.slice(0, -".json".length));
-    }
-    return names;
-  }
-
-  async required<S extends z.ZodType>(rel: string, schema: S): Promise<z.output<S>> {
-    const value = await this.optional(rel, schema);
-    if (value === null) throw new SnapshotError(rel, "", "required file is missing");
-    return value;
-  }
-
-  async optional<S extends z.ZodType>(rel: string, schema: S): Promise<z.output<S> | null> {
-    if (!this.files.has(rel)) return null;
-    this.filesRead++;
-    const result = schema.safeParse(this.files.get(rel));
-    if (!result.success) throw snapshotErrorFromZod(rel, "$", result.error);
-    return result.data;
-  }
-}
-
-/** Bounded-concurrency JSON file access relative to the snapshot root. */
-class SnapshotFiles implements SnapshotSource {
-  filesRead = 0;
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(
-    private readonly root: string,
-    private readonly concurrency: number,
-  ) {}
-
-  private async limit<T>(task: () => Promise<T>): Promise<T> {
-    // A finishing task hands its slot straight to the next waiter, so `active` never overshoots.
-    if (this.active >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active++;
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active--;
-    }
-  }
-
-  async exists(rel: string): Promise<boolean> {
-    return this.limit(() =>
-      stat(path.join(this.root, rel)).then(
-        () => true,
-        (error: NodeJS.ErrnoException) => {
-          if (error.code === "ENOENT") return false;
-          throw error;
-        },
-      ),
-    );
-  }
-
-  /** Sub-directory names; none when the directory is absent. */
-  async listDirs(rel: string): Promise<string[]> {
-    return (await this.list(rel)).filter((e) => e.isDirectory()).map((e) => e.name);
-  }
-
-  /** `<name>` for each `<name>.json` file; none when the directory is absent. */
-  async listJsonNames(rel: string): Promise<string[]> {
-    return (await this.list(rel)).filter((e) => e.isFile() && e.name.endsWith(".json")).map((e) => e.name.slice(0, -".json".length));
-  }
-
-  private async list(rel: string) {
-    return this.limit(() =>
-      readdir(path.join(this.root, rel), { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === "ENOENT") return [];
-        throw error;
-      }),
-    );
-  }
-
-  /** Read and validate a file that must exist. */
-  async required<S extends z.ZodType>(rel: string, schema: S): Promise<z.output<S>> {
-    const value = await this.optional(rel, schema);
-    if (value === null) throw new SnapshotError(rel, "", "required file is missing");
-    return value;
-  }
-
-  /** Read and validate a file; null when it does not exist. */
-  async optional<S extends z.ZodType>(rel: string, schema: S): Promise<z.output<S> | null> {
-    const text = await this.limit(() =>
-      readFile(path.join(this.root, rel), "utf8").catch((error: NodeJS.ErrnoException) => {
-        if (error.code === "ENOENT") return null;
-        throw error;
-      }),
-    );
-    if (text === null) return null;
-    this.filesRead++;
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      throw new SnapshotError(rel, "$", describeJsonSyntaxError(error, text));
-    }
-    const result = schema.safeParse(json);
-    if (!result.success) throw snapshotErrorFromZod(rel, "$", result.error);
-    return result.data;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Organization
 
-async function readOrganization(reader: SnapshotSource, gaps: CoverageGap[]): Promise<Organization> {
+async function readOrganization(reader: SnapshotSource, gaps: CoverageGap[], source: Snapshot["source"], accountIds: readonly string[]): Promise<Organization> {
   const dir = "organizations";
   const [description, accounts, roots, parentChildIds, targetIds, policyIds] = await Promise.all([
     reader.required(`${dir}/describe-organization.json`, describeOrganizationSchema),
@@ -296,6 +169,7 @@ async function readOrganization(reader: SnapshotSource, gaps: CoverageGap[]): Pr
     Promise.all(
       parentChildIds.sort().map(async (childId) => {
         const file = `${dir}/list-parents/${childId}.json`;
+        if (!ACCOUNT_ID.test(childId) && !OU_ID.test(childId)) throw new SnapshotError(file, "", "file name is not an account id or an OU id (ou-…)");
         const { Parents } = await reader.required(file, listParentsSchema);
         // Every account and OU has exactly one parent (an OU or the root).
         if (Parents.length !== 1) throw new SnapshotError(file, "$.Parents", `expected exactly one parent, found ${Parents.length}`);
@@ -304,7 +178,10 @@ async function readOrganization(reader: SnapshotSource, gaps: CoverageGap[]): Pr
     ),
     Promise.all(
       targetIds.sort().map(async (targetId) => {
-        const { Policies } = await reader.required(`${dir}/list-policies-for-target/${targetId}.json`, listPoliciesForTargetSchema);
+        const file = `${dir}/list-policies-for-target/${targetId}.json`;
+        if (!ACCOUNT_ID.test(targetId) && !OU_ID.test(targetId) && !ROOT_ID.test(targetId)) throw new SnapshotError(file, "", "file name is not an account, OU or root id");
+        const { Policies } = await reader.required(file, listPoliciesForTargetSchema);
+        rejectDuplicates(file, Policies.map((p) => p.Id), (i) => ["Policies", i, "Id"], "SCP");
         scpTargets[targetId] = Policies.filter((p) => isServiceControlPolicy(p.Type)).map((p) => p.Id);
       }),
     ),
@@ -313,13 +190,14 @@ async function readOrganization(reader: SnapshotSource, gaps: CoverageGap[]): Pr
         const file = `${dir}/describe-policy/${policyId}.json`;
         const { Policy } = await reader.required(file, describePolicySchema);
         const summary = Policy.PolicySummary;
+        if (summary.Id !== policyId) throw new SnapshotError(file, "$.Policy.PolicySummary.Id", `names policy ${summary.Id}, but the file is named for ${policyId}`);
         if (!isServiceControlPolicy(summary.Type)) return null;
         return {
           id: summary.Id,
           arn: summary.Arn,
           name: summary.Name,
           awsManaged: summary.AwsManaged ?? false,
-          document: parsePolicyDocument(Policy.Content, { file, path: "$.Policy.Content" }),
+          document: parsePolicyDocument(Policy.Content, { file, path: "$.Policy.Content" }, POLICY_SIZE_LIMITS.serviceControlPolicy),
         };
       }),
     ),
@@ -335,6 +213,22 @@ async function readOrganization(reader: SnapshotSource, gaps: CoverageGap[]): Pr
     }
   }
 
+  rejectDuplicates(`${dir}/list-accounts.json`, accounts.Accounts.map((a) => a.Id), (i) => ["Accounts", i, "Id"], "account");
+  rejectDuplicates(`${dir}/list-roots.json`, roots.Roots.map((r) => r.Id), (i) => ["Roots", i, "Id"], "root");
+  const rootIds = roots.Roots.map((r) => r.Id);
+
+  // Every scanned member account must lead to a root (the management account is not subject to SCPs).
+  const memberIds = new Set(accounts.Accounts.map((a) => a.Id));
+  const scanned = accountIds.filter((id) => memberIds.has(id) && id !== description.Organization.MasterAccountId);
+  // A crawl that could not call ListParents recorded why; its missing files are that gap, not a malformed snapshot.
+  const listParentsFailed = gaps.some((g) => g.api === "organizations:ListParents");
+  for (const problem of organizationTreeProblems({ rootIds, parents, accountIds: scanned })) {
+    // Live crawl: the tree AWS returned is what there is; the break is a gap that makes the scan partial.
+    if (source.kind === "aws" || (problem.missingFile && listParentsFailed)) {
+      gaps.push({ accountId: problem.accountId, region: null, api: "organizations:ListParents", file: problem.file, message: `${problem.jsonPath ? `${problem.jsonPath}: ` : ""}${problem.detail}` });
+    } else throw new SnapshotError(problem.file, problem.jsonPath, problem.detail);
+  }
+
   const members: OrgAccount[] = accounts.Accounts.map((a) => ({
     id: a.Id,
     name: a.Name ?? null,
@@ -346,7 +240,7 @@ async function readOrganization(reader: SnapshotSource, gaps: CoverageGap[]): Pr
     id: description.Organization.Id,
     arn: description.Organization.Arn ?? null,
     managementAccountId: description.Organization.MasterAccountId,
-    rootIds: roots.Roots.map((r) => r.Id),
+    rootIds,
     members,
     parents,
     scps: scpList,
@@ -361,7 +255,7 @@ function isServiceControlPolicy(type: string | undefined): boolean {
 // ---------------------------------------------------------------------------------------------
 // Accounts
 
-async function readAccount(reader: SnapshotSource, accountId: string, name: string | null, gaps: CoverageGap[]): Promise<Account> {
+async function readAccount(reader: SnapshotSource, accountId: string, name: string | null, gaps: CoverageGap[], origins: MappingOrigins): Promise<Account> {
   const base = `accounts/${accountId}`;
   const [iam, lastAccessed, regionNames] = await Promise.all([
     readIam(reader, accountId, gaps),
@@ -369,8 +263,11 @@ async function readAccount(reader: SnapshotSource, accountId: string, name: stri
     reader.listDirs(`${base}/regions`),
   ]);
   regionNames.sort();
+  for (const region of regionNames) {
+    if (!REGION_NAME.test(region)) throw new SnapshotError(`${base}/regions/${region}`, "", "region directory name is not a region name (such as us-east-1)");
+  }
   const rolesByArn = new Map(iam.roles.map((r) => [r.arn, r]));
-  const regions = await Promise.all(regionNames.map((region) => readRegion(reader, accountId, region, rolesByArn)));
+  const regions = await Promise.all(regionNames.map((region) => readRegion(reader, accountId, region, rolesByArn, gaps, origins)));
   return {
     accountId,
     name,
@@ -389,8 +286,37 @@ async function readIam(reader: SnapshotSource, accountId: string, gaps: Coverage
   const file = `accounts/${accountId}/iam/get-account-authorization-details.json`;
   const details = await reader.required(file, accountAuthorizationDetailsSchema);
   const at = (...segments: (string | number)[]) => ({ file, path: formatJsonPath("$", segments) });
-  const inline = (list: { PolicyName: string; PolicyDocument: unknown }[], ...segments: (string | number)[]): InlinePolicy[] =>
-    list.map((p, i) => ({ name: p.PolicyName, document: parsePolicyDocument(p.PolicyDocument, at(...segments, i, "PolicyDocument")) }));
+  const inline = (list: { PolicyName: string; PolicyDocument: unknown }[], limit: PolicySizeLimit, ...segments: (string | number)[]): InlinePolicy[] => {
+    const policies = list.map((p, i) => ({ name: p.PolicyName, document: parsePolicyDocument(p.PolicyDocument, at(...segments, i, "PolicyDocument")) }));
+    // The limit is on all of a principal's inline policies together.
+    const size = policies.reduce((n, p) => n + policySize(p.document), 0);
+    if (size > limit.maxChars) throw new SnapshotError(file, formatJsonPath("$", segments), `${limit.what} are ${size} characters, more than the ${limit.maxChars} AWS allows`);
+    return policies;
+  };
+
+  const own = (arn: string, kind: string, name: string, segments: (string | number)[], path?: string) => {
+    // arn:<partition>:iam::<account>:<kind><path><name>, e.g. arn:aws:iam::123456789012:role/service-role/orders-fn-role
+    const resource = arn.split(":").slice(5).join(":");
+    const accountOk = arn.split(":")[4] === accountId;
+    const nameOk = path === undefined ? resource.startsWith(`${kind}/`) && resource.endsWith(`/${name}`) : resource === `${kind}${path}${name}`;
+    if (!accountOk || !nameOk) throw new SnapshotError(file, formatJsonPath("$", segments), `expected the ARN of ${kind} ${name} in account ${accountId}`);
+  };
+  details.RoleDetailList.forEach((r, i) => own(r.Arn, "role", r.RoleName, ["RoleDetailList", i, "Arn"], r.Path));
+  details.UserDetailList.forEach((u, i) => own(u.Arn, "user", u.UserName, ["UserDetailList", i, "Arn"]));
+  details.GroupDetailList.forEach((g, i) => own(g.Arn, "group", g.GroupName, ["GroupDetailList", i, "Arn"]));
+  // IAM names are unique per account regardless of case (IAM quotas page).
+  rejectDuplicates(file, details.RoleDetailList.map((r) => r.RoleName.toLowerCase()), (i) => ["RoleDetailList", i, "RoleName"], "role");
+  rejectDuplicates(file, details.UserDetailList.map((u) => u.UserName.toLowerCase()), (i) => ["UserDetailList", i, "UserName"], "user");
+  rejectDuplicates(file, details.GroupDetailList.map((g) => g.GroupName.toLowerCase()), (i) => ["GroupDetailList", i, "GroupName"], "group");
+  rejectDuplicates(file, details.Policies.map((p) => p.Arn), (i) => ["Policies", i, "Arn"], "managed policy ARN");
+  details.Policies.forEach((p, i) => {
+    const accountPart = p.Arn.split(":")[4];
+    if ((accountPart !== accountId && accountPart !== "aws") || !p.Arn.endsWith(`/${p.PolicyName}`))
+      throw new SnapshotError(file, formatJsonPath("$", ["Policies", i, "Arn"]), `expected the ARN of policy ${p.PolicyName} in account ${accountId} or an AWS-managed policy`);
+  });
+  details.RoleDetailList.forEach((r, i) => rejectDuplicates(file, r.RolePolicyList.map((p) => p.PolicyName), (j) => ["RoleDetailList", i, "RolePolicyList", j, "PolicyName"], "inline policy name"));
+  details.UserDetailList.forEach((u, i) => rejectDuplicates(file, u.UserPolicyList.map((p) => p.PolicyName), (j) => ["UserDetailList", i, "UserPolicyList", j, "PolicyName"], "inline policy name"));
+  details.GroupDetailList.forEach((g, i) => rejectDuplicates(file, g.GroupPolicyList.map((p) => p.PolicyName), (j) => ["GroupDetailList", i, "GroupPolicyList", j, "PolicyName"], "inline policy name"));
 
   const roles: Role[] = details.RoleDetailList.map((r, i) => ({
     arn: r.Arn,
@@ -398,8 +324,8 @@ async function readIam(reader: SnapshotSource, accountId: string, gaps: Coverage
     path: r.Path,
     roleId: r.RoleId,
     createDate: toIsoString(r.CreateDate),
-    assumeRolePolicy: parsePolicyDocument(r.AssumeRolePolicyDocument, at("RoleDetailList", i, "AssumeRolePolicyDocument")),
-    inlinePolicies: inline(r.RolePolicyList, "RoleDetailList", i, "RolePolicyList"),
+    assumeRolePolicy: parsePolicyDocument(r.AssumeRolePolicyDocument, at("RoleDetailList", i, "AssumeRolePolicyDocument"), POLICY_SIZE_LIMITS.trustPolicy),
+    inlinePolicies: inline(r.RolePolicyList, POLICY_SIZE_LIMITS.roleInlinePolicies, "RoleDetailList", i, "RolePolicyList"),
     attachedPolicyArns: r.AttachedManagedPolicies.map((p) => p.PolicyArn),
     permissionsBoundaryArn: r.PermissionsBoundary?.PermissionsBoundaryArn ?? null,
     lastUsed: toIsoString(r.RoleLastUsed?.LastUsedDate),
@@ -407,7 +333,7 @@ async function readIam(reader: SnapshotSource, accountId: string, gaps: Coverage
   const users: User[] = details.UserDetailList.map((u, i) => ({
     arn: u.Arn,
     name: u.UserName,
-    inlinePolicies: inline(u.UserPolicyList, "UserDetailList", i, "UserPolicyList"),
+    inlinePolicies: inline(u.UserPolicyList, POLICY_SIZE_LIMITS.userInlinePolicies, "UserDetailList", i, "UserPolicyList"),
     attachedPolicyArns: u.AttachedManagedPolicies.map((p) => p.PolicyArn),
     groupNames: u.GroupList,
     permissionsBoundaryArn: u.PermissionsBoundary?.PermissionsBoundaryArn ?? null,
@@ -415,7 +341,7 @@ async function readIam(reader: SnapshotSource, accountId: string, gaps: Coverage
   const groups: Group[] = details.GroupDetailList.map((g, i) => ({
     arn: g.Arn,
     name: g.GroupName,
-    inlinePolicies: inline(g.GroupPolicyList, "GroupDetailList", i, "GroupPolicyList"),
+    inlinePolicies: inline(g.GroupPolicyList, POLICY_SIZE_LIMITS.groupInlinePolicies, "GroupDetailList", i, "GroupPolicyList"),
     attachedPolicyArns: g.AttachedManagedPolicies.map((p) => p.PolicyArn),
   }));
 
@@ -424,6 +350,8 @@ async function readIam(reader: SnapshotSource, accountId: string, gaps: Coverage
     const versionIndex = p.PolicyVersionList.findIndex((v) => v.IsDefaultVersion);
     if (versionIndex < 0) throw new SnapshotError(file, formatJsonPath("$", ["Policies", i, "PolicyVersionList"]), "no version has IsDefaultVersion: true");
     const version = p.PolicyVersionList[versionIndex];
+    // AWS-managed policies are AWS's to size (ReadOnlyAccess is far beyond 6,144 characters).
+    const limit = isAwsManagedPolicyArn(p.Arn) ? undefined : POLICY_SIZE_LIMITS.customerManagedPolicy;
     if (version.Document === undefined)
       throw new SnapshotError(file, formatJsonPath("$", ["Policies", i, "PolicyVersionList", versionIndex, "Document"]), "expected the default version's policy document, but it is missing");
     listed.set(p.Arn, {
@@ -431,11 +359,11 @@ async function readIam(reader: SnapshotSource, accountId: string, gaps: Coverage
       name: p.PolicyName,
       awsManaged: isAwsManagedPolicyArn(p.Arn),
       defaultVersionId: version.VersionId ?? p.DefaultVersionId ?? null,
-      document: parsePolicyDocument(version.Document, at("Policies", i, "PolicyVersionList", versionIndex, "Document")),
+      document: parsePolicyDocument(version.Document, at("Policies", i, "PolicyVersionList", versionIndex, "Document"), limit),
       otherVersions: p.PolicyVersionList.flatMap((v, j) =>
         j === versionIndex || v.Document === undefined
           ? []
-          : [{ versionId: v.VersionId ?? null, document: parsePolicyDocument(v.Document, at("Policies", i, "PolicyVersionList", j, "Document")) }],
+          : [{ versionId: v.VersionId ?? null, document: parsePolicyDocument(v.Document, at("Policies", i, "PolicyVersionList", j, "Document"), limit) }],
       ),
     });
   });
@@ -470,6 +398,7 @@ async function readLastAccessed(reader: SnapshotSource, dir: string): Promise<Re
   const roleNames = (await reader.listJsonNames(dir)).sort();
   const entries = await Promise.all(
     roleNames.map(async (roleName) => {
+      if (!/^[\w+=,.@-]{1,64}$/.test(roleName)) throw new SnapshotError(`${dir}/${roleName}.json`, "", "file name is not a role name");
       const details = await reader.required(`${dir}/${roleName}.json`, serviceLastAccessedDetailsSchema);
       const services: ServiceLastAccessed[] = details.ServicesLastAccessed.map((s) => ({
         serviceNamespace: s.ServiceNamespace,
@@ -486,15 +415,36 @@ async function readLastAccessed(reader: SnapshotSource, dir: string): Promise<Re
 // ---------------------------------------------------------------------------------------------
 // Lambda
 
-async function readRegion(reader: SnapshotSource, accountId: string, region: string, rolesByArn: Map<string, Role>) {
+/** Where each event source mapping was read, for errors found once all accounts are read. */
+type MappingOrigins = Map<EventSourceMapping, { file: string; path: string }>;
+
+async function readRegion(reader: SnapshotSource, accountId: string, region: string, rolesByArn: Map<string, Role>, gaps: CoverageGap[], origins: MappingOrigins) {
   const dir = `accounts/${accountId}/regions/${region}/lambda`;
   const functionsFile = `${dir}/list-functions.json`;
+  const mappingsFile = `${dir}/list-event-source-mappings.json`;
   const [listed, mappings, policyNames, urlNames] = await Promise.all([
     reader.required(functionsFile, listFunctionsSchema),
-    reader.required(`${dir}/list-event-source-mappings.json`, listEventSourceMappingsSchema),
+    reader.required(mappingsFile, listEventSourceMappingsSchema),
     reader.listJsonNames(`${dir}/get-policy`).then((names) => new Set(names)),
     reader.listJsonNames(`${dir}/list-function-url-configs`).then((names) => new Set(names)),
   ]);
+
+  // Each function must be the one its directory says: its ARN names this account, this region and its own name.
+  listed.Functions.forEach((fn, i) => {
+    const [, , arnRegion, arnAccount, arnName, qualifier] = FUNCTION_ARN.exec(fn.FunctionArn) as RegExpExecArray;
+    const at = formatJsonPath("$", ["Functions", i, "FunctionArn"]);
+    if (arnAccount !== accountId) throw new SnapshotError(functionsFile, at, `names account ${arnAccount}, but the file is in the directory of account ${accountId}`);
+    if (arnRegion !== region) throw new SnapshotError(functionsFile, at, `names region ${arnRegion}, but the file is in the directory of region ${region}`);
+    if (arnName !== fn.FunctionName) throw new SnapshotError(functionsFile, at, `names function ${arnName}, but FunctionName is ${fn.FunctionName}`);
+    if (qualifier !== undefined) throw new SnapshotError(functionsFile, at, "is a qualified ARN (version or alias); list-functions lists each function once, unqualified");
+  });
+  rejectDuplicates(functionsFile, listed.Functions.map((fn) => fn.FunctionName), (i) => ["Functions", i, "FunctionName"], "function");
+  const functionNames = new Set(listed.Functions.map((fn) => fn.FunctionName));
+  for (const [kind, names] of [["get-policy", policyNames], ["list-function-url-configs", urlNames]] as const) {
+    for (const name of [...names].sort()) {
+      if (!functionNames.has(name)) gaps.push({ accountId, region, api: kind === "get-policy" ? "lambda:GetPolicy" : "lambda:ListFunctionUrlConfigs", file: `${dir}/${kind}/${name}.json`, message: `describes function ${name}, which is not in ${functionsFile}; not read` });
+    }
+  }
 
   const functions = await Promise.all(
     listed.Functions.map(async (fn, i): Promise<LambdaFunction> => {
@@ -502,7 +452,7 @@ async function readRegion(reader: SnapshotSource, accountId: string, region: str
         throw new SnapshotError(functionsFile, formatJsonPath("$", ["Functions", i, "Role"]), `execution role ${fn.Role} is not in accounts/${accountId}/iam/get-account-authorization-details.json`);
       const [resourcePolicy, urls] = await Promise.all([
         policyNames.has(fn.FunctionName) ? readFunctionPolicy(reader, `${dir}/get-policy/${fn.FunctionName}.json`) : null,
-        urlNames.has(fn.FunctionName) ? readFunctionUrls(reader, `${dir}/list-function-url-configs/${fn.FunctionName}.json`) : [],
+        urlNames.has(fn.FunctionName) ? readFunctionUrls(reader, `${dir}/list-function-url-configs/${fn.FunctionName}.json`, fn.FunctionArn) : [],
       ]);
       const vpc = fn.VpcConfig;
       return {
@@ -533,27 +483,40 @@ async function readRegion(reader: SnapshotSource, accountId: string, region: str
     }),
   );
 
-  const eventSourceMappings: EventSourceMapping[] = mappings.EventSourceMappings.map((m) => ({
-    uuid: m.UUID,
-    accountId,
-    region,
-    functionArn: m.FunctionArn,
-    eventSourceArn: m.EventSourceArn ?? null,
-    state: m.State ?? null,
-    batchSize: m.BatchSize ?? null,
-    selfManagedEventSource: m.SelfManagedEventSource ?? null,
-  }));
+  const functionArns = new Set(functions.map((fn) => fn.arn));
+  const eventSourceMappings: EventSourceMapping[] = mappings.EventSourceMappings.map((m, i) => {
+    const mapping: EventSourceMapping = {
+      uuid: m.UUID,
+      accountId,
+      region,
+      functionArn: m.FunctionArn,
+      eventSourceArn: m.EventSourceArn ?? null,
+      state: m.State ?? null,
+      batchSize: m.BatchSize ?? null,
+      selfManagedEventSource: m.SelfManagedEventSource ?? null,
+    };
+    origins.set(mapping, { file: mappingsFile, path: formatJsonPath("$", ["EventSourceMappings", i, "UUID"]) });
+    // A mapping may name a version or alias; the function is the unqualified ARN.
+    const unqualified = m.FunctionArn.split(":").slice(0, 7).join(":");
+    if (!functionArns.has(unqualified))
+      gaps.push({ accountId, region, api: "lambda:ListEventSourceMappings", file: mappingsFile, message: `${formatJsonPath("$", ["EventSourceMappings", i, "FunctionArn"])}: mapping ${m.UUID} triggers function ${m.FunctionArn}, which is not in ${functionsFile}` });
+    return mapping;
+  });
 
   return { functions, eventSourceMappings };
 }
 
 async function readFunctionPolicy(reader: SnapshotSource, file: string) {
   const { Policy } = await reader.required(file, getFunctionPolicySchema);
-  return parsePolicyDocument(Policy, { file, path: "$.Policy" });
+  return parsePolicyDocument(Policy, { file, path: "$.Policy" }, POLICY_SIZE_LIMITS.functionResourcePolicy);
 }
 
-async function readFunctionUrls(reader: SnapshotSource, file: string): Promise<FunctionUrl[]> {
+async function readFunctionUrls(reader: SnapshotSource, file: string, functionArn: string): Promise<FunctionUrl[]> {
   const { FunctionUrlConfigs } = await reader.required(file, listFunctionUrlConfigsSchema);
+  FunctionUrlConfigs.forEach((c, i) => {
+    if (c.FunctionArn !== functionArn && !c.FunctionArn.startsWith(`${functionArn}:`))
+      throw new SnapshotError(file, formatJsonPath("$", ["FunctionUrlConfigs", i, "FunctionArn"]), `names another function than ${functionArn}`);
+  });
   return FunctionUrlConfigs.map((c) => ({
     url: c.FunctionUrl,
     authType: c.AuthType,
@@ -572,6 +535,16 @@ function toIsoString(value: string | number | undefined): string | null {
   const date = typeof value === "number" ? new Date(value * 1000) : new Date(value);
   if (Number.isNaN(date.getTime())) return typeof value === "string" ? value : null;
   return date.toISOString();
+}
+
+/** Throws naming the second occurrence of a value that must be unique within one file. */
+function rejectDuplicates(file: string, values: readonly string[], at: (index: number) => (string | number)[], what: string): void {
+  const first = new Map<string, number>();
+  values.forEach((value, i) => {
+    const earlier = first.get(value);
+    if (earlier !== undefined) throw new SnapshotError(file, formatJsonPath("$", at(i)), `duplicate ${what} ${JSON.stringify(value)} (also at ${formatJsonPath("$", at(earlier))})`);
+    first.set(value, i);
+  });
 }
 
 function sortGaps(gaps: CoverageGap[]): CoverageGap[] {

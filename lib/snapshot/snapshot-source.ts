@@ -1,0 +1,246 @@
+/**
+ * File access for the snapshot reader: a directory on disk (untrusted: a client hands it over)
+ * or the same layout in memory (the live crawl's responses). Every problem with a file — missing,
+ * unreadable, not a regular file, a link out of the snapshot, not UTF-8, not JSON, duplicate keys,
+ * too deep, not the expected shape — is a SnapshotError naming the file and, where it applies,
+ * the JSON path.
+ */
+import { constants } from "node:fs";
+import { lstat, open, readdir, realpath, stat } from "node:fs/promises";
+import path from "node:path";
+import type { z } from "zod";
+import { SnapshotError, snapshotErrorFromZod } from "@/lib/snapshot/snapshot-error";
+import { checkJsonValue, parseStrictJson } from "@/lib/snapshot/strict-json";
+
+/** What the normalization reads: a directory on disk, or the same layout in memory. */
+export interface SnapshotSource {
+  readonly filesRead: number;
+  exists(rel: string): Promise<boolean>;
+  /** Sub-directory names; none when the directory is absent. */
+  listDirs(rel: string): Promise<string[]>;
+  /** `<name>` for each `<name>.json` file; none when the directory is absent. */
+  listJsonNames(rel: string): Promise<string[]>;
+  required<S extends z.ZodType>(rel: string, schema: S): Promise<z.output<S>>;
+  optional<S extends z.ZodType>(rel: string, schema: S): Promise<z.output<S> | null>;
+}
+
+/** Larger than any AWS CLI output a real account produces (authorization details of thousands of roles). */
+const MAX_FILE_BYTES = 512 * 1024 * 1024;
+
+/** The snapshot layout as in-memory JSON values keyed by relative path. */
+export class MemorySnapshotFiles implements SnapshotSource {
+  filesRead = 0;
+
+  constructor(private readonly files: ReadonlyMap<string, unknown>) {}
+
+  async exists(rel: string): Promise<boolean> {
+    for (const key of this.files.keys()) if (key === rel || key.startsWith(`${rel}/`)) return true;
+    return false;
+  }
+
+  async listDirs(rel: string): Promise<string[]> {
+    const names = new Set<string>();
+    for (const key of this.files.keys()) {
+      if (!key.startsWith(`${rel}/`)) continue;
+      const rest = key.slice(rel.length + 1).split("/");
+      if (rest.length > 1) names.add(rest[0]);
+    }
+    return [...names];
+  }
+
+  async listJsonNames(rel: string): Promise<string[]> {
+    const names: string[] = [];
+    for (const key of this.files.keys()) {
+      if (!key.startsWith(`${rel}/`)) continue;
+      const rest = key.slice(rel.length + 1);
+      if (!rest.includes("/") && rest.endsWith(".json")) names.push(rest.slice(0, -".json".length));
+    }
+    return names;
+  }
+
+  async required<S extends z.ZodType>(rel: string, schema: S): Promise<z.output<S>> {
+    const value = await this.optional(rel, schema);
+    if (value === null) throw new SnapshotError(rel, "", "required file is missing");
+    return value;
+  }
+
+  async optional<S extends z.ZodType>(rel: string, schema: S): Promise<z.output<S> | null> {
+    if (!this.files.has(rel)) return null;
+    this.filesRead++;
+    const json = this.files.get(rel);
+    checkJsonValue(json, rel);
+    return validate(rel, json, schema);
+  }
+}
+
+/** Bounded-concurrency JSON file access relative to the snapshot root. */
+export class SnapshotFiles implements SnapshotSource {
+  filesRead = 0;
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  private realRoot: Promise<string> | null = null;
+
+  constructor(
+    private readonly root: string,
+    private readonly concurrency: number,
+  ) {}
+
+  private async limit<T>(task: () => Promise<T>): Promise<T> {
+    // A finishing task hands its slot straight to the next waiter, so `active` never overshoots.
+    if (this.active >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+
+  async exists(rel: string): Promise<boolean> {
+    return this.limit(() =>
+      lstat(path.join(this.root, rel)).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === "ENOENT") return false;
+          throw fileSystemError(rel, error);
+        },
+      ),
+    );
+  }
+
+  async listDirs(rel: string): Promise<string[]> {
+    const names: string[] = [];
+    for (const entry of await this.list(rel)) {
+      const child = `${rel}/${entry.name}`;
+      if (entry.isDirectory()) names.push(entry.name);
+      else if (entry.isSymbolicLink()) {
+        await this.insideSnapshot(child);
+        const target = await this.limit(() => stat(path.join(this.root, child))).catch((error: NodeJS.ErrnoException) => {
+          throw fileSystemError(child, error);
+        });
+        if (!target.isDirectory()) throw new SnapshotError(child, "", `expected a directory, found a link to ${kindOf(target)}`);
+        names.push(entry.name);
+      } else if (!entry.name.startsWith(".")) {
+        // Hidden files (.DS_Store) are left alone; anything else here is a mistake worth naming.
+        throw new SnapshotError(child, "", `expected a directory, found ${kindOf(entry)}`);
+      }
+    }
+    return names;
+  }
+
+  async listJsonNames(rel: string): Promise<string[]> {
+    const names: string[] = [];
+    for (const entry of await this.list(rel)) {
+      if (!entry.name.endsWith(".json")) continue;
+      // Links are checked when read; anything but a file or a link where a JSON file is expected is refused.
+      if (!entry.isFile() && !entry.isSymbolicLink()) throw new SnapshotError(`${rel}/${entry.name}`, "", `expected a file, found ${kindOf(entry)}`);
+      names.push(entry.name.slice(0, -".json".length));
+    }
+    return names;
+  }
+
+  private async list(rel: string) {
+    const info = await this.limit(() => lstat(path.join(this.root, rel))).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return null;
+      throw fileSystemError(rel, error);
+    });
+    if (info === null) return [];
+    await this.insideSnapshot(rel);
+    return this.limit(() =>
+      readdir(path.join(this.root, rel), { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+        throw fileSystemError(rel, error);
+      }),
+    );
+  }
+
+  /** Refuses a path that resolves (through links, at any level) outside the snapshot directory. */
+  private async insideSnapshot(rel: string): Promise<void> {
+    this.realRoot ??= realpath(this.root);
+    const [root, real] = await Promise.all([
+      this.realRoot,
+      this.limit(() => realpath(path.join(this.root, rel))).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === "ENOENT") throw new SnapshotError(rel, "", "is a symbolic link to something that does not exist");
+        throw fileSystemError(rel, error);
+      }),
+    ]);
+    if (real !== root && !real.startsWith(`${root}${path.sep}`)) throw new SnapshotError(rel, "", "is a symbolic link (or inside one) that points outside the snapshot directory; refusing to follow it");
+  }
+
+  async required<S extends z.ZodType>(rel: string, schema: S): Promise<z.output<S>> {
+    const value = await this.optional(rel, schema);
+    if (value === null) throw new SnapshotError(rel, "", "required file is missing");
+    return value;
+  }
+
+  async optional<S extends z.ZodType>(rel: string, schema: S): Promise<z.output<S> | null> {
+    const bytes = await this.readBytes(rel);
+    if (bytes === null) return null;
+    this.filesRead++;
+    return validate(rel, parseStrictJson(bytes, rel), schema);
+  }
+
+  /** The file's bytes; null when it does not exist. Never opens a FIFO or device in blocking mode. */
+  private async readBytes(rel: string): Promise<Uint8Array | null> {
+    const full = path.join(this.root, rel);
+    const exists = await this.limit(() => lstat(full)).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === "ENOENT") return false;
+        throw fileSystemError(rel, error);
+      },
+    );
+    if (!exists) return null;
+    await this.insideSnapshot(rel);
+    return this.limit(async () => {
+      // O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever (and ignore Ctrl-C).
+      const handle = await open(full, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
+        throw fileSystemError(rel, error);
+      });
+      try {
+        const info = await handle.stat();
+        if (!info.isFile()) throw new SnapshotError(rel, "", `expected a file, found ${kindOf(info)}`);
+        if (info.size > MAX_FILE_BYTES) throw new SnapshotError(rel, "", `is ${info.size} bytes, more than the ${MAX_FILE_BYTES} a snapshot file may have`);
+        return await handle.readFile().catch((error: NodeJS.ErrnoException) => {
+          throw fileSystemError(rel, error);
+        });
+      } finally {
+        await handle.close();
+      }
+    });
+  }
+}
+
+function validate<S extends z.ZodType>(rel: string, json: unknown, schema: S): z.output<S> {
+  const result = schema.safeParse(json);
+  if (!result.success) throw snapshotErrorFromZod(rel, "$", result.error);
+  return result.data;
+}
+
+/** A file system error as a SnapshotError naming the file (Node's own messages carry absolute paths or none). */
+export function fileSystemError(rel: string, error: NodeJS.ErrnoException): SnapshotError {
+  if (error instanceof SnapshotError) return error;
+  const reasons: Record<string, string> = {
+    EACCES: "cannot be read: permission denied",
+    EPERM: "cannot be read: operation not permitted",
+    EISDIR: "expected a file, found a directory",
+    ENOTDIR: "expected a directory, found a file (here or in a parent directory)",
+    ELOOP: "is a symbolic link loop",
+    ENXIO: "expected a file, found a socket or device",
+    EIO: "cannot be read: input/output error",
+    ENAMETOOLONG: "path is too long",
+    EMFILE: "cannot be opened: too many open files",
+  };
+  const reason = reasons[error.code ?? ""] ?? `cannot be read (${error.code ?? (error instanceof Error ? error.message : String(error))})`;
+  return new SnapshotError(rel, "", reason);
+}
+
+function kindOf(entry: { isFile(): boolean; isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isSymbolicLink(): boolean }): string {
+  if (entry.isDirectory()) return "a directory";
+  if (entry.isFIFO()) return "a FIFO (named pipe)";
+  if (entry.isSocket()) return "a socket";
+  if (entry.isSymbolicLink()) return "a symbolic link";
+  if (entry.isFile()) return "a file";
+  return "a device";
+}
