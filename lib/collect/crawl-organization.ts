@@ -14,6 +14,7 @@
  * rejects the crawl (CrawlBugError), as do unusable credentials (sts:GetCallerIdentity fails)
  * and an abort (CrawlAbortedError). It stores nothing: the caller stores the result.
  */
+import { setMaxListeners } from "node:events";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { z } from "zod";
 import type { RetryStrategyV2 } from "@aws-sdk/types";
@@ -135,12 +136,21 @@ const LAST_ACCESSED_CONCURRENCY = 4;
 
 export async function crawlOrganization(options: CrawlOptions): Promise<CrawlResult> {
   const started = performance.now();
-  const { signal } = options;
   if (options.saveSnapshotDir) await assertEmptyOrMissingDir(options.saveSnapshotDir);
+  const concurrency = options.concurrency ?? 16;
+  // Every in-flight request and every rate-limit wait listens for an abort, at most two per running
+  // job; Node warns (MaxListenersExceededWarning) past 10 listeners on one signal, so the crawl uses
+  // its own signal with the pools' bound, forwarding the caller's with one listener.
+  const crawlAbort = new AbortController();
+  const forwardAbort = () => crawlAbort.abort(options.signal?.reason);
+  if (options.signal?.aborted) forwardAbort();
+  else options.signal?.addEventListener("abort", forwardAbort, { once: true });
+  setMaxListeners(2 * (concurrency + LAST_ACCESSED_CONCURRENCY) + 4, crawlAbort.signal);
+  const signal = options.signal ? crawlAbort.signal : undefined;
 
   const base: Credentials = options.credentials ?? fromNodeProviderChain(options.profile ? { profile: options.profile } : {});
   const clients = new AwsClients({ endpoint: options.endpoint, maxAttempts: options.maxAttempts ?? 8, ratePerSecond: options.ratePerSecond ?? 10, signal, retryStrategy: options.retryStrategy });
-  const pool = new JobPool(options.concurrency ?? 16);
+  const pool = new JobPool(concurrency);
   const lastAccessedPool = new JobPool(LAST_ACCESSED_CONCURRENCY);
   const files = new Map<string, unknown>();
   const gaps: CoverageGap[] = [];
@@ -362,6 +372,7 @@ export async function crawlOrganization(options: CrawlOptions): Promise<CrawlRes
     if (signal?.aborted) throw new CrawlAbortedError(signal.reason, clients.stats.apiCalls);
     throw error;
   } finally {
+    options.signal?.removeEventListener("abort", forwardAbort);
     clients.destroy();
   }
 

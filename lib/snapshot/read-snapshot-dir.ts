@@ -89,10 +89,11 @@ async function readSnapshot(reader: SnapshotSource, source: Snapshot["source"], 
   const organization = (await reader.exists("organizations")) ? await readOrganization(reader, gaps) : null;
 
   if (!(await reader.exists("accounts"))) throw new SnapshotError("accounts", "", "required directory is missing");
-  const accountIds = (await reader.listDirs("accounts")).sort();
-  for (const id of accountIds) {
+  const accountDirs = (await reader.listDirs("accounts")).sort();
+  for (const id of accountDirs) {
     if (!/^\d{12}$/.test(id)) throw new SnapshotError(`accounts/${id}`, "", "account directory name is not a 12-digit account id");
   }
+  const accountIds = await notCollectedWithGapLeftOut(reader, gaps, accountDirs, (id) => [`accounts/${id}/iam/get-account-authorization-details.json`, id, null]);
   accountsTotal = accountIds.length;
   report("accounts");
 
@@ -364,11 +365,11 @@ async function readAccount(reader: SnapshotSource, accountId: string, name: stri
   const [iam, lastAccessed, regionNames] = await Promise.all([
     readIam(reader, accountId, gaps),
     readLastAccessed(reader, `${base}/iam/service-last-accessed`),
-    reader.listDirs(`${base}/regions`),
+    reader.listDirs(`${base}/regions`).then((names) => notCollectedWithGapLeftOut(reader, gaps, names, (region) => [`${base}/regions/${region}/lambda/list-functions.json`, accountId, region])),
   ]);
   regionNames.sort();
   const rolesByArn = new Map(iam.roles.map((r) => [r.arn, r]));
-  const regions = await Promise.all(regionNames.map((region) => readRegion(reader, accountId, region, rolesByArn)));
+  const regions = await Promise.all(regionNames.map((region) => readRegion(reader, accountId, region, rolesByArn, gaps)));
   return {
     accountId,
     name,
@@ -484,12 +485,15 @@ async function readLastAccessed(reader: SnapshotSource, dir: string): Promise<Re
 // ---------------------------------------------------------------------------------------------
 // Lambda
 
-async function readRegion(reader: SnapshotSource, accountId: string, region: string, rolesByArn: Map<string, Role>) {
+async function readRegion(reader: SnapshotSource, accountId: string, region: string, rolesByArn: Map<string, Role>, gaps: CoverageGap[]) {
   const dir = `accounts/${accountId}/regions/${region}/lambda`;
   const functionsFile = `${dir}/list-functions.json`;
+  const mappingsFile = `${dir}/list-event-source-mappings.json`;
+  // Mappings that failed to collect, with a gap recorded for them: the functions are still read.
+  const mappingsMissingWithGap = (await reader.exists(mappingsFile)) ? false : hasRecordedGap(gaps, mappingsFile, accountId, region);
   const [listed, mappings, policyNames, urlNames] = await Promise.all([
     reader.required(functionsFile, listFunctionsSchema),
-    reader.required(`${dir}/list-event-source-mappings.json`, listEventSourceMappingsSchema),
+    mappingsMissingWithGap ? { EventSourceMappings: [] } : reader.required(mappingsFile, listEventSourceMappingsSchema),
     reader.listJsonNames(`${dir}/get-policy`).then((names) => new Set(names)),
     reader.listJsonNames(`${dir}/list-function-url-configs`).then((names) => new Set(names)),
   ]);
@@ -570,6 +574,23 @@ function toIsoString(value: string | number | undefined): string | null {
   const date = typeof value === "number" ? new Date(value * 1000) : new Date(value);
   if (Number.isNaN(date.getTime())) return typeof value === "string" ? value : null;
   return date.toISOString();
+}
+
+/**
+ * A gap recorded for this file, or for its account and region (region null: the account as a
+ * whole) — how saltzer-coverage-gaps.json explains a file that collect-snapshot.sh or the crawl could not write.
+ */
+function hasRecordedGap(gaps: readonly CoverageGap[], file: string, accountId: string, region: string | null): boolean {
+  return gaps.some((g) => g.file === file || (g.accountId === accountId && g.region === region));
+}
+
+/** Leaves out account or region directories whose required file is missing but explained by a recorded gap. */
+async function notCollectedWithGapLeftOut(reader: SnapshotSource, gaps: readonly CoverageGap[], names: string[], required: (name: string) => [file: string, accountId: string, region: string | null]): Promise<string[]> {
+  const kept = await Promise.all(names.map(async (name) => {
+    const [file, accountId, region] = required(name);
+    return (await reader.exists(file)) || !hasRecordedGap(gaps, file, accountId, region);
+  }));
+  return names.filter((_, i) => kept[i]);
 }
 
 function sortGaps(gaps: CoverageGap[]): CoverageGap[] {
