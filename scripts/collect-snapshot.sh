@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Saltzer snapshot collector: writes the read-only AWS CLI v2 output Saltzer audits offline.
+# Saltzer snapshot collector: writes the read-only AWS CLI output Saltzer audits offline.
 #
-# Every file is the verbatim JSON one AWS CLI v2 command prints (auto-paginated). Nothing is
+# Every file is the verbatim JSON one AWS CLI command prints (v2 or v1, auto-paginated). Nothing is
 # modified in the accounts except --last-accessed, which starts IAM "service last accessed"
 # report jobs (read-only reports). Environment variable values of Lambda functions ARE in
 # list-functions output: treat the snapshot as confidential.
@@ -9,15 +9,16 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-Usage: collect-snapshot.sh [--account-only | --role NAME] [--regions "R1 R2"] [--out DIR] [--last-accessed]
+Usage: collect-snapshot.sh [--account-only | --assume-role NAME] [--regions "R1 R2"] [--out DIR] [--last-accessed]
 
-Collects a Saltzer snapshot with the AWS CLI v2, using the credentials of the current
-environment (AWS_PROFILE, AWS_ACCESS_KEY_ID …).
+Collects a Saltzer snapshot with the AWS CLI (v2, or v1), using the credentials of the current
+environment (AWS_PROFILE, AWS_ACCESS_KEY_ID …; AWS_ENDPOINT_URL is honoured by both CLIs).
 
   --account-only     Collect only the account the credentials belong to (no organizations/ folder).
-  --role NAME        Organization mode (the default): run from the management account and assume
-                     arn:aws:iam::<member>:role/NAME in every ACTIVE member account.
-                     Default: OrganizationAccountAccessRole.
+  --assume-role NAME Organization mode (the default): run from the management account and assume
+  (or --role NAME)   arn:aws:iam::<member>:role/NAME in every ACTIVE member account.
+                     Default: SaltzerAuditRole, the role policies/saltzer-audit-role.cfn.yaml creates
+                     and `saltzer scan --aws --org` assumes (its flag has the same name).
   --regions "R …"    Space-separated regions. Default: every region enabled for each account
                      (aws ec2 describe-regions).
   --out DIR          Output directory (must not exist or be empty).
@@ -28,8 +29,11 @@ environment (AWS_PROFILE, AWS_ACCESS_KEY_ID …).
 
 Permissions needed: the read-only policy shipped with Saltzer (lambda:List*/Get*, iam:Get*,
 organizations:Describe*/List*, ec2:DescribeRegions, and iam:GenerateServiceLastAccessedDetails
-for --last-accessed). An AccessDenied on any call is reported on stderr and collection continues;
-the missing file shows up as a coverage gap in Saltzer.
+for --last-accessed). A failed call (AccessDenied or any other error) is reported on stderr,
+recorded in saltzer-coverage-gaps.json (account, region, API, file, message) and collection
+continues: Saltzer reads each recorded failure as a coverage gap and the scan ends `partial`.
+No directory is left behind for a call that failed. Exit status: 0, or 1 when a call failed
+for another reason than access denied (the snapshot is still written and scannable).
 
 Layout written:
   organizations/describe-organization.json, list-accounts.json, list-roots.json,
@@ -39,6 +43,7 @@ Layout written:
   accounts/<id>/regions/<region>/lambda/list-functions.json, list-event-source-mappings.json,
     get-policy/<function>.json (absent = no resource policy),
     list-function-url-configs/<function>.json (absent = no function URL)
+  saltzer-coverage-gaps.json                                           (when a call failed)
 EOF
 }
 
@@ -49,7 +54,8 @@ info() { echo "collect-snapshot: $*" >&2; }
 first_lines() { grep -v '^[[:space:]]*$' "$1" | head -n "${2:-1}" | tr '\n' ' ' || true; }
 
 MODE=org
-ROLE_NAME=OrganizationAccountAccessRole
+# The same default as `saltzer scan --aws --org` (DEFAULT_AUDIT_ROLE_NAME in lib/collect/crawl-organization.ts).
+ROLE_NAME=SaltzerAuditRole
 REGIONS=""
 OUT=""
 LAST_ACCESSED=0
@@ -57,8 +63,8 @@ LAST_ACCESSED=0
 while (($# > 0)); do
   case "$1" in
     --account-only) MODE=account; shift ;;
-    --role) [[ $# -ge 2 && -n "$2" ]] || die "--role needs a role name"; ROLE_NAME="$2"; MODE=org; shift 2 ;;
-    --role=*) ROLE_NAME="${1#*=}"; [[ -n "$ROLE_NAME" ]] || die "--role needs a role name"; MODE=org; shift ;;
+    --role|--assume-role) [[ $# -ge 2 && -n "$2" ]] || die "$1 needs a role name"; ROLE_NAME="$2"; MODE=org; shift 2 ;;
+    --role=*|--assume-role=*) ROLE_NAME="${1#*=}"; [[ -n "$ROLE_NAME" ]] || die "--assume-role needs a role name"; MODE=org; shift ;;
     --regions) [[ $# -ge 2 && -n "$2" ]] || die "--regions needs a space-separated list"; REGIONS="$2"; shift 2 ;;
     --regions=*) REGIONS="${1#*=}"; [[ -n "$REGIONS" ]] || die "--regions needs a space-separated list"; shift ;;
     --out) [[ $# -ge 2 && -n "$2" ]] || die "--out needs a directory"; OUT="$2"; shift 2 ;;
@@ -73,9 +79,10 @@ for region in $REGIONS; do
   [[ "$region" =~ ^[a-z]{2}(-[a-z]+)+-[0-9]+$ ]] || die "not a region name: $region"
 done
 
-command -v aws >/dev/null 2>&1 || die "the AWS CLI v2 is not installed (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)"
+command -v aws >/dev/null 2>&1 || die "the AWS CLI is not installed (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)"
 aws_version="$(aws --version 2>&1 || true)"
-[[ "$aws_version" == aws-cli/2.* ]] || die "AWS CLI v2 is required, found: ${aws_version:-nothing}"
+# v1 and v2 print the same JSON but for timestamp formats, which Saltzer reads in either form.
+[[ "$aws_version" == aws-cli/[12].* ]] || die "AWS CLI v1 or v2 is required, found: ${aws_version:-nothing}"
 
 # No pager, JSON output, and a region for the regional STS / EC2 endpoints when none is configured.
 export AWS_PAGER=""
@@ -94,30 +101,88 @@ STATE_DIR="$(mktemp -d)"
 trap 'rm -rf "$STATE_DIR"' EXIT
 : >"$STATE_DIR/denied"
 : >"$STATE_DIR/failed"
+: >"$STATE_DIR/gaps"
+
+# api_name SERVICE COMMAND — `lambda list-functions` → lambda:ListFunctions (the IAM action it needs).
+api_name() {
+  local service="$1" words="" word
+  local -a parts
+  IFS=- read -r -a parts <<<"$2"
+  for word in "${parts[@]}"; do words+="${word^}"; done
+  echo "$service:$words"
+}
+
+# record_gap ACCOUNT REGION API FILE MESSAGE — one coverage gap (empty ACCOUNT/REGION/FILE = null).
+# Tab-separated in the state directory; write_gaps turns them into saltzer-coverage-gaps.json.
+record_gap() {
+  local message
+  message="$(printf '%s' "$5" | tr '\t\r\n' '   ' | tr -d '\000-\037\177')"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$message" >>"$STATE_DIR/gaps"
+}
+
+json_string() {
+  local s="$1"
+  s="${s//\\/\\\\}"
+  s="${s//\"/\\\"}"
+  printf '"%s"' "$s"
+}
+
+json_or_null() { if [[ -n "$1" ]]; then json_string "$1"; else printf null; fi; }
+
+# write_gaps — saltzer-coverage-gaps.json in the format `saltzer scan --aws --save-snapshot` writes.
+write_gaps() {
+  [[ -s "$STATE_DIR/gaps" ]] || return 0
+  local account region api file message first=1
+  {
+    printf '{\n    "Gaps": [\n'
+    while IFS=$'\t' read -r account region api file message; do
+      ((first)) || printf ',\n'
+      first=0
+      printf '        {"accountId": %s, "region": %s, "api": %s, "file": %s, "message": %s}' \
+        "$(json_or_null "$account")" "$(json_or_null "$region")" "$(json_string "$api")" "$(json_or_null "$file")" "$(json_string "$message")"
+    done <"$STATE_DIR/gaps"
+    printf '\n    ]\n}\n'
+  } >"$OUT/saltzer-coverage-gaps.json"
+}
+
+# scope_of FILE — "ACCOUNT<TAB>REGION" of a snapshot file path (empty when it is not under accounts/).
+scope_of() {
+  local rel="${1#"$OUT"/}" account="" region=""
+  if [[ "$rel" =~ ^accounts/([0-9]+)/ ]]; then account="${BASH_REMATCH[1]}"; fi
+  if [[ "$rel" =~ ^accounts/[0-9]+/regions/([^/]+)/ ]]; then region="${BASH_REMATCH[1]}"; fi
+  printf '%s\t%s' "$account" "$region"
+}
 
 # fetch FILE [--missing-ok] -- AWS-CLI-ARGS…
-# Runs `aws AWS-CLI-ARGS… --output json` and writes its stdout to FILE.
+# Runs `aws AWS-CLI-ARGS… --output json` and writes its stdout to FILE (creating its directory
+# only then, so a failed call leaves no empty directory behind).
 # Returns 0 when FILE was written; 1 when it was not (not found, access denied or another error).
-# ResourceNotFoundException with --missing-ok means "none" and is silent; AccessDenied is a warning.
+# ResourceNotFoundException with --missing-ok means "none" and is silent; any other failure is a
+# warning and a recorded coverage gap.
 fetch() {
   local out="$1" missing_ok=0
   shift
   if [[ "${1:-}" == --missing-ok ]]; then missing_ok=1; shift; fi
   [[ "${1:-}" == -- ]] && shift
-  mkdir -p "$(dirname "$out")"
-  local err="$STATE_DIR/stderr.$$.$RANDOM"
-  if aws "$@" --output json >"$out.part" 2>"$err"; then
-    mv "$out.part" "$out"
+  local err="$STATE_DIR/stderr.$$.$RANDOM" part="$STATE_DIR/out.$$.$RANDOM"
+  if aws "$@" --output json >"$part" 2>"$err"; then
+    mkdir -p "$(dirname "$out")"
+    mv "$part" "$out"
     rm -f "$err"
     return 0
   fi
-  rm -f "$out.part"
+  rm -f "$part"
   local message
-  message="$(first_lines "$err" 3)"
+  message="$(first_lines "$err" 1)"
   rm -f "$err"
   if ((missing_ok)) && [[ "$message" == *ResourceNotFoundException* ]]; then
     return 1
   fi
+  local scope account region
+  scope="$(scope_of "$out")"
+  account="${scope%%$'\t'*}"
+  region="${scope#*$'\t'}"
+  record_gap "$account" "$region" "$(api_name "$1" "$2")" "${out#"$OUT"/}" "$message"
   if [[ "$message" =~ AccessDenied|UnauthorizedOperation|AuthorizationError|not\ authorized|AccessDeniedException ]]; then
     warn "access denied, skipped ${out#"$OUT"/}: aws $* — $message"
     echo "$out" >>"$STATE_DIR/denied"
@@ -128,8 +193,11 @@ fetch() {
   return 1
 }
 
-# text AWS-CLI-ARGS… : prints `aws … --output text` one token per line; empty output on error (with a warning).
+# text [--gap ACCOUNT REGION] AWS-CLI-ARGS… : prints `aws … --output text` one token per line;
+# empty output on error (with a warning, and a coverage gap for ACCOUNT/REGION when given).
 text() {
+  local account="" region="" gap=0
+  if [[ "${1:-}" == --gap ]]; then gap=1; account="$2"; region="$3"; shift 3; fi
   local err="$STATE_DIR/stderr.$$.$RANDOM" result
   if result="$(aws "$@" --output text 2>"$err")"; then
     rm -f "$err"
@@ -137,21 +205,24 @@ text() {
     tr '\t' '\n' <<<"$result" | sed '/^$/d'
     return 0
   fi
-  warn "aws $* — $(first_lines "$err" 2)"
+  local message
+  message="$(first_lines "$err" 1)"
+  warn "aws $* — $message"
   echo "aws $*" >>"$STATE_DIR/failed"
+  ((gap)) && record_gap "$account" "$region" "$(api_name "$1" "$2")" "" "$message"
   rm -f "$err"
   return 1
 }
 
 # collect_lambda_region ACCOUNT_DIR REGION ROLES_FILE
 collect_lambda_region() {
-  local dir="$1/regions/$2/lambda" region="$2" roles_file="$3" fn
+  local dir="$1/regions/$2/lambda" region="$2" roles_file="$3" fn account="${1##*/}"
   fetch "$dir/list-functions.json" -- lambda list-functions --region "$region" || return 0
   fetch "$dir/list-event-source-mappings.json" -- lambda list-event-source-mappings --region "$region" || true
   # Names and roles from the same listing, once more as text (function names never contain whitespace).
   local names
-  names="$(text lambda list-functions --region "$region" --query 'Functions[].FunctionName')" || return 0
-  text lambda list-functions --region "$region" --query 'Functions[].Role' >>"$roles_file" || true
+  names="$(text --gap "$account" "$region" lambda list-functions --region "$region" --query 'Functions[].FunctionName')" || return 0
+  text --gap "$account" "$region" lambda list-functions --region "$region" --query 'Functions[].Role' >>"$roles_file" || true
   for fn in $names; do
     # Absent file = no resource policy (ResourceNotFoundException).
     fetch "$dir/get-policy/$fn.json" --missing-ok -- lambda get-policy --region "$region" --function-name "$fn" || true
@@ -160,12 +231,12 @@ collect_lambda_region() {
       grep -q '"FunctionUrl"' "$dir/list-function-url-configs/$fn.json" || rm -f "$dir/list-function-url-configs/$fn.json"
     fi
   done
-  rmdir "$dir/get-policy" "$dir/list-function-url-configs" 2>/dev/null || true
+  rmdir "$dir/list-function-url-configs" 2>/dev/null || true
 }
 
 # collect_last_accessed ACCOUNT_DIR ROLES_FILE
 collect_last_accessed() {
-  local dir="$1/iam/service-last-accessed" roles_file="$2" arn job status name tries
+  local dir="$1/iam/service-last-accessed" roles_file="$2" arn job status name tries account="${1##*/}"
   local -a jobs=()
   # Start every job first: IAM computes them in parallel.
   while IFS= read -r arn; do
@@ -174,6 +245,7 @@ collect_last_accessed() {
       jobs+=("$arn|$job")
     else
       warn "could not start last-accessed job for $arn — $(first_lines "$STATE_DIR/gen.err")"
+      record_gap "$account" "" iam:GenerateServiceLastAccessedDetails "" "role ${arn##*/}: $(first_lines "$STATE_DIR/gen.err")"
       echo "$arn" >>"$STATE_DIR/denied"
     fi
   done < <(sort -u "$roles_file")
@@ -191,6 +263,7 @@ collect_last_accessed() {
       fetch "$dir/$name.json" -- iam get-service-last-accessed-details --job-id "$job" || true
     else
       warn "last-accessed job for $arn ended with status $status; skipped"
+      record_gap "$account" "" iam:GetServiceLastAccessedDetails "" "role ${arn##*/}: last-accessed job ended with status $status"
       echo "$arn" >>"$STATE_DIR/failed"
     fi
   done
@@ -200,10 +273,15 @@ collect_last_accessed() {
 collect_account() {
   local account="$1" dir="$OUT/accounts/$1" regions region
   info "account $account: IAM"
-  fetch "$dir/iam/get-account-authorization-details.json" -- iam get-account-authorization-details || true
+  # Functions cannot be judged without their roles: like the live crawl, an account whose IAM
+  # cannot be read is left out (its recorded gap says why).
+  if ! fetch "$dir/iam/get-account-authorization-details.json" -- iam get-account-authorization-details; then
+    warn "account $account: IAM unreadable; account skipped"
+    return 0
+  fi
   regions="$REGIONS"
   if [[ -z "$regions" ]]; then
-    regions="$(text ec2 describe-regions --query 'Regions[].RegionName' | sort)" || true
+    regions="$(text --gap "$account" "" ec2 describe-regions --query 'Regions[].RegionName' | sort)" || true
     if [[ -z "$regions" ]]; then
       warn "account $account: could not list enabled regions; pass --regions"
       return 0
@@ -242,7 +320,7 @@ collect_organization() {
   info "organization"
   fetch "$dir/describe-organization.json" -- organizations describe-organization || die "cannot describe the organization: run from the management account, or use --account-only"
   fetch "$dir/list-accounts.json" -- organizations list-accounts || die "cannot list the organization's accounts"
-  fetch "$dir/list-roots.json" -- organizations list-roots || true
+  fetch "$dir/list-roots.json" -- organizations list-roots || die "cannot list the organization's roots"
   local -a targets=()
   for root in $(text organizations list-roots --query 'Roots[].Id' || true); do targets+=("$root"); done
   local ous
@@ -280,6 +358,7 @@ main() {
         creds="$(aws sts assume-role --role-arn "arn:$partition:iam::$account:role/$ROLE_NAME" --role-session-name saltzer-collect \
           --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text 2>"$STATE_DIR/assume.err")" || {
           warn "account $account: cannot assume role $ROLE_NAME — $(first_lines "$STATE_DIR/assume.err"); account skipped"
+          record_gap "$account" "" sts:AssumeRole "" "cannot assume arn:$partition:iam::$account:role/$ROLE_NAME: $(first_lines "$STATE_DIR/assume.err")"
           echo "$account" >>"$STATE_DIR/denied"
           exit 0
         }
@@ -292,10 +371,12 @@ main() {
     done
   fi
 
-  local denied failed
+  local denied failed gaps
+  write_gaps
   denied="$(wc -l <"$STATE_DIR/denied" | tr -d ' ')"
   failed="$(wc -l <"$STATE_DIR/failed" | tr -d ' ')"
-  info "done: $OUT ($denied access denied, $failed other failures; see warnings above)"
+  gaps="$(wc -l <"$STATE_DIR/gaps" | tr -d ' ')"
+  info "done: $OUT ($denied access denied, $failed other failures; $gaps coverage gaps recorded in saltzer-coverage-gaps.json)"
   ((failed == 0)) || exit 1
 }
 

@@ -21,7 +21,7 @@ const declared = new Set(collectors.flatMap((c) => [...c.API_CALLS]));
 // sts:GetCallerIdentity needs no permission: IAM cannot deny it.
 const NEEDS_NO_PERMISSION = new Set(["sts:GetCallerIdentity"]);
 
-/** `service:Operation` for every `new XxxCommand(` in the crawler's product code, by the client package it is imported from. */
+/** `service:Operation` for every `new XxxCommand(` and `paginateXxx(` in the crawler's product code, by the client package it is imported from. */
 function commandsInSource(): Set<string> {
   const actions = new Set<string>();
   const files = readdirSync(COLLECT, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.startsWith("replay"));
@@ -34,6 +34,12 @@ function commandsInSource(): Set<string> {
     for (const m of source.matchAll(/new\s+(\w+)Command\(/g)) {
       const service = imports.get(`${m[1]}Command`);
       if (!service) throw new Error(`${file}: ${m[1]}Command is not imported from an @aws-sdk/client-* package`);
+      actions.add(`${service}:${m[1]}`);
+    }
+    // The SDK's paginators send the command they are named after.
+    for (const m of source.matchAll(/\bpaginate(\w+)\(/g)) {
+      const service = imports.get(`paginate${m[1]}`);
+      if (!service) throw new Error(`${file}: paginate${m[1]} is not imported from an @aws-sdk/client-* package`);
       actions.add(`${service}:${m[1]}`);
     }
   }

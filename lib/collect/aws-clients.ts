@@ -21,6 +21,13 @@ export interface CallStats {
   throttled: number;
 }
 
+/** Counters for one API (`lambda:ListFunctions`): attempts sent, retries among them, throttled answers. */
+export interface ApiCallStats {
+  apiCalls: number;
+  retries: number;
+  throttled: number;
+}
+
 export type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
 
 export interface ClientSettings {
@@ -37,12 +44,15 @@ export interface ClientSettings {
 /** Region for the global services (IAM, Organizations) and for STS. */
 export const GLOBAL_REGION = "us-east-1";
 
+const SERVICE_PREFIX: Record<string, string> = { LambdaClient: "lambda", IAMClient: "iam", EC2Client: "ec2", OrganizationsClient: "organizations", STSClient: "sts" };
+
 type AnyClient = LambdaClient | IAMClient | EC2Client | OrganizationsClient | STSClient;
 
 export class AwsClients {
   readonly stats: CallStats = { apiCalls: 0, operations: 0, throttled: 0 };
   private readonly limits: RateLimits;
   private readonly cache = new Map<string, AnyClient>();
+  private readonly byApi = new Map<string, { attempts: number; operations: number; throttled: number }>();
 
   constructor(private readonly settings: ClientSettings) {
     this.limits = new RateLimits(settings.ratePerSecond);
@@ -66,6 +76,13 @@ export class AwsClients {
 
   sts(accountId: string, credentials: Credentials): STSClient {
     return this.client("sts", accountId, GLOBAL_REGION, () => new STSClient(this.config(GLOBAL_REGION, credentials)), "global");
+  }
+
+  /** Per-API counters, sorted by API name. */
+  statsByApi(): Record<string, ApiCallStats> {
+    return Object.fromEntries(
+      [...this.byApi.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([api, s]) => [api, { apiCalls: s.attempts, retries: s.attempts - s.operations, throttled: s.throttled }]),
+    );
   }
 
   destroy(): void {
@@ -95,25 +112,42 @@ export class AwsClients {
     return client;
   }
 
+  private apiCounters(context: { clientName?: string; commandName?: string }) {
+    const api = `${SERVICE_PREFIX[context.clientName ?? ""] ?? context.clientName ?? "unknown"}:${(context.commandName ?? "unknown").replace(/Command$/, "")}`;
+    let counters = this.byApi.get(api);
+    if (!counters) {
+      counters = { attempts: 0, operations: 0, throttled: 0 };
+      this.byApi.set(api, counters);
+    }
+    return counters;
+  }
+
   private instrument(client: AnyClient, bucket: ReturnType<RateLimits["bucket"]>): void {
     const { stats, settings } = this;
+    const counters = (context: unknown) => this.apiCounters(context as { clientName?: string; commandName?: string });
     const stack = client.middlewareStack as { add: (mw: unknown, options: unknown) => void; addRelativeTo: (mw: unknown, options: unknown) => void };
     stack.add(
-      (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+      (next: (args: unknown) => Promise<unknown>, context: unknown) => async (args: unknown) => {
         stats.operations++;
+        counters(context).operations++;
         return next(args);
       },
       { step: "initialize", name: "saltzerCountOperations", override: true },
     );
     // Inside the retry middleware, so it runs once per attempt: every attempt waits for a token.
     stack.addRelativeTo(
-      (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+      (next: (args: unknown) => Promise<unknown>, context: unknown) => async (args: unknown) => {
         await bucket.take(settings.signal);
         stats.apiCalls++;
+        const api = counters(context);
+        api.attempts++;
         try {
           return await next(args);
         } catch (error) {
-          if (isThrottlingError(error)) stats.throttled++;
+          if (isThrottlingError(error)) {
+            stats.throttled++;
+            api.throttled++;
+          }
           throw error;
         }
       },

@@ -7,19 +7,20 @@
  * memory (`readSnapshotFiles`). So crawl and offline cannot drift apart, and `--save-snapshot`
  * simply writes those files.
  *
- * Errors: AccessDenied, a disabled opt-in region, and every other per-job error (5xx or network
- * failures left after the SDK's retries, a malformed response) become coverage gaps naming
- * account, region, API and message; the crawl goes on and the scan ends `partial`. The crawl
- * itself rejects only when nothing could be read (the credentials do not work:
- * sts:GetCallerIdentity fails), when the collected data cannot be normalized (SnapshotError),
- * or when it is aborted (CrawlAbortedError). It stores nothing: the caller stores the result.
+ * Errors: AccessDenied, NotFound, a disabled opt-in region, retries exhausted (throttling, 5xx or
+ * network failures left after the SDK's retries) and a response that cannot be read (by the SDK,
+ * or by the snapshot reader's normalization) become coverage gaps naming account, region, API and
+ * message; the crawl goes on and the scan ends `partial`. Any other error is a bug of ours and
+ * rejects the crawl (CrawlBugError), as do unusable credentials (sts:GetCallerIdentity fails)
+ * and an abort (CrawlAbortedError). It stores nothing: the caller stores the result.
  */
+import { setMaxListeners } from "node:events";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { z } from "zod";
 import type { RetryStrategyV2 } from "@aws-sdk/types";
 import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
-import { AwsClients, GLOBAL_REGION, type Credentials } from "@/lib/collect/aws-clients";
-import { describeAwsError, isRegionDisabledError } from "@/lib/collect/aws-errors";
+import { AwsClients, GLOBAL_REGION, type ApiCallStats, type Credentials } from "@/lib/collect/aws-clients";
+import { describeAwsError, expectedErrorKind } from "@/lib/collect/aws-errors";
 import { JobPool } from "@/lib/collect/job-pool";
 import { assertEmptyOrMissingDir, layout, writeSnapshotLayout } from "@/lib/collect/snapshot-layout";
 import { collectEnabledRegions } from "@/lib/collect/ec2/regions";
@@ -33,6 +34,7 @@ import { collectAccounts, collectOrganizationDescription, collectParents, collec
 import { collectPoliciesForTarget, collectPolicy } from "@/lib/collect/organizations/service-control-policies";
 import { assumeAuditRole, auditRoleArn, collectCallerAccount } from "@/lib/collect/sts/assume-role";
 import { COVERAGE_GAPS_FILE, readSnapshotFiles } from "@/lib/snapshot/read-snapshot-dir";
+import { SnapshotError } from "@/lib/snapshot/snapshot-error";
 import type { CoverageGap, Snapshot } from "@/lib/snapshot/types";
 
 /** The role `policies/saltzer-audit-role.cfn.yaml` creates in every account. */
@@ -94,6 +96,8 @@ export interface CrawlStats {
   /** Requests answered with a throttling error. */
   throttled: number;
   durationMs: number;
+  /** The same counters per API (`lambda:ListFunctions` …). */
+  byApi: Record<string, ApiCallStats>;
 }
 
 export interface CrawlResult {
@@ -110,10 +114,21 @@ export class CrawlAbortedError extends Error {
   }
 }
 
+/** An error the crawl does not expect (not a coverage gap): a bug to fix, reported with where it happened. */
+export class CrawlBugError extends Error {
+  constructor(scope: { accountId: string | null; region: string | null; api: string }, cause: unknown) {
+    const where = [scope.api, scope.accountId && `account ${scope.accountId}`, scope.region && `region ${scope.region}`].filter(Boolean).join(", ");
+    super(`AWS crawl failed on an unexpected error (${where}): ${describeAwsError(cause)}`, { cause });
+    this.name = "CrawlBugError";
+  }
+}
+
 interface JobScope {
   accountId: string | null;
   region: string | null;
   api: string;
+  /** Named at the start of the gap message (`role X`). */
+  subject?: string;
 }
 
 const PER_FUNCTION_BATCH = 10;
@@ -121,12 +136,21 @@ const LAST_ACCESSED_CONCURRENCY = 4;
 
 export async function crawlOrganization(options: CrawlOptions): Promise<CrawlResult> {
   const started = performance.now();
-  const { signal } = options;
   if (options.saveSnapshotDir) await assertEmptyOrMissingDir(options.saveSnapshotDir);
+  const concurrency = options.concurrency ?? 16;
+  // Every in-flight request and every rate-limit wait listens for an abort, at most two per running
+  // job; Node warns (MaxListenersExceededWarning) past 10 listeners on one signal, so the crawl uses
+  // its own signal with the pools' bound, forwarding the caller's with one listener.
+  const crawlAbort = new AbortController();
+  const forwardAbort = () => crawlAbort.abort(options.signal?.reason);
+  if (options.signal?.aborted) forwardAbort();
+  else options.signal?.addEventListener("abort", forwardAbort, { once: true });
+  setMaxListeners(2 * (concurrency + LAST_ACCESSED_CONCURRENCY) + 4, crawlAbort.signal);
+  const signal = options.signal ? crawlAbort.signal : undefined;
 
   const base: Credentials = options.credentials ?? fromNodeProviderChain(options.profile ? { profile: options.profile } : {});
   const clients = new AwsClients({ endpoint: options.endpoint, maxAttempts: options.maxAttempts ?? 8, ratePerSecond: options.ratePerSecond ?? 10, signal, retryStrategy: options.retryStrategy });
-  const pool = new JobPool(options.concurrency ?? 16);
+  const pool = new JobPool(concurrency);
   const lastAccessedPool = new JobPool(LAST_ACCESSED_CONCURRENCY);
   const files = new Map<string, unknown>();
   const gaps: CoverageGap[] = [];
@@ -139,7 +163,7 @@ export async function crawlOrganization(options: CrawlOptions): Promise<CrawlRes
     options.onProgress?.({ ...progress });
   };
 
-  /** Runs one API group on the pool; any error but an abort becomes a gap and yields null. */
+  /** Runs one API group on the pool; an expected error becomes a gap and yields null, any other rejects. */
   const job = async <T>(scope: JobScope, task: () => Promise<T>, jobPool: JobPool = pool): Promise<T | null> => {
     try {
       return await jobPool.run(task, signal);
@@ -170,9 +194,8 @@ export async function crawlOrganization(options: CrawlOptions): Promise<CrawlRes
     report("accounts");
     await Promise.all(accountIds.map(crawlAccount));
 
-    if (gaps.length > 0) files.set(COVERAGE_GAPS_FILE, { Gaps: gaps });
     report("normalizing");
-    const snapshot = await readSnapshotFiles(files, { kind: "aws", location: caller.arn });
+    const snapshot = await normalizeWithRejectedResponsesAsGaps(files, gaps, { kind: "aws", location: caller.arn });
     if (options.saveSnapshotDir) {
       report("saving");
       await writeSnapshotLayout(options.saveSnapshotDir, files);
@@ -266,7 +289,7 @@ export async function crawlOrganization(options: CrawlOptions): Promise<CrawlRes
           roleArns.map(async (roleArn) => {
             const roleName = roles.get(roleArn) as string;
             const details = await job(
-              { accountId, region: null, api: "iam:GenerateServiceLastAccessedDetails" },
+              { accountId, region: null, api: "iam:GenerateServiceLastAccessedDetails", subject: `role ${roleName}` },
               () => collectServiceLastAccessed(iam, roleArn, { signal, pollIntervalMs: options.lastAccessedPollMs }),
               lastAccessedPool,
             );
@@ -327,7 +350,7 @@ export async function crawlOrganization(options: CrawlOptions): Promise<CrawlRes
                 await fetch(name);
               } catch (error) {
                 if (signal?.aborted) throw error;
-                const message = gapFor(scope, error).message;
+                const message = gapFor({ ...scope, subject: undefined }, error).message;
                 failures.set(message, [...(failures.get(message) ?? []), name]);
               }
             }
@@ -349,6 +372,7 @@ export async function crawlOrganization(options: CrawlOptions): Promise<CrawlRes
     if (signal?.aborted) throw new CrawlAbortedError(signal.reason, clients.stats.apiCalls);
     throw error;
   } finally {
+    options.signal?.removeEventListener("abort", forwardAbort);
     clients.destroy();
   }
 
@@ -358,14 +382,79 @@ export async function crawlOrganization(options: CrawlOptions): Promise<CrawlRes
       retries: clients.stats.apiCalls - clients.stats.operations,
       throttled: clients.stats.throttled,
       durationMs: Math.round(performance.now() - started),
+      byApi: clients.statsByApi(),
     };
   }
 }
 
+/** The coverage gap for an expected error; any other error is thrown as a CrawlBugError. */
 function gapFor(scope: JobScope, error: unknown): CoverageGap {
+  const kind = expectedErrorKind(error);
+  if (kind === null) throw new CrawlBugError(scope, error);
   const described = describeAwsError(error);
-  const message = scope.region && isRegionDisabledError(error) ? `region ${scope.region} is not enabled for account ${scope.accountId} (${described})` : described;
+  let message = kind === "region-disabled" && scope.region ? `region ${scope.region} is not enabled for account ${scope.accountId} (${described})` : described;
+  if (scope.subject) message = `${scope.subject}: ${message}`;
   return { accountId: scope.accountId, region: scope.region, api: scope.api, file: null, message };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses the normalization rejects
+
+/** Which API wrote each layout file, and how much of the crawl a rejected one takes with it. */
+const FILE_APIS: { pattern: RegExp; api: string; drop: "file" | "account" | "region" | "organization" | "empty-mappings" }[] = [
+  { pattern: /^organizations\/(describe-organization|list-accounts|list-roots)\.json$/, api: "organizations:", drop: "organization" },
+  { pattern: /^organizations\/list-parents\//, api: "organizations:ListParents", drop: "file" },
+  { pattern: /^organizations\/list-policies-for-target\//, api: "organizations:ListPoliciesForTarget", drop: "file" },
+  { pattern: /^organizations\/describe-policy\//, api: "organizations:DescribePolicy", drop: "file" },
+  { pattern: /^accounts\/\d+\/iam\/get-account-authorization-details\.json$/, api: "iam:GetAccountAuthorizationDetails", drop: "account" },
+  { pattern: /^accounts\/\d+\/iam\/service-last-accessed\//, api: "iam:GetServiceLastAccessedDetails", drop: "file" },
+  { pattern: /\/lambda\/list-functions\.json$/, api: "lambda:ListFunctions", drop: "region" },
+  { pattern: /\/lambda\/list-event-source-mappings\.json$/, api: "lambda:ListEventSourceMappings", drop: "empty-mappings" },
+  { pattern: /\/lambda\/get-policy\//, api: "lambda:GetPolicy", drop: "file" },
+  { pattern: /\/lambda\/list-function-url-configs\//, api: "lambda:ListFunctionUrlConfigs", drop: "file" },
+];
+
+/**
+ * Normalizes the collected responses; a response the reader rejects (SnapshotError naming one of
+ * them) becomes a gap for its account, region and API, and is left out with what depends on it
+ * (its account when IAM is unreadable, its region when the function list is), then normalization
+ * runs again. The files map is updated in place, so `--save-snapshot` writes what was used.
+ */
+async function normalizeWithRejectedResponsesAsGaps(files: Map<string, unknown>, gaps: CoverageGap[], source: Snapshot["source"]): Promise<Snapshot> {
+  for (;;) {
+    if (gaps.length > 0) files.set(COVERAGE_GAPS_FILE, { Gaps: gaps });
+    try {
+      return await readSnapshotFiles(files, source);
+    } catch (error) {
+      if (!(error instanceof SnapshotError) || error.file === COVERAGE_GAPS_FILE || !files.has(error.file)) throw error;
+      gaps.push(rejectResponse(files, error));
+    }
+  }
+}
+
+function rejectResponse(files: Map<string, unknown>, error: SnapshotError): CoverageGap {
+  const file = error.file;
+  const rule = FILE_APIS.find((r) => r.pattern.test(file));
+  if (!rule) throw error;
+  const parts = file.split("/");
+  const accountId = parts[0] === "accounts" ? parts[1] : null;
+  const region = parts[0] === "accounts" && parts[2] === "regions" ? parts[3] : null;
+  const api = rule.drop === "organization" ? `organizations:${pascal(parts[1].replace(/\.json$/, ""))}` : rule.api;
+  const dropUnder = (prefix: string) => {
+    for (const key of [...files.keys()]) if (key.startsWith(prefix)) files.delete(key);
+  };
+  files.delete(file);
+  if (rule.drop === "account") dropUnder(`accounts/${accountId}/`);
+  if (rule.drop === "region") dropUnder(`accounts/${accountId}/regions/${region}/`);
+  if (rule.drop === "organization") dropUnder("organizations/");
+  // The functions are still worth auditing without their mappings; the gap says they are unknown.
+  if (rule.drop === "empty-mappings") files.set(file, { EventSourceMappings: [] });
+  const what = { account: "; the account is left out", region: "; the region is left out", organization: "; the organization (SCPs) is left out", "empty-mappings": "; event source mappings unknown", file: "" }[rule.drop];
+  return { accountId, region, api, file: null, message: `response rejected: ${error.jsonPath || "$"}: ${error.detail}${what}` };
+}
+
+function pascal(kebab: string): string {
+  return kebab.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -94,10 +94,11 @@ async function readSnapshot(reader: SnapshotSource, source: Snapshot["source"], 
 
   report("organization");
   if (!(await reader.exists("accounts"))) throw new SnapshotError("accounts", "", "required directory is missing");
-  const accountIds = (await reader.listDirs("accounts")).sort();
-  for (const id of accountIds) {
+  const accountDirs = (await reader.listDirs("accounts")).sort();
+  for (const id of accountDirs) {
     if (!ACCOUNT_ID.test(id)) throw new SnapshotError(`accounts/${id}`, "", "account directory name is not a 12-digit account id");
   }
+  const accountIds = await notCollectedWithGapLeftOut(reader, gaps, accountDirs, (id) => [`accounts/${id}/iam/get-account-authorization-details.json`, id, null]);
   const organization = (await reader.exists("organizations")) ? await readOrganization(reader, gaps, source, accountIds) : null;
   accountsTotal = accountIds.length;
   report("accounts");
@@ -260,7 +261,7 @@ async function readAccount(reader: SnapshotSource, accountId: string, name: stri
   const [iam, lastAccessed, regionNames] = await Promise.all([
     readIam(reader, accountId, gaps),
     readLastAccessed(reader, `${base}/iam/service-last-accessed`),
-    reader.listDirs(`${base}/regions`),
+    reader.listDirs(`${base}/regions`).then((names) => notCollectedWithGapLeftOut(reader, gaps, names, (region) => [`${base}/regions/${region}/lambda/list-functions.json`, accountId, region])),
   ]);
   regionNames.sort();
   for (const region of regionNames) {
@@ -422,9 +423,11 @@ async function readRegion(reader: SnapshotSource, accountId: string, region: str
   const dir = `accounts/${accountId}/regions/${region}/lambda`;
   const functionsFile = `${dir}/list-functions.json`;
   const mappingsFile = `${dir}/list-event-source-mappings.json`;
+  // Mappings that failed to collect, with a gap recorded for them: the functions are still read.
+  const mappingsMissingWithGap = (await reader.exists(mappingsFile)) ? false : hasRecordedGap(gaps, mappingsFile, accountId, region);
   const [listed, mappings, policyNames, urlNames] = await Promise.all([
     reader.required(functionsFile, listFunctionsSchema),
-    reader.required(mappingsFile, listEventSourceMappingsSchema),
+    mappingsMissingWithGap ? { EventSourceMappings: [] } : reader.required(mappingsFile, listEventSourceMappingsSchema),
     reader.listJsonNames(`${dir}/get-policy`).then((names) => new Set(names)),
     reader.listJsonNames(`${dir}/list-function-url-configs`).then((names) => new Set(names)),
   ]);
@@ -545,6 +548,23 @@ function rejectDuplicates(file: string, values: readonly string[], at: (index: n
     if (earlier !== undefined) throw new SnapshotError(file, formatJsonPath("$", at(i)), `duplicate ${what} ${JSON.stringify(value)} (also at ${formatJsonPath("$", at(earlier))})`);
     first.set(value, i);
   });
+}
+
+/**
+ * A gap recorded for this file, or for its account and region (region null: the account as a
+ * whole) — how saltzer-coverage-gaps.json explains a file that collect-snapshot.sh or the crawl could not write.
+ */
+function hasRecordedGap(gaps: readonly CoverageGap[], file: string, accountId: string, region: string | null): boolean {
+  return gaps.some((g) => g.file === file || (g.accountId === accountId && g.region === region));
+}
+
+/** Leaves out account or region directories whose required file is missing but explained by a recorded gap. */
+async function notCollectedWithGapLeftOut(reader: SnapshotSource, gaps: readonly CoverageGap[], names: string[], required: (name: string) => [file: string, accountId: string, region: string | null]): Promise<string[]> {
+  const kept = await Promise.all(names.map(async (name) => {
+    const [file, accountId, region] = required(name);
+    return (await reader.exists(file)) || !hasRecordedGap(gaps, file, accountId, region);
+  }));
+  return names.filter((_, i) => kept[i]);
 }
 
 function sortGaps(gaps: CoverageGap[]): CoverageGap[] {

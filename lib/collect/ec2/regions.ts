@@ -1,4 +1,5 @@
 import { DescribeRegionsCommand, type EC2Client } from "@aws-sdk/client-ec2";
+import { UnusableResponseError } from "@/lib/collect/aws-errors";
 
 export const API_CALLS = ["ec2:DescribeRegions"] as const;
 
@@ -8,7 +9,7 @@ export async function collectEnabledRegions(ec2: EC2Client, signal?: AbortSignal
   return (Regions ?? [])
     .filter((r) => r.OptInStatus !== "not-opted-in")
     .map((r) => {
-      if (!r.RegionName) throw new Error("DescribeRegions returned a region without RegionName");
+      if (!r.RegionName) throw new UnusableResponseError("DescribeRegions returned a region without RegionName");
       return r.RegionName;
     })
     .sort();

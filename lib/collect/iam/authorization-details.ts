@@ -1,4 +1,4 @@
-import { GetAccountAuthorizationDetailsCommand, type GetAccountAuthorizationDetailsResponse, type IAMClient } from "@aws-sdk/client-iam";
+import { paginateGetAccountAuthorizationDetails, type GetAccountAuthorizationDetailsResponse, type IAMClient } from "@aws-sdk/client-iam";
 import { decodeIamPolicyDocuments, toCliJson } from "@/lib/collect/cli-shape";
 
 export const API_CALLS = ["iam:GetAccountAuthorizationDetails"] as const;
@@ -11,14 +11,11 @@ type Details = Required<Pick<GetAccountAuthorizationDetailsResponse, "UserDetail
  */
 export async function collectAuthorizationDetails(iam: IAMClient, signal?: AbortSignal): Promise<Details> {
   const details: Details = { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] };
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(new GetAccountAuthorizationDetailsCommand({ Marker: marker, MaxItems: 1000 }), { abortSignal: signal });
+  for await (const page of paginateGetAccountAuthorizationDetails({ client: iam, pageSize: 1000, stopOnSameToken: true }, {}, { abortSignal: signal })) {
     details.UserDetailList.push(...(page.UserDetailList ?? []));
     details.GroupDetailList.push(...(page.GroupDetailList ?? []));
     details.RoleDetailList.push(...(page.RoleDetailList ?? []));
     details.Policies.push(...(page.Policies ?? []));
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
+  }
   return decodeIamPolicyDocuments(toCliJson(details));
 }

@@ -1,6 +1,7 @@
 import { GenerateServiceLastAccessedDetailsCommand, GetServiceLastAccessedDetailsCommand, type GetServiceLastAccessedDetailsResponse, type IAMClient, type ServiceLastAccessed } from "@aws-sdk/client-iam";
 import { toCliJson } from "@/lib/collect/cli-shape";
 import { sleep } from "@/lib/collect/job-pool";
+import { UnusableResponseError } from "@/lib/collect/aws-errors";
 
 export const API_CALLS = ["iam:GenerateServiceLastAccessedDetails", "iam:GetServiceLastAccessedDetails"] as const;
 
@@ -21,22 +22,23 @@ type LastAccessedDetails = Omit<GetServiceLastAccessedDetailsResponse, "$metadat
 export async function collectServiceLastAccessed(iam: IAMClient, roleArn: string, options: LastAccessedOptions = {}): Promise<LastAccessedDetails> {
   const { signal } = options;
   const { JobId } = await iam.send(new GenerateServiceLastAccessedDetailsCommand({ Arn: roleArn, Granularity: "ACTION_LEVEL" }), { abortSignal: signal });
-  if (!JobId) throw new Error(`GenerateServiceLastAccessedDetails for ${roleArn} returned no JobId`);
+  if (!JobId) throw new UnusableResponseError(`GenerateServiceLastAccessedDetails for ${roleArn} returned no JobId`);
 
   const base = options.pollIntervalMs ?? 1000;
   const deadline = Date.now() + (options.timeoutMs ?? 5 * 60_000);
   let wait = base;
   let first = await iam.send(new GetServiceLastAccessedDetailsCommand({ JobId }), { abortSignal: signal });
   while (first.JobStatus === "IN_PROGRESS") {
-    if (Date.now() > deadline) throw new Error(`service-last-accessed job ${JobId} for ${roleArn} still IN_PROGRESS after ${options.timeoutMs ?? 300_000} ms`);
+    if (Date.now() > deadline) throw new UnusableResponseError(`service-last-accessed job ${JobId} for ${roleArn} still IN_PROGRESS after ${options.timeoutMs ?? 300_000} ms`);
     await sleep(wait, signal);
     wait = Math.min(wait * 2, base * 8);
     first = await iam.send(new GetServiceLastAccessedDetailsCommand({ JobId }), { abortSignal: signal });
   }
-  if (first.JobStatus === "FAILED") throw new Error(`service-last-accessed job ${JobId} for ${roleArn} failed: ${first.Error?.Code ?? ""} ${first.Error?.Message ?? ""}`.trim());
+  if (first.JobStatus === "FAILED") throw new UnusableResponseError(`service-last-accessed job ${JobId} for ${roleArn} failed: ${first.Error?.Code ?? ""} ${first.Error?.Message ?? ""}`.trim());
 
   const services: ServiceLastAccessed[] = [...(first.ServicesLastAccessed ?? [])];
   let marker = first.IsTruncated ? first.Marker : undefined;
+  // The SDK has no paginator for GetServiceLastAccessedDetails (its first page doubles as the status poll).
   while (marker) {
     const page = await iam.send(new GetServiceLastAccessedDetailsCommand({ JobId, Marker: marker }), { abortSignal: signal });
     services.push(...(page.ServicesLastAccessed ?? []));

@@ -1,5 +1,6 @@
 import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
+import { UnusableResponseError } from "@/lib/collect/aws-errors";
 
 // sts:GetCallerIdentity needs no permission (it cannot be denied), so it is not in the policy.
 export const API_CALLS = ["sts:AssumeRole"] as const;
@@ -7,7 +8,7 @@ export const API_CALLS = ["sts:AssumeRole"] as const;
 /** The account the credentials belong to. */
 export async function collectCallerAccount(sts: STSClient, signal?: AbortSignal): Promise<{ accountId: string; arn: string }> {
   const { Account, Arn } = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
-  if (!Account || !Arn) throw new Error("GetCallerIdentity returned no Account/Arn");
+  if (!Account || !Arn) throw new UnusableResponseError("GetCallerIdentity returned no Account/Arn");
   return { accountId: Account, arn: Arn };
 }
 
@@ -29,7 +30,7 @@ export async function assumeAuditRole(sts: STSClient, roleArn: string, externalI
       new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "saltzer-audit", ExternalId: externalId, DurationSeconds: SESSION_SECONDS }),
       { abortSignal: signal },
     );
-    if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey) throw new Error(`AssumeRole ${roleArn} returned no credentials`);
+    if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey) throw new UnusableResponseError(`AssumeRole ${roleArn} returned no credentials`);
     return { accessKeyId: Credentials.AccessKeyId, secretAccessKey: Credentials.SecretAccessKey, sessionToken: Credentials.SessionToken, expiration: Credentials.Expiration };
   };
   let current = await assume();
