@@ -28,8 +28,9 @@ export function proxy(request: NextRequest): NextResponse {
   if (OPEN_PATHS.has(pathname)) return NextResponse.next();
   if (tokenMatches(token, request.cookies.get(AUTH_COOKIE)?.value) || tokenMatches(token, bearerToken(request.headers.get("authorization")))) return NextResponse.next();
   if (pathname.startsWith("/api/")) return NextResponse.json({ error: "Not authorized" }, { status: 401 });
-  // Relative, so the browser stays on the host it used rather than the one the server is bound to.
-  return new NextResponse(null, { status: 307, headers: { Location: `/login?next=${encodeURIComponent(pathname + request.nextUrl.search)}` } });
+  // Next.js turns a same-origin Location from the proxy into a relative one, so the browser stays on
+  // the host it used rather than the one the server is bound to (the e2e spec checks it).
+  return NextResponse.redirect(new URL(`/login?next=${encodeURIComponent(pathname + request.nextUrl.search)}`, request.nextUrl), 307);
 }
 
 // Everything but build assets (public code, no data): pages, RSC requests, server actions, route handlers.

@@ -19,6 +19,10 @@ if (beyondLoopback.length > 0 && !token) {
   process.exit(2);
 }
 
+if (["0.0.0.0", "::"].includes(host) && !process.env.SALTZER_ALLOWED_HOSTS) {
+  console.log("Note: the dashboard answers only to loopback names until SALTZER_ALLOWED_HOSTS lists the names colleagues use (e.g. dash.example.com,10.0.0.5).");
+}
+
 ensureInstall();
 ensureBuild();
 run(process.execPath, ["bin/saltzer.mjs", "first-start"]);
