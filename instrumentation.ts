@@ -1,8 +1,8 @@
 /** Runs once when the dashboard server starts (Next.js instrumentation hook). */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { env } = await import("@/lib/env");
-  const config = env();
+  const { prepareServer } = await import("@/lib/server/start-checks");
+  const config = prepareServer();
   if (!config.SALTZER_RESCAN_INTERVAL) return;
   const { getDbUnchecked } = await import("@/lib/server/db-unchecked");
   const { startInterval } = await import("@/lib/jobs/scan-runner");

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { env } from "@/lib/env";
 
 const LINKS = [
   { href: "/", label: "Overview" },
@@ -20,6 +21,11 @@ export function TopBar({ active }: { active?: string }) {
           </Link>
         ))}
       </nav>
+      {env().SALTZER_AUTH_TOKEN ? (
+        <form method="post" action="/api/logout" className="sign-out">
+          <button type="submit">Sign out</button>
+        </form>
+      ) : null}
     </header>
   );
 }

@@ -3,6 +3,7 @@
  */
 import path from "node:path";
 import { z } from "zod";
+import { allowedHostNames, parseHostList } from "@/lib/host-guard";
 
 const schema = z.object({
   DATABASE_URL: z
@@ -14,7 +15,23 @@ const schema = z.object({
   SALTZER_SNAPSHOT_DIR: z.string().min(1).default("samples/acme"),
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  SALTZER_AUTH_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  SALTZER_AUTH_TOKEN: z
+    .string()
+    .min(16, "must be at least 16 characters")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** Host names the dashboard answers to besides loopback and HOST, comma-separated (DNS-rebinding guard). */
+  SALTZER_ALLOWED_HOSTS: z
+    .string()
+    .default("")
+    .transform((value, ctx) => {
+      const parsed = parseHostList(value);
+      if ("error" in parsed) {
+        ctx.addIssue({ code: "custom", message: parsed.error });
+        return z.NEVER;
+      }
+      return parsed.names;
+    }),
   /** What a dashboard rescan reads: the snapshot directory, or live AWS with SALTZER_AWS_FLAGS. */
   SALTZER_SCAN_SOURCE: z.enum(["snapshot", "aws"]).default("snapshot"),
   /** `saltzer scan --aws` flags for dashboard rescans, e.g. "--org --regions us-east-1,eu-west-1". */
@@ -27,20 +44,31 @@ const schema = z.object({
 });
 
 /** Validated configuration. */
-export type Env = z.infer<typeof schema> & { dataDir: string; snapshotDir: string };
+export type Env = z.infer<typeof schema> & {
+  dataDir: string;
+  snapshotDir: string;
+  /** Every host name the dashboard answers to: loopback names, HOST, SALTZER_ALLOWED_HOSTS. */
+  allowedHosts: string[];
+};
+
+/** A bad environment value: its message is one line, fit to print without a stack trace. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
 
 let cached: Env | null = null;
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
   }
   return {
     ...parsed.data,
     dataDir: path.resolve(parsed.data.SALTZER_DATA_DIR),
     snapshotDir: path.resolve(parsed.data.SALTZER_SNAPSHOT_DIR),
+    allowedHosts: allowedHostNames(parsed.data.HOST, parsed.data.SALTZER_ALLOWED_HOSTS),
   };
 }
 

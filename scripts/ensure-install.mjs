@@ -33,7 +33,8 @@ function newestMtime(dir) {
 export function ensureBuild() {
   const buildId = path.join(root, ".next", "BUILD_ID");
   const sources = ["app", "components", "lib"].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d));
-  const sourceTime = Math.max(...sources.map(newestMtime), fs.statSync(path.join(root, "next.config.js")).mtimeMs);
+  const rootFiles = ["next.config.js", "proxy.ts", "instrumentation.ts"].map((f) => path.join(root, f)).filter((f) => fs.existsSync(f));
+  const sourceTime = Math.max(...sources.map(newestMtime), ...rootFiles.map((f) => fs.statSync(f).mtimeMs));
   if (fs.existsSync(buildId) && fs.statSync(buildId).mtimeMs > sourceTime) return;
   console.log("Building the dashboard (next build)…");
   run(process.execPath, ["node_modules/next/dist/bin/next", "build"], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });

@@ -1,3 +1,4 @@
+import { safeNextPath } from "@/lib/sign-in";
 import { one, type SearchParams } from "@/lib/url-state";
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
@@ -9,7 +10,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         <p className="muted">This dashboard is protected: enter the token set in SALTZER_AUTH_TOKEN.</p>
         {one(params, "error") ? <p className="error-box">That token is not right.</p> : null}
         <form method="post" action="/api/login" className="filters">
-          <input type="hidden" name="next" value={one(params, "next") ?? "/"} />
+          <input type="hidden" name="next" value={safeNextPath(one(params, "next"))} />
           <label>
             Token
             <input type="password" name="token" required autoComplete="current-password" aria-label="Token" />

@@ -1,4 +1,5 @@
 /** Report downloads for the dashboard: the CLI's code, with the risk view's filters applied. */
+import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { SEVERITIES } from "@/lib/analysis/types";
 import { resolveScan } from "@/lib/queries/scans";
@@ -25,7 +26,7 @@ const query = z.object({
   suppressed: z.enum(["include"]).optional(),
 });
 
-export async function GET(request: Request): Promise<Response> {
+export async function GET(request: NextRequest): Promise<Response> {
   const denied = authorizeRequest(request);
   if (denied) return denied;
   const raw = Object.fromEntries([...new URL(request.url).searchParams].filter(([, v]) => v !== ""));

@@ -2,6 +2,7 @@
  * Server-sent events: the running scan's progress, read from the scan row every half second,
  * so a scan started by the dashboard or by the CLI (same PostgreSQL) shows the same way.
  */
+import type { NextRequest } from "next/server";
 import { getDb } from "@/lib/server/db";
 import { authorizeRequest } from "@/lib/server/authorize-request";
 
@@ -10,7 +11,7 @@ export const dynamic = "force-dynamic";
 const POLL_MS = 500;
 const MAX_STREAM_MS = 30 * 60_000;
 
-export async function GET(request: Request): Promise<Response> {
+export async function GET(request: NextRequest): Promise<Response> {
   const denied = authorizeRequest(request);
   if (denied) return denied;
   const db = await getDb();
