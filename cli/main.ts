@@ -1,6 +1,6 @@
 /**
  * `saltzer` — the command line. Each command is a small function; exit codes: 0 ok,
- * 1 a gate failed (check), 2 bad usage or input.
+ * 1 a gate failed (check), 2 bad usage or input, 128+n a scan cancelled by signal n.
  */
 import fs from "node:fs";
 import path from "node:path";
