@@ -33,6 +33,7 @@ import {
   serviceLastAccessedDetailsSchema,
   ACCOUNT_ID,
   FUNCTION_ARN,
+  FUNCTION_NAME,
   OU_ID,
   REGION_NAME,
   ROOT_ID,
@@ -445,6 +446,7 @@ async function readRegion(reader: SnapshotSource, accountId: string, region: str
   const functionNames = new Set(listed.Functions.map((fn) => fn.FunctionName));
   for (const [kind, names] of [["get-policy", policyNames], ["list-function-url-configs", urlNames]] as const) {
     for (const name of [...names].sort()) {
+      if (!FUNCTION_NAME.test(name)) throw new SnapshotError(`${dir}/${kind}/${name}.json`, "", "file name is not a function name");
       if (!functionNames.has(name)) gaps.push({ accountId, region, api: kind === "get-policy" ? "lambda:GetPolicy" : "lambda:ListFunctionUrlConfigs", file: `${dir}/${kind}/${name}.json`, message: `describes function ${name}, which is not in ${functionsFile}; not read` });
     }
   }

@@ -12,12 +12,23 @@ export class SnapshotError extends Error {
 
   /** `jsonPath` may be empty for a problem with a whole file or directory. */
   constructor(file: string, jsonPath: string, detail: string) {
+    file = visible(file);
+    jsonPath = visible(jsonPath);
+    detail = visible(detail);
     super(jsonPath ? `${file}: ${jsonPath}: ${detail}` : `${file}: ${detail}`);
     this.name = "SnapshotError";
     this.file = file;
     this.jsonPath = jsonPath;
     this.detail = detail;
   }
+}
+
+/**
+ * File and key names come from the snapshot: control characters (terminal escapes) and bidi
+ * overrides in them are shown as `\u001b`, so the error line says what it is and nothing more.
+ */
+function visible(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** `$`, `$.Functions[3].Role`, `$.Variables["my-key"]`. */

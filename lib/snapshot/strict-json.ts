@@ -49,7 +49,10 @@ function checkJsonText(text: string, file: string, basePath: string): void {
   // The path to the current position: each open container's current key or index (none yet before an object's first key).
   const where = () => formatJsonPath(basePath, stack.flatMap((f): (string | number)[] => (f.kind === "array" ? [f.index] : f.key === null ? [] : [f.key])));
   let expectKey = false;
-  for (let i = 0; i < text.length; i++) {
+  // Jump from one structural character to the next (the regex engine skips white space and literals fast).
+  const structural = /["{}[\],]/g;
+  for (let match = structural.exec(text); match !== null; match = structural.exec(text)) {
+    const i = match.index;
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
       const end = endOfString(text, i);
@@ -65,7 +68,7 @@ function checkJsonText(text: string, file: string, basePath: string): void {
         frame.key = key;
         expectKey = false;
       }
-      i = end;
+      structural.lastIndex = end + 1;
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       if (stack.length >= MAX_JSON_DEPTH) throw new SnapshotError(file, shortPath(where()), `nested deeper than ${MAX_JSON_DEPTH} levels`);
       stack.push(c === 0x7b ? { kind: "object", keys: new Set(), key: null } : { kind: "array", index: 0 });
@@ -105,31 +108,44 @@ function endOfString(text: string, start: number): number {
  * Used on parsed files and on the live crawl's in-memory responses alike.
  */
 export function checkJsonValue(value: unknown, file: string, basePath = "$"): void {
-  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value, path: [] }];
+  // Each entry keeps a link to its parent, so a path is only built for the one value that fails.
+  type Entry = { value: unknown; key: PropertyKey | null; parent: Entry | null; depth: number };
+  const pathOf = (entry: Entry | null): PropertyKey[] => {
+    const segments: PropertyKey[] = [];
+    for (let e = entry; e && e.key !== null; e = e.parent) segments.unshift(e.key);
+    return segments;
+  };
+  const stack: Entry[] = [{ value, key: null, parent: null, depth: 0 }];
   while (stack.length > 0) {
-    const { value: v, path } = stack.pop()!;
+    const entry = stack.pop()!;
+    const v = entry.value;
     if (typeof v === "string") {
       const problem = badText(v);
-      if (problem) throw new SnapshotError(file, formatJsonPath(basePath, path), problem);
+      if (problem) throw new SnapshotError(file, formatJsonPath(basePath, pathOf(entry)), problem);
       continue;
     }
     if (v === null || typeof v !== "object") continue;
-    if (path.length >= MAX_JSON_DEPTH) throw new SnapshotError(file, shortPath(formatJsonPath(basePath, path)), `nested deeper than ${MAX_JSON_DEPTH} levels`);
+    if (entry.depth >= MAX_JSON_DEPTH) throw new SnapshotError(file, shortPath(formatJsonPath(basePath, pathOf(entry))), `nested deeper than ${MAX_JSON_DEPTH} levels`);
+    const depth = entry.depth + 1;
     if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], path: [...path, i] });
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], key: i, parent: entry, depth });
       continue;
     }
-    for (const [key, child] of Object.entries(v)) {
+    for (const key of Object.keys(v)) {
       const problem = badText(key);
-      if (problem) throw new SnapshotError(file, formatJsonPath(basePath, path), `a key ${problem}`);
-      stack.push({ value: child, path: [...path, key] });
+      if (problem) throw new SnapshotError(file, formatJsonPath(basePath, pathOf(entry)), `a key ${problem}`);
+      stack.push({ value: (v as Record<string, unknown>)[key], key, parent: entry, depth });
     }
   }
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+// Only NUL and surrogates (U+D800-U+DFFF) need a closer look; most strings have neither.
+const SUSPECT = /[\u0000\ud800-\udfff]/;
+
 function badText(s: string): string | null {
+  if (!SUSPECT.test(s)) return null;
   if (s.includes("\u0000")) return "contains a NUL character";
   if (LONE_SURROGATE.test(s)) return "contains a lone UTF-16 surrogate (not valid Unicode)";
   return null;
