@@ -7,6 +7,7 @@
 import { getDenialReasons, getGrantReasons, runSimulation, type RequestAnalysis, type Simulation } from "@cloud-copilot/iam-simulate";
 import type { ConditionBlock, LambdaFunction, PolicyDocument } from "@/lib/snapshot/types";
 import { parseArn } from "./arn-match";
+import { settleDocument, type ConditionContext } from "./conditions";
 import { collectPolicySet, type PolicySet } from "./effective-permissions";
 import { describeStatement } from "./permission-queries";
 import type { SnapshotIndex } from "./snapshot-index";
@@ -48,43 +49,60 @@ export interface SimulateRoleOptions {
 
 interface PolicyLookup {
   refBase: Omit<StatementRef, "statementIndex" | "sid">;
+  /** The document as written. */
   document: PolicyDocument;
+  /** Simulated statement position → written statement index. */
+  originalIndex: number[];
+}
+
+function writtenIndex(lookup: PolicyLookup, statementIndex1: number): number {
+  return lookup.originalIndex[statementIndex1 - 1] ?? statementIndex1 - 1;
 }
 
 function refFor(lookup: PolicyLookup | undefined, statementIndex1: number, sid: string | undefined): StatementRef | null {
   if (!lookup) return null;
-  return { ...lookup.refBase, statementIndex: statementIndex1 - 1, sid: sid ?? null };
+  return { ...lookup.refBase, statementIndex: writtenIndex(lookup, statementIndex1), sid: sid ?? null };
 }
 
 function statementConditions(lookup: PolicyLookup | undefined, statementIndex1: number): ConditionBlock | null {
-  return lookup?.document.Statement[statementIndex1 - 1]?.Condition ?? null;
+  if (!lookup) return null;
+  return lookup.document.Statement[writtenIndex(lookup, statementIndex1)]?.Condition ?? null;
 }
 
 function buildSimulation(set: PolicySet, action: string, resource: string, options: SimulateRoleOptions) {
   const policies = new Map<string, PolicyLookup>();
+  // The keys conditions.ts settles are settled there, once, for both paths: the simulator sees
+  // what remains (it cannot know, e.g., that a Lambda role session never carries MFA).
+  const settleContext: ConditionContext = {
+    ...set.context,
+    requestedRegion: options.region ?? set.context.requestedRegion,
+    leaveOpen: new Set(Object.keys(options.context ?? {}).map((k) => k.toLowerCase())),
+  };
+  const add = (name: string, refBase: PolicyLookup["refBase"], written: PolicyDocument): PolicyDocument => {
+    const settled = settleDocument(written, settleContext);
+    policies.set(name, { refBase, document: written, originalIndex: settled.originalIndex });
+    return settled.document;
+  };
   const identityPolicies = set.identity.map((p, i) => {
     const name = `identity-${i}`;
-    policies.set(name, { refBase: { kind: p.kind, policyName: p.policyName, policyArn: p.policyArn }, document: p.document });
-    return { name, policy: p.document };
+    return { name, policy: add(name, { kind: p.kind, policyName: p.policyName, policyArn: p.policyArn }, p.document) };
   });
   const serviceControlPolicies = set.scpLevels.map((level, l) => ({
     orgIdentifier: level.targetId,
     policies: level.policies.map((p, i) => {
       const name = `scp-${l}-${i}`;
-      policies.set(name, { refBase: { kind: "scp", policyName: p.policyName, policyArn: p.policyArn }, document: p.document });
-      return { name, policy: p.document };
+      return { name, policy: add(name, { kind: "scp", policyName: p.policyName, policyArn: p.policyArn }, p.document) };
     }),
   }));
   let permissionBoundaryPolicies: { name: string; policy: PolicyDocument }[] | undefined;
   if (set.boundary) {
-    policies.set("boundary", {
-      refBase: { kind: "boundary", policyName: set.boundary.policyName, policyArn: set.boundary.policyArn },
-      document: set.boundary.document,
-    });
-    permissionBoundaryPolicies = [{ name: "boundary", policy: set.boundary.document }];
+    const policy = add("boundary", { kind: "boundary", policyName: set.boundary.policyName, policyArn: set.boundary.policyArn }, set.boundary.document);
+    permissionBoundaryPolicies = [{ name: "boundary", policy }];
   }
+  let resourcePolicy: PolicyDocument | undefined;
   if (options.resourcePolicy) {
-    policies.set("resource", { refBase: { kind: "resource-policy", policyName: "resource policy", policyArn: null }, document: options.resourcePolicy });
+    // Resource-policy conditions are about the caller as well: the same request, settled the same way.
+    resourcePolicy = add("resource", { kind: "resource-policy", policyName: "resource policy", policyArn: null }, options.resourcePolicy);
   }
 
   const context: Record<string, string | string[]> = {
@@ -112,7 +130,7 @@ function buildSimulation(set: PolicySet, action: string, resource: string, optio
     identityPolicies,
     serviceControlPolicies,
     resourceControlPolicies: [],
-    resourcePolicy: options.resourcePolicy ?? undefined,
+    resourcePolicy,
     permissionBoundaryPolicies,
   };
   return { simulation, policies, known };

@@ -52,6 +52,10 @@ export interface RoleSpec {
   account?: string;
   /** Trust policy (default: lambda.amazonaws.com). */
   trust?: PolicyDocument;
+  /** The role's tags (collected). */
+  tags?: Record<string, string>;
+  /** Names of instance profiles holding the role (collected). */
+  instanceProfiles?: string[];
 }
 
 export interface FixtureSpec {
@@ -108,6 +112,8 @@ export function fixtureIndex(spec: FixtureSpec): SnapshotIndex {
       attachedPolicyArns: [...(r.managed ?? []).map((p) => p.arn), ...(r.missing ?? [])],
       permissionsBoundaryArn: r.boundary?.arn ?? null,
       lastUsed: null,
+      ...(r.tags ? { tags: r.tags } : {}),
+      ...(r.instanceProfiles ? { instanceProfileArns: r.instanceProfiles.map((n) => `arn:aws:iam::${accountId}:instance-profile/${n}`) } : {}),
     });
     const fnName = `fn-${r.name}`;
     acc.functions.push(

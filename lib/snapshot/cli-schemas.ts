@@ -109,6 +109,8 @@ export const accountAuthorizationDetailsSchema = z.object({
         AttachedManagedPolicies: z.array(attachedPolicy).default([]),
         PermissionsBoundary: permissionsBoundary.optional(),
         RoleLastUsed: z.object({ LastUsedDate: timestamp.optional(), Region: z.string().optional() }).optional(),
+        Tags: z.array(z.object({ Key: z.string(), Value: z.string() })).optional(),
+        InstanceProfileList: z.array(z.object({ Arn: z.string() })).optional(),
       }),
     )
     .default([]),
