@@ -271,7 +271,7 @@ async function canCommand(args: string[], out: Out): Promise<number> {
     throw new UsageError((error as Error).message);
   }
   if (values.json) {
-    out.stdout(`${JSON.stringify({ decision: decision.decision, conditional: decision.conditional, function: decision.function, action, resource, context, summary: decision.summary, allowedBy: decision.allowedBy, deniedBy: decision.deniedBy }, null, 2)}\n`);
+    out.stdout(`${JSON.stringify({ decision: decision.decision, conditional: decision.conditional, function: decision.function, action, resource, context, summary: decision.summary, allowedBy: decision.allowedBy, deniedBy: decision.deniedBy, ...(decision.perResource ? { scope: decision.scope ?? null, perResource: decision.perResource.map((r) => ({ resource: r.resource, decision: r.decision.decision, conditional: r.decision.conditional, summary: r.decision.summary })) } : {}) }, null, 2)}\n`);
   } else {
     out.stdout(formatCan(decision));
   }
