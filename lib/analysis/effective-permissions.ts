@@ -9,6 +9,7 @@
  * so an AWS-managed policy attached to many roles in one account is evaluated once.
  */
 import { createHash } from "node:crypto";
+import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policies";
 import type { ConditionBlock, Group, InlinePolicy, PolicyDocument, PolicyStatement, ServiceControlPolicy } from "@/lib/snapshot/types";
 import { actionMatcher, actionSetOf, actionUniverse, expandActionPatterns, expandNotActionPatterns, type ActionMatcher } from "./action-expansion";
 import { arnPatternMatches, parseArn, patternsOverlap } from "./arn-match";
@@ -47,10 +48,6 @@ export interface PolicySet {
   context: ConditionContext;
 }
 
-function isAwsManagedArn(arn: string): boolean {
-  return /^arn:[^:]+:iam::aws:policy\//.test(arn);
-}
-
 function scpPolicy(scp: ServiceControlPolicy): NamedPolicy {
   return { kind: "scp", policyName: scp.name, policyArn: scp.arn, document: scp.document };
 }
@@ -72,7 +69,7 @@ export function collectPolicySet(index: SnapshotIndex, principalArn: string, opt
       continue;
     }
     identity.push({
-      kind: policy.awsManaged || isAwsManagedArn(arn) ? "aws-managed" : "customer-managed",
+      kind: policy.awsManaged || isAwsManagedPolicyArn(arn) ? "aws-managed" : "customer-managed",
       policyName: policy.name,
       policyArn: policy.arn,
       document: policy.document,

@@ -9,6 +9,7 @@
 import { arnPatternMatches, parseArn } from "./arn-match";
 import { ESCALATION_METHODS, type EscalationKind, type EscalationMethod } from "./escalation-methods";
 import type { ConditionContext } from "./conditions";
+import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policies";
 import { comparePrivileges, isAdminEquivalent, trustsPrincipal, trustsService, type PrivilegeComparison } from "./escalation-targets";
 import { effectivePermissions } from "./effective-permissions";
 import { decide, describeStatement, grantsFor } from "./permission-queries";
@@ -834,10 +835,6 @@ function userPermissions(index: SnapshotIndex, user: User, group: Group | null, 
   });
 }
 
-/** AWS-managed policies (any partition: aws, aws-cn, aws-us-gov) cannot be edited. */
-export function isAwsManagedPolicyArn(arn: string): boolean {
-  return /^arn:aws(-cn|-us-gov)?:iam::aws:policy\//.test(arn);
-}
 
 function impactOf(cmp: PrivilegeComparison): EscalationImpact {
   return cmp.admin ? "admin" : "more-privileged";
