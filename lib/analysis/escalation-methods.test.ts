@@ -345,3 +345,11 @@ describe("chains of any length", () => {
     expect(pathOf(spec, "role-chain")).toBeUndefined();
   });
 });
+
+describe("sts-assume-role: a trust admitting everyone", () => {
+  it("Principal * still needs the function's own sts:AssumeRole grant", () => {
+    const open = doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" });
+    expect(pathOf({ roles: [app([]), { name: "admin", managed: [ADMIN], trust: open }] }, "sts-assume-role")).toBeUndefined();
+    expect(pathOf({ roles: [app([allow(["sts:AssumeRole"])]), { name: "admin", managed: [ADMIN], trust: open }] }, "sts-assume-role")?.impact).toBe("admin");
+  });
+});

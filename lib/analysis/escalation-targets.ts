@@ -121,15 +121,18 @@ export interface TrustMatch {
 /** Who asks to assume the role: a principal (its role ARN) or an AWS service on the attacker's behalf. */
 type Caller = { kind: "principal"; arn: string; accountId: string; context: ConditionContext } | { kind: "service"; service: string; accountId: string };
 
-/** Does a Principal element name the caller? `viaAccount` when it names the caller's account. */
+/**
+ * Does a Principal element name the caller? `viaAccount` when it admits the caller without naming
+ * its ARN (its account, or everyone): then the caller's own policy must allow sts:AssumeRole too.
+ */
 function principalNames(element: PrincipalElement | undefined, caller: Caller): { viaAccount: boolean } | null {
   if (element === undefined) return null;
-  if (element === "*") return { viaAccount: false };
+  if (element === "*") return { viaAccount: true };
   if (caller.kind === "service") {
     return asList(element.Service).some((p) => p === "*" || p.toLowerCase() === caller.service) ? { viaAccount: false } : null;
   }
   for (const p of asList(element.AWS)) {
-    if (p === "*") return { viaAccount: false };
+    if (p === "*") return { viaAccount: true };
     if (p === caller.arn) return { viaAccount: false };
     if (p === caller.accountId || /^arn:[^:]+:iam::(\d{12}):root$/.exec(p)?.[1] === caller.accountId) return { viaAccount: true };
   }
@@ -158,7 +161,7 @@ function evaluateTrust(role: Role, caller: Caller): (TrustMatch & { viaAccount: 
   for (let i = 0; i < statements.length; i++) {
     const s = statements[i];
     if (!matchesAssume(s)) continue;
-    const named = s.NotPrincipal ? (principalNames(s.NotPrincipal, caller) ? null : { viaAccount: false }) : principalNames(s.Principal, caller);
+    const named = s.NotPrincipal ? (principalNames(s.NotPrincipal, caller) ? null : { viaAccount: true }) : principalNames(s.Principal, caller);
     if (!named) continue;
     const settled = caller.kind === "service" ? settleServiceConditions(s, caller.accountId) : settleConditions(s.Condition, context);
     if (settled === "false" || (typeof settled === "object" && settled.outcome === "false")) continue;

@@ -171,6 +171,28 @@ function landingRole(index: SnapshotIndex, target: string): string | null {
   return index.functions.get(target)?.roleArn ?? null;
 }
 
+/** Roles whose trust policy names a principal ARN, per snapshot: built once. */
+const namingIndexes = new WeakMap<SnapshotIndex, Map<string, Role[]>>();
+function rolesNaming(index: SnapshotIndex, principalArn: string): Role[] {
+  let byPrincipal = namingIndexes.get(index);
+  if (!byPrincipal) {
+    byPrincipal = new Map();
+    for (const role of index.roles.values()) {
+      for (const s of role.assumeRolePolicy.Statement) {
+        if (s.Effect !== "Allow" || !s.Principal || s.Principal === "*") continue;
+        const aws = s.Principal.AWS;
+        for (const p of aws === undefined ? [] : Array.isArray(aws) ? aws : [aws]) {
+          const list = byPrincipal.get(p) ?? [];
+          if (!list.includes(role)) list.push(role);
+          byPrincipal.set(p, list);
+        }
+      }
+    }
+    namingIndexes.set(index, byPrincipal);
+  }
+  return byPrincipal.get(principalArn) ?? [];
+}
+
 /** The escalation context of a role reached mid-chain: its sessions are the attacker now. */
 const roleContexts = new WeakMap<SnapshotIndex, Map<string, EscalationContext>>();
 function contextForRole(input: EscalationInput, roleArn: string): EscalationContext {
@@ -533,7 +555,9 @@ class EscalationContext {
 
   private assumeRole(): Candidate[] {
     const out: Candidate[] = [];
-    for (const role of this.index.roles.values()) {
+    // Without an sts:AssumeRole grant only a same-account trust naming the role itself admits it.
+    const candidates = grantsFor(this.perms, "sts:assumerole").length > 0 ? this.index.roles.values() : rolesNaming(this.index, this.roleArn);
+    for (const role of candidates) {
       if (role.arn === this.roleArn) continue;
       const assume = this.assumeSteps(role);
       if (!assume) continue;
