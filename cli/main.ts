@@ -38,7 +38,7 @@ Usage:
   saltzer report [--scan ID] [--format json|csv|sarif|html] [--out FILE] [filters]
   saltzer can FUNCTION ACTION RESOURCE [--context key=value …] [--json] [--snapshot DIR | --scan ID]
   saltzer check (--snapshot DIR | --scan ID) --fail-on SEVERITY [--baseline SCAN]   exit 1 when a finding at/above SEVERITY exists
-  saltzer rules [--json]           the rule catalogue and the risk formula
+  saltzer rules [--escalation] [--json]  the rule catalogue and the risk formula (--escalation: every escalation method)
   saltzer first-start              scan SALTZER_SNAPSHOT_DIR (default samples/acme) when nothing is stored yet
 
 Options:
@@ -296,7 +296,7 @@ async function canCommand(args: string[], out: Out): Promise<number> {
   });
   if (positionals.length !== 3) throw new UsageError("Usage: saltzer can FUNCTION ACTION RESOURCE [--context key=value …] [--json] [--snapshot DIR | --scan ID]");
   const [fn, action, resource] = positionals;
-  if (!/^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(action)) throw new UsageError(`"${action}" is not an IAM action (service:Action).`);
+  if (!/^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/.test(action)) throw new UsageError(`"${action}" is not an IAM action (service:Action).`);
   const context = parseContext((values.context as string[] | undefined) ?? [], (m) => new UsageError(m));
   const snapshot = await snapshotFor(values);
   let decision;
@@ -306,7 +306,7 @@ async function canCommand(args: string[], out: Out): Promise<number> {
     throw new UsageError((error as Error).message);
   }
   if (values.json) {
-    out.stdout(`${safeTerminalJson(JSON.stringify({ decision: decision.decision, conditional: decision.conditional, function: decision.function, action, resource, context, summary: decision.summary, allowedBy: decision.allowedBy, deniedBy: decision.deniedBy }, null, 2))}\n`);
+    out.stdout(`${safeTerminalJson(JSON.stringify({ decision: decision.decision, conditional: decision.conditional, function: decision.function, action, resource, context, summary: decision.summary, allowedBy: decision.allowedBy, deniedBy: decision.deniedBy, ...(decision.perResource ? { scope: decision.scope ?? null, perResource: decision.perResource.map((r) => ({ resource: r.resource, decision: r.decision.decision, conditional: r.decision.conditional, summary: r.decision.summary })) } : {}) }, null, 2))}\n`);
   } else {
     out.stdout(formatCan(decision));
   }
@@ -359,7 +359,7 @@ async function checkCommand(args: string[], out: Out): Promise<number> {
 }
 
 async function rulesCommand(args: string[], out: Out): Promise<number> {
-  const { values } = parse(args, { json: { type: "boolean" } });
-  out.stdout(formatRules(Boolean(values.json)));
+  const { values } = parse(args, { json: { type: "boolean" }, escalation: { type: "boolean" } });
+  out.stdout(formatRules(Boolean(values.json), Boolean(values.escalation)));
   return 0;
 }

@@ -387,6 +387,38 @@ export function buildAcme(): { model: SnapshotModel; expectations: SampleExpecta
   prod.fn(US, { ...py("legacy-admin-task", { runtime: "python3.9", description: "Nightly report housekeeping", lastModified: "2022-11-03T02:00:00.000Z", timeout: 900, environment: { BUCKET_NAME: "acme-prod-reports" } }), roleName: "legacy-admin-task-role" });
   expect(PROD, US, "legacy-admin-task", `AdministratorAccess held back by customer-managed permission boundary arn:aws:iam::${PROD}:policy/boundaries/lambda-reports-boundary`, "no admin/critical finding: effective permissions are only s3:GetObject/ListBucket on acme-prod-reports plus logs on its own log group (AdministratorAccess attached but bounded; may be reported at low/medium as 'admin attached, limited by boundary')", ["admin-boundary-limited"]);
 
+  // Every rule of the catalogue has an example in the sample: an unbounded administrator and a
+  // function that reads every secret.
+  prod.role({
+    name: "break-glass-ops-role",
+    created: "2020-02-11T09:00:00Z",
+    trust: lambdaTrust(),
+    inline: [],
+    managed: [M.admin],
+    lastUsed: { date: "2025-04-02T03:00:00Z", region: US },
+  });
+  prod.fn(US, { ...py("break-glass-ops", { runtime: "python3.12", description: "Emergency operations runbook", lastModified: "2024-09-10T12:00:00.000Z", timeout: 300 }), roleName: "break-glass-ops-role" });
+  expect(PROD, US, "break-glass-ops", "AdministratorAccess attached with no boundary: administrator-equivalent", "admin-equivalent access (critical)", ["admin-equivalent"]);
+
+  prod.role({
+    name: "secret-rotator-role",
+    created: "2023-01-20T09:00:00Z",
+    trust: lambdaTrust(),
+    inline: [
+      {
+        name: "rotate-secrets",
+        document: doc(
+          { Sid: "RotateAnySecret", ...allow(["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:DescribeSecret"], "*") },
+          ...ownLogGroupStatements(US, PROD, "secret-rotator"),
+        ),
+      },
+    ],
+    managed: [],
+    lastUsed: { date: "2025-05-30T00:00:00Z", region: US },
+  });
+  prod.fn(US, { ...py("secret-rotator", { runtime: "python3.12", description: "Rotates application secrets", lastModified: "2024-03-01T08:00:00.000Z", timeout: 120 }), roleName: "secret-rotator-role" });
+  expect(PROD, US, "secret-rotator", "secretsmanager:GetSecretValue on every secret of the account (a rotation function needs only its own secrets)", "credential access (high): reads every secret", ["credential-access"]);
+
   prod.scoped(
     US,
     {

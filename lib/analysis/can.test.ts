@@ -126,8 +126,14 @@ function prng(seed: number): () => number {
 
 const NAMES = ["data-bucket", "secret-bucket", "x"];
 
-/** A concrete ARN for the action's first resource type, or `*` for wildcard-only actions. */
-async function sampleResource(action: string, accountId: string, rand: () => number): Promise<string | null> {
+/** An account outside the fixtures: cross-account requests go there. */
+const FOREIGN_ACCOUNT = "999988887777";
+
+/**
+ * Concrete ARNs for every resource type of the action (in the role's account), plus one in a
+ * foreign account when the ARN carries an account; `*` for wildcard-only actions.
+ */
+async function sampleResources(action: string, accountId: string, rand: () => number): Promise<{ resource: string; crossAccount: boolean; type: string }[] | null> {
   const [service, name] = action.split(":");
   let details;
   try {
@@ -135,14 +141,21 @@ async function sampleResource(action: string, accountId: string, rand: () => num
   } catch {
     return null; // unknown action: the simulator cannot run it either
   }
-  if (details.resourceTypes.length === 0) return "*";
-  const type = await iamResourceTypeDetails(service, details.resourceTypes[0].name);
-  return type.arn.replace(/\$\{([^}]+)\}/g, (_m, key: string) => {
-    if (key === "Partition") return "aws";
-    if (key === "Region") return "us-east-1";
-    if (key === "Account") return accountId;
-    return NAMES[Math.floor(rand() * NAMES.length)];
-  });
+  if (details.resourceTypes.length === 0) return [{ resource: "*", crossAccount: false, type: `${service}:*` }];
+  const out: { resource: string; crossAccount: boolean; type: string }[] = [];
+  for (const resourceType of details.resourceTypes) {
+    const type = await iamResourceTypeDetails(service, resourceType.name);
+    const arn = (account: string) =>
+      type.arn.replace(/\$\{([^}]+)\}/g, (_m, key: string) => {
+        if (key === "Partition") return "aws";
+        if (key === "Region") return "us-east-1";
+        if (key === "Account") return account;
+        return NAMES[Math.floor(rand() * NAMES.length)];
+      });
+    out.push({ resource: arn(accountId), crossAccount: false, type: `${service}:${resourceType.name}` });
+    if (out.length === 1 && type.arn.includes("${Account}")) out.push({ resource: arn(FOREIGN_ACCOUNT), crossAccount: true, type: `${service}:${resourceType.name}` });
+  }
+  return out;
 }
 
 function sampleActions(perms: EffectivePermissions, rand: () => number, count: number): string[] {
@@ -160,13 +173,18 @@ function sampleActions(perms: EffectivePermissions, rand: () => number, count: n
  * The region is the caller's choice: a regional resource is reached through its own region;
  * anything else is allowed when some region allows it (the attacker picks that one).
  */
-async function simulateAsAttacker(index: SnapshotIndex, roleArn: string, action: string, resource: string) {
+async function simulateAsAttacker(index: SnapshotIndex, roleArn: string, action: string, resource: string, crossAccount = false) {
+  // Across accounts the resource's own policy must allow too: one that admits the role for
+  // everything leaves the identity side (identity policies, boundary, SCPs) to decide, as the fast path does.
+  const resourcePolicy = crossAccount
+    ? { Version: "2012-10-17", Statement: [{ Effect: "Allow" as const, Principal: { AWS: roleArn }, Action: "*", Resource: "*" }] }
+    : undefined;
   const arnRegion = resource.startsWith("arn:") ? resource.split(":")[3] : "";
-  if (arnRegion && !/[*?]/.test(arnRegion)) return simulateRole(index, roleArn, action, resource, { region: arnRegion });
+  if (arnRegion && !/[*?]/.test(arnRegion)) return simulateRole(index, roleArn, action, resource, { region: arnRegion, resourcePolicy });
   const rank = (d: Awaited<ReturnType<typeof simulateRole>>) => (d.decision === "allowed" ? (d.conditional ? 1 : 2) : 0);
   let best;
   for (const region of ["us-east-1", "eu-west-1", "us-west-2", "ap-south-1"]) {
-    const decision = await simulateRole(index, roleArn, action, resource, { region });
+    const decision = await simulateRole(index, roleArn, action, resource, { region, resourcePolicy });
     if (!best || rank(decision) > rank(best)) best = decision;
     if (rank(best) === 2) break;
   }
@@ -175,35 +193,42 @@ async function simulateAsAttacker(index: SnapshotIndex, roleArn: string, action:
 
 interface OracleStats {
   compared: number;
+  crossAccount: number;
+  resourceTypes: Set<string>;
   conditional: number;
   skipped: number;
   allowed: number;
   disagreements: string[];
 }
 
+/** Requests compared over the whole oracle run. */
+const TOTAL = { compared: 0, crossAccount: 0, resourceTypes: new Set<string>() };
+
 async function runOracle(index: SnapshotIndex, roleArns: string[], seed: number, perRole: number): Promise<OracleStats> {
   const rand = prng(seed);
   const cache = createPermissionsCache();
-  const stats: OracleStats = { compared: 0, conditional: 0, skipped: 0, allowed: 0, disagreements: [] };
+  const stats: OracleStats = { compared: 0, crossAccount: 0, resourceTypes: new Set(), conditional: 0, skipped: 0, allowed: 0, disagreements: [] };
   for (const roleArn of roleArns) {
     const perms = effectivePermissions(index, roleArn, cache);
     for (const action of sampleActions(perms, rand, perRole)) {
       // Same-account resources: the fast path is identity-based; cross-account access also needs a resource policy.
-      const concrete = await sampleResource(action, roleArn.split(":")[4], rand);
-      if (concrete === null) {
+      const samples = await sampleResources(action, roleArn.split(":")[4], rand);
+      if (samples === null) {
         stats.skipped++;
         continue;
       }
-      for (const resource of [concrete]) {
+      for (const { resource, crossAccount, type } of samples) {
         const fast = decide(perms, action, resource);
         let slow;
         try {
-          slow = await simulateAsAttacker(index, roleArn, action, resource);
+          slow = await simulateAsAttacker(index, roleArn, action, resource, crossAccount);
         } catch {
           stats.skipped++;
           continue;
         }
         stats.compared++;
+        if (crossAccount) stats.crossAccount++;
+        stats.resourceTypes.add(type);
         if (fast.conditional || slow.conditional) stats.conditional++;
         if (slow.decision === "allowed") stats.allowed++;
         const f = `${fast.decision}${fast.conditional ? "(conditional)" : ""}`;
@@ -212,7 +237,10 @@ async function runOracle(index: SnapshotIndex, roleArns: string[], seed: number,
       }
     }
   }
-  if (process.env.ORACLE_STATS) console.log(JSON.stringify({ ...stats, disagreements: stats.disagreements.length, allowed: stats.allowed }));
+  if (process.env.ORACLE_STATS) console.log(JSON.stringify({ ...stats, resourceTypes: stats.resourceTypes.size, disagreements: stats.disagreements.length, allowed: stats.allowed }));
+  TOTAL.compared += stats.compared;
+  TOTAL.crossAccount += stats.crossAccount;
+  for (const t of stats.resourceTypes) TOTAL.resourceTypes.add(t);
   return stats;
 }
 
@@ -306,9 +334,10 @@ describe("the fast path agrees with the simulator", () => {
       const index = fixtureIndex(fixture.spec);
       // When sampled requests are decided by both paths
       const stats = await runOracle(index, [roleArnOf("app")], 42, 60);
-      // Then they agree on every compared request
+      // Then they agree on every compared request, cross-account ones included
       expect(stats.disagreements).toEqual([]);
       expect(stats.compared).toBeGreaterThan(40);
+      expect(stats.crossAccount).toBeGreaterThan(0);
     });
   }
 
@@ -322,8 +351,16 @@ describe("the fast path agrees with the simulator", () => {
     const index = indexSnapshot((await reader.readSnapshotDir(acme)) as Parameters<typeof indexSnapshot>[0]);
     // When sampled requests for every function role are decided by both paths
     const roles = [...new Set([...index.functions.values()].map((f) => f.roleArn))].filter((r) => index.roles.has(r));
-    const stats = await runOracle(index, roles.slice(0, 25), 7, 25);
+    const stats = await runOracle(index, roles, 7, 25);
     // Then they agree
     expect(stats.disagreements).toEqual([]);
+  }, 600_000);
+
+  it("compared at least 1,000 requests, cross-account and over many resource types", () => {
+    // Given every oracle run above
+    // Then enough requests were compared for the agreement to mean something
+    expect(TOTAL.compared).toBeGreaterThanOrEqual(1000);
+    expect(TOTAL.crossAccount).toBeGreaterThanOrEqual(100);
+    expect(TOTAL.resourceTypes.size).toBeGreaterThanOrEqual(100);
   });
 });

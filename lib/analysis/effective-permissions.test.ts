@@ -267,7 +267,7 @@ describe("effectivePermissions explains what it removes", () => {
   });
 
   it("keeps a conditional deny as a deny-conditional limit on the grant", () => {
-    // Given an allow and a deny conditioned on MFA
+    // Given an allow and a deny conditioned on the source IP (which the request does not settle)
     const perms = permsFor({
       roles: [
         {
@@ -275,7 +275,7 @@ describe("effectivePermissions explains what it removes", () => {
           inline: [
             doc(
               { Effect: "Allow", Action: "s3:*", Resource: "*" },
-              { Effect: "Deny", Action: "s3:Delete*", Resource: "*", Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } } },
+              { Effect: "Deny", Action: "s3:Delete*", Resource: "*", Condition: { NotIpAddress: { "aws:SourceIp": "10.0.0.0/8" } } },
             ),
           ],
         },

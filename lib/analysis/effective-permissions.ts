@@ -9,10 +9,11 @@
  * so an AWS-managed policy attached to many roles in one account is evaluated once.
  */
 import { createHash } from "node:crypto";
+import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policies";
 import type { ConditionBlock, Group, InlinePolicy, PolicyDocument, PolicyStatement, ServiceControlPolicy } from "@/lib/snapshot/types";
 import { actionMatcher, actionSetOf, actionUniverse, expandActionPatterns, expandNotActionPatterns, type ActionMatcher } from "./action-expansion";
 import { arnPatternMatches, parseArn, patternsOverlap } from "./arn-match";
-import { settleConditions, type ConditionContext } from "./conditions";
+import { resolvePolicyVariables, settleConditions, type ConditionContext } from "./conditions";
 import { describeStatement } from "./permission-queries";
 import type { SnapshotIndex } from "./snapshot-index";
 import type { EffectivePermissions, Grant, GrantLimit, PolicySourceKind, RemovedActions, StatementRef } from "./types";
@@ -47,10 +48,6 @@ export interface PolicySet {
   context: ConditionContext;
 }
 
-function isAwsManagedArn(arn: string): boolean {
-  return /^arn:[^:]+:iam::aws:policy\//.test(arn);
-}
-
 function scpPolicy(scp: ServiceControlPolicy): NamedPolicy {
   return { kind: "scp", policyName: scp.name, policyArn: scp.arn, document: scp.document };
 }
@@ -72,7 +69,7 @@ export function collectPolicySet(index: SnapshotIndex, principalArn: string, opt
       continue;
     }
     identity.push({
-      kind: policy.awsManaged || isAwsManagedArn(arn) ? "aws-managed" : "customer-managed",
+      kind: policy.awsManaged || isAwsManagedPolicyArn(arn) ? "aws-managed" : "customer-managed",
       policyName: policy.name,
       policyArn: policy.arn,
       document: policy.document,
@@ -103,19 +100,31 @@ export function collectPolicySet(index: SnapshotIndex, principalArn: string, opt
       principalAccount: accountId,
       principalOrgId: index.organizationId,
       requestedRegion: undefined,
+      principalTags: principal.tags,
+      // A role's permissions are those of its sessions: the function's own, or one assumed from it.
+      roleSessionOwnCall: principal.isRole,
+      now: evaluationTime(),
     },
   };
 }
 
+/** The evaluation time, to the hour: a token is issued shortly before it is used. */
+function evaluationTime(): string {
+  return `${new Date().toISOString().slice(0, 13)}:00:00.000Z`;
+}
+
 /** A role, or an IAM user with its groups: whose identity policies are evaluated. */
-function principalOf(index: SnapshotIndex, arn: string): { arn: string; inlinePolicies: InlinePolicy[]; attachedPolicyArns: string[]; permissionsBoundaryArn: string | null; groups: Group[] } {
+function principalOf(
+  index: SnapshotIndex,
+  arn: string,
+): { arn: string; inlinePolicies: InlinePolicy[]; attachedPolicyArns: string[]; permissionsBoundaryArn: string | null; groups: Group[]; isRole: boolean; tags?: Record<string, string> } {
   const role = index.roles.get(arn);
-  if (role) return { ...role, groups: [] };
+  if (role) return { ...role, groups: [], isRole: true };
   const user = index.users.get(arn);
   if (!user) throw new Error(`Role or user ${arn} is not in the snapshot`);
   const account = index.accountsById.get(parseArn(arn)?.account ?? "");
   const groups = (account?.groups ?? []).filter((g) => user.groupNames.includes(g.name));
-  return { ...user, groups };
+  return { ...user, groups, isRole: false };
 }
 
 // ---------------------------------------------------------------- canonical JSON and keys
@@ -156,6 +165,9 @@ function contextJson(set: PolicySet, policiesJson: string): string {
     lower.includes("aws:principalarn") ? set.context.principalArn : null,
     lower.includes("aws:principalaccount") ? set.context.principalAccount : null,
     lower.includes("aws:principalorgid") ? set.context.principalOrgId : null,
+    lower.includes("aws:principaltag") ? (set.context.principalTags ?? "unknown") : null,
+    lower.includes("aws:tokenissuetime") ? set.context.now : null,
+    set.context.roleSessionOwnCall ?? false,
   ]);
 }
 
@@ -172,6 +184,11 @@ export function permissionsKey(set: PolicySet): string {
 function toList(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
+}
+
+/** A Resource element with the policy variables the context knows resolved. */
+function resolvedList(value: string | string[] | undefined, context: ConditionContext): string[] {
+  return toList(value).map((r) => resolvePolicyVariables(r, context));
 }
 
 /** A Deny statement, or an Allow statement of a boundary or SCP, prepared for matching. */
@@ -201,8 +218,8 @@ function prepare(policy: NamedPolicy, effect: "Allow" | "Deny", context: Conditi
       ref,
       name: describeStatement(ref),
       matcher: actionMatcher(notAction ? toList(statement.NotAction) : toList(statement.Action), notAction),
-      resources: statement.NotResource !== undefined ? [] : statement.Resource === undefined ? ["*"] : toList(statement.Resource),
-      notResources: statement.NotResource !== undefined ? toList(statement.NotResource) : null,
+      resources: statement.NotResource !== undefined ? [] : statement.Resource === undefined ? ["*"] : resolvedList(statement.Resource, context),
+      notResources: statement.NotResource !== undefined ? resolvedList(statement.NotResource, context) : null,
       conditions: settled.outcome === "unknown" ? settled.remaining : null,
     });
   });
@@ -485,8 +502,8 @@ export function effectivePermissions(index: SnapshotIndex, principalArn: string,
       const written = toList(notAction ? statement.NotAction : statement.Action).map((a) => a.toLowerCase());
       const grantResources: GrantResources =
         statement.NotResource !== undefined
-          ? { resources: [], notResources: toList(statement.NotResource) }
-          : { resources: statement.Resource === undefined ? ["*"] : toList(statement.Resource), notResources: null };
+          ? { resources: [], notResources: resolvedList(statement.NotResource, set.context) }
+          : { resources: statement.Resource === undefined ? ["*"] : resolvedList(statement.Resource, set.context), notResources: null };
       if (outcome === undefined) {
         const expanded = notAction ? expandNotActionPatterns(written) : expandActionPatterns(written);
         outcome = expanded.length === 0 ? null : evaluateStatement(expanded, grantResources, ctx);

@@ -13,12 +13,16 @@ export type EscalationKind =
   | "own-role-policy"
   /** Write the policies of another role the function can assume, then assume it. */
   | "other-role-policy"
+  /** Rewrite a customer-managed policy attached to another role the function can assume, then assume it. */
+  | "other-managed-policy"
   /** Rewrite a customer-managed policy attached to the function's own role. */
   | "own-managed-policy"
   /** Remove or replace the permission boundary that holds the role back. */
   | "own-boundary"
   /** Rewrite another role's trust policy to let the function assume it. */
   | "role-trust"
+  /** Rewrite a weak role's trust policy and grant it more: both on the same role. */
+  | "role-trust-and-policy"
   /** Assume a more privileged role that already trusts the function. */
   | "assume-role"
   /** Pass a more privileged role to a new compute resource the attacker controls. */
@@ -33,8 +37,27 @@ export type EscalationKind =
   | "user-policy"
   /** Put a user the attacker can log in as into a privileged group, or grant a group more. */
   | "group"
-  /** Run commands on existing instances, inheriting their instance roles (targets not collected). */
-  | "instance-access";
+  /** Take over an existing resource that runs as a role (not in a Lambda/IAM snapshot): reported as possible. */
+  | "existing-resource";
+
+/** What each family checks a target for: listed by `saltzer rules --escalation`. */
+export const TARGET_TESTS: Record<EscalationKind, string> = {
+  "own-role-policy": "the function's own role, judged with a policy allowing everything added (its boundary and SCPs still apply)",
+  "other-role-policy": "a role of the account whose trust policy admits the function, judged with a policy allowing everything added",
+  "other-managed-policy": "a customer-managed policy attached to a role whose trust policy admits the function, judged rewritten to allow everything",
+  "own-managed-policy": "a customer-managed policy attached to the function's own role (or its boundary), judged rewritten / switched to a stored version",
+  "own-boundary": "the function's own role, judged without its permission boundary",
+  "role-trust": "a more privileged role of the account (its trust policy is rewritten to name the function's role)",
+  "role-trust-and-policy": "any role of the account: its trust rewritten, then a policy allowing everything written on it",
+  "assume-role": "a more privileged role whose trust policy admits the function's role (conditions, MFA and denies evaluated); same-account trust naming the role needs no sts:AssumeRole grant",
+  "pass-role": "a more privileged role of the account that trusts the service and that iam:PassRole covers (iam:PassedToService evaluated)",
+  "function-role-swap": "a more privileged role that trusts lambda.amazonaws.com and that iam:PassRole covers, set on a function the grant covers",
+  "update-function": "another function whose role trusts lambda.amazonaws.com and holds more than the function",
+  "user-credentials": "an IAM user whose effective permissions (groups, boundary, SCPs) exceed the function's",
+  "user-policy": "an IAM user whose credentials the function can also create, judged with a policy allowing everything added (its boundary applies)",
+  "group": "a group that would make a usable user stronger, or whose usable member gains from a policy allowing everything (boundaries apply)",
+  "existing-resource": "none in the snapshot: possible when such a resource exists with a stronger role (needs the named collection)",
+};
 
 export interface EscalationMethod {
   id: string;
@@ -44,6 +67,12 @@ export interface EscalationMethod {
   requires: string[][];
   /** pass-role / function-role-swap: the service principal the passed role must trust. */
   passedToService?: string;
+  /** pass-role: the new resource also needs an existing one (a job, a stack set), not collected. */
+  needsExisting?: string;
+  /** existing-resource: the resource taken over, and the collection that would settle the path. */
+  existing?: { resource: string; collection: string };
+  /** pathfinding.cloud path ids this method detects. */
+  catalogue: string[];
   references: string[];
 }
 
@@ -58,6 +87,7 @@ export const ESCALATION_METHODS: EscalationMethod[] = [
     kind: "own-role-policy",
     description: "iam:PutRolePolicy on the function's own role lets it grant itself any permission.",
     requires: [["iam:putrolepolicy"]],
+    catalogue: ["iam-005"],
     references: [RHINO, PATHFINDING],
   },
   {
@@ -66,6 +96,7 @@ export const ESCALATION_METHODS: EscalationMethod[] = [
     kind: "own-role-policy",
     description: "iam:AttachRolePolicy on the function's own role lets it attach AdministratorAccess.",
     requires: [["iam:attachrolepolicy"]],
+    catalogue: ["iam-009"],
     references: [RHINO, PATHFINDING],
   },
   {
@@ -74,7 +105,17 @@ export const ESCALATION_METHODS: EscalationMethod[] = [
     kind: "other-role-policy",
     description: "iam:PutRolePolicy or iam:AttachRolePolicy on another role whose trust policy admits the function lets it give that role anything, then become it.",
     requires: [["iam:putrolepolicy", "iam:attachrolepolicy"]],
+    catalogue: ["iam-014", "iam-017"],
     references: [RHINO, PATHFINDING],
+  },
+  {
+    id: "iam-create-policy-version-assumable",
+    title: "Rewrite a policy of a role it can assume, then assume it",
+    kind: "other-managed-policy",
+    description: "iam:CreatePolicyVersion on a customer-managed policy attached to a role whose trust policy admits the function rewrites that role's permissions.",
+    requires: [["iam:createpolicyversion"]],
+    catalogue: ["iam-016"],
+    references: [PATHFINDING],
   },
   {
     id: "iam-create-policy-version",
@@ -82,6 +123,7 @@ export const ESCALATION_METHODS: EscalationMethod[] = [
     kind: "own-managed-policy",
     description: "iam:CreatePolicyVersion with --set-as-default rewrites a customer-managed policy the role already has.",
     requires: [["iam:createpolicyversion"]],
+    catalogue: ["iam-001"],
     references: [RHINO, CLOUDSPLAINING, PATHFINDING],
   },
   {
@@ -90,6 +132,7 @@ export const ESCALATION_METHODS: EscalationMethod[] = [
     kind: "own-managed-policy",
     description: "iam:SetDefaultPolicyVersion activates an older, possibly broader version of a policy the role has.",
     requires: [["iam:setdefaultpolicyversion"]],
+    catalogue: [],
     references: [RHINO, CLOUDSPLAINING],
   },
   {
@@ -98,6 +141,7 @@ export const ESCALATION_METHODS: EscalationMethod[] = [
     kind: "own-boundary",
     description: "iam:DeleteRolePermissionsBoundary (or PutRolePermissionsBoundary with a looser boundary) gives back what the boundary removes.",
     requires: [["iam:deleterolepermissionsboundary", "iam:putrolepermissionsboundary"]],
+    catalogue: [],
     references: [PATHFINDING, "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html"],
   },
   {
@@ -106,14 +150,27 @@ export const ESCALATION_METHODS: EscalationMethod[] = [
     kind: "role-trust",
     description: "iam:UpdateAssumeRolePolicy on a more privileged role lets the function add itself as a trusted principal.",
     requires: [["iam:updateassumerolepolicy"]],
+    catalogue: ["iam-012"],
     references: [RHINO, CLOUDSPLAINING, PATHFINDING],
+  },
+  {
+    id: "iam-update-assume-role-policy-and-write",
+    title: "Rewrite a role's trust policy and grant it anything, then assume it",
+    kind: "role-trust-and-policy",
+    description:
+      "iam:UpdateAssumeRolePolicy plus iam:PutRolePolicy / AttachRolePolicy / CreatePolicyVersion on the same role: even a weak role becomes a way in once its trust names the function and its policy allows everything.",
+    requires: [["iam:updateassumerolepolicy"], ["iam:putrolepolicy", "iam:attachrolepolicy", "iam:createpolicyversion"]],
+    catalogue: ["iam-019", "iam-020", "iam-021"],
+    references: [PATHFINDING],
   },
   {
     id: "sts-assume-role",
     title: "Assume a more privileged role",
     kind: "assume-role",
-    description: "sts:AssumeRole on a role whose trust policy already admits the function's role or account.",
+    description:
+      "sts:AssumeRole on a role whose trust policy admits the function's account, or a same-account role whose trust names the function's role itself (no identity grant needed then).",
     requires: [["sts:assumerole"]],
+    catalogue: ["sts-001"],
     references: [PATHFINDING, "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_permissions-to-switch.html"],
   },
   {
@@ -127,6 +184,7 @@ export const ESCALATION_METHODS: EscalationMethod[] = [
       ["lambda:createfunction"],
       ["lambda:invokefunction", "lambda:createeventsourcemapping", "lambda:addpermission", "lambda:createfunctionurlconfig"],
     ],
+    catalogue: ["lambda-001", "lambda-002", "lambda-006"],
     references: [RHINO, CLOUDSPLAINING, PATHFINDING],
   },
   {
@@ -136,6 +194,7 @@ export const ESCALATION_METHODS: EscalationMethod[] = [
     passedToService: "lambda.amazonaws.com",
     description: "iam:PassRole + lambda:UpdateFunctionConfiguration sets a more privileged role on a function (its own included).",
     requires: [["lambda:updatefunctionconfiguration"]],
+    catalogue: [],
     references: [PATHFINDING],
   },
   {
@@ -143,8 +202,9 @@ export const ESCALATION_METHODS: EscalationMethod[] = [
     title: "Replace another function's code",
     kind: "update-function",
     description:
-      "lambda:UpdateFunctionCode on a function that runs as a more privileged role: the attacker's code runs with that role on the next invocation.",
+      "lambda:UpdateFunctionCode on a function that runs as a more privileged role: the attacker's code runs with that role on the next invocation (or at once with lambda:InvokeFunction / AddPermission).",
     requires: [["lambda:updatefunctioncode"]],
+    catalogue: ["lambda-003", "lambda-004", "lambda-005"],
     references: [RHINO, CLOUDSPLAINING, PATHFINDING],
   },
   {
@@ -154,6 +214,7 @@ export const ESCALATION_METHODS: EscalationMethod[] = [
     description:
       "lambda:UpdateFunctionConfiguration can attach a layer (from any account that shares it) whose code runs inside a more privileged function.",
     requires: [["lambda:updatefunctionconfiguration"]],
+    catalogue: [],
     references: [PATHFINDING, "https://docs.aws.amazon.com/lambda/latest/dg/chapter-layers.html"],
   },
   {
@@ -161,17 +222,41 @@ export const ESCALATION_METHODS: EscalationMethod[] = [
     title: "Create a CloudFormation stack with a more privileged role",
     kind: "pass-role",
     passedToService: "cloudformation.amazonaws.com",
-    description: "iam:PassRole + cloudformation:CreateStack (or UpdateStack / change sets) deploys any resource as the passed role.",
-    requires: [["cloudformation:createstack", "cloudformation:updatestack", "cloudformation:executechangeset", "cloudformation:createstackset"]],
+    description: "iam:PassRole + cloudformation:CreateStack deploys any resource as the passed role.",
+    requires: [["cloudformation:createstack"]],
+    catalogue: ["cloudformation-001"],
     references: [RHINO, CLOUDSPLAINING, PATHFINDING],
+  },
+  {
+    id: "passrole-cloudformation-stackset",
+    title: "Create a CloudFormation stack set with a more privileged administration role",
+    kind: "pass-role",
+    passedToService: "cloudformation.amazonaws.com",
+    description: "iam:PassRole + cloudformation:CreateStackSet + CreateStackInstances deploys the template as the passed role (a stack set without instances deploys nothing).",
+    requires: [["cloudformation:createstackset"], ["cloudformation:createstackinstances"]],
+    catalogue: ["cloudformation-003"],
+    references: [PATHFINDING],
+  },
+  {
+    id: "passrole-cloudformation-update-stackset",
+    title: "Update an existing stack set to run as a more privileged role",
+    kind: "pass-role",
+    passedToService: "cloudformation.amazonaws.com",
+    needsExisting: "CloudFormation stack set (cloudformation:ListStackSets)",
+    description: "iam:PassRole + cloudformation:UpdateStackSet gives an existing stack set a new administration role and template.",
+    requires: [["cloudformation:updatestackset"]],
+    catalogue: ["cloudformation-004"],
+    references: [PATHFINDING],
   },
   {
     id: "passrole-ec2-run-instances",
     title: "Launch an EC2 instance with a more privileged role",
     kind: "pass-role",
     passedToService: "ec2.amazonaws.com",
-    description: "iam:PassRole + ec2:RunInstances starts an instance whose user data runs with the passed role's credentials.",
-    requires: [["ec2:runinstances"]],
+    description:
+      "iam:PassRole + ec2:RunInstances (or RequestSpotInstances) starts an instance whose user data runs with the passed role, through an instance profile holding the role — an existing one, or one made with iam:CreateInstanceProfile + AddRoleToInstanceProfile.",
+    requires: [["ec2:runinstances", "ec2:requestspotinstances"]],
+    catalogue: ["ec2-001", "ec2-003"],
     references: [RHINO, CLOUDSPLAINING, PATHFINDING],
   },
   {
@@ -181,6 +266,7 @@ export const ESCALATION_METHODS: EscalationMethod[] = [
     passedToService: "glue.amazonaws.com",
     description: "iam:PassRole + glue:CreateDevEndpoint gives SSH access to a host holding the passed role's credentials.",
     requires: [["glue:createdevendpoint"]],
+    catalogue: ["glue-001"],
     references: [RHINO, CLOUDSPLAINING, PATHFINDING],
   },
   {
@@ -190,15 +276,38 @@ export const ESCALATION_METHODS: EscalationMethod[] = [
     passedToService: "glue.amazonaws.com",
     description: "iam:PassRole + glue:CreateJob + glue:StartJobRun (or CreateTrigger) runs attacker scripts as the passed role.",
     requires: [["glue:createjob"], ["glue:startjobrun", "glue:createtrigger"]],
+    catalogue: ["glue-003", "glue-004"],
     references: [PATHFINDING],
+  },
+  {
+    id: "passrole-glue-update-job",
+    title: "Give an existing Glue job a more privileged role and run it",
+    kind: "pass-role",
+    passedToService: "glue.amazonaws.com",
+    needsExisting: "Glue job (glue:GetJobs)",
+    description: "iam:PassRole + glue:UpdateJob + glue:StartJobRun (or CreateTrigger) rewrites an existing job's role and script.",
+    requires: [["glue:updatejob"], ["glue:startjobrun", "glue:createtrigger"]],
+    catalogue: ["glue-005", "glue-006"],
+    references: [PATHFINDING],
+  },
+  {
+    id: "passrole-glue-session",
+    title: "Start a Glue interactive session with a more privileged role",
+    kind: "pass-role",
+    passedToService: "glue.amazonaws.com",
+    description: "iam:PassRole + glue:CreateSession + glue:RunStatement runs attacker code in a session holding the passed role.",
+    requires: [["glue:createsession"], ["glue:runstatement"]],
+    catalogue: [],
+    references: ["https://docs.aws.amazon.com/glue/latest/dg/interactive-sessions-gs-iam.html"],
   },
   {
     id: "passrole-codebuild-project",
     title: "Create and run a CodeBuild project with a more privileged role",
     kind: "pass-role",
     passedToService: "codebuild.amazonaws.com",
-    description: "iam:PassRole + codebuild:CreateProject + codebuild:StartBuild runs an attacker buildspec as the passed role.",
+    description: "iam:PassRole + codebuild:CreateProject + codebuild:StartBuild (or StartBuildBatch) runs an attacker buildspec as the passed role.",
     requires: [["codebuild:createproject"], ["codebuild:startbuild", "codebuild:startbuildbatch"]],
+    catalogue: ["codebuild-001", "codebuild-004"],
     references: [CLOUDSPLAINING, PATHFINDING],
   },
   {
@@ -206,8 +315,10 @@ export const ESCALATION_METHODS: EscalationMethod[] = [
     title: "Run an ECS task with a more privileged task role",
     kind: "pass-role",
     passedToService: "ecs-tasks.amazonaws.com",
-    description: "iam:PassRole + ecs:RegisterTaskDefinition + ecs:RunTask (or StartTask / CreateService) runs a container as the passed role.",
+    description:
+      "iam:PassRole + ecs:RegisterTaskDefinition + ecs:RunTask (or StartTask / CreateService) runs a container as the passed role (on an existing cluster, or one made with ecs:CreateCluster).",
     requires: [["ecs:registertaskdefinition"], ["ecs:runtask", "ecs:starttask", "ecs:createservice"]],
+    catalogue: ["ecs-001", "ecs-002", "ecs-003", "ecs-004", "ecs-005"],
     references: [PATHFINDING],
   },
   {
@@ -217,15 +328,17 @@ export const ESCALATION_METHODS: EscalationMethod[] = [
     passedToService: "sagemaker.amazonaws.com",
     description: "iam:PassRole + sagemaker:CreateNotebookInstance + CreatePresignedNotebookInstanceUrl opens a notebook running as the passed role.",
     requires: [["sagemaker:createnotebookinstance"], ["sagemaker:createpresignednotebookinstanceurl"]],
+    catalogue: ["sagemaker-001"],
     references: [CLOUDSPLAINING, PATHFINDING],
   },
   {
     id: "passrole-sagemaker-job",
-    title: "Run a SageMaker job with a more privileged role",
+    title: "Run a SageMaker training or processing job with a more privileged role",
     kind: "pass-role",
     passedToService: "sagemaker.amazonaws.com",
     description: "iam:PassRole + sagemaker:CreateTrainingJob / CreateProcessingJob runs an attacker container as the passed role.",
     requires: [["sagemaker:createtrainingjob", "sagemaker:createprocessingjob"]],
+    catalogue: ["sagemaker-002", "sagemaker-003"],
     references: [PATHFINDING],
   },
   {
@@ -235,23 +348,51 @@ export const ESCALATION_METHODS: EscalationMethod[] = [
     passedToService: "tasks.apprunner.amazonaws.com",
     description: "iam:PassRole + apprunner:CreateService runs an attacker image with the passed instance role.",
     requires: [["apprunner:createservice"]],
+    catalogue: ["apprunner-001"],
     references: [PATHFINDING],
   },
   {
     id: "passrole-datapipeline",
-    title: "Create a Data Pipeline with a more privileged role",
+    title: "Create and activate a Data Pipeline with a more privileged role",
     kind: "pass-role",
     passedToService: "datapipeline.amazonaws.com",
-    description: "iam:PassRole + datapipeline:CreatePipeline + PutPipelineDefinition runs shell commands as the passed role.",
-    requires: [["datapipeline:createpipeline"], ["datapipeline:putpipelinedefinition"]],
-    references: [RHINO, CLOUDSPLAINING],
+    description: "iam:PassRole + datapipeline:CreatePipeline + PutPipelineDefinition + ActivatePipeline runs shell commands as the passed role.",
+    requires: [["datapipeline:createpipeline"], ["datapipeline:putpipelinedefinition"], ["datapipeline:activatepipeline"]],
+    catalogue: ["datapipeline-001"],
+    references: [RHINO, CLOUDSPLAINING, PATHFINDING],
+  },
+  {
+    id: "passrole-bedrock-agentcore-code-interpreter",
+    title: "Create a Bedrock AgentCore code interpreter with a more privileged role",
+    kind: "pass-role",
+    passedToService: "bedrock-agentcore.amazonaws.com",
+    description:
+      "iam:PassRole + bedrock-agentcore:CreateCodeInterpreter + StartCodeInterpreterSession + InvokeCodeInterpreter runs attacker code as the passed execution role.",
+    requires: [
+      ["bedrock-agentcore:createcodeinterpreter"],
+      ["bedrock-agentcore:startcodeinterpretersession"],
+      ["bedrock-agentcore:invokecodeinterpreter"],
+    ],
+    catalogue: ["bedrock-001"],
+    references: [PATHFINDING],
+  },
+  {
+    id: "passrole-ssm-automation",
+    title: "Run an SSM Automation document as a more privileged role",
+    kind: "pass-role",
+    passedToService: "ssm.amazonaws.com",
+    description: "iam:PassRole + ssm:CreateDocument + ssm:StartAutomationExecution runs an attacker automation (aws:executeScript) as the passed AutomationAssumeRole.",
+    requires: [["ssm:createdocument"], ["ssm:startautomationexecution"]],
+    catalogue: [],
+    references: ["https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-setup.html"],
   },
   {
     id: "iam-create-access-key",
     title: "Create an access key for an IAM user",
     kind: "user-credentials",
-    description: "iam:CreateAccessKey on another user yields that user's long-lived credentials.",
+    description: "iam:CreateAccessKey on another user yields that user's long-lived credentials (iam:DeleteAccessKey frees a slot when the user has two).",
     requires: [["iam:createaccesskey"]],
+    catalogue: ["iam-002", "iam-003"],
     references: [RHINO, CLOUDSPLAINING, PATHFINDING],
   },
   {
@@ -260,6 +401,7 @@ export const ESCALATION_METHODS: EscalationMethod[] = [
     kind: "user-credentials",
     description: "iam:CreateLoginProfile on a user without a password lets the attacker sign in as that user.",
     requires: [["iam:createloginprofile"]],
+    catalogue: ["iam-004"],
     references: [RHINO, CLOUDSPLAINING, PATHFINDING],
   },
   {
@@ -268,14 +410,16 @@ export const ESCALATION_METHODS: EscalationMethod[] = [
     kind: "user-credentials",
     description: "iam:UpdateLoginProfile resets the password of a user who already has one.",
     requires: [["iam:updateloginprofile"]],
+    catalogue: ["iam-006"],
     references: [RHINO, CLOUDSPLAINING, PATHFINDING],
   },
   {
     id: "iam-put-user-policy",
     title: "Grant an IAM user more, then use its credentials",
     kind: "user-policy",
-    description: "iam:PutUserPolicy / AttachUserPolicy on a user whose credentials the attacker can also create.",
+    description: "iam:PutUserPolicy / AttachUserPolicy on a user whose credentials the attacker can also create; the user's boundary still applies.",
     requires: [["iam:putuserpolicy", "iam:attachuserpolicy"]],
+    catalogue: ["iam-007", "iam-008", "iam-015", "iam-018"],
     references: [RHINO, CLOUDSPLAINING, PATHFINDING],
   },
   {
@@ -284,22 +428,42 @@ export const ESCALATION_METHODS: EscalationMethod[] = [
     kind: "group",
     description: "iam:AddUserToGroup puts a user whose credentials the attacker can create into a more privileged group.",
     requires: [["iam:addusertogroup"]],
+    catalogue: ["iam-013"],
     references: [RHINO, CLOUDSPLAINING, PATHFINDING],
   },
   {
     id: "iam-put-group-policy",
     title: "Grant a group more, then use a member's credentials",
     kind: "group",
-    description: "iam:PutGroupPolicy / AttachGroupPolicy on a group containing a user whose credentials the attacker can create.",
+    description: "iam:PutGroupPolicy / AttachGroupPolicy on a group containing a user whose credentials the attacker can create; the member's boundary still applies.",
     requires: [["iam:putgrouppolicy", "iam:attachgrouppolicy"]],
+    catalogue: ["iam-010", "iam-011"],
     references: [RHINO, CLOUDSPLAINING, PATHFINDING],
   },
-  {
-    id: "ssm-send-command",
-    title: "Run commands on managed EC2 instances",
-    kind: "instance-access",
-    description: "ssm:SendCommand or ssm:StartSession on all instances runs commands with each instance's role (instances are not in the snapshot).",
-    requires: [["ssm:sendcommand", "ssm:startsession"]],
-    references: [PATHFINDING],
-  },
+  // ---- existing resources a Lambda/IAM snapshot does not contain: reported as possible
+  existing("ssm-send-command", "Run commands on managed EC2 instances", "ssm:SendCommand or ssm:StartSession runs commands with each instance's role.", [["ssm:sendcommand", "ssm:startsession"]], "SSM-managed EC2 instance", "ec2:DescribeInstances + ssm:DescribeInstanceInformation", ["ssm-001", "ssm-002"]),
+  existing("ec2-instance-connect", "Log in to an EC2 instance with EC2 Instance Connect", "ec2-instance-connect:SendSSHPublicKey pushes a key to an instance, whose role the attacker then uses.", [["ec2-instance-connect:sendsshpublickey"]], "EC2 instance", "ec2:DescribeInstances", ["ec2instanceconnect-003"]),
+  existing("ec2-modify-user-data", "Rewrite an EC2 instance's user data and restart it", "ec2:ModifyInstanceAttribute + StopInstances + StartInstances runs new user data with the instance's role.", [["ec2:modifyinstanceattribute"], ["ec2:stopinstances"], ["ec2:startinstances"]], "EC2 instance", "ec2:DescribeInstances", ["ec2-002"]),
+  existing("ec2-launch-template", "Rewrite a launch template used with a stronger role", "ec2:CreateLaunchTemplateVersion + ModifyLaunchTemplate makes new instances of an existing template run attacker user data.", [["ec2:createlaunchtemplateversion"], ["ec2:modifylaunchtemplate"]], "EC2 launch template", "ec2:DescribeLaunchTemplates", ["ec2-004"]),
+  existing("codebuild-start-build", "Run an existing CodeBuild project with a buildspec override", "codebuild:StartBuild / StartBuildBatch with a buildspec override runs attacker commands as the project's service role.", [["codebuild:startbuild", "codebuild:startbuildbatch"]], "CodeBuild project", "codebuild:ListProjects + BatchGetProjects", ["codebuild-002", "codebuild-003"]),
+  existing("glue-update-dev-endpoint", "Add an SSH key to an existing Glue development endpoint", "glue:UpdateDevEndpoint adds the attacker's key to an endpoint holding its role.", [["glue:updatedevendpoint"]], "Glue development endpoint", "glue:GetDevEndpoints", ["glue-002"]),
+  existing("cloudformation-update-stack", "Update an existing stack that runs with a service role", "cloudformation:UpdateStack deploys attacker resources as the stack's service role.", [["cloudformation:updatestack"]], "CloudFormation stack with a service role", "cloudformation:DescribeStacks", ["cloudformation-002"]),
+  existing("cloudformation-change-set", "Change an existing stack that runs with a service role through a change set", "cloudformation:CreateChangeSet + ExecuteChangeSet deploys attacker resources as the stack's service role.", [["cloudformation:createchangeset"], ["cloudformation:executechangeset"]], "CloudFormation stack with a service role", "cloudformation:DescribeStacks", ["cloudformation-005"]),
+  existing("sagemaker-presigned-notebook-url", "Open an existing SageMaker notebook", "sagemaker:CreatePresignedNotebookInstanceUrl opens a running notebook with its role.", [["sagemaker:createpresignednotebookinstanceurl"]], "SageMaker notebook instance", "sagemaker:ListNotebookInstances", ["sagemaker-004"]),
+  existing("sagemaker-notebook-lifecycle", "Give an existing SageMaker notebook a malicious lifecycle configuration", "sagemaker:CreateNotebookInstanceLifecycleConfig + Stop/Update/StartNotebookInstance runs a script as the notebook's role.", [["sagemaker:createnotebookinstancelifecycleconfig"], ["sagemaker:stopnotebookinstance"], ["sagemaker:updatenotebookinstance"], ["sagemaker:startnotebookinstance"]], "SageMaker notebook instance", "sagemaker:ListNotebookInstances", ["sagemaker-005"]),
+  existing("apprunner-update-service", "Update an existing App Runner service", "apprunner:UpdateService changes the image or start command of a service running with its instance role.", [["apprunner:updateservice"]], "App Runner service", "apprunner:ListServices + DescribeService", ["apprunner-002"]),
+  existing("bedrock-agentcore-existing-interpreter", "Run code in an existing Bedrock AgentCore code interpreter", "bedrock-agentcore:StartCodeInterpreterSession + InvokeCodeInterpreter runs code as the interpreter's execution role.", [["bedrock-agentcore:startcodeinterpretersession"], ["bedrock-agentcore:invokecodeinterpreter"]], "Bedrock AgentCore code interpreter", "bedrock-agentcore:ListCodeInterpreters", ["bedrock-002"]),
+  existing("ecs-execute-command", "Open a shell in a running ECS task", "ecs:ExecuteCommand opens a shell in a running task, with its task role.", [["ecs:executecommand"]], "ECS task", "ecs:ListClusters + ListTasks + DescribeTasks", []),
 ];
+
+function existing(
+  id: string,
+  title: string,
+  description: string,
+  requires: string[][],
+  resource: string,
+  collection: string,
+  catalogue: string[],
+): EscalationMethod {
+  return { id, title, kind: "existing-resource", description, requires, existing: { resource, collection }, catalogue, references: [PATHFINDING] };
+}

@@ -7,7 +7,9 @@
  * policies, and only reports a target that holds more than the function already has.
  */
 import { arnPatternMatches, parseArn } from "./arn-match";
-import { ESCALATION_METHODS, type EscalationMethod } from "./escalation-methods";
+import { ESCALATION_METHODS, type EscalationKind, type EscalationMethod } from "./escalation-methods";
+import type { ConditionContext } from "./conditions";
+import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policies";
 import { comparePrivileges, isAdminEquivalent, trustsPrincipal, trustsService, type PrivilegeComparison } from "./escalation-targets";
 import { effectivePermissions } from "./effective-permissions";
 import { decide, describeStatement, grantsFor } from "./permission-queries";
@@ -49,15 +51,12 @@ interface Candidate {
 export function findEscalationPaths(input: EscalationInput): RankedEscalationPath[] {
   const paths: RankedEscalationPath[] = [];
   if (isAdminEquivalent(input.perms)) return paths; // nothing left to escalate to
-  const ctx = new EscalationContext(input);
+  const actor: Actor = { roleArn: input.fn.roleArn, accountId: input.fn.accountId, region: input.fn.region, fn: input.fn, perms: input.perms };
+  const ctx = new EscalationContext(input.index, actor, input.permsOf);
   for (const method of ESCALATION_METHODS) {
-    const prerequisites = ctx.prerequisites(method);
-    if (!prerequisites) continue;
-    const candidates = ctx.candidates(method, prerequisites);
+    const candidates = ctx.methodCandidates(method);
     if (candidates.length === 0) continue;
-    candidates.sort(
-      (a, b) => impactRank(a.impact) - impactRank(b.impact) || Number(a.conditional) - Number(b.conditional) || b.gain - a.gain,
-    );
+    candidates.sort(byValue);
     const best = candidates[0];
     paths.push({
       method: method.id,
@@ -70,11 +69,155 @@ export function findEscalationPaths(input: EscalationInput): RankedEscalationPat
       otherTargets: candidates.length - 1,
     });
   }
+  const chain = findChain(input, ctx, paths);
+  if (chain) paths.push(chain);
   return paths;
+}
+
+function byValue(a: Candidate, b: Candidate): number {
+  return impactRank(a.impact) - impactRank(b.impact) || Number(a.conditional) - Number(b.conditional) || b.gain - a.gain;
+}
+
+/** Families whose target is a role the attacker then holds: the hops a chain is made of. */
+const HOP_KINDS = new Set<EscalationKind>(["assume-role", "other-role-policy", "other-managed-policy", "role-trust", "role-trust-and-policy", "pass-role", "function-role-swap", "update-function"]);
+
+/** Longest chain followed; PMapper-style closure, bounded so a pathological account stays fast. */
+const MAX_CHAIN_HOPS = 6;
+
+/** One hop of a chain: from a role to the role whose credentials the method yields. */
+interface Hop {
+  from: string;
+  to: string;
+  method: string;
+  candidate: Candidate;
+}
+
+/**
+ * Chains of any length (A → B → C): a breadth-first walk over "this role can become that role"
+ * hops, with a visited set, each intermediate role judged by its own effective permissions.
+ * Reports the best target reached in two or more hops that no single hop reaches: the whole
+ * chain, each hop with its reason.
+ */
+function findChain(input: EscalationInput, start: EscalationContext, direct: RankedEscalationPath[]): RankedEscalationPath | null {
+  const directTargets = new Set(direct.flatMap((p) => (p.target ? [p.target, landingRole(input.index, p.target) ?? ""] : [])));
+  const directAdmin = direct.some((p) => p.impact === "admin" && !p.conditional);
+  if (directAdmin) return null;
+  const visited = new Set<string>([input.fn.roleArn]);
+  const parent = new Map<string, Hop>();
+  let frontier: { roleArn: string; ctx: EscalationContext }[] = [];
+  for (const hop of start.hops()) {
+    if (visited.has(hop.to)) continue;
+    visited.add(hop.to);
+    parent.set(hop.to, hop);
+    frontier.push({ roleArn: hop.to, ctx: contextForRole(input, hop.to) });
+  }
+  const reached: { roleArn: string; depth: number }[] = [];
+  for (let depth = 2; depth <= MAX_CHAIN_HOPS && frontier.length > 0; depth++) {
+    const next: typeof frontier = [];
+    for (const { roleArn, ctx } of frontier) {
+      if (isAdminEquivalent(ctx.actor.perms)) continue; // an admin hop is a target already
+      for (const hop of ctx.hops()) {
+        if (visited.has(hop.to)) continue;
+        visited.add(hop.to);
+        parent.set(hop.to, hop);
+        reached.push({ roleArn: hop.to, depth });
+        next.push({ roleArn: hop.to, ctx: contextForRole(input, hop.to) });
+      }
+    }
+    frontier = next;
+  }
+  const ranked = reached
+    .filter((r) => !directTargets.has(r.roleArn))
+    .map((r) => {
+      const hops: Hop[] = [];
+      for (let at = r.roleArn; parent.has(at) && at !== input.fn.roleArn; at = parent.get(at)!.from) hops.unshift(parent.get(at)!);
+      const last = hops[hops.length - 1].candidate;
+      const cmp = comparePrivileges(input.perms, input.permsOf(r.roleArn), `role ${r.roleArn.split("/").pop()}`);
+      const impact: EscalationImpact = last.impact === "admin" || cmp.admin ? "admin" : cmp.worth ? "more-privileged" : "unknown";
+      return { ...r, hops, cmp, impact, conditional: hops.some((h) => h.candidate.conditional) };
+    })
+    .filter((r) => r.impact !== "unknown");
+  if (ranked.length === 0) return null;
+  ranked.sort((a, b) => impactRank(a.impact) - impactRank(b.impact) || Number(a.conditional) - Number(b.conditional) || a.depth - b.depth || b.cmp.extraCount - a.cmp.extraCount);
+  const best = ranked[0];
+  const hopText = best.hops.map((h, i) => `hop ${i + 1}: ${shortRole(h.from)} → ${shortRole(h.to)} by ${h.method} (${h.candidate.targetReason})`).join("; ");
+  return {
+    method: CHAIN_METHOD.id,
+    title: CHAIN_METHOD.title,
+    steps: best.hops.flatMap((h) => h.candidate.steps.map(({ action, resource, grantedBy }) => ({ action, resource, grantedBy }))),
+    target: best.roleArn,
+    targetReason: `${best.impact === "admin" ? `${shortRole(best.roleArn)} is administrator-equivalent` : best.cmp.reason} after ${best.hops.length} hops — ${hopText}`,
+    conditional: best.conditional,
+    impact: best.impact,
+    otherTargets: ranked.length - 1,
+    chain: best.hops.map((h) => ({ from: h.from, to: h.to, method: h.method, reason: h.candidate.targetReason })),
+  };
+}
+
+/** The chain pseudo-method: listed with the catalogue so `saltzer rules --escalation` shows it. */
+export const CHAIN_METHOD = {
+  id: "role-chain",
+  title: "Chain of escalations through other roles",
+  targetTest: "any role reached in two or more hops (each hop one of the role-yielding methods, judged with that hop's role's permissions) that holds more than the function",
+} as const;
+
+function shortRole(arn: string): string {
+  return arn.split("/").pop() ?? arn;
+}
+
+/** A function target lands on its role; a role target on itself. */
+function landingRole(index: SnapshotIndex, target: string): string | null {
+  if (index.roles.has(target)) return target;
+  return index.functions.get(target)?.roleArn ?? null;
+}
+
+/** Roles whose trust policy names a principal ARN, per snapshot: built once. */
+const namingIndexes = new WeakMap<SnapshotIndex, Map<string, Role[]>>();
+function rolesNaming(index: SnapshotIndex, principalArn: string): Role[] {
+  let byPrincipal = namingIndexes.get(index);
+  if (!byPrincipal) {
+    byPrincipal = new Map();
+    for (const role of index.roles.values()) {
+      for (const s of role.assumeRolePolicy.Statement) {
+        if (s.Effect !== "Allow" || !s.Principal || s.Principal === "*") continue;
+        const aws = s.Principal.AWS;
+        for (const p of aws === undefined ? [] : Array.isArray(aws) ? aws : [aws]) {
+          const list = byPrincipal.get(p) ?? [];
+          if (!list.includes(role)) list.push(role);
+          byPrincipal.set(p, list);
+        }
+      }
+    }
+    namingIndexes.set(index, byPrincipal);
+  }
+  return byPrincipal.get(principalArn) ?? [];
+}
+
+/** The escalation context of a role reached mid-chain: its sessions are the attacker now. */
+const roleContexts = new WeakMap<SnapshotIndex, Map<string, EscalationContext>>();
+function contextForRole(input: EscalationInput, roleArn: string): EscalationContext {
+  let byRole = roleContexts.get(input.index);
+  if (!byRole) roleContexts.set(input.index, (byRole = new Map()));
+  let ctx = byRole.get(roleArn);
+  if (!ctx) {
+    const accountId = parseArn(roleArn)?.account ?? input.fn.accountId;
+    ctx = new EscalationContext(input.index, { roleArn, accountId, region: input.fn.region, fn: null, perms: input.permsOf(roleArn) }, input.permsOf);
+    byRole.set(roleArn, ctx);
+  }
+  return ctx;
 }
 
 function impactRank(impact: EscalationImpact): number {
   return impact === "admin" ? 0 : impact === "more-privileged" ? 1 : 2;
+}
+
+/** Who escalates: the function's role, or a role reached mid-chain (no function of its own). */
+interface Actor {
+  roleArn: string;
+  accountId: string;
+  region: string;
+  fn: LambdaFunction | null;
+  perms: EffectivePermissions;
 }
 
 class EscalationContext {
@@ -82,29 +225,72 @@ class EscalationContext {
   private readonly region: string;
   private readonly role: Role | null;
   private readonly comparisons = new Map<string, PrivilegeComparison>();
+  /** The request context of this role's own calls, for trust policies. */
+  private readonly callContext: ConditionContext;
+  private hopCache: Hop[] | null = null;
 
-  constructor(private readonly input: EscalationInput) {
-    this.accountId = input.fn.accountId;
-    this.region = input.fn.region;
-    this.role = input.index.roles.get(input.fn.roleArn) ?? null;
+  constructor(
+    private readonly index: SnapshotIndex,
+    readonly actor: Actor,
+    private readonly permsOf: (roleArn: string) => EffectivePermissions,
+  ) {
+    this.accountId = actor.accountId;
+    this.region = actor.region;
+    this.role = index.roles.get(actor.roleArn) ?? null;
+    this.callContext = {
+      principalArn: actor.roleArn,
+      principalAccount: actor.accountId,
+      principalOrgId: index.organizationId,
+      principalTags: this.role?.tags,
+      roleSessionOwnCall: true,
+    };
   }
 
   private get perms(): EffectivePermissions {
-    return this.input.perms;
+    return this.actor.perms;
+  }
+
+  /** The role's own ARN (the function's role at the start of a chain). */
+  private get roleArn(): string {
+    return this.actor.roleArn;
+  }
+
+  /** Every usable candidate of a method, or none when a required action is missing. */
+  methodCandidates(method: EscalationMethod): Candidate[] {
+    const prerequisites = this.prerequisites(method);
+    if (!prerequisites) return [];
+    return this.candidates(method, prerequisites);
+  }
+
+  /** Every role this role can become in one step, with the candidate that does it (all targets, not only the best). */
+  hops(): Hop[] {
+    if (this.hopCache) return this.hopCache;
+    const best = new Map<string, Hop>();
+    for (const method of ESCALATION_METHODS) {
+      if (!HOP_KINDS.has(method.kind) || method.needsExisting) continue;
+      for (const candidate of this.methodCandidates(method)) {
+        const to = candidate.target ? landingRole(this.index, candidate.target) : null;
+        if (!to || to === this.roleArn) continue;
+        const known = best.get(to);
+        if (!known || byValue(candidate, known.candidate) < 0) best.set(to, { from: this.roleArn, to, method: method.id, candidate });
+      }
+    }
+    return (this.hopCache = [...best.values()]);
   }
 
   /** For each `requires` group, one usable step on some resource; null when a group has none. */
   prerequisites(method: EscalationMethod): Step[] | null {
-    // Target-bound methods check their first group against each target instead.
-    const targetBound = !(method.kind === "pass-role" || method.kind === "instance-access");
-    const groups = targetBound ? method.requires.slice(1) : method.requires;
+    // Target-bound methods check their first groups against each target instead.
+    const targetGroups = method.kind === "pass-role" || method.kind === "existing-resource" ? 0 : method.kind === "role-trust-and-policy" ? 2 : 1;
     const steps: Step[] = [];
-    for (const group of groups) {
+    for (const group of method.requires.slice(targetGroups)) {
       const step = group.map((a) => this.stepOnSomeResource(a)).find((s) => s !== null);
       if (!step) return null;
       steps.push(step);
     }
-    if (targetBound && !method.requires[0].some((a) => grantsFor(this.perms, a).length > 0)) return null;
+    // sts:AssumeRole is not needed when a same-account trust policy names the role itself.
+    if (method.kind === "assume-role") return steps;
+    for (const group of method.requires.slice(0, targetGroups)) if (!group.some((a) => grantsFor(this.perms, a).length > 0)) return null;
     return steps;
   }
 
@@ -114,6 +300,10 @@ class EscalationContext {
         return this.ownRolePolicy(method);
       case "other-role-policy":
         return this.otherRolePolicy(method);
+      case "other-managed-policy":
+        return this.otherManagedPolicy(method);
+      case "role-trust-and-policy":
+        return this.roleTrustAndPolicy(method);
       case "own-managed-policy":
         return this.ownManagedPolicy(method);
       case "own-boundary":
@@ -134,8 +324,8 @@ class EscalationContext {
         return this.userPolicy(method);
       case "group":
         return this.group(method);
-      case "instance-access":
-        return this.instanceAccess(prerequisites);
+      case "existing-resource":
+        return this.existingResource(method, prerequisites);
     }
   }
 
@@ -200,14 +390,14 @@ class EscalationContext {
   private compare(roleArn: string, name: string): PrivilegeComparison {
     let cached = this.comparisons.get(roleArn);
     if (!cached) {
-      cached = comparePrivileges(this.perms, this.input.permsOf(roleArn), name);
+      cached = comparePrivileges(this.perms, this.permsOf(roleArn), name);
       this.comparisons.set(roleArn, cached);
     }
     return cached;
   }
 
   private rolesInAccount(): Role[] {
-    return this.input.index.accountsById.get(this.accountId)?.roles ?? [];
+    return this.index.accountsById.get(this.accountId)?.roles ?? [];
   }
 
   private candidate(target: string | null, targetReason: string, steps: Step[], impact: EscalationImpact, gain: number): Candidate {
@@ -216,28 +406,79 @@ class EscalationContext {
 
   private ownRolePolicy(method: EscalationMethod): Candidate[] {
     if (!this.role) return [];
-    const step = this.firstStep(method.requires[0], this.input.fn.roleArn);
+    const step = this.firstStep(method.requires[0], this.roleArn);
     if (!step) return [];
     // What a policy it writes could give: its boundary and the SCPs still apply.
-    const after = permsWith(this.input.index, this.input.fn.roleArn, { inline: ALLOW_ALL });
+    const after = permsWith(this.index, this.roleArn, { inline: ALLOW_ALL });
     const cmp = comparePrivileges(this.perms, after, "its own role with a policy allowing everything");
     if (!cmp.worth) return [];
-    return [this.candidate(this.input.fn.roleArn, `${cmp.reason}; the function can write its own role's policies`, [step], impactOf(cmp), cmp.extraCount)];
+    return [this.candidate(this.roleArn, `${cmp.reason}; the function can write its own role's policies`, [step], impactOf(cmp), cmp.extraCount)];
   }
 
   /** Write the policies of another role the function can assume, then assume it. */
   private otherRolePolicy(method: EscalationMethod): Candidate[] {
     const out: Candidate[] = [];
     for (const role of this.rolesInAccount()) {
-      if (role.arn === this.input.fn.roleArn) continue;
+      if (role.arn === this.roleArn) continue;
       const modify = this.firstStep(method.requires[0], role.arn);
       if (!modify) continue;
       const assume = this.assumeSteps(role);
       if (!assume) continue;
-      const after = permsWith(this.input.index, role.arn, { inline: ALLOW_ALL });
+      const after = permsWith(this.index, role.arn, { inline: ALLOW_ALL });
       const cmp = comparePrivileges(this.perms, after, `role ${role.name} with a policy allowing everything`);
       if (!cmp.worth) continue;
       out.push(this.candidate(role.arn, `${cmp.reason}; the function can write its policies, and its trust policy ${assume.how}`, [modify, ...assume.steps], impactOf(cmp), cmp.extraCount));
+    }
+    return out;
+  }
+
+  /** Rewrite a customer-managed policy attached to another role the function can assume, then assume it. */
+  private otherManagedPolicy(method: EscalationMethod): Candidate[] {
+    const out: Candidate[] = [];
+    for (const role of this.rolesInAccount()) {
+      if (role.arn === this.roleArn) continue;
+      const assume = this.assumeSteps(role);
+      if (!assume) continue;
+      for (const policyArn of role.attachedPolicyArns) {
+        if (isAwsManagedPolicyArn(policyArn)) continue; // AWS-managed policies cannot be edited
+        const modify = this.firstStep(method.requires[0], policyArn);
+        if (!modify) continue;
+        const after = permsWith(this.index, role.arn, { policyArn, document: ALLOW_ALL });
+        const cmp = comparePrivileges(this.perms, after, `role ${role.name} with ${policyArn} rewritten to allow everything`);
+        if (!cmp.worth) continue;
+        out.push(this.candidate(role.arn, `${cmp.reason}; ${policyArn} is attached to it, and its trust policy ${assume.how}`, [modify, ...assume.steps], impactOf(cmp), cmp.extraCount));
+        break;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Rewrite a role's trust policy to name the function's role, then write it a policy allowing
+   * everything: no need for the role to be strong, or to trust the function, beforehand.
+   */
+  private roleTrustAndPolicy(method: EscalationMethod): Candidate[] {
+    const out: Candidate[] = [];
+    for (const role of this.rolesInAccount()) {
+      if (role.arn === this.roleArn) continue;
+      const trust = this.firstStep(method.requires[0], role.arn);
+      if (!trust) continue;
+      let write = this.firstStep(method.requires[1].filter((a) => a !== "iam:createpolicyversion"), role.arn);
+      let change: RoleChange = { inline: ALLOW_ALL };
+      if (!write && method.requires[1].includes("iam:createpolicyversion")) {
+        for (const policyArn of role.attachedPolicyArns.filter((a) => !isAwsManagedPolicyArn(a))) {
+          write = this.firstStep(["iam:createpolicyversion"], policyArn);
+          if (write) {
+            change = { policyArn, document: ALLOW_ALL };
+            break;
+          }
+        }
+      }
+      if (!write) continue;
+      const cmp = comparePrivileges(this.perms, permsWith(this.index, role.arn, change), `role ${role.name} with a policy allowing everything`);
+      if (!cmp.worth) continue;
+      // Same account: once the trust names the function's role, no identity permission is needed to assume it.
+      out.push(this.candidate(role.arn, `${cmp.reason}; the function can rewrite its trust policy to name its own role and write its policies`, [trust, write], impactOf(cmp), cmp.extraCount));
     }
     return out;
   }
@@ -247,7 +488,7 @@ class EscalationContext {
     const policies = [...this.role.attachedPolicyArns, ...(this.role.permissionsBoundaryArn ? [this.role.permissionsBoundaryArn] : [])];
     const out: Candidate[] = [];
     for (const policyArn of policies) {
-      if (policyArn.startsWith("arn:aws:iam::aws:policy/")) continue; // AWS-managed policies cannot be edited
+      if (isAwsManagedPolicyArn(policyArn)) continue; // AWS-managed policies cannot be edited
       const step = this.firstStep(method.requires[0], policyArn);
       if (!step) continue;
       const isBoundary = policyArn === this.role.permissionsBoundaryArn;
@@ -255,7 +496,7 @@ class EscalationContext {
         out.push(...this.switchVersion(policyArn, isBoundary, step));
         continue;
       }
-      const after = permsWith(this.input.index, this.input.fn.roleArn, { policyArn, document: ALLOW_ALL });
+      const after = permsWith(this.index, this.roleArn, { policyArn, document: ALLOW_ALL });
       const cmp = comparePrivileges(this.perms, after, `its own role with ${policyArn} rewritten to allow everything`);
       if (!cmp.worth) continue;
       const reason = `${cmp.reason}; ${policyArn} is ${isBoundary ? "the permission boundary of" : "attached to"} the function's own role and the function can make a new default version of it`;
@@ -270,7 +511,7 @@ class EscalationContext {
    * (boundary and SCPs still apply). A policy with no other version offers no path.
    */
   private switchVersion(policyArn: string, isBoundary: boolean, step: Step): Candidate[] {
-    const { index, fn } = this.input;
+    const index = this.index;
     const policy = index.managedPolicies.get(policyArn);
     if (!policy) {
       const reason = `${policyArn} is attached to the function's own role, but its versions could not be read: another version may grant more`;
@@ -278,7 +519,7 @@ class EscalationContext {
     }
     const out: Candidate[] = [];
     for (const version of policy.otherVersions) {
-      const after = permsWith(index, fn.roleArn, { policyArn, document: version.document });
+      const after = permsWith(index, this.roleArn, { policyArn, document: version.document });
       const cmp = comparePrivileges(this.perms, after, `the role with version ${version.versionId ?? "(unnamed)"} of ${policy.name} as default`);
       if (!cmp.worth) continue;
       const reason = `${cmp.reason}; iam:SetDefaultPolicyVersion switches the ${isBoundary ? "permission boundary" : "policy"} back to that stored version`;
@@ -290,18 +531,18 @@ class EscalationContext {
   private ownBoundary(method: EscalationMethod): Candidate[] {
     const boundary = this.role?.permissionsBoundaryArn;
     if (!boundary) return [];
-    const step = this.firstStep(method.requires[0], this.input.fn.roleArn);
+    const step = this.firstStep(method.requires[0], this.roleArn);
     if (!step) return [];
     // Without the boundary the role's policies apply in full, SCPs and denies still in force.
-    const cmp = comparePrivileges(this.perms, permsWith(this.input.index, this.input.fn.roleArn, { boundary: null }), `its own role without permission boundary ${boundary}`);
+    const cmp = comparePrivileges(this.perms, permsWith(this.index, this.roleArn, { boundary: null }), `its own role without permission boundary ${boundary}`);
     if (!cmp.worth) return [];
-    return [this.candidate(this.input.fn.roleArn, `${cmp.reason}; the function can remove or replace its boundary`, [step], impactOf(cmp), cmp.extraCount)];
+    return [this.candidate(this.roleArn, `${cmp.reason}; the function can remove or replace its boundary`, [step], impactOf(cmp), cmp.extraCount)];
   }
 
   private roleTrust(method: EscalationMethod): Candidate[] {
     const out: Candidate[] = [];
     for (const role of this.rolesInAccount()) {
-      if (role.arn === this.input.fn.roleArn) continue;
+      if (role.arn === this.roleArn) continue;
       const step = this.firstStep(method.requires[0], role.arn);
       if (!step) continue;
       const cmp = this.compare(role.arn, `role ${role.name}`);
@@ -314,8 +555,10 @@ class EscalationContext {
 
   private assumeRole(): Candidate[] {
     const out: Candidate[] = [];
-    for (const role of this.input.index.roles.values()) {
-      if (role.arn === this.input.fn.roleArn) continue;
+    // Without an sts:AssumeRole grant only a same-account trust naming the role itself admits it.
+    const candidates = grantsFor(this.perms, "sts:assumerole").length > 0 ? this.index.roles.values() : rolesNaming(this.index, this.roleArn);
+    for (const role of candidates) {
+      if (role.arn === this.roleArn) continue;
       const assume = this.assumeSteps(role);
       if (!assume) continue;
       const cmp = this.compare(role.arn, `role ${role.name}`);
@@ -327,7 +570,7 @@ class EscalationContext {
 
   /** How the function assumes `role`: its trust policy must admit it, and the identity policy too unless the trust names the role itself. */
   private assumeSteps(role: Role): { steps: Step[]; how: string } | null {
-    const trust = trustsPrincipal(role, this.input.fn.roleArn, this.accountId);
+    const trust = trustsPrincipal(role, this.roleArn, this.accountId, this.callContext);
     if (!trust) return null;
     const roleAccount = parseArn(role.arn)?.account ?? null;
     const identity = this.step("sts:assumerole", role.arn);
@@ -364,33 +607,62 @@ class EscalationContext {
 
   private passRole(method: EscalationMethod, prerequisites: Step[]): Candidate[] {
     const service = method.passedToService!;
-    return this.passableRoles(service).map(({ role, step, cmp, trustConditional }) =>
-      this.candidate(
-        role.arn,
-        `${cmp.reason}; it trusts ${service}`,
-        [{ ...step, conditional: step.conditional || trustConditional }, ...prerequisites],
-        impactOf(cmp),
-        cmp.extraCount,
-      ),
-    );
+    const out: Candidate[] = [];
+    for (const { role, step, cmp, trustConditional } of this.passableRoles(service)) {
+      const steps = [{ ...step, conditional: step.conditional || trustConditional }, ...prerequisites];
+      let reason = `${cmp.reason}; it trusts ${service}`;
+      if (service === "ec2.amazonaws.com") {
+        const profile = this.instanceProfileSteps(role);
+        if (!profile) continue;
+        steps.push(...profile.steps);
+        reason += `; ${profile.how}`;
+        if (profile.how.startsWith("possible")) steps[0] = { ...steps[0], conditional: true };
+      }
+      if (method.needsExisting) {
+        // The path also needs an existing resource the snapshot does not hold: possible, not certain.
+        steps[steps.length - 1] = { ...steps[steps.length - 1], conditional: true };
+        reason += `; possible — needs an existing ${method.needsExisting}; not collected`;
+      }
+      out.push(this.candidate(role.arn, reason, steps, impactOf(cmp), cmp.extraCount));
+    }
+    return out;
+  }
+
+  /**
+   * EC2 runs with a role only through an instance profile: one already holding the role, or one
+   * the attacker makes (iam:CreateInstanceProfile + iam:AddRoleToInstanceProfile).
+   */
+  private instanceProfileSteps(role: Role): { steps: Step[]; how: string } | null {
+    if (role.instanceProfileArns && role.instanceProfileArns.length > 0) {
+      return { steps: [], how: `instance profile ${role.instanceProfileArns[0].split("/").pop()} already holds it` };
+    }
+    const create = this.stepOnSomeResource("iam:createinstanceprofile");
+    const add = create ? this.stepOnSomeResource("iam:addroletoinstanceprofile") : null;
+    if (create && add) return { steps: [create, add], how: "the function can make an instance profile holding it" };
+    if (role.instanceProfileArns === undefined) {
+      // Instance profiles were not collected: an existing one may hold the role.
+      return { steps: [], how: "possible — needs an existing instance profile holding it; not collected (iam:ListInstanceProfilesForRole)" };
+    }
+    return null;
   }
 
   private functionsInAccount(): LambdaFunction[] {
-    return this.input.index.accountsById.get(this.accountId)?.functions ?? [];
+    return this.index.accountsById.get(this.accountId)?.functions ?? [];
   }
 
   private functionRoleSwap(method: EscalationMethod): Candidate[] {
     const roles = this.passableRoles(method.passedToService!);
     if (roles.length === 0) return [];
     // Prefer the function itself: the attacker already runs code there.
-    const functions = [this.input.fn, ...this.functionsInAccount().filter((f) => f.arn !== this.input.fn.arn)];
+    const own = this.actor.fn;
+    const functions = [...(own ? [own] : []), ...this.functionsInAccount().filter((f) => f.arn !== own?.arn)];
     for (const fn of functions) {
       const update = this.firstStep(method.requires[0], fn.arn);
       if (!update) continue;
       return roles.map(({ role, step, cmp, trustConditional }) =>
         this.candidate(
           role.arn,
-          `${cmp.reason}; it trusts lambda.amazonaws.com and can be set as the role of ${fn.arn === this.input.fn.arn ? "this function" : `function ${fn.name}`}`,
+          `${cmp.reason}; it trusts lambda.amazonaws.com and can be set as the role of ${fn.arn === own?.arn ? "this function" : `function ${fn.name}`}`,
           [update, { ...step, conditional: step.conditional || trustConditional }],
           impactOf(cmp),
           cmp.extraCount,
@@ -404,14 +676,17 @@ class EscalationContext {
     const out: Candidate[] = [];
     const layer = method.id === "lambda-update-function-configuration-layer";
     for (const fn of this.functionsInAccount()) {
-      if (fn.arn === this.input.fn.arn || fn.roleArn === this.input.fn.roleArn) continue;
+      if (fn.arn === this.actor.fn?.arn || fn.roleArn === this.roleArn) continue;
       if (layer && fn.packageType === "Image") continue; // layers do not apply to container images
       const step = this.firstStep(method.requires[0], fn.arn);
       if (!step) continue;
+      // A function whose role Lambda cannot assume never runs with it: new code gains nothing.
+      const fnRole = this.index.roles.get(fn.roleArn);
+      if (fnRole && !trustsService(fnRole, "lambda.amazonaws.com", this.accountId)) continue;
       const cmp = this.compare(fn.roleArn, `role ${fn.roleArn.split("/").pop()} of function ${fn.name}`);
       if (!cmp.worth) continue;
       const invoke = this.step("lambda:invokefunction", fn.arn);
-      const triggers = (this.input.index.mappingsByFunction.get(fn.arn)?.length ?? 0) > 0 || fn.resourcePolicy !== null;
+      const triggers = (this.index.mappingsByFunction.get(fn.arn)?.length ?? 0) > 0 || fn.resourcePolicy !== null;
       const runs = invoke
         ? "the function can then invoke it"
         : triggers
@@ -424,7 +699,7 @@ class EscalationContext {
   }
 
   private users(): User[] {
-    return this.input.index.accountsById.get(this.accountId)?.users ?? [];
+    return this.index.accountsById.get(this.accountId)?.users ?? [];
   }
 
   private credentialStep(user: User): Step | null {
@@ -436,7 +711,7 @@ class EscalationContext {
    * effective permissions with its groups' policies, boundary and SCPs against the function's.
    */
   private userWorth(user: User, group: Group | null = null): { impact: EscalationImpact; reason: string; gain: number } | null {
-    const { index } = this.input;
+    const index = this.index;
     const perms = userPermissions(index, user, group);
     const name = group ? `user ${user.name} in group ${group.name}` : `user ${user.name}`;
     const cmp = comparePrivileges(this.perms, perms, name);
@@ -469,13 +744,16 @@ class EscalationContext {
       const modify = this.firstStep(method.requires[0], user.arn);
       const creds = modify ? this.credentialStep(user) : null;
       if (!modify || !creds) continue;
-      out.push(this.candidate(user.arn, `the function can grant user ${user.name} any permission and then use its credentials`, [modify, creds], "admin", Infinity));
+      // What a policy it writes could give: the user's boundary and the SCPs still apply.
+      const cmp = comparePrivileges(this.perms, userPermissions(this.index, user, null, ALLOW_ALL), `user ${user.name} with a policy allowing everything`);
+      if (!cmp.worth) continue;
+      out.push(this.candidate(user.arn, `${cmp.reason}; the function can grant user ${user.name} any permission and then use its credentials`, [modify, creds], impactOf(cmp), cmp.extraCount));
     }
     return out;
   }
 
   private group(method: EscalationMethod): Candidate[] {
-    const account = this.input.index.accountsById.get(this.accountId);
+    const account = this.index.accountsById.get(this.accountId);
     const groups = account?.groups ?? [];
     const out: Candidate[] = [];
     const usable = this.users()
@@ -494,32 +772,30 @@ class EscalationContext {
         }
       } else {
         const modify = this.firstStep(method.requires[0], group.arn);
-        const member = usable.find((u) => u.user.groupNames.includes(group.name));
-        if (!modify || !member) continue;
-        out.push(
-          this.candidate(
-            group.arn,
-            `the function can grant group ${group.name} any permission and use the credentials of its member ${member.user.name}`,
-            [modify, member.creds],
-            "admin",
-            Infinity,
-          ),
-        );
+        if (!modify) continue;
+        for (const member of usable.filter((u) => u.user.groupNames.includes(group.name))) {
+          // The member's boundary still applies to what the group's new policy gives.
+          const cmp = comparePrivileges(this.perms, userPermissions(this.index, member.user, null, ALLOW_ALL), `user ${member.user.name} with group ${group.name} allowing everything`);
+          if (!cmp.worth) continue;
+          out.push(this.candidate(group.arn, `${cmp.reason}; the function can grant group ${group.name} any permission and use the credentials of its member ${member.user.name}`, [modify, member.creds], impactOf(cmp), cmp.extraCount));
+          break;
+        }
       }
     }
     return out;
   }
 
-  private instanceAccess(prerequisites: Step[]): Candidate[] {
-    const instances = `arn:aws:ec2:${this.region}:${this.accountId}:instance/*`;
-    const step = this.firstStep(["ssm:sendcommand", "ssm:startsession"], instances);
-    if (!step) return [];
-    void prerequisites;
+  /**
+   * A resource a Lambda/IAM snapshot does not hold (an instance, a project, a notebook): the path
+   * is possible, at lower confidence, and names the collection that would settle it.
+   */
+  private existingResource(method: EscalationMethod, prerequisites: Step[]): Candidate[] {
+    const { resource, collection } = method.existing!;
     return [
       this.candidate(
         null,
-        "every SSM-managed EC2 instance in the account runs the commands with its instance role (instances are not in the snapshot)",
-        [{ ...step, conditional: true }],
+        `possible — needs an existing ${resource} whose role is stronger; not collected (${collection} would settle it)`,
+        prerequisites.map((s) => ({ ...s, conditional: true })),
         "unknown",
         0,
       ),
@@ -573,10 +849,16 @@ function changedIndex(index: SnapshotIndex, roleArn: string, change: RoleChange)
   return { ...index, roles: new Map(index.roles).set(roleArn, changed) };
 }
 
-/** A user's effective permissions, with `group` joined when given. */
-function userPermissions(index: SnapshotIndex, user: User, group: Group | null): EffectivePermissions {
-  return memoPermissions(index, `user ${user.arn}|${group?.arn ?? ""}`, () => effectivePermissions(index, user.arn, undefined, { extraGroups: group ? [group] : [] }));
+/** A user's effective permissions, with `group` joined and `inline` added when given (its boundary and SCPs apply). */
+function userPermissions(index: SnapshotIndex, user: User, group: Group | null, inline: PolicyDocument | null = null): EffectivePermissions {
+  return memoPermissions(index, `user ${user.arn}|${group?.arn ?? ""}|${inline ? "allow-all" : ""}`, () => {
+    const changed = inline
+      ? { ...index, users: new Map(index.users).set(user.arn, { ...user, inlinePolicies: [...user.inlinePolicies, { name: "(written by the function)", document: inline }] }) }
+      : index;
+    return effectivePermissions(changed, user.arn, undefined, { extraGroups: group ? [group] : [] });
+  });
 }
+
 
 function impactOf(cmp: PrivilegeComparison): EscalationImpact {
   return cmp.admin ? "admin" : "more-privileged";

@@ -52,6 +52,10 @@ export interface RoleSpec {
   account?: string;
   /** Trust policy (default: lambda.amazonaws.com). */
   trust?: PolicyDocument;
+  /** The role's tags (collected). */
+  tags?: Record<string, string>;
+  /** Names of instance profiles holding the role (collected). */
+  instanceProfiles?: string[];
 }
 
 export interface FixtureSpec {
@@ -61,7 +65,7 @@ export interface FixtureSpec {
   /** Resource policies of functions, by function name. */
   resourcePolicies?: Record<string, PolicyDocument>;
   /** IAM users and groups of the main account (escalation targets). */
-  users?: { name: string; inline?: PolicyDocument[]; managed?: ManagedPolicy[]; groups?: string[] }[];
+  users?: { name: string; inline?: PolicyDocument[]; managed?: ManagedPolicy[]; groups?: string[]; boundary?: ManagedPolicy }[];
   groups?: { name: string; inline?: PolicyDocument[]; managed?: ManagedPolicy[] }[];
 }
 
@@ -94,7 +98,7 @@ export function fixtureIndex(spec: FixtureSpec): SnapshotIndex {
     const acc = accountOf(accountId);
     const inline = (r.inline ?? []).map((document, i) => ({ name: `${r.name}-inline-${i}`, document }));
     for (const p of r.managed ?? []) acc.policies.set(p.arn, p);
-    for (const p of [...(spec.users ?? []), ...(spec.groups ?? [])].flatMap((x) => x.managed ?? [])) if (accountId === ACCOUNT_ID) acc.policies.set(p.arn, p);
+    for (const p of [...(spec.users ?? []).flatMap((u) => (u.boundary ? [u.boundary] : [])), ...[...(spec.users ?? []), ...(spec.groups ?? [])].flatMap((x) => x.managed ?? [])]) if (accountId === ACCOUNT_ID) acc.policies.set(p.arn, p);
     if (r.boundary) acc.policies.set(r.boundary.arn, r.boundary);
     const arn = roleArnOf(r.name, accountId);
     acc.roles.push({
@@ -108,6 +112,8 @@ export function fixtureIndex(spec: FixtureSpec): SnapshotIndex {
       attachedPolicyArns: [...(r.managed ?? []).map((p) => p.arn), ...(r.missing ?? [])],
       permissionsBoundaryArn: r.boundary?.arn ?? null,
       lastUsed: null,
+      ...(r.tags ? { tags: r.tags } : {}),
+      ...(r.instanceProfiles ? { instanceProfileArns: r.instanceProfiles.map((n) => `arn:aws:iam::${accountId}:instance-profile/${n}`) } : {}),
     });
     const fnName = `fn-${r.name}`;
     acc.functions.push(
@@ -143,7 +149,7 @@ export function fixtureIndex(spec: FixtureSpec): SnapshotIndex {
         inlinePolicies: (u.inline ?? []).map((document, i) => ({ name: `${u.name}-inline-${i}`, document })),
         attachedPolicyArns: (u.managed ?? []).map((p) => p.arn),
         groupNames: u.groups ?? [],
-        permissionsBoundaryArn: null,
+        permissionsBoundaryArn: u.boundary?.arn ?? null,
       })) : [],
       groups: accountId === ACCOUNT_ID ? (spec.groups ?? []).map((g) => ({
         arn: groupArnOf(g.name),

@@ -325,3 +325,34 @@ describe("reach shared by a role's functions", () => {
     expect(fromA2.every((r) => r.path[0].from === functionArn("a2"))).toBe(true);
   });
 });
+
+describe("cross-account invoke through a resource policy", () => {
+  const OTHER = "222222222222";
+  const policyGranting = (action: string) => ({
+    Version: "2012-10-17",
+    Statement: [{ Sid: "Partner", Effect: "Allow" as const, Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: action, Resource: functionArn("b", OTHER) }],
+  });
+
+  for (const action of ["lambda:InvokeFunction", "lambda:Invoke*", "lambda:*"]) {
+    it(`a resource policy granting ${action} to the function's account is matched like an identity policy`, () => {
+      // Given function b in another account whose resource policy admits our account with a wildcard action
+      const index = snapshotIndex({
+        roles: [role("ra"), role("rb", { account: OTHER })],
+        functions: [lambdaFunction("a", "ra"), lambdaFunction("b", "rb", { account: OTHER, resourcePolicy: policyGranting(action) })],
+      });
+      // And ra may invoke any function
+      const graph = graphOf(index, { [roleArn("ra")]: [grant(["lambda:invokefunction"])] });
+      // When reading a's edges / Then a can invoke b across accounts
+      expect(edgesFrom(graph, functionArn("a")).filter((e) => e.kind === "can-invoke").map((e) => e.to)).toContain(functionArn("b", OTHER));
+    });
+  }
+
+  it("a resource policy granting only lambda:GetFunction does not admit invocation", () => {
+    const index = snapshotIndex({
+      roles: [role("ra"), role("rb", { account: OTHER })],
+      functions: [lambdaFunction("a", "ra"), lambdaFunction("b", "rb", { account: OTHER, resourcePolicy: policyGranting("lambda:GetFunction") })],
+    });
+    const graph = graphOf(index, { [roleArn("ra")]: [grant(["lambda:invokefunction"])] });
+    expect(edgesFrom(graph, functionArn("a")).filter((e) => e.kind === "can-invoke").map((e) => e.to)).not.toContain(functionArn("b", OTHER));
+  });
+});

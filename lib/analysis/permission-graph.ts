@@ -8,6 +8,8 @@
  * and `blastRadius` still see every target through the capability index.
  */
 import { accessLevelsOf, serviceOf } from "./access-levels";
+import { actionMatcher } from "./action-expansion";
+import { settleConditions } from "./conditions";
 import { parseArn } from "./arn-match";
 import { DATA_STORE_ACTIONS, type DataAccessKind } from "./data/data-stores";
 import { describeStatement, grantsFor } from "./permission-queries";
@@ -153,11 +155,13 @@ function asArray<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-function statementAllowsAction(actions: string | string[] | undefined, wanted: string): boolean {
-  return asArray(actions).some((a) => {
-    const lower = a.toLowerCase();
-    return lower === wanted || lower === "*" || lower === `${wanted.split(":")[0]}:*`;
-  });
+/**
+ * Does the statement's Action (or NotAction) cover `wanted`? The one action matcher identity
+ * policies use, so `lambda:Invoke*` in a resource policy counts like it does in a role's policy.
+ */
+function statementAllowsAction(statement: PolicyStatement, wanted: string): boolean {
+  const notAction = statement.NotAction !== undefined;
+  return actionMatcher(notAction ? statement.NotAction : statement.Action, notAction).has(wanted);
 }
 
 /** SourceArn values of a resource-policy statement (ArnLike / ArnEquals / StringEquals / StringLike). */
@@ -211,7 +215,7 @@ function buildTriggerCandidates(index: SnapshotIndex): TriggerCandidates[] {
   }
   for (const fn of index.functions.values()) {
     (fn.resourcePolicy?.Statement ?? []).forEach((s, i) => {
-      if (s.Effect !== "Allow" || !statementAllowsAction(s.Action, "lambda:invokefunction")) return;
+      if (s.Effect !== "Allow" || !statementAllowsAction(s, "lambda:invokefunction")) return;
       for (const service of servicePrincipals(s.Principal)) {
         const via: TriggerVia | null = service === "s3.amazonaws.com" ? "s3" : service === "sns.amazonaws.com" ? "sns" : null;
         if (!via) continue;
@@ -242,7 +246,9 @@ function buildTrust(roles: Iterable<Role>): { trust: Map<string, TrustEntry[]>; 
   for (const role of roles) {
     const partition = parseArn(role.arn)?.partition ?? "aws";
     role.assumeRolePolicy.Statement.forEach((s, i) => {
-      if (s.Effect !== "Allow" || !statementAllowsAction(s.Action, "sts:assumerole")) return;
+      if (s.Effect !== "Allow" || !statementAllowsAction(s, "sts:assumerole")) return;
+      // A statement no role session can meet (MFA required, a token issued long ago) admits no one.
+      if (settleConditions(s.Condition, { roleSessionOwnCall: true }).outcome === "false") return;
       if (servicePrincipals(s.Principal).includes("lambda.amazonaws.com")) lambdaTrusting.add(role.arn);
       const principals = s.Principal === "*" ? ["*"] : s.Principal ? asArray(s.Principal.AWS) : [];
       for (const p of principals) {
@@ -282,7 +288,7 @@ const accountOf = (arn: string): string => arn.split(":")[4] ?? "";
 
 /** Does this resource-policy statement let principals of `account` invoke the function? */
 function admitsAccount(statement: PolicyStatement, account: string): boolean {
-  if (statement.Effect !== "Allow" || !statementAllowsAction(statement.Action, "lambda:invokefunction")) return false;
+  if (statement.Effect !== "Allow" || !statementAllowsAction(statement, "lambda:invokefunction")) return false;
   if (statement.Principal === "*") return true;
   const aws = statement.Principal ? asArray(statement.Principal.AWS) : [];
   return aws.some((p) => p === "*" || p === account || accountOf(p) === account);

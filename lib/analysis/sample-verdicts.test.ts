@@ -11,6 +11,7 @@ import { effectivePermissions } from "./effective-permissions";
 import { decide } from "./permission-queries";
 import { indexSnapshot, type SnapshotIndex } from "./snapshot-index";
 import type { FunctionAnalysis } from "./types";
+import { RULE_CATALOGUE } from "@/lib/rules/index";
 
 const SAMPLE = path.resolve(import.meta.dirname, "../../samples/acme");
 interface Expected {
@@ -42,6 +43,13 @@ const rules = (r: FunctionAnalysis) => r.findings.map((f) => f.ruleId);
 const HIGH = new Set(["critical", "high"]);
 
 describe("sample organization verdicts", () => {
+  it("shows every rule of the catalogue at least once", () => {
+    // Given the whole sample analysed
+    const fired = new Set([...analysis.functions.values()].flatMap((r) => r.findings.map((f) => f.ruleId)));
+    // Then no rule is left without an example
+    expect(RULE_CATALOGUE.map((r) => r.id).filter((id) => !fired.has(id))).toEqual([]);
+  });
+
   it.each(withTag("clean"))("%s: a least-privilege function has no high or critical finding", (_n, e) => {
     const result = resultFor(e);
     expect(result.findings.filter((f) => HIGH.has(f.severity)).map((f) => `${f.ruleId}: ${f.reason}`)).toEqual([]);

@@ -187,6 +187,8 @@ export interface EscalationPath {
   /** Why the target is worth it (e.g. "role X trusts lambda.amazonaws.com and holds AdministratorAccess"). */
   targetReason: string | null;
   conditional: boolean;
+  /** For a chain (method `role-chain`): each hop, from the function's role to the target, with its reason. */
+  chain?: { from: string; to: string; method: string; reason: string }[];
 }
 
 /** Access levels as iam-data names them; compound levels are split. */

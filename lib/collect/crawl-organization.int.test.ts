@@ -253,7 +253,7 @@ describe("crawlOrganization over the replay server", () => {
       const reopened = await openDatabase({ dataDir });
       try {
         const scans = await reopened.query<{ id: number; status: string; function_count: number }>("select id, status, function_count from scans order by id");
-        expect(scans.find((s) => s.id === earlierId)).toMatchObject({ status: earlierStatus, function_count: 46 });
+        expect(scans.find((s) => s.id === earlierId)).toMatchObject({ status: earlierStatus, function_count: 48 });
         expect(scans.filter((s) => s.id !== earlierId && (s.status === "succeeded" || s.status === "partial"))).toEqual([]);
         const functions = await reopened.query<{ n: number }>("select count(*)::int as n from functions where scan_id <> $1", [earlierId]);
         expect(functions[0].n).toBe(0);

@@ -33,7 +33,7 @@ describe("automatic rescans (SALTZER_RESCAN_INTERVAL)", () => {
     await runningScanSettled();
     const scans = await t.db.prisma.scan.findMany();
     expect(scans).toHaveLength(1);
-    expect(scans[0]).toMatchObject({ status: "succeeded", sourceKind: "directory", sourceLocation: SAMPLE, functionCount: 46 });
+    expect(scans[0]).toMatchObject({ status: "succeeded", sourceKind: "directory", sourceLocation: SAMPLE, functionCount: 48 });
     // When another interval passes with no scan running, a second scan runs
     vi.advanceTimersByTime(60_000);
     await runningScanSettled();

@@ -1,4 +1,5 @@
 import { isUnrestrictedGrant } from "@/lib/analysis/escalation-targets";
+import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policies";
 import type { RuleMeta, Severity } from "@/lib/analysis/types";
 import { hasAccessLevel, totalActionCount } from "./access-levels";
 import { listActions, serviceOf } from "./helpers";
@@ -19,13 +20,16 @@ export const meta: RuleMeta = {
   ],
 };
 
+/** At most this share of the policy's actions left by a boundary or SCP: the policy counts as confined. */
+const CONFINED_SHARE = 0.1;
+
 const BROAD_NAME = /(FullAccess|^AdministratorAccess$|^PowerUserAccess$|^IAMFullAccess$)/;
 
 export function evaluate(ctx: RuleContext): RuleHit[] {
   const hits: RuleHit[] = [];
   const policyArns = ctx.role?.attachedPolicyArns ?? [];
   for (const arn of policyArns) {
-    if (!arn.startsWith("arn:aws:iam::aws:policy/")) continue;
+    if (!isAwsManagedPolicyArn(arn)) continue;
     const name = arn.split("/").pop()!;
     if (!BROAD_NAME.test(name)) continue;
     const grants = ctx.perms.grants.filter((g) => g.source.policyArn === arn);
@@ -35,13 +39,21 @@ export function evaluate(ctx: RuleContext): RuleHit[] {
     const unrestricted = grants.filter(isUnrestrictedGrant).flatMap((g) => g.actions);
     // A boundary or SCP that confines the policy to named resources leaves a hygiene problem,
     // not the policy's full power: report it, low.
-    const confined = unrestricted.length === 0 && grants.every((g) => !g.resources.includes("*") || g.limits.some((l) => l.kind.endsWith("-resources")));
+    const confinedToResources = unrestricted.length === 0 && grants.every((g) => !g.resources.includes("*") || g.limits.some((l) => l.kind.endsWith("-resources")));
+    // A boundary or SCP that leaves little of the policy's actions: the policy is attached, but
+    // what the role holds is judged by the other rules on what remains.
+    const heldBack = ctx.perms.removed.filter((r) => r.allowedBy.policyArn === arn && r.reason !== "explicit-deny").flatMap((r) => r.actions);
+    const confinedToActions = heldBack.length > 0 && actions.length <= CONFINED_SHARE * (actions.length + new Set(heldBack).size);
+    const confined = confinedToResources || confinedToActions;
     const severity = confined ? "low" : severityFor(actions, unrestricted.length);
+    const confinedBy = [...new Set(ctx.perms.removed.filter((r) => r.allowedBy.policyArn === arn && r.reason !== "explicit-deny").map((r) => r.removedByName))];
     const services = [...new Set(actions.map(serviceOf))].sort();
     hits.push({
-      title: confined ? `AWS-managed policy ${name} attached, confined by boundary or SCP` : `AWS-managed policy ${name} attached to the function role`,
+      title: confined
+        ? `AWS-managed policy ${name} attached, confined to ${confinedToActions ? `${actions.length} action(s)` : "named resources"} by boundary or SCP`
+        : `AWS-managed policy ${name} attached to the function role`,
       severity,
-      reason: `The role has AWS-managed policy "${name}" attached; after boundary and SCPs it still grants ${actions.length} action(s) across ${services.length} service(s) (${listActions(services, 8)}), e.g. ${listActions(actions, 5)}${confined ? `, only on ${listActions([...new Set(grants.flatMap((g) => g.resources))], 4)}` : ""}.`,
+      reason: `The role has AWS-managed policy "${name}" attached; after boundary and SCPs it still grants ${actions.length} action(s) across ${services.length} service(s) (${listActions(services, 8)}), e.g. ${listActions(actions, 5)}${confinedToResources ? `, only on ${listActions([...new Set(grants.flatMap((g) => g.resources))], 4)}` : ""}${confinedToActions ? `; attached, confined to these by ${confinedBy.join("; ")}` : ""}.`,
       statements: [...new Map(grants.map((g) => [g.source.statementIndex, g.source])).values()],
       actions: [...new Set(grants.flatMap((g) => g.writtenActions))],
       resources: [...new Set(grants.flatMap((g) => g.resources))],

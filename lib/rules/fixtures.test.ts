@@ -132,6 +132,26 @@ describe("over-broad permissions are found", () => {
     expect(findings.filter((f) => f.severity === "critical")).toEqual([]);
   });
 
+  it("AdministratorAccess confined by a boundary to a few actions is 'attached, confined to …', low", () => {
+    // Given AdministratorAccess with a boundary allowing only DynamoDB reads on every table
+    const boundary = managed("DynamoRead", doc({ Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:Query"], Resource: "*" }));
+    const findings = findingsFor({ roles: [{ name: "app", managed: [ADMIN], boundary }] });
+    // Then the managed-policy finding says what it is, low, naming the boundary
+    const managedFinding = findings.find((f) => f.ruleId === "aws-managed-full-access");
+    expect(managedFinding?.severity).toBe("low");
+    expect(managedFinding?.title).toContain("attached, confined to 2 action(s)");
+    expect(managedFinding?.reason).toContain("DynamoRead");
+  });
+
+  it("IAMFullAccess under an SCP that leaves two IAM reads is confined, low; without it, critical", () => {
+    const iamFull = managed("IAMFullAccess", doc({ Effect: "Allow", Action: ["iam:*", "organizations:DescribeAccount"], Resource: "*" }), "aws");
+    const denyIamWrites = scp("IamReadOnly", doc({ Effect: "Deny", NotAction: ["iam:GetRole", "iam:ListRoles"], Resource: "*" }));
+    const confined = findingsFor({ roles: [{ name: "app", managed: [iamFull] }], scps: { root: [FULL_AWS_ACCESS, denyIamWrites], ou: [FULL_AWS_ACCESS], account: [FULL_AWS_ACCESS] } });
+    expect(confined.find((f) => f.ruleId === "aws-managed-full-access")?.severity).toBe("low");
+    const open = findingsFor({ roles: [{ name: "app", managed: [iamFull] }] });
+    expect(open.find((f) => f.ruleId === "aws-managed-full-access")?.severity).toBe("critical");
+  });
+
   it("a NotAction allow that leaves nearly everything is admin-equivalent", () => {
     // Given PowerUserAccess-style NotAction on *
     const findings = findingsFor({

@@ -175,6 +175,8 @@ export const accountAuthorizationDetailsSchema = z.object({
         AttachedManagedPolicies: z.array(attachedPolicy).default([]),
         PermissionsBoundary: permissionsBoundary.optional(),
         RoleLastUsed: z.object({ LastUsedDate: timestamp.optional(), Region: text(64).optional() }).optional(),
+        Tags: z.array(z.object({ Key: text(128), Value: text(256) })).optional(),
+        InstanceProfileList: z.array(z.object({ Arn: text(2048) })).optional(),
       }),
     )
     .default([]),

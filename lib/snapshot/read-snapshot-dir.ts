@@ -331,6 +331,8 @@ async function readIam(reader: SnapshotSource, accountId: string, gaps: Coverage
     attachedPolicyArns: r.AttachedManagedPolicies.map((p) => p.PolicyArn),
     permissionsBoundaryArn: r.PermissionsBoundary?.PermissionsBoundaryArn ?? null,
     lastUsed: toIsoString(r.RoleLastUsed?.LastUsedDate),
+    ...(r.Tags ? { tags: Object.fromEntries(r.Tags.map((t) => [t.Key, t.Value])) } : {}),
+    ...(r.InstanceProfileList ? { instanceProfileArns: r.InstanceProfileList.map((p) => p.Arn) } : {}),
   }));
   const users: User[] = details.UserDetailList.map((u, i) => ({
     arn: u.Arn,

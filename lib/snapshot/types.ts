@@ -112,6 +112,10 @@ export interface Role {
   permissionsBoundaryArn: string | null;
   /** RoleLastUsed.LastUsedDate, when known. */
   lastUsed: string | null;
+  /** The role's tags (its `aws:PrincipalTag/<k>` values); absent when not collected. */
+  tags?: Record<string, string>;
+  /** ARNs of the instance profiles holding the role (EC2 can run with it); absent when not collected. */
+  instanceProfileArns?: string[];
 }
 
 export interface User {
