@@ -40,7 +40,7 @@ describe("saltzer scan stopped by a signal", () => {
     const [scan] = await storedScans();
     firstScan = scan;
     expect(scan.functions).toBeGreaterThan(0);
-  }, 240_000);
+  }, 600_000);
 
   it.each([
     ["SIGTERM", 143, "analysing…"],
@@ -66,7 +66,7 @@ describe("saltzer scan stopped by a signal", () => {
       expect(last).toMatchObject({ status: "cancelled", functions: 0, findings: 0, roles: 0 });
       expect(scans[0]).toMatchObject({ id: 1, status: "succeeded", functions: firstScan.functions, findings: firstScan.findings });
     },
-    240_000,
+    600_000,
   );
 
   it("leaves the first scan as the one reports are made from", () => {

@@ -41,7 +41,7 @@ describe("the CLI prints snapshot and database text as data", () => {
     expect(result.stdout).toContain("x\\x9b31mred\\u202eesrever\\u2066.json");
     expect(result.stdout).not.toMatch(RAW_CONTROL);
     expect(result.stderr).not.toMatch(RAW_CONTROL);
-  }, 240_000);
+  }, 600_000);
 
   it("check and report: a stored function ARN and reason with OSC 8, ESC[2J, C1 and U+202E stay inert", async () => {
     // Given a stored finding whose function ARN and reason carry terminal escapes (as the database may hold them)
@@ -60,7 +60,7 @@ describe("the CLI prints snapshot and database text as data", () => {
     expect(check.stdout).toContain("function:\\x1b]8;;https://evil.example/\\x07click-me\\x1b]8;;\\x07\\x1b[2J");
     expect(check.stdout).toContain("reason \\x9b31mred\\u202eesrever\\u2066 \\x1b[2K\\x0dScan 99 succeeded");
     expect(check.stdout).not.toMatch(RAW_CONTROL);
-  }, 240_000);
+  }, 600_000);
 
   it("report --format json on standard output: nothing raw, and the JSON still reads back the same text", () => {
     // Given the tampered findings above
@@ -72,5 +72,5 @@ describe("the CLI prints snapshot and database text as data", () => {
     expect(report.stdout).toContain("\\u202e");
     const reasons = (JSON.parse(report.stdout).functions as { findings: { reason: string }[] }[]).flatMap((f) => f.findings.map((x) => x.reason));
     expect(reasons).toContain(`other ${C1_BIDI} ${FAKE_SUCCESS}`);
-  }, 240_000);
+  }, 600_000);
 });
