@@ -297,7 +297,8 @@ const cors = z.object({
 export const listFunctionUrlConfigsSchema = z.object({
   FunctionUrlConfigs: z.array(
     z.object({
-      FunctionUrl: pattern("function URL", /^https:\/\/[\x21-\x7e]+$/, 2048),
+      // AWS gives https://<id>.lambda-url.<region>.on.aws/; emulators may answer http.
+      FunctionUrl: pattern("function URL", /^https?:\/\/[\x21-\x7e]+$/, 2048),
       FunctionArn: functionArn,
       AuthType: z.enum(["NONE", "AWS_IAM"]),
       Cors: cors.optional(),
