@@ -127,7 +127,7 @@ beforeAll(async () => {
     const report = ok(cli(["report", "--format", format]), `report --format ${format}`);
     outputs.push({ name: `${format} report`, text: report.stdout }, { name: `${format} report stderr`, text: report.stderr });
   }
-}, 300_000);
+}, 900_000);
 
 describe("environment variable values", () => {
   it("are scanned under more than 20 variable names", () => {
