@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CrawlAbortedError, CrawlBugError, crawlOrganization, type CrawlOptions, type CrawlProgress } from "@/lib/collect/crawl-organization";
 import { fastRetryStrategy } from "@/lib/collect/replay/fast-retry-strategy";
+import { parseGenArgs, writeGeneratedOrganization } from "@/scripts/gen-org";
 import { startReplayServer, type ReplayFaults, type ReplayServer } from "@/lib/collect/replay/replay-server";
 import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
 import type { Account, Snapshot } from "@/lib/snapshot/types";
@@ -250,27 +251,43 @@ describe("crawlOrganization over the replay server", () => {
     expect(gaps.map((g) => /^role ([^:]+): AccessDenied: /.exec(g.message)?.[1]).sort()).toEqual([...roles].sort());
   });
 
-  it("counts API calls, retries and throttles per API, and raises no MaxListenersExceededWarning", async () => {
-    // Given a crawl with an abort signal, full concurrency and some throttling
+  it("counts API calls, retries and throttles per API", async () => {
+    // Given a crawl with some throttling
+    // When the organization is crawled
+    const { stats } = await crawl({ throttleRate: 0.2, seed: 5 }, { retryStrategy: fastRetryStrategy() });
+
+    // Then the per-API counters add up to the totals
+    const perApi = Object.values(stats.byApi);
+    expect(perApi.reduce((n, s) => n + s.apiCalls, 0)).toBe(stats.apiCalls);
+    expect(perApi.reduce((n, s) => n + s.retries, 0)).toBe(stats.retries);
+    expect(perApi.reduce((n, s) => n + s.throttled, 0)).toBe(stats.throttled);
+    expect(stats.byApi["lambda:ListFunctions"].apiCalls).toBeGreaterThan(0);
+    expect(stats.throttled).toBeGreaterThan(0);
+  });
+
+  it("raises no MaxListenersExceededWarning when more than 10 requests are in flight on one abort signal", async () => {
+    // Given a generated organization of 300 functions served with 50 ms latency, and a crawl with a signal
+    const dir = mkdtempSync(path.join(os.tmpdir(), "saltzer-crawl-gen-"));
     const warnings: Error[] = [];
     const onWarning = (warning: Error) => warnings.push(warning);
-    process.on("warning", onWarning);
+    let big: ReplayServer | undefined;
     try {
-      // When the organization is crawled
-      const { stats } = await crawl({ throttleRate: 0.2, seed: 5, latencyMs: 5 }, { signal: new AbortController().signal, concurrency: 16, retryStrategy: fastRetryStrategy() });
+      writeGeneratedOrganization(parseGenArgs(["--functions", "300", "--accounts", "3", "--seed", "1", "--out", dir]));
+      const management = (JSON.parse(readFileSync(path.join(dir, "organizations/describe-organization.json"), "utf8")) as { Organization: { MasterAccountId: string } }).Organization.MasterAccountId;
+      big = await startReplayServer(dir, { faults: { latencyMs: 50 } });
+      process.on("warning", onWarning);
+
+      // When it is crawled with 16 jobs at once
+      const { snapshot } = await crawlOrganization({ org: true, endpoint: big.endpoint, credentials: big.credentialsFor(management), ratePerSecond: 1000, concurrency: 16, signal: new AbortController().signal });
       await new Promise((r) => setImmediate(r));
 
-      // Then the per-API counters add up to the totals
-      const perApi = Object.values(stats.byApi);
-      expect(perApi.reduce((n, s) => n + s.apiCalls, 0)).toBe(stats.apiCalls);
-      expect(perApi.reduce((n, s) => n + s.retries, 0)).toBe(stats.retries);
-      expect(perApi.reduce((n, s) => n + s.throttled, 0)).toBe(stats.throttled);
-      expect(stats.byApi["lambda:ListFunctions"].apiCalls).toBeGreaterThan(0);
-      expect(stats.throttled).toBeGreaterThan(0);
-      // And Node saw no listener leak on the signal
+      // Then Node saw no listener leak on the signal
+      expect(snapshot.accounts.flatMap((a) => a.functions)).toHaveLength(300);
       expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning").map((w) => w.message)).toEqual([]);
     } finally {
       process.off("warning", onWarning);
+      await big?.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
