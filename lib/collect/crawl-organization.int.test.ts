@@ -11,6 +11,7 @@ import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
 import type { Account, Snapshot } from "@/lib/snapshot/types";
 import { openDatabase } from "@/lib/store/db";
 import { createScan, storeSnapshot } from "@/lib/store/save-scan";
+import { runScan } from "@/lib/jobs/run-scan";
 
 const SAMPLE = "samples/acme";
 const MANAGEMENT = "111111111111";
@@ -263,6 +264,31 @@ describe("crawlOrganization over the replay server", () => {
     expect(perApi.reduce((n, s) => n + s.throttled, 0)).toBe(stats.throttled);
     expect(stats.byApi["lambda:ListFunctions"].apiCalls).toBeGreaterThan(0);
     expect(stats.throttled).toBeGreaterThan(0);
+  });
+
+  it("a live scan stores its crawl statistics with the scan", async () => {
+    // Given an empty store and a crawl that is throttled now and then
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "saltzer-crawl-stats-"));
+    server.setFaults({ throttleRate: 0.1, seed: 9 });
+    try {
+      const db = await openDatabase({ dataDir });
+      try {
+        // When the organization is scanned live (no analysis: only the crawl matters here)
+        const result = await runScan(db, { kind: "aws", crawl: { org: true, endpoint: server.endpoint, credentials: server.credentialsFor(MANAGEMENT), ratePerSecond: 1000, retryStrategy: fastRetryStrategy() } }, { analyse: null });
+
+        // Then the scan row holds the same statistics the run returned, per API included
+        const [row] = await db.query<{ crawl_stats: unknown }>("select crawl_stats from scans where id = $1", [result.scanId]);
+        expect(result.crawlStats?.apiCalls).toBeGreaterThan(0);
+        expect(result.crawlStats?.throttled).toBeGreaterThan(0);
+        expect(row.crawl_stats).toEqual(result.crawlStats);
+        expect(Object.keys(result.crawlStats?.byApi ?? {})).toEqual(expect.arrayContaining(["lambda:ListFunctions", "organizations:ListAccounts", "sts:AssumeRole"]));
+      } finally {
+        await db.close();
+      }
+    } finally {
+      server.setFaults({});
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it("raises no MaxListenersExceededWarning when more than 10 requests are in flight on one abort signal", async () => {
