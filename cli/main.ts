@@ -7,6 +7,7 @@ import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { runScan, type ScanResult, type ScanSource } from "@/lib/jobs/run-scan";
 import { CRAWL_FLAG_OPTIONS, parseCrawlFlags, type CrawlOptions } from "@/lib/collect/crawl-organization";
+import { describeCrawlStats } from "@/lib/store/crawl-stats";
 import { SEVERITIES } from "@/lib/analysis/types";
 import { buildJsonReport, latestCompleteScanId } from "@/lib/report/build-json-report";
 import { filterReport, type ReportFilters } from "@/lib/report/filter-report";
@@ -233,6 +234,7 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
       `  findings: ${result.summary?.findings ?? 0} (${bySeverity})`,
       ...riskiest.map((r) => `  risk ${String(r.score).padStart(3)} ${r.severity.padEnd(8)} ${r.functionArn}`),
       `  timings: ${(result.timings.totalMs / 1000).toFixed(2)} s in all: read ${(result.timings.parseMs / 1000).toFixed(2)} s, analyse ${(result.timings.analyseMs / 1000).toFixed(2)} s, store ${(result.timings.storeMs / 1000).toFixed(2)} s (analysis and storage overlap)`,
+      ...(result.crawlStats ? [`  crawl: ${describeCrawlStats(result.crawlStats)}`, ...Object.entries(result.crawlStats.byApi).map(([api, s]) => `    ${api}: ${s.apiCalls} calls, ${s.retries} retries, ${s.throttled} throttled`)] : []),
       ...snapshot.gaps.map((g) => `  gap: ${[g.accountId, g.region, g.api].filter(Boolean).join(" ")}${g.file ? ` (${g.file})` : ""}: ${g.message}`),
     ];
     const target = format && !values.out ? (s: string) => out.stderr.write(s) : out.stdout;

@@ -27,6 +27,8 @@ environment (AWS_PROFILE, AWS_ACCESS_KEY_ID …; AWS_ENDPOINT_URL is honoured by
                      by a Lambda function and wait for them (adds a minute or two).
   -h, --help         Show this help.
 
+Environment: SALTZER_COLLECT_JOBS=N member accounts collected at once (default 4).
+
 Permissions needed: the read-only policy shipped with Saltzer (lambda:List*/Get*, iam:Get*,
 organizations:Describe*/List*, ec2:DescribeRegions, and iam:GenerateServiceLastAccessedDetails
 for --last-accessed). A failed call (AccessDenied or any other error) is reported on stderr,
@@ -51,9 +53,11 @@ die() { echo "collect-snapshot: error: $*" >&2; exit 2; }
 warn() { echo "collect-snapshot: warning: $*" >&2; }
 info() { echo "collect-snapshot: $*" >&2; }
 # first_lines FILE [N] — the first N (default 1) non-blank lines of an AWS CLI error, on one line.
-first_lines() { grep -v '^[[:space:]]*$' "$1" | head -n "${2:-1}" | tr '\n' ' ' || true; }
+first_lines() { grep -v '^[[:space:]]*$' "$1" | head -n "${2:-1}" | tr '\n' ' ' | sed 's/[[:space:]]*$//' || true; }
 
 MODE=org
+JOBS="${SALTZER_COLLECT_JOBS:-4}"
+[[ "$JOBS" =~ ^[1-9][0-9]*$ ]] || die "SALTZER_COLLECT_JOBS must be a positive integer"
 # The same default as `saltzer scan --aws --org` (DEFAULT_AUDIT_ROLE_NAME in lib/collect/crawl-organization.ts).
 ROLE_NAME=SaltzerAuditRole
 REGIONS=""
@@ -219,10 +223,11 @@ collect_lambda_region() {
   local dir="$1/regions/$2/lambda" region="$2" roles_file="$3" fn account="${1##*/}"
   fetch "$dir/list-functions.json" -- lambda list-functions --region "$region" || return 0
   fetch "$dir/list-event-source-mappings.json" -- lambda list-event-source-mappings --region "$region" || true
-  # Names and roles from the same listing, once more as text (function names never contain whitespace).
-  local names
-  names="$(text --gap "$account" "$region" lambda list-functions --region "$region" --query 'Functions[].FunctionName')" || return 0
-  text --gap "$account" "$region" lambda list-functions --region "$region" --query 'Functions[].Role' >>"$roles_file" || true
+  # Names and roles from the same listing, once more as text (names and ARNs never contain whitespace).
+  local listed names
+  listed="$(text --gap "$account" "$region" lambda list-functions --region "$region" --query 'Functions[].[FunctionName,Role]')" || return 0
+  names="$(grep -v '^arn:' <<<"$listed" || true)"
+  grep '^arn:' <<<"$listed" >>"$roles_file" || true
   for fn in $names; do
     # Absent file = no resource policy (ResourceNotFoundException).
     fetch "$dir/get-policy/$fn.json" --missing-ok -- lambda get-policy --region "$region" --function-name "$fn" || true
@@ -241,11 +246,11 @@ collect_last_accessed() {
   # Start every job first: IAM computes them in parallel.
   while IFS= read -r arn; do
     [[ -n "$arn" ]] || continue
-    if job="$(aws iam generate-service-last-accessed-details --arn "$arn" --granularity ACTION_LEVEL --query JobId --output text 2>"$STATE_DIR/gen.err")"; then
+    if job="$(aws iam generate-service-last-accessed-details --arn "$arn" --granularity ACTION_LEVEL --query JobId --output text 2>"$STATE_DIR/gen.$account.err")"; then
       jobs+=("$arn|$job")
     else
-      warn "could not start last-accessed job for $arn — $(first_lines "$STATE_DIR/gen.err")"
-      record_gap "$account" "" iam:GenerateServiceLastAccessedDetails "" "role ${arn##*/}: $(first_lines "$STATE_DIR/gen.err")"
+      warn "could not start last-accessed job for $arn — $(first_lines "$STATE_DIR/gen.$account.err")"
+      record_gap "$account" "" iam:GenerateServiceLastAccessedDetails "" "role ${arn##*/}: $(first_lines "$STATE_DIR/gen.$account.err")"
       echo "$arn" >>"$STATE_DIR/denied"
     fi
   done < <(sort -u "$roles_file")
@@ -324,8 +329,10 @@ collect_organization() {
   local -a targets=()
   for root in $(text organizations list-roots --query 'Roots[].Id' || true); do targets+=("$root"); done
   local ous
-  ous="$(for account in $(text organizations list-accounts --query 'Accounts[].Id'); do walk_parents "$account"; done | sort -u)"
-  for account in $(text organizations list-accounts --query 'Accounts[].Id'); do targets+=("$account"); done
+  local accounts
+  accounts="$(text organizations list-accounts --query 'Accounts[].Id')" || true
+  ous="$(for account in $accounts; do walk_parents "$account"; done | sort -u)"
+  for account in $accounts; do targets+=("$account"); done
   for ou in $ous; do targets+=("$ou"); done
   for target in "${targets[@]+"${targets[@]}"}"; do
     fetch "$dir/list-policies-for-target/$target.json" -- organizations list-policies-for-target --target-id "$target" --filter SERVICE_CONTROL_POLICY || true
@@ -337,8 +344,9 @@ collect_organization() {
 
 main() {
   local caller_arn self partition account
-  caller_arn="$(aws sts get-caller-identity --query Arn --output text)" || die "no working AWS credentials (aws sts get-caller-identity failed)"
-  self="$(aws sts get-caller-identity --query Account --output text)"
+  local identity
+  identity="$(aws sts get-caller-identity --query '[Account,Arn]' --output text)" || die "no working AWS credentials (aws sts get-caller-identity failed)"
+  read -r self caller_arn <<<"$identity"
   partition="$(cut -d: -f2 <<<"$caller_arn")"
   info "writing to $OUT as $caller_arn"
 
@@ -353,12 +361,14 @@ main() {
         collect_account "$account"
         continue
       fi
-      # One subshell per member account, so its temporary credentials never leak into the next one.
+      # One subshell per member account, so its temporary credentials never leak into the next one;
+      # up to $JOBS accounts at once (each AWS CLI call is a new process, mostly start-up time).
+      while (($(jobs -rp | wc -l) >= JOBS)); do wait -n || true; done
       (
         creds="$(aws sts assume-role --role-arn "arn:$partition:iam::$account:role/$ROLE_NAME" --role-session-name saltzer-collect \
-          --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text 2>"$STATE_DIR/assume.err")" || {
-          warn "account $account: cannot assume role $ROLE_NAME — $(first_lines "$STATE_DIR/assume.err"); account skipped"
-          record_gap "$account" "" sts:AssumeRole "" "cannot assume arn:$partition:iam::$account:role/$ROLE_NAME: $(first_lines "$STATE_DIR/assume.err")"
+          --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text 2>"$STATE_DIR/assume.$account.err")" || {
+          warn "account $account: cannot assume role $ROLE_NAME — $(first_lines "$STATE_DIR/assume.$account.err"); account skipped"
+          record_gap "$account" "" sts:AssumeRole "" "cannot assume arn:$partition:iam::$account:role/$ROLE_NAME: $(first_lines "$STATE_DIR/assume.$account.err")"
           echo "$account" >>"$STATE_DIR/denied"
           exit 0
         }
@@ -367,8 +377,9 @@ main() {
         unset AWS_PROFILE AWS_DEFAULT_PROFILE
         export AWS_ACCESS_KEY_ID="$key" AWS_SECRET_ACCESS_KEY="$secret" AWS_SESSION_TOKEN="$token"
         collect_account "$account"
-      )
+      ) &
     done
+    wait
   fi
 
   local denied failed gaps

@@ -43,6 +43,7 @@ export default async function ScansPage() {
               <th className="num">Accounts</th>
               <th className="num">Functions</th>
               <th className="num">Findings</th>
+              <th>Crawl</th>
               <th>Gaps / error</th>
             </tr>
           </thead>
@@ -62,6 +63,37 @@ export default async function ScansPage() {
                 <td className="num">{s.accountCount}</td>
                 <td className="num">{s.functionCount}</td>
                 <td className="num">{s.findingCount}</td>
+                <td>
+                  {s.crawlStats ? (
+                    <details>
+                      <summary>{s.crawlSummary}</summary>
+                      <table className="data" aria-label={`API calls of scan ${s.id}`}>
+                        <thead>
+                          <tr>
+                            <th>API</th>
+                            <th className="num">Calls</th>
+                            <th className="num">Retries</th>
+                            <th className="num">Throttled</th>
+                          </tr>
+                        </thead>
+                        <tbody>
+                          {Object.entries(s.crawlStats.byApi).map(([api, c]) => (
+                            <tr key={api}>
+                              <td>
+                                <code>{api}</code>
+                              </td>
+                              <td className="num">{c.apiCalls}</td>
+                              <td className="num">{c.retries}</td>
+                              <td className="num">{c.throttled}</td>
+                            </tr>
+                          ))}
+                        </tbody>
+                      </table>
+                    </details>
+                  ) : (
+                    "—"
+                  )}
+                </td>
                 <td>
                   {s.error ? (
                     <span className="error-text">

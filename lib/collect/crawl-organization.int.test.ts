@@ -1,15 +1,17 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CrawlAbortedError, crawlOrganization, type CrawlOptions, type CrawlProgress } from "@/lib/collect/crawl-organization";
+import { CrawlAbortedError, CrawlBugError, crawlOrganization, type CrawlOptions, type CrawlProgress } from "@/lib/collect/crawl-organization";
 import { fastRetryStrategy } from "@/lib/collect/replay/fast-retry-strategy";
+import { parseGenArgs, writeGeneratedOrganization } from "@/scripts/gen-org";
 import { startReplayServer, type ReplayFaults, type ReplayServer } from "@/lib/collect/replay/replay-server";
 import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
 import type { Account, Snapshot } from "@/lib/snapshot/types";
 import { openDatabase } from "@/lib/store/db";
 import { createScan, storeSnapshot } from "@/lib/store/save-scan";
+import { runScan } from "@/lib/jobs/run-scan";
 
 const SAMPLE = "samples/acme";
 const MANAGEMENT = "111111111111";
@@ -207,6 +209,132 @@ describe("crawlOrganization over the replay server", () => {
     // And everything else is intact
     expect(account(snapshot, DEV).functions).toEqual(account(offline, DEV).functions.filter((fn) => fn.region === "us-east-1"));
     expect(comparable(snapshot).accounts.filter((a) => a.accountId !== DEV)).toEqual(comparable(offline).accounts.filter((a) => a.accountId !== DEV));
+  });
+
+  it("a response the reader rejects from one account is a gap for that account, region and API; the crawl goes on and --save-snapshot writes the rest", async () => {
+    // Given prod's eu-west-1 function listing arrives without a FunctionArn
+    const dir = mkdtempSync(path.join(os.tmpdir(), "saltzer-crawl-save-"));
+    const edit = (result: Record<string, unknown>) => {
+      delete (result.Functions as Record<string, unknown>[])[0].FunctionArn;
+    };
+    try {
+      // When the organization is crawled, saving the snapshot
+      const { snapshot } = await crawl({ invalidResponses: [{ api: "lambda:ListFunctions", accountId: PROD, region: "eu-west-1", edit }] }, { saveSnapshotDir: dir });
+
+      // Then one gap names account, region, API and the reason, without a file that exists only in memory
+      expect(snapshot.gaps).toEqual([
+        { accountId: PROD, region: "eu-west-1", api: "lambda:ListFunctions", file: null, message: expect.stringMatching(/^response rejected: \$\.Functions\[\d+\]\.FunctionArn: expected string, but it is missing; the region is left out$/) },
+      ]);
+      // And everything else was read
+      expect(account(snapshot, PROD).regions).toEqual(["us-east-1"]);
+      expect(account(snapshot, PROD).functions).toEqual(account(offline, PROD).functions.filter((fn) => fn.region === "us-east-1"));
+      expect(comparable(snapshot).accounts.filter((a) => a.accountId !== PROD)).toEqual(comparable(offline).accounts.filter((a) => a.accountId !== PROD));
+      // And the saved snapshot reads back as the same partial snapshot
+      const reread = await readSnapshotDir(dir);
+      expect({ ...reread, source: null }).toEqual({ ...snapshot, source: null });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a response the SDK cannot parse is a one-line gap without SDK internals", async () => {
+    // Given the dev account's function policies come back as an HTML page
+    // When the organization is crawled
+    const { snapshot } = await crawl({ unparseable: [{ api: "lambda:GetPolicy", accountId: DEV }] });
+
+    // Then each dev region has one gap on one line that does not talk about the SDK's hidden fields
+    const gaps = snapshot.gaps.filter((g) => g.api === "lambda:GetPolicy");
+    expect(gaps.map((g) => g.accountId)).toEqual([DEV, DEV]);
+    for (const gap of gaps) {
+      expect(gap.message).toMatch(/^unreadable response \(HTTP 200\): not the response the API defines/);
+      expect(gap.message).not.toMatch(/[\n\r]|Deserialization|\$response/);
+    }
+  });
+
+  it("an error the crawler does not expect fails the crawl loudly, naming API, account and region", async () => {
+    // Given lambda:ListEventSourceMappings answers ValidationException (a request of ours would be wrong)
+    // When the organization is crawled
+    const crawling = crawl({ unexpectedErrors: [{ api: "lambda:ListEventSourceMappings", accountId: DEV }] });
+
+    // Then it rejects instead of reading as partial coverage
+    await expect(crawling).rejects.toThrow(CrawlBugError);
+    await expect(crawling).rejects.toThrow(new RegExp(`lambda:ListEventSourceMappings, account ${DEV}, region [a-z0-9-]+\\): ValidationException: `));
+  });
+
+  it("--last-accessed gaps name the role", async () => {
+    // Given GenerateServiceLastAccessedDetails is denied in the prod account
+    // When the organization is crawled with last-accessed data
+    const { snapshot } = await crawl({ accessDenied: [{ api: "iam:GenerateServiceLastAccessedDetails", accountId: PROD }] }, { lastAccessed: true });
+
+    // Then each gap starts with the role it is about, one per role of a prod function
+    const gaps = snapshot.gaps.filter((g) => g.api === "iam:GenerateServiceLastAccessedDetails");
+    const roles = new Set(account(offline, PROD).functions.map((fn) => fn.roleArn.split("/").pop()));
+    expect(gaps.map((g) => /^role ([^:]+): AccessDenied: /.exec(g.message)?.[1]).sort()).toEqual([...roles].sort());
+  });
+
+  it("counts API calls, retries and throttles per API", async () => {
+    // Given a crawl with some throttling
+    // When the organization is crawled
+    const { stats } = await crawl({ throttleRate: 0.2, seed: 5 }, { retryStrategy: fastRetryStrategy() });
+
+    // Then the per-API counters add up to the totals
+    const perApi = Object.values(stats.byApi);
+    expect(perApi.reduce((n, s) => n + s.apiCalls, 0)).toBe(stats.apiCalls);
+    expect(perApi.reduce((n, s) => n + s.retries, 0)).toBe(stats.retries);
+    expect(perApi.reduce((n, s) => n + s.throttled, 0)).toBe(stats.throttled);
+    expect(stats.byApi["lambda:ListFunctions"].apiCalls).toBeGreaterThan(0);
+    expect(stats.throttled).toBeGreaterThan(0);
+  });
+
+  it("a live scan stores its crawl statistics with the scan", async () => {
+    // Given an empty store and a crawl that is throttled now and then
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "saltzer-crawl-stats-"));
+    server.setFaults({ throttleRate: 0.1, seed: 9 });
+    try {
+      const db = await openDatabase({ dataDir });
+      try {
+        // When the organization is scanned live (no analysis: only the crawl matters here)
+        const result = await runScan(db, { kind: "aws", crawl: { org: true, endpoint: server.endpoint, credentials: server.credentialsFor(MANAGEMENT), ratePerSecond: 1000, retryStrategy: fastRetryStrategy() } }, { analyse: null });
+
+        // Then the scan row holds the same statistics the run returned, per API included
+        const [row] = await db.query<{ crawl_stats: unknown }>("select crawl_stats from scans where id = $1", [result.scanId]);
+        expect(result.crawlStats?.apiCalls).toBeGreaterThan(0);
+        expect(result.crawlStats?.throttled).toBeGreaterThan(0);
+        expect(row.crawl_stats).toEqual(result.crawlStats);
+        expect(Object.keys(result.crawlStats?.byApi ?? {})).toEqual(expect.arrayContaining(["lambda:ListFunctions", "organizations:ListAccounts", "sts:AssumeRole"]));
+      } finally {
+        await db.close();
+      }
+    } finally {
+      server.setFaults({});
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("raises no MaxListenersExceededWarning when more than 10 requests are in flight on one abort signal", async () => {
+    // Given a generated organization of 300 functions served with 50 ms latency, and a crawl with a signal
+    const dir = mkdtempSync(path.join(os.tmpdir(), "saltzer-crawl-gen-"));
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    let big: ReplayServer | undefined;
+    try {
+      writeGeneratedOrganization(parseGenArgs(["--functions", "300", "--accounts", "3", "--seed", "1", "--out", dir]));
+      const management = (JSON.parse(readFileSync(path.join(dir, "organizations/describe-organization.json"), "utf8")) as { Organization: { MasterAccountId: string } }).Organization.MasterAccountId;
+      big = await startReplayServer(dir, { faults: { latencyMs: 50 } });
+      process.on("warning", onWarning);
+
+      // When it is crawled with 16 jobs at once
+      const { snapshot } = await crawlOrganization({ org: true, endpoint: big.endpoint, credentials: big.credentialsFor(management), ratePerSecond: 1000, concurrency: 16, signal: new AbortController().signal });
+      await new Promise((r) => setImmediate(r));
+
+      // Then Node saw no listener leak on the signal
+      expect(snapshot.accounts.flatMap((a) => a.functions)).toHaveLength(300);
+      expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning").map((w) => w.message)).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+      await big?.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("rejects with a clear error when aborted mid-crawl", async () => {

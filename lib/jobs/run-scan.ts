@@ -11,6 +11,7 @@ import type { StoredFunctionResult } from "@/lib/store/scan-rows";
 import { analyseInWorker, analysisWorkerFiles } from "./analyse-in-worker";
 import { analyseToRows, type RowSink } from "./analyse-to-rows";
 import { crawlOrganization, type CrawlOptions } from "@/lib/collect/crawl-organization";
+import { saveCrawlStats, type StoredCrawlStats } from "@/lib/store/crawl-stats";
 import type { Snapshot } from "@/lib/snapshot/types";
 
 export type ScanPhase = "reading" | "analysing" | "storing" | "done";
@@ -44,6 +45,8 @@ export interface ScanResult {
    * overlaps the writes, so analyse + store can exceed totalMs (read to commit, wall clock).
    */
   timings: { parseMs: number; analyseMs: number; storeMs: number; totalMs: number };
+  /** A live crawl's API calls, retries and throttles (also stored on the scan); null for a directory. */
+  crawlStats: StoredCrawlStats | null;
 }
 
 type SummaryInput = Pick<StoredFunctionResult, "functionArn" | "riskScore" | "severity" | "findingSeverities">;
@@ -115,6 +118,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
   try {
     const t0 = performance.now();
     report({ phase: "reading", accountsDone: 0, accountsTotal: 0, functions: 0, fraction: 0, message: `reading ${location}` }, true);
+    let crawlStats: StoredCrawlStats | null = null;
     const snapshot =
       source.kind === "directory"
         ? await readSnapshotDir(source.dir, {
@@ -131,8 +135,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
               });
             },
           })
-        : (
-            await crawlOrganization({
+        : await crawlOrganization({
               ...source.crawl,
               signal: options.signal,
               onProgress: (p) =>
@@ -144,8 +147,11 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
                   fraction: p.regionsTotal ? p.regionsDone / p.regionsTotal : 0,
                   message: `${p.regionsDone}/${p.regionsTotal} regions, ${p.apiCalls} API calls, ${p.retries} retries, ${p.errors} errors`,
                 }),
-            })
-          ).snapshot;
+            }).then(async ({ snapshot, stats }) => {
+              crawlStats = stats;
+              await saveCrawlStats(db, scanId, stats);
+              return snapshot;
+            });
     checkCancelled();
     const functions = snapshot.accounts.reduce((n, a) => n + a.functions.length, 0);
     const accountsTotal = snapshot.accounts.length;
@@ -216,7 +222,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     // Time this thread waited on the analysis; the rest after reading was spent writing.
     const waitedMs = streamMs ? streamMs - writesDuringAnalysisMs : t2 - t1;
     const timings = { parseMs: t1 - t0, analyseMs: workerBusyMs ?? waitedMs, storeMs: t3 - t1 - waitedMs, totalMs: t3 - t0 };
-    return { scanId, status, snapshot, summary: analysis ? tally.summary : null, timings };
+    return { scanId, status, snapshot, summary: analysis ? tally.summary : null, timings, crawlStats };
   } catch (error) {
     await failScan(db, scanId, error, error instanceof ScanCancelledError || options.signal?.aborted ? "cancelled" : "failed");
     throw error;

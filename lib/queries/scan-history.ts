@@ -1,6 +1,7 @@
 import "server-only";
 import type { CoverageGap } from "@/lib/snapshot/types";
 import { getDb } from "@/lib/server/db";
+import { describeCrawlStats, parseCrawlStats, type StoredCrawlStats } from "@/lib/store/crawl-stats";
 
 export interface ScanHistoryRow {
   id: number;
@@ -15,12 +16,16 @@ export interface ScanHistoryRow {
   findingCount: number;
   gaps: CoverageGap[];
   error: string | null;
+  /** Live crawls: API calls, retries and throttles, in all and per API. */
+  crawlStats: StoredCrawlStats | null;
+  /** `412 API calls, 3 retries, 1 throttled in 12.3 s`, as the CLI prints it. */
+  crawlSummary: string | null;
 }
 
 export async function listScans(limit = 50): Promise<ScanHistoryRow[]> {
   const db = await getDb();
   const scans = await db.prisma.scan.findMany({ orderBy: { id: "desc" }, take: limit });
-  return scans.map((s) => ({
+  return scans.map((s) => withCrawlSummary({
     id: s.id,
     status: s.status,
     phase: s.phase,
@@ -33,5 +38,10 @@ export async function listScans(limit = 50): Promise<ScanHistoryRow[]> {
     findingCount: s.findingCount,
     gaps: (s.gaps as unknown as CoverageGap[]) ?? [],
     error: s.error,
+    crawlStats: parseCrawlStats(s.crawlStats),
   }));
+}
+
+function withCrawlSummary(row: Omit<ScanHistoryRow, "crawlSummary">): ScanHistoryRow {
+  return { ...row, crawlSummary: row.crawlStats ? describeCrawlStats(row.crawlStats) : null };
 }

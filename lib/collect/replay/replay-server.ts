@@ -27,6 +27,12 @@ export interface ReplayFaults {
   accessDenied?: { api: string; accountId?: string }[];
   /** Opt-in regions not enabled: every regional call there fails authentication. */
   disabledRegions?: { region: string; accountId?: string }[];
+  /** Answers a well-formed response edited by `edit` (a member removed, a wrong type): the reader must reject it. */
+  invalidResponses?: { api: string; accountId?: string; region?: string; edit: (result: Record<string, unknown>) => void }[];
+  /** Answers HTTP 200 with a body that is not the protocol's JSON/XML. */
+  unparseable?: { api: string; accountId?: string }[];
+  /** Answers an error the crawler has no reason to expect (ValidationException: a request of ours was wrong). */
+  unexpectedErrors?: { api: string; accountId?: string }[];
   /** Seed of the fault PRNG; 1 by default. */
   seed?: number;
 }
@@ -116,8 +122,15 @@ export async function startReplayServer(dir: string, options: ReplayServerOption
       if (faults.accessDenied?.some((d) => d.api === api && (!d.accountId || d.accountId === deniedAccount)))
         throw accessDenied(protocol, api, callerAccount, form.get("RoleArn"));
 
+      const matches = (f: { api: string; accountId?: string; region?: string }) => f.api === api && (!f.accountId || f.accountId === callerAccount) && (!f.region || f.region === region);
+      if (faults.unexpectedErrors?.some(matches)) throw new ReplayError("ValidationException", 400, `1 validation error detected: a parameter of ${action} is invalid`);
+      if (faults.unparseable?.some(matches)) return void send(res, 200, { "content-type": "application/json" }, "<html><body>Service temporarily rewritten by a proxy</body></html>\n");
       const params: Params = protocol === "json" ? (JSON.parse(body || "{}") as Json) : protocol === "rest-json" ? Object.fromEntries(url.searchParams) : Object.fromEntries(form);
-      const result = answer(api, params, { callerAccount, region, pathname: url.pathname });
+      let result = answer(api, params, { callerAccount, region, pathname: url.pathname });
+      const edits = (faults.invalidResponses ?? []).filter(matches);
+      // Edit a copy: answers share objects with the loaded snapshot.
+      if (edits.length > 0) result = structuredClone(result);
+      for (const fault of edits) fault.edit(result);
       if (protocol === "rest-json" || protocol === "json") {
         send(res, 200, { "content-type": protocol === "json" ? "application/x-amz-json-1.1" : "application/json", "x-amzn-requestid": requestId() }, JSON.stringify(jsonTimestamps(result)));
       } else if (protocol === "ec2") {
