@@ -43,17 +43,13 @@ export function parseSeverity(value: unknown, usage: (m: string) => Error): Seve
  * the baseline. Suppressed ones are counted, not offending.
  */
 export function gate(functions: ViewFunction[], filter: ViewFilter, failOn: Severity, baseline: Set<string> | null, allowIncomplete: boolean, gaps: CoverageGap[]): GateResult {
-  // Suppressed findings are counted, not offending; a view of only suppressed ones has none that offend.
-  const inView = applyViewFilter(functions, { ...filter, severity: failOn, suppressed: filter.suppressed === "only" ? "only" : "include" });
-  let suppressed = 0;
+  // Suppressed findings are counted (as the view's `suppressed: only` lists them), never offending.
+  const inView = filter.suppressed === "only" ? [] : applyViewFilter(functions, { ...filter, severity: failOn, suppressed: "hide" });
+  const suppressed = applyViewFilter(functions, { ...filter, severity: failOn, suppressed: "only" }).reduce((n, f) => n + f.findings.length, 0);
   let ignored = 0;
   const offending: GateFinding[] = [];
   for (const fn of inView) {
     for (const f of fn.findings) {
-      if (f.suppressed) {
-        suppressed += 1;
-        continue;
-      }
       if (baseline?.has(f.fingerprint)) {
         ignored += 1;
         continue;

@@ -131,11 +131,8 @@ export async function buildJsonReport(db: Database, scanId: number, options: Rep
   for (const f of reportFunctions) if (f.severity) functionsBySeverity[f.severity] += 1;
   const findingsBySeverity = emptyCounts();
   for (const f of reportFunctions) for (const x of f.findings) if (!x.suppressed) findingsBySeverity[x.severity] += 1;
-  // Suppressed findings of the selected functions that the filter's category and severity keep.
-  const selectedArns = new Set(arns);
-  const suppressedFindings = applyViewFilter(view.functions, { ...filter, suppressed: "include" })
-    .filter((f) => selectedArns.has(f.arn))
-    .reduce((n, f) => n + f.findings.filter((x) => x.suppressed).length, 0);
+  // Suppressed findings the same filter would show with `suppressed: "only"` (see view-filter.ts).
+  const suppressedFindings = applyViewFilter(view.functions, { ...filter, suppressed: "only" }).reduce((n, f) => n + f.findings.length, 0);
   const reportAccounts = filter.account ? accounts.filter((a) => a.accountId === filter.account) : accounts;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,

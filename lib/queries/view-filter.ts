@@ -13,7 +13,9 @@
  *   `suppressed: "include"` also the suppressed ones; with `"only"` only those) of severity ≥ X
  *   and of the chosen category.
  * - `category` C selects functions with at least one such finding of category C.
- * - `suppressed: "only"` selects functions with at least one such suppressed finding.
+ * - `suppressed: "only"` selects functions with at least one such suppressed finding (with
+ *   `severity` X: a suppressed finding of severity ≥ X, whatever the function's severity now).
+ * - Suppressed counts (report summary, check) are the findings `suppressed: "only"` lists.
  *
  * Pure: no database, so the CLI, the export route and the pages share it.
  */
@@ -77,7 +79,8 @@ function functionMatches(fn: FilterableFunction, filter: ViewFilter, q: string):
   if (filter.public !== undefined && fn.isPublic !== filter.public) return false;
   if (filter.sharedRole !== undefined && fn.sharedRole !== filter.sharedRole) return false;
   if (filter.incomplete !== undefined && fn.incomplete.length > 0 !== filter.incomplete) return false;
-  if (filter.severity && !atLeast(fn.severity, filter.severity)) return false;
+  // Suppressed findings alone: their own severity selects, not the function's (which they no longer raise).
+  if (filter.severity && filter.suppressed !== "only" && !atLeast(fn.severity, filter.severity)) return false;
   if (q && ![fn.name, fn.arn, fn.roleArn, fn.runtime ?? ""].some((v) => v.toLowerCase().includes(q))) return false;
   return true;
 }

@@ -76,7 +76,7 @@ export default async function FunctionPage({ params, searchParams }: { params: P
         {fn.recommendedPolicy ? (
           <section className="panel" aria-labelledby="rec-h">
             <h2 id="rec-h">Recommended least-privilege policy</h2>
-            <RecommendedPolicyPanel policy={fn.recommendedPolicy} />
+            <RecommendedPolicyPanel policy={fn.recommendedPolicy} sharedWith={fn.role.sharedWith} />
           </section>
         ) : null}
         <section className="panel" aria-labelledby="can-h">
