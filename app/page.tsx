@@ -25,7 +25,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
     );
   }
   const [overview, previous] = await Promise.all([getOverview(scan.id), previousScanId(scan.id)]);
-  const changes = previous ? await diffScans(previous, scan.id, 5) : null;
+  const changes = previous ? await diffScans(previous, scan.id) : null;
   const q = `scan=${scan.id}`;
   const total = scan.functionCount || 1;
   return (
@@ -40,14 +40,24 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           </span>
         </div>
         <div className="cards">
-          {SEVERITIES.map((s) => (
-            <Link key={s} className={`card sev-card sev-${s}`} href={`/functions?${q}&severity=${s}`}>
-              <span className="card-num">{overview.bySeverity[s].toLocaleString("en-US")}</span>
-              <span className="card-label">{s} risk functions</span>
-              <span className="bar" style={{ width: `${Math.max(2, (overview.bySeverity[s] / total) * 100)}%` }} />
-            </Link>
-          ))}
+          {SEVERITIES.map((s, i) => {
+            // Cumulative, as the link's filter is "s or worse": the card counts what it opens.
+            const n = SEVERITIES.slice(0, i + 1).reduce((sum, x) => sum + overview.bySeverity[x], 0);
+            return (
+              <Link key={s} className={`card sev-card sev-${s}`} href={`/functions?${q}&severity=${s}`}>
+                <span className="card-num">{n.toLocaleString("en-US")}</span>
+                <span className="card-label">{s === "critical" ? "critical functions" : `functions ${s} or worse`}</span>
+                <span className="bar" style={{ width: `${Math.max(2, (n / total) * 100)}%` }} />
+              </Link>
+            );
+          })}
         </div>
+        {overview.incomplete > 0 ? (
+          <p className="panel notice-panel" data-testid="incomplete-notice">
+            <Link href={`/functions?${q}&incomplete=yes`}>{overview.incomplete.toLocaleString("en-US")} functions have incomplete data</Link>: the scan could not read some of their inputs, so
+            their verdicts may miss what those reads would show.
+          </p>
+        ) : null}
         {overview.gaps.length > 0 ? (
           <section className="panel notice-panel" aria-labelledby="gaps-h">
             <h2 id="gaps-h">Coverage gaps ({overview.gaps.length}): this scan could not read everything</h2>
@@ -100,7 +110,11 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                 </li>
               ))}
             </ul>
-            {overview.suppressed > 0 ? <p className="muted">{overview.suppressed} suppressed findings are not counted.</p> : null}
+            {overview.suppressed > 0 ? (
+              <p className="muted">
+                <Link href={`/functions?${q}&suppressed=only`}>{overview.suppressed} suppressed findings</Link> are not counted.
+              </p>
+            ) : null}
           </section>
         </div>
         <div className="grid-2">
@@ -149,10 +163,15 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                 </h3>
                 <ul className="plain">
                   <li>
-                    {changes.newFindings.length === 5 ? "5+" : changes.newFindings.length} new findings, {changes.resolvedFindings.length === 5 ? "5+" : changes.resolvedFindings.length} resolved
+                    {changes.totals.newFindings} new findings, {changes.totals.changedFindings} changed, {changes.totals.resolvedFindings} resolved
+                    {changes.totals.unseenFindings ? `, ${changes.totals.unseenFindings} no longer seen (incomplete data)` : ""}
                   </li>
-                  <li>{changes.riskRose.length === 5 ? "5+" : changes.riskRose.length} functions whose risk rose</li>
-                  <li>{changes.newPublic.length} new public endpoints</li>
+                  <li>
+                    risk rose for {changes.totals.riskRose} functions, fell for {changes.totals.riskFell}
+                  </li>
+                  <li>
+                    {changes.totals.newPublic} new public functions{changes.totals.becameIncomplete ? `, ${changes.totals.becameIncomplete} became incomplete` : ""}
+                  </li>
                 </ul>
               </div>
             ) : (

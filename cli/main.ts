@@ -1,6 +1,7 @@
 /**
  * `saltzer` — the command line. Each command is a small function; exit codes: 0 ok,
- * 1 a gate failed (check), 2 bad usage or input, 128+n a scan cancelled by signal n.
+ * 1 a gate failed (check), 2 bad usage or input, 3 check saw no failing finding but the data is
+ * incomplete (fails closed unless --allow-incomplete), 128+n a scan cancelled by signal n.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -9,8 +10,13 @@ import { runScan, type ScanResult, type ScanSource } from "@/lib/jobs/run-scan";
 import { CRAWL_FLAG_OPTIONS, parseCrawlFlags, type CrawlOptions } from "@/lib/collect/crawl-organization";
 import { describeCrawlStats } from "@/lib/store/crawl-stats";
 import { SEVERITIES } from "@/lib/analysis/types";
-import { buildJsonReport, latestCompleteScanId } from "@/lib/report/build-json-report";
-import { filterReport, type ReportFilters } from "@/lib/report/filter-report";
+import os from "node:os";
+import { buildJsonReport, latestCompleteScanId } from "@/lib/queries/json-report";
+import { analysisView, loadScanView } from "@/lib/queries/scan-view";
+import { diffStoredScans, formatDiff } from "@/lib/queries/diff-scans";
+import { storedSuppressions, suppressionMatcher, type SuppressionEntry } from "@/lib/queries/suppressions";
+import { VIEW_FILTER_FLAGS, viewFilterFromFlags, type ViewFilter } from "@/lib/queries/view-filter";
+import { deleteSuppressions, saveSuppression } from "@/lib/store/suppressions";
 import { isReportFormat, renderReport, REPORT_FORMATS, type ReportFormat } from "@/lib/report/render-report";
 import type { Database } from "@/lib/store/db";
 import { env } from "@/lib/env";
@@ -18,10 +24,11 @@ import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
 import type { Snapshot } from "@/lib/snapshot/types";
 import { loadSnapshot } from "@/lib/store/load-snapshot";
 import { decideCan, formatCan, parseContext } from "./can-command";
-import { formatGate, gate, parseSeverity, toGateFindings, type GateFinding } from "./check-command";
+import { exitCode, formatGate, gate, gapsInScope, parseSeverity } from "./check-command";
+import { formatSuppressions, parseExpiry, resolveFunction } from "./suppress-command";
+import { readSuppressionsFile } from "./suppressions-file";
 import { formatRules } from "./rules-command";
 import { analyzeSnapshot } from "@/lib/analysis/analyze-snapshot";
-import type { Severity } from "@/lib/analysis/types";
 import fsSync from "node:fs";
 import { createProgressBar } from "./progress-bar";
 import { openStore } from "./open-store";
@@ -33,12 +40,18 @@ export class UsageError extends Error {}
 const HELP = `saltzer — least-privilege auditor for AWS Lambda
 
 Usage:
-  saltzer scan --snapshot DIR [--format FORMAT --out FILE] [--quiet]
+  saltzer scan --snapshot DIR [--format FORMAT --out FILE] [--suppressions FILE] [--quiet]
   saltzer scan --aws [--org] [--accounts ID …] [--regions R …] [--assume-role NAME] [--external-id X]
                [--last-accessed] [--save-snapshot DIR] [--profile P] [--format FORMAT --out FILE]
-  saltzer report [--scan ID] [--format json|csv|sarif|html] [--out FILE] [filters]
+  saltzer report [--scan ID] [--format json|csv|sarif|html] [--out FILE] [--suppressions FILE] [filters]
   saltzer can FUNCTION ACTION RESOURCE [--context key=value …] [--json] [--snapshot DIR | --scan ID]
-  saltzer check (--snapshot DIR | --scan ID) --fail-on SEVERITY [--baseline SCAN]   exit 1 when a finding at/above SEVERITY exists
+  saltzer check (--snapshot DIR | --scan ID) --fail-on SEVERITY [--baseline SCAN] [--suppressions FILE]
+               [--allow-incomplete] [filters]
+               exit 1: a finding at/above SEVERITY; exit 3: none, but the scan could not read everything
+  saltzer suppress FUNCTION RULE --reason R [--expires YYYY-MM-DD] [--scan ID]   FUNCTION: name or ARN
+  saltzer unsuppress FUNCTION RULE [--scan ID]
+  saltzer suppressions [--json]    stored suppressions, active and expired
+  saltzer diff FROM_SCAN TO_SCAN [--json]   every change per function (the dashboard's scan diff)
   saltzer rules [--escalation] [--json]  the rule catalogue and the risk formula (--escalation: every escalation method)
   saltzer first-start              scan SALTZER_SNAPSHOT_DIR (default samples/acme) when nothing is stored yet
 
@@ -47,8 +60,11 @@ Options:
   --scan ID        a stored scan (default: the latest complete one)
   --format F       report format: json (schemas/report.schema.json), csv (one row per finding),
                    sarif (2.1.0, for GitHub code scanning), html (one self-contained file)
-  filters          --account ID --region R --runtime RT --severity MIN --category C --q TEXT
-                   --public-only --include-suppressed (suppressed findings are left out by default)
+  filters          the risk view's filters (README "Filters"): --account ID --region R --runtime RT
+                   --severity MIN --category C --q TEXT --public yes|no --shared yes|no
+                   --incomplete yes|no --suppressed include|only (hidden by default)
+                   (--public-only = --public yes; --include-suppressed = --suppressed include)
+  --suppressions FILE  a YAML or JSON suppressions file (README "Suppressions"), applied with the stored ones
   --out FILE       write the report to FILE (default: standard output)
   --quiet          no progress bar
 
@@ -71,6 +87,10 @@ export async function main(argv: string[], out: Out = { stdout: (s) => process.s
     can: canCommand,
     check: checkCommand,
     rules: rulesCommand,
+    suppress: suppressCommand,
+    unsuppress: unsuppressCommand,
+    suppressions: suppressionsCommand,
+    diff: diffCommand,
   };
   const run = commands[command];
   if (!run) throw new UsageError(`Unknown command "${command}". Run "saltzer --help".`);
@@ -117,34 +137,24 @@ function formatOption(value: unknown): ReportFormat | null {
   return value;
 }
 
-const FILTER_OPTIONS = {
-  account: { type: "string" },
-  region: { type: "string" },
-  runtime: { type: "string" },
-  severity: { type: "string" },
-  category: { type: "string" },
-  q: { type: "string" },
-  "public-only": { type: "boolean" },
-  "include-suppressed": { type: "boolean" },
-} as const;
-
-function filtersFrom(values: Record<string, unknown>): ReportFilters {
-  const severity = values.severity === undefined ? undefined : parseSeverity(values.severity, (m) => new UsageError(m.replace("--fail-on", "--severity")));
-  return {
-    account: values.account as string | undefined,
-    region: values.region as string | undefined,
-    runtime: values.runtime as string | undefined,
-    severity,
-    category: values.category as string | undefined,
-    q: values.q as string | undefined,
-    public: values["public-only"] ? true : undefined,
-    includeSuppressed: Boolean(values["include-suppressed"]),
-  };
+function filtersFrom(values: Record<string, unknown>): ViewFilter {
+  const { filter, error } = viewFilterFromFlags(values);
+  if (error) throw new UsageError(`Bad filter: ${error}`);
+  return filter;
 }
 
-async function writeReport(db: Database, scanId: number, format: ReportFormat, outFile: string | undefined, out: Out, filters: ReportFilters): Promise<void> {
-  const report = filterReport(await buildJsonReport(db, scanId), filters);
-  const { body } = renderReport(report, format, { filters });
+function suppressionsFrom(value: unknown): SuppressionEntry[] {
+  if (value === undefined) return [];
+  try {
+    return readSuppressionsFile(path.resolve(String(value)));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+async function writeReport(db: Database, scanId: number, format: ReportFormat, outFile: string | undefined, out: Out, filter: ViewFilter, extraSuppressions: SuppressionEntry[] = []): Promise<void> {
+  const report = await buildJsonReport(db, scanId, { filter, extraSuppressions });
+  const { body } = renderReport(report, format);
   if (outFile) {
     fs.mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true });
     fs.writeFileSync(outFile, body);
@@ -177,8 +187,10 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
     format: { type: "string" },
     out: { type: "string" },
     quiet: { type: "boolean" },
+    suppressions: { type: "string" },
     ...CRAWL_OPTIONS,
   });
+  const fileSuppressions = suppressionsFrom(values.suppressions);
   if (Boolean(values.snapshot) === Boolean(values.aws)) throw new UsageError("scan needs --snapshot DIR (offline) or --aws (live crawl), not both.");
   const format = formatOption(values.format);
   if (values.out && !format) throw new UsageError(`--out needs --format (${REPORT_FORMATS.join(", ")}).`);
@@ -239,7 +251,7 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
     ];
     const target = format && !values.out ? (s: string) => out.stderr.write(s) : out.stdout;
     target(`${summary.map(safeTerminalText).join("\n")}\n`);
-    if (format) await writeReport(db, result.scanId, format, values.out as string | undefined, out, {});
+    if (format) await writeReport(db, result.scanId, format, values.out as string | undefined, out, {}, fileSuppressions);
     return 0;
   });
 }
@@ -264,12 +276,13 @@ async function resolveScanId(db: Database, value: unknown): Promise<number> {
 }
 
 async function reportCommand(args: string[], out: Out): Promise<number> {
-  const { values } = parse(args, { scan: { type: "string" }, format: { type: "string" }, out: { type: "string" }, ...FILTER_OPTIONS });
+  const { values } = parse(args, { scan: { type: "string" }, format: { type: "string" }, out: { type: "string" }, suppressions: { type: "string" }, ...VIEW_FILTER_FLAGS });
   const format = formatOption(values.format ?? "json") ?? "json";
   const filters = filtersFrom(values);
+  const fileSuppressions = suppressionsFrom(values.suppressions);
   return withStore(async (db) => {
     const scanId = await resolveScanId(db, values.scan);
-    await writeReport(db, scanId, format, values.out as string | undefined, out, filters);
+    await writeReport(db, scanId, format, values.out as string | undefined, out, filters, fileSuppressions);
     return 0;
   });
 }
@@ -315,49 +328,138 @@ async function canCommand(args: string[], out: Out): Promise<number> {
   return 0;
 }
 
-async function activeSuppressions(db: Database): Promise<Set<string>> {
-  const rows = await db.prisma.suppression.findMany({ where: { OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] }, select: { fingerprint: true } });
-  return new Set(rows.map((r) => r.fingerprint));
-}
-
-async function storedGateFindings(db: Database, scanId: number): Promise<GateFinding[]> {
-  const rows = await db.prisma.finding.findMany({ where: { scanId }, select: { functionArn: true, ruleId: true, severity: true, title: true, reason: true, fingerprint: true } });
-  return rows.map((r) => ({ ...r, severity: r.severity as Severity }));
-}
-
 /** Is there a store to read suppressions and baselines from, without creating one? */
 function storeExists(): boolean {
   return Boolean(env().DATABASE_URL) || fsSync.existsSync(path.join(env().dataDir, "pgdata"));
 }
 
 async function checkCommand(args: string[], out: Out): Promise<number> {
-  const { values } = parse(args, { snapshot: { type: "string" }, scan: { type: "string" }, "fail-on": { type: "string" }, baseline: { type: "string" } });
+  const { values } = parse(args, {
+    snapshot: { type: "string" },
+    scan: { type: "string" },
+    "fail-on": { type: "string" },
+    baseline: { type: "string" },
+    suppressions: { type: "string" },
+    "allow-incomplete": { type: "boolean" },
+    ...VIEW_FILTER_FLAGS,
+  });
   const failOn = parseSeverity(values["fail-on"], (m) => new UsageError(m));
   if ((values.snapshot === undefined) === (values.scan === undefined)) throw new UsageError("check needs --snapshot DIR or --scan ID.");
-  let findings: GateFinding[];
-  let suppressed = new Set<string>();
+  const filter = filtersFrom(values);
+  const fileSuppressions = suppressionsFrom(values.suppressions);
+  const needStore = values.scan !== undefined || values.baseline !== undefined || storeExists();
+  let stored: SuppressionEntry[] = [];
   let baseline: Set<string> | null = null;
   let baselineId: number | null = null;
-  const needStore = values.scan !== undefined || values.baseline !== undefined || storeExists();
+  let view;
+  let gaps;
+  if (needStore) {
+    const read = await withStore(async (db) => {
+      const scanId = values.scan !== undefined ? await resolveScanId(db, values.scan) : null;
+      const result = {
+        stored: await storedSuppressions(db),
+        view: scanId !== null ? await loadScanView(db, scanId, { extraSuppressions: fileSuppressions }) : null,
+        baselineId: values.baseline !== undefined ? await resolveScanId(db, values.baseline) : null,
+        baseline: null as Set<string> | null,
+      };
+      if (result.baselineId !== null) {
+        const before = await loadScanView(db, result.baselineId);
+        result.baseline = new Set(before.functions.flatMap((f) => f.findings.map((x) => x.fingerprint)));
+      }
+      return result;
+    });
+    stored = read.stored;
+    view = read.view;
+    gaps = read.view?.gaps;
+    baseline = read.baseline;
+    baselineId = read.baselineId;
+  }
   if (values.snapshot !== undefined) {
     // Analysed in memory: a CI gate needs no database.
     const snapshot = await readSnapshotDir(path.resolve(String(values.snapshot)));
     const analysis = await analyzeSnapshot(snapshot);
-    findings = toGateFindings([...analysis.functions.values()].flatMap((f) => f.findings));
-  } else findings = [];
-  if (needStore) {
-    await withStore(async (db) => {
-      suppressed = await activeSuppressions(db);
-      if (values.scan !== undefined) findings = await storedGateFindings(db, await resolveScanId(db, values.scan));
-      if (values.baseline !== undefined) {
-        baselineId = await resolveScanId(db, values.baseline);
-        baseline = new Set((await storedGateFindings(db, baselineId)).map((f) => f.fingerprint));
-      }
-    });
+    view = analysisView(snapshot, analysis, suppressionMatcher([...stored, ...fileSuppressions]));
+    gaps = snapshot.gaps;
   }
-  const result = gate(findings, failOn, suppressed, baseline);
-  out.stdout(formatGate(result, failOn, baselineId));
-  return result.failed ? 1 : 0;
+  if (!view) throw new UsageError("check needs --snapshot DIR or --scan ID.");
+  const scopedGaps = gapsInScope(gaps ?? [], filter);
+  const result = gate(view.functions, filter, failOn, baseline, Boolean(values["allow-incomplete"]), scopedGaps);
+  out.stdout(formatGate(result, failOn, baselineId, scopedGaps));
+  return exitCode(result);
+}
+
+async function suppressCommand(args: string[], out: Out): Promise<number> {
+  const { values, positionals } = parse(args, { reason: { type: "string" }, expires: { type: "string" }, scan: { type: "string" } });
+  if (positionals.length !== 2) throw new UsageError("Usage: saltzer suppress FUNCTION RULE --reason R [--expires YYYY-MM-DD] [--scan ID]");
+  const reason = String(values.reason ?? "").trim();
+  if (reason.length < 3) throw new UsageError("--reason is required: say why (at least 3 characters).");
+  let expiresAt: Date | null;
+  try {
+    expiresAt = parseExpiry(values.expires);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const [name, ruleId] = positionals;
+  return withStore(async (db) => {
+    const scanId = await resolveScanId(db, values.scan);
+    const view = await loadScanView(db, scanId);
+    let fn;
+    try {
+      fn = resolveFunction(view, name);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const findings = fn.findings.filter((f) => f.ruleId === ruleId);
+    if (findings.length === 0) throw new UsageError(`${fn.name} has no ${ruleId} finding in scan ${scanId} (its rules: ${[...new Set(fn.findings.map((f) => f.ruleId))].join(", ") || "none"}).`);
+    const createdBy = `cli:${os.userInfo().username}`;
+    for (const f of findings) await saveSuppression(db, { fingerprint: f.fingerprint, reason, expiresAt, createdBy, functionArn: fn.arn, ruleId });
+    out.stdout(`Suppressed ${findings.length} ${ruleId} finding(s) of ${fn.arn}${expiresAt ? ` until ${expiresAt.toISOString().slice(0, 10)}` : ""} (by ${createdBy}).\n`);
+    return 0;
+  });
+}
+
+async function unsuppressCommand(args: string[], out: Out): Promise<number> {
+  const { values, positionals } = parse(args, { scan: { type: "string" } });
+  if (positionals.length !== 2) throw new UsageError("Usage: saltzer unsuppress FUNCTION RULE [--scan ID]");
+  const [name, ruleId] = positionals;
+  return withStore(async (db) => {
+    const scanId = await resolveScanId(db, values.scan);
+    const view = await loadScanView(db, scanId);
+    let fn;
+    try {
+      fn = resolveFunction(view, name);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const fingerprints = new Set(fn.findings.filter((f) => f.ruleId === ruleId).map((f) => f.fingerprint));
+    for (const e of await storedSuppressions(db)) if (e.fingerprint && e.functionArn === fn.arn && e.ruleId === ruleId) fingerprints.add(e.fingerprint);
+    const removed = await deleteSuppressions(db, [...fingerprints]);
+    out.stdout(removed ? `Removed ${removed} suppression(s) of ${ruleId} on ${fn.arn}.\n` : `No suppression of ${ruleId} on ${fn.arn}.\n`);
+    return 0;
+  });
+}
+
+async function suppressionsCommand(args: string[], out: Out): Promise<number> {
+  const { values } = parse(args, { json: { type: "boolean" } });
+  const entries = storeExists() ? await withStore((db) => storedSuppressions(db)) : [];
+  out.stdout(formatSuppressions(entries, Boolean(values.json)));
+  return 0;
+}
+
+async function diffCommand(args: string[], out: Out): Promise<number> {
+  const { values, positionals } = parse(args, { json: { type: "boolean" } });
+  if (positionals.length !== 2) throw new UsageError("Usage: saltzer diff FROM_SCAN TO_SCAN [--json]");
+  return withStore(async (db) => {
+    const [from, to] = [await resolveScanId(db, positionals[0]), await resolveScanId(db, positionals[1])];
+    let diff;
+    try {
+      diff = await diffStoredScans(db, from, to);
+    } catch (error) {
+      throw new UsageError(`Cannot compare scans ${from} and ${to}: ${(error as Error).message}`);
+    }
+    out.stdout(values.json ? `${JSON.stringify(diff, null, 2)}\n` : formatDiff(diff));
+    return 0;
+  });
 }
 
 async function rulesCommand(args: string[], out: Out): Promise<number> {

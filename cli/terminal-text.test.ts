@@ -41,9 +41,10 @@ describe("safeTerminalText", () => {
 describe("CLI printers", () => {
   it("check prints a hostile function ARN and reason inert", () => {
     const out = formatGate(
-      { failed: true, offending: [{ functionArn: `arn:aws:lambda:us-east-1:1:function:${HOSTILE}`, ruleId: "public-invoke", severity: "critical", title: "t", reason: `because ${HOSTILE}`, fingerprint: "f" }], suppressed: 0, ignoredAsBaseline: 0 },
+      { failed: true, offending: [{ functionArn: `arn:aws:lambda:us-east-1:1:function:${HOSTILE}`, ruleId: "public-invoke", severity: "critical", title: "t", reason: `because ${HOSTILE}`, fingerprint: "f" }], suppressed: 0, ignoredAsBaseline: 0, incompleteFunctions: 0, failedIncomplete: false },
       "critical",
       null,
+      [],
     );
     expect(out).not.toMatch(RAW_CONTROL);
     expect(out).toContain("function:fn\\x1b]8;;");

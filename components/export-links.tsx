@@ -1,4 +1,5 @@
-import { hrefWith, type SearchParams } from "@/lib/url-state";
+import { viewFilterToParams, type ViewFilter } from "@/lib/queries/view-filter";
+import { hrefWith } from "@/lib/url-state";
 
 const FORMATS = [
   { format: "sarif", label: "SARIF" },
@@ -7,9 +8,9 @@ const FORMATS = [
   { format: "json", label: "JSON" },
 ];
 
-/** Download links carrying the current filters (the export applies them, as the list does). */
-export function ExportLinks({ params, scanId }: { params: SearchParams; scanId: number }) {
-  const keep = Object.fromEntries(Object.entries(params).filter(([k]) => !["sort", "dir", "page"].includes(k)));
+/** Download links carrying the view's parsed filter: the export applies the same filter as the list. */
+export function ExportLinks({ filter, scanId }: { filter: ViewFilter; scanId: number }) {
+  const keep = viewFilterToParams(filter);
   return (
     <div className="exports" aria-label="Export">
       <span className="muted">Export this view:</span>

@@ -129,10 +129,11 @@ test("compare two scans", async ({ page }) => {
   await page.goto("/scans");
   // When the user compares them
   await page.getByRole("button", { name: "Compare" }).click();
-  // Then the diff lists new and resolved findings, risk changes and new public endpoints (none here)
+  // Then the diff gives complete totals (nothing changed here), risk rose and fell, and the per-function list
   await expect(page.getByRole("heading", { name: /Scan #1 → #2/ })).toBeVisible();
-  await expect(page.getByRole("heading", { name: "New findings (0)" })).toBeVisible();
-  await expect(page.getByRole("heading", { name: "New public endpoints (0)" })).toBeVisible();
+  await expect(page.getByTestId("diff-totals")).toContainText("Findings: 0 new, 0 changed, 0 resolved, 0 no longer seen (incomplete data)");
+  await expect(page.getByRole("heading", { name: "Risk fell (0)" })).toBeVisible();
+  await expect(page.getByText("No change.")).toBeVisible();
   await page.screenshot({ path: shot("scan-diff"), fullPage: true });
 });
 

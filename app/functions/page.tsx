@@ -6,7 +6,7 @@ import { TopBar } from "@/components/top-bar";
 import { FUNCTION_SORTS, listFunctions, type FunctionSort } from "@/lib/queries/functions";
 import { resolveScan } from "@/lib/queries/scans";
 import { hrefWith, one, type SearchParams } from "@/lib/url-state";
-import { SEVERITIES, type Severity } from "@/lib/analysis/types";
+import { parseViewFilter } from "@/lib/queries/view-filter";
 import { FunctionFilters } from "./_components/function-filters";
 import { FunctionTable } from "./_components/function-table";
 
@@ -29,18 +29,10 @@ export default async function FunctionsPage({ searchParams }: { searchParams: Pr
   const sort: FunctionSort = (FUNCTION_SORTS as readonly string[]).includes(sortParam ?? "") ? (sortParam as FunctionSort) : "risk";
   const dirParam = one(params, "dir");
   const dir = dirParam === "asc" || dirParam === "desc" ? dirParam : sort === "risk" ? "desc" : "asc";
-  const severityParam = one(params, "severity");
-  const yesNo = (v: string | undefined) => (v === "yes" ? true : v === "no" ? false : undefined);
+  const { filter, error } = parseViewFilter(Object.fromEntries(Object.keys(params).map((k) => [k, one(params, k)])));
   const list = await listFunctions({
     scanId: scan.id,
-    q: one(params, "q"),
-    account: one(params, "account"),
-    region: one(params, "region"),
-    runtime: one(params, "runtime"),
-    severity: (SEVERITIES as string[]).includes(severityParam ?? "") ? (severityParam as Severity) : undefined,
-    category: one(params, "category"),
-    isPublic: yesNo(one(params, "public")),
-    sharedRole: yesNo(one(params, "shared")),
+    filter,
     sort,
     dir,
     page: Number(one(params, "page") ?? 1) || 1,
@@ -57,7 +49,11 @@ export default async function FunctionsPage({ searchParams }: { searchParams: Pr
           </span>
         </div>
         <FunctionFilters params={params} accounts={list.accounts} regions={list.regions} runtimes={list.runtimes} />
-        <ExportLinks params={params} scanId={scan.id} />
+        {error ? <div className="panel warning" role="alert">Ignored invalid filter: {error}</div> : null}
+        <ExportLinks filter={filter} scanId={scan.id} />
+        <p className="muted" data-testid="view-counts">
+          {list.total.toLocaleString("en-US")} functions, {list.findingTotal.toLocaleString("en-US")} findings in this view
+        </p>
         {list.rows.length === 0 ? (
           <div className="panel empty">
             No function matches these filters. <Link href={hrefWith("/functions", {}, { scan: one(params, "scan") })}>Clear filters</Link>

@@ -4,7 +4,7 @@
  * Work keyed by role (effective permissions, graph capabilities) is shared by every function
  * executing as that role, so the cost follows distinct roles, not functions.
  */
-import type { Account, Snapshot } from "@/lib/snapshot/types";
+import type { Snapshot } from "@/lib/snapshot/types";
 import { evaluateRulesCached } from "@/lib/rules/index";
 import { loadAccessLevels } from "./access-levels";
 import { blastRadius } from "./blast-radius";
@@ -15,7 +15,8 @@ import { allowedActions } from "./permission-queries";
 import { recommendPolicy } from "./recommend/recommend-policy";
 import { riskScore } from "./risk-score";
 import { indexSnapshot } from "./snapshot-index";
-import type { EffectivePermissions, Edge, FunctionAnalysis, Finding } from "./types";
+import type { EffectivePermissions, Edge, FunctionAnalysis, Finding, RiskScore } from "./types";
+import { functionSeverity, incompleteExplanation, incompleteInputs, PUBLIC_INVOKE_RULE, type IncompleteInput } from "./verdicts";
 import type { ServiceLastAccessed } from "@/lib/snapshot/types";
 
 export interface SnapshotAnalysis {
@@ -79,16 +80,31 @@ export async function streamAnalysis(
       const escalationPaths = findEscalationPaths({ index, fn, perms, permsOf });
       const sharedWith = (index.functionsByRole.get(fn.roleArn) ?? []).filter((f) => f.arn !== fn.arn).map((f) => f.arn);
       const findings = evaluateRulesCached({ fn, role, account, index, perms, sharedWith, lastAccessed, escalationPaths, now: options.now }, ruleCache);
-      const radius = blastRadius({ index, fn, perms, graph, escalationPaths });
-      const risk = riskScore({
-        blastRadius: radius,
+      const radius = blastRadius({ index, fn, perms, graph, escalationPaths, permsOf });
+      const incomplete = incompleteInputs(fn, snapshot.gaps);
+      const risk = withVerdicts(
+        riskScore({
+          blastRadius: radius,
+          findings,
+          fn,
+          exposure: exposureOf(findings),
+          unusedShare: unusedShare(perms, lastAccessed),
+        }),
         findings,
-        fn,
-        exposure: exposureOf(findings, fn, account),
-        unusedShare: unusedShare(perms, lastAccessed),
-      });
+        incomplete,
+      );
       const recommendedPolicy = recommendPolicy({ index, fn, perms, lastAccessed, mappings: index.mappingsByFunction.get(fn.arn) ?? [] });
-      await onFunction({ functionArn: fn.arn, roleArn: fn.roleArn, permissionsKey: perms.key, findings, blastRadius: radius, risk, recommendedPolicy });
+      await onFunction({
+        functionArn: fn.arn,
+        roleArn: fn.roleArn,
+        permissionsKey: perms.key,
+        findings,
+        blastRadius: radius,
+        risk,
+        recommendedPolicy,
+        isPublic: findings.some((f) => f.ruleId === PUBLIC_INVOKE_RULE),
+        incomplete,
+      });
       findingCount += findings.length;
       done += 1;
       if (done % PROGRESS_EVERY === 0) options.onProgress?.(done / total, `${done}/${total} functions analysed`);
@@ -106,13 +122,27 @@ export async function streamAnalysis(
   };
 }
 
-/** Who can reach the function from outside: the public, other accounts, other services' events. */
-function exposureOf(findings: Finding[], fn: Account["functions"][number], _account: Account) {
-  const outsideTriggers = (fn.resourcePolicy?.Statement ?? []).filter((s) => s.Effect === "Allow").length;
+/**
+ * Who can reach the function from outside, read from the rules' verdicts so the score and the
+ * findings agree: public = a public-invoke finding; triggers from outside the organization = the
+ * resource-policy statements the cross-account-invoke rule flagged (own-account callers are not).
+ */
+function exposureOf(findings: Finding[]) {
+  const outside = findings.filter((f) => f.category === "cross-account-invoke");
   return {
-    public: findings.some((f) => f.category === "public-invoke"),
-    crossAccount: findings.some((f) => f.category === "cross-account-invoke"),
-    outsideTriggers,
+    public: findings.some((f) => f.ruleId === PUBLIC_INVOKE_RULE),
+    crossAccount: outside.length > 0,
+    outsideTriggers: outside.length,
+  };
+}
+
+/** The risk score with the one severity rule (lib/analysis/verdicts.ts) and what could not be seen. */
+function withVerdicts(risk: RiskScore, findings: Finding[], incomplete: IncompleteInput[]): RiskScore {
+  const missing = incompleteExplanation(incomplete);
+  return {
+    ...risk,
+    severity: functionSeverity(risk.score, findings.map((f) => f.severity)),
+    explanation: missing ? [...risk.explanation, missing] : risk.explanation,
   };
 }
 

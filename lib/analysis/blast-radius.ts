@@ -11,6 +11,7 @@ import type { SnapshotIndex } from "./snapshot-index";
 import {
   ACCESS_LEVELS,
   type AccessLevel,
+  type AfterEscalation,
   type BlastRadius,
   type DataStoreAccess,
   type EffectivePermissions,
@@ -31,6 +32,8 @@ export interface BlastRadiusInput {
   escalationPaths: EscalationPath[];
   /** Hop limit of the reach walk (default 5). */
   maxHops?: number;
+  /** Effective permissions of another role: what an escalation path's target role holds. */
+  permsOf?: (roleArn: string) => EffectivePermissions;
 }
 
 /** Actions iam-data does not know are bucketed as Write: an unknown action is not assumed harmless. */
@@ -146,5 +149,38 @@ export function blastRadius(input: BlastRadiusInput): BlastRadius {
     reachableFunctions: reached?.functions ?? [],
     escalationPaths,
     totals: { ...summary.totals, reachableFunctions: reached?.functionCount ?? 0 },
+    afterEscalation: input.permsOf ? afterEscalation(index, fn, escalationPaths, input.permsOf) : null,
   };
+}
+
+/** The data stores of the roles the escalation paths land on (see BlastRadius.afterEscalation). */
+function afterEscalation(index: SnapshotIndex, fn: LambdaFunction, paths: EscalationPath[], permsOf: (roleArn: string) => EffectivePermissions): AfterEscalation | null {
+  const via = new Map<string, { roleArn: string; method: string; conditional: boolean }>();
+  for (const path of paths) {
+    if (!path.target) continue;
+    const roleArn = index.roles.has(path.target) ? path.target : (index.functions.get(path.target)?.roleArn ?? null);
+    if (!roleArn || roleArn === fn.roleArn) continue;
+    const known = via.get(roleArn);
+    // A usable path wins over a conditional one.
+    if (!known || (known.conditional && !path.conditional)) via.set(roleArn, { roleArn, method: path.method, conditional: path.conditional });
+  }
+  if (via.size === 0) return null;
+  const merged = new Map<string, DataStoreAccess & { kind: DataAccessKind }>();
+  const services = new Set<string>();
+  for (const v of via.values()) {
+    const summary = summarize(permsOf(v.roleArn));
+    for (const s of summary.services) services.add(s.service);
+    for (const kind of ["read", "write", "delete"] as const) {
+      for (const d of summary.dataStores[kind]) {
+        const key = `${kind}|${d.service}|${d.resource}`;
+        const known = merged.get(key);
+        const conditional = d.conditional || v.conditional;
+        if (!known) merged.set(key, { ...d, kind, conditional });
+        else merged.set(key, { ...known, actions: [...new Set([...known.actions, ...d.actions])].sort(), conditional: known.conditional && conditional });
+      }
+    }
+  }
+  const dataStores: AfterEscalation["dataStores"] = { read: [], write: [], delete: [] };
+  for (const { kind, ...d } of [...merged.values()].sort((a, b) => (a.service + a.resource < b.service + b.resource ? -1 : 1))) dataStores[kind].push(d);
+  return { via: [...via.values()].sort((a, b) => a.roleArn.localeCompare(b.roleArn)), dataStores, services: services.size };
 }

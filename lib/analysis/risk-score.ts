@@ -52,6 +52,11 @@ const FINDING_TIERS: Partial<Record<FindingCategory, number>> = {
 /** A finding counts at its category's tier scaled by its own severity (a confined admin policy is not admin). */
 export const FINDING_SEVERITY_WEIGHT: Record<Severity, number> = { critical: 1, high: 1, medium: 0.6, low: 0.3, info: 0.1 };
 
+/** The one rule relating a function's severity to its score and its findings (lib/analysis/verdicts.ts applies it). */
+export const SEVERITY_RULE = `Function severity = the higher of (a) its score's band, capped at high, and (b) its worst
+  unsuppressed finding. A function is never below its worst unsuppressed finding, and it is critical only
+  through a critical finding: administrator access or a usable escalation path to it.`;
+
 export const RISK_FORMULA = `Risk score (0–100) = capability + breadth + exposure + reach + unused, rounded.
 
 capability (0–${CAPABILITY_MAX}): the worst effective capability, tier × resource scope.
@@ -64,17 +69,19 @@ capability (0–${CAPABILITY_MAX}): the worst effective capability, tier × reso
   Escalation paths count at full tier (conditional escalation: permissions-management tier); findings at their
   category's tier × their severity (critical/high ×1, medium ×0.6, low ×0.3, info ×0.1).
 breadth (0–${BREADTH_MAX}): min(6, 1.5·log2(1 + services)) + min(4, log2(1 + services with a "*" resource)).
-exposure (0–${EXPOSURE_MAX}): public invoke (function URL without auth, or anyone in the resource policy) 10,
-  cross-account invoke 3, min(2, triggers from outside the organization).
+exposure (0–${EXPOSURE_MAX}): public invoke (a public-invoke finding: anyone may invoke, or a function URL with AuthType NONE
+  and a statement letting anyone call it) 10, cross-account invoke 3, min(2, triggers from outside the organization:
+  resource-policy statements whose principal, aws:SourceAccount or aws:SourceArn is outside it; own-account callers are not).
 reach (0–${REACH_MAX}): min(8, 2·log2(1 + functions reached)) + min(4, log2(1 + roles passable or assumable)).
-  An admin-equivalent capability alone (${CAPABILITY_TIERS.admin}) is critical.
+  An admin-equivalent capability alone (${CAPABILITY_TIERS.admin}) reaches the critical band.
 unused (0–${UNUSED_MAX}): ${UNUSED_MAX} × unused share × capability / ${CAPABILITY_MAX} (0 when usage is unknown).
   It scales the excess by what the permissions can do and is added, never multiplied into the rest,
   so for a given unused share adding a permission cannot lower the score.
 
-Severity: ${SEVERITY_THRESHOLDS.slice(0, -1)
+Score bands: ${SEVERITY_THRESHOLDS.slice(0, -1)
   .map((t) => `${t.severity} ≥ ${t.min}`)
-  .join(", ")}, info below ${SEVERITY_THRESHOLDS[SEVERITY_THRESHOLDS.length - 2].min}.`;
+  .join(", ")}, info below ${SEVERITY_THRESHOLDS[SEVERITY_THRESHOLDS.length - 2].min}.
+${SEVERITY_RULE}`;
 
 export function severityForScore(score: number): Severity {
   for (const t of SEVERITY_THRESHOLDS) if (score >= t.min) return t.severity;
@@ -142,6 +149,10 @@ function worstCapability(br: BlastRadius, findings: Finding[]): Capability {
   for (const [kind, tier, verb] of storeTiers) {
     for (const d of br.dataStores[kind]) {
       consider(tier * scopeFactor(d.resource) * (d.conditional ? CONDITIONAL_FACTOR : 1), `can ${verb} ${d.service} data on ${d.resource} (${d.actions.slice(0, 3).join(", ")})`);
+    }
+    // The same numbers the blast radius shows under "after escalation".
+    for (const d of br.afterEscalation?.dataStores[kind] ?? []) {
+      consider(tier * scopeFactor(d.resource) * (d.conditional ? CONDITIONAL_FACTOR : 1), `after escalation can ${verb} ${d.service} data on ${d.resource} (${d.actions.slice(0, 3).join(", ")})`);
     }
   }
   return worst;

@@ -259,6 +259,19 @@ export interface BlastRadius {
   reachableFunctions: ReachedFunction[];
   escalationPaths: EscalationPath[];
   totals: { actions: number; services: number; resources: number; reachableFunctions: number };
+  /**
+   * What the function can do after escalating: the data stores of the roles its escalation paths
+   * land on (a function target: its role), beside the direct `dataStores`. Null without such a path.
+   */
+  afterEscalation?: AfterEscalation | null;
+}
+
+export interface AfterEscalation {
+  /** The roles gained, each with the path that gains it. */
+  via: { roleArn: string; method: string; conditional: boolean }[];
+  dataStores: { read: DataStoreAccess[]; write: DataStoreAccess[]; delete: DataStoreAccess[] };
+  /** Services the gained roles can act on. */
+  services: number;
 }
 
 export interface RiskScore {
@@ -290,4 +303,8 @@ export interface FunctionAnalysis {
   blastRadius: BlastRadius;
   risk: RiskScore;
   recommendedPolicy: RecommendedPolicy;
+  /** Has a public-invoke finding: the one definition of "public" (lib/analysis/verdicts.ts). */
+  isPublic: boolean;
+  /** Reads the scan could not make for this function's inputs; empty when complete. */
+  incomplete: { api: string; reason: string }[];
 }

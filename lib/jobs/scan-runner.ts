@@ -3,6 +3,7 @@
  * Progress lives on the scan row (see run-scan.ts), so pages and the SSE stream read it from
  * the database — which also shows scans the CLI started against the same PostgreSQL.
  */
+import { runningScanId } from "@/lib/queries/scan-progress";
 import { parseArgs } from "node:util";
 import { CRAWL_FLAG_OPTIONS, parseCrawlFlags } from "@/lib/collect/crawl-organization";
 import type { Env } from "@/lib/env";
@@ -42,8 +43,8 @@ export async function startScan(db: Database, source: ScanSource): Promise<numbe
   });
   entry.promise = (async () => {
     await markInterruptedScans(db);
-    const running = await db.prisma.scan.findFirst({ where: { status: "running" }, select: { id: true } });
-    if (running) throw new ScanBusyError(`Scan ${running.id} is still running (started elsewhere): one scan at a time.`);
+    const running = await runningScanId(db);
+    if (running !== null) throw new ScanBusyError(`Scan ${running} is still running (started elsewhere): one scan at a time.`);
     await runScan(db, source, {
       signal: entry.controller.signal,
       onProgress: (p) => {

@@ -4,6 +4,8 @@ import type { BlastRadius, EscalationPath, RecommendedPolicy, RiskScore, Severit
 import { RULE_CATALOGUE } from "@/lib/rules/index";
 import { getDb } from "@/lib/server/db";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
+import { decodeIncomplete, viewFunction, type ViewSuppression } from "./scan-view";
+import { loadSuppressionMatcher } from "./suppressions";
 
 export interface PolicyView {
   name: string;
@@ -28,7 +30,9 @@ export interface FindingView {
   actions: string[];
   resources: string[];
   escalation: EscalationPath | null;
-  suppression: { reason: string; expiresAt: string | null } | null;
+  suppression: ViewSuppression | null;
+  /** A suppression that matched but expired: it no longer applies, and the page says so. */
+  expiredSuppression: ViewSuppression | null;
 }
 
 export interface FunctionDetail {
@@ -57,6 +61,8 @@ export interface FunctionDetail {
   urls: FunctionUrl[];
   eventSources: { uuid: string; eventSourceArn: string | null; state: string | null; batchSize: number | null }[];
   isPublic: boolean;
+  /** Reads the scan could not make for this function's inputs. */
+  incomplete: { api: string; reason: string }[];
   riskScore: number | null;
   severity: Severity | null;
   risk: RiskScore | null;
@@ -76,14 +82,33 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
     db.prisma.eventSourceMapping.findMany({ where: { scanId, functionArn: arn }, orderBy: { uuid: "asc" } }),
     db.prisma.lambdaFunction.findMany({ where: { scanId, roleArn: fn.roleArn, NOT: { arn } }, select: { arn: true, name: true }, orderBy: { name: "asc" } }),
     db.prisma.finding.findMany({ where: { scanId, functionArn: arn }, orderBy: { id: "asc" } }),
-    db.prisma.suppression.findMany({ where: { OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] } }),
+    loadSuppressionMatcher(db),
   ]);
+  // The verdicts shown (severity, public, suppression state) come from the one derivation every surface uses.
+  const verdicts = viewFunction(
+    {
+      arn: fn.arn,
+      name: fn.name,
+      accountId: fn.accountId,
+      accountName: account?.name ?? null,
+      region: fn.region,
+      runtime: fn.runtime,
+      roleArn: fn.roleArn,
+      policyCount: fn.policyCount,
+      hasSecrets: fn.hasSecrets,
+      sharedRole: fn.hasSharedRole,
+      riskScore: fn.riskScore,
+      incomplete: decodeIncomplete(fn.incomplete),
+    },
+    findingRows.map((f) => ({ id: f.id, ruleId: f.ruleId, category: f.category, severity: f.severity as Severity, title: f.title, reason: f.reason, fingerprint: f.fingerprint })),
+    suppressions,
+  );
+  const verdictById = new Map(verdicts.findings.map((f) => [f.id, f]));
   const catalogue = new Map(RULE_CATALOGUE.map((r) => [r.id, r]));
-  const suppressionBy = new Map(suppressions.map((x) => [x.fingerprint, x]));
   const findings: FindingView[] = findingRows.map((f) => {
     const details = f.details as unknown as { statements: StatementRef[]; actions: string[]; resources: string[]; escalation: EscalationPath | null };
     const rule = catalogue.get(f.ruleId);
-    const suppression = suppressionBy.get(f.fingerprint);
+    const verdict = verdictById.get(f.id);
     return {
       id: f.id,
       ruleId: f.ruleId,
@@ -98,7 +123,8 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
       actions: details.actions,
       resources: details.resources,
       escalation: details.escalation ?? null,
-      suppression: suppression ? { reason: suppression.reason, expiresAt: suppression.expiresAt?.toISOString() ?? null } : null,
+      suppression: verdict?.suppression ?? null,
+      expiredSuppression: verdict?.expiredSuppression ?? null,
     };
   });
   const flagged = (kind: PolicyView["kind"], name: string) =>
@@ -154,13 +180,21 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
     resourcePolicy: (fn.resourcePolicy as unknown as PolicyDocument | null) ?? null,
     urls: fn.urls as unknown as FunctionUrl[],
     eventSources: mappings.map((m) => ({ uuid: m.uuid, eventSourceArn: m.eventSourceArn, state: m.state, batchSize: m.batchSize })),
-    isPublic: fn.isPublic,
+    isPublic: verdicts.isPublic,
+    incomplete: verdicts.incomplete,
     riskScore: fn.riskScore,
-    severity: (fn.severity as Severity | null) ?? null,
+    severity: verdicts.severity,
     risk: (fn.risk as unknown as RiskScore | null) ?? null,
     findings,
     blastRadius,
     recommendedPolicy: (fn.recommendedPolicy as unknown as RecommendedPolicy | null) ?? null,
     reachedNames: Object.fromEntries(reached.map((r) => [r.arn, r.name])),
   };
+}
+
+/** The account of a function in a scan, or null when it is not there. */
+export async function functionAccount(scanId: number, arn: string): Promise<string | null> {
+  const db = await getDb();
+  const fn = await db.prisma.lambdaFunction.findUnique({ where: { scanId_arn: { scanId, arn } }, select: { accountId: true } });
+  return fn?.accountId ?? null;
 }

@@ -23,6 +23,8 @@ export const CSV_COLUMNS = [
   "suppressed",
   "fingerprint",
   "function_risk_score",
+  "function_severity",
+  "function_incomplete",
 ] as const;
 
 /**
@@ -58,6 +60,9 @@ export function toCsv(report: JsonReport): string {
         String(f.suppressed),
         f.fingerprint,
         fn.riskScore === null ? "" : String(fn.riskScore),
+        fn.severity ?? "",
+        // What the scan could not read for this function: "api (reason); …", empty when complete.
+        fn.incomplete.map((i) => `${i.api} (${i.reason})`).join("; "),
       ]);
     }
   }

@@ -7,12 +7,12 @@ import { ACCESS_LEVELS, SEVERITIES, type AccessLevel, type BlastRadius, type Dat
 import { RISK_FORMULA } from "@/lib/analysis/risk-score";
 import { RULE_CATALOGUE } from "@/lib/rules/index";
 import type { JsonReport, ReportFinding, ReportFunction } from "./build-json-report";
-import type { ReportFilters } from "./filter-report";
+import { describeViewFilter, type ViewFilter } from "@/lib/queries/view-filter";
 import { describeGap, statementLabel } from "./report-text";
 
 export interface HtmlReportOptions {
-  /** The filters the report was narrowed with, printed under the title. */
-  filters?: ReportFilters;
+  /** Overrides the filter the report carries (report.filter), printed under the title. */
+  filters?: ViewFilter;
 }
 
 /** Caps keep one admin-like role from turning the page into a book; the JSON report has everything. */
@@ -67,22 +67,12 @@ function capped(items: string[], max: number, noun: string): SafeHtml {
   return html`<ul class="inline">${shown.map((i) => html`<li><code>${i}</code></li>`)}</ul>${items.length > max ? html` <span class="muted">… and ${plural(items.length - max, `more ${noun}`, `more ${noun}s`)}</span>` : null}`;
 }
 
-function filtersText(filters: ReportFilters | undefined): string | null {
+function filtersText(filters: ViewFilter | undefined): string | null {
   if (!filters) return null;
-  const parts: string[] = [];
-  if (filters.account) parts.push(`account ${filters.account}`);
-  if (filters.region) parts.push(`region ${filters.region}`);
-  if (filters.runtime) parts.push(`runtime ${filters.runtime}`);
-  if (filters.severity) parts.push(`severity ≥ ${filters.severity}`);
-  if (filters.category) parts.push(`category ${filters.category}`);
-  if (filters.public !== undefined) parts.push(filters.public ? "public only" : "non-public only");
-  if (filters.sharedRole !== undefined) parts.push(filters.sharedRole ? "shared roles only" : "unshared roles only");
-  if (filters.q?.trim()) parts.push(`matching “${filters.q.trim()}”`);
-  if (filters.includeSuppressed) parts.push("suppressed findings included");
-  return parts.length ? parts.join(", ") : null;
+  return describeViewFilter(filters) || null;
 }
 
-function metadata(report: JsonReport, filters: ReportFilters | undefined): SafeHtml {
+function metadata(report: JsonReport, filters: ViewFilter | undefined): SafeHtml {
   const { scan } = report;
   const filtered = filtersText(filters);
   return html`<section id="scan">
@@ -138,7 +128,7 @@ function functionTable(sorted: ReportFunction[], index: Map<ReportFunction, numb
 <thead><tr><th>Function</th><th>Account</th><th>Region</th><th>Runtime</th><th class="num">Risk</th><th class="num">Findings</th></tr></thead>
 <tbody>
 ${sorted.map(
-  (fn) => html`<tr><td><a href="#${anchor(index.get(fn) ?? 0)}">${data(fn.name)}</a>${fn.isPublic ? html` <span class="tag">public</span>` : null}${fn.sharedRole ? html` <span class="tag">shared role</span>` : null}</td><td><code>${fn.accountId}</code></td><td>${data(fn.region)}</td><td>${fn.runtime ?? "—"}</td><td class="num">${fn.riskScore ?? "—"} ${badge(fn.severity)}</td><td class="num">${fn.findings.length}</td></tr>
+  (fn) => html`<tr><td><a href="#${anchor(index.get(fn) ?? 0)}">${data(fn.name)}</a>${fn.isPublic ? html` <span class="tag">public</span>` : null}${fn.incomplete.length ? html` <span class="tag">incomplete</span>` : null}${fn.sharedRole ? html` <span class="tag">shared role</span>` : null}</td><td><code>${fn.accountId}</code></td><td>${data(fn.region)}</td><td>${fn.runtime ?? "—"}</td><td class="num">${fn.riskScore ?? "—"} ${badge(fn.severity)}</td><td class="num">${fn.findings.length}</td></tr>
 `,
 )}</tbody>
 </table>
@@ -208,7 +198,8 @@ function functionSection(fn: ReportFunction, index: number, rules: Map<string, R
 <dt>ARN</dt><dd><code>${fn.arn}</code></dd>
 <dt>Role</dt><dd><code>${fn.roleArn}</code>${fn.sharedRole ? " (shared with other functions)" : ""}</dd>
 <dt>Runtime</dt><dd>${data(fn.runtime ?? "—")} · ${fn.packageType}</dd>
-<dt>Exposure</dt><dd>${fn.isPublic ? "Invocable from outside the account" : "Not public"}${fn.urls.length ? ` · ${plural(fn.urls.length, "function URL")}` : ""}${fn.eventSources.length ? ` · ${plural(fn.eventSources.length, "event source")}` : ""}</dd>
+${fn.incomplete.length ? html`<dt>Incomplete data</dt><dd class="incomplete">The scan could not read ${data(fn.incomplete.map((i) => `${i.api} (${i.reason})`).join(", "))}: this verdict may miss what those reads would show.</dd>` : null}
+<dt>Exposure</dt><dd>${fn.isPublic ? "Invocable by anyone (public-invoke finding)" : "Not public"}${fn.urls.length ? ` · ${plural(fn.urls.length, "function URL")}` : ""}${fn.eventSources.length ? ` · ${plural(fn.eventSources.length, "event source")}` : ""}</dd>
 </dl>
 ${fn.risk ? html`<h4>Why this score</h4><ul class="notes">${fn.risk.explanation.map((e) => html`<li>${data(e)}</li>`)}</ul>` : null}
 <h4>Findings (${fn.findings.length})</h4>
@@ -311,7 +302,7 @@ export function toHtml(report: JsonReport, options: HtmlReportOptions = {}): str
 <nav><ul><li><a href="#scan">Scan</a></li><li><a href="#summary">Summary</a></li><li><a href="#functions">Functions</a></li><li><a href="#details">Details</a></li><li><a href="#rules">Rules</a></li><li><a href="#formula">Risk score</a></li></ul></nav>
 </header>
 <main>
-${metadata(report, options.filters)}
+${metadata(report, options.filters ?? report.filter)}
 ${summaryCards(report)}
 ${functionTable(sorted, index)}
 <section id="details">

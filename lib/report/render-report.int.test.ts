@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RULE_CATALOGUE } from "@/lib/rules/index";
 import { scanSnapshotDir } from "@/lib/jobs/run-scan";
 import { freshPglite, type TestDatabase } from "@/lib/store/test-support";
-import { buildJsonReport, type JsonReport } from "./build-json-report";
-import { filterReport } from "./filter-report";
+import { buildJsonReport } from "@/lib/queries/json-report";
+import type { ViewFilter } from "@/lib/queries/view-filter";
+import type { JsonReport } from "./build-json-report";
 import { renderReport, REPORT_FORMATS } from "./render-report";
 import { toSarif } from "./sarif-report";
 import { validateJsonSchema } from "./validate-json-schema";
@@ -16,25 +17,27 @@ describe("report exports of the analysed sample scan", () => {
   let t: TestDatabase;
   let stored: JsonReport;
   let suppressedFingerprint: string;
+  let scan: number;
+  const report = (filter: ViewFilter = {}) => buildJsonReport(t.db, scan, { filter });
 
   beforeAll(async () => {
     t = await freshPglite();
     const { scanId } = await scanSnapshotDir(t.db, "samples/acme", { now: "2026-11-01T00:00:00.000Z" });
+    scan = scanId;
     const first = await buildJsonReport(t.db, scanId);
     // One suppression, so "unsuppressed" differs from "all".
     suppressedFingerprint = first.functions.flatMap((f) => f.findings)[0].fingerprint;
     await t.db.prisma.suppression.create({ data: { fingerprint: suppressedFingerprint, reason: "Reviewed: accepted for the sample" } });
-    stored = await buildJsonReport(t.db, scanId);
+    stored = await buildJsonReport(t.db, scanId, { filter: { suppressed: "include" } });
   });
   afterAll(async () => {
     await t?.dispose();
   });
 
-  it("renders SARIF that the official 2.1.0 schema accepts, with every rule and every unsuppressed finding", () => {
-    // Given the stored report, filtered with the defaults
-    const report = filterReport(stored);
+  it("renders SARIF that the official 2.1.0 schema accepts, with every rule and every unsuppressed finding", async () => {
+    // Given the stored report, with the default filter
     // When it is rendered as SARIF
-    const log = toSarif(report);
+    const log = toSarif(await report());
     // Then it is schema-valid, lists the catalogue, and has one result per unsuppressed finding
     const validation = validateJsonSchema(sarifSchemaForAjv(), log);
     expect(validation.errors).toEqual([]);
@@ -46,17 +49,16 @@ describe("report exports of the analysed sample scan", () => {
 
   it("renders one CSV row per finding plus the header", () => {
     // Given the stored report with suppressed findings kept
-    const report = filterReport(stored, { includeSuppressed: true });
     // When it is rendered as CSV
-    const lines = renderReport(report, "csv").body.split("\r\n").filter((l) => /^\d+,/.test(l));
+    const lines = renderReport(stored, "csv").body.split("\r\n").filter((l) => /^\d+,/.test(l));
     // Then each finding has its row (the sample's reasons hold no line breaks)
     expect(lines).toHaveLength(stored.functions.reduce((n, f) => n + f.findings.length, 0));
   });
 
-  it("renders HTML naming every function, without scripts", () => {
+  it("renders HTML naming every function, without scripts", async () => {
     // Given the stored report
     // When it is rendered as HTML
-    const html = renderReport(filterReport(stored), "html").body;
+    const html = renderReport(await report(), "html").body;
     // Then every function is named and there is no script element
     for (const fn of stored.functions) expect(html).toContain(fn.name);
     expect(html).not.toMatch(/<script/i);
@@ -69,26 +71,28 @@ describe("report exports of the analysed sample scan", () => {
     const secrets = [variables.DB_PASSWORD, variables.STRIPE_SECRET_KEY];
     expect(secrets.every((s) => typeof s === "string" && s.length > 8)).toBe(true);
     // When the report is rendered in every format, suppressed findings included
-    const bodies = REPORT_FORMATS.map((format) => renderReport(filterReport(stored, { includeSuppressed: true }), format).body);
+    const bodies = REPORT_FORMATS.map((format) => renderReport(stored, format).body);
     // Then no body contains any of them
     for (const body of bodies) for (const secret of secrets) expect(body).not.toContain(secret);
   });
 
-  it("keeps the JSON report valid against its schema after filtering", () => {
+  it("keeps the JSON report valid against its schema after filtering", async () => {
     // Given the report schema
     const schema = JSON.parse(fs.readFileSync("schemas/report.schema.json", "utf8")) as object;
     // When the report is filtered to one account at high severity and rendered as JSON
-    const body = renderReport(filterReport(stored, { account: "222222222222", severity: "high" }), "json").body;
+    const body = renderReport(await report({ account: "222222222222", severity: "high" }), "json").body;
     // Then it still validates
     expect(validateJsonSchema(schema, JSON.parse(body)).errors).toEqual([]);
   });
 
-  it("leaves the stored summary as it was when nothing is filtered out", () => {
-    // Given the stored report
-    // When it is filtered with suppressed findings kept and no other filter
-    const out = filterReport(stored, { includeSuppressed: true });
-    // Then the recomputed summary equals the stored one, including the suppressed count
-    expect(out.summary).toEqual(stored.summary);
-    expect(out.summary.suppressedFindings).toBe(1);
+  it("counts the suppressed finding in the summary whether or not it is listed", async () => {
+    // Given the report with suppressed findings hidden (the default) and shown
+    const hidden = await report();
+    // Then both count one suppressed finding, and only the second lists it
+    expect(hidden.summary.suppressedFindings).toBe(1);
+    expect(stored.summary.suppressedFindings).toBe(1);
+    expect(hidden.functions.flatMap((f) => f.findings).some((f) => f.suppressed)).toBe(false);
+    expect(stored.functions.flatMap((f) => f.findings).filter((f) => f.suppressed)).toHaveLength(1);
+    expect(hidden.summary.findingsBySeverity).toEqual(stored.summary.findingsBySeverity);
   });
 });

@@ -1,10 +1,10 @@
 /**
  * The one entry point for exports: `saltzer report --format …` and the dashboard's export route
- * call `renderReport(filterReport(report, filters), format)` and write or send the body.
+ * call `renderReport(await buildJsonReport(db, scan, { filter }), format)` (lib/queries/json-report.ts)
+ * and write or send the body. The report carries the filter it was selected with.
  */
 import type { JsonReport } from "./build-json-report";
 import { toCsv } from "./csv-report";
-import type { ReportFilters } from "./filter-report";
 import { toHtml } from "./html-report";
 import { toSarif } from "./sarif-report";
 
@@ -19,16 +19,11 @@ export interface RenderedReport {
   extension: string;
 }
 
-export interface RenderOptions {
-  /** The filters already applied, so the HTML report can say what it shows. */
-  filters?: ReportFilters;
-}
-
 export function isReportFormat(value: string): value is ReportFormat {
   return (REPORT_FORMATS as readonly string[]).includes(value);
 }
 
-export function renderReport(report: JsonReport, format: ReportFormat, options: RenderOptions = {}): RenderedReport {
+export function renderReport(report: JsonReport, format: ReportFormat): RenderedReport {
   switch (format) {
     case "json":
       return { body: `${JSON.stringify(report, null, 2)}\n`, contentType: "application/json; charset=utf-8", extension: "json" };
@@ -37,7 +32,7 @@ export function renderReport(report: JsonReport, format: ReportFormat, options: 
     case "sarif":
       return { body: `${JSON.stringify(toSarif(report), null, 2)}\n`, contentType: "application/sarif+json; charset=utf-8", extension: "sarif" };
     case "html":
-      return { body: toHtml(report, { filters: options.filters }), contentType: "text/html; charset=utf-8", extension: "html" };
+      return { body: toHtml(report), contentType: "text/html; charset=utf-8", extension: "html" };
     default: {
       const unknown: never = format;
       throw new Error(`Unknown report format "${String(unknown)}"; use one of ${REPORT_FORMATS.join(", ")}.`);

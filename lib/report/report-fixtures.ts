@@ -42,6 +42,7 @@ export function reportFunction(overrides: Partial<ReportFunction> & { name: stri
     eventSources: [],
     isPublic: false,
     sharedRole: false,
+    incomplete: [],
     riskScore: 10,
     risk: null,
     findings: [],

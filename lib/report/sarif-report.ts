@@ -44,7 +44,7 @@ export interface SarifResult {
   }[];
   partialFingerprints: Record<string, string>;
   suppressions?: { kind: "external"; justification: string; properties?: { expiresAt: string } }[];
-  properties: { functionArn: string; functionName: string; accountId: string; region: string; riskScore: number | null; category: string; severity: Severity; title: string };
+  properties: { functionArn: string; functionName: string; accountId: string; region: string; riskScore: number | null; category: string; severity: Severity; title: string; /** What the scan could not read for this function (empty when complete). */ incomplete: { api: string; reason: string }[] };
 }
 
 export interface SarifLog {
@@ -137,14 +137,15 @@ function result(fn: ReportFunction, f: ReportFinding, ruleIndex: number | undefi
           ],
         }
       : {}),
-    properties: { functionArn: fn.arn, functionName: fn.name, accountId: fn.accountId, region: fn.region, riskScore: fn.riskScore, category: f.category, severity: f.severity, title: f.title },
+    properties: { functionArn: fn.arn, functionName: fn.name, accountId: fn.accountId, region: fn.region, riskScore: fn.riskScore, category: f.category, severity: f.severity, title: f.title, incomplete: fn.incomplete },
   };
 }
 
 /**
- * The report as a SARIF log. Apply `filterReport` first: every finding left in the report
- * becomes a result, and a suppressed one (present only with `includeSuppressed`) carries an
- * external suppression with its justification.
+ * The report as a SARIF log (of a report already selected by the view filter): every finding in
+ * the report becomes a result, and a suppressed one (present only with `suppressed: include`)
+ * carries an external suppression with its justification. Functions judged on incomplete data
+ * are listed in the run's `incompleteFunctions` property, findings or not.
  */
 export function toSarif(report: JsonReport): SarifLog {
   const ruleIndex = new Map(RULE_CATALOGUE.map((r, i) => [r.id, i]));
@@ -178,6 +179,7 @@ export function toSarif(report: JsonReport): SarifLog {
           source: report.scan.source,
           organizationId: report.scan.organizationId,
           summary: report.summary,
+          incompleteFunctions: report.functions.filter((fn) => fn.incomplete.length > 0).map((fn) => ({ functionArn: fn.arn, incomplete: fn.incomplete })),
         },
       },
     ],

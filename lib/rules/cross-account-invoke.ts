@@ -29,9 +29,13 @@ export function evaluate(ctx: RuleContext): RuleHit[] {
       const account = principalAccount(p);
       if (account && !inside(account)) external.add(p);
     }
-    // Service or `*` principals pinned to a foreign account are cross-account too.
+    // Service or `*` principals pinned to a foreign account (or a foreign source ARN) are cross-account too.
     for (const key of ["aws:sourceaccount", "aws:principalaccount"]) {
       for (const v of conditionValues(statement, key)) if (/^\d{12}$/.test(v) && !inside(v)) external.add(`${key} ${v}`);
+    }
+    for (const v of conditionValues(statement, "aws:sourcearn")) {
+      const account = v.split(":")[4];
+      if (account && /^\d{12}$/.test(account) && !inside(account)) external.add(`aws:SourceArn ${v}`);
     }
     if (external.size === 0) continue;
     hits.push({

@@ -11,7 +11,7 @@ export const meta: RuleMeta = {
   category: "public-invoke",
   severity: "high",
   description:
-    "The function's resource policy allows `Principal: \"*\"` (or `{\"AWS\": \"*\"}`) with no condition that pins the caller (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID, aws:SourceOrgID …; lambda:FunctionUrlAuthType alone does not), or a function URL has AuthType NONE.",
+    "The function's resource policy allows `Principal: \"*\"` (or `{\"AWS\": \"*\"}`) with no condition that pins the caller (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID, aws:SourceOrgID …; lambda:FunctionUrlAuthType alone does not). A function URL with AuthType NONE is public only with such a statement granting lambda:InvokeFunctionUrl (or lambda:*, *): AWS requires both, and without the statement every call gets 403.",
   risk: "Anyone on the internet (or any AWS account) can run the function and everything its role allows.",
   remediation:
     "Use AuthType AWS_IAM for function URLs (or put the URL behind CloudFront/API Gateway with auth), and add aws:SourceArn / aws:PrincipalOrgID conditions to resource-policy statements.",
@@ -41,8 +41,10 @@ export function evaluate(ctx: RuleContext): RuleHit[] {
     const permitting = openStatements.filter(({ statement }) =>
       actionsOf(statement).some((a) => /^lambda:(\*|invokefunctionurl)$/i.test(a) || a === "*"),
     );
+    // https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html: AuthType NONE still needs a resource-based policy granting public access.
+    if (permitting.length === 0) continue;
     permitting.forEach((s) => reported.add(s.ref.statementIndex));
-    const via = permitting.length > 0 ? ` and ${permitting.map((s) => describeStatement(s.ref)).join(", ")} allows everyone to call it` : "";
+    const via = ` and ${permitting.map((s) => describeStatement(s.ref)).join(", ")} allows everyone to call it`;
     hits.push({
       title: "Function URL without authentication",
       reason: `Function URL ${url.url}${url.qualifier ? ` (qualifier ${url.qualifier})` : ""} has AuthType NONE${via}.`,

@@ -55,6 +55,27 @@ describe("public-invoke", () => {
   });
 });
 
+describe("public-invoke: a function URL with AuthType NONE", () => {
+  const url = { url: "https://abc.lambda-url.us-east-1.on.aws/", authType: "NONE" as const, qualifier: null, cors: null };
+
+  it("is not public without a statement letting everyone call it (AWS answers 403)", () => {
+    // Given a NONE URL and a resource policy that only lets the own account invoke
+    const fn = lambdaFunction("api", { urls: [url], resourcePolicy: { Statement: [{ Effect: "Allow", Principal: { AWS: "111111111111" }, Action: "lambda:InvokeFunctionUrl", Resource: FN }] } });
+    // When / Then nothing is public
+    expect(publicInvoke(context(fn))).toEqual([]);
+  });
+
+  it("is public when lambda:* is granted to everyone with only lambda:FunctionUrlAuthType", () => {
+    // Given a NONE URL and Principal * allowed lambda:* under lambda:FunctionUrlAuthType = NONE
+    const fn = lambdaFunction("api", {
+      urls: [url],
+      resourcePolicy: { Statement: [{ Effect: "Allow", Principal: "*", Action: "lambda:*", Resource: FN, Condition: { StringEquals: { "lambda:FunctionUrlAuthType": "NONE" } } }] },
+    });
+    // When / Then the URL is public
+    expect(publicInvoke(context(fn)).map((h) => h.title)).toEqual(["Function URL without authentication"]);
+  });
+});
+
 describe("confused-deputy", () => {
   it("flags a service principal without SourceArn or SourceAccount", () => {
     // Given s3.amazonaws.com allowed with no condition
@@ -96,6 +117,32 @@ describe("cross-account-invoke", () => {
     const ctx = withPolicy({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "lambda:InvokeFunction", Resource: FN });
     // When / Then flagged with the account
     expect(crossAccount(ctx)[0].reason).toContain("999999999999");
+  });
+
+  it("does not count the own account's API Gateway (SourceArn in the own account) as outside the organization", () => {
+    // Given apigateway.amazonaws.com scoped to an API of the function's own account
+    const ctx = withPolicy({
+      Effect: "Allow",
+      Principal: { Service: "apigateway.amazonaws.com" },
+      Action: "lambda:InvokeFunction",
+      Resource: FN,
+      Condition: { ArnLike: { "AWS:SourceArn": "arn:aws:execute-api:us-east-1:111111111111:abc123/*" } },
+    });
+    // When / Then nothing is cross-account
+    expect(crossAccount(ctx)).toEqual([]);
+  });
+
+  it("flags a service principal whose SourceArn is another organization's resource", () => {
+    // Given events.amazonaws.com scoped to a rule in an external account
+    const ctx = withPolicy({
+      Effect: "Allow",
+      Principal: { Service: "events.amazonaws.com" },
+      Action: "lambda:InvokeFunction",
+      Resource: FN,
+      Condition: { ArnLike: { "aws:SourceArn": "arn:aws:events:us-east-1:999999999999:rule/partner" } },
+    });
+    // When / Then it is cross-account, naming the ARN
+    expect(crossAccount(ctx)[0].reason).toContain("arn:aws:events:us-east-1:999999999999:rule/partner");
   });
 
   it("does not flag the function's own account", () => {

@@ -3,7 +3,6 @@
  * analysis worker can serialize its results off the thread that writes them.
  */
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { looksPubliclyInvocable } from "@/lib/analysis/exposure";
 import { findingFingerprint } from "@/lib/analysis/fingerprint";
 import type { BlastRadius, Edge, FunctionAnalysis, Severity } from "@/lib/analysis/types";
 import type { Account, Snapshot } from "@/lib/snapshot/types";
@@ -83,6 +82,8 @@ export function withAnalysis(row: Prisma.LambdaFunctionCreateManyInput, result: 
     riskScore: result.risk.score,
     severity: result.risk.severity,
     findingCount: result.findings.length,
+    isPublic: result.isPublic,
+    incomplete: json(result.incomplete),
     permissionsKey: result.permissionsKey,
     risk: json(result.risk),
     blastRadius: json(storedBlastRadius(result.blastRadius)),
@@ -226,7 +227,8 @@ export function functionRows(scanId: number, account: Account): Prisma.LambdaFun
       resourcePolicy: fn.resourcePolicy ? json(fn.resourcePolicy) : undefined,
       urls: json(fn.urls),
       policyCount: role ? role.inlinePolicies.length + role.attachedPolicyArns.length : 0,
-      isPublic: looksPubliclyInvocable(fn),
+      // Decided by the analysis (withAnalysis): a public-invoke finding.
+      isPublic: false,
       hasSecrets: fn.environment.some((v) => v.looksSecret),
       hasSharedRole: (functionsPerRole.get(fn.roleArn) ?? 0) > 1,
     };

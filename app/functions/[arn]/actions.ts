@@ -7,7 +7,9 @@ import { indexSnapshot } from "@/lib/analysis/snapshot-index";
 import type { AccessDecision } from "@/lib/analysis/types";
 import { authorize } from "@/lib/server/authorize";
 import { getDb } from "@/lib/server/db";
+import { functionAccount } from "@/lib/queries/function-detail";
 import { loadSnapshot } from "@/lib/store/load-snapshot";
+import { deleteSuppressions, saveSuppression } from "@/lib/store/suppressions";
 
 const canItInput = z.object({
   scanId: z.coerce.number().int().positive(),
@@ -28,9 +30,9 @@ export async function canItAction(_previous: CanItState, form: FormData): Promis
   await authorize();
   const { scanId, functionArn, action, resource } = parsed.data;
   const db = await getDb();
-  const fn = await db.prisma.lambdaFunction.findUnique({ where: { scanId_arn: { scanId, arn: functionArn } }, select: { accountId: true } });
-  if (!fn) return { error: "That function is not in this scan." };
-  const snapshot = await loadSnapshot(db, scanId, { accountIds: [fn.accountId] });
+  const accountId = await functionAccount(scanId, functionArn);
+  if (!accountId) return { error: "That function is not in this scan." };
+  const snapshot = await loadSnapshot(db, scanId, { accountIds: [accountId] });
   try {
     const d = await canFunction(indexSnapshot(snapshot), functionArn, action, resource);
     return { result: { decision: d.decision, conditional: d.conditional, summary: d.summary, allowedBy: d.allowedBy, deniedBy: d.deniedBy, action, resource } };
@@ -62,7 +64,7 @@ export async function suppressFindingAction(_previous: SuppressState, form: Form
   await authorize();
   const { fingerprint, reason, expiresAt, path } = parsed.data;
   const db = await getDb();
-  await db.prisma.suppression.upsert({ where: { fingerprint }, create: { fingerprint, reason, expiresAt }, update: { reason, expiresAt, createdAt: new Date() } });
+  await saveSuppression(db, { fingerprint, reason, expiresAt, createdBy: "dashboard" });
   revalidatePath(path);
   return { done: true };
 }
@@ -74,6 +76,6 @@ export async function unsuppressFindingAction(form: FormData): Promise<void> {
   if (!parsed.success) return;
   await authorize();
   const db = await getDb();
-  await db.prisma.suppression.deleteMany({ where: { fingerprint: parsed.data.fingerprint } });
+  await deleteSuppressions(db, [parsed.data.fingerprint]);
   revalidatePath(parsed.data.path);
 }

@@ -35,15 +35,28 @@ export default async function FunctionPage({ params, searchParams }: { params: P
           </h1>
           <SeverityBadge severity={fn.severity} score={fn.riskScore} />
           {fn.isPublic ? <span className="badge public">public</span> : <span className="badge private">private</span>}
+          {fn.incomplete.length > 0 ? <span className="badge incomplete">incomplete data</span> : null}
           <span className="sub mono">{fn.arn}</span>
           <Link className="button secondary head-action" href={`/functions/${encodeURIComponent(fn.arn)}/graph?scan=${scan.id}`}>
             Permission graph
           </Link>
         </div>
+        {fn.incomplete.length > 0 ? (
+          <section className="panel notice-panel" aria-labelledby="incomplete-h" data-testid="incomplete">
+            <h2 id="incomplete-h">Incomplete data: this verdict may miss what the scan could not read</h2>
+            <ul className="plain">
+              {fn.incomplete.map((i) => (
+                <li key={`${i.api}|${i.reason}`}>
+                  <code>{i.api}</code> {i.reason}
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
         {fn.risk ? (
           <section className="panel" aria-labelledby="risk-h">
             <h2 id="risk-h">
-              Risk {fn.risk.score}/100 <SeverityBadge severity={fn.risk.severity} />
+              Risk {fn.risk.score}/100 <SeverityBadge severity={fn.severity} />
             </h2>
             <ul className="plain risk-why">
               {fn.risk.explanation.map((line, i) => (
@@ -67,7 +80,7 @@ export default async function FunctionPage({ params, searchParams }: { params: P
         {fn.recommendedPolicy ? (
           <section className="panel" aria-labelledby="rec-h">
             <h2 id="rec-h">Recommended least-privilege policy</h2>
-            <RecommendedPolicyPanel policy={fn.recommendedPolicy} />
+            <RecommendedPolicyPanel policy={fn.recommendedPolicy} sharedWith={fn.role.sharedWith} />
           </section>
         ) : null}
         <section className="panel" aria-labelledby="can-h">

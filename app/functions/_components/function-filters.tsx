@@ -20,6 +20,8 @@ export function FunctionFilters({ params, accounts, regions, runtimes }: { param
       <SelectFilter params={params} name="category" label="Finding category" any="Any category" options={FINDING_CATEGORIES.map((c) => [c, c])} />
       <SelectFilter params={params} name="public" label="Exposure" any="Public or private" options={[["yes", "Public only"], ["no", "Private only"]]} />
       <SelectFilter params={params} name="shared" label="Role sharing" any="Shared or own" options={[["yes", "Shared roles only"], ["no", "Own role only"]]} />
+      <SelectFilter params={params} name="incomplete" label="Data" any="Complete or not" options={[["yes", "Incomplete data only"], ["no", "Complete data only"]]} />
+      <SelectFilter params={params} name="suppressed" label="Suppressed findings" any="Hidden" options={[["include", "Shown"], ["only", "Only suppressed"]]} />
       <button type="submit">Apply</button>
       <Link className="clear" href={hrefWith("/functions", {}, { scan: one(params, "scan") })}>
         Clear

@@ -26,6 +26,7 @@ function row(overrides: Partial<FunctionRow>): FunctionRow {
     riskScore: 40,
     severity: "medium",
     findingCount: 1,
+    incomplete: [],
     ...overrides,
   };
 }

@@ -50,6 +50,14 @@ export function FunctionTable({ rows, params, sort, dir, scanId }: { rows: Funct
               <Link className="fn-name" href={functionHref(r.arn, scanId)}>
                 {r.name}
               </Link>
+              {r.incomplete.length > 0 ? (
+                <>
+                  {" "}
+                  <span className="badge incomplete" title={`Incomplete data: could not read ${r.incomplete.map((i) => `${i.api} (${i.reason})`).join(", ")}`}>
+                    incomplete
+                  </span>
+                </>
+              ) : null}
               {r.hasSecrets ? (
                 <>
                   {" "}

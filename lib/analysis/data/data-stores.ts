@@ -26,8 +26,6 @@ export const DATA_STORES: DataStoreEntry[] = [
       "s3:getobjectversionattributes",
       "s3:getobjecttorrent",
       "s3:getobjectversiontorrent",
-      "s3:listbucket",
-      "s3:listbucketversions",
     ],
     write: ["s3:putobject", "s3:replicateobject", "s3:restoreobject"],
     delete: ["s3:deleteobject", "s3:deleteobjectversion", "s3:deletebucket"],
@@ -52,7 +50,7 @@ export const DATA_STORES: DataStoreEntry[] = [
     store: "rds",
     // rds-db:connect resources are `arn:aws:rds-db:…:dbuser:…`; Data API resources are cluster ARNs.
     arnServices: ["rds", "rds-db"],
-    read: ["rds-data:executestatement", "rds-data:batchexecutestatement", "rds-db:connect"],
+    read: ["rds-data:executestatement", "rds-data:batchexecutestatement", "rds-db:connect", "rds:downloaddblogfileportion"],
     write: ["rds-data:executestatement", "rds-data:batchexecutestatement", "rds-db:connect"],
     delete: [
       "rds-data:executestatement",
@@ -151,7 +149,122 @@ export const DATA_STORES: DataStoreEntry[] = [
     write: ["aoss:apiaccessall"],
     delete: ["aoss:apiaccessall", "aoss:deletecollection"],
   },
+  {
+    store: "s3express",
+    arnServices: ["s3express"],
+    // One session action grants object reads and writes in a directory bucket.
+    read: ["s3express:createsession"],
+    write: ["s3express:createsession"],
+    delete: ["s3express:createsession", "s3express:deletebucket"],
+  },
+  {
+    store: "dax",
+    arnServices: ["dax"],
+    read: ["dax:getitem", "dax:batchgetitem", "dax:query", "dax:scan"],
+    write: ["dax:putitem", "dax:updateitem", "dax:batchwriteitem"],
+    delete: ["dax:deleteitem", "dax:batchwriteitem"],
+  },
+  {
+    store: "redshift",
+    arnServices: ["redshift", "redshift-serverless"],
+    read: ["redshift-data:executestatement", "redshift-data:batchexecutestatement", "redshift-data:getstatementresult"],
+    write: ["redshift-data:executestatement", "redshift-data:batchexecutestatement"],
+    delete: ["redshift-data:executestatement", "redshift-data:batchexecutestatement", "redshift:deletecluster"],
+  },
+  {
+    store: "glacier",
+    arnServices: ["glacier"],
+    read: ["glacier:getjoboutput"],
+    write: ["glacier:uploadarchive"],
+    delete: ["glacier:deletearchive", "glacier:deletevault"],
+  },
+  {
+    store: "keyspaces",
+    arnServices: ["cassandra"],
+    read: ["cassandra:select"],
+    write: ["cassandra:modify"],
+    delete: ["cassandra:modify", "cassandra:drop"],
+  },
+  {
+    store: "neptune",
+    arnServices: ["neptune-db"],
+    read: ["neptune-db:readdataviaquery"],
+    write: ["neptune-db:writedataviaquery"],
+    delete: ["neptune-db:deletedataviaquery"],
+  },
+  {
+    store: "timestream",
+    arnServices: ["timestream"],
+    read: ["timestream:select"],
+    write: ["timestream:writerecords"],
+    delete: ["timestream:deletetable", "timestream:deletedatabase"],
+  },
+  {
+    store: "ebs-snapshots",
+    arnServices: ["ec2", "ebs"],
+    read: ["ebs:getsnapshotblock"],
+    write: ["ebs:putsnapshotblock"],
+    delete: [],
+  },
+  {
+    store: "logs",
+    arnServices: ["logs"],
+    // Log events often carry request payloads and tokens. Writing logs is what every function does,
+    // and deleting them is audit tampering (the infrastructure-modification rule): read only here.
+    read: ["logs:getlogevents", "logs:filterlogevents", "logs:startquery"],
+    write: [],
+    delete: [],
+  },
 ];
+
+/** Words for a data action in a finding's reason ("scan whole tables"); others read as "read <store> data". */
+const ACTION_WORDS: Record<string, string> = {
+  "s3:getobject": "read objects",
+  "s3:getobjectversion": "read object versions",
+  "s3express:createsession": "open S3 Express sessions (read/write objects)",
+  "dynamodb:getitem": "read items",
+  "dynamodb:batchgetitem": "read items",
+  "dynamodb:query": "query tables",
+  "dynamodb:scan": "scan whole tables",
+  "dynamodb:partiqlselect": "query tables",
+  "dynamodb:exporttabletopointintime": "export whole tables",
+  "dynamodb:getrecords": "read table streams",
+  "dax:getitem": "read items",
+  "dax:batchgetitem": "read items",
+  "dax:query": "query tables",
+  "dax:scan": "scan tables",
+  "rds-data:executestatement": "run SQL",
+  "rds-data:batchexecutestatement": "run SQL",
+  "rds:downloaddblogfileportion": "read database logs",
+  "sqs:receivemessage": "read queue messages",
+  "kinesis:getrecords": "read stream records",
+  "kinesis:subscribetoshard": "read stream records",
+  "elasticfilesystem:clientmount": "mount file systems",
+  "es:eshttpget": "read search indexes",
+  "aoss:apiaccessall": "access collections",
+  "redshift-data:executestatement": "run SQL",
+  "redshift-data:getstatementresult": "read query results",
+  "glacier:getjoboutput": "read archives",
+  "cassandra:select": "read tables",
+  "neptune-db:readdataviaquery": "read graphs",
+  "timestream:select": "read tables",
+  "ebs:getsnapshotblock": "read snapshot blocks",
+  "logs:getlogevents": "read log events",
+  "logs:filterlogevents": "read log events",
+  "logs:startquery": "query logs",
+  "kms:decrypt": "decrypt with any KMS key",
+};
+
+function actionsOfKinds(kinds: ("read" | "write" | "delete")[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of DATA_STORES) for (const kind of kinds) for (const action of entry[kind]) out[action] ??= ACTION_WORDS[action] ?? `${kind} ${entry.store} data`;
+  return out;
+}
+
+/** Actions that read stored data: the data-store-read-all rule's and the blast radius' "data it can read". */
+export const DATA_READ_ACTIONS: Readonly<Record<string, string>> = actionsOfKinds(["read"]);
+/** Actions that write or delete stored data: the data-store-write-all rule's and the blast radius' "data it can write / delete". */
+export const DATA_WRITE_ACTIONS: Readonly<Record<string, string>> = actionsOfKinds(["write", "delete"]);
 
 export type DataAccessKind = "read" | "write" | "delete";
 

@@ -34,43 +34,7 @@ export const DATA_STORE_SERVICES: Record<string, string> = {
 };
 
 /**
- * Actions that read stored data (not metadata): on `*` they let a compromised function read
- * every store of that kind in the account. Metadata reads such as `s3:GetBucketLocation` are
- * deliberately absent — they appear in least-privilege policies and leak nothing sensitive.
+ * The data actions themselves are the one reviewed table in lib/analysis/data/data-stores.ts, read
+ * by these rules, the blast radius and the risk score alike (issue 11, point 5).
  */
-export const DATA_READ_ACTIONS: Record<string, string> = {
-  "s3:getobject": "read objects",
-  "s3:getobjectversion": "read object versions",
-  "s3express:createsession": "open S3 Express sessions (read/write objects)",
-  "dynamodb:getitem": "read items",
-  "dynamodb:batchgetitem": "read items",
-  "dynamodb:query": "query tables",
-  "dynamodb:scan": "scan whole tables",
-  "dynamodb:partiqlselect": "query tables",
-  "dynamodb:exporttabletopointintime": "export whole tables",
-  "dynamodb:getrecords": "read table streams",
-  "dax:getitem": "read items",
-  "dax:batchgetitem": "read items",
-  "dax:query": "query tables",
-  "dax:scan": "scan tables",
-  "rds-data:executestatement": "run SQL",
-  "rds-data:batchexecutestatement": "run SQL",
-  "rds:downloaddblogfileportion": "read database logs",
-  "sqs:receivemessage": "read queue messages",
-  "kinesis:getrecords": "read stream records",
-  "kinesis:subscribetoshard": "read stream records",
-  "elasticfilesystem:clientmount": "mount file systems",
-  "es:eshttpget": "read search indexes",
-  "aoss:apiaccessall": "access collections",
-  "redshift-data:executestatement": "run SQL",
-  "redshift-data:getstatementresult": "read query results",
-  "glacier:getjoboutput": "read archives",
-  "cassandra:select": "read tables",
-  "neptune-db:readdataviaquery": "read graphs",
-  "timestream:select": "read tables",
-  "ebs:getsnapshotblock": "read snapshot blocks",
-  "logs:getlogevents": "read log events",
-  "logs:filterlogevents": "read log events",
-  "logs:startquery": "query logs",
-  "kms:decrypt": "decrypt with any KMS key",
-};
+export { DATA_READ_ACTIONS, DATA_WRITE_ACTIONS } from "@/lib/analysis/data/data-stores";

@@ -3,6 +3,7 @@
  * so a scan started by the dashboard or by the CLI (same PostgreSQL) shows the same way.
  */
 import type { NextRequest } from "next/server";
+import { scanProgress } from "@/lib/queries/scan-progress";
 import { getDb } from "@/lib/server/db";
 import { authorizeRequest } from "@/lib/server/authorize-request";
 
@@ -24,26 +25,13 @@ export async function GET(request: NextRequest): Promise<Response> {
       let last = "";
       const tick = async () => {
         try {
-          const scan = Number.isInteger(watch)
-            ? await db.prisma.scan.findUnique({ where: { id: watch } })
-            : await db.prisma.scan.findFirst({ where: { status: "running" }, orderBy: { id: "desc" } });
-          const payload = scan
-            ? {
-                scanId: scan.id,
-                status: scan.status,
-                phase: scan.phase,
-                progress: scan.progress,
-                error: scan.error,
-                functionCount: scan.functionCount,
-                gaps: Array.isArray(scan.gaps) ? scan.gaps.length : 0,
-              }
-            : { scanId: null, status: "idle" };
+          const payload = await scanProgress(db, Number.isInteger(watch) ? watch : null);
           const text = JSON.stringify(payload);
           if (text !== last) {
             controller.enqueue(encoder.encode(`data: ${text}\n\n`));
             last = text;
           } else controller.enqueue(encoder.encode(`: keep-alive\n\n`));
-          const finished = scan && scan.status !== "running" && Number.isInteger(watch);
+          const finished = payload.scanId !== null && payload.status !== "running" && Number.isInteger(watch);
           if (finished || Date.now() - started > MAX_STREAM_MS) {
             controller.close();
             return;

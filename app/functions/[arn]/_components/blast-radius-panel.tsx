@@ -71,11 +71,24 @@ export function BlastRadiusPanel({ blast, scanId, names }: { blast: BlastRadius;
           })}
         </tbody>
       </table>
+      <h3 className="subhead">Directly, with its own role</h3>
       <div className="grid-3">
         <Stores title="Data it can read" stores={blast.dataStores.read} />
         <Stores title="Data it can write" stores={blast.dataStores.write} />
         <Stores title="Data it can delete" stores={blast.dataStores.delete} />
       </div>
+      {blast.afterEscalation ? (
+        <section aria-label="After escalation" data-testid="after-escalation">
+          <h3 className="subhead">
+            After escalation, via {blast.afterEscalation.via.map((v) => `${v.roleArn.split("/").pop()} (${v.method}${v.conditional ? ", conditional" : ""})`).join(", ")}
+          </h3>
+          <div className="grid-3">
+            <Stores title="Data it can read after escalation" stores={blast.afterEscalation.dataStores.read} />
+            <Stores title="Data it can write after escalation" stores={blast.afterEscalation.dataStores.write} />
+            <Stores title="Data it can delete after escalation" stores={blast.afterEscalation.dataStores.delete} />
+          </div>
+        </section>
+      ) : null}
       <div className="grid-2">
         <div>
           <h3>Roles it can pass or assume</h3>

@@ -63,14 +63,21 @@ function FindingItem({ finding: f, path }: { finding: FindingView; path: string 
         <form action={unsuppressFindingAction} className="suppressed-note">
           <input type="hidden" name="fingerprint" value={f.fingerprint} />
           <input type="hidden" name="path" value={path} />
-          Suppressed: <bdi>{f.suppression.reason}</bdi>
+          Suppressed by {f.suppression.createdBy}: <bdi>{f.suppression.reason}</bdi>
           {f.suppression.expiresAt ? ` (until ${f.suppression.expiresAt.slice(0, 10)})` : ""}{" "}
           <button type="submit" className="secondary small">
             Unsuppress
           </button>
         </form>
       ) : (
-        <SuppressForm fingerprint={f.fingerprint} path={path} />
+        <>
+          {f.expiredSuppression ? (
+            <p className="muted expired-note">
+              A suppression ({f.expiredSuppression.reason}) expired on {f.expiredSuppression.expiresAt?.slice(0, 10)} and no longer applies.
+            </p>
+          ) : null}
+          <SuppressForm fingerprint={f.fingerprint} path={path} />
+        </>
       )}
     </li>
   );

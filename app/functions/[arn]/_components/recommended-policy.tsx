@@ -4,11 +4,24 @@ import { useState } from "react";
 import type { RecommendedPolicy } from "@/lib/analysis/types";
 import { CopyButton } from "./copy-button";
 
-export function RecommendedPolicyPanel({ policy }: { policy: RecommendedPolicy }) {
+export function RecommendedPolicyPanel({ policy, sharedWith = [] }: { policy: RecommendedPolicy; sharedWith?: { arn: string; name: string }[] }) {
   const [tab, setTab] = useState<"policy" | "diff" | "notes">("policy");
   const text = JSON.stringify(policy.document, null, 2);
   return (
     <div>
+      {policy.confidence === "configuration-only" ? (
+        <p className="panel warning" role="note" data-testid="recommendation-warning">
+          No usage data for this role: the policy keeps only what the function&apos;s configuration shows it needs. Review it against what the code calls
+          before applying, or rescan with last-accessed data (<code>--last-accessed</code>).
+        </p>
+      ) : null}
+      {sharedWith.length > 0 ? (
+        <p className="panel warning" role="note" data-testid="shared-role-warning">
+          The role is shared with {sharedWith.length} other function{sharedWith.length === 1 ? "" : "s"} ({sharedWith.slice(0, 5).map((f) => f.name).join(", ")}
+          {sharedWith.length > 5 ? ", …" : ""}): this recommendation covers this function&apos;s needs only. Applying it to the shared role can break the others; give each
+          function its own role, or merge their recommendations.
+        </p>
+      ) : null}
       <div className="tabs" role="tablist">
         {(["policy", "diff", "notes"] as const).map((t) => (
           <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? "tab active" : "tab"} onClick={() => setTab(t)}>

@@ -1,0 +1,61 @@
+/**
+ * The verdicts every surface shows about a function, each decided here once: its severity, whether
+ * it is public, and which of its inputs the scan could not read. The store writes them; the
+ * readers (lib/queries) re-apply only what can change after a scan: suppressions.
+ */
+import type { CoverageGap } from "@/lib/snapshot/types";
+import { SEVERITIES, type Severity } from "./types";
+import { SEVERITY_RULE, severityForScore } from "./risk-score";
+
+/** The rule whose unsuppressed finding makes a function public. */
+export const PUBLIC_INVOKE_RULE = "public-invoke";
+
+export { SEVERITY_RULE };
+
+const rank = (s: Severity): number => SEVERITIES.indexOf(s);
+export const worse = (a: Severity, b: Severity): Severity => (rank(a) <= rank(b) ? a : b);
+export const atLeast = (s: Severity | null, min: Severity): boolean => s !== null && rank(s) <= rank(min);
+
+/** See SEVERITY_RULE. `findingSeverities` are the unsuppressed findings' severities. */
+export function functionSeverity(score: number, findingSeverities: Iterable<Severity>): Severity {
+  const band = severityForScore(score);
+  let severity: Severity = band === "critical" ? "high" : band;
+  for (const s of findingSeverities) severity = worse(severity, s);
+  return severity;
+}
+
+/** One read the scan could not make for a function's inputs. */
+export interface IncompleteInput {
+  /** The AWS API (e.g. `lambda:GetPolicy`) or resolution step (e.g. `managed-policy`). */
+  api: string;
+  /** The error's name (e.g. `AccessDenied`) or, without one, the gap's message. */
+  reason: string;
+}
+
+/** `AccessDeniedException: User … is not authorized` → `AccessDeniedException`. */
+function reasonOf(message: string): string {
+  const m = /^([A-Za-z][A-Za-z0-9.]*?(?:Exception|Error|Denied|Fault|NotFound|Throttling|Expired|Invalid[A-Za-z]*))\b/.exec(message);
+  return m ? m[1] : message;
+}
+
+/**
+ * The gaps that touch a function: any gap of its account (or of no account: the organization) in
+ * its region (or in no region: account-wide reads such as IAM). A gap that cannot be pinned to
+ * fewer functions counts for all it may cover: unknown is not safe.
+ */
+export function incompleteInputs(fn: { accountId: string; region: string }, gaps: CoverageGap[]): IncompleteInput[] {
+  const out = new Map<string, IncompleteInput>();
+  for (const gap of gaps) {
+    if (gap.accountId !== null && gap.accountId !== fn.accountId) continue;
+    if (gap.region !== null && gap.region !== fn.region) continue;
+    const entry = { api: gap.api, reason: reasonOf(gap.message) };
+    out.set(`${entry.api}|${entry.reason}`, entry);
+  }
+  return [...out.values()].sort((a, b) => a.api.localeCompare(b.api) || a.reason.localeCompare(b.reason));
+}
+
+/** Words for a risk explanation: what the analysis could not see. */
+export function incompleteExplanation(incomplete: IncompleteInput[]): string | null {
+  if (incomplete.length === 0) return null;
+  return `Incomplete: the scan could not read ${incomplete.map((i) => `${i.api} (${i.reason})`).join(", ")}, so this function's verdict may miss what those reads would show; unknown is not safe.`;
+}

@@ -1,0 +1,192 @@
+/**
+ * A scan's functions with their verdicts as every surface shows them: the stored verdicts with the
+ * suppressions that apply now. The risk view, the overview, the exports, `saltzer report` and
+ * `saltzer check` all start here, so they cannot disagree. No `server-only`: the CLI reads it too.
+ */
+import { z } from "zod";
+import type { Severity } from "@/lib/analysis/types";
+import type { SnapshotAnalysis } from "@/lib/analysis/analyze-snapshot";
+import { findingFingerprint } from "@/lib/analysis/fingerprint";
+import { functionSeverity, PUBLIC_INVOKE_RULE, type IncompleteInput } from "@/lib/analysis/verdicts";
+import type { CoverageGap, Snapshot } from "@/lib/snapshot/types";
+import type { Database } from "@/lib/store/db";
+import { loadSuppressionMatcher, type SuppressionEntry, type SuppressionMatcher } from "./suppressions";
+import type { FilterableFunction } from "./view-filter";
+
+export interface ViewSuppression {
+  reason: string;
+  expiresAt: string | null;
+  createdBy: string;
+  createdAt: string | null;
+  source: "store" | "file";
+}
+
+export interface ViewFinding {
+  /** Row id in the store; null for an in-memory analysis. */
+  id: number | null;
+  ruleId: string;
+  category: string;
+  severity: Severity;
+  title: string;
+  reason: string;
+  fingerprint: string;
+  suppressed: boolean;
+  suppression: ViewSuppression | null;
+  /** An expired suppression of this finding, shown as such (it no longer applies). */
+  expiredSuppression: ViewSuppression | null;
+}
+
+export interface ViewFunction extends FilterableFunction<ViewFinding> {
+  accountName: string | null;
+  policyCount: number;
+  hasSecrets: boolean;
+  riskScore: number | null;
+  /** With suppressions applied (lib/analysis/verdicts.ts SEVERITY_RULE); null when not analysed. */
+  severity: Severity | null;
+  /** Has an unsuppressed public-invoke finding. */
+  isPublic: boolean;
+  incomplete: IncompleteInput[];
+  /** Every finding, suppressed ones marked (a filter narrows this). */
+  findings: ViewFinding[];
+}
+
+export interface ScanView {
+  scanId: number | null;
+  functions: ViewFunction[];
+  accounts: { id: string; name: string | null }[];
+  /** What the scan could not read. */
+  gaps: CoverageGap[];
+}
+
+/** The scan's `gaps` JSON column, validated. */
+export const gapsCodec = z.array(
+  z.object({ accountId: z.string().nullable(), region: z.string().nullable(), api: z.string(), file: z.string().nullable(), message: z.string() }),
+);
+
+/** The `incomplete` JSON column, validated. */
+export const incompleteCodec = z.array(z.object({ api: z.string(), reason: z.string() }));
+
+export function decodeIncomplete(value: unknown): IncompleteInput[] {
+  return incompleteCodec.parse(value ?? []);
+}
+
+interface FunctionBase {
+  arn: string;
+  name: string;
+  accountId: string;
+  accountName: string | null;
+  region: string;
+  runtime: string | null;
+  roleArn: string;
+  policyCount: number;
+  hasSecrets: boolean;
+  sharedRole: boolean;
+  riskScore: number | null;
+  incomplete: IncompleteInput[];
+}
+
+type FindingBase = Omit<ViewFinding, "suppressed" | "suppression" | "expiredSuppression">;
+
+const toView = (e: SuppressionEntry | null): ViewSuppression | null =>
+  e ? { reason: e.reason, expiresAt: e.expiresAt, createdBy: e.createdBy, createdAt: e.createdAt, source: e.source } : null;
+
+/** The one place a function's shown verdicts are derived from its stored ones and the suppressions. */
+export function viewFunction(base: FunctionBase, findings: FindingBase[], suppressions: SuppressionMatcher): ViewFunction {
+  const viewFindings = findings.map((f): ViewFinding => {
+    const state = suppressions.match(f, base);
+    return { ...f, suppressed: state.active !== null, suppression: toView(state.active), expiredSuppression: state.active ? null : toView(state.expired) };
+  });
+  const active = viewFindings.filter((f) => !f.suppressed);
+  return {
+    ...base,
+    severity: base.riskScore === null ? null : functionSeverity(base.riskScore, active.map((f) => f.severity)),
+    isPublic: active.some((f) => f.ruleId === PUBLIC_INVOKE_RULE),
+    findings: viewFindings,
+  };
+}
+
+/** A stored scan's view. */
+export async function loadScanView(db: Database, scanId: number, options: { extraSuppressions?: SuppressionEntry[]; now?: Date } = {}): Promise<ScanView> {
+  const [scan, accounts, functions, findings, suppressions] = await Promise.all([
+    db.prisma.scan.findUniqueOrThrow({ where: { id: scanId }, select: { gaps: true } }),
+    db.prisma.account.findMany({ where: { scanId }, select: { accountId: true, name: true }, orderBy: { accountId: "asc" } }),
+    db.prisma.lambdaFunction.findMany({
+      where: { scanId },
+      orderBy: [{ accountId: "asc" }, { region: "asc" }, { name: "asc" }],
+      select: { arn: true, name: true, accountId: true, region: true, runtime: true, roleArn: true, policyCount: true, hasSecrets: true, hasSharedRole: true, riskScore: true, incomplete: true },
+    }),
+    db.prisma.finding.findMany({
+      where: { scanId },
+      orderBy: { id: "asc" },
+      select: { id: true, functionArn: true, ruleId: true, category: true, severity: true, title: true, reason: true, fingerprint: true },
+    }),
+    loadSuppressionMatcher(db, options.extraSuppressions, options.now),
+  ]);
+  const accountNames = new Map(accounts.map((a) => [a.accountId, a.name]));
+  const findingsByFunction = new Map<string, FindingBase[]>();
+  for (const f of findings) {
+    const list = findingsByFunction.get(f.functionArn) ?? [];
+    list.push({ id: f.id, ruleId: f.ruleId, category: f.category, severity: f.severity as Severity, title: f.title, reason: f.reason, fingerprint: f.fingerprint });
+    findingsByFunction.set(f.functionArn, list);
+  }
+  return {
+    scanId,
+    gaps: gapsCodec.parse(scan.gaps ?? []),
+    accounts: accounts.map((a) => ({ id: a.accountId, name: a.name })),
+    functions: functions.map((fn) =>
+      viewFunction(
+        {
+          arn: fn.arn,
+          name: fn.name,
+          accountId: fn.accountId,
+          accountName: accountNames.get(fn.accountId) ?? null,
+          region: fn.region,
+          runtime: fn.runtime,
+          roleArn: fn.roleArn,
+          policyCount: fn.policyCount,
+          hasSecrets: fn.hasSecrets,
+          sharedRole: fn.hasSharedRole,
+          riskScore: fn.riskScore,
+          incomplete: decodeIncomplete(fn.incomplete),
+        },
+        findingsByFunction.get(fn.arn) ?? [],
+        suppressions,
+      ),
+    ),
+  };
+}
+
+/** The view of an analysis kept in memory (`saltzer check --snapshot`): the same derivation. */
+export function analysisView(snapshot: Snapshot, analysis: SnapshotAnalysis, suppressions: SuppressionMatcher): ScanView {
+  const functions: ViewFunction[] = [];
+  for (const account of snapshot.accounts) {
+    const perRole = new Map<string, number>();
+    for (const fn of account.functions) perRole.set(fn.roleArn, (perRole.get(fn.roleArn) ?? 0) + 1);
+    const roles = new Map(account.roles.map((r) => [r.arn, r]));
+    for (const fn of account.functions) {
+      const result = analysis.functions.get(fn.arn);
+      const role = roles.get(fn.roleArn);
+      functions.push(
+        viewFunction(
+          {
+            arn: fn.arn,
+            name: fn.name,
+            accountId: fn.accountId,
+            accountName: account.name,
+            region: fn.region,
+            runtime: fn.runtime,
+            roleArn: fn.roleArn,
+            policyCount: role ? role.inlinePolicies.length + role.attachedPolicyArns.length : 0,
+            hasSecrets: fn.environment.some((v) => v.looksSecret),
+            sharedRole: (perRole.get(fn.roleArn) ?? 0) > 1,
+            riskScore: result?.risk.score ?? null,
+            incomplete: result?.incomplete ?? [],
+          },
+          (result?.findings ?? []).map((f) => ({ id: null, ruleId: f.ruleId, category: f.category, severity: f.severity, title: f.title, reason: f.reason, fingerprint: findingFingerprint(f) })),
+          suppressions,
+        ),
+      );
+    }
+  }
+  return { scanId: null, functions, accounts: snapshot.accounts.map((a) => ({ id: a.accountId, name: a.name })), gaps: snapshot.gaps };
+}
