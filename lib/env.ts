@@ -3,6 +3,7 @@
  */
 import path from "node:path";
 import { z } from "zod";
+import { packageRoot } from "@/lib/package-root";
 
 const schema = z.object({
   DATABASE_URL: z
@@ -11,7 +12,8 @@ const schema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   SALTZER_DATA_DIR: z.string().min(1).default(".saltzer"),
-  SALTZER_SNAPSHOT_DIR: z.string().min(1).default("samples/acme"),
+  /** Unset: the sample organization shipped with the package (samples/acme). */
+  SALTZER_SNAPSHOT_DIR: z.string().min(1).optional(),
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   SALTZER_AUTH_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
@@ -40,7 +42,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   return {
     ...parsed.data,
     dataDir: path.resolve(parsed.data.SALTZER_DATA_DIR),
-    snapshotDir: path.resolve(parsed.data.SALTZER_SNAPSHOT_DIR),
+    snapshotDir: parsed.data.SALTZER_SNAPSHOT_DIR ? path.resolve(parsed.data.SALTZER_SNAPSHOT_DIR) : path.join(packageRoot(), "samples", "acme"),
   };
 }
 
