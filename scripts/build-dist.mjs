@@ -22,7 +22,9 @@ const CONFIG_FILES = ["package.json", "tsconfig.json", "scripts/build-dist.mjs"]
 const LAZY_PACKAGES = /^@aws-sdk\/(client-[a-z0-9-]+|credential-providers)$/;
 
 // Inlined into the bundle: plain JavaScript with no files of their own to read at run time.
-const BUNDLED_PACKAGES = ["zod", "@cloud-copilot/iam-expand", "@cloud-copilot/iam-simulate", "@cloud-copilot/iam-policy", "@cloud-copilot/iam-utils"];
+const BUNDLED_PACKAGES = ["zod", "@cloud-copilot/iam-expand", "@cloud-copilot/iam-simulate", "@cloud-copilot/iam-policy", "@cloud-copilot/iam-utils", "@prisma/client"];
+// …except the Prisma query compiler (WebAssembly), imported on first query.
+const EXTERNAL_FILES = ["@prisma/client/runtime/query_compiler*"];
 
 /** True when dist/ was built after every file it was built from was last changed. */
 export function distIsFresh() {
@@ -132,7 +134,7 @@ async function buildDist() {
 function externalPackages() {
   const { dependencies, devDependencies } = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
   const names = Object.keys({ ...dependencies, ...devDependencies }).filter((name) => !BUNDLED_PACKAGES.includes(name));
-  return names.flatMap((name) => [name, `${name}/*`]);
+  return [...names.flatMap((name) => [name, `${name}/*`]), ...EXTERNAL_FILES];
 }
 
 /** `server-only` throws outside a React Server Component build; in the CLI every module is server-side. */
@@ -200,5 +202,5 @@ export function lazyExport(load, name) {
 `;
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await ensureDist({ force: !process.argv.includes("--if-stale"), log: (m) => console.log(m) });
+  await ensureDist({ force: !process.argv.includes("--if-stale") });
 }

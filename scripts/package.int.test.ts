@@ -36,7 +36,7 @@ beforeAll(() => {
   ok(install);
 }, 900_000);
 
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }), 300_000);
 
 /** `npx saltzer …` in the user's directory, noting which module each worker thread starts. */
 function npxSaltzer(args: string[]): SpawnSyncReturns<string> {
@@ -71,7 +71,7 @@ describe("the package installed from its tarball", () => {
     expect(result.stdout).toMatch(/Scan 1 succeeded: 3 accounts, 2 regions, 46 functions/);
     // And the analysis ran on a worker thread started from the package's dist/
     expect(fs.readFileSync(workersLog, "utf8").trim().split("\n")).toEqual([path.join(fs.realpathSync(installed), "dist", "analysis-worker.mjs")]);
-  });
+  }, 600_000);
 
   it("reports the stored scan with `npx saltzer report`", () => {
     // When the report of the scan above is asked for
@@ -81,5 +81,5 @@ describe("the package installed from its tarball", () => {
     const report = JSON.parse(result.stdout) as { functions: unknown[]; schemaVersion: number };
     expect(report.schemaVersion).toBe(1);
     expect(report.functions).toHaveLength(46);
-  });
+  }, 600_000);
 });
