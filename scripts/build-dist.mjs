@@ -96,7 +96,10 @@ async function buildDist() {
   if (!fs.existsSync(path.join(root, "lib", "generated", "prisma", "client.ts"))) {
     execFileSync(process.execPath, [path.join(root, "node_modules", "prisma", "build", "index.js"), "generate"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
   }
-  const esbuild = await import("esbuild");
+  const esbuild = await import("esbuild").catch((error) => {
+    if (error.code !== "ERR_MODULE_NOT_FOUND") throw error;
+    throw new Error("Building dist/ needs this checkout's devDependencies (esbuild): run `npm ci`.");
+  });
   // Written next to dist/ and moved in file by file: a CLI starting meanwhile never reads half a file.
   const staging = fs.mkdtempSync(path.join(root, ".dist-"));
   try {

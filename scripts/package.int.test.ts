@@ -12,10 +12,10 @@ const installed = path.join(app, "node_modules", "saltzer");
 const workersLog = path.join(tmp, "workers.log");
 
 // What `npm run …` puts in the environment describes this checkout, not the user's empty directory.
-const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_package_|npm_lifecycle_|INIT_CWD$)/.test(k)));
+const env: Record<string, string | undefined> = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_package_|npm_lifecycle_|INIT_CWD$)/.test(k)));
 
-function run(cmd: string, args: string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
-  return spawnSync(cmd, args, { cwd, env: { ...env, ...extraEnv }, encoding: "utf8", timeout: 600_000 });
+function run(cmd: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}): SpawnSyncReturns<string> {
+  return spawnSync(cmd, args, { cwd, env: { ...env, ...extraEnv } as NodeJS.ProcessEnv, encoding: "utf8", timeout: 600_000 });
 }
 
 function ok(result: SpawnSyncReturns<string>): string {
