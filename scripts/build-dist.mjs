@@ -2,7 +2,7 @@
 // TypeScript at run time: `node scripts/build-dist.mjs` (always), or ensureDist() (only when a
 // source file is newer than the build; used by bin/saltzer.mjs, `npm start`, `npm test`, prepack).
 // Two entry points, bundled with everything they import from cli/ and lib/ (the `@/` alias comes
-// from tsconfig.json); npm packages stay in node_modules.
+// from tsconfig.json); npm packages stay in node_modules but for a few plain-JavaScript ones.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -14,7 +14,7 @@ const distDir = path.join(root, "dist");
 const manifestFile = path.join(distDir, "build-inputs.json");
 const ENTRY_POINTS = { cli: "cli/run.ts", "analysis-worker": "lib/jobs/analysis-worker.ts" };
 /** What the build depends on besides the sources esbuild reports. */
-const CONFIG_FILES = ["package.json", "tsconfig.json", "scripts/build-dist.mjs"];
+const CONFIG_FILES = ["package.json", "package-lock.json", "tsconfig.json", "scripts/build-dist.mjs"];
 
 // Loaded only when `scan --aws` first uses them: evaluating the AWS SDK's clients costs more CPU than
 // everything else the CLI loads together (profiled: `saltzer --help` 1.4 s CPU with them eager,
@@ -119,7 +119,7 @@ async function buildDist() {
       metafile: true,
       logLevel: "warning",
       plugins: [serverOnlyOutsideNext(), lazyPackages(LAZY_PACKAGES)],
-      // Bundled modules that call require() (none of ours today) get Node's, as in CommonJS.
+      // Inlined CommonJS (Prisma's runtime) calls require() for Node's built-in modules: give it Node's.
       banner: { js: 'import { createRequire as __saltzerCreateRequire } from "node:module"; const require = __saltzerCreateRequire(import.meta.url);' },
     });
     const outputs = Object.keys(result.metafile.outputs).map((f) => path.relative(staging, path.resolve(root, f)));
