@@ -93,8 +93,9 @@ function lockHolderGone(lock) {
 async function buildDist() {
   const builtAt = Date.now();
   // The sources import the generated Prisma client; a fresh clone has not generated it yet.
+  // Its messages go to stderr: the command that triggered the build may be writing a report to stdout.
   if (!fs.existsSync(path.join(root, "lib", "generated", "prisma", "client.ts"))) {
-    execFileSync(process.execPath, [path.join(root, "node_modules", "prisma", "build", "index.js"), "generate"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+    execFileSync(process.execPath, [path.join(root, "node_modules", "prisma", "build", "index.js"), "generate"], { cwd: root, stdio: ["ignore", 2, 2] });
   }
   const esbuild = await import("esbuild").catch((error) => {
     if (error.code !== "ERR_MODULE_NOT_FOUND") throw error;
