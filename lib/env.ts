@@ -4,6 +4,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { allowedHostNames, parseHostList } from "@/lib/host-guard";
+import { packageRoot } from "@/lib/package-root";
 
 const schema = z.object({
   DATABASE_URL: z
@@ -12,7 +13,8 @@ const schema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   SALTZER_DATA_DIR: z.string().min(1).default(".saltzer"),
-  SALTZER_SNAPSHOT_DIR: z.string().min(1).default("samples/acme"),
+  /** Unset: the sample organization shipped with the package (samples/acme). */
+  SALTZER_SNAPSHOT_DIR: z.string().min(1).optional(),
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   SALTZER_AUTH_TOKEN: z
@@ -67,7 +69,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   return {
     ...parsed.data,
     dataDir: path.resolve(parsed.data.SALTZER_DATA_DIR),
-    snapshotDir: path.resolve(parsed.data.SALTZER_SNAPSHOT_DIR),
+    snapshotDir: parsed.data.SALTZER_SNAPSHOT_DIR ? path.resolve(parsed.data.SALTZER_SNAPSHOT_DIR) : path.join(packageRoot(), "samples", "acme"),
     allowedHosts: allowedHostNames(parsed.data.HOST, parsed.data.SALTZER_ALLOWED_HOSTS),
   };
 }

@@ -43,6 +43,8 @@ if (values.child) {
     console.log(`\nDashboard page timings (server-rendered HTML, median of 5 after one warm-up) at ${values.sizes!.split(",").map(Number).sort((a, b) => b - a)[0]} functions\n`);
     console.table(pageRows);
   }
+  console.log("\nCLI start, compiled (wall clock, median of 5 after one warm-up; bare `node -e 0` for scale)\n");
+  console.table(timeCliStart());
 }
 
 /** Serves the scanned data dir with the production build and times each page (needs `npm run build`). */
@@ -127,4 +129,25 @@ async function runOne(dir: string): Promise<void> {
       findings: result.summary?.findings ?? 0,
     }),
   );
+}
+
+/** How long `saltzer --help` and `saltzer rules` take from process start to exit (dist/ built first). */
+function timeCliStart(): Record<string, unknown>[] {
+  const bin = path.join(root, "bin", "saltzer.mjs");
+  execFileSync(process.execPath, [bin, "--help"], { cwd: root, stdio: "ignore" });
+  const commands: [string, string[]][] = [
+    ["node -e 0", ["-e", "0"]],
+    ["saltzer --help", [bin, "--help"]],
+    ["saltzer rules", [bin, "rules"]],
+  ];
+  return commands.map(([name, args]) => {
+    const times: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const start = performance.now();
+      spawnSync(process.execPath, args, { cwd: root, stdio: "ignore" });
+      if (i > 0) times.push(performance.now() - start);
+    }
+    times.sort((a, b) => a - b);
+    return { command: name, "median ms": Math.round(times[2]), "min ms": Math.round(times[0]) };
+  });
 }

@@ -1,7 +1,9 @@
-// Shared by `npm start` and `npm test`: make a fresh clone runnable (dependencies, Prisma client).
+// Shared by `npm start` and `npm test`: make a fresh clone runnable (dependencies, Prisma client,
+// the compiled CLI and analysis worker in dist/, the dashboard build in .next/).
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+export { ensureDist } from "./build-dist.mjs";
 
 export const root = path.resolve(import.meta.dirname, "..");
 

@@ -1,7 +1,7 @@
 // `npm start`: install if needed, build if stale, scan the sample organization into the
 // embedded database on first start, then serve the dashboard (127.0.0.1 by default).
 import { spawn } from "node:child_process";
-import { ensureBuild, ensureInstall, root, run } from "./ensure-install.mjs";
+import { ensureBuild, ensureDist, ensureInstall, root, run } from "./ensure-install.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 const host = process.env.HOST || "127.0.0.1";
@@ -24,6 +24,8 @@ if (["0.0.0.0", "::"].includes(host) && !process.env.SALTZER_ALLOWED_HOSTS) {
 }
 
 ensureInstall();
+// The CLI and the dashboard's scans run the compiled analysis worker (dist/analysis-worker.mjs).
+await ensureDist({ log: (m) => console.log(m) });
 ensureBuild();
 run(process.execPath, ["bin/saltzer.mjs", "first-start"]);
 

@@ -1,9 +1,11 @@
 // `npm test`: unit and database tests (vitest), then browser journeys (Playwright in Debian's Chromium).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import { ensureInstall, root } from "./ensure-install.mjs";
+import { ensureDist, ensureInstall, root } from "./ensure-install.mjs";
 
 ensureInstall();
+// Built once up front: the CLI tests run bin/saltzer.mjs, which would otherwise build on first use.
+await ensureDist({ log: (m) => console.log(m) });
 // `npm test` installs no system package itself (.ci/run does): without Chromium it says what to
 // install, runs the tests that need no browser, and fails so that a missing browser is never a pass.
 const hasChromium = fs.existsSync("/usr/bin/chromium");

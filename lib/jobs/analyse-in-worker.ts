@@ -13,19 +13,36 @@ import type { RowSink } from "./analyse-to-rows";
 import type { AnalysisWorkerInput, FromAnalysisWorker } from "./analysis-worker-protocol";
 
 interface WorkerFiles {
-  bootstrap: string;
+  /** The TypeScript loader that runs `entry` (sources only); null for the compiled worker. */
+  bootstrap: string | null;
   entry: string;
-  tsconfig: string;
+  tsconfig: string | null;
 }
 
-/** The worker's files, from the sources (next to this module, or under the working directory when bundled). */
+/**
+ * The analysis worker's files. The build (dist/analysis-worker.mjs) sits beside this module when
+ * this module is itself the build (dist/cli.mjs); the sources, loaded through tsx, beside it when
+ * it runs from TypeScript (tests, scripts). Under Next.js `import.meta.dirname` is undefined and the
+ * server's working directory is the package: its build first, its sources as a dev checkout's fallback.
+ */
 export function analysisWorkerFiles(): WorkerFiles | null {
-  const dirs = [import.meta.dirname, path.resolve(process.cwd(), "lib", "jobs")].filter((d): d is string => typeof d === "string");
-  for (const dir of dirs) {
-    const files = { bootstrap: path.join(dir, "analysis-worker-bootstrap.mjs"), entry: path.join(dir, "analysis-worker.ts"), tsconfig: path.resolve(dir, "..", "..", "tsconfig.json") };
-    if (Object.values(files).every((f) => fs.existsSync(f))) return files;
-  }
-  return null;
+  const here = import.meta.dirname as string | undefined;
+  if (here) return compiledWorker(here) ?? sourceWorker(here);
+  const root = process.cwd();
+  const sources = () => sourceWorker(path.join(root, "lib", "jobs"));
+  // `next dev` recompiles the sources on every change; the build would lag behind them.
+  if (process.env.NODE_ENV === "development") return sources() ?? compiledWorker(path.join(root, "dist"));
+  return compiledWorker(path.join(root, "dist")) ?? sources();
+}
+
+function compiledWorker(dir: string): WorkerFiles | null {
+  const entry = path.join(dir, "analysis-worker.mjs");
+  return fs.existsSync(entry) ? { bootstrap: null, entry, tsconfig: null } : null;
+}
+
+function sourceWorker(dir: string): WorkerFiles | null {
+  const files = { bootstrap: path.join(dir, "analysis-worker-bootstrap.mjs"), entry: path.join(dir, "analysis-worker.ts"), tsconfig: path.resolve(dir, "..", "..", "tsconfig.json") };
+  return Object.values(files).every((f) => fs.existsSync(f)) ? files : null;
 }
 
 export function analyseInWorker(
@@ -38,7 +55,7 @@ export function analyseInWorker(
   heapMb = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20),
 ): Promise<{ busyMs: number }> {
   const input: AnalysisWorkerInput = { scanId, snapshot, now: options.now, entry: files.entry, tsconfig: files.tsconfig };
-  const worker = new Worker(files.bootstrap, { workerData: input, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
+  const worker = new Worker(files.bootstrap ?? files.entry, { workerData: input, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
   return new Promise((resolve, reject) => {
     let settled = false;
     let queue = Promise.resolve();

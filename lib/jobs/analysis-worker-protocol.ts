@@ -6,9 +6,9 @@ export interface AnalysisWorkerInput {
   scanId: number;
   snapshot: Snapshot;
   now?: string;
-  /** For the bootstrap: the worker module and the tsconfig that resolves its imports. */
+  /** For the TypeScript bootstrap: the worker module and the tsconfig that resolves its imports (null for the compiled worker). */
   entry: string;
-  tsconfig: string;
+  tsconfig: string | null;
 }
 
 export type FromAnalysisWorker =

@@ -5,6 +5,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { packageRoot } from "@/lib/package-root";
 import type { SqlRunner } from "./db";
 
 const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -22,10 +23,9 @@ const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 const ADVISORY_LOCK_KEY = 72707369;
 
 export function migrationsDir(): string {
-  const candidates = [path.resolve(process.cwd(), "prisma/migrations"), path.resolve(import.meta.dirname ?? ".", "../../prisma/migrations")];
-  const found = candidates.find((dir) => fs.existsSync(dir));
-  if (!found) throw new Error(`Migrations folder not found (looked in ${candidates.join(", ")})`);
-  return found;
+  const dir = path.join(packageRoot(), "prisma", "migrations");
+  if (!fs.existsSync(dir)) throw new Error(`Migrations folder not found (looked in ${dir})`);
+  return dir;
 }
 
 export interface Migration {
