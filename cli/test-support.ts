@@ -17,6 +17,8 @@ export function saltzer(args: string[], env: Record<string, string>): CliResult 
     env: { ...process.env, DATABASE_URL: "", ...env },
     encoding: "utf8",
     timeout: 180_000,
+    // A report of the whole sample is over spawnSync's default 1 MiB.
+    maxBuffer: 64 * 1024 * 1024,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
