@@ -40,7 +40,7 @@ describe("saltzer scan --aws", () => {
     // Then every account, region and function of the sample is scanned
     expect(result.stderr).not.toMatch(/saltzer:/);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/Scan 1 succeeded: 3 accounts, 2 regions, 46 functions/);
+    expect(result.stdout).toMatch(/Scan 1 succeeded: 3 accounts, 2 regions, 48 functions/);
     // And the SDK's clients, commands and credential chain answered through the lazy stand-ins
     expect(server.calls.get("lambda:ListFunctions")).toBeGreaterThan(0);
   }, 300_000);

@@ -68,7 +68,7 @@ describe("the package installed from its tarball", () => {
     // Then the scan succeeds with every function of the sample
     expect(result.stderr).not.toMatch(/saltzer:/);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/Scan 1 succeeded: 3 accounts, 2 regions, 46 functions/);
+    expect(result.stdout).toMatch(/Scan 1 succeeded: 3 accounts, 2 regions, 48 functions/);
     // And the analysis ran on a worker thread started from the package's dist/
     expect(fs.readFileSync(workersLog, "utf8").trim().split("\n")).toEqual([path.join(fs.realpathSync(installed), "dist", "analysis-worker.mjs")]);
   }, 600_000);
@@ -76,10 +76,10 @@ describe("the package installed from its tarball", () => {
   it("reports the stored scan with `npx saltzer report`", () => {
     // When the report of the scan above is asked for
     const result = npxSaltzer(["report", "--format", "json"]);
-    // Then it lists the 46 functions
+    // Then it lists the 48 functions
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout) as { functions: unknown[]; schemaVersion: number };
     expect(report.schemaVersion).toBe(1);
-    expect(report.functions).toHaveLength(46);
+    expect(report.functions).toHaveLength(48);
   }, 600_000);
 });
