@@ -136,22 +136,22 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
             },
           })
         : await crawlOrganization({
-              ...source.crawl,
-              signal: options.signal,
-              onProgress: (p) =>
-                report({
-                  phase: "reading",
-                  accountsDone: p.accountsDone,
-                  accountsTotal: p.accountsTotal,
-                  functions: p.functions,
-                  fraction: p.regionsTotal ? p.regionsDone / p.regionsTotal : 0,
-                  message: `${p.regionsDone}/${p.regionsTotal} regions, ${p.apiCalls} API calls, ${p.retries} retries, ${p.errors} errors`,
-                }),
-            }).then(async ({ snapshot, stats }) => {
-              crawlStats = stats;
-              await saveCrawlStats(db, scanId, stats);
-              return snapshot;
-            });
+            ...source.crawl,
+            signal: options.signal,
+            onProgress: (p) =>
+              report({
+                phase: "reading",
+                accountsDone: p.accountsDone,
+                accountsTotal: p.accountsTotal,
+                functions: p.functions,
+                fraction: p.regionsTotal ? p.regionsDone / p.regionsTotal : 0,
+                message: `${p.regionsDone}/${p.regionsTotal} regions, ${p.apiCalls} API calls, ${p.retries} retries, ${p.errors} errors`,
+              }),
+          }).then(async ({ snapshot, stats }) => {
+            crawlStats = stats;
+            await saveCrawlStats(db, scanId, stats);
+            return snapshot;
+          });
     checkCancelled();
     const functions = snapshot.accounts.reduce((n, a) => n + a.functions.length, 0);
     const accountsTotal = snapshot.accounts.length;

@@ -99,7 +99,7 @@ async function readSnapshot(reader: SnapshotSource, source: Snapshot["source"], 
   for (const id of accountDirs) {
     if (!ACCOUNT_ID.test(id)) throw new SnapshotError(`accounts/${id}`, "", "account directory name is not a 12-digit account id");
   }
-  const accountIds = await notCollectedWithGapLeftOut(reader, gaps, accountDirs, (id) => [`accounts/${id}/iam/get-account-authorization-details.json`, id, null]);
+  const accountIds = await notCollectedWithGapLeftOut(reader, gaps, accountDirs, (id) => [`accounts/${id}/iam/get-account-authorization-details.json`, id, null, ACCOUNT_UNREAD_APIS]);
   const organization = (await reader.exists("organizations")) ? await readOrganization(reader, gaps, source, accountIds) : null;
   accountsTotal = accountIds.length;
   report("accounts");
@@ -262,7 +262,7 @@ async function readAccount(reader: SnapshotSource, accountId: string, name: stri
   const [iam, lastAccessed, regionNames] = await Promise.all([
     readIam(reader, accountId, gaps),
     readLastAccessed(reader, `${base}/iam/service-last-accessed`),
-    reader.listDirs(`${base}/regions`).then((names) => notCollectedWithGapLeftOut(reader, gaps, names, (region) => [`${base}/regions/${region}/lambda/list-functions.json`, accountId, region])),
+    reader.listDirs(`${base}/regions`).then((names) => notCollectedWithGapLeftOut(reader, gaps, names, (region) => [`${base}/regions/${region}/lambda/list-functions.json`, accountId, region, ["lambda:ListFunctions"]])),
   ]);
   regionNames.sort();
   for (const region of regionNames) {
@@ -427,7 +427,7 @@ async function readRegion(reader: SnapshotSource, accountId: string, region: str
   const functionsFile = `${dir}/list-functions.json`;
   const mappingsFile = `${dir}/list-event-source-mappings.json`;
   // Mappings that failed to collect, with a gap recorded for them: the functions are still read.
-  const mappingsMissingWithGap = (await reader.exists(mappingsFile)) ? false : hasRecordedGap(gaps, mappingsFile, accountId, region);
+  const mappingsMissingWithGap = (await reader.exists(mappingsFile)) ? false : hasRecordedGap(gaps, mappingsFile, accountId, region, ["lambda:ListEventSourceMappings"]);
   const [listed, mappings, policyNames, urlNames] = await Promise.all([
     reader.required(functionsFile, listFunctionsSchema),
     mappingsMissingWithGap ? { EventSourceMappings: [] } : reader.required(mappingsFile, listEventSourceMappingsSchema),
@@ -554,20 +554,30 @@ function rejectDuplicates(file: string, values: readonly string[], at: (index: n
   });
 }
 
+// An account is not read when its audit role cannot be assumed or its IAM cannot be read.
+const ACCOUNT_UNREAD_APIS = ["sts:AssumeRole", "iam:GetAccountAuthorizationDetails"];
+
 /**
- * A gap recorded for this file, or for its account and region (region null: the account as a
- * whole) — how saltzer-coverage-gaps.json explains a file that collect-snapshot.sh or the crawl could not write.
+ * A gap recorded for this file, or for one of `apis` in its account and region (region null: the
+ * account as a whole): how saltzer-coverage-gaps.json explains a file collect-snapshot.sh could not write.
  */
-function hasRecordedGap(gaps: readonly CoverageGap[], file: string, accountId: string, region: string | null): boolean {
-  return gaps.some((g) => g.file === file || (g.accountId === accountId && g.region === region));
+function hasRecordedGap(gaps: readonly CoverageGap[], file: string, accountId: string, region: string | null, apis: readonly string[]): boolean {
+  return gaps.some((g) => g.file === file || (g.accountId === accountId && g.region === region && apis.includes(g.api)));
 }
 
 /** Leaves out account or region directories whose required file is missing but explained by a recorded gap. */
-async function notCollectedWithGapLeftOut(reader: SnapshotSource, gaps: readonly CoverageGap[], names: string[], required: (name: string) => [file: string, accountId: string, region: string | null]): Promise<string[]> {
-  const kept = await Promise.all(names.map(async (name) => {
-    const [file, accountId, region] = required(name);
-    return (await reader.exists(file)) || !hasRecordedGap(gaps, file, accountId, region);
-  }));
+async function notCollectedWithGapLeftOut(
+  reader: SnapshotSource,
+  gaps: readonly CoverageGap[],
+  names: string[],
+  required: (name: string) => [file: string, accountId: string, region: string | null, apis: readonly string[]],
+): Promise<string[]> {
+  const kept = await Promise.all(
+    names.map(async (name) => {
+      const [file, accountId, region, apis] = required(name);
+      return (await reader.exists(file)) || !hasRecordedGap(gaps, file, accountId, region, apis);
+    }),
+  );
   return names.filter((_, i) => kept[i]);
 }
 

@@ -83,6 +83,17 @@ describe("readSnapshotDir with recorded coverage gaps", () => {
     expect(read.gaps.map((g) => g.api)).toEqual(["lambda:ListEventSourceMappings"]);
   });
 
+  it("a gap about another API does not explain a missing event source mapping list", async () => {
+    // Given list-event-source-mappings is missing, and the only gap is about function policies
+    const spec = snapshot([gap(ACCOUNT, "us-east-1", "lambda:GetPolicy", null)]);
+    const region = spec.accounts?.[ACCOUNT].regions?.["us-east-1"];
+    if (region) region.listEventSourceMappings = undefined;
+    await writeSnapshotFixture(dir, spec);
+
+    // When it is read, then the missing file is named
+    await expect(readSnapshotDir(dir)).rejects.toThrow(`accounts/${ACCOUNT}/regions/us-east-1/lambda/list-event-source-mappings.json: required file is missing`);
+  });
+
   it("an account directory without IAM but with a recorded gap for the account is left out", async () => {
     // Given a second account whose role could not be assumed, leaving an empty directory
     await writeSnapshotFixture(dir, snapshot([gap(OTHER, null, "sts:AssumeRole", null)]));
