@@ -76,7 +76,7 @@ export function selectFunctions(view: ScanView, params: Pick<FunctionListParams,
 /** The risk view: the scan view through the view filter, sorted and paged. */
 export async function listFunctionsIn(db: Database, params: FunctionListParams): Promise<FunctionList> {
   const pageSize = Math.min(Math.max(params.pageSize ?? 50, 10), 200);
-  const view = await loadScanView(db, params.scanId);
+  const view = await loadScanView(db, params.scanId, { light: true });
   const selected = selectFunctions(view, params);
   const total = selected.length;
   const pageCount = Math.max(1, Math.ceil(total / pageSize));

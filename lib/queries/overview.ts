@@ -23,7 +23,7 @@ const emptyCounts = (): Record<Severity, number> => ({ critical: 0, high: 0, med
 export async function getOverview(scanId: number): Promise<Overview> {
   const db = await getDb();
   const [view, trendRows, scan] = await Promise.all([
-    loadScanView(db, scanId),
+    loadScanView(db, scanId, { light: true }),
     db.query<{ id: number; started_at: Date; status: string; function_count: number; finding_count: number; critical: number; high: number }>(
       `SELECT s.id, s.started_at, s.status, s.function_count, s.finding_count,
               (SELECT count(*)::int FROM functions f WHERE f.scan_id = s.id AND f.severity = 'critical') AS critical,
