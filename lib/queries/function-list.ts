@@ -55,7 +55,7 @@ const byName = (a: ViewFunction, b: ViewFunction) => a.name.localeCompare(b.name
 const COMPARE: Record<FunctionSort, (a: ViewFunction, b: ViewFunction) => number> = {
   risk: (a, b) => (a.riskScore ?? -1) - (b.riskScore ?? -1) || sevRank(b.severity) - sevRank(a.severity),
   findings: (a, b) => a.findings.length - b.findings.length,
-  name: () => 0,
+  name: byName,
   account: (a, b) => a.accountId.localeCompare(b.accountId),
   region: (a, b) => a.region.localeCompare(b.region),
   runtime: (a, b) => (a.runtime ?? "").localeCompare(b.runtime ?? ""),
