@@ -149,7 +149,7 @@ test("suppress a finding with a reason", async ({ page }) => {
   // Then it moves to the suppressed list with its reason, and the overview stops counting it
   await expect(page.getByText("1 suppressed finding(s)")).toBeVisible();
   await page.getByText("1 suppressed finding(s)").click();
-  await expect(page.getByText("Suppressed: Accepted: the status page is meant to be public")).toBeVisible();
+  await expect(page.getByText("Suppressed by dashboard: Accepted: the status page is meant to be public")).toBeVisible();
   await page.screenshot({ path: shot("finding-suppressed"), fullPage: true });
   await page.goto("/");
   await expect(page.getByText("1 suppressed findings are not counted.")).toBeVisible();
