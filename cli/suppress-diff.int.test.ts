@@ -9,11 +9,11 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "saltzer-suppress-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const env = { SALTZER_DATA_DIR: path.join(tmp, "data") };
 
-/** The sample with lambda:GetPolicy denied in 222222222222 / us-east-1. */
+/** The sample with lambda:GetPolicy denied in 333333333333 / us-east-1 (acme-dev: no critical finding). */
 function gappedSample(): string {
   const dir = path.join(tmp, "gapped");
   fs.cpSync(SAMPLE, dir, { recursive: true });
-  const gap = { accountId: "222222222222", region: "us-east-1", api: "lambda:GetPolicy", file: null, message: "AccessDeniedException: not authorized to perform lambda:GetPolicy" };
+  const gap = { accountId: "333333333333", region: "us-east-1", api: "lambda:GetPolicy", file: null, message: "AccessDeniedException: not authorized to perform lambda:GetPolicy" };
   fs.writeFileSync(path.join(dir, "saltzer-coverage-gaps.json"), JSON.stringify({ Gaps: [gap] }));
   return dir;
 }
@@ -21,12 +21,12 @@ function gappedSample(): string {
 describe("saltzer check on incomplete data", () => {
   it("prints the gap and fails closed with exit 3, unless --allow-incomplete", () => {
     // Given the sample with GetPolicy denied in one account, gated on critical in that account (no critical there)
-    const args = ["check", "--snapshot", gappedSample(), "--fail-on", "critical", "--account", "222222222222"];
+    const args = ["check", "--snapshot", gappedSample(), "--fail-on", "critical", "--account", "333333333333"];
     // When the gate runs
     const strict = saltzer(args, { SALTZER_DATA_DIR: path.join(tmp, "none") });
     const lenient = saltzer([...args, "--allow-incomplete"], { SALTZER_DATA_DIR: path.join(tmp, "none") });
     // Then it names the gap and fails with 3; with --allow-incomplete it passes, still saying so
-    expect(strict.stdout).toMatch(/gap: 222222222222 us-east-1 lambda:GetPolicy/);
+    expect(strict.stdout).toMatch(/gap: 333333333333 us-east-1 lambda:GetPolicy/);
     expect(strict.stdout).toMatch(/^FAIL: incomplete data/m);
     expect(strict.code).toBe(3);
     expect(lenient.code).toBe(0);
@@ -55,17 +55,32 @@ describe("suppressions as code and the scan diff", () => {
   });
 
   it("applies a suppressions file to report and check the same way", () => {
-    // Given a YAML file suppressing the sample's one critical finding
+    // Given a YAML file suppressing the sample's three critical findings
     const file = path.join(tmp, "suppressions.yaml");
-    fs.writeFileSync(file, "suppressions:\n  - function: org-account-vending   # the vending machine\n    rule: privilege-escalation\n    reason: \"Reviewed quarterly\"\n");
+    fs.writeFileSync(
+      file,
+      [
+        "suppressions:",
+        "  - function: org-account-vending   # the vending machine",
+        "    rule: privilege-escalation",
+        '    reason: "Reviewed quarterly"',
+        "  - function: break-glass-ops",
+        "    rule: admin-equivalent-access",
+        '    reason: "Break-glass by design"',
+        "  - function: break-glass-ops",
+        "    rule: aws-managed-full-access",
+        '    reason: "Break-glass by design"',
+        "",
+      ].join("\n"),
+    );
     // When report and check read it
     const report = JSON.parse(saltzer(["report", "--severity", "critical", "--suppressions", file], env).stdout) as { functions: unknown[]; summary: { suppressedFindings: number } };
     const check = saltzer(["check", "--scan", "1", "--fail-on", "critical", "--suppressions", file], env);
     // Then neither lists the critical finding; both count it as suppressed
     expect(report.functions).toEqual([]);
-    expect(report.summary.suppressedFindings).toBe(1);
+    expect(report.summary.suppressedFindings).toBe(3);
     expect(check.code).toBe(0);
-    expect(check.stdout).toMatch(/PASS: no finding at or above critical \(1 suppressed\)/);
+    expect(check.stdout).toMatch(/PASS: no finding at or above critical \(3 suppressed\)/);
   });
 
   it("diffs two scans from the CLI: the gapped rescan makes functions incomplete, not resolved", () => {

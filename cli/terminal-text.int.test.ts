@@ -31,16 +31,15 @@ describe("the CLI prints snapshot and database text as data", () => {
   it("scan: a gap message cannot erase the line and print a fake success", () => {
     // Given the snapshot with the hostile gaps
     // When it is scanned
-    const result = saltzer(["scan", "--snapshot", hostile, "--quiet"], { SALTZER_DATA_DIR: dataDir });
-    // Then the real status is printed, the gap text is visible as escapes, and nothing raw reaches the terminal
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Scan 1 partial:/);
-    expect(result.stdout).not.toMatch(/^Scan 99/m);
-    expect(result.stdout).toContain("gap: 222222222222 us-east-1 lambda:GetPolicy: \\x1b[2K\\x0dScan 99 succeeded: all clear\\x1b[8m");
-    expect(result.stdout).toContain("lambda:\\x1b]8;;https://evil.example/\\x07click-me\\x1b]8;;\\x07\\x1b[2J");
-    expect(result.stdout).toContain("x\\x9b31mred\\u202eesrever\\u2066.json");
+    const result = saltzer(["scan", "--snapshot", hostile, "--quiet"], { SALTZER_DATA_DIR: path.join(tmp, "refused") });
+    // Then the reader refuses the file by name (exit 2), no success line is printed, and nothing raw reaches the terminal
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/saltzer-coverage-gaps\.json: \$\.Gaps\[0\]\.message: contains control characters/);
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/Scan 99|succeeded/);
     expect(result.stdout).not.toMatch(RAW_CONTROL);
     expect(result.stderr).not.toMatch(RAW_CONTROL);
+    // And the clean sample scans, so the tests below have a stored scan to tamper with
+    expect(saltzer(["scan", "--snapshot", SAMPLE, "--quiet"], { SALTZER_DATA_DIR: dataDir }).code).toBe(0);
   }, 600_000);
 
   it("check and report: a stored function ARN and reason with OSC 8, ESC[2J, C1 and U+202E stay inert", async () => {
@@ -48,7 +47,9 @@ describe("the CLI prints snapshot and database text as data", () => {
     const db = await openDatabase({ dataDir });
     const finding = await db.prisma.finding.findFirstOrThrow({ where: { scanId: 1, severity: "critical" } });
     const arn = `arn:aws:lambda:us-east-1:111111111111:function:${OSC8_CLEAR}`;
-    await db.prisma.finding.update({ where: { id: finding.id }, data: { functionArn: arn, reason: `reason ${C1_BIDI} ${FAKE_SUCCESS}` } });
+    await db.prisma.lambdaFunction.updateMany({ where: { scanId: 1, arn: finding.functionArn }, data: { arn } });
+    await db.prisma.finding.updateMany({ where: { scanId: 1, functionArn: finding.functionArn }, data: { functionArn: arn } });
+    await db.prisma.finding.update({ where: { id: finding.id }, data: { reason: `reason ${C1_BIDI} ${FAKE_SUCCESS}` } });
     // and another whose function is still in the scan, so the JSON report lists it
     const other = await db.prisma.finding.findFirstOrThrow({ where: { scanId: 1, severity: "high" } });
     await db.prisma.finding.update({ where: { id: other.id }, data: { reason: `other ${C1_BIDI} ${FAKE_SUCCESS}` } });
