@@ -15,7 +15,7 @@ const workersLog = path.join(tmp, "workers.log");
 const env: Record<string, string | undefined> = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_package_|npm_lifecycle_|INIT_CWD$)/.test(k)));
 
 function run(cmd: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}): SpawnSyncReturns<string> {
-  return spawnSync(cmd, args, { cwd, env: { ...env, ...extraEnv } as NodeJS.ProcessEnv, encoding: "utf8", timeout: 600_000 });
+  return spawnSync(cmd, args, { cwd, env: { ...env, ...extraEnv } as NodeJS.ProcessEnv, encoding: "utf8", timeout: 600_000, maxBuffer: 256 * 1024 * 1024 });
 }
 
 function ok(result: SpawnSyncReturns<string>): string {
