@@ -401,21 +401,24 @@ async function suppressCommand(args: string[], out: Out): Promise<number> {
   }
   const [name, ruleId] = positionals;
   return withStore(async (db) => {
-    const scanId = await resolveScanId(db, values.scan);
-    const view = await loadScanView(db, scanId);
-    let fn;
-    try {
-      fn = resolveFunction(view, name);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const { scanId, fn } = await functionInScan(db, values.scan, name);
     const findings = fn.findings.filter((f) => f.ruleId === ruleId);
     if (findings.length === 0) throw new UsageError(`${fn.name} has no ${ruleId} finding in scan ${scanId} (its rules: ${[...new Set(fn.findings.map((f) => f.ruleId))].join(", ") || "none"}).`);
     const createdBy = `cli:${os.userInfo().username}`;
     for (const f of findings) await saveSuppression(db, { fingerprint: f.fingerprint, reason, expiresAt, createdBy, functionArn: fn.arn, ruleId });
-    out.stdout(`Suppressed ${findings.length} ${ruleId} finding(s) of ${fn.arn}${expiresAt ? ` until ${expiresAt.toISOString().slice(0, 10)}` : ""} (by ${createdBy}).\n`);
+    out.stdout(`${safeTerminalText(`Suppressed ${findings.length} ${ruleId} finding(s) of ${fn.arn}${expiresAt ? ` until ${expiresAt.toISOString().slice(0, 10)}` : ""} (by ${createdBy}).`)}\n`);
     return 0;
   });
+}
+
+/** The function a suppress/unsuppress command names, in the given scan (default: the latest). */
+async function functionInScan(db: Database, scan: string | boolean | undefined, name: string) {
+  const scanId = await resolveScanId(db, scan);
+  try {
+    return { scanId, fn: resolveFunction(await loadScanView(db, scanId), name) };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 async function unsuppressCommand(args: string[], out: Out): Promise<number> {
@@ -423,18 +426,11 @@ async function unsuppressCommand(args: string[], out: Out): Promise<number> {
   if (positionals.length !== 2) throw new UsageError("Usage: saltzer unsuppress FUNCTION RULE [--scan ID]");
   const [name, ruleId] = positionals;
   return withStore(async (db) => {
-    const scanId = await resolveScanId(db, values.scan);
-    const view = await loadScanView(db, scanId);
-    let fn;
-    try {
-      fn = resolveFunction(view, name);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const { scanId, fn } = await functionInScan(db, values.scan, name);
     const fingerprints = new Set(fn.findings.filter((f) => f.ruleId === ruleId).map((f) => f.fingerprint));
     for (const e of await storedSuppressions(db)) if (e.fingerprint && e.functionArn === fn.arn && e.ruleId === ruleId) fingerprints.add(e.fingerprint);
     const removed = await deleteSuppressions(db, [...fingerprints]);
-    out.stdout(removed ? `Removed ${removed} suppression(s) of ${ruleId} on ${fn.arn}.\n` : `No suppression of ${ruleId} on ${fn.arn}.\n`);
+    out.stdout(`${safeTerminalText(removed ? `Removed ${removed} suppression(s) of ${ruleId} on ${fn.arn}.` : `No suppression of ${ruleId} on ${fn.arn}.`)}\n`);
     return 0;
   });
 }
