@@ -125,7 +125,8 @@ export async function storeSnapshot(
   const streamed = analysis !== null && "stream" in analysis ? analysis : null;
   const rows = snapshotRows(scanId, snapshot, streamed ? null : (analysis as ScanAnalysis | null));
   const functionCount = rows.functions.length;
-  let total = rows.accounts.length + rows.roles.length + rows.policies.length + functionCount + rows.mappings.length + rows.findings.length + rows.permissionSets.length + rows.edges.length;
+  let total =
+    rows.accounts.length + rows.roles.length + rows.policies.length + functionCount + rows.mappings.length + rows.findings.length + rows.permissionSets.length + rows.roleRecommendations.length + rows.edges.length;
   let written = 0;
   let findingCount = rows.findings.length;
   const status: ScanStatus = snapshot.gaps.length > 0 ? "partial" : "succeeded";
@@ -151,15 +152,18 @@ export async function storeSnapshot(
         let pendingFunctions: SerializedRow[] = [];
         let pendingFindings: SerializedRow[] = [];
         let pendingSets: SerializedRow[] = [];
+        let pendingRecommendations: SerializedRow[] = [];
         const flush = async () => {
-          const [f, g, p] = [pendingFunctions, pendingFindings, pendingSets];
+          const [f, g, p, r] = [pendingFunctions, pendingFindings, pendingSets, pendingRecommendations];
           pendingFunctions = [];
           pendingFindings = [];
           pendingSets = [];
-          total += g.length + p.length;
+          pendingRecommendations = [];
+          total += g.length + p.length + r.length;
           await writeSerialized("functions", f);
           await writeSerialized("findings", g);
           await writeSerialized("permission_sets", p);
+          await writeSerialized("role_recommendations", r);
         };
         await streamed.stream({
           functionResult: async (result) => {
@@ -167,6 +171,7 @@ export async function storeSnapshot(
             pendingFunctions.push(result.functionRow);
             pendingFindings.push(...result.findingRows);
             if (result.permissionSetRow) pendingSets.push(result.permissionSetRow);
+            if (result.roleRecommendationRow) pendingRecommendations.push(result.roleRecommendationRow);
             findingCount += result.findingRows.length;
             if (pendingFunctions.length >= FUNCTIONS_PER_FLUSH) await flush();
           },
@@ -183,6 +188,7 @@ export async function storeSnapshot(
         await write("functions", rows.functions);
         await write("findings", rows.findings);
         await write("permission_sets", rows.permissionSets);
+        await write("role_recommendations", rows.roleRecommendations);
         await write("edges", rows.edges);
       }
       const scanUpdate = {
