@@ -26,7 +26,7 @@ export default async function SuppressionsPage({ searchParams }: { searchParams:
   return (
     <>
       <TopBar active="/suppressions" />
-      <main className="page">
+      <main className="page register-page">
         <div className="page-head">
           <h1>Suppressions</h1>
           <span className="sub">
@@ -75,7 +75,7 @@ export default async function SuppressionsPage({ searchParams }: { searchParams:
             <tbody>
               {shown.map((e) => (
                 <tr key={e.fingerprint} data-fingerprint={e.fingerprint} data-status={e.status} className={e.status === "expired" ? "expired-row" : undefined}>
-                  <td data-label="Status">{e.status === "expired" ? <span className="badge expired">expired</span> : <span className="badge active">active</span>}</td>
+                  <td data-label="Status" className="nowrap">{e.status === "expired" ? <span className="badge expired">expired</span> : <span className="badge active">active</span>}</td>
                   <td data-label="Function">
                     {e.functionArn && e.finding && scan ? (
                       <Link href={`/functions/${encodeURIComponent(e.functionArn)}?scan=${scan.id}`}>
@@ -86,7 +86,7 @@ export default async function SuppressionsPage({ searchParams }: { searchParams:
                     )}
                     {e.accountId ? (
                       <div className="muted">
-                        <bdi>{e.accountId}</bdi> · {e.region}
+                        <bdi>{e.accountId}</bdi> · <span className="nowrap">{e.region}</span>
                       </div>
                     ) : null}
                   </td>
@@ -105,9 +105,9 @@ export default async function SuppressionsPage({ searchParams }: { searchParams:
                   <td data-label="Reason">
                     <bdi>{e.reason}</bdi>
                   </td>
-                  <td data-label="Made by" title={e.createdBy}>{e.madeBy}</td>
-                  <td data-label="When">{e.createdAt ? <time dateTime={e.createdAt}>{e.createdAt.slice(0, 16).replace("T", " ")} UTC</time> : "—"}</td>
-                  <td data-label="Expires">{e.expiresAt ? <time dateTime={e.expiresAt}>{e.expiresAt.slice(0, 10)}</time> : "never"}</td>
+                  <td data-label="Made by" className="nowrap" title={e.createdBy}>{e.madeBy}</td>
+                  <td data-label="When" className="nowrap">{e.createdAt ? <time dateTime={e.createdAt}>{e.createdAt.slice(0, 16).replace("T", " ")} UTC</time> : "—"}</td>
+                  <td data-label="Expires" className="nowrap">{e.expiresAt ? <time dateTime={e.expiresAt}>{e.expiresAt.slice(0, 10)}</time> : "never"}</td>
                   <td>
                     <UnsuppressButton fingerprint={e.fingerprint} label={`${e.ruleId ?? "finding"} on ${e.functionName ?? "unknown function"}`} />
                   </td>

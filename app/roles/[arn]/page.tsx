@@ -29,7 +29,7 @@ export default async function RolePage({ params, searchParams }: { params: Promi
   return (
     <>
       <TopBar active="/roles" />
-      <main className="page">
+      <main className="page role-page">
         <div className="crumbs">
           <Link href={`/roles?scan=${scan.id}`}>Roles</Link> / <bdi>{role.accountName ?? role.accountId}</bdi>
         </div>
