@@ -2,8 +2,8 @@
 import path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import type { EnvironmentVariable, PolicyStatement } from "@/lib/snapshot/types";
-import { analyzeSnapshot, type SnapshotAnalysis } from "@/lib/analysis/analyze-snapshot";
-import { ACCOUNT, grant, lambdaFunction, mapping, perms, role, snapshotIndex } from "@/lib/analysis/test-builders";
+import { analyzeSnapshot, type SnapshotAnalysis } from "@/lib/audit/analyze-snapshot";
+import { ACCOUNT, grant, lambdaFunction, mapping, perms, role, snapshotIndex } from "@/test/builders/analysis-builders";
 import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
 import { serviceActionNames } from "./action-catalog";
 import { recommendPolicy } from "./recommend-policy";
