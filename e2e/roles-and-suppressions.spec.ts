@@ -134,12 +134,12 @@ for (const viewport of [
         await expect(page.getByTestId("shared-role-note")).toContainText("This role is shared by 2 functions; the policy covers all of them");
         expect(await page.getByLabel("Recommended policy").innerText()).toBe(rolePolicy);
       }
-      await page.screenshot({ path: shot("function-shared-role"), fullPage: false });
+      await page.locator("section[aria-labelledby='rec-h']").screenshot({ path: shot("function-shared-role") });
     });
 
     test("a role that does not exist says so", async ({ page }) => {
-      const response = await page.goto(`/roles/${encodeURIComponent("arn:aws:iam::222222222222:role/no-such-role")}`);
-      expect(response?.status()).toBe(404);
+      // (The page streams behind its loading state, so the answer is in the page, not the status code.)
+      await page.goto(`/roles/${encodeURIComponent("arn:aws:iam::222222222222:role/no-such-role")}`);
       await expect(page.getByRole("heading", { name: "No such role" })).toBeVisible();
       await expect(page.getByText("This role does not exist in the scan")).toBeVisible();
     });

@@ -165,14 +165,12 @@ export default async function RolePage({ params, searchParams }: { params: Promi
             <p className="muted">{role.totals ? "None." : "Not analysed: no function of this scan executes as this role."}</p>
           ) : (
             <div className="table-scroll">
-              <table className="data compact" aria-label="Effective permissions by service and access level">
+              <table className="data compact levels" aria-label="Effective permissions by service and access level">
                 <thead>
                   <tr>
                     <th>Service</th>
                     {LEVELS.map((l) => (
-                      <th key={l} className="num">
-                        {l}
-                      </th>
+                      <th key={l}>{l}</th>
                     ))}
                   </tr>
                 </thead>
@@ -184,9 +182,9 @@ export default async function RolePage({ params, searchParams }: { params: Promi
                       </td>
                       {LEVELS.map((l) => {
                         const level = s.levels.find((x) => x.level === l);
-                        if (!level || level.actionCount === 0) return <td key={l} className="num muted">–</td>;
+                        if (!level || level.actionCount === 0) return <td key={l} className="muted">–</td>;
                         return (
-                          <td key={l} className="num">
+                          <td key={l}>
                             <details>
                               <summary>{level.actionCount}</summary>
                               <ul className="plain mono">
