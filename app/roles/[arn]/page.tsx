@@ -107,7 +107,7 @@ export default async function RolePage({ params, searchParams }: { params: Promi
           ))}
         </section>
 
-        <div className="grid-2">
+        <div className="role-grid">
           <section className="panel" aria-labelledby="trust-h">
             <h2 id="trust-h">Trust policy (who may assume it)</h2>
             <PolicyJson document={role.trustPolicy} />
@@ -164,7 +164,7 @@ export default async function RolePage({ params, searchParams }: { params: Promi
           {role.services.length === 0 ? (
             <p className="muted">{role.totals ? "None." : "Not analysed: no function of this scan executes as this role."}</p>
           ) : (
-            <div className="table-scroll">
+            <div className="table-scroll" tabIndex={0} role="region" aria-label="Effective permissions (scrolls sideways on narrow screens)">
               <table className="data compact levels" aria-label="Effective permissions by service and access level">
                 <thead>
                   <tr>
