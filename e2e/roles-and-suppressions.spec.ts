@@ -137,6 +137,20 @@ for (const viewport of [
       await page.locator("section[aria-labelledby='rec-h']").screenshot({ path: shot("function-shared-role") });
     });
 
+    test("role names on the overview and the roles list open their role pages", async ({ page }) => {
+      // Given the overview's riskiest functions, each with its role
+      await page.goto("/");
+      const riskiest = page.getByRole("table", { name: "Riskiest functions" });
+      // When the role beside deploy-helper is opened
+      await riskiest.locator("tr", { hasText: "deploy-helper" }).getByRole("link", { name: "deploy-helper-role" }).click();
+      // Then its role page opens
+      await expect(page.getByRole("heading", { level: 1, name: "deploy-helper-role" })).toBeVisible();
+      // And the roles list links each role name the same way
+      await page.goto("/roles");
+      await page.getByRole("table", { name: "Roles" }).getByRole("link", { name: "deploy-helper-role" }).click();
+      await expect(page.getByRole("heading", { level: 1, name: "deploy-helper-role" })).toBeVisible();
+    });
+
     test("a role that does not exist says so", async ({ page }) => {
       // (The page streams behind its loading state, so the answer is in the page, not the status code.)
       await page.goto(`/roles/${encodeURIComponent("arn:aws:iam::222222222222:role/no-such-role")}`);
