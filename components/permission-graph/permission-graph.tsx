@@ -29,7 +29,7 @@ import {
   type GraphEdge,
   type GraphNode,
   type GraphView,
-} from "@/lib/analysis/graph-view";
+} from "@/components/permission-graph/graph-view-model";
 import { layoutGraph } from "./layout";
 
 /** Link to a function's detail page in the same scan. */

@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
-import { EDGE_FILTERS, parseEdgeFilter, type EdgeFilter } from "@/lib/analysis/graph-view";
+import { EDGE_FILTERS, parseEdgeFilter, type EdgeFilter } from "@/components/permission-graph/graph-view-model";
 import { FINDING_CATEGORIES } from "@/lib/analysis/types";
 import { getFunctionGraph } from "@/lib/queries/permission-graph";
 import { resolveScan } from "@/lib/queries/scans";
@@ -14,7 +14,7 @@ const query = z.object({
     .regex(/^\d+$/, "scan must be a scan id (a positive integer)")
     .optional(),
   arn: z.string({ error: "arn is required (a Lambda function ARN)" }).startsWith("arn:aws", "arn must be a Lambda function ARN").max(2048),
-  depth: z.coerce.number().int("depth must be 1, 2 or 3").min(1, "depth must be 1, 2 or 3").max(3, "depth must be 1, 2 or 3").optional(),
+  depth: z.coerce.number().int("depth must be a whole number from 1 to 5").min(1, "depth must be from 1 to 5").max(5, "depth must be from 1 to 5").optional(),
   kind: z
     .string()
     .optional()

@@ -1,0 +1,64 @@
+import "server-only";
+import type { ReachedFunction } from "@/lib/analysis/types";
+import { getDb } from "@/lib/server/db";
+import { joinBlastRadius } from "@/lib/store/scan-rows";
+
+/** Functions listed per page of a function's reach list. */
+export const REACH_PAGE_SIZE = 25;
+
+/** One reached function as the reach list and the graph show it. */
+export interface ReachEntry extends ReachedFunction {
+  /** The reached function's name; null when the scan does not hold it. */
+  name: string | null;
+}
+
+export interface ReachPage {
+  /** Functions reached at any depth (the page's "reaches N functions"). */
+  total: number;
+  /** Functions reached within `maxHops` (all of them when not given). */
+  matching: number;
+  /** The largest hop count of any reached function (0 when none). */
+  deepest: number;
+  offset: number;
+  entries: ReachEntry[];
+}
+
+export interface ReachOptions {
+  offset?: number;
+  /** Entries to return; undefined returns every matching one (the graph). */
+  limit?: number;
+  /** Only functions reached within this many moves. */
+  maxHops?: number;
+}
+
+/**
+ * The stored reach of a function: what the analysis' one reach walk found, in its order (taken
+ * over first, then by hops). The function page lists it page by page and the graph draws it, so
+ * both show the same functions. Null when the scan has no such analysed function.
+ */
+export async function getReachedFunctions(scanId: number, functionArn: string, opts: ReachOptions = {}): Promise<ReachPage | null> {
+  const db = await getDb();
+  const fn = await db.prisma.lambdaFunction.findUnique({ where: { scanId_arn: { scanId, arn: functionArn } }, select: { blastRadius: true } });
+  if (!fn) return null;
+  const radius = joinBlastRadius(fn.blastRadius, null);
+  const all = radius?.reachableFunctions ?? [];
+  const total = radius?.totals.reachableFunctions ?? 0;
+  const matchingList = opts.maxHops === undefined ? all : all.filter((r) => r.hops <= opts.maxHops!);
+  const offset = Math.max(0, opts.offset ?? 0);
+  const slice = opts.limit === undefined ? matchingList.slice(offset) : matchingList.slice(offset, offset + opts.limit);
+  const names = await namesOf(scanId, slice.map((r) => r.arn));
+  return {
+    total,
+    matching: opts.maxHops === undefined ? total : matchingList.length,
+    deepest: all.reduce((m, r) => Math.max(m, r.hops), 0),
+    offset,
+    entries: slice.map((r) => ({ ...r, name: names.get(r.arn) ?? null })),
+  };
+}
+
+async function namesOf(scanId: number, arns: string[]): Promise<Map<string, string>> {
+  if (arns.length === 0) return new Map();
+  const db = await getDb();
+  const rows = await db.prisma.lambdaFunction.findMany({ where: { scanId, arn: { in: [...new Set(arns)] } }, select: { arn: true, name: true } });
+  return new Map(rows.map((r) => [r.arn, r.name]));
+}
