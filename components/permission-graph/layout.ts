@@ -23,13 +23,13 @@ export interface Box {
 
 /** Drawn sizes per node type; the node components use the same numbers. */
 export const NODE_SIZE: Record<GraphNodeType, Box> = {
-  function: { width: 220, height: 64 },
-  role: { width: 220, height: 56 },
-  policy: { width: 220, height: 56 },
-  statement: { width: 240, height: 84 },
-  resource: { width: 240, height: 52 },
-  "event-source": { width: 220, height: 52 },
-  group: { width: 220, height: 52 },
+  function: { width: 250, height: 64 },
+  role: { width: 250, height: 60 },
+  policy: { width: 250, height: 60 },
+  statement: { width: 250, height: 84 },
+  resource: { width: 250, height: 58 },
+  "event-source": { width: 250, height: 58 },
+  group: { width: 250, height: 58 },
 };
 
 export interface Positioned {

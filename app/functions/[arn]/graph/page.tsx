@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { PermissionGraph } from "@/components/permission-graph/permission-graph";
+import { parseEdgeFilter, type EdgeFilter } from "@/components/permission-graph/graph-view-model";
+import { PermissionGraph, type GraphUrlState } from "@/components/permission-graph/permission-graph";
 import { TopBar } from "@/components/top-bar";
 import { getFunctionGraph } from "@/lib/queries/permission-graph";
 import { resolveScan } from "@/lib/queries/scans";
@@ -36,8 +37,20 @@ export default async function FunctionGraphPage({ params, searchParams }: { para
           {graph.reach.total > 0 ? `, ${graph.reach.shown.toLocaleString("en-US")} within ${graph.reach.depth} move${graph.reach.depth === 1 ? "" : "s"} drawn here` : ""} — the same list as the
           function page&apos;s &ldquo;Functions it reaches&rdquo;.
         </p>
-        <PermissionGraph graph={graph} scanId={scan.id} />
+        <PermissionGraph graph={graph} scanId={scan.id} functionArn={functionArn} functionName={graph.function.name} initial={urlState(query)} />
       </main>
     </>
   );
+}
+
+/** The client filters kept in the URL: `kind` (comma-separated, `none` for no kind), `category`, `q`. */
+function urlState(query: SearchParams): GraphUrlState {
+  const kind = one(query, "kind");
+  let kinds: EdgeFilter[] | null = null;
+  if (kind === "none") kinds = [];
+  else if (kind) {
+    const parsed = kind.split(",").map(parseEdgeFilter).filter((f): f is EdgeFilter => f !== null);
+    kinds = parsed.length ? [...new Set(parsed)] : null;
+  }
+  return { kinds, category: one(query, "category") ?? "", q: one(query, "q") ?? "" };
 }
