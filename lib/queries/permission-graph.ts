@@ -1,4 +1,4 @@
-import "server-only";
+/** The permission graph around one function, on a given store (no `server-only`: the consistency tests read it). */
 import {
   buildGraphView,
   clampDepth,
@@ -11,8 +11,8 @@ import {
   type StatementRefLike,
 } from "@/components/permission-graph/graph-view-model";
 import type { InlinePolicy, PolicyDocument } from "@/lib/snapshot/types";
-import { getDb } from "@/lib/server/db";
-import { getReachedFunctions } from "./reach";
+import type { Database } from "@/lib/store/db";
+import { reachedFunctionsIn } from "./reach";
 
 export type { GraphEdge, GraphNode, GraphView } from "@/components/permission-graph/graph-view-model";
 
@@ -39,19 +39,18 @@ const EDGE_SELECT = { fromNode: true, toNode: true, kind: true, via: true, reaso
  * The functions drawn are the stored reach within the depth (the list the function page shows),
  * with their stored paths; the role's own resource and role edges are its stored edges. No walk here.
  */
-export async function getFunctionGraph(scanId: number, functionArn: string, opts: FunctionGraphOptions = {}): Promise<FunctionGraph | null> {
-  const db = await getDb();
+export async function functionGraphIn(db: Database, scanId: number, functionArn: string, opts: FunctionGraphOptions = {}): Promise<FunctionGraph | null> {
   const prisma = db.prisma;
   const fn = await prisma.lambdaFunction.findUnique({
     where: { scanId_arn: { scanId, arn: functionArn } },
     select: { arn: true, name: true, roleArn: true, accountId: true, severity: true, riskScore: true },
   });
   if (!fn) return null;
-  const whole = await getReachedFunctions(scanId, functionArn, { limit: 0 });
+  const whole = await reachedFunctionsIn(db, scanId, functionArn, { limit: 0 });
   const maxHops = whole?.deepest ?? 0;
   const depth = clampDepth(opts.depth, maxHops);
   const [reach, roleEdges, triggersIn] = await Promise.all([
-    getReachedFunctions(scanId, functionArn, { maxHops: depth }),
+    reachedFunctionsIn(db, scanId, functionArn, { maxHops: depth }),
     prisma.edge.findMany({ where: { scanId, fromNode: fn.roleArn }, select: EDGE_SELECT, orderBy: { id: "asc" } }),
     prisma.edge.findMany({ where: { scanId, toNode: functionArn, kind: "triggers" }, select: EDGE_SELECT, orderBy: { id: "asc" } }),
   ]);

@@ -1,6 +1,7 @@
-import "server-only";
-import type { ReachedFunction } from "@/lib/analysis/types";
-import { getDb } from "@/lib/server/db";
+/** The stored reach of a function, on a given store: no `server-only`, so the consistency tests can read it. */
+import { reachSeenFrom } from "@/lib/analysis/graph/reach";
+import type { Edge, ReachedFunction } from "@/lib/analysis/types";
+import type { Database } from "@/lib/store/db";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
 
 /** Functions listed per page of a function's reach list. */
@@ -36,17 +37,25 @@ export interface ReachOptions {
  * over first, then by hops). The function page lists it page by page and the graph draws it, so
  * both show the same functions. Null when the scan has no such analysed function.
  */
-export async function getReachedFunctions(scanId: number, functionArn: string, opts: ReachOptions = {}): Promise<ReachPage | null> {
-  const db = await getDb();
-  const fn = await db.prisma.lambdaFunction.findUnique({ where: { scanId_arn: { scanId, arn: functionArn } }, select: { blastRadius: true } });
+export async function reachedFunctionsIn(db: Database, scanId: number, functionArn: string, opts: ReachOptions = {}): Promise<ReachPage | null> {
+  const fn = await db.prisma.lambdaFunction.findUnique({ where: { scanId_arn: { scanId, arn: functionArn } }, select: { roleArn: true, blastRadius: true } });
   if (!fn) return null;
-  const radius = joinBlastRadius(fn.blastRadius, null);
-  const all = radius?.reachableFunctions ?? [];
-  const total = radius?.totals.reachableFunctions ?? 0;
+  const stored = await db.prisma.roleReach.findUnique({ where: { scanId_roleArn: { scanId, roleArn: fn.roleArn } }, select: { functions: true } });
+  let all: ReachedFunction[];
+  let total: number;
+  if (stored) {
+    all = reachSeenFrom(decodeReach(stored.functions, fn.roleArn), functionArn);
+    total = all.length;
+  } else {
+    // Scans stored before the whole reach was: the blast radius' first entries and its count.
+    const radius = joinBlastRadius(fn.blastRadius, null);
+    all = radius?.reachableFunctions ?? [];
+    total = radius?.totals.reachableFunctions ?? 0;
+  }
   const matchingList = opts.maxHops === undefined ? all : all.filter((r) => r.hops <= opts.maxHops!);
   const offset = Math.max(0, opts.offset ?? 0);
   const slice = opts.limit === undefined ? matchingList.slice(offset) : matchingList.slice(offset, offset + opts.limit);
-  const names = await namesOf(scanId, slice.map((r) => r.arn));
+  const names = await namesOf(db, scanId, slice.map((r) => r.arn));
   return {
     total,
     matching: opts.maxHops === undefined ? total : matchingList.length,
@@ -56,9 +65,25 @@ export async function getReachedFunctions(scanId: number, functionArn: string, o
   };
 }
 
-async function namesOf(scanId: number, arns: string[]): Promise<Map<string, string>> {
+/** The stored JSON, checked entry by entry: a malformed row names the role rather than drawing nonsense. */
+function decodeReach(value: unknown, roleArn: string): ReachedFunction[] {
+  if (!Array.isArray(value)) throw new Error(`Stored reach of role ${roleArn} is not a list.`);
+  return value.map((entry, i) => {
+    const r = entry as Partial<ReachedFunction> | null;
+    if (!r || typeof r.arn !== "string" || typeof r.hops !== "number" || !Array.isArray(r.path) || !r.path.every(isEdge)) {
+      throw new Error(`Stored reach of role ${roleArn}, entry ${i}, is malformed.`);
+    }
+    return r as ReachedFunction;
+  });
+}
+
+function isEdge(e: unknown): e is Edge {
+  const x = e as Partial<Edge> | null;
+  return !!x && typeof x.from === "string" && typeof x.to === "string" && typeof x.kind === "string" && typeof x.reason === "string" && typeof x.shortReason === "string";
+}
+
+async function namesOf(db: Database, scanId: number, arns: string[]): Promise<Map<string, string>> {
   if (arns.length === 0) return new Map();
-  const db = await getDb();
   const rows = await db.prisma.lambdaFunction.findMany({ where: { scanId, arn: { in: [...new Set(arns)] } }, select: { arn: true, name: true } });
   return new Map(rows.map((r) => [r.arn, r.name]));
 }

@@ -125,7 +125,7 @@ export async function storeSnapshot(
   const streamed = analysis !== null && "stream" in analysis ? analysis : null;
   const rows = snapshotRows(scanId, snapshot, streamed ? null : (analysis as ScanAnalysis | null));
   const functionCount = rows.functions.length;
-  let total = rows.accounts.length + rows.roles.length + rows.policies.length + functionCount + rows.mappings.length + rows.findings.length + rows.permissionSets.length + rows.edges.length;
+  let total = rows.accounts.length + rows.roles.length + rows.policies.length + functionCount + rows.mappings.length + rows.findings.length + rows.permissionSets.length + rows.roleReach.length + rows.edges.length;
   let written = 0;
   let findingCount = rows.findings.length;
   const status: ScanStatus = snapshot.gaps.length > 0 ? "partial" : "succeeded";
@@ -151,15 +151,18 @@ export async function storeSnapshot(
         let pendingFunctions: SerializedRow[] = [];
         let pendingFindings: SerializedRow[] = [];
         let pendingSets: SerializedRow[] = [];
+        let pendingReach: SerializedRow[] = [];
         const flush = async () => {
-          const [f, g, p] = [pendingFunctions, pendingFindings, pendingSets];
+          const [f, g, p, r] = [pendingFunctions, pendingFindings, pendingSets, pendingReach];
           pendingFunctions = [];
           pendingFindings = [];
           pendingSets = [];
-          total += g.length + p.length;
+          pendingReach = [];
+          total += g.length + p.length + r.length;
           await writeSerialized("functions", f);
           await writeSerialized("findings", g);
           await writeSerialized("permission_sets", p);
+          await writeSerialized("role_reach", r);
         };
         await streamed.stream({
           functionResult: async (result) => {
@@ -167,6 +170,7 @@ export async function storeSnapshot(
             pendingFunctions.push(result.functionRow);
             pendingFindings.push(...result.findingRows);
             if (result.permissionSetRow) pendingSets.push(result.permissionSetRow);
+            if (result.roleReachRow) pendingReach.push(result.roleReachRow);
             findingCount += result.findingRows.length;
             if (pendingFunctions.length >= FUNCTIONS_PER_FLUSH) await flush();
           },
@@ -183,6 +187,7 @@ export async function storeSnapshot(
         await write("functions", rows.functions);
         await write("findings", rows.findings);
         await write("permission_sets", rows.permissionSets);
+        await write("role_reach", rows.roleReach);
         await write("edges", rows.edges);
       }
       const scanUpdate = {

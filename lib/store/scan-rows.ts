@@ -23,6 +23,8 @@ export interface StoredFunctionResult {
   findingRows: SerializedRow[];
   /** The function's permission set row, on the first function holding that set. */
   permissionSetRow: SerializedRow | null;
+  /** Its role's whole reach, on the first analysed function of each role. */
+  roleReachRow: SerializedRow | null;
 }
 
 /** A function's stored blast radius: the permission-set part lives in `permission_sets`. */
@@ -72,7 +74,12 @@ export function storedFunctionResult(scanId: number, base: Prisma.LambdaFunction
     functionRow: serializeRow(withAnalysis(base, result)),
     findingRows: findingRows(scanId, result).map(serializeRow),
     permissionSetRow: firstOfPermissionSet ? serializeRow(permissionSetRow(scanId, result)) : null,
+    roleReachRow: result.roleReach ? serializeRow(roleReachRow(scanId, result.roleArn, result.roleReach)) : null,
   };
+}
+
+export function roleReachRow(scanId: number, roleArn: string, functions: NonNullable<FunctionAnalysis["roleReach"]>): Prisma.RoleReachCreateManyInput {
+  return { scanId, roleArn, functions: json(functions) };
 }
 
 /** A function row with its analysis columns filled in. */
@@ -133,6 +140,7 @@ export function snapshotRows(scanId: number, snapshot: Snapshot, analysis: { fun
   const mappings: Prisma.EventSourceMappingCreateManyInput[] = [];
   const findings: Prisma.FindingCreateManyInput[] = [];
   const permissionSets = new Map<string, Prisma.PermissionSetCreateManyInput>();
+  const roleReach = new Map<string, Prisma.RoleReachCreateManyInput>();
 
   for (const account of snapshot.accounts) {
     accounts.push({
@@ -177,6 +185,7 @@ export function snapshotRows(scanId: number, snapshot: Snapshot, analysis: { fun
       functions.push(result ? withAnalysis(row, result) : row);
       if (result) findings.push(...findingRows(scanId, result));
       if (result && !permissionSets.has(result.permissionsKey)) permissionSets.set(result.permissionsKey, permissionSetRow(scanId, result));
+      if (result?.roleReach && !roleReach.has(result.roleArn)) roleReach.set(result.roleArn, roleReachRow(scanId, result.roleArn, result.roleReach));
     }
     for (const mapping of account.eventSourceMappings) {
       mappings.push({
@@ -193,7 +202,7 @@ export function snapshotRows(scanId: number, snapshot: Snapshot, analysis: { fun
     }
   }
   const edges = edgeRows(scanId, analysis?.edges ?? []);
-  return { accounts, roles, policies, functions, mappings, findings, permissionSets: [...permissionSets.values()], edges };
+  return { accounts, roles, policies, functions, mappings, findings, permissionSets: [...permissionSets.values()], roleReach: [...roleReach.values()], edges };
 }
 
 /** A scan's function rows for one account, before analysis. */

@@ -9,7 +9,8 @@ import { PolicyStatements } from "./_components/policy-statements";
 import { RecommendedPolicyPanel } from "./_components/recommended-policy";
 import { TopBar } from "@/components/top-bar";
 import { getFunctionDetail } from "@/lib/queries/function-detail";
-import { getReachedFunctions, REACH_PAGE_SIZE } from "@/lib/queries/reach";
+import { reachedFunctionsIn, REACH_PAGE_SIZE } from "@/lib/queries/reach";
+import { getDb } from "@/lib/server/db";
 import { resolveScan } from "@/lib/queries/scans";
 import { hrefWith, one, type SearchParams } from "@/lib/url-state";
 
@@ -24,7 +25,7 @@ export default async function FunctionPage({ params, searchParams }: { params: P
   const fn = await getFunctionDetail(scan.id, decodeURIComponent(arn));
   if (!fn) notFound();
   const reachPage = Math.max(1, Math.trunc(Number(one(query, "reach") ?? 1)) || 1);
-  const reach = await getReachedFunctions(scan.id, fn.arn, { offset: (reachPage - 1) * REACH_PAGE_SIZE, limit: REACH_PAGE_SIZE });
+  const reach = await reachedFunctionsIn(await getDb(), scan.id, fn.arn, { offset: (reachPage - 1) * REACH_PAGE_SIZE, limit: REACH_PAGE_SIZE });
   const reachPageHref = (page: number) => `${hrefWith(`/functions/${encodeURIComponent(fn.arn)}`, query, { reach: page > 1 ? page : undefined })}#reach-h`;
   return (
     <>

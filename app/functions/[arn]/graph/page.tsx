@@ -3,7 +3,8 @@ import { notFound } from "next/navigation";
 import { parseEdgeFilter, type EdgeFilter } from "@/components/permission-graph/graph-view-model";
 import { PermissionGraph, type GraphUrlState } from "@/components/permission-graph/permission-graph";
 import { TopBar } from "@/components/top-bar";
-import { getFunctionGraph } from "@/lib/queries/permission-graph";
+import { functionGraphIn } from "@/lib/queries/permission-graph";
+import { getDb } from "@/lib/server/db";
 import { resolveScan } from "@/lib/queries/scans";
 import { one, type SearchParams } from "@/lib/url-state";
 
@@ -15,7 +16,7 @@ export default async function FunctionGraphPage({ params, searchParams }: { para
   if (!scan) notFound();
   const functionArn = decodeURIComponent(arn);
   const depthParam = one(query, "depth");
-  const graph = await getFunctionGraph(scan.id, functionArn, { depth: depthParam === undefined ? undefined : Number(depthParam) });
+  const graph = await functionGraphIn(await getDb(), scan.id, functionArn, { depth: depthParam === undefined ? undefined : Number(depthParam) });
   if (!graph) notFound();
   const base = `/functions/${encodeURIComponent(functionArn)}`;
   return (
