@@ -125,7 +125,8 @@ export async function storeSnapshot(
   const streamed = analysis !== null && "stream" in analysis ? analysis : null;
   const rows = snapshotRows(scanId, snapshot, streamed ? null : (analysis as ScanAnalysis | null));
   const functionCount = rows.functions.length;
-  let total = rows.accounts.length + rows.roles.length + rows.policies.length + functionCount + rows.mappings.length + rows.findings.length + rows.permissionSets.length + rows.roleReach.length + rows.edges.length;
+  let total =
+    rows.accounts.length + rows.roles.length + rows.policies.length + functionCount + rows.mappings.length + rows.findings.length + rows.permissionSets.length + rows.roleReach.length + rows.roleRecommendations.length + rows.edges.length;
   let written = 0;
   let findingCount = rows.findings.length;
   const status: ScanStatus = snapshot.gaps.length > 0 ? "partial" : "succeeded";
@@ -152,17 +153,20 @@ export async function storeSnapshot(
         let pendingFindings: SerializedRow[] = [];
         let pendingSets: SerializedRow[] = [];
         let pendingReach: SerializedRow[] = [];
+        let pendingRecommendations: SerializedRow[] = [];
         const flush = async () => {
-          const [f, g, p, r] = [pendingFunctions, pendingFindings, pendingSets, pendingReach];
+          const [f, g, p, r, rr] = [pendingFunctions, pendingFindings, pendingSets, pendingReach, pendingRecommendations];
           pendingFunctions = [];
           pendingFindings = [];
           pendingSets = [];
           pendingReach = [];
-          total += g.length + p.length + r.length;
+          pendingRecommendations = [];
+          total += g.length + p.length + r.length + rr.length;
           await writeSerialized("functions", f);
           await writeSerialized("findings", g);
           await writeSerialized("permission_sets", p);
           await writeSerialized("role_reach", r);
+          await writeSerialized("role_recommendations", rr);
         };
         await streamed.stream({
           functionResult: async (result) => {
@@ -171,6 +175,7 @@ export async function storeSnapshot(
             pendingFindings.push(...result.findingRows);
             if (result.permissionSetRow) pendingSets.push(result.permissionSetRow);
             if (result.roleReachRow) pendingReach.push(result.roleReachRow);
+            if (result.roleRecommendationRow) pendingRecommendations.push(result.roleRecommendationRow);
             findingCount += result.findingRows.length;
             if (pendingFunctions.length >= FUNCTIONS_PER_FLUSH) await flush();
           },
@@ -188,6 +193,7 @@ export async function storeSnapshot(
         await write("findings", rows.findings);
         await write("permission_sets", rows.permissionSets);
         await write("role_reach", rows.roleReach);
+        await write("role_recommendations", rows.roleRecommendations);
         await write("edges", rows.edges);
       }
       const scanUpdate = {
