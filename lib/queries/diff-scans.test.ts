@@ -28,6 +28,7 @@ const fn = (name: string, over: Partial<ViewFunction> = {}): ViewFunction => ({
   sharedRole: false,
   riskScore: 20,
   severity: "medium",
+  worstFinding: null,
   isPublic: false,
   incomplete: [],
   findings: [],

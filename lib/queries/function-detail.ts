@@ -4,6 +4,7 @@ import type { BlastRadius, EscalationPath, RecommendedPolicy, RiskScore, Severit
 import { RULE_CATALOGUE } from "@/lib/rules/index";
 import { getDb } from "@/lib/server/db";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
+import { blastRadiusInAwsCase, findingInAwsCase, riskInAwsCase } from "./action-names";
 import { decodeIncomplete, viewFunction, type ViewSuppression } from "./scan-view";
 import { loadSuppressionMatcher } from "./suppressions";
 
@@ -109,7 +110,7 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
     const details = f.details as unknown as { statements: StatementRef[]; actions: string[]; resources: string[]; escalation: EscalationPath | null };
     const rule = catalogue.get(f.ruleId);
     const verdict = verdictById.get(f.id);
-    return {
+    return findingInAwsCase({
       id: f.id,
       ruleId: f.ruleId,
       category: f.category,
@@ -125,7 +126,7 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
       escalation: details.escalation ?? null,
       suppression: verdict?.suppression ?? null,
       expiredSuppression: verdict?.expiredSuppression ?? null,
-    };
+    });
   });
   const flagged = (kind: PolicyView["kind"], name: string) =>
     [...new Set(findings.flatMap((f) => f.statements.filter((s) => s.policyName === name && (s.kind === kind || (kind === "boundary" && s.kind === "boundary"))).map((s) => s.statementIndex)))];
@@ -184,9 +185,9 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
     incomplete: verdicts.incomplete,
     riskScore: fn.riskScore,
     severity: verdicts.severity,
-    risk: (fn.risk as unknown as RiskScore | null) ?? null,
+    risk: fn.risk ? riskInAwsCase(fn.risk as unknown as RiskScore) : null,
     findings,
-    blastRadius,
+    blastRadius: blastRadius ? blastRadiusInAwsCase(blastRadius) : null,
     recommendedPolicy: (fn.recommendedPolicy as unknown as RecommendedPolicy | null) ?? null,
     reachedNames: Object.fromEntries(reached.map((r) => [r.arn, r.name])),
   };

@@ -9,6 +9,7 @@ import type { EnvironmentVariable, FunctionUrl, InlinePolicy, PolicyDocument } f
 import type { Database } from "@/lib/store/db";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
 import { REPORT_SCHEMA_VERSION, type JsonReport, type ReportFinding, type ReportFunction, type ReportPolicy } from "@/lib/report/build-json-report";
+import { blastRadiusInAwsCase, findingInAwsCase, riskInAwsCase } from "./action-names";
 import { loadScanView, type ViewFinding, type ViewFunction } from "./scan-view";
 import type { SuppressionEntry } from "./suppressions";
 import { applyViewFilter, type ViewFilter } from "./view-filter";
@@ -36,6 +37,8 @@ export interface ReportOptions {
   now?: Date;
 }
 
+const shownBlastRadius = (br: BlastRadius | null): BlastRadius | null => (br ? blastRadiusInAwsCase(br) : null);
+
 const emptyCounts = (): Record<Severity, number> => ({ critical: 0, high: 0, medium: 0, low: 0, info: 0 });
 
 /** The report of a stored scan, narrowed by the view filter. */
@@ -46,7 +49,7 @@ export async function buildJsonReport(db: Database, scanId: number, options: Rep
   if (scan.status !== "succeeded" && scan.status !== "partial") {
     throw new Error(`Scan ${scanId} is ${scan.status}${scan.error ? `: ${scan.error}` : ""}; only a succeeded or partial scan has a report.`);
   }
-  const view = await loadScanView(db, scanId, { extraSuppressions: options.extraSuppressions, now: options.now });
+  const view = await loadScanView(db, scanId, { extraSuppressions: options.extraSuppressions, now: options.now, search: Boolean(filter.q?.trim()) });
   const selected = applyViewFilter(view.functions, filter);
   const arns = selected.map((f) => f.arn);
   const [accounts, functions, roles, policies, mappings, findingDetails, permissionSets] = await Promise.all([
@@ -77,7 +80,7 @@ export async function buildJsonReport(db: Database, scanId: number, options: Rep
   };
   const reportFinding = (f: ViewFinding): ReportFinding => {
     const details = f.id !== null ? detailsById.get(f.id) : undefined;
-    return {
+    return findingInAwsCase({
       ruleId: f.ruleId,
       category: f.category,
       severity: f.severity,
@@ -91,7 +94,7 @@ export async function buildJsonReport(db: Database, scanId: number, options: Rep
       actions: details?.actions ?? [],
       resources: details?.resources ?? [],
       escalation: details?.escalation ?? null,
-    };
+    });
   };
   const reportFunction = (v: ViewFunction): ReportFunction => {
     const fn = rowByArn.get(v.arn);
@@ -119,9 +122,9 @@ export async function buildJsonReport(db: Database, scanId: number, options: Rep
       incomplete: v.incomplete,
       riskScore: v.riskScore,
       severity: v.severity,
-      risk: (fn.risk as RiskScore | null) ?? null,
+      risk: fn.risk ? riskInAwsCase(fn.risk as unknown as RiskScore) : null,
       findings: v.findings.map(reportFinding),
-      blastRadius: joinBlastRadius(fn.blastRadius, fn.permissionsKey ? permissionSetByKey.get(fn.permissionsKey) : null) as BlastRadius | null,
+      blastRadius: shownBlastRadius(joinBlastRadius(fn.blastRadius, fn.permissionsKey ? permissionSetByKey.get(fn.permissionsKey) : null) as BlastRadius | null),
       recommendedPolicy: (fn.recommendedPolicy as RecommendedPolicy | null) ?? null,
     };
   };

@@ -14,6 +14,7 @@ import {
 } from "@/lib/analysis/graph-view";
 import type { InlinePolicy, PolicyDocument } from "@/lib/snapshot/types";
 import { getDb } from "@/lib/server/db";
+import { canonicalActionsInText } from "./action-names";
 
 export type { GraphEdge, GraphNode, GraphView } from "@/lib/analysis/graph-view";
 
@@ -55,7 +56,8 @@ export async function getFunctionGraph(scanId: number, functionArn: string, opts
   for (let round = 0; walk.missing.length > 0 && round < depth * 2 + 4; round++) {
     const rows = await prisma.edge.findMany({ where: { scanId, fromNode: { in: walk.missing } }, select: EDGE_SELECT, orderBy: { id: "asc" } });
     for (const id of walk.missing) outgoing.set(id, []);
-    for (const row of rows) outgoing.get(row.fromNode)!.push(row);
+    // Reasons name actions: shown in AWS's spelling like every other surface.
+    for (const row of rows) outgoing.get(row.fromNode)!.push({ ...row, reason: canonicalActionsInText(row.reason), shortReason: canonicalActionsInText(row.shortReason) });
     walk = walkGraph({ rootFunctionArn: functionArn, depth, outgoing, triggersIn, rootRoleArn: fn.roleArn });
   }
 
@@ -95,7 +97,7 @@ export async function getFunctionGraph(scanId: number, functionArn: string, opts
       ruleId: f.ruleId,
       category: f.category,
       severity: f.severity,
-      title: f.title,
+      title: canonicalActionsInText(f.title),
       statements: Array.isArray(details.statements) ? details.statements : [],
       resources: Array.isArray(details.resources) ? details.resources : [],
       escalationTarget: details.escalation?.target ?? null,

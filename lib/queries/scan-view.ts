@@ -7,11 +7,12 @@ import { z } from "zod";
 import type { Severity } from "@/lib/analysis/types";
 import type { SnapshotAnalysis } from "@/lib/analysis/analyze-snapshot";
 import { findingFingerprint } from "@/lib/analysis/fingerprint";
-import { functionSeverity, PUBLIC_INVOKE_RULE, type IncompleteInput } from "@/lib/analysis/verdicts";
+import { functionSeverity, PUBLIC_INVOKE_RULE, worse, type IncompleteInput } from "@/lib/analysis/verdicts";
 import type { CoverageGap, Snapshot } from "@/lib/snapshot/types";
 import type { Database } from "@/lib/store/db";
 import { loadSuppressionMatcher, type SuppressionEntry, type SuppressionMatcher } from "./suppressions";
-import type { FilterableFunction } from "./view-filter";
+import { canonicalActionsInText } from "./action-names";
+import { findingSearchText, type FilterableFunction } from "./view-filter";
 
 export interface ViewSuppression {
   reason: string;
@@ -34,6 +35,15 @@ export interface ViewFinding {
   suppression: ViewSuppression | null;
   /** An expired suppression of this finding, shown as such (it no longer applies). */
   expiredSuppression: ViewSuppression | null;
+  /** Actions and resources for text search; present when the view was loaded with `search`. */
+  searchText?: string;
+}
+
+/** The finding that answers "why is this function risky?" in a list: its worst unsuppressed one. */
+export interface WorstFinding {
+  ruleId: string;
+  title: string;
+  severity: Severity;
 }
 
 export interface ViewFunction extends FilterableFunction<ViewFinding> {
@@ -48,6 +58,8 @@ export interface ViewFunction extends FilterableFunction<ViewFinding> {
   incomplete: IncompleteInput[];
   /** Every finding, suppressed ones marked (a filter narrows this). */
   findings: ViewFinding[];
+  /** The worst unsuppressed finding (first of the worst severity, in rule order); null when none applies. */
+  worstFinding: WorstFinding | null;
 }
 
 export interface ScanView {
@@ -65,6 +77,9 @@ export const gapsCodec = z.array(
 
 /** The `incomplete` JSON column, validated. */
 export const incompleteCodec = z.array(z.object({ api: z.string(), reason: z.string() }));
+
+/** A JSON column as the driver returns it: parsed by node-postgres, a string from some PGlite paths. */
+const jsonValue = (v: unknown): unknown => (typeof v === "string" ? JSON.parse(v) : (v ?? null));
 
 export function decodeIncomplete(value: unknown): IncompleteInput[] {
   return incompleteCodec.parse(value ?? []);
@@ -99,17 +114,33 @@ export function viewFunction(base: FunctionBase, findings: FindingBase[], suppre
   const active = viewFindings.filter((f) => !f.suppressed);
   return {
     ...base,
+    worstFinding: worstOf(active),
     severity: base.riskScore === null ? null : functionSeverity(base.riskScore, active.map((f) => f.severity)),
     isPublic: active.some((f) => f.ruleId === PUBLIC_INVOKE_RULE),
     findings: viewFindings,
   };
 }
 
+function worstOf(findings: ViewFinding[]): WorstFinding | null {
+  let worst: ViewFinding | null = null;
+  for (const f of findings) if (worst === null || (f.severity !== worst.severity && worse(f.severity, worst.severity) === f.severity)) worst = f;
+  return worst ? { ruleId: worst.ruleId, title: worst.title, severity: worst.severity } : null;
+}
+
+const searchListCodec = z.array(z.string()).nullable();
+
 /** A stored scan's view. */
 export async function loadScanView(
   db: Database,
   scanId: number,
-  options: { extraSuppressions?: SuppressionEntry[]; now?: Date; /** Leave findings' title and reason empty (lists and counts do not show them). */ light?: boolean } = {},
+  options: {
+    extraSuppressions?: SuppressionEntry[];
+    now?: Date;
+    /** Leave findings' reason empty (lists and counts do not show it). */
+    light?: boolean;
+    /** Load findings' actions and resources, which a filter's text (`q`) searches. */
+    search?: boolean;
+  } = {},
 ): Promise<ScanView> {
   const [scan, accounts, functions, findings, suppressions] = await Promise.all([
     db.prisma.scan.findUniqueOrThrow({ where: { id: scanId }, select: { gaps: true } }),
@@ -120,8 +151,9 @@ export async function loadScanView(
          FROM functions WHERE scan_id = $1 ORDER BY account_id, region, name`,
       [scanId],
     ),
-    db.query<{ id: number; function_arn: string; rule_id: string; category: string; severity: string; title: string | null; reason: string | null; fingerprint: string }>(
-      `SELECT id, function_arn, rule_id, category, severity, ${options.light ? "NULL AS title, NULL AS reason" : "title, reason"}, fingerprint
+    db.query<{ id: number; function_arn: string; rule_id: string; category: string; severity: string; title: string | null; reason: string | null; fingerprint: string; actions?: unknown; resources?: unknown }>(
+      `SELECT id, function_arn, rule_id, category, severity, title, ${options.light ? "NULL AS reason" : "reason"}, fingerprint
+              ${options.search ? ", details->'actions' AS actions, details->'resources' AS resources" : ""}
          FROM findings WHERE scan_id = $1 ORDER BY id`,
       [scanId],
     ),
@@ -131,7 +163,17 @@ export async function loadScanView(
   const findingsByFunction = new Map<string, FindingBase[]>();
   for (const f of findings) {
     const list = findingsByFunction.get(f.function_arn) ?? [];
-    list.push({ id: f.id, ruleId: f.rule_id, category: f.category, severity: f.severity as Severity, title: f.title ?? "", reason: f.reason ?? "", fingerprint: f.fingerprint });
+    const base: FindingBase = {
+      id: f.id,
+      ruleId: f.rule_id,
+      category: f.category,
+      severity: f.severity as Severity,
+      title: canonicalActionsInText(f.title ?? ""),
+      reason: canonicalActionsInText(f.reason ?? ""),
+      fingerprint: f.fingerprint,
+    };
+    if (options.search) base.searchText = findingSearchText(searchListCodec.parse(jsonValue(f.actions)) ?? [], searchListCodec.parse(jsonValue(f.resources)) ?? []);
+    list.push(base);
     findingsByFunction.set(f.function_arn, list);
   }
   return {
@@ -187,7 +229,16 @@ export function analysisView(snapshot: Snapshot, analysis: SnapshotAnalysis, sup
             riskScore: result?.risk.score ?? null,
             incomplete: result?.incomplete ?? [],
           },
-          (result?.findings ?? []).map((f) => ({ id: null, ruleId: f.ruleId, category: f.category, severity: f.severity, title: f.title, reason: f.reason, fingerprint: findingFingerprint(f) })),
+          (result?.findings ?? []).map((f) => ({
+            id: null,
+            ruleId: f.ruleId,
+            category: f.category,
+            severity: f.severity,
+            title: canonicalActionsInText(f.title),
+            reason: canonicalActionsInText(f.reason),
+            fingerprint: findingFingerprint(f),
+            searchText: findingSearchText(f.actions, f.resources),
+          })),
           suppressions,
         ),
       );
