@@ -216,7 +216,7 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
     try {
       result = await runScan(db, source, {
         signal: cancellation.signal,
-        onProgress: (p) => bar.update(p.phase, p.fraction, p.message),
+        onProgress: (p) => bar.update(p.phase, p.overall.overall, p.message),
       });
     } catch (error) {
       const signal = cancellation.received();
