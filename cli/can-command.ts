@@ -1,6 +1,6 @@
 /** `saltzer can FUNCTION ACTION RESOURCE`: the simulator's answer with its reasons. */
 import { canonicalActionsInText } from "@/lib/queries/action-names";
-import { canFunction, canFunctionOnEveryResource, type CanDecision, type PerResourceDecision } from "@/lib/analysis/can";
+import { canFunction, canFunctionOnEveryResource, type CanDecision, type PerResourceDecision } from "@/lib/analysis/policy/can";
 import { indexSnapshot } from "@/lib/analysis/snapshot-index";
 import type { Snapshot } from "@/lib/snapshot/types";
 import { safeTerminalText } from "./terminal-text";
