@@ -29,6 +29,7 @@ const fn = (name: string, over: Partial<ViewFunction> = {}): ViewFunction => ({
   riskScore: 20,
   severity: "medium",
   worstFinding: null,
+  risk: null,
   isPublic: false,
   incomplete: [],
   findings: [],

@@ -5,7 +5,7 @@ import { RULE_CATALOGUE } from "@/lib/rules/index";
 import { getDb } from "@/lib/server/db";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
 import { blastRadiusInAwsCase, findingInAwsCase, riskInAwsCase } from "./action-names";
-import { decodeIncomplete, viewFunction, type ViewSuppression } from "./scan-view";
+import { decodeIncomplete, decodeRisk, shownRisk, viewFunction, type ViewSuppression } from "./scan-view";
 import { loadSuppressionMatcher } from "./suppressions";
 
 export interface PolicyView {
@@ -103,6 +103,7 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
     },
     findingRows.map((f) => ({ id: f.id, ruleId: f.ruleId, category: f.category, severity: f.severity as Severity, title: f.title, reason: f.reason, fingerprint: f.fingerprint })),
     suppressions,
+    decodeRisk(fn.risk),
   );
   const verdictById = new Map(verdicts.findings.map((f) => [f.id, f]));
   const catalogue = new Map(RULE_CATALOGUE.map((r) => [r.id, r]));
@@ -183,9 +184,9 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
     eventSources: mappings.map((m) => ({ uuid: m.uuid, eventSourceArn: m.eventSourceArn, state: m.state, batchSize: m.batchSize })),
     isPublic: verdicts.isPublic,
     incomplete: verdicts.incomplete,
-    riskScore: fn.riskScore,
+    riskScore: verdicts.riskScore,
     severity: verdicts.severity,
-    risk: fn.risk ? riskInAwsCase(fn.risk as unknown as RiskScore) : null,
+    risk: ((r) => (r ? riskInAwsCase(r) : null))(shownRisk(verdicts, fn.risk)),
     findings,
     blastRadius: blastRadius ? blastRadiusInAwsCase(blastRadius) : null,
     recommendedPolicy: (fn.recommendedPolicy as unknown as RecommendedPolicy | null) ?? null,

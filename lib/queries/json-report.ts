@@ -10,7 +10,7 @@ import type { Database } from "@/lib/store/db";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
 import { REPORT_SCHEMA_VERSION, type JsonReport, type ReportFinding, type ReportFunction, type ReportPolicy } from "@/lib/report/build-json-report";
 import { blastRadiusInAwsCase, findingInAwsCase, riskInAwsCase } from "./action-names";
-import { loadScanView, type ViewFinding, type ViewFunction } from "./scan-view";
+import { loadScanView, shownRisk, type ViewFinding, type ViewFunction } from "./scan-view";
 import type { SuppressionEntry } from "./suppressions";
 import { applyViewFilter, type ViewFilter } from "./view-filter";
 
@@ -37,6 +37,7 @@ export interface ReportOptions {
   now?: Date;
 }
 
+const withAwsCase = (risk: RiskScore | null): RiskScore | null => (risk ? riskInAwsCase(risk) : null);
 const shownBlastRadius = (br: BlastRadius | null): BlastRadius | null => (br ? blastRadiusInAwsCase(br) : null);
 
 const emptyCounts = (): Record<Severity, number> => ({ critical: 0, high: 0, medium: 0, low: 0, info: 0 });
@@ -122,7 +123,7 @@ export async function buildJsonReport(db: Database, scanId: number, options: Rep
       incomplete: v.incomplete,
       riskScore: v.riskScore,
       severity: v.severity,
-      risk: fn.risk ? riskInAwsCase(fn.risk as unknown as RiskScore) : null,
+      risk: withAwsCase(shownRisk(v, fn.risk)),
       findings: v.findings.map(reportFinding),
       blastRadius: shownBlastRadius(joinBlastRadius(fn.blastRadius, fn.permissionsKey ? permissionSetByKey.get(fn.permissionsKey) : null) as BlastRadius | null),
       recommendedPolicy: (fn.recommendedPolicy as RecommendedPolicy | null) ?? null,
