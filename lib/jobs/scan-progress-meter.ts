@@ -9,11 +9,13 @@ export const SCAN_STEPS = ["reading", "graph", "functions", "storing"] as const;
 export type ScanStep = (typeof SCAN_STEPS)[number];
 
 /**
- * Share of a scan's time each step takes, by source. Measured on generated organizations: reading
- * a snapshot directory is quick, analysis dominates; a live crawl is dominated by API calls.
+ * Share of a scan's time each step takes, by source. A generated 2,000-function organization read
+ * from a directory spent 28 % reading, 40 % building the permission graph, 27 % on the functions
+ * and 5 % finishing the store (rows are written while functions are analysed); a live crawl is
+ * dominated by API calls.
  */
 export const STEP_WEIGHTS: Record<"directory" | "aws", Record<ScanStep, number>> = {
-  directory: { reading: 0.15, graph: 0.2, functions: 0.5, storing: 0.15 },
+  directory: { reading: 0.25, graph: 0.35, functions: 0.3, storing: 0.1 },
   aws: { reading: 0.7, graph: 0.06, functions: 0.18, storing: 0.06 },
 };
 
