@@ -5,7 +5,8 @@
  */
 import type { CoverageGap } from "@/lib/snapshot/types";
 import { SEVERITIES, type Severity } from "./types";
-import { SEVERITY_RULE, severityForScore } from "./risk-score";
+import { scoreRiskParts, SEVERITY_RULE, severityForScore } from "./risk-score";
+import type { RiskScore } from "./types";
 
 /** The rule whose unsuppressed finding makes a function public. */
 export const PUBLIC_INVOKE_RULE = "public-invoke";
@@ -22,6 +23,19 @@ export function functionSeverity(score: number, findingSeverities: Iterable<Seve
   let severity: Severity = band === "critical" ? "high" : band;
   for (const s of findingSeverities) severity = worse(severity, s);
   return severity;
+}
+
+/**
+ * A stored risk score as it stands once some findings are suppressed: their capability points and
+ * the exposure they caused ("anyone can invoke it") leave the score and its explanation, and the
+ * severity follows the one rule over the findings that remain. The one place this is decided;
+ * lib/queries applies it for every surface. A score stored without its parts is returned as is.
+ */
+export function riskWithout(risk: RiskScore, suppressedFingerprints: ReadonlySet<string>): RiskScore {
+  if (!risk.parts || suppressedFingerprints.size === 0 || !risk.parts.findings.some((f) => suppressedFingerprints.has(f.fingerprint))) return risk;
+  const rescored = scoreRiskParts(risk.parts, suppressedFingerprints);
+  const remaining = risk.parts.findings.filter((f) => !suppressedFingerprints.has(f.fingerprint)).map((f) => f.severity);
+  return { ...rescored, severity: functionSeverity(rescored.score, remaining) };
 }
 
 /** One read the scan could not make for a function's inputs. */

@@ -148,6 +148,8 @@ function withVerdicts(risk: RiskScore, findings: Finding[], incomplete: Incomple
     ...risk,
     severity: functionSeverity(risk.score, findings.map((f) => f.severity)),
     explanation: missing ? [...risk.explanation, missing] : risk.explanation,
+    // Kept with the parts, so a score re-derived after a suppression says it too.
+    ...(risk.parts ? { parts: { ...risk.parts, notes: missing ? [missing] : [] } } : {}),
   };
 }
 

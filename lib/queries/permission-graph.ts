@@ -13,6 +13,7 @@ import {
 import type { InlinePolicy, PolicyDocument } from "@/lib/snapshot/types";
 import type { Database } from "@/lib/store/db";
 import { reachedFunctionsIn } from "./reach";
+import { canonicalActionsInText } from "./action-names";
 
 export type { GraphEdge, GraphNode, GraphView } from "@/components/permission-graph/graph-view-model";
 
@@ -55,6 +56,8 @@ export async function functionGraphIn(db: Database, scanId: number, functionArn:
     prisma.edge.findMany({ where: { scanId, toNode: functionArn, kind: "triggers" }, select: EDGE_SELECT, orderBy: { id: "asc" } }),
   ]);
   const entries = reach?.entries ?? [];
+  // Reasons name actions: shown in AWS's spelling like every other surface.
+  const inAwsCase = <T extends { reason: string; shortReason: string }>(row: T): T => ({ ...row, reason: canonicalActionsInText(row.reason), shortReason: canonicalActionsInText(row.shortReason) });
 
   // Function metadata for every function drawn or grouped.
   const functionIds = new Set<string>([functionArn]);
@@ -91,7 +94,7 @@ export async function functionGraphIn(db: Database, scanId: number, functionArn:
       ruleId: f.ruleId,
       category: f.category,
       severity: f.severity,
-      title: f.title,
+      title: canonicalActionsInText(f.title),
       statements: Array.isArray(details.statements) ? details.statements : [],
       resources: Array.isArray(details.resources) ? details.resources : [],
       escalationTarget: details.escalation?.target ?? null,
@@ -105,8 +108,8 @@ export async function functionGraphIn(db: Database, scanId: number, functionArn:
     reach: entries,
     reachTotal: reach?.total ?? 0,
     maxHops,
-    roleEdges,
-    triggersIn,
+    roleEdges: roleEdges.map(inAwsCase),
+    triggersIn: triggersIn.map(inAwsCase),
     functions,
     rootPolicies,
     findings,

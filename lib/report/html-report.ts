@@ -172,6 +172,7 @@ function blastRadius(radius: BlastRadius | null): SafeHtml {
   if (!radius) return html`<h4>Blast radius</h4><p class="muted">Not analysed.</p>`;
   const t = radius.totals;
   return html`<h4>Blast radius</h4>
+<h5>Directly, with its own role</h5>
 <p>${plural(t.actions, "action")} on ${plural(t.services, "service")} and ${plural(t.resources, "resource pattern")}; reaches ${plural(t.reachableFunctions, "other function")}; can pass ${plural(radius.rolesPassable.length, "role")} and assume ${plural(radius.rolesAssumable.length, "role")}; ${plural(radius.escalationPaths.length, "escalation path")}.</p>
 ${radius.services.length ? serviceRows(radius) : html`<p class="muted">No service access.</p>`}
 <dl class="facts">
@@ -179,6 +180,20 @@ ${dataStoreList("Data stores read", radius.dataStores.read)}
 ${dataStoreList("Data stores written", radius.dataStores.write)}
 ${dataStoreList("Data stores deleted", radius.dataStores.delete)}
 ${radius.escalationPaths.length ? html`<dt>Escalation</dt><dd><ul>${radius.escalationPaths.map((p) => html`<li>${data(p.title)}${p.target ? html` → <code>${p.target}</code>` : null}${p.conditional ? " (conditional)" : ""}</li>`)}</ul></dd>` : null}
+</dl>
+${afterEscalation(radius)}`;
+}
+
+/** What escalation adds, labelled as the JSON report and the function page label it: "Directly" above, this after. */
+function afterEscalation(radius: BlastRadius): SafeHtml | null {
+  const after = radius.afterEscalation;
+  if (!after) return null;
+  return html`<h5 class="after-escalation">After escalation, via ${after.via.map((v, i) => html`${i ? ", " : ""}<code>${v.roleArn.split("/").pop() ?? v.roleArn}</code> (${v.method}${v.conditional ? ", conditional" : ""})`)}</h5>
+<p class="muted">The roles it can gain reach ${plural(after.services, "service")}.</p>
+<dl class="facts">
+${dataStoreList("Data stores read", after.dataStores.read)}
+${dataStoreList("Data stores written", after.dataStores.write)}
+${dataStoreList("Data stores deleted", after.dataStores.delete)}
 </dl>`;
 }
 

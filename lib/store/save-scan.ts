@@ -75,7 +75,8 @@ export async function createScan(db: Database, source: Snapshot["source"]): Prom
 }
 
 export async function updateScanProgress(db: Database, scanId: number, phase: string, progress: Record<string, unknown>): Promise<void> {
-  await db.prisma.scan.update({ where: { id: scanId }, data: { phase, progress: progress as Prisma.InputJsonValue, heartbeatAt: new Date() } });
+  // Only while running: a progress write that lands after the scan ended must not reopen its phase.
+  await db.prisma.scan.updateMany({ where: { id: scanId, status: "running" }, data: { phase, progress: progress as Prisma.InputJsonValue, heartbeatAt: new Date() } });
 }
 
 /** How often a running scan refreshes its heartbeat, and how old one may get before the scan counts as dead. */

@@ -27,6 +27,7 @@ function row(overrides: Partial<FunctionRow>): FunctionRow {
     severity: "medium",
     findingCount: 1,
     incomplete: [],
+    worstFinding: null,
     ...overrides,
   };
 }
@@ -43,7 +44,7 @@ describe("functions table layout with hostile names (in Chromium, with the dashb
     // When the table is laid out in a browser
     const seen = await inChromium(page, async (p) => ({
       secretBadgeAfterName: await staysRightOf(p, "tbody tr:first-child td:nth-child(2)", "evil-fn", ".badge"),
-      sharedBadgeAfterRole: await staysRightOf(p, "tbody tr:first-child td:nth-child(6)", "evil-role", ".badge"),
+      sharedBadgeAfterRole: await staysRightOf(p, "tbody tr:first-child td:nth-child(7)", "evil-role", ".badge"),
       width: await pageWidth(p),
     }));
     // Then the badges keep their place after the names, and the page is no wider than the window
