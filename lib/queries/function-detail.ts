@@ -6,6 +6,7 @@ import { getDb } from "@/lib/server/db";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
 import { decodeIncomplete, viewFunction, type ViewSuppression } from "./scan-view";
 import { loadSuppressionMatcher } from "./suppressions";
+import { attachedPolicyKind } from "@/lib/snapshot/aws-managed-policy-arn";
 
 export interface PolicyView {
   name: string;
@@ -147,7 +148,7 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
   };
   const policies: PolicyView[] = [
     ...((role?.inlinePolicies ?? []) as unknown as InlinePolicy[]).map((p) => ({ name: p.name, arn: null, kind: "inline" as const, document: p.document, flaggedStatements: flagged("inline", p.name) })),
-    ...attached.map((a) => view(a, a.startsWith("arn:aws:iam::aws:policy/") ? "aws-managed" : "customer-managed")),
+    ...attached.map((a) => view(a, attachedPolicyKind(a))),
     ...(boundaryArn ? [view(boundaryArn, "boundary")] : []),
   ];
   return {

@@ -14,6 +14,7 @@ import {
 } from "@/lib/analysis/graph-view";
 import type { InlinePolicy, PolicyDocument } from "@/lib/snapshot/types";
 import { getDb } from "@/lib/server/db";
+import { attachedPolicyKind } from "@/lib/snapshot/aws-managed-policy-arn";
 
 export type { GraphEdge, GraphNode, GraphView } from "@/lib/analysis/graph-view";
 
@@ -85,7 +86,7 @@ export async function getFunctionGraph(scanId: number, functionArn: string, opts
       return { kind, name: p?.name ?? arn.split("/").pop() ?? arn, arn, statements: doc ? statementsOf(doc) : null };
     };
     for (const p of (role.inlinePolicies ?? []) as unknown as InlinePolicy[]) rootPolicies.push({ kind: "inline", name: p.name, arn: null, statements: statementsOf(p.document) });
-    for (const arn of attached) rootPolicies.push(managedInput(arn, arn.startsWith("arn:aws:iam::aws:policy/") ? "aws-managed" : "customer-managed"));
+    for (const arn of attached) rootPolicies.push(managedInput(arn, attachedPolicyKind(arn)));
     if (boundaryArn) rootPolicies.push(managedInput(boundaryArn, "boundary"));
   }
 

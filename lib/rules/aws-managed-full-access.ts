@@ -1,5 +1,5 @@
 import { isUnrestrictedGrant } from "@/lib/analysis/policy/privilege";
-import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policies";
+import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policy-arn";
 import type { RuleMeta, Severity } from "@/lib/analysis/types";
 import { hasAccessLevel, totalActionCount } from "../analysis/policy/action-data";
 import { listActions, serviceOf } from "./helpers";

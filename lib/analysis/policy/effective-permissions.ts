@@ -9,7 +9,7 @@
  * so an AWS-managed policy attached to many roles in one account is evaluated once.
  */
 import { createHash } from "node:crypto";
-import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policies";
+import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policy-arn";
 import type { ConditionBlock, Group, InlinePolicy, PolicyDocument, PolicyStatement, ServiceControlPolicy } from "@/lib/snapshot/types";
 import { actionMatcher, actionSetOf, actionUniverse, expandActionPatterns, expandNotActionPatterns, type ActionMatcher } from "./action-expansion";
 import { arnPatternMatches, parseArn, patternsOverlap } from "./arn-match";
