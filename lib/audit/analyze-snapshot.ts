@@ -81,7 +81,8 @@ export async function streamAnalysis(
       const sharedWith = (index.functionsByRole.get(fn.roleArn) ?? []).filter((f) => f.arn !== fn.arn).map((f) => f.arn);
       const findings = evaluateRulesCached({ fn, role, account, index, perms, sharedWith, lastAccessed, escalationPaths, now: options.now }, ruleCache);
       const radius = blastRadius({ index, fn, perms, graph, escalationPaths, permsOf });
-      const incomplete = incompleteInputs(fn, snapshot.gaps);
+      const rolePolicyArns = role ? [...role.attachedPolicyArns, ...(role.permissionsBoundaryArn ? [role.permissionsBoundaryArn] : [])] : [];
+      const incomplete = incompleteInputs({ ...fn, rolePolicyArns }, snapshot.gaps);
       const risk = withVerdicts(
         riskScore({
           blastRadius: radius,
