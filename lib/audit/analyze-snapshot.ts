@@ -9,7 +9,7 @@ import { evaluateRulesCached } from "@/lib/rules/index";
 import { loadAccessLevels } from "@/lib/analysis/policy/access-levels";
 import { blastRadius } from "@/lib/analysis/graph/blast-radius";
 import { createPermissionsCache, effectivePermissions } from "@/lib/analysis/policy/effective-permissions";
-import { findEscalationPaths } from "@/lib/analysis/escalation/escalation-paths";
+import { findEscalationPaths, roleEscalationMoves } from "@/lib/analysis/escalation/escalation-paths";
 import { buildPermissionGraph } from "@/lib/analysis/graph/edges";
 import { allowedActions } from "@/lib/analysis/policy/permission-queries";
 import { recommendPolicy } from "@/lib/analysis/recommend/recommend-policy";
@@ -66,7 +66,8 @@ export async function streamAnalysis(
   };
 
   options.onProgress?.(0, "building the permission graph");
-  const graph = buildPermissionGraph(index, permsOf);
+  // The graph's reach follows the escalation methods' role hops too, so reach and chains agree.
+  const graph = buildPermissionGraph(index, permsOf, { escalationMoves: (roleArn) => roleEscalationMoves(index, roleArn, permsOf) });
   const total = index.functions.size;
   const ruleCache = new Map<string, Finding[]>();
   let done = 0;

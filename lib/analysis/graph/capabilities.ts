@@ -112,6 +112,23 @@ export interface RoleMove {
   conditional: boolean;
 }
 
+/**
+ * A role-to-role move an escalation method makes (see lib/analysis/escalation): modify a role then
+ * assume it, rewrite its trust, assume it through a trust naming the role, or pass it to a service
+ * that then runs as it. The reach walk follows these like assume and pass moves.
+ */
+export interface EscalationMove {
+  /** can-assume: the attacker then holds the role's sessions; can-pass: a service runs as it for the attacker. */
+  kind: "can-assume" | "can-pass";
+  target: string;
+  /** Escalation method id and title. */
+  method: string;
+  title: string;
+  /** Why the move works: the target test and the statements that allow each step. */
+  reason: string;
+  conditional: boolean;
+}
+
 /** What one permission set can do to functions through one action. */
 export interface FunctionCapability {
   kind: "can-update-code" | "can-update-config" | "can-invoke" | "can-trigger-via";
