@@ -4,7 +4,7 @@
  * (`EffectivePermissions.key`), never per (function, function) pair — see target-matching.ts;
  * the edges, the reach walk and the blast radius all read it.
  */
-import { actionMatcher } from "../policy/action-expansion";
+import { statementAllowsAction } from "../policy/action-expansion";
 import { settleConditions } from "../policy/conditions";
 import { parseArn } from "../policy/arn-match";
 import { grantsFor } from "../policy/permission-queries";
@@ -165,15 +165,6 @@ export function shortName(arn: string): string {
 
 function asArray<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
-
-/**
- * Does the statement's Action (or NotAction) cover `wanted`? The one action matcher identity
- * policies use, so `lambda:Invoke*` in a resource policy counts like it does in a role's policy.
- */
-function statementAllowsAction(statement: PolicyStatement, wanted: string): boolean {
-  const notAction = statement.NotAction !== undefined;
-  return actionMatcher(notAction ? statement.NotAction : statement.Action, notAction).has(wanted);
 }
 
 /** SourceArn values of a resource-policy statement (ArnLike / ArnEquals / StringEquals / StringLike). */
