@@ -9,7 +9,7 @@ import { evaluateRulesCached } from "@/lib/rules/index";
 import { loadAccessLevels } from "@/lib/analysis/policy/access-levels";
 import { blastRadius } from "@/lib/analysis/graph/blast-radius";
 import { createPermissionsCache, effectivePermissions } from "@/lib/analysis/policy/effective-permissions";
-import { findEscalationPaths } from "@/lib/analysis/escalation/escalation-paths";
+import { findEscalationPaths, roleEscalationMoves } from "@/lib/analysis/escalation/escalation-paths";
 import { buildPermissionGraph } from "@/lib/analysis/graph/edges";
 import { roleReach } from "@/lib/analysis/graph/reach";
 import { allowedActions } from "@/lib/analysis/policy/permission-queries";
@@ -67,7 +67,8 @@ export async function streamAnalysis(
   };
 
   options.onProgress?.(0, "building the permission graph");
-  const graph = buildPermissionGraph(index, permsOf);
+  // The graph's reach follows the escalation methods' role hops too, so reach and chains agree.
+  const graph = buildPermissionGraph(index, permsOf, { escalationMoves: (roleArn) => roleEscalationMoves(index, roleArn, permsOf) });
   const total = index.functions.size;
   const ruleCache = new Map<string, Finding[]>();
   let done = 0;
@@ -84,7 +85,8 @@ export async function streamAnalysis(
       const sharedWith = (index.functionsByRole.get(fn.roleArn) ?? []).filter((f) => f.arn !== fn.arn).map((f) => f.arn);
       const findings = evaluateRulesCached({ fn, role, account, index, perms, sharedWith, lastAccessed, escalationPaths, now: options.now }, ruleCache);
       const radius = blastRadius({ index, fn, perms, graph, escalationPaths, permsOf });
-      const incomplete = incompleteInputs(fn, snapshot.gaps);
+      const rolePolicyArns = role ? [...role.attachedPolicyArns, ...(role.permissionsBoundaryArn ? [role.permissionsBoundaryArn] : [])] : [];
+      const incomplete = incompleteInputs({ ...fn, rolePolicyArns }, snapshot.gaps);
       const risk = withVerdicts(
         riskScore({
           blastRadius: radius,

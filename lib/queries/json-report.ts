@@ -14,6 +14,7 @@ import { roleRecommendations } from "./role-recommendation";
 import { loadScanView, shownRisk, type ViewFinding, type ViewFunction } from "./scan-view";
 import type { SuppressionEntry } from "./suppressions";
 import { applyViewFilter, type ViewFilter } from "./view-filter";
+import { attachedPolicyKind } from "@/lib/snapshot/aws-managed-policy-arn";
 
 /** The newest scan that finished with data (succeeded or partial). */
 export async function latestCompleteScanId(db: Database): Promise<number | null> {
@@ -77,7 +78,7 @@ export async function buildJsonReport(db: Database, scanId: number, options: Rep
     return {
       name: p?.name ?? arn.split("/").pop() ?? arn,
       arn,
-      kind: /^arn:aws[a-z-]*:iam::aws:policy\//.test(arn) ? "aws-managed" : "customer-managed",
+      kind: attachedPolicyKind(arn),
       document: (p?.document as PolicyDocument | undefined) ?? null,
     };
   };

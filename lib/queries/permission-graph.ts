@@ -14,6 +14,7 @@ import type { InlinePolicy, PolicyDocument } from "@/lib/snapshot/types";
 import type { Database } from "@/lib/store/db";
 import { reachedFunctionsIn } from "./reach";
 import { canonicalActionsInText } from "./action-names";
+import { attachedPolicyKind } from "@/lib/snapshot/aws-managed-policy-arn";
 
 export type { GraphEdge, GraphNode, GraphView } from "@/components/permission-graph/graph-view-model";
 
@@ -84,7 +85,7 @@ export async function functionGraphIn(db: Database, scanId: number, functionArn:
       return { kind, name: p?.name ?? arn.split("/").pop() ?? arn, arn, statements: doc ? statementsOf(doc) : null };
     };
     for (const p of (role.inlinePolicies ?? []) as unknown as InlinePolicy[]) rootPolicies.push({ kind: "inline", name: p.name, arn: null, statements: statementsOf(p.document) });
-    for (const arn of attached) rootPolicies.push(managedInput(arn, arn.startsWith("arn:aws:iam::aws:policy/") ? "aws-managed" : "customer-managed"));
+    for (const arn of attached) rootPolicies.push(managedInput(arn, attachedPolicyKind(arn)));
     if (boundaryArn) rootPolicies.push(managedInput(boundaryArn, "boundary"));
   }
 

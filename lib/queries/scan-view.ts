@@ -78,7 +78,7 @@ export interface ScanView {
 
 /** The scan's `gaps` JSON column, validated. */
 export const gapsCodec = z.array(
-  z.object({ accountId: z.string().nullable(), region: z.string().nullable(), api: z.string(), file: z.string().nullable(), message: z.string() }),
+  z.object({ accountId: z.string().nullable(), region: z.string().nullable(), api: z.string(), file: z.string().nullable(), message: z.string(), resources: z.array(z.string()).optional() }),
 );
 
 const severityCodec = z.enum(SEVERITIES as [Severity, ...Severity[]]);
