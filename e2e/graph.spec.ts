@@ -13,7 +13,7 @@ async function openGraph(page: Page, query = "") {
 
 /** "17 nodes, 17 edges" → 17. */
 async function nodeCount(page: Page): Promise<number> {
-  const text = await page.getByTestId("graph-counts").innerText();
+  const text = (await page.getByTestId("graph-counts").textContent()) ?? "";
   return Number(/(\d+) nodes/.exec(text)![1]);
 }
 
@@ -66,6 +66,7 @@ for (const viewport of [
       const found = page.locator(".react-flow__node", { hasText: "webhook-receiver" });
       await expect(found).toBeVisible();
       await expect(found.locator(".pg-match")).toBeVisible();
+      await expect(found).toBeInViewport();
       await expect(page.getByTestId("node-details")).toContainText("webhook-receiver");
       // And the search is in the URL
       await expect(page).toHaveURL(/q=webhook-rec/);
@@ -97,12 +98,18 @@ for (const viewport of [
 
     test("filters live in the URL and leave no edge without its nodes", async ({ page }) => {
       await openGraph(page, "?depth=3");
+      // On a phone the filters start folded, so the graph is on the first screen
+      const filters = page.locator("details.pg-filter-box");
+      if (viewport.name === "phone") {
+        await expect(filters).not.toHaveAttribute("open");
+        await filters.locator("summary").click();
+      }
       await page.getByRole("checkbox", { name: "Invoke" }).uncheck();
       await page.getByRole("checkbox", { name: "Pass role / create with role" }).uncheck();
       await expect(page).toHaveURL(/kind=[a-z,]+/);
       expect(page.url()).not.toContain("invoke");
       // Exactly the counted edges are drawn, each a complete path between two drawn nodes
-      const counted = Number(/(\d+) edges/.exec(await page.getByTestId("graph-counts").innerText())![1]);
+      const counted = Number(/(\d+) edges/.exec((await page.getByTestId("graph-counts").textContent()) ?? "")![1]);
       await expect(page.locator(".react-flow__edge")).toHaveCount(counted);
       const paths = await page.locator(".react-flow__edge path.react-flow__edge-path").evaluateAll((els) => els.map((e) => e.getAttribute("d") ?? ""));
       expect(paths.length).toBe(counted);
@@ -110,6 +117,8 @@ for (const viewport of [
       // Reloading keeps the filters
       await page.reload();
       await expect(page.locator("[data-graph-ready]")).toBeVisible();
+      await expect(filters.locator("summary")).toContainText("7 of 9 edge kinds");
+      if (viewport.name === "phone") await filters.locator("summary").click();
       await expect(page.getByRole("checkbox", { name: "Invoke" })).not.toBeChecked();
       await expect(page.getByRole("checkbox", { name: "Read" })).toBeChecked();
       await page.screenshot({ path: `e2e/screenshots/graph-filtered-${viewport.name}.png` });

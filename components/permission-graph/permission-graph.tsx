@@ -203,12 +203,17 @@ function PermissionGraphInner({ graph, scanId, functionArn, functionName, initia
   const [focusTarget, setFocusTarget] = useState<string | null>(null);
   const [hover, setHover] = useState<{ edge: GraphEdge; x: number; y: number } | null>(null);
   const [full, setFull] = useState(false);
+  const [filtersOpen, setFiltersOpen] = useState(true);
   const [status, setStatus] = useState("");
   const containerRef = useRef<HTMLDivElement>(null);
   const flowRef = useRef<ReactFlowInstance<PermissionFlowNode, PermissionFlowEdge> | null>(null);
 
-  // React Flow measures the DOM: render it only in the browser.
-  useEffect(() => setMounted(true), []);
+  // React Flow measures the DOM: render it only in the browser. On a phone the filters start
+  // folded, so the graph is on the first screen.
+  useEffect(() => {
+    setMounted(true);
+    if (window.matchMedia("(max-width: 900px)").matches) setFiltersOpen(false);
+  }, []);
 
   // Filters and search in the URL (replaceState: no server round trip), so a view can be shared.
   useEffect(() => {
@@ -264,16 +269,23 @@ function PermissionGraphInner({ graph, scanId, functionArn, functionName, initia
     setReady(true);
   }, [positions, graph.rootId]);
 
-  // Expanding a group or changing a filter re-lays the graph out; a search match is brought into view.
+  // Expanding a group or changing a filter re-lays the graph out (placed readable again, once per
+  // layout); a search match is brought into view and selected.
+  const placedFor = useRef<Map<string, unknown> | null>(null);
   useEffect(() => {
     const frame = requestAnimationFrame(() => {
       const flow = flowRef.current;
       if (!flow) return;
       if (focusTarget && positions.has(focusTarget)) {
+        placedFor.current = positions;
         void flow.fitView({ nodes: [{ id: focusTarget }], maxZoom: 1.1, minZoom: READABLE_ZOOM, duration: 250 });
+        setSelectedEdgeId(null);
         setSelectedNodeId(focusTarget);
         setFocusTarget(null);
-      } else showReadable();
+      } else if (placedFor.current !== positions) {
+        placedFor.current = positions;
+        showReadable();
+      }
     });
     return () => cancelAnimationFrame(frame);
   }, [positions, focusTarget, showReadable]);
@@ -304,6 +316,8 @@ function PermissionGraphInner({ graph, scanId, functionArn, functionName, initia
       visible.edges.map((e) => {
         const { colour } = edgeStyleOf(e);
         const selected = e.id === selectedEdgeId;
+        // Edges into a grid of many leaves cross the grid: drawn faint, full strength when selected.
+        const fan = positions.get(e.target)?.inGrid === true && !selected;
         return {
           id: e.id,
           type: "permission",
@@ -312,11 +326,11 @@ function PermissionGraphInner({ graph, scanId, functionArn, functionName, initia
           ariaLabel: `${e.kind} edge: ${e.reason} Press Enter for details.`,
           data: { edge: e, selected, showLabel: selected },
           markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 16, height: 16 },
-          style: { stroke: colour, strokeWidth: selected ? 3 : 1.6, strokeDasharray: e.conditional ? "6 4" : undefined },
+          style: { stroke: colour, strokeWidth: selected ? 3 : 1.6, strokeDasharray: e.conditional ? "6 4" : undefined, strokeOpacity: fan ? 0.3 : 1 },
           zIndex: selected ? 10 : 0,
         };
       }),
-    [visible, selectedEdgeId],
+    [visible, positions, selectedEdgeId],
   );
 
   const selectedEdge = visible.edges.find((e) => e.id === selectedEdgeId) ?? null;
@@ -529,7 +543,13 @@ function PermissionGraphInner({ graph, scanId, functionArn, functionName, initia
           </button>
         </div>
       </div>
-      <form className="pg-filters" aria-label="Graph filters" onSubmit={(e) => e.preventDefault()}>
+      <details className="pg-filter-box" open={filtersOpen} onToggle={(e) => setFiltersOpen(e.currentTarget.open)}>
+        <summary>
+          Filters: {filters.size === EDGE_FILTERS.length ? "every edge kind" : `${filters.size} of ${EDGE_FILTERS.length} edge kinds`}
+          {category ? ` · ${category}` : ""}
+          <span className="muted"> · {visible.nodes.length} nodes, {visible.edges.length} edges</span>
+        </summary>
+        <form className="pg-filters" aria-label="Graph filters" onSubmit={(e) => e.preventDefault()}>
         {FILTER_GROUPS.map((g) => (
           <fieldset key={g.legend}>
             <legend>{g.legend}</legend>
@@ -560,7 +580,8 @@ function PermissionGraphInner({ graph, scanId, functionArn, functionName, initia
           {visible.nodes.length} nodes, {visible.edges.length} edges
           {graph.truncated.hiddenNodes > 0 ? ` · ${graph.truncated.hiddenNodes} more functions beyond this depth` : ""}
         </span>
-      </form>
+        </form>
+      </details>
       <p className="visually-hidden" aria-live="polite">
         {status}
       </p>
@@ -574,6 +595,7 @@ function PermissionGraphInner({ graph, scanId, functionArn, functionName, initia
               edgeTypes={edgeTypes}
               onInit={(instance) => {
                 flowRef.current = instance;
+                placedFor.current = positions;
                 showReadable();
               }}
               onNodeClick={onNodeClick}
