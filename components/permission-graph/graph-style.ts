@@ -56,6 +56,7 @@ export function nodeKindWords(n: GraphNode): string {
   if (n.type === "function" && n.severity) words += ` · ${n.severity}${n.riskScore != null ? ` ${n.riskScore}` : ""}`;
   if (n.type === "function" && !n.root && n.hops) words += ` · ${n.hops} move${n.hops > 1 ? "s" : ""}`;
   if (n.findings?.length) words += ` · ${n.findings.length} finding${n.findings.length > 1 ? "s" : ""}`;
+  if (n.group) words += n.group.kind === "has-statement" ? " · click to show" : ` · ${n.group.kind} · click to show`;
   return words;
 }
 

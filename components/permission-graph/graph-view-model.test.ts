@@ -117,7 +117,7 @@ describe("buildGraphView from the stored reach", () => {
     const v = build({ reach, roleEdges: [] });
     // Then two group nodes, one per account, hold all 35
     const groups = v.nodes.filter((n) => n.type === "group" && n.group?.kind === "can-invoke");
-    expect(groups.map((g) => g.label).sort()).toEqual(["15 functions in account 333333333333", "20 functions in account 222222222222"]);
+    expect(groups.map((g) => `${g.label} ${g.detail}`).sort()).toEqual(["15 functions account 333333333333", "20 functions account 222222222222"]);
     expect(functionsIn(v).size).toBe(36);
     expect(groups.reduce((n, g) => n + leafCount(g), 0)).toBe(35);
   });

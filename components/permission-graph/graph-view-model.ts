@@ -615,8 +615,8 @@ export function buildGraphView(input: BuildInput): GraphView {
     const count = members.reduce((n, m) => n + leafCount(m.node), 0);
     const categories = sortedUnion(...members.map((m) => m.node.categories), ...members.map((m) => m.edge.categories));
     const where = by === "account" ? ` in account ${key}` : by === "service" ? ` (${key})` : "";
-    const label = kind === "has-statement" ? `+${count} ${noun}` : `${count} ${noun}${where}`;
-    const detail = by === "kind" && kind !== "has-statement" ? `${members.length} groups; select to expand` : "Select to show each one";
+    const label = kind === "has-statement" ? `+${count} ${noun}` : by === "service" ? `${count} ${key} ${noun}` : `${count} ${noun}`;
+    const detail = by === "account" ? `account ${key}` : by === "kind" && kind !== "has-statement" ? `in ${members.length} accounts or services` : `${kind}`;
     const node: GraphNode = { id, type: "group", label, detail, hops, categories, group: { kind, from, members, by, key } };
     const conditional = members.every((m) => m.edge.conditional);
     const edge: GraphEdge = {

@@ -23,13 +23,13 @@ export interface Box {
 
 /** Drawn sizes per node type; the node components use the same numbers. */
 export const NODE_SIZE: Record<GraphNodeType, Box> = {
-  function: { width: 250, height: 64 },
-  role: { width: 250, height: 60 },
-  policy: { width: 250, height: 60 },
-  statement: { width: 250, height: 84 },
-  resource: { width: 250, height: 58 },
-  "event-source": { width: 250, height: 58 },
-  group: { width: 250, height: 58 },
+  function: { width: 260, height: 64 },
+  role: { width: 260, height: 60 },
+  policy: { width: 260, height: 60 },
+  statement: { width: 260, height: 84 },
+  resource: { width: 260, height: 58 },
+  "event-source": { width: 260, height: 58 },
+  group: { width: 260, height: 58 },
 };
 
 export interface Positioned {
@@ -38,6 +38,8 @@ export interface Positioned {
   y: number;
   width: number;
   height: number;
+  /** Placed in the grid of a wide fan-out (its edge crosses the grid, so it is drawn faint). */
+  inGrid?: boolean;
 }
 
 /** A node with more leaf children than this gets them in a grid instead of one tall column. */
@@ -102,7 +104,7 @@ export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly Layout
     const top = p.y - block.height / 2;
     block.leaves.forEach((id, i) => {
       const { width, height } = NODE_SIZE[byId.get(id)!.type];
-      out.set(id, { x: left + (i % block.cols) * (block.cell.width + GRID_GAP.x), y: top + Math.floor(i / block.cols) * (block.cell.height + GRID_GAP.y), width, height });
+      out.set(id, { x: left + (i % block.cols) * (block.cell.width + GRID_GAP.x), y: top + Math.floor(i / block.cols) * (block.cell.height + GRID_GAP.y), width, height, inGrid: block.cols > 1 });
     });
   }
   return out;
