@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { NoScan } from "@/components/no-scan";
+import { RoleLink } from "@/components/role-link";
 import { SeverityBadge } from "@/components/severity-badge";
 import { TopBar } from "@/components/top-bar";
 import { SEVERITIES } from "@/lib/analysis/types";
@@ -86,7 +87,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                       </Link>{" "}
                       {f.isPublic ? <span className="badge public">public</span> : null}
                       <div className="arn">
-                        <bdi>{f.accountId}</bdi> · <bdi>{f.region}</bdi>
+                        <bdi>{f.accountId}</bdi> · <bdi>{f.region}</bdi> · role <RoleLink arn={f.roleArn} scanId={scan.id} />
                       </div>
                     </td>
                     <td className="num">{f.findingCount} finding{f.findingCount === 1 ? "" : "s"}</td>

@@ -107,7 +107,7 @@ export default async function RolePage({ params, searchParams }: { params: Promi
           ))}
         </section>
 
-        <div className="grid-2">
+        <div className="role-grid">
           <section className="panel" aria-labelledby="trust-h">
             <h2 id="trust-h">Trust policy (who may assume it)</h2>
             <PolicyJson document={role.trustPolicy} />
@@ -164,15 +164,13 @@ export default async function RolePage({ params, searchParams }: { params: Promi
           {role.services.length === 0 ? (
             <p className="muted">{role.totals ? "None." : "Not analysed: no function of this scan executes as this role."}</p>
           ) : (
-            <div className="table-scroll">
-              <table className="data compact" aria-label="Effective permissions by service and access level">
+            <div className="table-scroll" tabIndex={0} role="region" aria-label="Effective permissions (scrolls sideways on narrow screens)">
+              <table className="data compact levels" aria-label="Effective permissions by service and access level">
                 <thead>
                   <tr>
                     <th>Service</th>
                     {LEVELS.map((l) => (
-                      <th key={l} className="num">
-                        {l}
-                      </th>
+                      <th key={l}>{l}</th>
                     ))}
                   </tr>
                 </thead>
@@ -184,9 +182,9 @@ export default async function RolePage({ params, searchParams }: { params: Promi
                       </td>
                       {LEVELS.map((l) => {
                         const level = s.levels.find((x) => x.level === l);
-                        if (!level || level.actionCount === 0) return <td key={l} className="num muted">–</td>;
+                        if (!level || level.actionCount === 0) return <td key={l} className="muted">–</td>;
                         return (
-                          <td key={l} className="num">
+                          <td key={l}>
                             <details>
                               <summary>{level.actionCount}</summary>
                               <ul className="plain mono">
