@@ -19,7 +19,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       <>
         <TopBar active="/" />
         <main className="page">
-          <NoScan />
+          <NoScan requested={one(params, "scan")} />
         </main>
       </>
     );

@@ -23,7 +23,7 @@ export default async function FunctionsPage({ searchParams }: { searchParams: Pr
       <>
         <TopBar active="/functions" />
         <main className="page">
-          <NoScan />
+          <NoScan requested={one(params, "scan")} />
         </main>
       </>
     );

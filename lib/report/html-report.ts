@@ -145,6 +145,7 @@ ${f.statements.length ? html`<dt>Statements</dt><dd>${capped(f.statements.map(st
 ${f.actions.length ? html`<dt>Actions</dt><dd>${capped(f.actions, SHOW.actions, "action")}</dd>` : null}
 ${f.resources.length ? html`<dt>Resources</dt><dd>${capped(f.resources, SHOW.resources, "resource")}</dd>` : null}
 ${rule ? html`<dt>Remediation</dt><dd>${rule.remediation}</dd>` : null}
+${rule?.references.length ? html`<dt>Documentation</dt><dd><a href="#rule-${rule.id}">${plural(rule.references.length, "reference")} in the rule catalogue</a></dd>` : null}
 </dl>
 </li>`;
 }
