@@ -28,6 +28,9 @@ export function FindingsPanel({ findings, path }: { findings: FindingView[]; pat
   );
 }
 
+/** Actions listed per finding; the JSON export has them all. */
+const SHOWN_ACTIONS = 12;
+
 const URL_IN_TEXT = /(https:\/\/[^\s<>"')]+[^\s<>"').,;:])/;
 
 /** Text with its https URLs as links (rule remediation and references cite AWS documentation). */
@@ -57,6 +60,18 @@ function FindingItem({ finding: f, path }: { finding: FindingView; path: string 
         <span className="muted">Why: </span>
         <bdi>{f.reason}</bdi>
       </p>
+      {f.actions.length > 0 && !f.escalation ? (
+        <p className="actions">
+          <span className="muted">Actions: </span>
+          {f.actions.slice(0, SHOWN_ACTIONS).map((a, i) => (
+            <span key={a}>
+              {i > 0 ? ", " : ""}
+              <code>{a}</code>
+            </span>
+          ))}
+          {f.actions.length > SHOWN_ACTIONS ? <span className="muted"> and {f.actions.length - SHOWN_ACTIONS} more</span> : null}
+        </p>
+      ) : null}
       {f.escalation ? (
         <ol className="steps">
           {f.escalation.steps.map((s, i) => (
