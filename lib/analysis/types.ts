@@ -329,4 +329,10 @@ export interface FunctionAnalysis {
   isPublic: boolean;
   /** Reads the scan could not make for this function's inputs; empty when complete. */
   incomplete: { api: string; reason: string }[];
+  /**
+   * The whole reach of the function's role (every function reached, with one path each; the
+   * start function written as `REACH_START`), on the first analysed function of each role only:
+   * stored once per role, read through `reachSeenFrom`. Undefined on the others.
+   */
+  roleReach?: ReachedFunction[];
 }

@@ -11,6 +11,7 @@ import { blastRadius } from "@/lib/analysis/graph/blast-radius";
 import { createPermissionsCache, effectivePermissions } from "@/lib/analysis/policy/effective-permissions";
 import { findEscalationPaths } from "@/lib/analysis/escalation/escalation-paths";
 import { buildPermissionGraph } from "@/lib/analysis/graph/edges";
+import { roleReach } from "@/lib/analysis/graph/reach";
 import { allowedActions } from "@/lib/analysis/policy/permission-queries";
 import { recommendPolicy } from "@/lib/analysis/recommend/recommend-policy";
 import { riskScore } from "@/lib/analysis/risk-score";
@@ -71,6 +72,8 @@ export async function streamAnalysis(
   const ruleCache = new Map<string, Finding[]>();
   let done = 0;
   let findingCount = 0;
+  // The reach is one walk per role: stored with the role's first function, read by all of them.
+  const rolesWithReach = new Set<string>();
 
   for (const account of snapshot.accounts) {
     for (const fn of account.functions) {
@@ -104,7 +107,9 @@ export async function streamAnalysis(
         recommendedPolicy,
         isPublic: findings.some((f) => f.ruleId === PUBLIC_INVOKE_RULE),
         incomplete,
+        ...(rolesWithReach.has(fn.roleArn) ? {} : { roleReach: roleReach(graph, fn.roleArn) }),
       });
+      rolesWithReach.add(fn.roleArn);
       findingCount += findings.length;
       done += 1;
       if (done % PROGRESS_EVERY === 0) options.onProgress?.(done / total, `${done}/${total} functions analysed`);

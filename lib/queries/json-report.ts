@@ -10,6 +10,7 @@ import type { Database } from "@/lib/store/db";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
 import { REPORT_SCHEMA_VERSION, type JsonReport, type ReportFinding, type ReportFunction, type ReportPolicy } from "@/lib/report/build-json-report";
 import { blastRadiusInAwsCase, findingInAwsCase, riskInAwsCase } from "./action-names";
+import { roleRecommendations } from "./role-recommendation";
 import { loadScanView, shownRisk, type ViewFinding, type ViewFunction } from "./scan-view";
 import type { SuppressionEntry } from "./suppressions";
 import { applyViewFilter, type ViewFilter } from "./view-filter";
@@ -53,7 +54,7 @@ export async function buildJsonReport(db: Database, scanId: number, options: Rep
   const view = await loadScanView(db, scanId, { extraSuppressions: options.extraSuppressions, now: options.now, search: Boolean(filter.q?.trim()) });
   const selected = applyViewFilter(view.functions, filter);
   const arns = selected.map((f) => f.arn);
-  const [accounts, functions, roles, policies, mappings, findingDetails, permissionSets] = await Promise.all([
+  const [accounts, functions, roles, policies, mappings, findingDetails, permissionSets, recommendations] = await Promise.all([
     db.prisma.account.findMany({ where: { scanId }, orderBy: { accountId: "asc" } }),
     db.prisma.lambdaFunction.findMany({ where: { scanId, arn: { in: arns } } }),
     db.prisma.role.findMany({ where: { scanId } }),
@@ -61,6 +62,7 @@ export async function buildJsonReport(db: Database, scanId: number, options: Rep
     db.prisma.eventSourceMapping.findMany({ where: { scanId, functionArn: { in: arns } }, orderBy: { uuid: "asc" } }),
     db.prisma.finding.findMany({ where: { scanId, functionArn: { in: arns } }, select: { id: true, details: true } }),
     db.prisma.permissionSet.findMany({ where: { scanId } }),
+    roleRecommendations(db, scanId),
   ]);
   const rowByArn = new Map(functions.map((f) => [f.arn, f]));
   const detailsById = new Map(findingDetails.map((f) => [f.id, findingDetailsCodec.parse(f.details)]));
@@ -126,7 +128,8 @@ export async function buildJsonReport(db: Database, scanId: number, options: Rep
       risk: withAwsCase(shownRisk(v, fn.risk)),
       findings: v.findings.map(reportFinding),
       blastRadius: shownBlastRadius(joinBlastRadius(fn.blastRadius, fn.permissionsKey ? permissionSetByKey.get(fn.permissionsKey) : null) as BlastRadius | null),
-      recommendedPolicy: (fn.recommendedPolicy as RecommendedPolicy | null) ?? null,
+      // The role's recommendation (one per role); scans stored before that kept one per function.
+      recommendedPolicy: recommendations.get(fn.roleArn)?.policy ?? (fn.recommendedPolicy as RecommendedPolicy | null) ?? null,
     };
   };
   const reportFunctions = selected.map(reportFunction);

@@ -203,7 +203,7 @@ function recommendation(fn: ReportFunction): SafeHtml {
   const rec = fn.recommendedPolicy;
   if (!rec) return html`<h4>Recommended policy</h4><p class="muted">Not analysed.</p>`;
   return html`<h4>Recommended policy</h4>
-<p class="muted">Based on ${rec.confidence === "usage-data" ? "usage data (service last accessed)" : "configuration only"}; removes ${plural(rec.removedActionCount, "action")}.</p>
+<p class="muted">Based on ${rec.confidence === "usage-data" ? "usage data (service last accessed)" : "configuration only"}; removes ${plural(rec.removedActionCount, "action")}.${fn.sharedRole ? " The role is shared: this policy is the role's and covers all of its functions." : ""}</p>
 ${rec.notes.length ? html`<ul class="notes">${rec.notes.map((n) => html`<li>${data(n)}</li>`)}</ul>` : null}
 <pre>${JSON.stringify(rec.document, null, 2)}</pre>`;
 }

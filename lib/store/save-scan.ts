@@ -126,7 +126,8 @@ export async function storeSnapshot(
   const streamed = analysis !== null && "stream" in analysis ? analysis : null;
   const rows = snapshotRows(scanId, snapshot, streamed ? null : (analysis as ScanAnalysis | null));
   const functionCount = rows.functions.length;
-  let total = rows.accounts.length + rows.roles.length + rows.policies.length + functionCount + rows.mappings.length + rows.findings.length + rows.permissionSets.length + rows.edges.length;
+  let total =
+    rows.accounts.length + rows.roles.length + rows.policies.length + functionCount + rows.mappings.length + rows.findings.length + rows.permissionSets.length + rows.roleReach.length + rows.roleRecommendations.length + rows.edges.length;
   let written = 0;
   let findingCount = rows.findings.length;
   const status: ScanStatus = snapshot.gaps.length > 0 ? "partial" : "succeeded";
@@ -152,15 +153,21 @@ export async function storeSnapshot(
         let pendingFunctions: SerializedRow[] = [];
         let pendingFindings: SerializedRow[] = [];
         let pendingSets: SerializedRow[] = [];
+        let pendingReach: SerializedRow[] = [];
+        let pendingRecommendations: SerializedRow[] = [];
         const flush = async () => {
-          const [f, g, p] = [pendingFunctions, pendingFindings, pendingSets];
+          const [f, g, p, r, rr] = [pendingFunctions, pendingFindings, pendingSets, pendingReach, pendingRecommendations];
           pendingFunctions = [];
           pendingFindings = [];
           pendingSets = [];
-          total += g.length + p.length;
+          pendingReach = [];
+          pendingRecommendations = [];
+          total += g.length + p.length + r.length + rr.length;
           await writeSerialized("functions", f);
           await writeSerialized("findings", g);
           await writeSerialized("permission_sets", p);
+          await writeSerialized("role_reach", r);
+          await writeSerialized("role_recommendations", rr);
         };
         await streamed.stream({
           functionResult: async (result) => {
@@ -168,6 +175,8 @@ export async function storeSnapshot(
             pendingFunctions.push(result.functionRow);
             pendingFindings.push(...result.findingRows);
             if (result.permissionSetRow) pendingSets.push(result.permissionSetRow);
+            if (result.roleReachRow) pendingReach.push(result.roleReachRow);
+            if (result.roleRecommendationRow) pendingRecommendations.push(result.roleRecommendationRow);
             findingCount += result.findingRows.length;
             if (pendingFunctions.length >= FUNCTIONS_PER_FLUSH) await flush();
           },
@@ -184,6 +193,8 @@ export async function storeSnapshot(
         await write("functions", rows.functions);
         await write("findings", rows.findings);
         await write("permission_sets", rows.permissionSets);
+        await write("role_reach", rows.roleReach);
+        await write("role_recommendations", rows.roleRecommendations);
         await write("edges", rows.edges);
       }
       const scanUpdate = {

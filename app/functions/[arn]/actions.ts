@@ -8,6 +8,7 @@ import type { AccessDecision } from "@/lib/analysis/types";
 import { authorize } from "@/lib/server/authorize";
 import { getDb } from "@/lib/server/db";
 import { functionAccount } from "@/lib/queries/function-detail";
+import { findingSubject } from "@/lib/queries/suppression-register";
 import { loadSnapshot } from "@/lib/store/load-snapshot";
 import { deleteSuppressions, saveSuppression } from "@/lib/store/suppressions";
 
@@ -64,7 +65,9 @@ export async function suppressFindingAction(_previous: SuppressState, form: Form
   await authorize();
   const { fingerprint, reason, expiresAt, path } = parsed.data;
   const db = await getDb();
-  await saveSuppression(db, { fingerprint, reason, expiresAt, createdBy: "dashboard" });
+  // The register names the function and rule even after a later scan stops seeing the finding.
+  const subject = await findingSubject(db, fingerprint);
+  await saveSuppression(db, { fingerprint, reason, expiresAt, createdBy: "dashboard", functionArn: subject?.functionArn ?? null, ruleId: subject?.ruleId ?? null });
   revalidatePath(path);
   return { done: true };
 }

@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { FunctionRow, FunctionSort } from "@/lib/queries/functions";
 import { hrefWith, type SearchParams } from "@/lib/url-state";
 import { SeverityBadge } from "@/components/severity-badge";
+import { RoleLink } from "@/components/role-link";
 
 const COLUMNS: { key: FunctionSort; label: string; numeric?: boolean }[] = [
   { key: "risk", label: "Risk" },
@@ -83,7 +84,7 @@ export function FunctionTable({ rows, params, sort, dir, scanId }: { rows: Funct
             </td>
             <td>{r.runtime ?? <span className="muted">container image</span>}</td>
             <td>
-              <bdi>{r.roleName}</bdi>
+              <RoleLink arn={r.roleArn} name={r.roleName} scanId={scanId} />
               {r.sharedRole ? (
                 <>
                   {" "}

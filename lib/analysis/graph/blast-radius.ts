@@ -8,7 +8,7 @@ import { accessLevelsOf, serviceOf } from "../policy/access-levels";
 import { DATA_STORE_ACTIONS, type DataAccessKind } from "../data/data-stores";
 import { passableRoles, roleCapabilities } from "./capabilities";
 import { resourcePatternsFor, type PermissionGraph } from "./edges";
-import { reachDetailed } from "./reach";
+import { reachDetailed, REACH_MAX_HOPS } from "./reach";
 import type { SnapshotIndex } from "../snapshot-index";
 import {
   ACCESS_LEVELS,
@@ -142,7 +142,7 @@ export function blastRadius(input: BlastRadiusInput): BlastRadius {
   const summary = summarize(perms);
   const caps = graph?.capabilitiesOf(fn.roleArn) ?? roleCapabilities(index, fn.roleArn, perms);
   // Paths are built only for the listed functions; the count covers all of them.
-  const reached = graph ? reachDetailed(graph, fn.arn, input.maxHops ?? 5, LIST_CAPS.reachableFunctions) : null;
+  const reached = graph ? reachDetailed(graph, fn.arn, input.maxHops ?? REACH_MAX_HOPS, LIST_CAPS.reachableFunctions) : null;
   return {
     services: summary.services,
     dataStores: summary.dataStores,

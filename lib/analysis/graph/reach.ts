@@ -250,3 +250,39 @@ function firstEntries(found: Map<string, Step>, limit: number, preferred: Set<st
 export function reach(graph: PermissionGraph, functionArn: string, maxHops = 5): ReachedFunction[] {
   return reachDetailed(graph, functionArn, maxHops).functions;
 }
+
+/** Moves a reach walk follows: the blast radius, the stored reach and the graph's depth control use it. */
+export const REACH_MAX_HOPS = 5;
+
+/** Stands for "the function reading this reach" in a role's stored reach (its functions share one walk). */
+export const REACH_START = "";
+
+/**
+ * Every function any function of `roleArn` reaches within `maxHops` (the same walk as
+ * `reachDetailed`, uncapped), in listing order (taken over first, then by hops, then ARN), each
+ * with one shortest path whose start function is `REACH_START`. Stored once per role, so a
+ * function page lists, and its graph draws, the whole reach; `reachSeenFrom` turns it into one
+ * function's reach.
+ */
+export function roleReach(graph: PermissionGraph, roleArn: string, maxHops = REACH_MAX_HOPS): ReachedFunction[] {
+  const walk = walkFromRole(graph, roleArn, maxHops);
+  return firstEntries(walk.reached, Number.POSITIVE_INFINITY, walk.compromised, null).map(([arn, step]) => ({ arn, hops: step.hops, path: pathOf(step, REACH_START) }));
+}
+
+/** A role's stored reach as one of its functions sees it: itself left out, its ARN and name in the paths. */
+export function reachSeenFrom(stored: readonly ReachedFunction[], functionArn: string): ReachedFunction[] {
+  const out: ReachedFunction[] = [];
+  for (const r of stored) {
+    if (r.arn === functionArn) continue;
+    out.push({
+      ...r,
+      path: r.path.map((e) => {
+        if (e.from !== REACH_START && e.to !== REACH_START) return e;
+        // The one edge whose reason names the start function is "runs as".
+        if (e.kind === "executes-as") return executesAsEdge(functionArn, e.to);
+        return { ...e, from: e.from === REACH_START ? functionArn : e.from, to: e.to === REACH_START ? functionArn : e.to };
+      }),
+    });
+  }
+  return out;
+}
