@@ -23,7 +23,9 @@ export function TrendChart({ points }: { points: Point[] }) {
   const bottom = 40;
   const yTicks = ticks(Math.max(...points.map((p) => p.critical + p.high)));
   const max = yTicks[yTicks.length - 1] || 1;
-  const x = (i: number) => left + (i * (width - left - right)) / (points.length - 1);
+  // Points stand off the axes, so their values do not sit on the tick labels.
+  const inset = 24;
+  const x = (i: number) => left + inset + (i * (width - left - right - 2 * inset)) / (points.length - 1);
   const y = (v: number) => height - bottom - (v / max) * (height - top - bottom);
   const line = (pick: (p: Point) => number) => points.map((p, i) => `${i ? "L" : "M"}${x(i).toFixed(1)},${y(pick(p)).toFixed(1)}`).join(" ");
   const day = (iso: string) => iso.slice(5, 10);
