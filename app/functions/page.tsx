@@ -23,7 +23,7 @@ export default async function FunctionsPage({ searchParams }: { searchParams: Pr
       <>
         <TopBar active="/functions" />
         <main className="page">
-          <NoScan />
+          <NoScan requested={one(params, "scan")} />
         </main>
       </>
     );
@@ -39,6 +39,8 @@ export default async function FunctionsPage({ searchParams }: { searchParams: Pr
     sort,
     dir,
     page: Number(one(params, "page") ?? 1) || 1,
+    // Rows per page (10–200, clamped by the query); the pager and its page jump keep it.
+    pageSize: Number(one(params, "size")) || undefined,
   });
   const described = describeViewFilter(filter);
   return (

@@ -75,11 +75,11 @@ export function FunctionTable({ rows, params, sort, dir, scanId }: { rows: Funct
                 <span className="muted">no finding</span>
               )}
             </td>
-            <td>
+            <td className="acct">
               <bdi>{r.accountName ?? r.accountId}</bdi>
               <div className="arn">{r.accountId}</div>
             </td>
-            <td>
+            <td className="region">
               <bdi>{r.region}</bdi>
             </td>
             <td>{r.runtime ?? <span className="muted">container image</span>}</td>

@@ -133,11 +133,12 @@ export function BlastRadiusPanel({ blast, scanId, reach, reachPageHref }: { blas
         <thead>
           <tr>
             <th>Service</th>
-            <th>List</th>
-            <th>Read</th>
-            <th>Write</th>
-            <th>Permissions management</th>
-            <th>Tagging</th>
+            {/* Counts are right-aligned: so are their headers, so each number sits under its own. */}
+            <th className="num">List</th>
+            <th className="num">Read</th>
+            <th className="num">Write</th>
+            <th className="num">Permissions management</th>
+            <th className="num">Tagging</th>
             <th>Resources</th>
           </tr>
         </thead>
