@@ -37,6 +37,9 @@ export function describeViolations(violations: Result[]): string[] {
  * All violations, whatever their impact, are attached to the test's report under `label`.
  */
 export async function expectNoSeriousViolations(page: Page, label: string): Promise<void> {
+  // axe weighs every element's colours: 12 s for the 7,000 elements of break-glass-ops on a loaded machine.
+  // That time is the check's, not the journey's, so it does not eat the test's own budget.
+  test.setTimeout(test.info().timeout + 60_000);
   const violations = await axeViolations(page);
   await test.info().attach(`axe: ${label}`, { body: JSON.stringify(violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })), null, 2), contentType: "application/json" });
   const blocking = violations.filter((v) => v.impact && BLOCKING.includes(v.impact));
