@@ -129,7 +129,7 @@ export function BlastRadiusPanel({ blast, scanId, reach, reachPageHref }: { blas
         {blast.totals.actions.toLocaleString("en-US")} actions in {blast.totals.services} services on {blast.totals.resources} resource patterns; reaches{" "}
         {blast.totals.reachableFunctions} other functions.
       </p>
-      <table className="data compact" aria-label="Access by service and level">
+      <table className="data compact" aria-label="Access by service and level" tabIndex={0}>
         <thead>
           <tr>
             <th>Service</th>
