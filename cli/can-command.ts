@@ -1,5 +1,5 @@
 /** `saltzer can FUNCTION ACTION RESOURCE`: the simulator's answer with its reasons. */
-import { canFunction, canFunctionOnEveryResource, type CanDecision, type PerResourceDecision } from "@/lib/analysis/can";
+import { canFunction, canFunctionOnEveryResource, type CanDecision, type PerResourceDecision } from "@/lib/analysis/policy/can";
 import { indexSnapshot } from "@/lib/analysis/snapshot-index";
 import type { Snapshot } from "@/lib/snapshot/types";
 import { safeTerminalText } from "./terminal-text";

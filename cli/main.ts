@@ -28,7 +28,7 @@ import { exitCode, formatGate, gate, gapsInScope, parseSeverity } from "./check-
 import { formatSuppressions, parseExpiry, resolveFunction } from "./suppress-command";
 import { readSuppressionsFile } from "./suppressions-file";
 import { formatRules } from "./rules-command";
-import { analyzeSnapshot } from "@/lib/analysis/analyze-snapshot";
+import { analyzeSnapshot } from "@/lib/audit/analyze-snapshot";
 import fsSync from "node:fs";
 import { createProgressBar } from "./progress-bar";
 import { openStore } from "./open-store";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { escalationCatalogue, formatRules } from "./rules-command";
-import { REQUEST_KIND_KEYS } from "@/lib/analysis/conditions";
+import { REQUEST_KIND_KEYS } from "@/lib/analysis/policy/conditions";
 
 describe("saltzer rules", () => {
   it("--escalation lists every method with its required actions, target test and sources", () => {

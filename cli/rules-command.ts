@@ -1,7 +1,8 @@
 /** `saltzer rules`: the catalogue is data a report can print. */
-import { REQUEST_KIND_KEYS } from "@/lib/analysis/conditions";
-import { CHAIN_METHOD } from "@/lib/analysis/escalation";
-import { ESCALATION_METHODS, TARGET_TESTS } from "@/lib/analysis/escalation-methods";
+import { REQUEST_KIND_KEYS } from "@/lib/analysis/policy/conditions";
+import { CHAIN_METHOD } from "@/lib/analysis/escalation/escalation-paths";
+import { TARGET_TESTS } from "@/lib/analysis/escalation/checkers";
+import { ESCALATION_METHODS } from "@/lib/analysis/escalation/methods";
 import { RISK_FORMULA } from "@/lib/analysis/risk-score";
 import { RULE_CATALOGUE } from "@/lib/rules/index";
 import { safeTerminalBlock, safeTerminalJson, safeTerminalText } from "./terminal-text";

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import v8 from "node:v8";
 import { Worker } from "node:worker_threads";
-import type { AnalyzeOptions } from "@/lib/analysis/analyze-snapshot";
+import type { AnalyzeOptions } from "@/lib/audit/analyze-snapshot";
 import type { Snapshot } from "@/lib/snapshot/types";
 import type { RowSink } from "./analyse-to-rows";
 import type { AnalysisWorkerInput, FromAnalysisWorker } from "./analysis-worker-protocol";

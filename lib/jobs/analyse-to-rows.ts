@@ -3,7 +3,7 @@
  * analysis worker (or in process when there is none), so serialization stays off the thread
  * that writes to the database.
  */
-import { streamAnalysis, type AnalyzeOptions } from "@/lib/analysis/analyze-snapshot";
+import { streamAnalysis, type AnalyzeOptions } from "@/lib/audit/analyze-snapshot";
 import { edgeRows, functionRows, serializeRow, storedFunctionResult, type SerializedRow, type StoredFunctionResult } from "@/lib/store/scan-rows";
 import type { Snapshot } from "@/lib/snapshot/types";
 

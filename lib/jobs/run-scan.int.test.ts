@@ -2,7 +2,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPglite, type TestDatabase } from "@/lib/store/test-support";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
-import { analyzeSnapshot } from "@/lib/analysis/analyze-snapshot";
+import { analyzeSnapshot } from "@/lib/audit/analyze-snapshot";
 import { analysisWorkerFiles } from "./analyse-in-worker";
 import { runScan, ScanCancelledError } from "./run-scan";
 

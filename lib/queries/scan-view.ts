@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { Severity } from "@/lib/analysis/types";
-import type { SnapshotAnalysis } from "@/lib/analysis/analyze-snapshot";
+import type { SnapshotAnalysis } from "@/lib/audit/analyze-snapshot";
 import { findingFingerprint } from "@/lib/analysis/fingerprint";
 import { functionSeverity, PUBLIC_INVOKE_RULE, type IncompleteInput } from "@/lib/analysis/verdicts";
 import type { CoverageGap, Snapshot } from "@/lib/snapshot/types";

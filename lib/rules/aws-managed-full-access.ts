@@ -1,7 +1,7 @@
-import { isUnrestrictedGrant } from "@/lib/analysis/escalation-targets";
+import { isUnrestrictedGrant } from "@/lib/analysis/policy/privilege";
 import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policies";
 import type { RuleMeta, Severity } from "@/lib/analysis/types";
-import { hasAccessLevel, totalActionCount } from "./access-levels";
+import { hasAccessLevel, totalActionCount } from "../analysis/policy/action-data";
 import { listActions, serviceOf } from "./helpers";
 import type { RuleContext, RuleHit } from "./types";
 

@@ -2,7 +2,7 @@ import type { RuleMeta } from "@/lib/analysis/types";
 import type { PolicyStatement } from "@/lib/snapshot/types";
 import { RESTRICTING_CONDITION_KEYS } from "./data/resource-exposure";
 import { actionsOf, allowStatements, list, pinnedConditionKeys } from "./resource-policy-conditions";
-import { describeStatement } from "@/lib/analysis/permission-queries";
+import { describeStatement } from "@/lib/analysis/policy/permission-queries";
 import type { RuleContext, RuleHit } from "./types";
 
 export const meta: RuleMeta = {

@@ -3,7 +3,7 @@ import type { PolicyStatement } from "@/lib/snapshot/types";
 import { evaluate as confusedDeputy } from "./confused-deputy";
 import { evaluate as crossAccount } from "./cross-account-invoke";
 import { evaluate as publicInvoke } from "./public-invoke";
-import { context, functionArn, lambdaFunction } from "./test-helpers";
+import { context, functionArn, lambdaFunction } from "@/test/builders/rule-fixtures";
 
 const FN = functionArn("api");
 

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { canFunction } from "@/lib/analysis/can";
+import { canFunction } from "@/lib/analysis/policy/can";
 import { indexSnapshot } from "@/lib/analysis/snapshot-index";
 import type { AccessDecision } from "@/lib/analysis/types";
 import { authorize } from "@/lib/server/authorize";

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { effectivePermissions } from "@/lib/analysis/effective-permissions";
-import { decide } from "@/lib/analysis/permission-queries";
-import { ACCOUNT, lambdaFunction, mapping, role, snapshotIndex } from "@/lib/analysis/test-builders";
+import { effectivePermissions } from "@/lib/analysis/policy/effective-permissions";
+import { decide } from "@/lib/analysis/policy/permission-queries";
+import { ACCOUNT, lambdaFunction, mapping, role, snapshotIndex } from "@/test/builders/analysis-builders";
 import { recommendPolicy } from "./recommend-policy";
 
 describe("recommendPolicy over effectivePermissions", () => {

@@ -2,8 +2,8 @@ import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import type { EnvironmentVariable, LambdaFunction, PolicyStatement, ServiceLastAccessed } from "@/lib/snapshot/types";
 import type { EffectivePermissions, Grant } from "@/lib/analysis/types";
-import { decide } from "@/lib/analysis/permission-queries";
-import { ACCOUNT, grant, lambdaFunction, mapping, perms, role, snapshotIndex, statementRef } from "@/lib/analysis/test-builders";
+import { decide } from "@/lib/analysis/policy/permission-queries";
+import { ACCOUNT, grant, lambdaFunction, mapping, perms, role, snapshotIndex, statementRef } from "@/test/builders/analysis-builders";
 import { recommendPolicy, usageClassifier } from "./recommend-policy";
 import { serviceActionNames } from "./action-catalog";
 

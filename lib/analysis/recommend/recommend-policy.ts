@@ -7,8 +7,8 @@ import type { ConditionBlock, EventSourceMapping, LambdaFunction, PolicyDocument
 import type { EffectivePermissions, Grant, GrantLimit, RecommendedPolicy, StatementRef } from "@/lib/analysis/types";
 import { LIST_CAPS } from "@/lib/analysis/types";
 import type { SnapshotIndex } from "@/lib/analysis/snapshot-index";
-import { arnPatternMatches, parseArn, patternsOverlap } from "@/lib/analysis/arn-match";
-import { decide, describeStatement, grantsFor, sortedAllowedActions } from "@/lib/analysis/permission-queries";
+import { arnPatternMatches, parseArn, patternsOverlap } from "@/lib/analysis/policy/arn-match";
+import { decide, describeStatement, grantsFor, sortedAllowedActions } from "@/lib/analysis/policy/permission-queries";
 import { actionAppliesTo, actionInfo, canonicalActionName } from "./action-catalog";
 import { pascalName, requiredByConfiguration, type Requirement } from "./required-by-config";
 import { referencedResources, type ReferencedResource } from "./referenced-resources";
