@@ -43,6 +43,18 @@ export interface AnalysisInputs {
   accountHashes: Map<string, string>;
 }
 
+/** JSON with object keys sorted: the snapshot reader fills some maps in file-read completion order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
+/** An account's records as hashed: JSON in construction order, its one map (last-accessed by role) sorted. */
+function accountJson(account: Account): string {
+  return JSON.stringify({ ...account, lastAccessed: Object.fromEntries(Object.entries(account.lastAccessed).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) });
+}
+
 function hash(parts: Iterable<string>): string {
   const h = crypto.createHash("sha256");
   for (const part of parts) h.update(part).update("\0");
@@ -67,13 +79,13 @@ function sharedPart(account: Account): unknown {
  * reference time: date-based rules count whole days, so results are reused within one UTC day.
  */
 export function analysisInputs(snapshot: Snapshot, codeVersion: string, now: string | undefined): AnalysisInputs {
-  const accountHashes = new Map(snapshot.accounts.map((account) => [account.accountId, hash([JSON.stringify(account)])]));
+  const accountHashes = new Map(snapshot.accounts.map((account) => [account.accountId, hash([accountJson(account)])]));
   const day = (now ?? new Date().toISOString()).slice(0, 10);
   const analysisKey = hash([
     `code ${codeVersion}`,
     `day ${day}`,
-    JSON.stringify(snapshot.organization),
-    JSON.stringify(snapshot.gaps),
+    canonicalJson(snapshot.organization),
+    canonicalJson(snapshot.gaps),
     ...snapshot.accounts.map((account) => JSON.stringify(sharedPart(account))),
   ]);
   return { analysisKey, accountHashes };
