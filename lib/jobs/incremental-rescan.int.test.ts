@@ -70,9 +70,12 @@ describe("incremental rescans", () => {
     const full = await scanSnapshotDir(t.db, dir, { now: NOW, reuse: false });
     const [a, b] = [await storedScan(t.db, rescan.scanId), await storedScan(t.db, full.scanId)];
     for (const table of [...TABLES, "scan"]) expect(a[table], table).toEqual(b[table]);
-    // ... and a later unchanged rescan reuses all of them again
+    // ... and a later unchanged rescan reuses all of them again, storing the same rows
     const again = await scanSnapshotDir(t.db, dir, { now: NOW });
     expect(again.reused).toEqual({ accounts: 10, fromScanId: full.scanId });
+    const c = await storedScan(t.db, again.scanId);
+    for (const table of [...TABLES, "scan"]) expect(c[table], table).toEqual(b[table]);
+    expect(again.summary).toEqual(full.summary);
     expect(previous.scanId).toBeLessThan(rescan.scanId);
   }, 300_000);
 });

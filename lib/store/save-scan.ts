@@ -168,9 +168,10 @@ export async function storeSnapshot(
         const copier = reuse ? analysisCopier(conn, reuse, scanId) : null;
         const accountOrder = snapshot.accounts.map((a) => a.accountId);
         let nextAccount = 0;
-        let currentAccount: string | null = null;
+        let currentAccount: string | undefined;
+        /** Copies the reused accounts that come before `accountId` (null: all that remain). */
         const copyReusedBefore = async (accountId: string | null) => {
-          if (!copier || accountId === currentAccount) return;
+          if (!copier || (accountId !== null && accountId === currentAccount)) return;
           while (nextAccount < accountOrder.length) {
             const id = accountOrder[nextAccount++];
             if (id === accountId) break;
@@ -183,7 +184,7 @@ export async function storeSnapshot(
             written += copied.functions + copied.findings;
             onProgress?.(written, total);
           }
-          currentAccount = accountId;
+          currentAccount = accountId ?? undefined;
         };
         let pendingFunctions: SerializedRow[] = [];
         let pendingFindings: SerializedRow[] = [];
