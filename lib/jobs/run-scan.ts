@@ -209,7 +209,9 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
             },
             edges: (rows) => timed(() => sink.edges(rows)),
           };
-          if (workerFiles) workerBusyMs = (await analyseInWorker(workerFiles, scanId, snapshot, analyseOptions, rowSink)).busyMs;
+          // Every account reused: nothing to analyse, not even the graph (its edges are copied).
+          if (onlyAccounts?.size === 0) workerBusyMs = 0;
+          else if (workerFiles) workerBusyMs = (await analyseInWorker(workerFiles, scanId, snapshot, analyseOptions, rowSink)).busyMs;
           else await analyseToRows(scanId, snapshot, analyseOptions, rowSink);
           streamMs = performance.now() - start;
           analysisDone = true;
