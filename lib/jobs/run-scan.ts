@@ -14,6 +14,10 @@ import { crawlOrganization, type CrawlOptions } from "@/lib/collect/crawl-organi
 import { saveCrawlStats, type StoredCrawlStats } from "@/lib/store/crawl-stats";
 import type { Snapshot } from "@/lib/snapshot/types";
 import { createScanProgressMeter, type OverallProgress, type ScanCounts, type ScanStep } from "./scan-progress-meter";
+import { findReusableAnalysis, reusedSummaryRows } from "@/lib/store/reuse-analysis";
+import type { IncrementalStore } from "@/lib/store/save-scan";
+import { analysisInputs } from "./analysis-inputs";
+import { analysisCodeVersion } from "./analysis-code-version";
 
 export type ScanPhase = "reading" | "analysing" | "storing" | "done";
 
@@ -48,6 +52,8 @@ export interface ScanResult {
    * overlaps the writes, so analyse + store can exceed totalMs (read to commit, wall clock).
    */
   timings: { parseMs: number; analyseMs: number; storeMs: number; totalMs: number };
+  /** Accounts whose analysis was copied from an earlier scan (incremental rescan), and from which. */
+  reused: { accounts: number; fromScanId: number } | null;
   /** A live crawl's API calls, retries and throttles (also stored on the scan); null for a directory. */
   crawlStats: StoredCrawlStats | null;
 }
@@ -81,6 +87,11 @@ export interface ScanOptions {
    * the worker's sources are present), or on this thread between writes.
    */
   analysisThread?: "worker" | "main";
+  /**
+   * Reuse the stored analysis of accounts whose inputs did not change since an earlier scan
+   * (default true; lib/jobs/analysis-inputs.ts says what counts as an input). False recomputes all.
+   */
+  reuse?: boolean;
 }
 
 /** Where a scan reads from: an offline snapshot directory, or AWS through the crawler. */
@@ -172,8 +183,13 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     let streamMs = 0;
     let workerBusyMs: number | null = null;
     let analysis: ScanAnalysis | StreamedAnalysis | null = null;
+    let incremental: IncrementalStore | null = null;
     if (options.analyse === undefined) {
       const workerFiles = options.analysisThread === "main" ? null : analysisWorkerFiles();
+      const inputs = analysisInputs(snapshot, analysisCodeVersion((workerFiles ?? analysisWorkerFiles())?.entry ?? null), options.now);
+      const reuse = options.reuse === false ? null : await findReusableAnalysis(db, inputs.analysisKey, inputs.accountHashes);
+      incremental = { ...inputs, reuse };
+      const onlyAccounts = reuse ? new Set(snapshot.accounts.map((a) => a.accountId).filter((id) => !reuse.accountIds.has(id))) : undefined;
       const where = workerFiles ? "on a worker thread while storing" : "in process";
       report("graph", 0, `analysing ${where}`, {}, true);
       analysis = {
@@ -181,6 +197,8 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
           const start = performance.now();
           const analyseOptions = {
             now: options.now,
+            onlyAccounts,
+            edges: !reuse,
             onProgress: (fraction: number, message: string) => {
               checkCancelled();
               analysisProgress(fraction, message);
@@ -198,7 +216,9 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
             },
             edges: (rows) => timed(() => sink.edges(rows)),
           };
-          if (workerFiles) workerBusyMs = (await analyseInWorker(workerFiles, scanId, snapshot, analyseOptions, rowSink)).busyMs;
+          // Every account reused: nothing to analyse, not even the graph (its edges are copied).
+          if (onlyAccounts?.size === 0) workerBusyMs = 0;
+          else if (workerFiles) workerBusyMs = (await analyseInWorker(workerFiles, scanId, snapshot, analyseOptions, rowSink)).busyMs;
           else await analyseToRows(scanId, snapshot, analyseOptions, rowSink);
           streamMs = performance.now() - start;
           analysisDone = true;
@@ -225,14 +245,22 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
       // Rows stream in while the analysis runs: counted all along, the storing step's own share after it.
       if (analysisDone) report("storing", total ? written / total : 1, `${written}/${total} rows`, { rowsStored: written, rowsTotal: total });
       else meter.count({ rowsStored: written, rowsTotal: total });
-    });
+    }, incremental);
+    if (incremental?.reuse) {
+      // The summary covers every function, reused ones included.
+      const reused = await reusedSummaryRows(db, scanId, [...incremental.reuse.accountIds]);
+      const severities = new Map<string, Severity[]>();
+      for (const f of reused.findings) severities.set(f.function_arn, [...(severities.get(f.function_arn) ?? []), f.severity as Severity]);
+      for (const f of reused.functions) tally.add({ functionArn: f.arn, riskScore: f.risk_score, severity: f.severity as Severity, findingSeverities: severities.get(f.arn) ?? [] });
+    }
     const t3 = performance.now();
     await persisting;
     publish(meter.done(), 1, status, false);
     // Time this thread waited on the analysis; the rest after reading was spent writing.
     const waitedMs = streamMs ? streamMs - writesDuringAnalysisMs : t2 - t1;
     const timings = { parseMs: t1 - t0, analyseMs: workerBusyMs ?? waitedMs, storeMs: t3 - t1 - waitedMs, totalMs: t3 - t0 };
-    return { scanId, status, snapshot, summary: analysis ? tally.summary : null, timings, crawlStats };
+    const reused = incremental?.reuse ? { accounts: incremental.reuse.accountIds.size, fromScanId: incremental.reuse.fromScanId } : null;
+    return { scanId, status, snapshot, summary: analysis ? tally.summary : null, timings, crawlStats, reused };
   } catch (error) {
     await failScan(db, scanId, error, error instanceof ScanCancelledError || options.signal?.aborted ? "cancelled" : "failed");
     throw error;
