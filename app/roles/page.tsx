@@ -18,7 +18,7 @@ export default async function RolesPage({ searchParams }: { searchParams: Promis
       <>
         <TopBar active="/roles" />
         <main className="page">
-          <NoScan />
+          <NoScan requested={one(params, "scan")} />
         </main>
       </>
     );

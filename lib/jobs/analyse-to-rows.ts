@@ -16,8 +16,10 @@ export interface RowSink {
 /** Edge rows per hand-over: the graph has ~11 edges per function, so it is never handed over whole. */
 const EDGES_PER_BATCH = 5_000;
 
-export async function analyseToRows(scanId: number, snapshot: Snapshot, options: AnalyzeOptions, sink: RowSink): Promise<void> {
-  const bases = new Map(snapshot.accounts.flatMap((account) => functionRows(scanId, account)).map((row) => [row.arn, row]));
+/** `edges: false` leaves out the graph's edges (an incremental rescan copies them). */
+export async function analyseToRows(scanId: number, snapshot: Snapshot, options: AnalyzeOptions & { edges?: boolean }, sink: RowSink): Promise<void> {
+  const analysed = options.onlyAccounts ? snapshot.accounts.filter((a) => options.onlyAccounts!.has(a.accountId)) : snapshot.accounts;
+  const bases = new Map(analysed.flatMap((account) => functionRows(scanId, account)).map((row) => [row.arn, row]));
   const permissionSets = new Set<string>();
   const functionsPerRole = new Map(snapshot.accounts.flatMap((account) => [...countFunctionsPerRole(account)]));
   const rolesStored = new Set<string>();
@@ -30,6 +32,7 @@ export async function analyseToRows(scanId: number, snapshot: Snapshot, options:
     rolesStored.add(result.roleArn);
     return sink.functionResult(storedFunctionResult(scanId, base, result, first, firstOfRole));
   });
+  if (options.edges === false) return;
   let batch: SerializedRow[] = [];
   for (const row of edgeRows(scanId, edges)) {
     batch.push(serializeRow(row));

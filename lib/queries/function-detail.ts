@@ -4,7 +4,8 @@ import type { BlastRadius, EscalationPath, RecommendedPolicy, RiskScore, Severit
 import { RULE_CATALOGUE } from "@/lib/rules/index";
 import { getDb } from "@/lib/server/db";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
-import { decodeIncomplete, viewFunction, type ViewSuppression } from "./scan-view";
+import { blastRadiusInAwsCase, findingInAwsCase, riskInAwsCase } from "./action-names";
+import { decodeIncomplete, decodeRisk, shownRisk, viewFunction, type ViewSuppression } from "./scan-view";
 import { rolePolicyViews, type PolicyView } from "./role-policies";
 import { roleRecommendation } from "./role-recommendation";
 import { loadSuppressionMatcher } from "./suppressions";
@@ -99,6 +100,7 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
     },
     findingRows.map((f) => ({ id: f.id, ruleId: f.ruleId, category: f.category, severity: f.severity as Severity, title: f.title, reason: f.reason, fingerprint: f.fingerprint })),
     suppressions,
+    decodeRisk(fn.risk),
   );
   const verdictById = new Map(verdicts.findings.map((f) => [f.id, f]));
   const catalogue = new Map(RULE_CATALOGUE.map((r) => [r.id, r]));
@@ -106,7 +108,7 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
     const details = f.details as unknown as { statements: StatementRef[]; actions: string[]; resources: string[]; escalation: EscalationPath | null };
     const rule = catalogue.get(f.ruleId);
     const verdict = verdictById.get(f.id);
-    return {
+    return findingInAwsCase({
       id: f.id,
       ruleId: f.ruleId,
       category: f.category,
@@ -122,7 +124,7 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
       escalation: details.escalation ?? null,
       suppression: verdict?.suppression ?? null,
       expiredSuppression: verdict?.expiredSuppression ?? null,
-    };
+    });
   });
   const permissionSet = fn.permissionsKey ? await db.prisma.permissionSet.findUnique({ where: { scanId_permissionsKey: { scanId, permissionsKey: fn.permissionsKey } } }) : null;
   const blastRadius = joinBlastRadius(fn.blastRadius, permissionSet);
@@ -164,11 +166,11 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
     eventSources: mappings.map((m) => ({ uuid: m.uuid, eventSourceArn: m.eventSourceArn, state: m.state, batchSize: m.batchSize })),
     isPublic: verdicts.isPublic,
     incomplete: verdicts.incomplete,
-    riskScore: fn.riskScore,
+    riskScore: verdicts.riskScore,
     severity: verdicts.severity,
-    risk: (fn.risk as unknown as RiskScore | null) ?? null,
+    risk: ((r) => (r ? riskInAwsCase(r) : null))(shownRisk(verdicts, fn.risk)),
     findings,
-    blastRadius,
+    blastRadius: blastRadius ? blastRadiusInAwsCase(blastRadius) : null,
     recommendedPolicy: recommendation?.policy ?? null,
     recommendationCovers: recommendation?.functionCount ?? 0,
     reachedNames: Object.fromEntries(reached.map((r) => [r.arn, r.name])),

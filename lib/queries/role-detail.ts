@@ -11,9 +11,10 @@ import { indexSnapshot } from "@/lib/analysis/snapshot-index";
 import type { Organization } from "@/lib/snapshot/types";
 import { getDb } from "@/lib/server/db";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
+import { blastRadiusInAwsCase, canonicalActionsInText } from "./action-names";
 import { roleRecommendation, type RoleRecommendation } from "./role-recommendation";
 import { rolePolicyViews, type PolicyView } from "./role-policies";
-import { decodeIncomplete, viewFunction, type ViewFinding } from "./scan-view";
+import { decodeIncomplete, decodeRisk, viewFunction, type ViewFinding } from "./scan-view";
 import { loadSuppressionMatcher } from "./suppressions";
 
 export interface RoleFunction {
@@ -75,7 +76,7 @@ export async function getRoleDetail(scanId: number, arn: string): Promise<RoleDe
     db.prisma.scan.findUniqueOrThrow({ where: { id: scanId }, select: { organization: true } }),
     db.prisma.lambdaFunction.findMany({
       where: { scanId, roleArn: arn },
-      select: { arn: true, name: true, accountId: true, region: true, runtime: true, roleArn: true, policyCount: true, hasSecrets: true, hasSharedRole: true, riskScore: true, incomplete: true, permissionsKey: true, blastRadius: true },
+      select: { arn: true, name: true, accountId: true, region: true, runtime: true, roleArn: true, policyCount: true, hasSecrets: true, hasSharedRole: true, riskScore: true, risk: true, incomplete: true, permissionsKey: true, blastRadius: true },
       orderBy: [{ riskScore: "desc" }, { name: "asc" }],
     }),
     loadSuppressionMatcher(db),
@@ -107,6 +108,8 @@ export async function getRoleDetail(scanId: number, arn: string): Promise<RoleDe
       },
       rows.map((f) => ({ id: f.id, ruleId: f.ruleId, category: f.category, severity: f.severity as Severity, title: f.title, reason: f.reason, fingerprint: f.fingerprint })),
       suppressions,
+      // The score without suppressed findings' shares, as on every surface.
+      decodeRisk(fn.risk),
     );
     const active = verdicts.findings.filter((f) => !f.suppressed);
     // Only findings that still apply highlight a statement.
@@ -116,12 +119,12 @@ export async function getRoleDetail(scanId: number, arn: string): Promise<RoleDe
       arn: fn.arn,
       name: fn.name,
       region: fn.region,
-      riskScore: fn.riskScore,
+      riskScore: verdicts.riskScore,
       severity: verdicts.severity,
       isPublic: verdicts.isPublic,
       incomplete: verdicts.incomplete.length > 0,
       findings: active
-        .map((f) => ({ ruleId: f.ruleId, title: f.title, severity: f.severity, category: f.category }))
+        .map((f) => ({ ruleId: f.ruleId, title: canonicalActionsInText(f.title), severity: f.severity, category: f.category }))
         .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity)),
       suppressedCount: verdicts.findings.length - active.length,
     };
@@ -152,7 +155,8 @@ export async function getRoleDetail(scanId: number, arn: string): Promise<RoleDe
     scps: organization ? scpLevels(organization, role.accountId) : null,
     managementAccount: organization?.managementAccountId === role.accountId,
     functions,
-    services: radius?.services ?? [],
+    // Actions in AWS's spelling, as on every surface (lib/queries/action-names.ts).
+    services: radius ? blastRadiusInAwsCase(radius).services : [],
     totals: radius ? { actions: radius.totals.actions, services: radius.totals.services } : null,
     recommendation,
     edges: edges.map((e) => ({ kind: e.kind, to: e.toNode, shortReason: e.shortReason, conditional: e.conditional })),

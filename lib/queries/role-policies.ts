@@ -3,6 +3,7 @@
  * statements some finding cites, for highlighting. The function page and the role page both
  * read them here, so a statement is highlighted the same way on both.
  */
+import { attachedPolicyKind } from "@/lib/snapshot/aws-managed-policy-arn";
 import type { InlinePolicy, PolicyDocument } from "@/lib/snapshot/types";
 import type { StatementRef } from "@/lib/analysis/types";
 import type { Database } from "@/lib/store/db";
@@ -21,11 +22,6 @@ export interface StoredRolePolicies {
   inlinePolicies: unknown;
   attachedPolicyArns: unknown;
   permissionsBoundaryArn: string | null;
-}
-
-/** AWS-managed policies live under the `aws` account in every partition (aws, aws-cn, aws-us-gov). */
-export function isAwsManagedPolicyArn(arn: string): boolean {
-  return /^arn:aws[a-z-]*:iam::aws:policy\//.test(arn);
 }
 
 /** The statement indexes of one policy that the cited statements point at. */
@@ -47,7 +43,7 @@ export async function rolePolicyViews(db: Database, scanId: number, accountId: s
   };
   return [
     ...((role?.inlinePolicies ?? []) as InlinePolicy[]).map((p) => ({ name: p.name, arn: null, kind: "inline" as const, document: p.document, flaggedStatements: flaggedIn(cited, "inline", p.name) })),
-    ...attached.map((a) => view(a, isAwsManagedPolicyArn(a) ? "aws-managed" : "customer-managed")),
+    ...attached.map((a) => view(a, attachedPolicyKind(a))),
     ...(boundaryArn ? [view(boundaryArn, "boundary")] : []),
   ];
 }

@@ -23,6 +23,8 @@ export interface StoredFunctionResult {
   findingRows: SerializedRow[];
   /** The function's permission set row, on the first function holding that set. */
   permissionSetRow: SerializedRow | null;
+  /** Its role's whole reach, on the first analysed function of each role. */
+  roleReachRow: SerializedRow | null;
   /** Its role's recommended policy, on the first function of that role. */
   roleRecommendationRow: SerializedRow | null;
 }
@@ -89,8 +91,13 @@ export function storedFunctionResult(
     functionRow: serializeRow(withAnalysis(base, result)),
     findingRows: findingRows(scanId, result).map(serializeRow),
     permissionSetRow: firstOfPermissionSet ? serializeRow(permissionSetRow(scanId, result)) : null,
+    roleReachRow: result.roleReach ? serializeRow(roleReachRow(scanId, result.roleArn, result.roleReach)) : null,
     roleRecommendationRow: firstOfRole ? serializeRow(roleRecommendationRow(scanId, result, firstOfRole.functionCount)) : null,
   };
+}
+
+export function roleReachRow(scanId: number, roleArn: string, functions: NonNullable<FunctionAnalysis["roleReach"]>): Prisma.RoleReachCreateManyInput {
+  return { scanId, roleArn, functions: json(functions) };
 }
 
 /** A function row with its analysis columns filled in. */
@@ -151,6 +158,7 @@ export function snapshotRows(scanId: number, snapshot: Snapshot, analysis: { fun
   const mappings: Prisma.EventSourceMappingCreateManyInput[] = [];
   const findings: Prisma.FindingCreateManyInput[] = [];
   const permissionSets = new Map<string, Prisma.PermissionSetCreateManyInput>();
+  const roleReach = new Map<string, Prisma.RoleReachCreateManyInput>();
   const roleRecommendations = new Map<string, Prisma.RoleRecommendationCreateManyInput>();
 
   for (const account of snapshot.accounts) {
@@ -197,6 +205,7 @@ export function snapshotRows(scanId: number, snapshot: Snapshot, analysis: { fun
       functions.push(result ? withAnalysis(row, result) : row);
       if (result) findings.push(...findingRows(scanId, result));
       if (result && !permissionSets.has(result.permissionsKey)) permissionSets.set(result.permissionsKey, permissionSetRow(scanId, result));
+      if (result?.roleReach && !roleReach.has(result.roleArn)) roleReach.set(result.roleArn, roleReachRow(scanId, result.roleArn, result.roleReach));
       if (result && !roleRecommendations.has(result.roleArn)) roleRecommendations.set(result.roleArn, roleRecommendationRow(scanId, result, functionsPerRole.get(result.roleArn) ?? 1));
     }
     for (const mapping of account.eventSourceMappings) {
@@ -214,7 +223,7 @@ export function snapshotRows(scanId: number, snapshot: Snapshot, analysis: { fun
     }
   }
   const edges = edgeRows(scanId, analysis?.edges ?? []);
-  return { accounts, roles, policies, functions, mappings, findings, permissionSets: [...permissionSets.values()], roleRecommendations: [...roleRecommendations.values()], edges };
+  return { accounts, roles, policies, functions, mappings, findings, permissionSets: [...permissionSets.values()], roleReach: [...roleReach.values()], roleRecommendations: [...roleRecommendations.values()], edges };
 }
 
 /** Role ARN → how many of the account's functions execute as it. */
