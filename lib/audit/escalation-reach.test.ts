@@ -80,6 +80,17 @@ describe("reach follows escalation hops", () => {
     expect(fnA.blastRadius.afterEscalation?.dataStores.read.map((d) => d.resource)).toContain("arn:aws:s3:::secret-bucket/*");
   });
 
+  it("stores the hops as graph edges, so the graph draws the reach the page lists", async () => {
+    // Given the 2-hop chain
+    const analysis = await analyzeSnapshot(fixtureSnapshot({ roles: chainRoles({ aCanWriteB: true, thirdHop: false }) }), { now: NOW });
+    // When the stored edges between roles are read
+    const roleEdges = analysis.edges.filter((e) => e.from.includes(":role/") && e.to.includes(":role/"));
+    const labels = (from: string, to: string) => roleEdges.filter((e) => e.from === roleArnOf(from) && e.to === roleArnOf(to)).map((e) => e.shortReason);
+    // Then both hops are there, each with its method (beside the plain "can manage" and "may pass" edges)
+    expect(labels("a", "b")).toContainEqual(expect.stringContaining("iam-put-role-policy-assumable"));
+    expect(labels("b", "c")).toContainEqual(expect.stringContaining("passrole-ec2-run-instances"));
+  });
+
   it("does not reach past a missing first hop", async () => {
     // Given the same roles, but fn-a can neither write b's policies nor assume b
     const fnA = await analyseFnA({ roles: chainRoles({ aCanWriteB: false, thirdHop: false }) });

@@ -1,6 +1,7 @@
 import { describeStatement } from "@/lib/analysis/policy/permission-queries";
 import type { RuleMeta } from "@/lib/analysis/types";
-import { actionsOf, allowStatements, conditionValues, list, principalAccount } from "./resource-policy-conditions";
+import { actionsOf, allowStatements, conditionValues, list } from "./resource-policy-conditions";
+import { principalAccount } from "@/lib/analysis/policy/principals";
 import type { RuleContext, RuleHit } from "./types";
 
 export const meta: RuleMeta = {

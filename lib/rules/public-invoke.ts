@@ -1,9 +1,9 @@
 import type { RuleMeta } from "@/lib/analysis/types";
-import type { PolicyStatement } from "@/lib/snapshot/types";
 import { RESTRICTING_CONDITION_KEYS } from "./data/resource-exposure";
 import { actionsOf, allowStatements, list, pinnedConditionKeys } from "./resource-policy-conditions";
 import { describeStatement } from "@/lib/analysis/policy/permission-queries";
 import { statementAllowsAction } from "@/lib/analysis/policy/action-expansion";
+import { admitsEveryone } from "@/lib/analysis/policy/principals";
 import type { RuleContext, RuleHit } from "./types";
 
 export const meta: RuleMeta = {
@@ -23,16 +23,10 @@ export const meta: RuleMeta = {
   ],
 };
 
-function isEveryone(principal: PolicyStatement["Principal"]): boolean {
-  if (principal === undefined) return false;
-  if (principal === "*") return true;
-  return list(principal.AWS).includes("*") || list(principal.CanonicalUser).includes("*");
-}
-
 export function evaluate(ctx: RuleContext): RuleHit[] {
   const hits: RuleHit[] = [];
   const openStatements = allowStatements(ctx.fn).filter(({ statement }) => {
-    if (!isEveryone(statement.Principal)) return false;
+    if (!admitsEveryone(statement.Principal)) return false;
     const pinned = pinnedConditionKeys(statement);
     return ![...pinned].some((k) => RESTRICTING_CONDITION_KEYS.has(k));
   });

@@ -53,10 +53,3 @@ export function allowStatements(fn: LambdaFunction): ResourceStatement[] {
 export function actionsOf(statement: PolicyStatement): string[] {
   return statement.NotAction ? list(statement.NotAction).map((a) => `not ${a}`) : list(statement.Action);
 }
-
-/** Account id named by an AWS principal (`123456789012`, `arn:aws:iam::123456789012:root|role/x`), null for `*`. */
-export function principalAccount(principal: string): string | null {
-  if (/^\d{12}$/.test(principal)) return principal;
-  const m = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(principal);
-  return m ? m[1] : null;
-}

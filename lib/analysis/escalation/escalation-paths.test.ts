@@ -91,4 +91,16 @@ describe("findEscalationPaths", () => {
     // When / Then no paths
     expect(paths).toEqual([]);
   });
+
+  it("sees a grant over every user of an aws-cn account when users were not collected", () => {
+    // Given a function in aws-cn whose role may create access keys for every user of its account, and no users in the snapshot
+    const cnRole = "arn:aws-cn:iam::111111111111:role/app";
+    const fn = lambdaFunction("app", { arn: "arn:aws-cn:lambda:cn-north-1:111111111111:function:app", region: "cn-north-1", roleArn: cnRole });
+    const index = indexSnapshot(snapshotOf([account({ roles: [role("app", { arn: cnRole })], functions: [fn] })]));
+    const attacker = perms(cnRole, [grant({ actions: ["iam:createaccesskey"], resources: ["arn:aws-cn:iam::111111111111:user/*"] })]);
+    // When its escalation paths are found
+    const paths = findEscalationPaths({ index, fn, perms: attacker, permsOf: (arn) => (arn === cnRole ? attacker : perms(arn, [])) });
+    // Then the possible path over every user is reported, as in the aws partition
+    expect(paths.find((p) => p.method === "iam-create-access-key")).toMatchObject({ target: null, conditional: true });
+  });
 });

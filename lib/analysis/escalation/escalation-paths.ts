@@ -121,7 +121,7 @@ function findChain(input: EscalationInput, start: EscalationContext, direct: Ran
   const reached: { roleArn: string; depth: number }[] = [];
   for (let depth = 2; depth <= MAX_CHAIN_HOPS && frontier.length > 0; depth++) {
     const next: typeof frontier = [];
-    for (const { roleArn, ctx } of frontier) {
+    for (const { ctx } of frontier) {
       if (isAdminEquivalent(ctx.actor.perms)) continue; // an admin hop is a target already
       for (const hop of hops(ctx)) {
         if (visited.has(hop.to)) continue;

@@ -5,6 +5,7 @@
  * the edges, the reach walk and the blast radius all read it.
  */
 import { statementAllowsAction } from "../policy/action-expansion";
+import { principalAccount, principalsOf } from "../policy/principals";
 import { settleConditions } from "../policy/conditions";
 import { parseArn } from "../policy/arn-match";
 import { grantsFor } from "../policy/permission-queries";
@@ -292,9 +293,7 @@ export const accountOf = (arn: string): string => arn.split(":")[4] ?? "";
 /** Does this resource-policy statement let principals of `account` invoke the function? */
 function admitsAccount(statement: PolicyStatement, account: string): boolean {
   if (statement.Effect !== "Allow" || !statementAllowsAction(statement, "lambda:invokefunction")) return false;
-  if (statement.Principal === "*") return true;
-  const aws = statement.Principal ? asArray(statement.Principal.AWS) : [];
-  return aws.some((p) => p === "*" || p === account || accountOf(p) === account);
+  return principalsOf(statement.Principal, "AWS").some((p) => p === "*" || principalAccount(p) === account);
 }
 
 export function scopeFor(ci: CapabilityIndex, account: string): AccountScope {

@@ -2,7 +2,7 @@
  * Does a role's trust policy let a service or a principal in?
  */
 import { statementAllowsAction } from "../policy/action-expansion";
-import { arnPatternMatches } from "../policy/arn-match";
+import { principalsOf, wholeAccountPrincipal } from "../policy/principals";
 import type { PolicyStatement, PrincipalElement, Role } from "@/lib/snapshot/types";
 import { settleConditions, type ConditionContext } from "../policy/conditions";
 
@@ -29,12 +29,12 @@ function principalNames(element: PrincipalElement | undefined, caller: Caller): 
   if (element === undefined) return null;
   if (element === "*") return { viaAccount: true };
   if (caller.kind === "service") {
-    return asList(element.Service).some((p) => p === "*" || p.toLowerCase() === caller.service) ? { viaAccount: false } : null;
+    return principalsOf(element, "Service").some((p) => p === "*" || p.toLowerCase() === caller.service) ? { viaAccount: false } : null;
   }
-  for (const p of asList(element.AWS)) {
+  for (const p of principalsOf(element, "AWS")) {
     if (p === "*") return { viaAccount: true };
     if (p === caller.arn) return { viaAccount: false };
-    if (p === caller.accountId || /^arn:[^:]+:iam::(\d{12}):root$/.exec(p)?.[1] === caller.accountId) return { viaAccount: true };
+    if (wholeAccountPrincipal(p) === caller.accountId) return { viaAccount: true };
   }
   return null;
 }

@@ -7,9 +7,6 @@
  * newer than our data, and dropping it would hide a grant.
  */
 import { iamDataServices, readIamDataFile } from "./iam-data-files";
-import { readFileSync, readdirSync } from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
 import { expandIamActions } from "@cloud-copilot/iam-expand";
 import type { PolicyStatement } from "@/lib/snapshot/types";
 import { wildcardMatches, wildcardRegex } from "./glob";

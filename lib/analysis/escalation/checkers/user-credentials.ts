@@ -1,6 +1,7 @@
 /** Escalation family `user-credentials`. */
 import { type Candidate, type EscalationChecker, type EscalationContext } from "../context";
 import type { EscalationMethod } from "../methods";
+import { parseArn } from "../../policy/arn-match";
 
 export const userCredentialsChecker: EscalationChecker = {
   kind: "user-credentials",
@@ -21,7 +22,9 @@ function userCredentials(ctx: EscalationContext, method: EscalationMethod): Cand
   }
   if (users.length === 0) {
     // Users were not collected: the grant still covers every user of the account.
-    const probe = `arn:aws:iam::${ctx.accountId}:user/any-user`;
+    // In the role's own partition: a grant on `arn:aws-cn:iam::…:user/*` covers users of aws-cn.
+    const partition = parseArn(ctx.roleArn)?.partition ?? "aws";
+    const probe = `arn:${partition}:iam::${ctx.accountId}:user/any-user`;
     const step = ctx.firstStep(method.requires[0], probe);
     if (step) out.push(ctx.candidate(null, "the grant covers every IAM user of the account (users are not in the snapshot)", [{ ...step, conditional: true }], "unknown", 0));
   }
