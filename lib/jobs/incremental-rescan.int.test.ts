@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseGenArgs, writeGeneratedOrganization } from "@/scripts/gen-org";
 import { deployFunctions, snapshotAccountIds, tightenScp } from "@/scripts/lib/mutate-snapshot";
-import { freshPglite, type TestDatabase } from "@/lib/store/test-support";
+import { freshPglite, freshPostgres, type TestDatabase } from "@/lib/store/test-support";
 import type { Database } from "@/lib/store/db";
 import { scanSnapshotDir } from "./run-scan";
 
@@ -23,12 +23,15 @@ async function storedScan(db: Database, scanId: number): Promise<Record<string, 
   return out;
 }
 
-describe("incremental rescans", () => {
+describe.each([
+  ["PGlite", freshPglite],
+  ["PostgreSQL", freshPostgres],
+])("incremental rescans on %s", (_name, fresh) => {
   let t: TestDatabase;
   let root: string;
   let dir: string;
   beforeAll(async () => {
-    t = await freshPglite();
+    t = await fresh();
     root = fs.mkdtempSync(path.join(os.tmpdir(), "saltzer-incremental-"));
     dir = path.join(root, "org");
     writeGeneratedOrganization(parseGenArgs(["--functions", "150", "--accounts", "10", "--seed", "incremental", "--out", dir]));
