@@ -219,7 +219,7 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
     try {
       result = await runScan(db, source, {
         signal: cancellation.signal,
-        onProgress: (p) => bar.update(p.phase, p.fraction, p.message),
+        onProgress: (p) => bar.update(p.phase, p.overall.overall, p.message),
         reuse: !values.full,
       });
     } catch (error) {
@@ -363,7 +363,7 @@ async function checkCommand(args: string[], out: Out): Promise<number> {
       const scanId = values.scan !== undefined ? await resolveScanId(db, values.scan) : null;
       const result = {
         stored: await storedSuppressions(db),
-        view: scanId !== null ? await loadScanView(db, scanId, { extraSuppressions: fileSuppressions }) : null,
+        view: scanId !== null ? await loadScanView(db, scanId, { extraSuppressions: fileSuppressions, search: Boolean(filter.q?.trim()) }) : null,
         baselineId: values.baseline !== undefined ? await resolveScanId(db, values.baseline) : null,
         baseline: null as Set<string> | null,
       };

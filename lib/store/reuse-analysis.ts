@@ -64,6 +64,10 @@ export function analysisCopier(conn: SqlRunner, reuse: AnalysisReuse, toScanId: 
         `t.function_arn IN (SELECT arn FROM functions f WHERE f.scan_id = $1 AND f.account_id = $3)`,
         [accountId],
       );
+      // Per-role rows (reach, recommendation) of the account's roles: the new scan writes them only for analysed accounts.
+      for (const table of ["role_reach", "role_recommendations"]) {
+        await copyRows(conn, table, await columns(table), from, toScanId, `split_part(t.role_arn, ':', 5) = $3`, [accountId]);
+      }
       return { functions, findings };
     },
     /** The whole graph: equal organization-level keys mean the same graph (lib/jobs/analysis-inputs.ts). */

@@ -86,7 +86,8 @@ export async function createScan(db: Database, source: Snapshot["source"]): Prom
 }
 
 export async function updateScanProgress(db: Database, scanId: number, phase: string, progress: Record<string, unknown>): Promise<void> {
-  await db.prisma.scan.update({ where: { id: scanId }, data: { phase, progress: progress as Prisma.InputJsonValue, heartbeatAt: new Date() } });
+  // Only while running: a progress write that lands after the scan ended must not reopen its phase.
+  await db.prisma.scan.updateMany({ where: { id: scanId, status: "running" }, data: { phase, progress: progress as Prisma.InputJsonValue, heartbeatAt: new Date() } });
 }
 
 /** How often a running scan refreshes its heartbeat, and how old one may get before the scan counts as dead. */
@@ -140,7 +141,8 @@ export async function storeSnapshot(
   if (incremental) for (const account of rows.accounts) account.inputHash = incremental.accountHashes.get(account.accountId) ?? null;
   const reuse = incremental?.reuse ?? null;
   const functionCount = rows.functions.length;
-  let total = rows.accounts.length + rows.roles.length + rows.policies.length + functionCount + rows.mappings.length + rows.findings.length + rows.permissionSets.length + rows.edges.length;
+  let total =
+    rows.accounts.length + rows.roles.length + rows.policies.length + functionCount + rows.mappings.length + rows.findings.length + rows.permissionSets.length + rows.roleReach.length + rows.roleRecommendations.length + rows.edges.length;
   let written = 0;
   let findingCount = rows.findings.length;
   const status: ScanStatus = snapshot.gaps.length > 0 ? "partial" : "succeeded";
@@ -189,15 +191,21 @@ export async function storeSnapshot(
         let pendingFunctions: SerializedRow[] = [];
         let pendingFindings: SerializedRow[] = [];
         let pendingSets: SerializedRow[] = [];
+        let pendingReach: SerializedRow[] = [];
+        let pendingRecommendations: SerializedRow[] = [];
         const flush = async () => {
-          const [f, g, p] = [pendingFunctions, pendingFindings, pendingSets];
+          const [f, g, p, r, rr] = [pendingFunctions, pendingFindings, pendingSets, pendingReach, pendingRecommendations];
           pendingFunctions = [];
           pendingFindings = [];
           pendingSets = [];
-          total += g.length + p.length;
+          pendingReach = [];
+          pendingRecommendations = [];
+          total += g.length + p.length + r.length + rr.length;
           await writeSerialized("functions", f);
           await writeSerialized("findings", g);
           await writeSerialized("permission_sets", p);
+          await writeSerialized("role_reach", r);
+          await writeSerialized("role_recommendations", rr);
         };
         await streamed.stream({
           functionResult: async (result) => {
@@ -208,6 +216,8 @@ export async function storeSnapshot(
             pendingFunctions.push(result.functionRow);
             pendingFindings.push(...result.findingRows);
             if (result.permissionSetRow) pendingSets.push(result.permissionSetRow);
+            if (result.roleReachRow) pendingReach.push(result.roleReachRow);
+            if (result.roleRecommendationRow) pendingRecommendations.push(result.roleRecommendationRow);
             findingCount += result.findingRows.length;
             if (pendingFunctions.length >= FUNCTIONS_PER_FLUSH) await flush();
           },
@@ -232,6 +242,8 @@ export async function storeSnapshot(
         await write("functions", rows.functions);
         await write("findings", rows.findings);
         await write("permission_sets", rows.permissionSets);
+        await write("role_reach", rows.roleReach);
+        await write("role_recommendations", rows.roleRecommendations);
         await write("edges", rows.edges);
       }
       const scanUpdate = {

@@ -1,19 +1,18 @@
 /**
- * The permission graph as the UI draws it around one function: pure shaping over plain rows
- * (stored `Edge` rows, function metadata, the root role's policies, the function's findings).
+ * The permission graph as the UI draws it around one function: a view model over what the
+ * analysis computed and the scan stored. No walk happens here: the functions drawn are exactly
+ * the stored reach (`ReachedFunction[]`, one shortest path each, from the analysis' one reach
+ * walk), so the graph shows what the function page lists.
  *
- * - `walkGraph` decides which stored edges are shown: breadth-first from the function, up to
- *   `depth` moves, with the same rules as `reachDetailed` (updating code/configuration, assuming a
- *   role or creating a function with it hands over a role; invoking or triggering only feeds input,
- *   so the walk does not continue through it). It also says which nodes' outgoing edges it still
- *   needs (`missing`), so the server can load them hop by hop.
- * - `buildGraphView` turns the walk into view nodes and edges, groups wide fan-outs into one
- *   expandable node, and tags nodes and edges with the finding categories they explain.
- * - `filterGraph` and `expandGroup` are what the client (and the JSON route) apply on top.
+ * - `buildGraphView` draws the root function, its role with its policies and statements, the
+ *   role's own resource and role edges (stored `Edge` rows, one hop), and the union of the paths
+ *   of the reached functions up to the chosen depth. Wide fan-outs are grouped by account (functions,
+ *   roles) or service (resources) into expandable group nodes.
+ * - `filterGraph`, `expandGroup` and `findNodes` are what the client (and the JSON route) apply on top.
  *
- * No server-only imports: the client component imports the types and the filter/expand helpers.
+ * No server-only imports: the client component imports the types and the helpers.
  */
-import type { EdgeKind } from "./types";
+import type { Edge, EdgeKind, ReachedFunction } from "@/lib/analysis/types";
 
 /** Stored edge kinds (lib/analysis/types.ts `EdgeKind`) plus the structural ones drawn here. */
 export type GraphEdgeKind = EdgeKind | "has-policy" | "bounded-by" | "has-statement";
@@ -151,8 +150,8 @@ export interface GraphNode {
   findings?: { ruleId: string; title: string; severity: string; category: string }[];
   /** Finding categories this node helps explain (for the category filter). */
   categories: string[];
-  /** Groups: what was collapsed, with the edge kind and the node it fans out from. */
-  group?: { kind: GraphEdgeKind; from: string; members: GroupMember[] };
+  /** Groups: what was collapsed, with the edge kind, the node it fans out from and what its members share. */
+  group?: { kind: GraphEdgeKind; from: string; members: GroupMember[]; by: "account" | "service" | "kind"; key: string };
 }
 
 export interface GraphEdge {
@@ -173,53 +172,32 @@ export interface GraphView {
   rootId: string;
   nodes: GraphNode[];
   edges: GraphEdge[];
+  /** Reached functions further than the depth shown (drawn at a larger depth). */
   truncated: { hiddenNodes: number };
+  /** The stored reach: functions reached at any depth, those within the depth shown, the depth and the deepest hop. */
+  reach: { total: number; shown: number; depth: number; maxHops: number };
   /** Finding categories present, for the category filter's options. */
   categories: string[];
 }
 
-/** Fan-outs above this many edges of one kind from one node are collapsed into a group node. */
+/** Fan-outs above this many edges of one kind from one node are grouped (by account or service). */
 export const GROUP_THRESHOLD = 12;
-export const MAX_DEPTH = 3;
+/** The reach walk's hop limit (lib/analysis blast radius): the depth control goes this far. */
+export const MAX_DEPTH = 5;
 
 const FUNCTION_MOVES = new Set(["can-invoke", "can-update-code", "can-update-config", "can-trigger-via"]);
-/** Function moves that hand over the target's role (reach: invoke and trigger only feed it input). */
-const COMPROMISING_FUNCTION_MOVES = new Set(["can-update-code", "can-update-config"]);
 const RESOURCE_KINDS = new Set(["can-read", "can-write", "can-delete", "can-manage"]);
-/** Role moves that hand over the target role; can-pass alone needs a service to use it. */
-const ROLE_TAKEOVER = new Set(["can-assume", "can-create-with-role"]);
+const ROLE_MOVES = new Set(["can-pass", "can-assume", "can-create-with-role"]);
 
 function isPattern(id: string): boolean {
   return /[*?]/.test(id);
 }
 
-export function clampDepth(depth: number | undefined): number {
-  if (depth === undefined || !Number.isFinite(depth)) return 2;
-  return Math.min(MAX_DEPTH, Math.max(1, Math.trunc(depth)));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Walk
-
-export interface WalkInput {
-  rootFunctionArn: string;
-  depth: number;
-  /** Outgoing stored edges per node id; a missing key means "not loaded yet". */
-  outgoing: ReadonlyMap<string, readonly EdgeRow[]>;
-  /** Stored `triggers` edges into the root function. */
-  triggersIn: readonly EdgeRow[];
-  /** The root function's execution role, drawn even when the scan stored no edges (not analysed). */
-  rootRoleArn?: string | null;
-  groupThreshold?: number;
-}
-
-interface WalkNode {
-  id: string;
-  type: GraphNodeType;
-  hops: number;
-  /** Resource nodes: the service and the ARN pattern as the edge names it. */
-  service?: string;
-  pattern?: string;
+/** A depth from the URL, kept within 1..maxHops (the whole reach when absent). */
+export function clampDepth(depth: number | undefined, maxHops = MAX_DEPTH): number {
+  const top = Math.max(1, Math.min(MAX_DEPTH, maxHops));
+  if (depth === undefined || !Number.isFinite(depth)) return top;
+  return Math.min(top, Math.max(1, Math.trunc(depth)));
 }
 
 /**
@@ -237,122 +215,6 @@ function serviceOfResourceEdge(row: Pick<EdgeRow, "toNode" | "shortReason">): st
   return row.toNode.split(":")[2] || "any";
 }
 
-export interface WalkResult {
-  rootRoleArn: string | null;
-  nodes: Map<string, WalkNode>;
-  /** Edges to draw, each to a node in `nodes`, in discovery order. */
-  edges: EdgeRow[];
-  /** (from, kind) fan-outs above the threshold: their targets become one group node. */
-  groups: Map<string, { from: string; kind: string; edges: EdgeRow[] }>;
-  /** Resource node id → service and ARN pattern. */
-  resources: Map<string, { service: string; pattern: string }>;
-  /** Node ids whose outgoing edges the walk needs but `outgoing` does not have yet. */
-  missing: string[];
-  /** Distinct nodes one move past `depth` that were left out. */
-  hiddenNodes: number;
-}
-
-/**
- * Breadth-first walk from the root function. Holders are functions taken over (or the root) and
- * roles obtained; their moves land one hop further. Targets of a collapsed fan-out are not walked
- * through: expanding the group shows them, not what lies behind them.
- */
-export function walkGraph(input: WalkInput): WalkResult {
-  const threshold = input.groupThreshold ?? GROUP_THRESHOLD;
-  const depth = clampDepth(input.depth);
-  const nodes = new Map<string, WalkNode>();
-  const edges: EdgeRow[] = [];
-  const groups = new Map<string, { from: string; kind: string; edges: EdgeRow[] }>();
-  const missing = new Set<string>();
-  const hidden = new Set<string>();
-  const expanded = new Set<string>();
-  const resourceInfo = new Map<string, { service: string; pattern: string }>();
-  let rootRoleArn: string | null = null;
-
-  const addNode = (id: string, type: GraphNodeType, hops: number): boolean => {
-    if (nodes.has(id)) return false;
-    nodes.set(id, { id, type, hops, ...resourceInfo.get(id) });
-    return true;
-  };
-  const outOf = (id: string): readonly EdgeRow[] | null => {
-    const rows = input.outgoing.get(id);
-    if (!rows) {
-      missing.add(id);
-      return null;
-    }
-    return rows;
-  };
-
-  type Holder = { id: string; type: "function" | "role"; hops: number };
-  addNode(input.rootFunctionArn, "function", 0);
-  // One queue per hop, so a node is always expanded at its smallest hop count.
-  const levels: Holder[][] = Array.from({ length: depth + 1 }, () => []);
-  levels[0].push({ id: input.rootFunctionArn, type: "function", hops: 0 });
-  const enqueue = (holder: Holder) => levels[holder.hops].push(holder);
-
-  for (let hop = 0; hop <= depth; hop++) for (let i = 0; i < levels[hop].length; i++) {
-    const h = levels[hop][i];
-    if (expanded.has(h.id)) continue;
-    expanded.add(h.id);
-    let rows = outOf(h.id);
-    if (!rows) continue;
-    if (h.hops === 0 && h.type === "function" && input.rootRoleArn && !rows.some((r) => r.kind === "executes-as")) {
-      rows = [...rows, executesAsRow(h.id, input.rootRoleArn)];
-    }
-    const atLimit = h.hops >= depth;
-    // Moves grouped by kind so a wide fan-out becomes one group node.
-    const moves = new Map<string, EdgeRow[]>();
-    for (const row of rows) {
-      if (row.toNode === h.id) continue;
-      if (row.kind === "executes-as" && h.type === "function") {
-        if (h.hops === 0) rootRoleArn = row.toNode;
-        addNode(row.toNode, "role", h.hops);
-        edges.push(row);
-        enqueue({ id: row.toNode, type: "role", hops: h.hops });
-        continue;
-      }
-      const isMove = h.type === "function" ? FUNCTION_MOVES.has(row.kind) : row.kind === "can-pass" || ROLE_TAKEOVER.has(row.kind);
-      const isResource = h.type === "role" && h.hops === 0 && h.id === rootRoleArn && RESOURCE_KINDS.has(row.kind);
-      if (!isMove && !isResource) continue;
-      if (isMove && atLimit) {
-        if (!nodes.has(row.toNode)) hidden.add(row.toNode);
-        continue;
-      }
-      const drawn = isResource ? { ...row, toNode: resourceNodeId(row) } : row;
-      if (isResource) resourceInfo.set(drawn.toNode, { service: serviceOfResourceEdge(row), pattern: row.toNode });
-      const list = moves.get(row.kind);
-      if (list) list.push(drawn);
-      else moves.set(row.kind, [drawn]);
-    }
-    for (const [kind, list] of moves) {
-      const targetHops = RESOURCE_KINDS.has(kind) ? h.hops : h.hops + 1;
-      const typeOf = (row: EdgeRow): GraphNodeType =>
-        RESOURCE_KINDS.has(kind) || isPattern(row.toNode) ? "resource" : FUNCTION_MOVES.has(kind) ? "function" : "role";
-      if (list.length > threshold) {
-        groups.set(groupId(h.id, kind), { from: h.id, kind, edges: list });
-        for (const row of list) if (!nodes.has(row.toNode)) hidden.delete(row.toNode);
-        continue;
-      }
-      for (const row of list) {
-        const type = typeOf(row);
-        addNode(row.toNode, type, targetHops);
-        hidden.delete(row.toNode);
-        edges.push(row);
-        if (type === "function" && COMPROMISING_FUNCTION_MOVES.has(kind)) enqueue({ id: row.toNode, type: "function", hops: targetHops });
-        if (type === "role" && ROLE_TAKEOVER.has(kind)) enqueue({ id: row.toNode, type: "role", hops: targetHops });
-      }
-    }
-  }
-
-  for (const row of input.triggersIn) {
-    if (row.kind !== "triggers" || row.toNode !== input.rootFunctionArn) continue;
-    addNode(row.fromNode, "event-source", 0);
-    edges.push(row);
-  }
-  for (const id of nodes.keys()) hidden.delete(id);
-  return { rootRoleArn, nodes, edges, groups, resources: resourceInfo, missing: [...missing], hiddenNodes: hidden.size };
-}
-
 function executesAsRow(fnArn: string, roleArn: string): EdgeRow {
   return {
     fromNode: fnArn,
@@ -365,17 +227,36 @@ function executesAsRow(fnArn: string, roleArn: string): EdgeRow {
   };
 }
 
-function groupId(from: string, kind: string): string {
-  return `group:${kind}:${from}`;
+function rowOfEdge(e: Edge): EdgeRow {
+  return { fromNode: e.from, toNode: e.to, kind: e.kind, via: e.via ?? null, reason: e.reason, shortReason: e.shortReason, conditional: e.conditional };
+}
+
+/** The account of an ARN (`arn:aws:lambda:us-east-1:111122223333:function:x`), or null. */
+export function accountOf(arn: string): string | null {
+  const account = arn.split(":")[4];
+  return account && /^\d{12}$/.test(account) ? account : null;
 }
 
 // ---------------------------------------------------------------------------------------------
 // View
 
 export interface BuildInput {
-  walk: WalkResult;
   rootFunctionArn: string;
-  /** Metadata of functions drawn (root, reached, group members); unknown ARNs fall back to their name part. */
+  /** The root function's execution role (drawn even when the scan stored no edges). */
+  rootRoleArn: string | null;
+  /** Depth shown (1..maxHops). */
+  depth: number;
+  /** The stored reach of the root function with hops ≤ depth (the query loads exactly those). */
+  reach: readonly ReachedFunction[];
+  /** Functions reached at any depth. */
+  reachTotal: number;
+  /** The largest hop count in the stored reach (0 when it reaches nothing). */
+  maxHops: number;
+  /** Stored edges leaving the root role (resource access and role moves): one hop, drawn as stored. */
+  roleEdges: readonly EdgeRow[];
+  /** Stored `triggers` edges into the root function. */
+  triggersIn: readonly EdgeRow[];
+  /** Metadata of functions drawn (root, reached); unknown ARNs fall back to their name part. */
   functions: ReadonlyMap<string, FunctionMeta>;
   /** The root role's policies, inline then managed then boundary. */
   rootPolicies: PolicyInput[];
@@ -452,9 +333,12 @@ function sortedUnion(...lists: (readonly string[] | undefined)[]): string[] {
   return [...set].sort();
 }
 
-/** Build view nodes and edges from a finished walk. */
+/**
+ * Build view nodes and edges: the root's structure, its role's one-hop edges and the union of
+ * the stored reach paths (every reached function within the depth is a node or a group member).
+ */
 export function buildGraphView(input: BuildInput): GraphView {
-  const { walk, rootFunctionArn } = input;
+  const { rootFunctionArn } = input;
   const threshold = input.groupThreshold ?? GROUP_THRESHOLD;
 
   // Finding categories per node id: cited statements, named resources and escalation targets.
@@ -479,6 +363,58 @@ export function buildGraphView(input: BuildInput): GraphView {
   }
   const cats = (id: string) => [...(categoriesOf.get(id) ?? [])].sort();
 
+  // 1. Collect the drawn edges (deduplicated by from, to and kind) and the nodes' types and hops.
+  const resources = new Map<string, { service: string; pattern: string }>();
+  const types = new Map<string, GraphNodeType>([[rootFunctionArn, "function"]]);
+  const hopsOf = new Map<string, number>([[rootFunctionArn, 0]]);
+  const rows: EdgeRow[] = [];
+  const seen = new Set<string>();
+  const addRow = (row: EdgeRow, toType: GraphNodeType, hops: number) => {
+    const key = `${row.fromNode}\u0000${row.toNode}\u0000${row.kind}`;
+    if (row.fromNode === row.toNode || seen.has(key)) return;
+    seen.add(key);
+    rows.push(row);
+    if (!types.has(row.toNode)) types.set(row.toNode, toType);
+    if (!hopsOf.has(row.toNode) || hopsOf.get(row.toNode)! > hops) hopsOf.set(row.toNode, hops);
+  };
+  const typeOfTarget = (kind: string, to: string): GraphNodeType =>
+    isPattern(to) || RESOURCE_KINDS.has(kind) ? "resource" : FUNCTION_MOVES.has(kind) ? "function" : kind === "executes-as" || ROLE_MOVES.has(kind) ? "role" : "resource";
+
+  const rootRole = input.rootRoleArn;
+  if (rootRole) addRow(executesAsRow(rootFunctionArn, rootRole), "role", 0);
+  for (const row of input.roleEdges) {
+    if (!rootRole || row.fromNode !== rootRole) continue;
+    if (RESOURCE_KINDS.has(row.kind)) {
+      const id = resourceNodeId(row);
+      resources.set(id, { service: serviceOfResourceEdge(row), pattern: row.toNode });
+      addRow({ ...row, toNode: id }, "resource", 0);
+    } else if (ROLE_MOVES.has(row.kind)) addRow(row, typeOfTarget(row.kind, row.toNode), 1);
+  }
+  let shown = 0;
+  for (const reached of input.reach) {
+    if (reached.hops > input.depth || reached.arn === rootFunctionArn) continue;
+    shown += 1;
+    let hops = 0;
+    for (const e of reached.path) {
+      if (e.kind !== "executes-as") hops += 1;
+      const target = e.to === reached.arn ? "function" : typeOfTarget(e.kind, e.to);
+      if (!types.has(e.from)) types.set(e.from, e.from.includes(":function:") ? "function" : "role");
+      addRow(rowOfEdge(e), target, hops);
+    }
+    types.set(reached.arn, "function");
+    hopsOf.set(reached.arn, Math.min(hopsOf.get(reached.arn) ?? reached.hops, reached.hops));
+  }
+  for (const row of input.triggersIn) {
+    if (row.kind !== "triggers" || row.toNode !== rootFunctionArn) continue;
+    if (!types.has(row.fromNode)) types.set(row.fromNode, "event-source");
+    hopsOf.set(row.fromNode, 0);
+    const key = `${row.fromNode}\u0000${row.toNode}\u0000${row.kind}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      rows.push(row);
+    }
+  }
+
   const fnNode = (id: string, hops: number): GraphNode => {
     const meta = input.functions.get(id);
     return {
@@ -497,7 +433,7 @@ export function buildGraphView(input: BuildInput): GraphView {
   const nodeFor = (id: string, type: GraphNodeType, hops: number): GraphNode => {
     if (type === "function") return fnNode(id, hops);
     if (type === "event-source") return { id, type, label: shortLabel(id), detail: id, categories: cats(id) };
-    const resource = walk.resources.get(id);
+    const resource = resources.get(id);
     if (resource) {
       const { service, pattern } = resource;
       const label = pattern === "*" ? `any ${service} resource` : shortLabel(pattern);
@@ -507,7 +443,7 @@ export function buildGraphView(input: BuildInput): GraphView {
     return { id, type, label, detail: id, hops, categories: cats(id) };
   };
   let edgeSeq = 0;
-  const edgeFor = (row: { fromNode: string; toNode: string; kind: string; via: string | null; reason: string; shortReason: string; conditional: boolean }, source = row.fromNode, target = row.toNode): GraphEdge => {
+  const edgeFor = (row: EdgeRow, source = row.fromNode, target = row.toNode): GraphEdge => {
     const kind = row.kind as GraphEdgeKind;
     return {
       id: `e${edgeSeq++}:${kind}`,
@@ -518,17 +454,70 @@ export function buildGraphView(input: BuildInput): GraphView {
       reason: row.reason,
       shortReason: row.shortReason,
       conditional: row.conditional,
-      categories: sortedUnion(CATEGORIES_OF_KIND[kind], cats(row.toNode), cats(walk.resources.get(row.toNode)?.pattern ?? row.toNode)),
+      categories: sortedUnion(CATEGORIES_OF_KIND[kind], cats(row.toNode), cats(resources.get(row.toNode)?.pattern ?? row.toNode)),
     };
   };
 
+  // 2. Group wide fan-outs of leaves. A leaf has one drawn edge in and none out, so hiding it in
+  //    a group never hides a path to something else.
+  const outDegree = new Map<string, number>();
+  const inDegree = new Map<string, number>();
+  for (const row of rows) {
+    outDegree.set(row.fromNode, (outDegree.get(row.fromNode) ?? 0) + 1);
+    inDegree.set(row.toNode, (inDegree.get(row.toNode) ?? 0) + 1);
+  }
+  const isLeaf = (id: string) => id !== rootFunctionArn && !outDegree.has(id) && inDegree.get(id) === 1 && types.get(id) !== "event-source";
+  const fanOuts = new Map<string, EdgeRow[]>();
+  for (const row of rows) {
+    if (!isLeaf(row.toNode) || row.kind === "executes-as") continue;
+    const key = `${row.fromNode}\u0000${row.kind}`;
+    const list = fanOuts.get(key);
+    if (list) list.push(row);
+    else fanOuts.set(key, [row]);
+  }
+  const grouped = new Set<EdgeRow>();
+  const groups: { node: GraphNode; edge: GraphEdge }[] = [];
+  for (const list of fanOuts.values()) {
+    if (list.length <= threshold) continue;
+    for (const row of list) grouped.add(row);
+    const from = list[0].fromNode;
+    const kind = list[0].kind as GraphEdgeKind;
+    const hops = (hopsOf.get(from) ?? 0) + (RESOURCE_KINDS.has(kind) ? 0 : 1);
+    const member = (row: EdgeRow): GroupMember => ({ node: nodeFor(row.toNode, types.get(row.toNode)!, hopsOf.get(row.toNode) ?? hops), edge: edgeFor(row) });
+    // Functions and roles by account, resources by service: what an auditor scopes by.
+    const by: "account" | "service" = RESOURCE_KINDS.has(kind) ? "service" : "account";
+    const buckets = new Map<string, EdgeRow[]>();
+    for (const row of list) {
+      const key = by === "service" ? (resources.get(row.toNode)?.service ?? "other") : (accountOf(row.toNode) ?? "other");
+      const bucket = buckets.get(key);
+      if (bucket) bucket.push(row);
+      else buckets.set(key, [row]);
+    }
+    const bucketMembers: GroupMember[] = [...buckets]
+      .sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : 1))
+      .map(([key, bucket]) => (bucket.length === 1 ? member(bucket[0]) : groupNode(from, kind, bucket.map(member), hops, by, key)));
+    // Few buckets: draw them; many: one group whose expansion shows the buckets.
+    if (bucketMembers.length <= threshold && bucketMembers.length > 1) for (const m of bucketMembers) groups.push(m);
+    else if (bucketMembers.length === 1) groups.push(bucketMembers[0]);
+    else groups.push(groupNode(from, kind, bucketMembers, hops, "kind", kind));
+  }
+
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
-  for (const n of walk.nodes.values()) nodes.push(nodeFor(n.id, n.type, n.hops));
-  for (const row of walk.edges) edges.push(edgeFor(row));
+  const groupedTargets = new Set([...grouped].map((r) => r.toNode));
+  for (const [id, type] of types) {
+    if (groupedTargets.has(id)) continue;
+    if (id !== rootFunctionArn && !inDegree.has(id) && !outDegree.has(id)) continue;
+    nodes.push(nodeFor(id, type, hopsOf.get(id) ?? 0));
+  }
+  for (const row of rows) if (!grouped.has(row)) edges.push(edgeFor(row));
+  for (const g of groups) {
+    nodes.push(g.node);
+    edges.push(g.edge);
+  }
 
   // Policies and statements of the root role.
-  const rootRole = walk.rootRoleArn;
+
   if (rootRole) {
     for (const p of input.rootPolicies) {
       const pid = policyNodeId(p);
@@ -613,26 +602,22 @@ export function buildGraphView(input: BuildInput): GraphView {
     }
   }
 
-  // Collapsed fan-outs.
-  for (const g of walk.groups.values()) {
-    const kind = g.kind as GraphEdgeKind;
-    const from = walk.nodes.get(g.from);
-    const hops = (from?.hops ?? 0) + (RESOURCE_KINDS.has(kind) ? 0 : 1);
-    const members = g.edges.map((row) => {
-      const type: GraphNodeType = RESOURCE_KINDS.has(kind) || isPattern(row.toNode) ? "resource" : FUNCTION_MOVES.has(kind) ? "function" : "role";
-      return { node: nodeFor(row.toNode, type, hops), edge: edgeFor(row) };
-    });
-    const built = groupNode(g.from, kind, members, hops);
-    nodes.push(built.node);
-    edges.push(built.edge);
-  }
-
-  function groupNode(from: string, kind: GraphEdgeKind, members: GroupMember[], hops: number): { node: GraphNode; edge: GraphEdge } {
-    const id = groupId(from, kind);
+  function groupNode(
+    from: string,
+    kind: GraphEdgeKind,
+    members: GroupMember[],
+    hops: number,
+    by: "account" | "service" | "kind" = "kind",
+    key: string = kind,
+  ): GroupMember {
+    const id = `group:${kind}:${from}${by === "kind" ? "" : `:${by}:${key}`}`;
     const noun = KIND_NOUN[kind] ?? "nodes";
+    const count = members.reduce((n, m) => n + leafCount(m.node), 0);
     const categories = sortedUnion(...members.map((m) => m.node.categories), ...members.map((m) => m.edge.categories));
-    const label = kind === "has-statement" ? `+${members.length} ${noun}` : `+${members.length} ${noun} via ${kind}`;
-    const node: GraphNode = { id, type: "group", label, detail: `Click to show all ${members.length}`, hops, categories, group: { kind, from, members } };
+    const where = by === "account" ? ` in account ${key}` : by === "service" ? ` (${key})` : "";
+    const label = kind === "has-statement" ? `+${count} ${noun}` : by === "service" ? `${count} ${key} ${noun}` : `${count} ${noun}`;
+    const detail = by === "account" ? `account ${key}` : by === "kind" && kind !== "has-statement" ? `in ${members.length} accounts or services` : `${kind}`;
+    const node: GraphNode = { id, type: "group", label, detail, hops, categories, group: { kind, from, members, by, key } };
     const conditional = members.every((m) => m.edge.conditional);
     const edge: GraphEdge = {
       id: `e${edgeSeq++}:${kind}`,
@@ -642,20 +627,51 @@ export function buildGraphView(input: BuildInput): GraphView {
       via: null,
       reason:
         kind === "has-statement"
-          ? `${members.length} more statements of this policy that no finding cites; expand the group to see each one.`
-          : `${shortLabel(from)} has ${members.length} ${kind} edges to ${noun}; expand the group to see each edge and its reason.`,
-      shortReason: `${members.length} × ${kind}`,
+          ? `${count} more statements of this policy that no finding cites; expand the group to see each one.`
+          : `${shortLabel(from)} has ${count} ${kind} edges to ${noun}${where}; expand the group to see each edge and its reason.`,
+      shortReason: `${kind} × ${count}`,
       conditional,
       categories,
     };
     return { node, edge };
   }
 
+  const hidden = Math.max(0, input.reachTotal - shown);
   // Only categories something besides the function itself explains (deprecated-runtime has no edge to show).
   const present = new Set<string>();
   for (const n of nodes) if (n.id !== rootFunctionArn) for (const c of n.categories) present.add(c);
   for (const e of edges) for (const c of e.categories) present.add(c);
-  return { rootId: rootFunctionArn, nodes, edges, truncated: { hiddenNodes: walk.hiddenNodes }, categories: [...present].sort() };
+  return {
+    rootId: rootFunctionArn,
+    nodes,
+    edges,
+    truncated: { hiddenNodes: hidden },
+    reach: { total: input.reachTotal, shown, depth: input.depth, maxHops: input.maxHops },
+    categories: [...present].sort(),
+  };
+}
+
+/** How many drawn nodes a node stands for (a group: its members', recursively). */
+export function leafCount(node: GraphNode): number {
+  return node.group ? node.group.members.reduce((n, m) => n + leafCount(m.node), 0) : 1;
+}
+
+/** Every node of the view, group members included (recursively), with the groups (outermost first) to expand to draw it. */
+export function allNodes(view: Pick<GraphView, "nodes">): { node: GraphNode; groups: string[] }[] {
+  const out: { node: GraphNode; groups: string[] }[] = [];
+  const visit = (node: GraphNode, groups: string[]) => {
+    out.push({ node, groups });
+    for (const m of node.group?.members ?? []) visit(m.node, [...groups, node.id]);
+  };
+  for (const n of view.nodes) visit(n, []);
+  return out;
+}
+
+/** Nodes whose name or ARN contains the text (case-insensitive), group members included. */
+export function findNodes(view: Pick<GraphView, "nodes">, text: string): { node: GraphNode; groups: string[] }[] {
+  const q = text.trim().toLowerCase();
+  if (!q) return [];
+  return allNodes(view).filter(({ node }) => node.type !== "group" && (node.label.toLowerCase().includes(q) || (node.detail ?? "").toLowerCase().includes(q)));
 }
 
 // ---------------------------------------------------------------------------------------------
