@@ -9,7 +9,7 @@ import type { Database } from "@/lib/store/db";
 import { scanSnapshotDir } from "./run-scan";
 
 const NOW = "2026-12-02T08:00:00.000Z";
-const TABLES = ["accounts", "roles", "managed_policies", "event_source_mappings", "functions", "findings", "permission_sets", "edges"];
+const TABLES = ["accounts", "roles", "managed_policies", "event_source_mappings", "functions", "findings", "permission_sets", "role_reach", "role_recommendations", "edges"];
 
 /** Every row a scan stored, per table, in the order it was written, without ids. */
 async function storedScan(db: Database, scanId: number): Promise<Record<string, string[]>> {
@@ -56,6 +56,7 @@ describe.each([
     // ... and stored, row for row, what a full scan of the same snapshot stores
     const [a, b] = [await storedScan(t.db, incremental.scanId), await storedScan(t.db, full.scanId)];
     for (const table of [...TABLES, "scan"]) expect(a[table], table).toEqual(b[table]);
+    expect(a.role_recommendations.length).toBeGreaterThan(0);
     expect(incremental.summary).toEqual(full.summary);
     // ... which differs from the first scan where the deployment changed something
     const before = await storedScan(t.db, first.scanId);
