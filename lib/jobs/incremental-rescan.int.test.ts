@@ -4,12 +4,12 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseGenArgs, writeGeneratedOrganization } from "@/scripts/gen-org";
 import { deployFunctions, snapshotAccountIds, tightenScp } from "@/scripts/lib/mutate-snapshot";
-import { freshPglite, type TestDatabase } from "@/lib/store/test-support";
+import { freshPglite, freshPostgres, type TestDatabase } from "@/lib/store/test-support";
 import type { Database } from "@/lib/store/db";
 import { scanSnapshotDir } from "./run-scan";
 
 const NOW = "2026-12-02T08:00:00.000Z";
-const TABLES = ["accounts", "roles", "managed_policies", "event_source_mappings", "functions", "findings", "permission_sets", "edges"];
+const TABLES = ["accounts", "roles", "managed_policies", "event_source_mappings", "functions", "findings", "permission_sets", "role_reach", "role_recommendations", "edges"];
 
 /** Every row a scan stored, per table, in the order it was written, without ids. */
 async function storedScan(db: Database, scanId: number): Promise<Record<string, string[]>> {
@@ -23,12 +23,15 @@ async function storedScan(db: Database, scanId: number): Promise<Record<string, 
   return out;
 }
 
-describe("incremental rescans", () => {
+describe.each([
+  ["PGlite", freshPglite],
+  ["PostgreSQL", freshPostgres],
+])("incremental rescans on %s", (_name, fresh) => {
   let t: TestDatabase;
   let root: string;
   let dir: string;
   beforeAll(async () => {
-    t = await freshPglite();
+    t = await fresh();
     root = fs.mkdtempSync(path.join(os.tmpdir(), "saltzer-incremental-"));
     dir = path.join(root, "org");
     writeGeneratedOrganization(parseGenArgs(["--functions", "150", "--accounts", "10", "--seed", "incremental", "--out", dir]));
@@ -53,6 +56,7 @@ describe("incremental rescans", () => {
     // ... and stored, row for row, what a full scan of the same snapshot stores
     const [a, b] = [await storedScan(t.db, incremental.scanId), await storedScan(t.db, full.scanId)];
     for (const table of [...TABLES, "scan"]) expect(a[table], table).toEqual(b[table]);
+    expect(a.role_recommendations.length).toBeGreaterThan(0);
     expect(incremental.summary).toEqual(full.summary);
     // ... which differs from the first scan where the deployment changed something
     const before = await storedScan(t.db, first.scanId);

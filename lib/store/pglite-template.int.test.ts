@@ -40,6 +40,21 @@ describe("new embedded databases from a prepared template", () => {
     await fresh.close();
   });
 
+  it("deletes other migration sets' templates once unused for a week, and keeps recent ones", async () => {
+    // Given an old template of another migration set and a recently used one
+    const old = templatePath({ ...spec, key: "older-migrations" });
+    const recent = templatePath({ ...spec, key: "other-checkout" });
+    for (const dir of [old, recent]) fs.mkdirSync(dir, { recursive: true });
+    const longAgo = new Date(Date.now() - 8 * 24 * 3600_000);
+    fs.utimesSync(old, longAgo, longAgo);
+    // When a fresh data directory is opened from the current template
+    await appliedMigrations(path.join(root, "e"), spec);
+    // Then only the old one is gone
+    expect(fs.existsSync(old)).toBe(false);
+    expect(fs.existsSync(recent)).toBe(true);
+    expect(fs.existsSync(templatePath(spec))).toBe(true);
+  });
+
   it("still creates the database when the template is damaged", async () => {
     // Given a template that is not a database
     const broken: TemplateSpec = { cacheDir: path.join(root, "broken-cache"), key: "broken" };

@@ -24,6 +24,18 @@ export function defaultTemplateSpec(): TemplateSpec {
   return { cacheDir: path.join(os.homedir(), ".cache", "saltzer"), key };
 }
 
+/** Templates of other migration sets (older versions, other checkouts) unused for this long are deleted. */
+const UNUSED_TEMPLATE_MS = 7 * 24 * 3600_000;
+
+function pruneUnusedTemplates(spec: TemplateSpec): void {
+  const current = path.basename(templatePath(spec));
+  for (const name of fs.readdirSync(spec.cacheDir)) {
+    if (!name.startsWith("pgdata-") || name === current) continue;
+    const dir = path.join(spec.cacheDir, name);
+    if (Date.now() - fs.statSync(dir).mtimeMs > UNUSED_TEMPLATE_MS) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export function templatePath(spec: TemplateSpec): string {
   return path.join(spec.cacheDir, `pgdata-${spec.key}`);
 }
@@ -51,11 +63,19 @@ export async function copyFromTemplate(pgdata: string, spec: TemplateSpec, creat
       }
     }
     fs.cpSync(template, pgdata, { recursive: true });
-    return true;
+    const now = new Date();
+    fs.utimesSync(template, now, now);
   } catch (error) {
     // A cache is an optimisation: any failure to build or copy it falls back to initdb in place.
     fs.rmSync(pgdata, { recursive: true, force: true });
     process.emitWarning(`Saltzer: database template unusable (${(error as Error).message}); creating the database in place.`);
     return false;
   }
+  try {
+    pruneUnusedTemplates(spec);
+  } catch (error) {
+    // Housekeeping only: the database was copied; an old template stays until the next try.
+    process.emitWarning(`Saltzer: could not delete unused database templates in ${spec.cacheDir} (${(error as Error).message}).`);
+  }
+  return true;
 }
