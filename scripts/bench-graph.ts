@@ -16,6 +16,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
 import { openDatabase } from "@/lib/store/db";
+import { decodeRoleReach } from "@/lib/store/role-reach-codec";
 
 const { values } = parseArgs({
   options: {
@@ -53,7 +54,7 @@ const scan = await db.prisma.scan.findFirst({ where: { status: { in: ["succeeded
 if (!scan) throw new Error(`No complete scan in ${dataDir}.`);
 const reachRows = await db.prisma.roleReach.findMany({ where: { scanId: scan.id }, select: { roleArn: true, functions: true } });
 if (reachRows.length === 0) throw new Error(`Scan ${scan.id} in ${dataDir} has no stored reach (scanned before it was stored): rescan it.`);
-const best = reachRows.map((r) => ({ role: r.roleArn, size: (r.functions as unknown[]).length })).sort((a, b) => Math.abs(a.size - target) - Math.abs(b.size - target))[0];
+const best = reachRows.map((r) => ({ role: r.roleArn, size: decodeRoleReach(r.functions, r.roleArn).length })).sort((a, b) => Math.abs(a.size - target) - Math.abs(b.size - target))[0];
 const fn = await db.prisma.lambdaFunction.findFirst({ where: { scanId: scan.id, roleArn: best.role }, select: { arn: true, name: true } });
 const reachBytes = reachRows.reduce((n, r) => n + JSON.stringify(r.functions).length, 0);
 await db.close();

@@ -1,6 +1,7 @@
 /** The stored reach of a function, on a given store: no `server-only`, so the consistency tests can read it. */
 import { reachSeenFrom } from "@/lib/analysis/graph/reach";
-import type { Edge, ReachedFunction } from "@/lib/analysis/types";
+import type { ReachedFunction } from "@/lib/analysis/types";
+import { decodeRoleReach } from "@/lib/store/role-reach-codec";
 import type { Database } from "@/lib/store/db";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
 
@@ -44,7 +45,7 @@ export async function reachedFunctionsIn(db: Database, scanId: number, functionA
   let all: ReachedFunction[];
   let total: number;
   if (stored) {
-    all = reachSeenFrom(decodeReach(stored.functions, fn.roleArn), functionArn);
+    all = reachSeenFrom(decodeRoleReach(stored.functions, `role ${fn.roleArn}`), functionArn);
     total = all.length;
   } else {
     // Scans stored before the whole reach was: the blast radius' first entries and its count.
@@ -63,23 +64,6 @@ export async function reachedFunctionsIn(db: Database, scanId: number, functionA
     offset,
     entries: slice.map((r) => ({ ...r, name: names.get(r.arn) ?? null })),
   };
-}
-
-/** The stored JSON, checked entry by entry: a malformed row names the role rather than drawing nonsense. */
-function decodeReach(value: unknown, roleArn: string): ReachedFunction[] {
-  if (!Array.isArray(value)) throw new Error(`Stored reach of role ${roleArn} is not a list.`);
-  return value.map((entry, i) => {
-    const r = entry as Partial<ReachedFunction> | null;
-    if (!r || typeof r.arn !== "string" || typeof r.hops !== "number" || !Array.isArray(r.path) || !r.path.every(isEdge)) {
-      throw new Error(`Stored reach of role ${roleArn}, entry ${i}, is malformed.`);
-    }
-    return r as ReachedFunction;
-  });
-}
-
-function isEdge(e: unknown): e is Edge {
-  const x = e as Partial<Edge> | null;
-  return !!x && typeof x.from === "string" && typeof x.to === "string" && typeof x.kind === "string" && typeof x.reason === "string" && typeof x.shortReason === "string";
 }
 
 async function namesOf(db: Database, scanId: number, arns: string[]): Promise<Map<string, string>> {
