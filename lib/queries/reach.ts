@@ -31,6 +31,8 @@ export interface ReachOptions {
   limit?: number;
   /** Only functions reached within this many moves. */
   maxHops?: number;
+  /** Look up the reached functions' names (default true; the graph reads them with the rest of their metadata). */
+  names?: boolean;
 }
 
 /**
@@ -56,7 +58,7 @@ export async function reachedFunctionsIn(db: Database, scanId: number, functionA
   const matchingList = opts.maxHops === undefined ? all : all.filter((r) => r.hops <= opts.maxHops!);
   const offset = Math.max(0, opts.offset ?? 0);
   const slice = opts.limit === undefined ? matchingList.slice(offset) : matchingList.slice(offset, offset + opts.limit);
-  const names = await namesOf(db, scanId, slice.map((r) => r.arn));
+  const names = opts.names === false ? new Map<string, string>() : await namesOf(db, scanId, slice.map((r) => r.arn));
   return {
     total,
     matching: opts.maxHops === undefined ? total : matchingList.length,
