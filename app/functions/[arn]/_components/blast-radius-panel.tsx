@@ -70,7 +70,7 @@ function ReachList({ reach, scanId, pageHref }: { reach: ReachPage; scanId: numb
   const from = reach.offset + 1;
   const to = reach.offset + reach.entries.length;
   return (
-    <>
+    <div className="reach-block">
       <ol className="plain reach" start={from} data-testid="reach-list">
         {reach.entries.map((r) => (
           <li key={r.arn}>
@@ -118,7 +118,7 @@ function ReachList({ reach, scanId, pageHref }: { reach: ReachPage; scanId: numb
           </span>
         </nav>
       ) : null}
-    </>
+    </div>
   );
 }
 
