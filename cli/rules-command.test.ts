@@ -14,7 +14,7 @@ describe("saltzer rules", () => {
       expect(m.targetTest.length).toBeGreaterThan(10);
       expect(m.sources.length).toBeGreaterThan(0);
     }
-    expect(out).toContain("requires:    iam:passrole + datapipeline:createpipeline + datapipeline:putpipelinedefinition + datapipeline:activatepipeline");
+    expect(out).toContain("requires:    iam:PassRole + datapipeline:CreatePipeline + datapipeline:PutPipelineDefinition + datapipeline:ActivatePipeline");
     expect(out).toContain("settled by:  codebuild:ListProjects + BatchGetProjects");
   });
 

@@ -9,7 +9,7 @@ import { evaluateRulesCached } from "@/lib/rules/index";
 import { loadAccessLevels } from "@/lib/analysis/policy/access-levels";
 import { blastRadius } from "@/lib/analysis/graph/blast-radius";
 import { createPermissionsCache, effectivePermissions } from "@/lib/analysis/policy/effective-permissions";
-import { findEscalationPaths } from "@/lib/analysis/escalation/escalation-paths";
+import { findEscalationPaths, roleEscalationMoves } from "@/lib/analysis/escalation/escalation-paths";
 import { buildPermissionGraph } from "@/lib/analysis/graph/edges";
 import { roleReach } from "@/lib/analysis/graph/reach";
 import { allowedActions } from "@/lib/analysis/policy/permission-queries";
@@ -30,6 +30,11 @@ export interface AnalyzeOptions {
   /** Reference time for date-based rules (ISO); defaults to now. */
   now?: string;
   onProgress?: (fraction: number, message: string) => void;
+  /**
+   * Analyse only the functions of these accounts (an incremental rescan reuses the others'
+   * stored results). The whole snapshot is still indexed: their analysis reads other accounts.
+   */
+  onlyAccounts?: ReadonlySet<string>;
 }
 
 const PROGRESS_EVERY = 250;
@@ -67,15 +72,17 @@ export async function streamAnalysis(
   };
 
   options.onProgress?.(0, "building the permission graph");
-  const graph = buildPermissionGraph(index, permsOf);
-  const total = index.functions.size;
+  // The graph's reach follows the escalation methods' role hops too, so reach and chains agree.
+  const graph = buildPermissionGraph(index, permsOf, { escalationMoves: (roleArn) => roleEscalationMoves(index, roleArn, permsOf) });
+  const analysed = options.onlyAccounts ? snapshot.accounts.filter((a) => options.onlyAccounts!.has(a.accountId)) : snapshot.accounts;
+  const total = analysed.reduce((n, a) => n + a.functions.length, 0);
   const ruleCache = new Map<string, Finding[]>();
   let done = 0;
   let findingCount = 0;
   // The reach is one walk per role: stored with the role's first function, read by all of them.
   const rolesWithReach = new Set<string>();
 
-  for (const account of snapshot.accounts) {
+  for (const account of analysed) {
     for (const fn of account.functions) {
       const role = index.roles.get(fn.roleArn) ?? null;
       const perms = permsOf(fn.roleArn);
@@ -84,7 +91,8 @@ export async function streamAnalysis(
       const sharedWith = (index.functionsByRole.get(fn.roleArn) ?? []).filter((f) => f.arn !== fn.arn).map((f) => f.arn);
       const findings = evaluateRulesCached({ fn, role, account, index, perms, sharedWith, lastAccessed, escalationPaths, now: options.now }, ruleCache);
       const radius = blastRadius({ index, fn, perms, graph, escalationPaths, permsOf });
-      const incomplete = incompleteInputs(fn, snapshot.gaps);
+      const rolePolicyArns = role ? [...role.attachedPolicyArns, ...(role.permissionsBoundaryArn ? [role.permissionsBoundaryArn] : [])] : [];
+      const incomplete = incompleteInputs({ ...fn, rolePolicyArns }, snapshot.gaps);
       const risk = withVerdicts(
         riskScore({
           blastRadius: radius,
@@ -148,6 +156,8 @@ function withVerdicts(risk: RiskScore, findings: Finding[], incomplete: Incomple
     ...risk,
     severity: functionSeverity(risk.score, findings.map((f) => f.severity)),
     explanation: missing ? [...risk.explanation, missing] : risk.explanation,
+    // Kept with the parts, so a score re-derived after a suppression says it too.
+    ...(risk.parts ? { parts: { ...risk.parts, notes: missing ? [missing] : [] } } : {}),
   };
 }
 

@@ -49,8 +49,8 @@ describe("runScan", () => {
     expect(analysisWorkerFiles()).not.toBeNull();
     const now = "2026-11-01T00:00:00.000Z";
     // When the sample is scanned once on the worker and once on this thread
-    const onWorker = await runScan(t.db, { kind: "directory", dir: SAMPLE }, { now, analysisThread: "worker" });
-    const onMain = await runScan(t.db, { kind: "directory", dir: SAMPLE }, { now, analysisThread: "main" });
+    const onWorker = await runScan(t.db, { kind: "directory", dir: SAMPLE }, { now, analysisThread: "worker", reuse: false });
+    const onMain = await runScan(t.db, { kind: "directory", dir: SAMPLE }, { now, analysisThread: "main", reuse: false });
     // Then both scans stored the same functions, findings, permission sets and edges
     const stored = async (scanId: number) => ({
       functions: await t.db.prisma.lambdaFunction.findMany({ where: { scanId }, orderBy: { arn: "asc" }, omit: { id: true, scanId: true } }),

@@ -13,6 +13,8 @@ import {
 import type { InlinePolicy, PolicyDocument } from "@/lib/snapshot/types";
 import type { Database } from "@/lib/store/db";
 import { reachedFunctionsIn } from "./reach";
+import { canonicalActionsInText } from "./action-names";
+import { attachedPolicyKind } from "@/lib/snapshot/aws-managed-policy-arn";
 
 export type { GraphEdge, GraphNode, GraphView } from "@/components/permission-graph/graph-view-model";
 
@@ -55,6 +57,8 @@ export async function functionGraphIn(db: Database, scanId: number, functionArn:
   const maxHops = reach?.deepest ?? 0;
   const depth = clampDepth(opts.depth, maxHops);
   const entries = (reach?.entries ?? []).filter((r) => r.hops <= depth);
+  // Reasons name actions: shown in AWS's spelling like every other surface.
+  const inAwsCase = <T extends { reason: string; shortReason: string }>(row: T): T => ({ ...row, reason: canonicalActionsInText(row.reason), shortReason: canonicalActionsInText(row.shortReason) });
 
   // Function metadata for every function drawn or grouped.
   const functionIds = new Set<string>([functionArn]);
@@ -81,7 +85,7 @@ export async function functionGraphIn(db: Database, scanId: number, functionArn:
       return { kind, name: p?.name ?? arn.split("/").pop() ?? arn, arn, statements: doc ? statementsOf(doc) : null };
     };
     for (const p of (role.inlinePolicies ?? []) as unknown as InlinePolicy[]) rootPolicies.push({ kind: "inline", name: p.name, arn: null, statements: statementsOf(p.document) });
-    for (const arn of attached) rootPolicies.push(managedInput(arn, arn.startsWith("arn:aws:iam::aws:policy/") ? "aws-managed" : "customer-managed"));
+    for (const arn of attached) rootPolicies.push(managedInput(arn, attachedPolicyKind(arn)));
     if (boundaryArn) rootPolicies.push(managedInput(boundaryArn, "boundary"));
   }
 
@@ -91,7 +95,7 @@ export async function functionGraphIn(db: Database, scanId: number, functionArn:
       ruleId: f.ruleId,
       category: f.category,
       severity: f.severity,
-      title: f.title,
+      title: canonicalActionsInText(f.title),
       statements: Array.isArray(details.statements) ? details.statements : [],
       resources: Array.isArray(details.resources) ? details.resources : [],
       escalationTarget: details.escalation?.target ?? null,
@@ -105,8 +109,8 @@ export async function functionGraphIn(db: Database, scanId: number, functionArn:
     reach: entries,
     reachTotal: reach?.total ?? 0,
     maxHops,
-    roleEdges,
-    triggersIn,
+    roleEdges: roleEdges.map(inAwsCase),
+    triggersIn: triggersIn.map(inAwsCase),
     functions,
     rootPolicies,
     findings,

@@ -1,4 +1,5 @@
 /** The stored reach of a function, on a given store: no `server-only`, so the consistency tests can read it. */
+import { canonicalActionsInText } from "./action-names";
 import { reachSeenFrom } from "@/lib/analysis/graph/reach";
 import type { ReachedFunction } from "@/lib/analysis/types";
 import { decodeRoleReach } from "@/lib/store/role-reach-codec";
@@ -64,7 +65,8 @@ export async function reachedFunctionsIn(db: Database, scanId: number, functionA
     matching: opts.maxHops === undefined ? total : matchingList.length,
     deepest: all.reduce((m, r) => Math.max(m, r.hops), 0),
     offset,
-    entries: slice.map((r) => ({ ...r, name: names.get(r.arn) ?? null })),
+    // Reasons name actions: shown in AWS's spelling like every other surface.
+    entries: slice.map((r) => ({ ...r, path: r.path.map((e) => ({ ...e, reason: canonicalActionsInText(e.reason), shortReason: canonicalActionsInText(e.shortReason) })), name: names.get(r.arn) ?? null })),
   };
 }
 

@@ -1,7 +1,7 @@
 import { isAdminEquivalent, isUnrestrictedGrant } from "@/lib/analysis/policy/privilege";
 import { describeStatement } from "@/lib/analysis/policy/permission-queries";
 import type { RuleMeta } from "@/lib/analysis/types";
-import { totalActionCount } from "../analysis/policy/action-data";
+import { totalActionCount } from "@/lib/analysis/policy/action-data";
 import type { RuleContext, RuleHit } from "./types";
 
 export const meta: RuleMeta = {

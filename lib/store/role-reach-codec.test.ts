@@ -34,8 +34,14 @@ describe("role reach codec", () => {
     expect(decodeRoleReach(JSON.parse(JSON.stringify(encodeRoleReach(reach))), "role x")).toEqual(reach);
   });
 
+  it("reads the plain list scans stored before the codec", () => {
+    const reach: ReachedFunction[] = [{ arn: fn("b"), hops: 1, path: [{ from: "", to: fn("b"), kind: "can-invoke", reason: "r", shortReason: "s", conditional: false }] }];
+    expect(decodeRoleReach(JSON.parse(JSON.stringify(reach)), "role x")).toEqual(reach);
+  });
+
   it("refuses a malformed value, naming the role", () => {
     expect(() => decodeRoleReach({ v: 1, nodes: [], texts: [], steps: [], entries: [[0, 1, 0]] }, "role arn:aws:iam::1:role/r")).toThrow(/role arn:aws:iam::1:role\/r is malformed/);
-    expect(() => decodeRoleReach([{ arn: "x" }], "role r")).toThrow(/not a version 1 reach/);
+    expect(() => decodeRoleReach([{ arn: "x" }], "role r")).toThrow(/entry 0/);
+    expect(() => decodeRoleReach({ v: 2 }, "role r")).toThrow(/not a version 1 reach/);
   });
 });

@@ -90,6 +90,8 @@ export function decodeRoleReach(value: unknown, where: string): ReachedFunction[
   const bad = (what: string): never => {
     throw new Error(`Stored reach of ${where} is malformed: ${what}.`);
   };
+  // Scans stored before this codec kept the plain list: read it as it is, checked.
+  if (Array.isArray(value)) return value.map((entry, n) => plainEntry(entry, n, bad));
   const v = value as Partial<StoredRoleReach> | null;
   if (!v || v.v !== 1 || !Array.isArray(v.nodes) || !Array.isArray(v.texts) || !Array.isArray(v.steps) || !Array.isArray(v.entries)) return bad("not a version 1 reach");
   const { nodes, texts, steps } = v as StoredRoleReach;
@@ -122,4 +124,14 @@ export function decodeRoleReach(value: unknown, where: string): ReachedFunction[
     path.reverse();
     return { arn: at(nodes, entry[0], "node"), hops: entry[1], path };
   });
+}
+
+function plainEntry(entry: unknown, n: number, bad: (what: string) => never): ReachedFunction {
+  const r = entry as Partial<ReachedFunction> | null;
+  const isEdge = (e: unknown) => {
+    const x = e as Partial<Edge> | null;
+    return !!x && typeof x.from === "string" && typeof x.to === "string" && typeof x.kind === "string" && typeof x.reason === "string" && typeof x.shortReason === "string";
+  };
+  if (!r || typeof r.arn !== "string" || typeof r.hops !== "number" || !Array.isArray(r.path) || !r.path.every(isEdge)) return bad(`entry ${n}`);
+  return r as ReachedFunction;
 }

@@ -87,6 +87,11 @@ export function functionArnOf(name: string, account = ACCOUNT_ID): string {
 
 /** One function per role, named `fn-<role>`. */
 export function fixtureIndex(spec: FixtureSpec): SnapshotIndex {
+  return indexSnapshot(fixtureSnapshot(spec));
+}
+
+/** The snapshot `fixtureIndex` indexes: one function per role, named `fn-<role>`. */
+export function fixtureSnapshot(spec: FixtureSpec): Snapshot {
   const accounts = new Map<string, { roles: Role[]; policies: Map<string, ManagedPolicy>; functions: LambdaFunction[] }>();
   const accountOf = (id: string) => {
     let a = accounts.get(id);
@@ -164,7 +169,7 @@ export function fixtureIndex(spec: FixtureSpec): SnapshotIndex {
     })),
     gaps: [],
   };
-  return indexSnapshot(snapshot);
+  return snapshot;
 }
 
 /** Policies most evaluation tests start from. */

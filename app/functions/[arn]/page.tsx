@@ -8,6 +8,7 @@ import { FindingsPanel } from "./_components/findings-panel";
 import { PolicyStatements } from "./_components/policy-statements";
 import { RecommendedPolicyPanel } from "./_components/recommended-policy";
 import { TopBar } from "@/components/top-bar";
+import { RoleLink } from "@/components/role-link";
 import { getFunctionDetail } from "@/lib/queries/function-detail";
 import { reachedFunctionsIn, REACH_PAGE_SIZE } from "@/lib/queries/reach";
 import { getDb } from "@/lib/server/db";
@@ -141,7 +142,7 @@ export default async function FunctionPage({ params, searchParams }: { params: P
         </div>
         <section className="panel" aria-labelledby="role-h">
           <h2 id="role-h">
-            Execution role <code>{fn.role.name}</code>
+            Execution role <RoleLink arn={fn.role.arn} name={fn.role.name} scanId={fn.scanId} />
           </h2>
           <p className="mono muted">{fn.role.arn}</p>
           {fn.role.sharedWith.length > 0 ? (

@@ -14,6 +14,7 @@ import { describeStatement, grantsFor } from "../policy/permission-queries";
 import type { SnapshotIndex } from "../snapshot-index";
 import type { EffectivePermissions, EscalationPath } from "../types";
 import type { LambdaFunction } from "@/lib/snapshot/types";
+import type { EscalationMove } from "../graph/capabilities";
 import { CHECKERS } from "./checkers";
 import { byValue, EscalationContext, impactRank, type Actor, type Candidate, type EscalationImpact, type Step } from "./context";
 import { ESCALATION_METHODS, type EscalationKind, type EscalationMethod } from "./methods";
@@ -199,15 +200,53 @@ function hops(ctx: EscalationContext): Hop[] {
 /** The escalation context of a role reached mid-chain: its sessions are the attacker now. */
 const roleContexts = new WeakMap<SnapshotIndex, Map<string, EscalationContext>>();
 function contextForRole(input: EscalationInput, roleArn: string): EscalationContext {
-  let byRole = roleContexts.get(input.index);
-  if (!byRole) roleContexts.set(input.index, (byRole = new Map()));
+  return roleContext(input.index, roleArn, input.permsOf, input.fn.accountId, input.fn.region);
+}
+
+function roleContext(index: SnapshotIndex, roleArn: string, permsOf: (roleArn: string) => EffectivePermissions, fallbackAccount: string, region: string): EscalationContext {
+  let byRole = roleContexts.get(index);
+  if (!byRole) roleContexts.set(index, (byRole = new Map()));
   let ctx = byRole.get(roleArn);
   if (!ctx) {
-    const accountId = parseArn(roleArn)?.account ?? input.fn.accountId;
-    ctx = new EscalationContext(input.index, { roleArn, accountId, region: input.fn.region, fn: null, perms: input.permsOf(roleArn) }, input.permsOf);
+    const accountId = parseArn(roleArn)?.account ?? fallbackAccount;
+    ctx = new EscalationContext(index, { roleArn, accountId, region, fn: null, perms: permsOf(roleArn) }, permsOf);
     byRole.set(roleArn, ctx);
   }
   return ctx;
+}
+
+/**
+ * Families the reach walk follows as role moves. Taking over another function, or giving a
+ * function a role, it follows through the graph's function edges already.
+ */
+const REACH_MOVE_KINDS: ReadonlySet<EscalationKind> = new Set(["assume-role", "other-role-policy", "other-managed-policy", "role-trust", "role-trust-and-policy", "pass-role"]);
+const METHODS_BY_ID = new Map(ESCALATION_METHODS.map((m) => [m.id, m]));
+
+/**
+ * The roles a role can become in one escalation hop, as moves the permission graph draws and its
+ * reach walk follows: so reach, the blast radius and the graph take the same hops as the chains,
+ * each with its method and the statements that allow it.
+ */
+export function roleEscalationMoves(index: SnapshotIndex, roleArn: string, permsOf: (roleArn: string) => EffectivePermissions): EscalationMove[] {
+  if (!index.roles.has(roleArn)) return [];
+  const ctx = roleContext(index, roleArn, permsOf, parseArn(roleArn)?.account ?? "", "");
+  // An administrator already holds what any other role could give it.
+  if (isAdminEquivalent(ctx.perms)) return [];
+  const moves: EscalationMove[] = [];
+  for (const hop of hops(ctx)) {
+    const method = METHODS_BY_ID.get(hop.method)!;
+    if (!REACH_MOVE_KINDS.has(method.kind)) continue;
+    const statements = [...new Set(hop.candidate.steps.map((s) => `${s.action} (${describeStatement(s.grantedBy)})`))];
+    moves.push({
+      kind: method.kind === "pass-role" ? "can-pass" : "can-assume",
+      target: hop.to,
+      method: method.id,
+      title: method.title,
+      reason: `${hop.candidate.targetReason}; allowed by ${statements.join(", ")}`,
+      conditional: hop.candidate.conditional,
+    });
+  }
+  return moves.sort((a, b) => a.target.localeCompare(b.target));
 }
 
 /** "AWS-managed policy \"X\" statement #0" for each distinct statement of a path. */

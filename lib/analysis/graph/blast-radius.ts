@@ -8,7 +8,7 @@ import { accessLevelsOf, serviceOf } from "../policy/access-levels";
 import { DATA_STORE_ACTIONS, type DataAccessKind } from "../data/data-stores";
 import { passableRoles, roleCapabilities } from "./capabilities";
 import { resourcePatternsFor, type PermissionGraph } from "./edges";
-import { reachDetailed, REACH_MAX_HOPS } from "./reach";
+import { reachDetailed, REACH_MAX_HOPS, type ReachedRole } from "./reach";
 import type { SnapshotIndex } from "../snapshot-index";
 import {
   ACCESS_LEVELS,
@@ -151,12 +151,22 @@ export function blastRadius(input: BlastRadiusInput): BlastRadius {
     reachableFunctions: reached?.functions ?? [],
     escalationPaths,
     totals: { ...summary.totals, reachableFunctions: reached?.functionCount ?? 0 },
-    afterEscalation: input.permsOf ? afterEscalation(index, fn, escalationPaths, input.permsOf) : null,
+    afterEscalation: input.permsOf ? afterEscalation(index, fn, escalationPaths, reached?.roles ?? [], input.permsOf) : null,
   };
 }
 
-/** The data stores of the roles the escalation paths land on (see BlastRadius.afterEscalation). */
-function afterEscalation(index: SnapshotIndex, fn: LambdaFunction, paths: EscalationPath[], permsOf: (roleArn: string) => EffectivePermissions): AfterEscalation | null {
+/**
+ * The data stores of the roles the escalation paths land on, and of every role the reach walk
+ * takes through an escalation hop (each hop of a chain: B and C of A → B → C), see
+ * BlastRadius.afterEscalation.
+ */
+function afterEscalation(
+  index: SnapshotIndex,
+  fn: LambdaFunction,
+  paths: EscalationPath[],
+  reachedRoles: ReachedRole[],
+  permsOf: (roleArn: string) => EffectivePermissions,
+): AfterEscalation | null {
   const via = new Map<string, { roleArn: string; method: string; conditional: boolean }>();
   for (const path of paths) {
     if (!path.target) continue;
@@ -165,6 +175,10 @@ function afterEscalation(index: SnapshotIndex, fn: LambdaFunction, paths: Escala
     const known = via.get(roleArn);
     // A usable path wins over a conditional one.
     if (!known || (known.conditional && !path.conditional)) via.set(roleArn, { roleArn, method: path.method, conditional: path.conditional });
+  }
+  for (const role of reachedRoles) {
+    if (!role.escalated || role.arn === fn.roleArn || via.has(role.arn) || !index.roles.has(role.arn)) continue;
+    via.set(role.arn, { roleArn: role.arn, method: role.moves.join(" → "), conditional: role.path.some((e) => e.conditional) });
   }
   if (via.size === 0) return null;
   const merged = new Map<string, DataStoreAccess & { kind: DataAccessKind }>();

@@ -4,7 +4,7 @@
  * (`EffectivePermissions.key`), never per (function, function) pair — see target-matching.ts;
  * the edges, the reach walk and the blast radius all read it.
  */
-import { actionMatcher } from "../policy/action-expansion";
+import { statementAllowsAction } from "../policy/action-expansion";
 import { settleConditions } from "../policy/conditions";
 import { parseArn } from "../policy/arn-match";
 import { grantsFor } from "../policy/permission-queries";
@@ -112,6 +112,23 @@ export interface RoleMove {
   conditional: boolean;
 }
 
+/**
+ * A role-to-role move an escalation method makes (see lib/analysis/escalation): modify a role then
+ * assume it, rewrite its trust, assume it through a trust naming the role, or pass it to a service
+ * that then runs as it. The reach walk follows these like assume and pass moves.
+ */
+export interface EscalationMove {
+  /** can-assume: the attacker then holds the role's sessions; can-pass: a service runs as it for the attacker. */
+  kind: "can-assume" | "can-pass";
+  target: string;
+  /** Escalation method id and title. */
+  method: string;
+  title: string;
+  /** Why the move works: the target test and the statements that allow each step. */
+  reason: string;
+  conditional: boolean;
+}
+
 /** What one permission set can do to functions through one action. */
 export interface FunctionCapability {
   kind: "can-update-code" | "can-update-config" | "can-invoke" | "can-trigger-via";
@@ -148,15 +165,6 @@ export function shortName(arn: string): string {
 
 function asArray<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
-
-/**
- * Does the statement's Action (or NotAction) cover `wanted`? The one action matcher identity
- * policies use, so `lambda:Invoke*` in a resource policy counts like it does in a role's policy.
- */
-function statementAllowsAction(statement: PolicyStatement, wanted: string): boolean {
-  const notAction = statement.NotAction !== undefined;
-  return actionMatcher(notAction ? statement.NotAction : statement.Action, notAction).has(wanted);
 }
 
 /** SourceArn values of a resource-policy statement (ArnLike / ArnEquals / StringEquals / StringLike). */

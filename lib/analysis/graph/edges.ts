@@ -17,6 +17,7 @@ import {
   keyCapabilities,
   roleCapabilities,
   shortName,
+  type EscalationMove,
   type FunctionCapability,
   type RoleCapabilities,
   type RoleMove,
@@ -66,6 +67,18 @@ export function roleEdge(from: string, move: RoleMove): Edge {
   }
   const short = move.kind === "can-assume" ? "sts:AssumeRole" : move.kind === "can-create-with-role" ? `PassRole + ${move.lambdaAction?.action}` : "iam:PassRole";
   return { from, to: target, kind: move.kind, reason, shortReason: `${short} → ${shortName(target)}`, conditional: move.conditional };
+}
+
+/** A role becomes another through an escalation method: the method and its reason, each hop of a chain its own edge. */
+export function escalationEdge(from: string, move: EscalationMove): Edge {
+  return {
+    from,
+    to: move.target,
+    kind: move.kind,
+    reason: `Role ${shortName(from)} can become ${shortName(move.target)} — ${move.title}: ${move.reason}.`,
+    shortReason: `${move.method} → ${shortName(move.target)}`,
+    conditional: move.conditional,
+  };
 }
 
 export function executesAsEdge(fnArn: string, roleArn: string): Edge {
@@ -268,13 +281,23 @@ export interface PermissionGraph {
   permsOf(roleArn: string): EffectivePermissions | null;
   /** Capabilities of a role (shared per permission set). */
   capabilitiesOf(roleArn: string): RoleCapabilities | null;
+  /** Roles this role can become through an escalation method, beyond plain assume and pass moves (memoized). */
+  escalationMovesOf(roleArn: string): EscalationMove[];
+}
+
+export interface PermissionGraphOptions {
+  /**
+   * The escalation moves of a role (modify-then-assume, pass-then-run, …): given by the caller so
+   * the graph and the reach walk follow the same hops as the escalation chains.
+   */
+  escalationMoves?: (roleArn: string) => EscalationMove[];
 }
 
 /**
  * Build the org-wide permission graph. Call `await loadAccessLevels()` first: the can-manage
  * edges read access levels synchronously.
  */
-export function buildPermissionGraph(index: SnapshotIndex, permsOf: (roleArn: string) => EffectivePermissions): PermissionGraph {
+export function buildPermissionGraph(index: SnapshotIndex, permsOf: (roleArn: string) => EffectivePermissions, options: PermissionGraphOptions = {}): PermissionGraph {
   const permsMemo = new Map<string, EffectivePermissions | null>();
   const memoPerms = (roleArn: string): EffectivePermissions | null => {
     if (permsMemo.has(roleArn)) return permsMemo.get(roleArn)!;
@@ -289,6 +312,18 @@ export function buildPermissionGraph(index: SnapshotIndex, permsOf: (roleArn: st
     const caps = perms ? roleCapabilities(index, roleArn, perms) : null;
     capsMemo.set(roleArn, caps);
     return caps;
+  };
+
+  const escalationMemo = new Map<string, EscalationMove[]>();
+  const escalationMovesOf = (roleArn: string): EscalationMove[] => {
+    let moves = escalationMemo.get(roleArn);
+    if (!moves) {
+      const caps = capabilitiesOf(roleArn);
+      // A move the plain capabilities already make (assume, create-with-role) is drawn and walked as that.
+      moves = caps && options.escalationMoves ? options.escalationMoves(roleArn).filter((m) => m.target !== roleArn && !caps.assume.has(m.target) && !caps.createWithRole.has(m.target)) : [];
+      escalationMemo.set(roleArn, moves);
+    }
+    return moves;
   };
 
   const ci = capabilityIndex(index);
@@ -314,6 +349,7 @@ export function buildPermissionGraph(index: SnapshotIndex, permsOf: (roleArn: st
     const caps = capabilitiesOf(roleArn);
     if (!perms || !caps) continue;
     edges.push(...roleEdgeList(roleArn, caps));
+    for (const move of escalationMovesOf(roleArn)) edges.push(escalationEdge(roleArn, move));
     const keyCaps = keyCapabilities(ci, perms, accountOf(roleArn));
     keyCaps.resourceEdges ??= resourceEdgeTemplates(perms);
     for (const t of keyCaps.resourceEdges) edges.push({ ...t, from: roleArn });
@@ -342,7 +378,7 @@ export function buildPermissionGraph(index: SnapshotIndex, permsOf: (roleArn: st
     pushTo(outgoing, e.from, e);
     pushTo(incoming, e.to, e);
   }
-  return { edges, outgoing, incoming, index, permsOf: memoPerms, capabilitiesOf };
+  return { edges, outgoing, incoming, index, permsOf: memoPerms, capabilitiesOf, escalationMovesOf };
 }
 
 function pushTo(map: Map<string, Edge[]>, key: string, edge: Edge): void {

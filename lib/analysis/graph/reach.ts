@@ -4,8 +4,8 @@
  */
 import { forEachMatch, type MatchInfo } from "../policy/target-matching";
 import type { Edge, ReachedFunction } from "../types";
-import { COMPROMISING, type FunctionCapability, type RoleMove, type TriggerSource } from "./capabilities";
-import { executesAsEdge, functionEdge, roleEdge, type PermissionGraph } from "./edges";
+import { COMPROMISING, type EscalationMove, type FunctionCapability, type RoleMove, type TriggerSource } from "./capabilities";
+import { escalationEdge, executesAsEdge, functionEdge, roleEdge, type PermissionGraph } from "./edges";
 
 /**
  * One step of a walk. Edges are built only when a path through the step is asked for, with the
@@ -21,7 +21,8 @@ interface Step {
   move:
     | { kind: "function"; holderFn: string | null; holderRole: string; cap: FunctionCapability; candidate: string; info: MatchInfo; source: TriggerSource | undefined }
     | { kind: "executes-as"; holderFn: string; holderRole: string }
-    | { kind: "role"; holderRole: string; move: RoleMove };
+    | { kind: "role"; holderRole: string; move: RoleMove }
+    | { kind: "escalation"; holderRole: string; move: EscalationMove };
   path?: Edge[];
   pathFor?: string;
 }
@@ -36,6 +37,8 @@ function edgeOf(step: Step, startFn: string): Edge {
       return executesAsEdge(fn(m.holderFn)!, m.holderRole);
     case "role":
       return roleEdge(m.holderRole, m.move);
+    case "escalation":
+      return escalationEdge(m.holderRole, m.move);
   }
 }
 
@@ -135,18 +138,24 @@ function walkFromRole(graph: PermissionGraph, startRole: string, maxHops: number
     const rolesSaturated = rolesReached.size >= otherRoles;
     const createMoves = usedCreateMoves.has(caps.createWithRole) ? [] : [caps.createWithRole];
     usedCreateMoves.add(caps.createWithRole);
-    for (const moves of rolesSaturated ? [] : [caps.assume, ...createMoves]) {
-      for (const move of moves.values()) {
-        if (rolesReached.has(move.target) || queuedRoles.has(move.target)) continue;
-        // From a function, the path shows it runs as the role that makes the move.
-        const parent: Step | null = h.fnArn
-          ? { parent: h.step, hops: holderHops, move: { kind: "executes-as", holderFn: h.fnArn, holderRole: h.roleArn } }
-          : h.step;
-        const step: Step = { parent, hops, move: { kind: "role", holderRole: h.roleArn, move } };
-        rolesReached.set(move.target, step);
-        queuedRoles.add(move.target);
-        queue.push({ fnArn: null, roleArn: move.target, step });
-      }
+    // Role moves: assume, create-with-role, then the escalation methods' hops (modify then assume,
+    // rewrite a trust, pass to a service that runs as the role), the same hops escalation chains take.
+    const roleMoves: (Step["move"] & { kind: "role" | "escalation" })[] = [];
+    if (!rolesSaturated) {
+      for (const moves of [caps.assume, ...createMoves]) for (const move of moves.values()) roleMoves.push({ kind: "role", holderRole: h.roleArn, move });
+      for (const move of graph.escalationMovesOf(h.roleArn)) roleMoves.push({ kind: "escalation", holderRole: h.roleArn, move });
+    }
+    for (const roleMove of roleMoves) {
+      const target = roleMove.move.target;
+      if (rolesReached.has(target) || queuedRoles.has(target)) continue;
+      // From a function, the path shows it runs as the role that makes the move.
+      const parent: Step | null = h.fnArn
+        ? { parent: h.step, hops: holderHops, move: { kind: "executes-as", holderFn: h.fnArn, holderRole: h.roleArn } }
+        : h.step;
+      const step: Step = { parent, hops, move: roleMove };
+      rolesReached.set(target, step);
+      queuedRoles.add(target);
+      queue.push({ fnArn: null, roleArn: target, step });
     }
   }
 
@@ -156,6 +165,32 @@ function walkFromRole(graph: PermissionGraph, startRole: string, maxHops: number
   return walk;
 }
 
+/** A role the walk ends up holding, and how. */
+export interface ReachedRole {
+  arn: string;
+  hops: number;
+  path: Edge[];
+  /** The moves that hand over a role along the path, in order (`sts:AssumeRole`, an escalation method id, …). */
+  moves: string[];
+  /** Some move on the path is an escalation method (modify then assume, pass to a service, …). */
+  escalated: boolean;
+}
+
+/** The role-yielding moves from the start to this step, oldest first. */
+function movesOf(step: Step | null): { moves: string[]; escalated: boolean } {
+  const moves: string[] = [];
+  let escalated = false;
+  for (let at = step; at; at = at.parent) {
+    const m = at.move;
+    if (m.kind === "escalation") {
+      moves.unshift(m.move.method);
+      escalated = true;
+    } else if (m.kind === "role") moves.unshift(m.move.kind === "can-assume" ? "sts:AssumeRole" : m.move.kind === "can-create-with-role" ? `iam:PassRole + ${m.move.lambdaAction?.action ?? "lambda"}` : "iam:PassRole");
+    else if (m.kind === "function" && COMPROMISING.has(m.cap.kind)) moves.unshift(m.cap.action);
+  }
+  return { moves, escalated };
+}
+
 /** What a walk from one function reached. */
 export interface ReachResult {
   /** Functions taken over (code or configuration) first, then by hops; at most `limit`, each with one shortest path. */
@@ -163,7 +198,7 @@ export interface ReachResult {
   /** Every function reached, including those past `limit`. */
   functionCount: number;
   /** Roles whose permissions the attacker ends up holding (its own role excluded), nearest first, at most `limit`. */
-  roles: { arn: string; hops: number; path: Edge[] }[];
+  roles: ReachedRole[];
   roleCount: number;
 }
 
@@ -171,8 +206,10 @@ export interface ReachResult {
  * What a compromised function reaches within `maxHops` moves. It controls its role's permissions;
  * updating another function's code or configuration compromises that function (and its role);
  * assuming a role, or passing a Lambda-trusting role into a function it creates or reconfigures,
- * hands over that role. Invoking a function or writing into its event source only feeds it input:
- * the function counts as reached but the walk does not continue through it.
+ * hands over that role, and so does every escalation method's role hop the graph was given (write
+ * a role's policy then assume it, rewrite its trust, pass it to a service that runs as it): the
+ * same hops escalation chains take. Invoking a function or writing into its event source only
+ * feeds it input: the function counts as reached but the walk does not continue through it.
  *
  * Cost follows the roles expanded, not pairs of functions: functions sharing an expanded role are
  * not expanded again, a walk stops looking at function moves once every function is compromised,
@@ -189,7 +226,7 @@ export function reachDetailed(graph: PermissionGraph, functionArn: string, maxHo
       .slice(0, limit)
       .map(([arn, step]) => ({ arn, hops: step.hops, path: pathOf(step, functionArn) })),
     functionCount: walk.functionCount - (walk.ownReached.has(functionArn) ? 1 : 0),
-    roles: walk.roles.map(([arn, step]) => ({ arn, hops: step.hops, path: pathOf(step, functionArn) })),
+    roles: walk.roles.map(([arn, step]) => ({ arn, hops: step.hops, path: pathOf(step, functionArn), ...movesOf(step) })),
     roleCount: walk.roleCount,
   };
 }

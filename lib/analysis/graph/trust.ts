@@ -1,6 +1,7 @@
 /**
  * Does a role's trust policy let a service or a principal in?
  */
+import { statementAllowsAction } from "../policy/action-expansion";
 import { arnPatternMatches } from "../policy/arn-match";
 import type { PolicyStatement, PrincipalElement, Role } from "@/lib/snapshot/types";
 import { settleConditions, type ConditionContext } from "../policy/conditions";
@@ -10,10 +11,6 @@ function asList(value: string | string[] | undefined): string[] {
   return Array.isArray(value) ? value : [value];
 }
 
-function matchesAssume(statement: PolicyStatement): boolean {
-  if (statement.NotAction) return !asList(statement.NotAction).some((a) => arnPatternMatches(a.toLowerCase(), "sts:assumerole"));
-  return asList(statement.Action).some((a) => arnPatternMatches(a.toLowerCase(), "sts:assumerole"));
-}
 
 export interface TrustMatch {
   statementIndex: number;
@@ -63,7 +60,7 @@ function evaluateTrust(role: Role, caller: Caller): (TrustMatch & { viaAccount: 
   let denyConditional = false;
   for (let i = 0; i < statements.length; i++) {
     const s = statements[i];
-    if (!matchesAssume(s)) continue;
+    if (!statementAllowsAction(s, "sts:assumerole")) continue;
     const named = s.NotPrincipal ? (principalNames(s.NotPrincipal, caller) ? null : { viaAccount: true }) : principalNames(s.Principal, caller);
     if (!named) continue;
     const settled = caller.kind === "service" ? settleServiceConditions(s, caller.accountId) : settleConditions(s.Condition, context);

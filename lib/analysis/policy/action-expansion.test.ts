@@ -76,3 +76,22 @@ describe("loadActionUniverse", () => {
     expect((await loadActionUniverse()).actions.length).toBe(sync.length);
   });
 });
+
+describe("expandActionPatterns agrees with iam-expand", () => {
+  // iam-expand is the maintained expander; it is asynchronous, the analysis is not, so the
+  // synchronous expansion is checked against it here, as iam-simulate checks `can`. A wildcard in
+  // the service prefix (`*:List*`) is left out: iam-expand returns nothing for it, while the
+  // analysis matches it as a glob over the whole action — wider, so never silently safe.
+  const PATTERNS = ["s3:Get*", "S3:GETOBJECT", "iam:*Policy*", "ec2:Describe?nstances", "lambda:*Function*Url*", "dynamodb:*", "sts:Assume*", "kms:Re*crypt*", "sagemaker:*Presigned*", "glue:?reate*"];
+
+  it.each(PATTERNS)("expands %s to the same actions", async (pattern) => {
+    // Given a pattern as a policy may write it
+    const { expandIamActions } = await import("@cloud-copilot/iam-expand");
+    // When both expand it
+    const viaExpand = (await expandIamActions(pattern)).map((a) => a.toLowerCase()).sort();
+    const ours = [...expandActionPatterns(pattern)];
+    // Then they name the same actions (and at least one)
+    expect(ours.length).toBeGreaterThan(0);
+    expect(ours).toEqual(viaExpand);
+  });
+});

@@ -11,6 +11,8 @@ import { readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { expandIamActions } from "@cloud-copilot/iam-expand";
+import type { PolicyStatement } from "@/lib/snapshot/types";
+import { wildcardMatches, wildcardRegex } from "./glob";
 
 /** Every known action, sorted, lower-cased, with lookups. */
 export interface ActionUniverse {
@@ -63,28 +65,25 @@ function readIamDataActionsSync(): string[] {
   return all;
 }
 
-const patternRegexes = new Map<string, RegExp>();
-
 /** IAM action glob (`*`, `?`), case-insensitive, as iam-expand and IAM match actions. */
 export function actionPatternRegex(pattern: string): RegExp {
-  const lower = pattern.toLowerCase();
-  let regex = patternRegexes.get(lower);
-  if (!regex) {
-    const body = lower
-      .split("")
-      .map((ch) => (ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
-      .join("");
-    regex = new RegExp(`^${body}$`, "s");
-    patternRegexes.set(lower, regex);
-  }
-  return regex;
+  return wildcardRegex(pattern.toLowerCase(), true);
 }
 
 /** Does the concrete action match the IAM action pattern (case-insensitive)? */
 export function actionMatchesPattern(action: string, pattern: string): boolean {
   if (/^\*+$/.test(pattern)) return true;
-  if (!pattern.includes("*") && !pattern.includes("?")) return action.toLowerCase() === pattern.toLowerCase();
-  return actionPatternRegex(pattern).test(action.toLowerCase());
+  return wildcardMatches(pattern.toLowerCase(), action.toLowerCase());
+}
+
+/**
+ * Does the statement's Action (or NotAction) cover `action`? The one answer for identity,
+ * resource and trust policies alike, so `lambda:Invoke*` in a resource policy counts as it does
+ * in a role's policy.
+ */
+export function statementAllowsAction(statement: Pick<PolicyStatement, "Action" | "NotAction">, action: string): boolean {
+  const notAction = statement.NotAction !== undefined;
+  return actionMatcher(notAction ? statement.NotAction : statement.Action, notAction).has(action.toLowerCase());
 }
 
 function normalizePatterns(patterns: string | string[] | undefined): string[] {

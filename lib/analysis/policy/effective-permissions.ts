@@ -9,11 +9,11 @@
  * so an AWS-managed policy attached to many roles in one account is evaluated once.
  */
 import { createHash } from "node:crypto";
-import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policies";
+import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policy-arn";
 import type { ConditionBlock, Group, InlinePolicy, PolicyDocument, PolicyStatement, ServiceControlPolicy } from "@/lib/snapshot/types";
 import { actionMatcher, actionSetOf, actionUniverse, expandActionPatterns, expandNotActionPatterns, type ActionMatcher } from "./action-expansion";
 import { arnPatternMatches, parseArn, patternsOverlap } from "./arn-match";
-import { resolvePolicyVariables, settleConditions, type ConditionContext } from "./conditions";
+import { resolvePolicyVariables, settleConditions, testsOnlyCallerChosenKeys, type ConditionContext } from "./conditions";
 import { describeStatement } from "./permission-queries";
 import type { SnapshotIndex } from "../snapshot-index";
 import type { EffectivePermissions, Grant, GrantLimit, PolicySourceKind, RemovedActions, StatementRef } from "../types";
@@ -440,8 +440,6 @@ function buildEvaluationContext(set: PolicySet): EvaluationContext {
   };
 }
 
-/** Condition keys whose value the caller of an AWS API picks for each request. */
-const CALLER_CHOSEN_KEYS = new Set(["aws:requestedregion"]);
 
 /**
  * A condition that only tests the request's region narrows where a grant works, not whether a
@@ -450,7 +448,7 @@ const CALLER_CHOSEN_KEYS = new Set(["aws:requestedregion"]);
  */
 function avoidability(conditions: ConditionBlock, effect: "deny" | "allow"): { avoidable?: string } {
   const entries = Object.entries(conditions).flatMap(([operator, block]) => Object.entries(block).map(([key, value]) => ({ operator, key: key.toLowerCase(), value })));
-  if (entries.length === 0 || !entries.every((e) => CALLER_CHOSEN_KEYS.has(e.key))) return {};
+  if (!testsOnlyCallerChosenKeys(conditions)) return {};
   const values = entries.flatMap((e) => (Array.isArray(e.value) ? e.value : [e.value]).map(String));
   // A pattern that matches every region cannot be stepped around.
   if (values.some((v) => v === "*")) return {};

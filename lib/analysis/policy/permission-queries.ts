@@ -3,7 +3,7 @@
  * the same questions slowly with full reasons; tests keep the two in agreement.
  */
 import { arnPatternMatches, parseArn, resourceElementMatches } from "./arn-match";
-import { settleConditions } from "./conditions";
+import { settleConditions, testsOnlyCallerChosenKeys } from "./conditions";
 import type { AccessDecision, EffectivePermissions, Grant, GrantLimit, StatementRef } from "../types";
 import type { ConditionBlock } from "@/lib/snapshot/types";
 
@@ -94,7 +94,7 @@ function limitIsConditional(limit: GrantLimit): boolean {
 
 /** True when the grant applies only under conditions (its own, or a boundary/SCP/deny's). */
 export function isGrantConditional(grant: Grant, action?: string): boolean {
-  if (grant.conditions && !onlyRegionKeys(grant.conditions)) return true;
+  if (grant.conditions && !testsOnlyCallerChosenKeys(grant.conditions)) return true;
   return grant.limits.some((l) => limitIsConditional(l) && (action === undefined || limitApplies(l, action)));
 }
 
@@ -104,7 +104,7 @@ export function isGrantConditional(grant: Grant, action?: string): boolean {
  */
 export function applyLimits(grant: Grant, action: string, resource: string): { blocked: boolean; conditional: boolean; deniedBy: AccessDecision["deniedBy"] } {
   let blocked = false;
-  const regionalGrant = grant.conditions !== null && onlyRegionKeys(grant.conditions);
+  const regionalGrant = grant.conditions !== null && testsOnlyCallerChosenKeys(grant.conditions);
   let conditional = grant.conditions !== null && !regionalGrant;
   const deniedBy: AccessDecision["deniedBy"] = [];
   const regionLimits: GrantLimit[] = [];
@@ -166,11 +166,6 @@ export function applyLimits(grant: Grant, action: string, resource: string): { b
   return { blocked, conditional, deniedBy };
 }
 
-/** Condition keys whose value the caller of an AWS API picks for each request. */
-function onlyRegionKeys(block: ConditionBlock): boolean {
-  const keys = Object.values(block).flatMap((b) => Object.keys(b));
-  return keys.length > 0 && keys.every((k) => k.toLowerCase() === "aws:requestedregion");
-}
 
 /** Every region the conditions name, plus one none of them names. */
 function candidateRegions(blocks: ConditionBlock[]): string[] {

@@ -33,12 +33,17 @@ const unrestrictedSets = new WeakMap<readonly Grant[], Set<string>>();
 const adminFlags = new WeakMap<readonly Grant[], boolean>();
 const comparisons = new WeakMap<readonly Grant[], WeakMap<readonly Grant[], { extraCount: number; extraSample: string[] }>>();
 
+/** The admin threshold: do this many unrestricted actions make an administrator? */
+export function reachesAdminCoverage(unrestrictedActionCount: number): boolean {
+  const total = totalActionCount();
+  return total > 0 && unrestrictedActionCount >= ADMIN_COVERAGE * total;
+}
+
 /** Administrator-equivalent: `*` on `*`, or a NotAction allow that leaves nearly every action. */
 export function isAdminEquivalent(perms: EffectivePermissions): boolean {
   let admin = adminFlags.get(perms.grants);
   if (admin === undefined) {
-    const total = totalActionCount();
-    admin = total > 0 && unrestrictedActions(perms).size >= ADMIN_COVERAGE * total;
+    admin = reachesAdminCoverage(unrestrictedActions(perms).size);
     adminFlags.set(perms.grants, admin);
   }
   return admin;

@@ -138,15 +138,16 @@ export function BlastRadiusPanel({ blast, scanId, reach, reachPageHref }: { blas
         {blast.totals.actions.toLocaleString("en-US")} actions in {blast.totals.services} services on {blast.totals.resources} resource patterns; reaches{" "}
         {blast.totals.reachableFunctions} other functions.
       </p>
-      <table className="data compact" aria-label="Access by service and level">
+      <table className="data compact" aria-label="Access by service and level" tabIndex={0}>
         <thead>
           <tr>
             <th>Service</th>
-            <th>List</th>
-            <th>Read</th>
-            <th>Write</th>
-            <th>Permissions management</th>
-            <th>Tagging</th>
+            {/* Counts are right-aligned: so are their headers, so each number sits under its own. */}
+            <th className="num">List</th>
+            <th className="num">Read</th>
+            <th className="num">Write</th>
+            <th className="num">Permissions management</th>
+            <th className="num">Tagging</th>
             <th>Resources</th>
           </tr>
         </thead>

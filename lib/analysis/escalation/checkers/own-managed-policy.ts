@@ -2,7 +2,7 @@
 import { ALLOW_ALL, type Candidate, type EscalationChecker, type EscalationContext, impactOf, permsWith, type Step } from "../context";
 import type { EscalationMethod } from "../methods";
 import { comparePrivileges } from "../../policy/privilege";
-import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policies";
+import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policy-arn";
 
 export const ownManagedPolicyChecker: EscalationChecker = {
   kind: "own-managed-policy",
