@@ -11,6 +11,16 @@ async function openGraph(page: Page, query = "") {
   await expect(page.locator("[data-graph-ready]")).toBeVisible();
 }
 
+/** axe-core's critical and serious violations on the page as it is now. */
+async function axeViolations(page: Page, include = "main"): Promise<string[]> {
+  await page.addScriptTag({ path: "node_modules/axe-core/axe.min.js" });
+  return page.evaluate(async (selector) => {
+    const axe = (window as unknown as { axe: { run: (ctx: object, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run({ include: [selector] }, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+    return result.violations.filter((v) => v.impact === "critical" || v.impact === "serious").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 5).join(", ")}`);
+  }, include);
+}
+
 /** "17 nodes, 17 edges" → 17. */
 async function nodeCount(page: Page): Promise<number> {
   const text = (await page.getByTestId("graph-counts").textContent()) ?? "";
@@ -44,6 +54,8 @@ for (const viewport of [
         await expect(legend.getByText(words, { exact: true })).toBeVisible();
       }
       await page.screenshot({ path: `e2e/screenshots/graph-depth3-${viewport.name}.png`, fullPage: true });
+      // And axe finds no critical or serious violation in the graph page's content
+      expect(await axeViolations(page)).toEqual([]);
     });
 
     test("a group of functions expands from the keyboard; search finds a node inside a group", async ({ page }) => {
@@ -168,6 +180,8 @@ for (const viewport of [
       await expect(list.locator("li")).toHaveCount(9);
       await list.scrollIntoViewIfNeeded();
       await page.screenshot({ path: `e2e/screenshots/reach-list-page2-${viewport.name}.png` });
+      // The reach list and its pager pass axe (critical and serious)
+      expect(await axeViolations(page, ".reach-block")).toEqual([]);
       // Roles on the way link to their pages
       await expect(list.getByRole("link", { name: "role data-admin-role" }).first()).toHaveAttribute("href", /^\/roles\/arn%3Aaws%3Aiam%3A%3A222222222222%3Arole%2Fdata-admin-role/);
       // And an entry opens the function it names

@@ -629,7 +629,8 @@ function PermissionGraphInner({ graph, scanId, functionArn, functionName, initia
             </div>
           ) : null}
         </div>
-        <aside className="pg-side" aria-label="Graph details">
+        {/* Focusable: it scrolls, and a keyboard user must be able to scroll it (axe scrollable-region-focusable). */}
+        <aside className="pg-side" aria-label="Graph details" tabIndex={0}>
           <section aria-labelledby="pg-edge-h">
             <h2 id="pg-edge-h">Edge details</h2>
             {selectedEdge ? (

@@ -48,15 +48,15 @@ export async function functionGraphIn(db: Database, scanId: number, functionArn:
     select: { arn: true, name: true, roleArn: true, accountId: true, severity: true, riskScore: true },
   });
   if (!fn) return null;
-  const whole = await reachedFunctionsIn(db, scanId, functionArn, { limit: 0 });
-  const maxHops = whole?.deepest ?? 0;
-  const depth = clampDepth(opts.depth, maxHops);
+  // One read of the stored reach: the depth control needs its deepest move, the graph what lies within the depth.
   const [reach, roleEdges, triggersIn] = await Promise.all([
-    reachedFunctionsIn(db, scanId, functionArn, { maxHops: depth }),
+    reachedFunctionsIn(db, scanId, functionArn, { names: false }),
     prisma.edge.findMany({ where: { scanId, fromNode: fn.roleArn }, select: EDGE_SELECT, orderBy: { id: "asc" } }),
     prisma.edge.findMany({ where: { scanId, toNode: functionArn, kind: "triggers" }, select: EDGE_SELECT, orderBy: { id: "asc" } }),
   ]);
-  const entries = reach?.entries ?? [];
+  const maxHops = reach?.deepest ?? 0;
+  const depth = clampDepth(opts.depth, maxHops);
+  const entries = (reach?.entries ?? []).filter((r) => r.hops <= depth);
   // Reasons name actions: shown in AWS's spelling like every other surface.
   const inAwsCase = <T extends { reason: string; shortReason: string }>(row: T): T => ({ ...row, reason: canonicalActionsInText(row.reason), shortReason: canonicalActionsInText(row.shortReason) });
 

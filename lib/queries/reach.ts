@@ -1,7 +1,8 @@
 /** The stored reach of a function, on a given store: no `server-only`, so the consistency tests can read it. */
 import { canonicalActionsInText } from "./action-names";
 import { reachSeenFrom } from "@/lib/analysis/graph/reach";
-import type { Edge, ReachedFunction } from "@/lib/analysis/types";
+import type { ReachedFunction } from "@/lib/analysis/types";
+import { decodeRoleReach } from "@/lib/store/role-reach-codec";
 import type { Database } from "@/lib/store/db";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
 
@@ -31,6 +32,8 @@ export interface ReachOptions {
   limit?: number;
   /** Only functions reached within this many moves. */
   maxHops?: number;
+  /** Look up the reached functions' names (default true; the graph reads them with the rest of their metadata). */
+  names?: boolean;
 }
 
 /**
@@ -45,7 +48,7 @@ export async function reachedFunctionsIn(db: Database, scanId: number, functionA
   let all: ReachedFunction[];
   let total: number;
   if (stored) {
-    all = reachSeenFrom(decodeReach(stored.functions, fn.roleArn), functionArn);
+    all = reachSeenFrom(decodeRoleReach(stored.functions, `role ${fn.roleArn}`), functionArn);
     total = all.length;
   } else {
     // Scans stored before the whole reach was: the blast radius' first entries and its count.
@@ -56,7 +59,7 @@ export async function reachedFunctionsIn(db: Database, scanId: number, functionA
   const matchingList = opts.maxHops === undefined ? all : all.filter((r) => r.hops <= opts.maxHops!);
   const offset = Math.max(0, opts.offset ?? 0);
   const slice = opts.limit === undefined ? matchingList.slice(offset) : matchingList.slice(offset, offset + opts.limit);
-  const names = await namesOf(db, scanId, slice.map((r) => r.arn));
+  const names = opts.names === false ? new Map<string, string>() : await namesOf(db, scanId, slice.map((r) => r.arn));
   return {
     total,
     matching: opts.maxHops === undefined ? total : matchingList.length,
@@ -65,23 +68,6 @@ export async function reachedFunctionsIn(db: Database, scanId: number, functionA
     // Reasons name actions: shown in AWS's spelling like every other surface.
     entries: slice.map((r) => ({ ...r, path: r.path.map((e) => ({ ...e, reason: canonicalActionsInText(e.reason), shortReason: canonicalActionsInText(e.shortReason) })), name: names.get(r.arn) ?? null })),
   };
-}
-
-/** The stored JSON, checked entry by entry: a malformed row names the role rather than drawing nonsense. */
-function decodeReach(value: unknown, roleArn: string): ReachedFunction[] {
-  if (!Array.isArray(value)) throw new Error(`Stored reach of role ${roleArn} is not a list.`);
-  return value.map((entry, i) => {
-    const r = entry as Partial<ReachedFunction> | null;
-    if (!r || typeof r.arn !== "string" || typeof r.hops !== "number" || !Array.isArray(r.path) || !r.path.every(isEdge)) {
-      throw new Error(`Stored reach of role ${roleArn}, entry ${i}, is malformed.`);
-    }
-    return r as ReachedFunction;
-  });
-}
-
-function isEdge(e: unknown): e is Edge {
-  const x = e as Partial<Edge> | null;
-  return !!x && typeof x.from === "string" && typeof x.to === "string" && typeof x.kind === "string" && typeof x.reason === "string" && typeof x.shortReason === "string";
 }
 
 async function namesOf(db: Database, scanId: number, arns: string[]): Promise<Map<string, string>> {

@@ -6,6 +6,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { findingFingerprint } from "@/lib/analysis/fingerprint";
 import type { BlastRadius, Edge, FunctionAnalysis, Severity } from "@/lib/analysis/types";
 import type { Account, Snapshot } from "@/lib/snapshot/types";
+import { encodeRoleReach } from "./role-reach-codec";
 
 /** One row as JSON text (snake_case column names) and the columns it sets. */
 export interface SerializedRow {
@@ -97,7 +98,7 @@ export function storedFunctionResult(
 }
 
 export function roleReachRow(scanId: number, roleArn: string, functions: NonNullable<FunctionAnalysis["roleReach"]>): Prisma.RoleReachCreateManyInput {
-  return { scanId, roleArn, functions: json(functions) };
+  return { scanId, roleArn, functions: json(encodeRoleReach(functions)) };
 }
 
 /** A function row with its analysis columns filled in. */

@@ -35,6 +35,11 @@ function lastPart(arn: string): string {
   return arn.split(/[:/]/).pop() || arn;
 }
 
+/** Links inside running text are underlined: colour alone does not tell them apart (WCAG 1.4.1). */
+const UNDERLINED = { textDecoration: "underline" } as const;
+/** The shared pager's disabled grey is below 4.5:1; the muted ink is not. */
+const DISABLED = { color: "var(--muted)" } as const;
+
 /** The functions and roles a path goes through before the reached function, each a link. */
 function PathThrough({ path, reached, scanId }: { path: Edge[]; reached: string; scanId: number }) {
   const through: string[] = [];
@@ -48,11 +53,11 @@ function PathThrough({ path, reached, scanId }: { path: Edge[]; reached: string;
         <span key={id}>
           {i > 0 ? ", " : ""}
           {id.includes(":role/") ? (
-            <Link href={roleHref(id, scanId)} title={id}>
+            <Link href={roleHref(id, scanId)} title={id} style={UNDERLINED}>
               role <bdi>{lastPart(id)}</bdi>
             </Link>
           ) : (
-            <Link href={functionHref(id, scanId)} title={id}>
+            <Link href={functionHref(id, scanId)} title={id} style={UNDERLINED}>
               <bdi>{lastPart(id)}</bdi>
             </Link>
           )}
@@ -70,7 +75,7 @@ function ReachList({ reach, scanId, pageHref }: { reach: ReachPage; scanId: numb
   const from = reach.offset + 1;
   const to = reach.offset + reach.entries.length;
   return (
-    <>
+    <div className="reach-block">
       <ol className="plain reach" start={from} data-testid="reach-list">
         {reach.entries.map((r) => (
           <li key={r.arn}>
@@ -103,7 +108,9 @@ function ReachList({ reach, scanId, pageHref }: { reach: ReachPage; scanId: numb
                 ‹ Previous
               </Link>
             ) : (
-              <span className="disabled">‹ Previous</span>
+              <span className="disabled" style={DISABLED}>
+                ‹ Previous
+              </span>
             )}
             <span>
               Page {page} of {pages}
@@ -113,12 +120,14 @@ function ReachList({ reach, scanId, pageHref }: { reach: ReachPage; scanId: numb
                 Next ›
               </Link>
             ) : (
-              <span className="disabled">Next ›</span>
+              <span className="disabled" style={DISABLED}>
+                Next ›
+              </span>
             )}
           </span>
         </nav>
       ) : null}
-    </>
+    </div>
   );
 }
 
