@@ -129,6 +129,8 @@ interface JobScope {
   api: string;
   /** Named at the start of the gap message (`role X`). */
   subject?: string;
+  /** The ARNs the job reads about, when not its whole account/region (see CoverageGap.resources). */
+  resources?: string[];
 }
 
 const PER_FUNCTION_BATCH = 10;
@@ -289,7 +291,7 @@ export async function crawlOrganization(options: CrawlOptions): Promise<CrawlRes
           roleArns.map(async (roleArn) => {
             const roleName = roles.get(roleArn) as string;
             const details = await job(
-              { accountId, region: null, api: "iam:GenerateServiceLastAccessedDetails", subject: `role ${roleName}` },
+              { accountId, region: null, api: "iam:GenerateServiceLastAccessedDetails", subject: `role ${roleName}`, resources: [roleArn] },
               () => collectServiceLastAccessed(iam, roleArn, { signal, pollIntervalMs: options.lastAccessedPollMs }),
               lastAccessedPool,
             );
@@ -321,12 +323,13 @@ export async function crawlOrganization(options: CrawlOptions): Promise<CrawlRes
       files.set(layout.listEventSourceMappings(accountId, region), mappings ?? { EventSourceMappings: [] });
 
       const names = kept.map((fn) => fn.FunctionName as string);
+      const arnOf = new Map(kept.map((fn) => [fn.FunctionName as string, fn.FunctionArn as string]));
       await Promise.all([
-        perFunction({ accountId, region, api: "lambda:GetPolicy" }, names, async (name) => {
+        perFunction({ accountId, region, api: "lambda:GetPolicy" }, names, arnOf, async (name) => {
           const policy = await collectFunctionPolicy(lambda, name, signal);
           if (policy) files.set(layout.getPolicy(accountId, region, name), policy);
         }),
-        perFunction({ accountId, region, api: "lambda:ListFunctionUrlConfigs" }, names, async (name) => {
+        perFunction({ accountId, region, api: "lambda:ListFunctionUrlConfigs" }, names, arnOf, async (name) => {
           const urls = await collectFunctionUrls(lambda, name, signal);
           if (urls) files.set(layout.listFunctionUrlConfigs(accountId, region, name), urls);
         }),
@@ -338,7 +341,7 @@ export async function crawlOrganization(options: CrawlOptions): Promise<CrawlRes
     }
 
     /** One job per batch of functions; failures are gathered into one gap per distinct error. */
-    async function perFunction(scope: JobScope, names: string[], fetch: (name: string) => Promise<void>): Promise<void> {
+    async function perFunction(scope: JobScope, names: string[], arnOf: Map<string, string>, fetch: (name: string) => Promise<void>): Promise<void> {
       const failures = new Map<string, string[]>();
       const batches: string[][] = [];
       for (let i = 0; i < names.length; i += PER_FUNCTION_BATCH) batches.push(names.slice(i, i + PER_FUNCTION_BATCH));
@@ -359,7 +362,8 @@ export async function crawlOrganization(options: CrawlOptions): Promise<CrawlRes
       );
       for (const [message, failed] of failures) {
         const listed = failed.slice(0, 5).join(", ") + (failed.length > 5 ? ", …" : "");
-        gaps.push({ ...scope, file: null, message: `${message} (${failed.length} of ${names.length} functions: ${listed})` });
+        // The gap names every function it leaves incomplete, so it marks those and no other.
+        gaps.push({ ...scope, file: null, message: `${message} (${failed.length} of ${names.length} functions: ${listed})`, resources: failed.map((name) => arnOf.get(name) ?? name) });
       }
       if (failures.size > 0) report();
     }
@@ -394,7 +398,7 @@ function gapFor(scope: JobScope, error: unknown): CoverageGap {
   const described = describeAwsError(error);
   let message = kind === "region-disabled" && scope.region ? `region ${scope.region} is not enabled for account ${scope.accountId} (${described})` : described;
   if (scope.subject) message = `${scope.subject}: ${message}`;
-  return { accountId: scope.accountId, region: scope.region, api: scope.api, file: null, message };
+  return { accountId: scope.accountId, region: scope.region, api: scope.api, file: null, message, ...(scope.resources ? { resources: scope.resources } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -450,7 +454,25 @@ function rejectResponse(files: Map<string, unknown>, error: SnapshotError): Cove
   // The functions are still worth auditing without their mappings; the gap says they are unknown.
   if (rule.drop === "empty-mappings") files.set(file, { EventSourceMappings: [] });
   const what = { account: "; the account is left out", region: "; the region is left out", organization: "; the organization (SCPs) is left out", "empty-mappings": "; event source mappings unknown", file: "" }[rule.drop];
-  return { accountId, region, api, file: null, message: `response rejected: ${error.jsonPath || "$"}: ${error.detail}${what}` };
+  const resources = rejectedResources(files, file, accountId, region);
+  return { accountId, region, api, file: null, message: `response rejected: ${error.jsonPath || "$"}: ${error.detail}${what}`, ...(resources ? { resources } : {}) };
+}
+
+/** A rejected per-function or per-role response is about one function or role: its ARN, so the gap marks only that one. */
+function rejectedResources(files: Map<string, unknown>, file: string, accountId: string | null, region: string | null): string[] | null {
+  const fnFile = /\/lambda\/(?:get-policy|list-function-url-configs)\/([^/]+)\.json$/.exec(file);
+  if (fnFile && accountId && region) {
+    const listed = files.get(layout.listFunctions(accountId, region)) as { Functions?: { FunctionName?: string; FunctionArn?: string }[] } | undefined;
+    const arn = listed?.Functions?.find((f) => f.FunctionName === fnFile[1])?.FunctionArn;
+    return arn ? [arn] : null;
+  }
+  const roleFile = /\/iam\/service-last-accessed\/([^/]+)\.json$/.exec(file);
+  if (roleFile && accountId) {
+    const details = files.get(layout.authorizationDetails(accountId)) as { RoleDetailList?: { RoleName?: string; Arn?: string }[] } | undefined;
+    const arn = details?.RoleDetailList?.find((r) => r.RoleName === roleFile[1])?.Arn;
+    return arn ? [arn] : null;
+  }
+  return null;
 }
 
 function pascal(kebab: string): string {

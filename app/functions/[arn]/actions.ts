@@ -2,12 +2,13 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { canFunction } from "@/lib/analysis/can";
+import { canFunction } from "@/lib/analysis/policy/can";
 import { indexSnapshot } from "@/lib/analysis/snapshot-index";
 import type { AccessDecision } from "@/lib/analysis/types";
 import { authorize } from "@/lib/server/authorize";
 import { getDb } from "@/lib/server/db";
 import { functionAccount } from "@/lib/queries/function-detail";
+import { findingSubject } from "@/lib/queries/suppression-register";
 import { loadSnapshot } from "@/lib/store/load-snapshot";
 import { deleteSuppressions, saveSuppression } from "@/lib/store/suppressions";
 
@@ -80,7 +81,9 @@ export async function suppressFindingAction(_previous: SuppressState, form: Form
   await authorize();
   const { fingerprint, reason, expiresAt, path } = parsed.data;
   const db = await getDb();
-  await saveSuppression(db, { fingerprint, reason, expiresAt, createdBy: "dashboard" });
+  // The register names the function and rule even after a later scan stops seeing the finding.
+  const subject = await findingSubject(db, fingerprint);
+  await saveSuppression(db, { fingerprint, reason, expiresAt, createdBy: "dashboard", functionArn: subject?.functionArn ?? null, ruleId: subject?.ruleId ?? null });
   revalidatePath(path);
   return { done: true };
 }

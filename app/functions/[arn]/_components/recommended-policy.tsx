@@ -17,7 +17,11 @@ function tabAfterKey(current: Tab, key: string): Tab | null {
   return null;
 }
 
-export function RecommendedPolicyPanel({ policy, sharedWith = [] }: { policy: RecommendedPolicy; sharedWith?: { arn: string; name: string }[] }) {
+/**
+ * `sharedWith`: the role's other functions; the policy is the role's and covers them all.
+ * `onRolePage`: shown on the role's own page, which lists the functions itself.
+ */
+export function RecommendedPolicyPanel({ policy, sharedWith = [], onRolePage = false }: { policy: RecommendedPolicy; sharedWith?: { arn: string; name: string }[]; onRolePage?: boolean }) {
   const [tab, setTab] = useState<Tab>("policy");
   const id = useId();
   const tabRefs = useRef<Partial<Record<Tab, HTMLButtonElement | null>>>({});
@@ -34,15 +38,14 @@ export function RecommendedPolicyPanel({ policy, sharedWith = [] }: { policy: Re
     <div>
       {policy.confidence === "configuration-only" ? (
         <p className="panel warning" role="note" data-testid="recommendation-warning">
-          No usage data for this role: the policy keeps only what the function&apos;s configuration shows it needs. Review it against what the code calls
-          before applying, or rescan with last-accessed data (<code>--last-accessed</code>).
+          No usage data for this role: the policy keeps only what {onRolePage || sharedWith.length > 0 ? "its functions' configurations show they need" : "the function's configuration shows it needs"}. Review it against what
+          the code calls before applying, or rescan with last-accessed data (<code>--last-accessed</code>).
         </p>
       ) : null}
-      {sharedWith.length > 0 ? (
-        <p className="panel warning" role="note" data-testid="shared-role-warning">
-          The role is shared with {sharedWith.length} other function{sharedWith.length === 1 ? "" : "s"} ({sharedWith.slice(0, 5).map((f) => f.name).join(", ")}
-          {sharedWith.length > 5 ? ", …" : ""}): this recommendation covers this function&apos;s needs only. Applying it to the shared role can break the others; give each
-          function its own role, or merge their recommendations.
+      {sharedWith.length > 0 && !onRolePage ? (
+        <p className="panel notice" role="note" data-testid="shared-role-note">
+          This role is shared by {sharedWith.length + 1} functions; the policy covers all of them (this one and {sharedWith.slice(0, 5).map((f) => f.name).join(", ")}
+          {sharedWith.length > 5 ? ", …" : ""}). It is the same recommendation on each of their pages.
         </p>
       ) : null}
       <div className="tabs">
