@@ -10,6 +10,7 @@ import { expectNoSeriousViolations } from "./axe";
 
 const DEPLOY_HELPER = encodeURIComponent("arn:aws:lambda:us-east-1:222222222222:function:deploy-helper");
 const PUBLIC_STATUS_PAGE = encodeURIComponent("arn:aws:lambda:us-east-1:222222222222:function:public-status-page");
+const DEPLOY_HELPER_ROLE = encodeURIComponent("arn:aws:iam::222222222222:role/deploy-helper-role");
 
 /** Every page of the dashboard. Adding a page to the journey is one line here. */
 const PAGES: { name: string; path: string; ready: (page: Page) => Promise<void> }[] = [
@@ -18,6 +19,8 @@ const PAGES: { name: string; path: string; ready: (page: Page) => Promise<void> 
   { name: "function", path: `/functions/${DEPLOY_HELPER}`, ready: openEveryDisclosure },
   { name: "graph", path: `/functions/${DEPLOY_HELPER}/graph`, ready: (p) => expect(p.locator(".react-flow__node").first()).toBeVisible() },
   { name: "roles", path: "/roles", ready: (p) => expect(p.getByRole("table", { name: "Roles" })).toBeVisible() },
+  { name: "role", path: `/roles/${DEPLOY_HELPER_ROLE}`, ready: openEveryDisclosure },
+  { name: "suppressions", path: "/suppressions", ready: (p) => expect(p.getByRole("heading", { level: 1, name: "Suppressions" })).toBeVisible() },
   { name: "scans", path: "/scans", ready: (p) => expect(p.getByRole("table", { name: "Scan history" })).toBeVisible() },
   { name: "scan-diff", path: "/scans/diff?from=1&to=1", ready: (p) => expect(p.getByRole("heading", { level: 1, name: /Scan #1 → #1/ })).toBeVisible() },
   { name: "login", path: "/login", ready: (p) => expect(p.getByLabel("Token")).toBeVisible() },
@@ -30,7 +33,7 @@ const SIZES = [
 
 /** Policies, trust policy, suppressed findings: opened, so axe and the width check see them too. */
 async function openEveryDisclosure(page: Page): Promise<void> {
-  await expect(page.getByRole("heading", { name: /^Findings/ })).toBeVisible();
+  await expect(page.getByRole("heading", { name: /^Recommended least-privilege policy/ })).toBeVisible();
   await page.locator("details").evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
 }
 

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
+import { expectNoSeriousViolations } from "./axe";
 
 // deploy-helper reaches 34 functions in the sample: 28 by invoking them (1 move), the others
 // through the roles it can create functions with (2 and 3 moves).
@@ -44,6 +45,7 @@ for (const viewport of [
         await expect(legend.getByText(words, { exact: true })).toBeVisible();
       }
       await page.screenshot({ path: `e2e/screenshots/graph-depth3-${viewport.name}.png`, fullPage: true });
+      await expectNoSeriousViolations(page, `graph at depth 3 (${viewport.name})`);
     });
 
     test("a group of functions expands from the keyboard; search finds a node inside a group", async ({ page }) => {
@@ -94,6 +96,7 @@ for (const viewport of [
       await expect(details).toBeVisible();
       await expect(details.locator(".pg-reason")).not.toBeEmpty();
       await page.screenshot({ path: `e2e/screenshots/graph-edge-focus-${viewport.name}.png` });
+      await expectNoSeriousViolations(page, `graph with a focused edge's details (${viewport.name})`);
     });
 
     test("filters live in the URL and leave no edge without its nodes", async ({ page }) => {
@@ -151,6 +154,7 @@ for (const viewport of [
       const box = await page.locator(".pg-wrap").boundingBox();
       expect(box!.width).toBeGreaterThanOrEqual(viewport.width - 1);
       await page.screenshot({ path: `e2e/screenshots/graph-fullscreen-${viewport.name}.png` });
+      await expectNoSeriousViolations(page, `graph in full screen (${viewport.name})`);
       await page.locator(".react-flow__node").first().focus();
       await page.keyboard.press("Escape");
       await expect(page.getByRole("button", { name: "Full screen" })).toBeVisible();
@@ -168,6 +172,7 @@ for (const viewport of [
       await expect(list.locator("li")).toHaveCount(9);
       await list.scrollIntoViewIfNeeded();
       await page.screenshot({ path: `e2e/screenshots/reach-list-page2-${viewport.name}.png` });
+      await expectNoSeriousViolations(page, `reach list, page 2 (${viewport.name})`);
       // Roles on the way link to their pages
       await expect(list.getByRole("link", { name: "role data-admin-role" }).first()).toHaveAttribute("href", /^\/roles\/arn%3Aaws%3Aiam%3A%3A222222222222%3Arole%2Fdata-admin-role/);
       // And an entry opens the function it names
