@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
+import { expectNoSeriousViolations } from "./axe";
 
 // deploy-helper reaches 34 functions in the sample: 28 by invoking them (1 move), the others
 // through the roles it can create functions with (2 and 3 moves).
@@ -9,16 +10,6 @@ const graphUrl = (query = "") => `/functions/${encodeURIComponent(DEPLOY_HELPER)
 async function openGraph(page: Page, query = "") {
   await page.goto(graphUrl(query));
   await expect(page.locator("[data-graph-ready]")).toBeVisible();
-}
-
-/** axe-core's critical and serious violations on the page as it is now. */
-async function axeViolations(page: Page, include = "main"): Promise<string[]> {
-  await page.addScriptTag({ path: "node_modules/axe-core/axe.min.js" });
-  return page.evaluate(async (selector) => {
-    const axe = (window as unknown as { axe: { run: (ctx: object, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run({ include: [selector] }, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-    return result.violations.filter((v) => v.impact === "critical" || v.impact === "serious").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 5).join(", ")}`);
-  }, include);
 }
 
 /** "17 nodes, 17 edges" → 17. */
@@ -54,8 +45,7 @@ for (const viewport of [
         await expect(legend.getByText(words, { exact: true })).toBeVisible();
       }
       await page.screenshot({ path: `e2e/screenshots/graph-depth3-${viewport.name}.png`, fullPage: true });
-      // And axe finds no critical or serious violation in the graph page's content
-      expect(await axeViolations(page)).toEqual([]);
+      await expectNoSeriousViolations(page, `graph at depth 3 (${viewport.name})`);
     });
 
     test("a group of functions expands from the keyboard; search finds a node inside a group", async ({ page }) => {
@@ -106,6 +96,7 @@ for (const viewport of [
       await expect(details).toBeVisible();
       await expect(details.locator(".pg-reason")).not.toBeEmpty();
       await page.screenshot({ path: `e2e/screenshots/graph-edge-focus-${viewport.name}.png` });
+      await expectNoSeriousViolations(page, `graph with a focused edge's details (${viewport.name})`);
     });
 
     test("filters live in the URL and leave no edge without its nodes", async ({ page }) => {
@@ -163,6 +154,7 @@ for (const viewport of [
       const box = await page.locator(".pg-wrap").boundingBox();
       expect(box!.width).toBeGreaterThanOrEqual(viewport.width - 1);
       await page.screenshot({ path: `e2e/screenshots/graph-fullscreen-${viewport.name}.png` });
+      await expectNoSeriousViolations(page, `graph in full screen (${viewport.name})`);
       await page.locator(".react-flow__node").first().focus();
       await page.keyboard.press("Escape");
       await expect(page.getByRole("button", { name: "Full screen" })).toBeVisible();
@@ -180,8 +172,7 @@ for (const viewport of [
       await expect(list.locator("li")).toHaveCount(9);
       await list.scrollIntoViewIfNeeded();
       await page.screenshot({ path: `e2e/screenshots/reach-list-page2-${viewport.name}.png` });
-      // The reach list and its pager pass axe (critical and serious)
-      expect(await axeViolations(page, ".reach-block")).toEqual([]);
+      await expectNoSeriousViolations(page, `reach list, page 2 (${viewport.name})`);
       // Roles on the way link to their pages
       await expect(list.getByRole("link", { name: "role data-admin-role" }).first()).toHaveAttribute("href", /^\/roles\/arn%3Aaws%3Aiam%3A%3A222222222222%3Arole%2Fdata-admin-role/);
       // And an entry opens the function it names

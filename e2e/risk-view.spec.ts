@@ -6,6 +6,7 @@
  */
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
+import { expectNoSeriousViolations } from "./axe";
 
 // Under a loaded machine a full-page screenshot of a long page takes long: screenshots get room.
 test.describe.configure({ timeout: 150_000 });
@@ -34,6 +35,7 @@ for (const vp of VIEWPORTS) {
       await expect(firstWhy).not.toHaveText(/^\s*$/);
       await expect(firstWhy).not.toHaveText("no finding");
       await page.screenshot({ path: shot(`list-${vp.name}`), fullPage: true });
+      await expectNoSeriousViolations(page, `risk view with the why column (${vp.name})`);
     });
 
     test(`finds functions by an action, with a clean URL and a header naming the filter (${vp.name})`, async ({ page }) => {
@@ -55,6 +57,7 @@ for (const vp of VIEWPORTS) {
       // And its findings link their documentation
       await expect(page.locator("a.doc-link").first()).toHaveAttribute("href", /^https:\/\/docs\.aws\.amazon\.com\//);
       await page.screenshot({ path: shot(`function-${vp.name}`) });
+      await expectNoSeriousViolations(page, `function page found by an action (${vp.name})`);
     });
 
     test(`applies a select filter without writing empty fields (${vp.name})`, async ({ page }) => {

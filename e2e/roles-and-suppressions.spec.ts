@@ -5,25 +5,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { createRequire } from "node:module";
 import { expect, test, type Page } from "@playwright/test";
+import { expectNoSeriousViolations } from "./axe";
 
 test.describe.configure({ mode: "serial" });
 
 const PUBLIC_STATUS = "arn:aws:lambda:us-east-1:222222222222:function:public-status-page";
 const REASON = "Accepted: the status page is public by design";
-const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-
-/** Critical and serious axe violations on the page, as "rule: target" lines. */
-async function seriousAxeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath });
-  const violations = await page.evaluate(async () => {
-    type Axe = { run: (context: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
-    const result = await (window as unknown as { axe: Axe }).axe.run(document);
-    return result.violations.filter((v) => v.impact === "critical" || v.impact === "serious").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  });
-  return violations;
-}
 
 /** The page fits the viewport: nothing makes it scroll sideways. */
 async function expectNoSidewaysScroll(page: Page) {
@@ -68,7 +56,7 @@ for (const viewport of [
       await expect(row).toContainText("never");
       await expect(row.locator(".badge.active")).toHaveText("active");
       await expectNoSidewaysScroll(page);
-      expect(await seriousAxeViolations(page)).toEqual([]);
+      await expectNoSeriousViolations(page, `suppression register (${viewport.name})`);
       await page.screenshot({ path: shot("register"), fullPage: true });
 
       // And its CSV and JSON exports hold the same entry
@@ -110,7 +98,7 @@ for (const viewport of [
       await expect(page.getByTestId("recommendation-warning")).toBeVisible();
       await expect(page.getByRole("link", { name: /open the graph of deploy-helper/ })).toBeVisible();
       await expectNoSidewaysScroll(page);
-      expect(await seriousAxeViolations(page)).toEqual([]);
+      await expectNoSeriousViolations(page, `role page (${viewport.name})`);
       await page.screenshot({ path: shot("role-deploy-helper"), fullPage: true });
     });
 

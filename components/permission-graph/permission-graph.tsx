@@ -629,7 +629,7 @@ function PermissionGraphInner({ graph, scanId, functionArn, functionName, initia
             </div>
           ) : null}
         </div>
-        {/* Focusable: it scrolls, and a keyboard user must be able to scroll it (axe scrollable-region-focusable). */}
+        {/* It scrolls when the details and legend are taller than the canvas: tabIndex lets the keyboard scroll it. */}
         <aside className="pg-side" aria-label="Graph details" tabIndex={0}>
           <section aria-labelledby="pg-edge-h">
             <h2 id="pg-edge-h">Edge details</h2>

@@ -49,7 +49,7 @@ export function RecommendedPolicyPanel({ policy, sharedWith = [], onRolePage = f
         </p>
       ) : null}
       <div className="tabs">
-        <div role="tablist" aria-label="Recommended policy views" className="tab-list" onKeyDown={onTabKey}>
+        <div role="tablist" aria-label="Policy views" className="tab-list" onKeyDown={onTabKey}>
           {TABS.map((t) => (
             <button
               key={t}
