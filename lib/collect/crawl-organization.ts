@@ -68,6 +68,8 @@ export interface CrawlOptions {
   saveSnapshotDir?: string;
   /** Run the jobs on `saltzer worker` processes through the durable queue (PostgreSQL only; see lib/jobs/crawl-queue.ts). */
   queue?: boolean;
+  /** Queued crawls: seconds a job may run before another worker takes it over; 600 by default. */
+  jobTimeoutSeconds?: number;
   signal?: AbortSignal;
 }
 
@@ -86,6 +88,8 @@ export interface CrawlProgress {
   retries: number;
   /** Coverage gaps recorded so far. */
   errors: number;
+  /** Said while nothing moves for a reason the user can act on (no worker takes the queued jobs). */
+  note?: string;
 }
 
 export interface CrawlStats {

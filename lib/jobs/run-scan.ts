@@ -135,7 +135,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
               });
             },
           })
-        : await crawlOrganization({
+        : await (source.crawl.queue ? async (crawl: CrawlOptions) => (await import("./crawl-queue")).crawlThroughQueue(db, scanId, crawl) : crawlOrganization)({
             ...source.crawl,
             signal: options.signal,
             onProgress: (p) =>
@@ -144,8 +144,8 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
                 accountsDone: p.accountsDone,
                 accountsTotal: p.accountsTotal,
                 functions: p.functions,
-                fraction: p.regionsTotal ? p.regionsDone / p.regionsTotal : 0,
-                message: `${p.regionsDone}/${p.regionsTotal} regions, ${p.apiCalls} API calls, ${p.retries} retries, ${p.errors} errors`,
+                fraction: p.jobsTotal ? p.jobsDone / p.jobsTotal : 0,
+                message: `${p.regionsDone}/${p.regionsTotal} regions, ${p.jobsDone}/${p.jobsTotal} jobs, ${p.apiCalls} API calls, ${p.retries} retries, ${p.errors} errors${p.note ? `: ${p.note}` : ""}`,
               }),
           }).then(async ({ snapshot, stats }) => {
             crawlStats = stats;
