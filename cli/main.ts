@@ -46,7 +46,8 @@ Usage:
                [--queue [--job-timeout SECONDS]]
                --queue: the crawl's jobs go into a queue in DATABASE_URL's PostgreSQL, run by
                \`saltzer worker\` processes on any machine; this command assembles and stores the scan
-  saltzer worker [--concurrency N] [--profile P]   take crawl jobs from DATABASE_URL's queue until stopped
+  saltzer worker [--concurrency N] [--profile P] [--quiet]   take crawl jobs (N at once, default 32) from
+               DATABASE_URL's queue until SIGINT/SIGTERM; its credentials must be able to assume the audit role
   saltzer report [--scan ID] [--format json|csv|sarif|html] [--out FILE] [--suppressions FILE] [filters]
   saltzer can FUNCTION ACTION RESOURCE [--context key=value …] [--json] [--snapshot DIR | --scan ID]
   saltzer check (--snapshot DIR | --scan ID) --fail-on SEVERITY [--baseline SCAN] [--suppressions FILE]
@@ -283,10 +284,10 @@ async function workerCommand(args: string[], out: Out): Promise<number> {
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)) throw new UsageError(`--concurrency ${String(values.concurrency)}: expected a whole number from 1 to 256.`);
   if (!env().DATABASE_URL) throw new UsageError("worker needs DATABASE_URL: the PostgreSQL database whose queue `saltzer scan --aws --queue` fills.");
-  const { runCrawlWorker } = await import("@/lib/jobs/crawl-queue");
+  const { runCrawlWorker, DEFAULT_WORKER_CONCURRENCY } = await import("@/lib/jobs/crawl-queue");
   return withStore(async (db) => {
     const stop = cancelOnSignals((signal) => out.stderr.write(`\nsaltzer worker: ${signal} again: stopping now; its running jobs go to other workers once they expire.\n`));
-    out.stderr.write(`saltzer worker ${process.pid}: taking crawl jobs from ${safeTerminalText(db.location)} (${concurrency ?? 8} at once); Ctrl-C stops after the running jobs.\n`);
+    out.stderr.write(`saltzer worker ${process.pid}: taking crawl jobs from ${safeTerminalText(db.location)} (${concurrency ?? DEFAULT_WORKER_CONCURRENCY} jobs at once); Ctrl-C stops after the running jobs.\n`);
     try {
       await runCrawlWorker(db, { concurrency, profile: values.profile as string | undefined, signal: stop.signal, log: values.quiet ? undefined : (line) => out.stderr.write(`${safeTerminalText(line)}\n`) });
     } finally {

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: scan synthetic organizations of 1k and 10k functions into a fresh embedded
  * database and print seconds per phase and peak RSS (each size in its own process). Outside
- * the test suite: figures, not assertions. `npm run bench -- --sizes 1000,5000` for other sizes.
+ * the test suite: figures, not assertions. `npm run bench -- --sizes 1000,5000` for other sizes;
+ * `npm run bench -- --crawl` for the crawl against the rate-limited replay server (scripts/bench-crawl.ts).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -10,14 +11,17 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 
 const { values } = parseArgs({
-  options: { sizes: { type: "string", default: "1000,10000" }, accounts: { type: "string" }, child: { type: "string" }, pages: { type: "boolean", default: true } },
+  options: { sizes: { type: "string", default: "1000,10000" }, accounts: { type: "string" }, child: { type: "string" }, pages: { type: "boolean", default: true }, crawl: { type: "boolean", default: false } },
   strict: true,
   allowNegative: true,
 });
 const root = path.resolve(import.meta.dirname, "..");
 let pageRows: Record<string, unknown>[] = [];
 
-if (values.child) {
+if (values.crawl) {
+  const crawl = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts/bench-crawl.ts")], { cwd: root, stdio: "inherit" });
+  process.exit(crawl.status ?? 1);
+} else if (values.child) {
   await runOne(values.child);
 } else {
   const rows: Record<string, unknown>[] = [];

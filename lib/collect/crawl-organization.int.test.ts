@@ -4,9 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CrawlAbortedError, CrawlBugError, crawlOrganization, type CrawlOptions, type CrawlProgress } from "@/lib/collect/crawl-organization";
-import { fastRetryStrategy } from "@/lib/collect/replay/fast-retry-strategy";
+import { fastRetryStrategy } from "@/test/replay/fast-retry-strategy";
 import { parseGenArgs, writeGeneratedOrganization } from "@/scripts/gen-org";
-import { startReplayServer, type ReplayFaults, type ReplayServer } from "@/lib/collect/replay/replay-server";
+import { startReplayServer, type ReplayFaults, type ReplayServer } from "@/test/replay/replay-server";
 import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
 import type { Account, Snapshot } from "@/lib/snapshot/types";
 import { openDatabase } from "@/lib/store/db";
@@ -363,7 +363,7 @@ describe("crawlOrganization over the replay server", () => {
       server.setFaults({ latencyMs: 30 });
 
       // When a crawl-and-store process is killed while it crawls
-      const child = spawn(process.execPath, ["--import", "tsx", "lib/collect/replay/crawl-and-store-child.ts", dataDir, server.endpoint, MANAGEMENT], { stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, ["--import", "tsx", "test/replay/crawl-and-store-child.ts", dataDir, server.endpoint, MANAGEMENT], { stdio: ["ignore", "pipe", "pipe"] });
       const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
       let output = "";
       await new Promise<void>((resolve, reject) => {

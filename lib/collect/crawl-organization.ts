@@ -51,7 +51,7 @@ export interface CrawlOptions {
   endpoint?: string;
   /** Credentials instead of the default provider chain. */
   credentials?: Credentials;
-  /** Jobs running at once in this process; 16 by default. */
+  /** Jobs running at once in this process; 128 by default (most of their time they wait on a rate limit). */
   concurrency?: number;
   /** Requests per second per account, region and service; 10 by default. */
   ratePerSecond?: number;
@@ -118,6 +118,12 @@ export class CrawlAbortedError extends Error {
   }
 }
 
+/**
+ * Jobs at once in one process. A job spends most of its time waiting for its account-region's
+ * rate limit, so a crawl of many accounts needs about one slot per busy account-region to run
+ * them all in parallel (the API-rate bound); the rate limits, not this number, protect AWS.
+ */
+export const DEFAULT_CRAWL_CONCURRENCY = 128;
 const LAST_ACCESSED_CONCURRENCY = 4;
 /** Requests one job has in flight at most (the organization job reads four targets at once). */
 const REQUESTS_PER_JOB = 4;
@@ -150,7 +156,7 @@ export function planOptions(options: CrawlOptions) {
 export async function crawlOrganization(options: CrawlOptions): Promise<CrawlResult> {
   const started = performance.now();
   if (options.saveSnapshotDir) await assertEmptyOrMissingDir(options.saveSnapshotDir);
-  const concurrency = options.concurrency ?? 16;
+  const concurrency = options.concurrency ?? DEFAULT_CRAWL_CONCURRENCY;
   // Every in-flight request and every rate-limit wait listens for an abort; Node warns
   // (MaxListenersExceededWarning) past 10 listeners on one signal, so the crawl uses its own
   // signal with the pools' bound, forwarding the caller's with one listener.

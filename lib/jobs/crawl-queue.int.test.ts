@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { crawlOrganization } from "@/lib/collect/crawl-organization";
-import { startReplayServer, type ReplayServer } from "@/lib/collect/replay/replay-server";
+import { startReplayServer, type ReplayServer } from "@/test/replay/replay-server";
 import { runScan } from "@/lib/jobs/run-scan";
 import { freshPostgres, postgresReachable, POSTGRES_ADMIN_URL, type TestDatabase } from "@/lib/store/test-support";
 

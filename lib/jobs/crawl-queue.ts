@@ -22,6 +22,8 @@ import { addCrawlJobs, completeCrawlJob, crawlJobCounts, failCrawlJob, forgetCra
 import { createSealKeys, seal, unseal } from "./sealed-parts";
 
 export const CRAWL_QUEUE = "saltzer-crawl";
+/** Jobs one worker runs at once: they mostly wait on rate limits, so many fit in one process. */
+export const DEFAULT_WORKER_CONCURRENCY = 32;
 
 /** How long a job may run before pg-boss hands it to another worker; 10 minutes by default. */
 export const DEFAULT_JOB_TIMEOUT_SECONDS = 600;
@@ -161,7 +163,7 @@ export async function crawlThroughQueue(db: Database, scanId: number, options: C
 // The worker
 
 export interface CrawlWorkerOptions {
-  /** Jobs this worker runs at once; 8 by default. */
+  /** Jobs this worker runs at once; DEFAULT_WORKER_CONCURRENCY by default. */
   concurrency?: number;
   /** Named profile for the worker's own credentials (default provider chain otherwise). */
   profile?: string;
@@ -181,7 +183,7 @@ const IDLE_CONTEXT_MS = 10 * 60_000;
 
 /** Takes crawl jobs from the queue until `signal` aborts, then lets running jobs finish. */
 export async function runCrawlWorker(db: Database, options: CrawlWorkerOptions): Promise<void> {
-  const concurrency = options.concurrency ?? 8;
+  const concurrency = options.concurrency ?? DEFAULT_WORKER_CONCURRENCY;
   const boss = await startBoss(db, 30);
   const contexts = new Map<number, CrawlContext>();
   const base = baseCredentials({ profile: options.profile });
