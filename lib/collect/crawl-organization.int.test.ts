@@ -272,6 +272,28 @@ describe("crawlOrganization over the replay server", () => {
     expect(gaps.map((g) => /^role ([^:]+): AccessDenied: /.exec(g.message)?.[1]).sort()).toEqual([...roles].sort());
   });
 
+  it("keeps to AWS-like rate limits per account, region and service; a crawl sending faster is throttled, retries and misses nothing", async () => {
+    // Given the sample served with 20 requests per second per account, region and service
+    const limited = await startReplayServer(SAMPLE, { rateLimits: { ratePerSecond: 20 } });
+    try {
+      // When it is crawled at that rate
+      const atRate = await crawlOrganization({ org: true, endpoint: limited.endpoint, credentials: limited.credentialsFor(MANAGEMENT), ratePerSecond: 20 });
+      // Then no request was throttled and nothing is missing
+      expect(limited.rateLimited).toBe(0);
+      expect(atRate.stats.throttled).toBe(0);
+      expect(comparable(atRate.snapshot)).toEqual(comparable(offline));
+
+      // When it is crawled far faster than the limits allow (millisecond backoff)
+      const tooFast = await crawlOrganization({ org: true, endpoint: limited.endpoint, credentials: limited.credentialsFor(MANAGEMENT), ratePerSecond: 1000, retryStrategy: fastRetryStrategy(30, 20) });
+      // Then the server answered with throttling errors, the SDK retried them, and the snapshot is the same
+      expect(limited.rateLimited).toBeGreaterThan(0);
+      expect(tooFast.stats.throttled).toBe(limited.rateLimited);
+      expect(comparable(tooFast.snapshot)).toEqual(comparable(offline));
+    } finally {
+      await limited.close();
+    }
+  });
+
   it("counts API calls, retries and throttles per API", async () => {
     // Given a crawl with some throttling
     // When the organization is crawled

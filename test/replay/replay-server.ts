@@ -40,7 +40,11 @@ export interface ReplayFaults {
   seed?: number;
 }
 
-/** Requests per second per (caller account, region, service); `burst` tokens at most (default: one second's worth). */
+/**
+ * Requests per second per (caller account, region, service), with `burst` tokens at most; by
+ * default two seconds' worth (at least 2), so a client sending at the rate is not throttled for a
+ * request that arrives a little early, as AWS's buckets also hold more than one second's rate.
+ */
 export interface ReplayRateLimits {
   ratePerSecond: number;
   /** Other rates for some services (`{ sts: 50 }`). */
@@ -108,7 +112,7 @@ export async function startReplayServer(dir: string, options: ReplayServerOption
   const admit = (key: string, service: string): boolean => {
     if (!limits) return true;
     const rate = limits.services?.[service] ?? limits.ratePerSecond;
-    const burst = limits.burst ?? Math.max(1, Math.ceil(rate));
+    const burst = limits.burst ?? Math.max(2, Math.ceil(2 * rate));
     const now = performance.now();
     let bucket = buckets.get(key);
     if (!bucket) buckets.set(key, (bucket = { tokens: burst, at: now, answered: 0, rate }));
