@@ -123,7 +123,9 @@ export function gapFor(scope: JobScope, error: unknown): CoverageGap {
 
 /**
  * Credentials per account, assumed once per process and crawl: the audit role in every account
- * but the caller's. A failure is remembered too, so an account's jobs do not retry AssumeRole.
+ * but the one the base credentials belong to (`baseAccountId`: the coordinator's caller in
+ * process, a worker's own account on a worker). A failure is remembered too, so an account's
+ * jobs do not retry AssumeRole.
  */
 export class AccountCredentials {
   private readonly cache = new Map<string, Promise<Credentials>>();
@@ -133,14 +135,15 @@ export class AccountCredentials {
     private readonly base: Credentials,
     private readonly clients: AwsClients,
     private readonly signal?: AbortSignal,
+    private readonly baseAccountId: string = settings.callerAccountId,
   ) {}
 
   get(accountId: string): Promise<Credentials> {
-    if (accountId === this.settings.callerAccountId) return Promise.resolve(this.base);
+    if (accountId === this.baseAccountId) return Promise.resolve(this.base);
     let credentials = this.cache.get(accountId);
     if (!credentials) {
       const roleArn = auditRoleArn(accountId, this.settings.assumeRoleName, this.settings.partition);
-      credentials = assumeAuditRole(this.clients.sts(this.settings.callerAccountId, this.base), roleArn, this.settings.externalId, this.signal);
+      credentials = assumeAuditRole(this.clients.sts(this.baseAccountId, this.base), roleArn, this.settings.externalId, this.signal);
       // Handled by each caller; this keeps an unawaited failure from being reported as unhandled.
       credentials.catch(() => undefined);
       this.cache.set(accountId, credentials);

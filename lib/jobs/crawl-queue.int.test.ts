@@ -14,7 +14,7 @@ const reachable = await postgresReachable();
 if (!reachable) console.warn(`SKIPPED lib/jobs/crawl-queue.int.test.ts: PostgreSQL is not reachable at ${POSTGRES_ADMIN_URL} (.ci/run starts it; set SALTZER_TEST_POSTGRES_URL to use another).`);
 
 /** A `saltzer worker` process (the compiled CLI, no heap-cap re-spawn, so a signal reaches the worker itself). */
-function startWorker(url: string, endpoint: string) {
+function startWorker(url: string, endpoint: string, accessKeyId = `AKIAREPLAY${MANAGEMENT}`) {
   const child = spawn(process.execPath, [path.join(ROOT, "bin", "saltzer.mjs"), "worker", "--concurrency", "2"], {
     cwd: ROOT,
     env: {
@@ -22,7 +22,7 @@ function startWorker(url: string, endpoint: string) {
       DATABASE_URL: url,
       SALTZER_HEAP_MB: "0",
       // The worker's own credentials, from the default provider chain: the management account's.
-      AWS_ACCESS_KEY_ID: `AKIAREPLAY${MANAGEMENT}`,
+      AWS_ACCESS_KEY_ID: accessKeyId,
       AWS_SECRET_ACCESS_KEY: "replay-secret",
       AWS_REGION: "us-east-1",
       AWS_ENDPOINT_URL: endpoint,
@@ -92,5 +92,27 @@ describe.skipIf(!reachable)("a crawl through the durable queue (PostgreSQL, pg-b
     expect(row).toEqual({ status: "succeeded", function_count: 48 });
     // And the crawl's job rows (sealed responses) are gone
     expect(await t.db.query("select 1 from crawl_jobs where scan_id = $1", [result.scanId])).toEqual([]);
+    second.child.kill("SIGTERM");
+    // ~26 s on a quiet machine; room for a loaded one.
+  }, 120_000);
+
+  it("a worker whose own credentials do not work stops with exit 2 and says why, leaving its job to others", async () => {
+    // Given a worker whose access key belongs to no account, and a queued scan
+    const worker = startWorker(t.url as string, server.endpoint, "AKIANOACCOUNT");
+    children.push(worker.child);
+    const exited = new Promise<number | null>((resolve) => worker.child.on("exit", (code) => resolve(code)));
+    await worker.waitFor(/taking crawl jobs/, "starting");
+    const controller = new AbortController();
+    const scanning = runScan(t.db, { kind: "aws", crawl: { org: true, endpoint: server.endpoint, credentials: server.credentialsFor(MANAGEMENT), queue: true, jobTimeoutSeconds: 3 } }, { signal: controller.signal, analyse: null });
+
+    // When it takes a job
+    const code = await exited;
+    controller.abort();
+    await expect(scanning).rejects.toThrow();
+
+    // Then it exits 2 naming the credentials problem, and no job of the scan was recorded as done by it
+    expect(code).toBe(2);
+    expect(worker.log()).toMatch(/this worker cannot use its AWS credentials: sts:GetCallerIdentity failed: InvalidClientTokenId/);
+    expect(worker.log()).not.toMatch(/ done \(/);
   });
 });

@@ -16,6 +16,8 @@ import { assembleCrawl, sumStats } from "@/lib/collect/assemble-crawl";
 import { AccountCredentials, CrawlBugError, crawlJobKey, planCrawl, runCrawlJob, type CrawlJobSpec, type CrawlPart, type CrawlPlan } from "@/lib/collect/crawl-jobs";
 import { baseCredentials, clientSettings, CrawlAbortedError, planOptions, type CrawlOptions, type CrawlProgress, type CrawlResult } from "@/lib/collect/crawl-organization";
 import { assertEmptyOrMissingDir, writeSnapshotLayout } from "@/lib/collect/snapshot-layout";
+import { collectCallerAccount } from "@/lib/collect/sts/assume-role";
+import { describeAwsError } from "@/lib/collect/aws-errors";
 import { sleep } from "@/lib/collect/job-pool";
 import type { Database, SqlRunner } from "@/lib/store/db";
 import { addCrawlJobs, completeCrawlJob, crawlJobCounts, failCrawlJob, forgetCrawl, forgetEndedCrawls, loadCrawlJob, loadCrawlParts, saveCrawlPlan } from "@/lib/store/queued-crawls";
@@ -123,6 +125,8 @@ export async function crawlThroughQueue(db: Database, scanId: number, options: C
       if (signal?.aborted) throw new CrawlAbortedError(signal.reason, progress.apiCalls);
       const counts = await crawlJobCounts(db, scanId);
       if (counts.failure) throw new Error(counts.failure);
+      const exhausted = await failedQueueJob(db, scanId);
+      if (exhausted) throw new Error(exhausted);
       report({
         regionsDone: counts.regionsDone,
         regionsTotal: counts.regionsTotal,
@@ -159,6 +163,19 @@ export async function crawlThroughQueue(db: Database, scanId: number, options: C
   }
 }
 
+/**
+ * A job of this crawl that pg-boss gave up on (its workers failed or died on it RETRY_LIMIT + 1
+ * times): the scan cannot complete, so it fails naming the job and the last error.
+ */
+async function failedQueueJob(db: Database, scanId: number): Promise<string | null> {
+  const [row] = await db.query<{ key: string; output: { message?: string } | null }>(
+    `SELECT data->>'key' AS key, output FROM pgboss.job WHERE name = $1 AND state = 'failed' AND (data->>'scanId')::int = $2 LIMIT 1`,
+    [CRAWL_QUEUE, scanId],
+  );
+  if (!row) return null;
+  return `crawl job ${row.key} failed ${RETRY_LIMIT + 1} times (or its workers stopped ${RETRY_LIMIT + 1} times mid-job); last error: ${row.output?.message ?? "none recorded (the worker expired)"}`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The worker
 
@@ -175,7 +192,8 @@ export interface CrawlWorkerOptions {
 /** Per crawl: SDK clients (their rate limits shared by this worker's jobs) and assumed credentials. */
 interface CrawlContext {
   clients: AwsClients;
-  credentials: AccountCredentials;
+  /** The worker's own account decides which accounts need the audit role assumed. */
+  credentials: Promise<AccountCredentials>;
   lastUsed: number;
 }
 
@@ -184,6 +202,10 @@ const IDLE_CONTEXT_MS = 10 * 60_000;
 /** Takes crawl jobs from the queue until `signal` aborts, then lets running jobs finish. */
 export async function runCrawlWorker(db: Database, options: CrawlWorkerOptions): Promise<void> {
   const concurrency = options.concurrency ?? DEFAULT_WORKER_CONCURRENCY;
+  // A worker whose own credentials do not work stops (its jobs go to other workers) and says why.
+  let unusable: Error | null = null;
+  const stop = new AbortController();
+  options.signal.addEventListener("abort", () => stop.abort(), { once: true });
   const boss = await startBoss(db, 30);
   const contexts = new Map<number, CrawlContext>();
   const base = baseCredentials({ profile: options.profile });
@@ -200,7 +222,15 @@ export async function runCrawlWorker(db: Database, options: CrawlWorkerOptions):
     let context = contexts.get(scanId);
     if (!context) {
       const clients = new AwsClients(clientSettings(stored.clients));
-      context = { clients, credentials: new AccountCredentials(stored.plan.settings, base, clients), lastUsed: now };
+      // A worker may run as another principal than the coordinator: only its own account is read with its own credentials.
+      const credentials = collectCallerAccount(clients.sts("caller", base)).then(
+        (own) => new AccountCredentials(stored.plan.settings, base, clients, undefined, own.accountId),
+        (error: unknown) => {
+          throw new Error(`this worker cannot use its AWS credentials${options.profile ? ` (profile ${options.profile})` : ""}: sts:GetCallerIdentity failed: ${describeAwsError(error)}`, { cause: error });
+        },
+      );
+      credentials.catch(() => undefined);
+      context = { clients, credentials, lastUsed: now };
       contexts.set(scanId, context);
     }
     context.lastUsed = now;
@@ -216,7 +246,15 @@ export async function runCrawlWorker(db: Database, options: CrawlWorkerOptions):
     log(`scan ${scanId}: ${key} started`);
     let part: CrawlPart;
     try {
-      part = await runCrawlJob(row.spec, { settings: stored.plan.settings, clients: context.clients, base, credentials: context.credentials });
+      let credentials: AccountCredentials;
+      try {
+        credentials = await context.credentials;
+      } catch (error) {
+        unusable ??= error as Error;
+        stop.abort();
+        throw error;
+      }
+      part = await runCrawlJob(row.spec, { settings: stored.plan.settings, clients: context.clients, base, credentials });
     } catch (error) {
       // A bug fails the scan (no retry could help); anything else is retried by pg-boss.
       if (!(error instanceof CrawlBugError)) throw error;
@@ -238,9 +276,10 @@ export async function runCrawlWorker(db: Database, options: CrawlWorkerOptions):
     });
   }
   await new Promise<void>((resolve) => {
-    if (options.signal.aborted) resolve();
-    else options.signal.addEventListener("abort", () => resolve(), { once: true });
+    if (stop.signal.aborted) resolve();
+    else stop.signal.addEventListener("abort", () => resolve(), { once: true });
   });
   await boss.stop({ graceful: true, wait: true, timeout: 30_000 });
   for (const c of contexts.values()) c.clients.destroy();
+  if (unusable) throw unusable;
 }
