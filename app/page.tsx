@@ -1,15 +1,18 @@
 import Link from "next/link";
 import { NoScan } from "@/components/no-scan";
+import { RoleLink } from "@/components/role-link";
 import { SeverityBadge } from "@/components/severity-badge";
 import { TopBar } from "@/components/top-bar";
 import { SEVERITIES } from "@/lib/analysis/types";
 import { getOverview } from "@/lib/queries/overview";
 import { diffScans, previousScanId } from "@/lib/queries/scan-diff";
 import { resolveScan } from "@/lib/queries/scans";
-import { one, type SearchParams } from "@/lib/url-state";
+import { hrefWith, one, type SearchParams } from "@/lib/url-state";
 import { TrendChart } from "./_components/trend-chart";
 
 export const dynamic = "force-dynamic";
+
+const TOP_ACCOUNTS = 10;
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
@@ -19,7 +22,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       <>
         <TopBar active="/" />
         <main className="page">
-          <NoScan />
+          <NoScan requested={one(params, "scan")} />
         </main>
       </>
     );
@@ -28,6 +31,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const changes = previous ? await diffScans(previous, scan.id) : null;
   const q = `scan=${scan.id}`;
   const total = scan.functionCount || 1;
+  // At 100 accounts the full table made the overview 5,757 px tall: the worst accounts first, the rest on request.
+  const allAccounts = one(params, "accounts") === "all";
+  const shownAccounts = allAccounts ? overview.byAccount : overview.byAccount.slice(0, TOP_ACCOUNTS);
   return (
     <>
       <TopBar active="/" />
@@ -86,7 +92,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                       </Link>{" "}
                       {f.isPublic ? <span className="badge public">public</span> : null}
                       <div className="arn">
-                        <bdi>{f.accountId}</bdi> · <bdi>{f.region}</bdi>
+                        <bdi>{f.accountId}</bdi> · <bdi>{f.region}</bdi> · role <RoleLink arn={f.roleArn} scanId={scan.id} />
                       </div>
                     </td>
                     <td className="num">{f.findingCount} finding{f.findingCount === 1 ? "" : "s"}</td>
@@ -133,7 +139,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                 </tr>
               </thead>
               <tbody>
-                {overview.byAccount.map((a) => (
+                {shownAccounts.map((a) => (
                   <tr key={a.accountId}>
                     <td>
                       <Link href={`/functions?${q}&account=${a.accountId}`}>{a.name ?? a.accountId}</Link>
@@ -149,6 +155,12 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                 ))}
               </tbody>
             </table>
+            {overview.byAccount.length > TOP_ACCOUNTS ? (
+              <p className="muted">
+                {allAccounts ? `All ${overview.byAccount.length} accounts, worst first. ` : `The ${TOP_ACCOUNTS} accounts with the most high-risk functions of ${overview.byAccount.length}. `}
+                <Link href={`${hrefWith("/", params, { accounts: allAccounts ? undefined : "all" })}#acct-h`}>{allAccounts ? `Show the top ${TOP_ACCOUNTS}` : `Show all ${overview.byAccount.length} accounts`}</Link>
+              </p>
+            ) : null}
           </section>
           <section className="panel" aria-labelledby="trend-h">
             <h2 id="trend-h">Trend over the last scans</h2>

@@ -1,5 +1,6 @@
 /** `saltzer can FUNCTION ACTION RESOURCE`: the simulator's answer with its reasons. */
-import { canFunction, canFunctionOnEveryResource, type CanDecision, type PerResourceDecision } from "@/lib/analysis/can";
+import { canonicalActionsInText } from "@/lib/queries/action-names";
+import { canFunction, canFunctionOnEveryResource, type CanDecision, type PerResourceDecision } from "@/lib/analysis/policy/can";
 import { indexSnapshot } from "@/lib/analysis/snapshot-index";
 import type { Snapshot } from "@/lib/snapshot/types";
 import { safeTerminalText } from "./terminal-text";
@@ -71,5 +72,5 @@ export function formatCan(decision: CanDecision & { action: string; resource: st
     const why = d.decision === "allowed" ? (d.allowedBy[0]?.name ?? "") : (d.deniedBy[0]?.name ?? "no statement allows it");
     lines.push(`  on ${r.resource}: ${d.decision === "allowed" ? (d.conditional ? "allowed (conditionally)" : "allowed") : "denied"} — ${why}`);
   }
-  return `${lines.map(safeTerminalText).join("\n")}\n`;
+  return `${lines.map((line) => safeTerminalText(canonicalActionsInText(line))).join("\n")}\n`;
 }

@@ -28,7 +28,7 @@ import { exitCode, formatGate, gate, gapsInScope, parseSeverity } from "./check-
 import { formatSuppressions, parseExpiry, resolveFunction } from "./suppress-command";
 import { readSuppressionsFile } from "./suppressions-file";
 import { formatRules } from "./rules-command";
-import { analyzeSnapshot } from "@/lib/analysis/analyze-snapshot";
+import { analyzeSnapshot } from "@/lib/audit/analyze-snapshot";
 import fsSync from "node:fs";
 import { createProgressBar } from "./progress-bar";
 import { openStore } from "./open-store";
@@ -40,7 +40,7 @@ export class UsageError extends Error {}
 const HELP = `saltzer — least-privilege auditor for AWS Lambda
 
 Usage:
-  saltzer scan --snapshot DIR [--format FORMAT --out FILE] [--suppressions FILE] [--quiet]
+  saltzer scan --snapshot DIR [--format FORMAT --out FILE] [--suppressions FILE] [--quiet] [--full]
   saltzer scan --aws [--org] [--accounts ID …] [--regions R …] [--assume-role NAME] [--external-id X]
                [--last-accessed] [--save-snapshot DIR] [--profile P] [--format FORMAT --out FILE]
                [--queue [--job-timeout SECONDS]]
@@ -72,6 +72,8 @@ Options:
   --suppressions FILE  a YAML or JSON suppressions file (README "Suppressions"), applied with the stored ones
   --out FILE       write the report to FILE (default: standard output)
   --quiet          no progress bar
+  --full           recompute every account; by default a rescan reuses the stored analysis of
+                   accounts whose inputs did not change (README "Incremental rescans")
 
 Environment: DATABASE_URL (PostgreSQL; unset = embedded database in SALTZER_DATA_DIR, default ./.saltzer)
 `;
@@ -196,6 +198,7 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
     out: { type: "string" },
     quiet: { type: "boolean" },
     suppressions: { type: "string" },
+    full: { type: "boolean" },
     ...CRAWL_OPTIONS,
   });
   const fileSuppressions = suppressionsFrom(values.suppressions);
@@ -229,7 +232,8 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
     try {
       result = await runScan(db, source, {
         signal: cancellation.signal,
-        onProgress: (p) => bar.update(p.phase, p.fraction, p.message),
+        onProgress: (p) => bar.update(p.phase, p.overall.overall, p.message),
+        reuse: !values.full,
       });
     } catch (error) {
       const signal = cancellation.received();
@@ -258,6 +262,7 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
       `  source: ${source.kind === "directory" ? source.dir : "AWS"}`,
       `  findings: ${result.summary?.findings ?? 0} (${bySeverity})`,
       ...riskiest.map((r) => `  risk ${String(r.score).padStart(3)} ${r.severity.padEnd(8)} ${r.functionArn}`),
+      ...(result.reused ? [`  reused: the analysis of ${result.reused.accounts} unchanged account(s) from scan ${result.reused.fromScanId}; ${snapshot.accounts.length - result.reused.accounts} analysed`] : []),
       `  timings: ${(result.timings.totalMs / 1000).toFixed(2)} s in all: read ${(result.timings.parseMs / 1000).toFixed(2)} s, analyse ${(result.timings.analyseMs / 1000).toFixed(2)} s, store ${(result.timings.storeMs / 1000).toFixed(2)} s (analysis and storage overlap)`,
       ...(result.crawlStats ? [`  crawl: ${describeCrawlStats(result.crawlStats)}`, ...Object.entries(result.crawlStats.byApi).map(([api, s]) => `    ${api}: ${s.apiCalls} calls, ${s.retries} retries, ${s.throttled} throttled`)] : []),
       ...snapshot.gaps.map((g) => `  gap: ${[g.accountId, g.region, g.api].filter(Boolean).join(" ")}${g.file ? ` (${g.file})` : ""}: ${g.message}`),
@@ -401,7 +406,7 @@ async function checkCommand(args: string[], out: Out): Promise<number> {
       const scanId = values.scan !== undefined ? await resolveScanId(db, values.scan) : null;
       const result = {
         stored: await storedSuppressions(db),
-        view: scanId !== null ? await loadScanView(db, scanId, { extraSuppressions: fileSuppressions }) : null,
+        view: scanId !== null ? await loadScanView(db, scanId, { extraSuppressions: fileSuppressions, search: Boolean(filter.q?.trim()) }) : null,
         baselineId: values.baseline !== undefined ? await resolveScanId(db, values.baseline) : null,
         baseline: null as Set<string> | null,
       };

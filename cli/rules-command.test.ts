@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { escalationCatalogue, formatRules } from "./rules-command";
-import { REQUEST_KIND_KEYS } from "@/lib/analysis/conditions";
+import { REQUEST_KIND_KEYS } from "@/lib/analysis/policy/conditions";
 
 describe("saltzer rules", () => {
   it("--escalation lists every method with its required actions, target test and sources", () => {
@@ -14,7 +14,7 @@ describe("saltzer rules", () => {
       expect(m.targetTest.length).toBeGreaterThan(10);
       expect(m.sources.length).toBeGreaterThan(0);
     }
-    expect(out).toContain("requires:    iam:passrole + datapipeline:createpipeline + datapipeline:putpipelinedefinition + datapipeline:activatepipeline");
+    expect(out).toContain("requires:    iam:PassRole + datapipeline:CreatePipeline + datapipeline:PutPipelineDefinition + datapipeline:ActivatePipeline");
     expect(out).toContain("settled by:  codebuild:ListProjects + BatchGetProjects");
   });
 

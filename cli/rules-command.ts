@@ -1,7 +1,9 @@
 /** `saltzer rules`: the catalogue is data a report can print. */
-import { REQUEST_KIND_KEYS } from "@/lib/analysis/conditions";
-import { CHAIN_METHOD } from "@/lib/analysis/escalation";
-import { ESCALATION_METHODS, TARGET_TESTS } from "@/lib/analysis/escalation-methods";
+import { canonicalActions } from "@/lib/queries/action-names";
+import { REQUEST_KIND_KEYS } from "@/lib/analysis/policy/conditions";
+import { CHAIN_METHOD } from "@/lib/analysis/escalation/escalation-paths";
+import { TARGET_TESTS } from "@/lib/analysis/escalation/checkers";
+import { ESCALATION_METHODS } from "@/lib/analysis/escalation/methods";
 import { RISK_FORMULA } from "@/lib/analysis/risk-score";
 import { RULE_CATALOGUE } from "@/lib/rules/index";
 import { safeTerminalBlock, safeTerminalJson, safeTerminalText } from "./terminal-text";
@@ -19,7 +21,8 @@ export function escalationCatalogue() {
       id: m.id,
       title: m.title,
       kind: m.kind,
-      requires: [...(m.passedToService ? [["iam:passrole"]] : []), ...m.requires],
+      // Shown (and in --json) in AWS's spelling; the catalogue itself matches lower-cased.
+      requires: [...(m.passedToService ? [["iam:passrole"]] : []), ...m.requires].map(canonicalActions),
       passedToService: m.passedToService ?? null,
       targetTest: TARGET_TESTS[m.kind],
       confidence: m.kind === "existing-resource" || m.needsExisting ? "possible — not collected" : "detected",

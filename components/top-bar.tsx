@@ -5,6 +5,7 @@ const LINKS = [
   { href: "/", label: "Overview" },
   { href: "/functions", label: "Functions" },
   { href: "/roles", label: "Roles" },
+  { href: "/suppressions", label: "Suppressions" },
   { href: "/scans", label: "Scans" },
 ];
 

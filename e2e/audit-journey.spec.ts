@@ -8,6 +8,7 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { validateJsonSchema } from "../lib/report/validate-json-schema";
 import { sarifSchemaForAjv } from "../lib/report/report-fixtures";
+import { expectNoSeriousViolations } from "./axe";
 
 test.describe.configure({ mode: "serial" });
 const shot = (name: string) => path.join("e2e", "screenshots", `${name}.png`);
@@ -22,6 +23,7 @@ test("overview shows the worst functions and categories", async ({ page }) => {
   await expect(riskiest.getByText("deploy-helper")).toBeVisible();
   await expect(page.getByRole("link", { name: "privilege-escalation" })).toBeVisible();
   await page.screenshot({ path: shot("overview"), fullPage: true });
+  await expectNoSeriousViolations(page, "overview");
 });
 
 test("filter the risk view by severity and category", async ({ page }) => {
@@ -41,6 +43,7 @@ test("filter the risk view by severity and category", async ({ page }) => {
   expect(names).toEqual(expect.arrayContaining(["deploy-helper"]));
   expect(names).not.toContain("orders-history");
   await page.screenshot({ path: shot("risk-view-filtered"), fullPage: true });
+  await expectNoSeriousViolations(page, "risk-view-filtered");
 });
 
 test("open the riskiest function and read why it is risky", async ({ page }) => {
@@ -56,6 +59,7 @@ test("open the riskiest function and read why it is risky", async ({ page }) => 
   await expect(page.locator("li.finding .why").first()).toContainText("statement");
   await expect(page.getByRole("table", { name: "Access by service and level" })).toBeVisible();
   await page.screenshot({ path: shot("function-riskiest"), fullPage: true });
+  await expectNoSeriousViolations(page, "function-riskiest");
 });
 
 test("read the blast radius and the permission graph of deploy-helper", async ({ page }) => {
@@ -74,6 +78,7 @@ test("read the blast radius and the permission graph of deploy-helper", async ({
   await graph.locator(".react-flow__edge").first().click({ force: true });
   await expect(page.getByRole("heading", { name: "Edge details" })).toBeVisible();
   await page.screenshot({ path: shot("permission-graph"), fullPage: true });
+  await expectNoSeriousViolations(page, "permission-graph");
 });
 
 test("copy the recommended policy", async ({ page, context }) => {
@@ -92,6 +97,7 @@ test("copy the recommended policy", async ({ page, context }) => {
   await section.getByRole("tab", { name: "Diff against current" }).click();
   await expect(section.getByLabel("Policy diff")).toContainText("dynamodb:*");
   await page.screenshot({ path: shot("recommended-policy-diff"), fullPage: false });
+  await expectNoSeriousViolations(page, "recommended-policy-diff");
 });
 
 test("export SARIF of the filtered view and validate it", async ({ page }) => {
@@ -122,6 +128,7 @@ test("start a rescan and watch its progress to the end", async ({ page }) => {
   await expect(progress).toContainText("The pages now show scan #2");
   await expect(page.getByRole("table", { name: "Scan history" }).locator("tbody tr")).toHaveCount(2);
   await page.screenshot({ path: shot("scans"), fullPage: true });
+  await expectNoSeriousViolations(page, "scans");
 });
 
 test("compare two scans", async ({ page }) => {
@@ -135,6 +142,7 @@ test("compare two scans", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "Risk fell (0)" })).toBeVisible();
   await expect(page.getByText("No change.")).toBeVisible();
   await page.screenshot({ path: shot("scan-diff"), fullPage: true });
+  await expectNoSeriousViolations(page, "scan-diff");
 });
 
 test("suppress a finding with a reason", async ({ page }) => {
@@ -151,6 +159,7 @@ test("suppress a finding with a reason", async ({ page }) => {
   await page.getByText("1 suppressed finding(s)").click();
   await expect(page.getByText("Suppressed by dashboard: Accepted: the status page is meant to be public")).toBeVisible();
   await page.screenshot({ path: shot("finding-suppressed"), fullPage: true });
+  await expectNoSeriousViolations(page, "finding-suppressed");
   await page.goto("/");
   await expect(page.getByText("1 suppressed findings are not counted.")).toBeVisible();
 });
@@ -161,4 +170,5 @@ test("roles page puts shared roles first", async ({ page }) => {
   await expect(first.getByText(/shared by \d/)).toBeVisible();
   await expect(first).toContainText("media-processing-role");
   await page.screenshot({ path: shot("roles"), fullPage: true });
+  await expectNoSeriousViolations(page, "roles");
 });

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { expectNoSeriousViolations } from "./axe";
 
 test("browse functions: filter by account and text, sort, open a function", async ({ page }) => {
   // Given the dashboard on the sample organization
@@ -7,6 +8,7 @@ test("browse functions: filter by account and text, sort, open a function", asyn
   await expect(table).toBeVisible();
   await expect(page.getByText(/of \d+ functions/)).toBeVisible();
   await page.screenshot({ path: "e2e/screenshots/functions.png", fullPage: true });
+  await expectNoSeriousViolations(page, "functions");
 
   // When the user filters to one account and searches for "orders"
   await page.getByLabel("Account").selectOption({ label: "acme-prod (222222222222)" });
@@ -20,6 +22,7 @@ test("browse functions: filter by account and text, sort, open a function", asyn
   await expect(rows.first()).toBeVisible();
   for (const text of await rows.locator(".fn-name").allInnerTexts()) expect(text.toLowerCase()).toContain("orders");
   await page.screenshot({ path: "e2e/screenshots/functions-filtered.png", fullPage: true });
+  await expectNoSeriousViolations(page, "functions-filtered");
 
   // When the user sorts by name (ascending first), then flips it to descending
   await table.getByRole("link", { name: /^Function/ }).click();
@@ -37,6 +40,7 @@ test("browse functions: filter by account and text, sort, open a function", asyn
   await expect(page.getByRole("heading", { level: 1, name: first })).toBeVisible();
   await expect(page.getByRole("heading", { name: /Execution role/ })).toBeVisible();
   await page.screenshot({ path: "e2e/screenshots/function-detail.png", fullPage: true });
+  await expectNoSeriousViolations(page, "function-detail");
 });
 
 test("a public function is marked public and its unauthenticated URL is named", async ({ page }) => {

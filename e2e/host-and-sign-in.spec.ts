@@ -10,6 +10,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { expectNoSeriousViolations } from "./axe";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const PORT = Number(process.env.E2E_PORT ?? 3100);
@@ -268,11 +269,13 @@ test.describe.serial("signing in to a dashboard served on the network", () => {
     await page.goto(`${origin}/functions`);
     // Then the sign-in page asks for the token
     await expect(page).toHaveURL(`${origin}/login?next=%2Ffunctions`);
+    await expectNoSeriousViolations(page, "sign-in");
     // When they sign in
     await page.getByLabel("Token").fill(TOKEN);
     await page.getByRole("button", { name: "Sign in" }).click();
     // Then they are on the page they asked for, on the same host (not the bound localhost)
     await expect(page).toHaveURL(`${origin}/functions`);
+    await expectNoSeriousViolations(page, "risk view with Sign out");
     // When they sign out
     await page.getByRole("button", { name: "Sign out" }).click();
     // Then they are back at sign-in, and the dashboard asks again

@@ -3,6 +3,7 @@ import { NoScan } from "@/components/no-scan";
 import { Pager } from "@/components/pager";
 import { SeverityBadge } from "@/components/severity-badge";
 import { TopBar } from "@/components/top-bar";
+import { RoleLink } from "@/components/role-link";
 import { listRoles } from "@/lib/queries/roles";
 import { resolveScan } from "@/lib/queries/scans";
 import { one, type SearchParams } from "@/lib/url-state";
@@ -17,7 +18,7 @@ export default async function RolesPage({ searchParams }: { searchParams: Promis
       <>
         <TopBar active="/roles" />
         <main className="page">
-          <NoScan />
+          <NoScan requested={one(params, "scan")} />
         </main>
       </>
     );
@@ -65,7 +66,9 @@ export default async function RolesPage({ searchParams }: { searchParams: Promis
                     <SeverityBadge severity={r.worstSeverity} score={r.worstScore} />
                   </td>
                   <td>
-                    <strong>{r.name}</strong> {r.functionCount > 1 ? <span className="badge shared">shared by {r.functionCount}</span> : null}{" "}
+                    <strong>
+                      <RoleLink arn={r.arn} name={r.name} scanId={scan.id} />
+                    </strong> {r.functionCount > 1 ? <span className="badge shared">shared by {r.functionCount}</span> : null}{" "}
                     {r.hasBoundary ? <span className="badge kind">boundary</span> : null}
                     <div className="arn">{r.arn}</div>
                   </td>

@@ -67,7 +67,7 @@ export default async function ScansPage() {
                   {s.crawlStats ? (
                     <details>
                       <summary>{s.crawlSummary}</summary>
-                      <table className="data" aria-label={`API calls of scan ${s.id}`}>
+                      <table className="data" aria-label={`API calls of scan ${s.id}`} tabIndex={0}>
                         <thead>
                           <tr>
                             <th>API</th>

@@ -1,9 +1,9 @@
 /**
- * Left-to-right layout of the permission graph with dagre: the function on the left, what it
+ * Left-to-right layout of the permission graph with @dagrejs/dagre (the maintained dagre): the function on the left, what it
  * reaches to the right. Pure (no DOM), so it is unit-tested and could run on the server.
  */
-import dagre from "dagre";
-import type { GraphNodeType } from "@/lib/analysis/graph-view";
+import { Graph, layout as dagreLayout } from "@dagrejs/dagre";
+import type { GraphNodeType } from "@/components/permission-graph/graph-view-model";
 
 export interface LayoutNode {
   id: string;
@@ -23,13 +23,13 @@ export interface Box {
 
 /** Drawn sizes per node type; the node components use the same numbers. */
 export const NODE_SIZE: Record<GraphNodeType, Box> = {
-  function: { width: 220, height: 64 },
-  role: { width: 220, height: 56 },
-  policy: { width: 220, height: 56 },
-  statement: { width: 240, height: 84 },
-  resource: { width: 240, height: 52 },
-  "event-source": { width: 220, height: 52 },
-  group: { width: 220, height: 52 },
+  function: { width: 260, height: 64 },
+  role: { width: 260, height: 60 },
+  policy: { width: 260, height: 60 },
+  statement: { width: 260, height: 84 },
+  resource: { width: 260, height: 58 },
+  "event-source": { width: 260, height: 58 },
+  group: { width: 260, height: 58 },
 };
 
 export interface Positioned {
@@ -38,6 +38,8 @@ export interface Positioned {
   y: number;
   width: number;
   height: number;
+  /** Placed in the grid of a wide fan-out (its edge crosses the grid, so it is drawn faint). */
+  inGrid?: boolean;
 }
 
 /** A node with more leaf children than this gets them in a grid instead of one tall column. */
@@ -78,7 +80,7 @@ export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly Layout
     for (const leaf of leaves) inBlock.set(leaf, block.id);
   }
 
-  const g = new dagre.graphlib.Graph({ multigraph: true });
+  const g = new Graph({ multigraph: true });
   g.setGraph({ rankdir: "LR", nodesep: 18, ranksep: 90, edgesep: 8, marginx: 20, marginy: 20 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of nodes) if (!inBlock.has(n.id)) g.setNode(n.id, { ...NODE_SIZE[n.type] });
@@ -87,7 +89,7 @@ export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly Layout
     g.setEdge(source, block.id, {}, block.id);
   }
   for (const e of valid) if (!inBlock.has(e.target)) g.setEdge(e.source, e.target, {}, e.id);
-  dagre.layout(g);
+  dagreLayout(g);
 
   const out = new Map<string, Positioned>();
   for (const n of nodes) {
@@ -102,7 +104,7 @@ export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly Layout
     const top = p.y - block.height / 2;
     block.leaves.forEach((id, i) => {
       const { width, height } = NODE_SIZE[byId.get(id)!.type];
-      out.set(id, { x: left + (i % block.cols) * (block.cell.width + GRID_GAP.x), y: top + Math.floor(i / block.cols) * (block.cell.height + GRID_GAP.y), width, height });
+      out.set(id, { x: left + (i % block.cols) * (block.cell.width + GRID_GAP.x), y: top + Math.floor(i / block.cols) * (block.cell.height + GRID_GAP.y), width, height, inGrid: block.cols > 1 });
     });
   }
   return out;

@@ -1,15 +1,16 @@
 "use client";
 
 import "@xyflow/react/dist/style.css";
+import "./permission-graph.css";
 import {
   BaseEdge,
-  Controls,
   getBezierPath,
   Handle,
   MarkerType,
   MiniMap,
   Position,
   ReactFlow,
+  ReactFlowProvider,
   type Edge,
   type EdgeProps,
   type Node,
@@ -18,18 +19,21 @@ import {
 } from "@xyflow/react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent as ReactMouseEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type MouseEvent as ReactMouseEvent } from "react";
+import { graphToSvg } from "./export-svg";
+import { EDGE_STYLE, edgeStyleOf, NODE_STYLE, nodeKindWords, nodeSubtitle, TYPE_WORDS, type EdgeStyleKey } from "./graph-style";
 import {
   EDGE_FILTER_LABELS,
   EDGE_FILTERS,
   expandGroup,
   filterGraph,
-  filterOfKind,
+  findNodes,
+  leafCount,
   type EdgeFilter,
   type GraphEdge,
   type GraphNode,
   type GraphView,
-} from "@/lib/analysis/graph-view";
+} from "./graph-view-model";
 import { layoutGraph } from "./layout";
 
 /** Link to a function's detail page in the same scan. */
@@ -37,32 +41,24 @@ export function functionHref(arn: string, scanId: number): string {
   return `/functions/${encodeURIComponent(arn)}?scan=${scanId}`;
 }
 
+/** Below this zoom the 13–14 px labels drop under ~11 px: the first view then starts at the function instead of fitting everything. */
+const READABLE_ZOOM = 0.85;
+
 interface NodeData extends Record<string, unknown> {
   node: GraphNode;
   href: string | null;
   selected: boolean;
-  onExpand: (() => void) | null;
+  match: boolean;
 }
 
 interface EdgeData extends Record<string, unknown> {
   edge: GraphEdge;
   selected: boolean;
+  showLabel: boolean;
 }
 
 type PermissionFlowNode = Node<NodeData, "permission">;
 type PermissionFlowEdge = Edge<EdgeData, "permission">;
-
-const TYPE_WORDS: Record<GraphNode["type"], string> = {
-  function: "Function",
-  role: "Role",
-  policy: "Policy",
-  statement: "Statement",
-  resource: "Resource",
-  "event-source": "Event source",
-  group: "Group",
-};
-
-const POLICY_KIND_WORDS = { inline: "inline", "customer-managed": "customer managed", "aws-managed": "AWS managed", boundary: "permission boundary" } as const;
 
 function PermissionNodeView({ data }: NodeProps<PermissionFlowNode>) {
   const n = data.node;
@@ -72,28 +68,22 @@ function PermissionNodeView({ data }: NodeProps<PermissionFlowNode>) {
   if (n.findings?.length) classes.push("pg-cited");
   if (n.effect === "Deny") classes.push("pg-deny");
   if (data.selected) classes.push("pg-selected");
-  const title = [n.detail, ...(n.findings ?? []).map((f) => `Finding: ${f.title} (${f.severity})`)].filter(Boolean).join("\n");
+  if (data.match) classes.push("pg-match");
+  // Hover shows the full ARN (or pattern) and the findings; the node itself shows the name.
+  const title = [n.detail ?? n.id, ...(n.findings ?? []).map((f) => `Finding: ${f.title} (${f.severity})`)].filter(Boolean).join("\n");
   const shownActions = n.actions?.slice(0, 3) ?? [];
+  const subtitle = nodeSubtitle(n);
   return (
-    <div className={classes.join(" ")} title={title} data-node-type={n.type}>
+    <div className={classes.join(" ")} title={title} data-node-type={n.type} data-node-id={n.id}>
       <Handle type="target" position={Position.Left} isConnectable={false} />
-      <div className="pg-kind">
-        {TYPE_WORDS[n.type]}
-        {n.policyKind ? ` · ${POLICY_KIND_WORDS[n.policyKind]}` : ""}
-        {n.type === "statement" && n.effect ? ` · ${n.effect}` : ""}
-        {n.type === "function" && n.severity ? ` · ${n.severity}${n.riskScore != null ? ` ${n.riskScore}` : ""}` : ""}
-        {n.findings?.length ? ` · ${n.findings.length} finding${n.findings.length > 1 ? "s" : ""}` : ""}
-      </div>
+      <div className="pg-kind">{nodeKindWords(n)}</div>
       {data.href ? (
-        <Link className="pg-label nodrag nopan" href={data.href} prefetch={false}>
-          {n.label}
+        // The node itself takes the keyboard focus (Enter opens); the link is for the mouse.
+        <Link className="pg-label nodrag nopan" href={data.href} prefetch={false} tabIndex={-1}>
+          <bdi>{n.label}</bdi>
         </Link>
-      ) : data.onExpand ? (
-        <button type="button" className="pg-label pg-expand nodrag nopan" onClick={data.onExpand}>
-          {n.label}
-        </button>
       ) : (
-        <div className="pg-label">
+        <div className={`pg-label${n.type === "group" ? " pg-expand" : ""}`}>
           <bdi>{n.label}</bdi>
         </div>
       )}
@@ -102,8 +92,8 @@ function PermissionNodeView({ data }: NodeProps<PermissionFlowNode>) {
           {shownActions.join(", ") || "no actions"}
           {n.actions && n.actions.length > shownActions.length ? ` +${n.actions.length - shownActions.length}` : ""}
         </div>
-      ) : n.type !== "group" && n.detail && n.detail !== n.label ? (
-        <div className="pg-detail">{n.detail}</div>
+      ) : subtitle ? (
+        <div className="pg-detail">{subtitle}</div>
       ) : null}
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
@@ -111,23 +101,28 @@ function PermissionNodeView({ data }: NodeProps<PermissionFlowNode>) {
 }
 
 function PermissionEdgeView(props: EdgeProps<PermissionFlowEdge>) {
-  const { sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, data } = props;
+  const { sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, data, style } = props;
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const e = data?.edge;
-  const label = e ? (e.shortReason.length > 42 ? `${e.shortReason.slice(0, 41)}…` : e.shortReason) : undefined;
+  // A label only on the selected edge: on a dense graph labels covered nodes. Every
+  // edge's kind is its colour (legend); its reason is on hover, focus and in the details panel.
+  const label = e && data?.showLabel ? (e.shortReason.length > 42 ? `${e.shortReason.slice(0, 41)}…` : e.shortReason) : undefined;
   return (
     <>
       {/* Native tooltip: the full reason on hover. */}
       <title>{e?.reason}</title>
+      {/* Drawn under the edge; CSS shows it as the focus ring (keyboard) and the selection mark. */}
+      <path d={path} className={`pg-edge-halo${data?.selected ? " pg-on" : ""}`} fill="none" />
       <BaseEdge
         path={path}
         labelX={labelX}
         labelY={labelY}
         label={label}
-        labelStyle={{ fontSize: 10, fill: "#3b4652" }}
-        labelBgStyle={{ fill: "#fff", fillOpacity: 0.85 }}
+        labelStyle={{ fontSize: 11, fill: "#2b3440" }}
+        labelBgStyle={{ fill: "#fff", fillOpacity: 0.9 }}
         labelBgPadding={[3, 2]}
         markerEnd={markerEnd}
+        style={style}
         className={`pg-edge pg-edge-${e?.kind ?? "unknown"}${e?.conditional ? " pg-conditional" : ""}${data?.selected ? " pg-edge-selected" : ""}`}
         interactionWidth={16}
       />
@@ -144,73 +139,163 @@ const FILTER_GROUPS: { legend: string; filters: EdgeFilter[] }[] = [
   { legend: "Role moves", filters: ["pass", "assume"] },
 ];
 
-const KIND_COLOUR: Record<string, string> = {
-  read: "#2457c5",
-  write: "#c2410c",
-  delete: "#a3112e",
-  manage: "#7e22ce",
-  invoke: "#0f766e",
-  update: "#a3112e",
-  trigger: "#0f766e",
-  pass: "#7e22ce",
-  assume: "#7e22ce",
-};
-
-function edgeColour(e: GraphEdge): string {
-  const f = filterOfKind(e.kind);
-  return f ? KIND_COLOUR[f] : "#9aa5b1";
-}
-
 function miniMapColour(node: Node): string {
   const n = (node.data as NodeData).node;
   if (n.type === "function") return { critical: "#a3112e", high: "#c2410c", medium: "#a16207", low: "#2f6f4f" }[n.severity ?? ""] ?? "#52606d";
   if (n.findings?.length) return "#a3112e";
-  return { role: "#2457c5", policy: "#7e8ba0", statement: "#c3cad4", resource: "#0f766e", "event-source": "#0f766e", group: "#a16207", function: "#52606d" }[n.type];
+  return NODE_STYLE[n.type].stroke;
+}
+
+/** The filters a user set, as kept in the URL (`kind`, `category`, `q`). */
+export interface GraphUrlState {
+  kinds: EdgeFilter[] | null;
+  category: string;
+  q: string;
 }
 
 export interface PermissionGraphProps {
   graph: GraphView;
   scanId: number;
+  functionArn: string;
+  functionName: string;
+  initial: GraphUrlState;
+}
+
+function download(name: string, blob: Blob) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function fileStem(name: string): string {
+  return `${name.replace(/[^A-Za-z0-9._-]+/g, "-").slice(0, 80) || "function"}-permission-graph`;
 }
 
 /**
  * The permission and blast-radius graph around one function: React Flow with a dagre layout.
- * Filtering and group expansion happen here, on the data the server sent.
+ * Filtering, search and group expansion happen here, on the data the server sent; the filters
+ * and the search live in the URL, the depth is a server parameter (it decides the reach loaded).
  */
-export function PermissionGraph({ graph, scanId }: PermissionGraphProps) {
+export function PermissionGraph(props: PermissionGraphProps) {
+  return (
+    <ReactFlowProvider>
+      <PermissionGraphInner {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function PermissionGraphInner({ graph, scanId, functionArn, functionName, initial }: PermissionGraphProps) {
   const router = useRouter();
   const [mounted, setMounted] = useState(false);
-  const [filters, setFilters] = useState<Set<EdgeFilter>>(() => new Set(EDGE_FILTERS));
-  const [category, setCategory] = useState<string>("");
+  const [ready, setReady] = useState(false);
+  const [filters, setFilters] = useState<Set<EdgeFilter>>(() => new Set(initial.kinds ?? EDGE_FILTERS));
+  const [category, setCategory] = useState<string>(graph.categories.includes(initial.category) ? initial.category : "");
+  const [query, setQuery] = useState(initial.q);
+  const [matchIndex, setMatchIndex] = useState(-1);
   const [expanded, setExpanded] = useState<string[]>([]);
   const [selectedEdgeId, setSelectedEdgeId] = useState<string | null>(null);
   const [selectedNodeId, setSelectedNodeId] = useState<string | null>(null);
+  const [focusTarget, setFocusTarget] = useState<string | null>(null);
   const [hover, setHover] = useState<{ edge: GraphEdge; x: number; y: number } | null>(null);
+  const [full, setFull] = useState(false);
+  const [filtersOpen, setFiltersOpen] = useState(true);
+  const [status, setStatus] = useState("");
   const containerRef = useRef<HTMLDivElement>(null);
   const flowRef = useRef<ReactFlowInstance<PermissionFlowNode, PermissionFlowEdge> | null>(null);
 
-  // React Flow measures the DOM: render it only in the browser.
-  useEffect(() => setMounted(true), []);
+  // React Flow measures the DOM: render it only in the browser. On a phone the filters start
+  // folded, so the graph is on the first screen.
+  useEffect(() => {
+    setMounted(true);
+    if (window.matchMedia("(max-width: 900px)").matches) setFiltersOpen(false);
+  }, []);
+
+  // Filters and search in the URL (replaceState: no server round trip), so a view can be shared.
+  useEffect(() => {
+    const url = new URL(window.location.href);
+    const allKinds = filters.size === EDGE_FILTERS.length;
+    const set = (key: string, value: string) => (value ? url.searchParams.set(key, value) : url.searchParams.delete(key));
+    set("kind", allKinds ? "" : EDGE_FILTERS.filter((f) => filters.has(f)).join(",") || "none");
+    set("category", category);
+    set("q", query.trim());
+    if (url.href !== window.location.href) window.history.replaceState(window.history.state, "", url.href);
+  }, [filters, category, query]);
 
   const expandedView = useMemo(() => expanded.reduce((v, id) => expandGroup(v, id), graph), [graph, expanded]);
   const visible = useMemo(() => filterGraph(expandedView, { filters, category: category || null }), [expandedView, filters, category]);
   const positions = useMemo(() => layoutGraph(visible.nodes, visible.edges), [visible]);
-
-  // Expanding a group or changing a filter re-lays the graph out: show all of it again.
-  useEffect(() => {
-    const frame = requestAnimationFrame(() => void flowRef.current?.fitView({ padding: 0.15, maxZoom: 1.2, duration: 200 }));
-    return () => cancelAnimationFrame(frame);
-  }, [visible]);
+  const matches = useMemo(() => findNodes(expandedView, query), [expandedView, query]);
+  const matchIds = useMemo(() => new Set(matches.map((m) => m.node.id)), [matches]);
 
   const expand = useCallback((id: string) => {
     setExpanded((list) => (list.includes(id) ? list : [...list, id]));
     setSelectedNodeId(null);
+    setStatus("Group expanded.");
   }, []);
+
+  // First view: everything if it is readable, else the function and what is next to it at a readable size.
+  const showReadable = useCallback(() => {
+    const flow = flowRef.current;
+    const box = containerRef.current?.getBoundingClientRect();
+    const root = positions.get(graph.rootId);
+    if (!flow || !box || !root || box.width === 0) return;
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    for (const p of positions.values()) {
+      minX = Math.min(minX, p.x);
+      minY = Math.min(minY, p.y);
+      maxX = Math.max(maxX, p.x + p.width);
+      maxY = Math.max(maxY, p.y + p.height);
+    }
+    const pad = 24;
+    const fit = Math.min(1.1, (box.width - 2 * pad) / (maxX - minX), (box.height - 2 * pad) / (maxY - minY));
+    if (fit >= READABLE_ZOOM) {
+      void flow.setViewport({ x: (box.width - (maxX - minX) * fit) / 2 - minX * fit, y: (box.height - (maxY - minY) * fit) / 2 - minY * fit, zoom: fit });
+    } else {
+      // Too big to read whole: start at the function, readable, with the minimap and search to go further.
+      const z = box.width < 600 ? 0.8 : READABLE_ZOOM;
+      const y = Math.min(pad - minY * z, Math.max(box.height - pad - maxY * z, box.height / 2 - (root.y + root.height / 2) * z));
+      void flow.setViewport({ x: pad - root.x * z, y, zoom: z });
+    }
+    // scripts/bench-graph.ts reads this mark: the first readable view is on screen.
+    if (performance.getEntriesByName("saltzer-graph-ready").length === 0) performance.mark("saltzer-graph-ready");
+    setReady(true);
+  }, [positions, graph.rootId]);
+
+  // Expanding a group or changing a filter re-lays the graph out (placed readable again, once per
+  // layout); a search match is brought into view and selected.
+  const placedFor = useRef<Map<string, unknown> | null>(null);
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => {
+      const flow = flowRef.current;
+      if (!flow) return;
+      if (focusTarget && positions.has(focusTarget)) {
+        placedFor.current = positions;
+        void flow.fitView({ nodes: [{ id: focusTarget }], maxZoom: 1.1, minZoom: READABLE_ZOOM, duration: 250 });
+        setSelectedEdgeId(null);
+        setSelectedNodeId(focusTarget);
+        setFocusTarget(null);
+      } else if (placedFor.current !== positions) {
+        placedFor.current = positions;
+        showReadable();
+      }
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [positions, focusTarget, showReadable]);
 
   const flowNodes = useMemo<PermissionFlowNode[]>(
     () =>
       visible.nodes.map((n) => {
         const p = positions.get(n.id)!;
+        const href = n.type === "function" && n.functionArn && !n.root ? functionHref(n.functionArn, scanId) : null;
+        const action = n.type === "group" ? `, ${leafCount(n)} members: press Enter to show them` : href ? ": press Enter to open its page" : ": press Enter for details";
         return {
           id: n.id,
           type: "permission",
@@ -219,57 +304,91 @@ export function PermissionGraph({ graph, scanId }: PermissionGraphProps) {
           height: p.height,
           draggable: false,
           connectable: false,
-          ariaLabel: `${TYPE_WORDS[n.type]} ${n.label}`,
-          data: {
-            node: n,
-            href: n.type === "function" && n.functionArn ? functionHref(n.functionArn, scanId) : null,
-            selected: n.id === selectedNodeId,
-            onExpand: n.type === "group" ? () => expand(n.id) : null,
-          },
+          ariaLabel: `${TYPE_WORDS[n.type]} ${n.label}${action}`,
+          data: { node: n, href, selected: n.id === selectedNodeId, match: matchIds.has(n.id) },
         };
       }),
-    [visible, positions, scanId, selectedNodeId, expand],
+    [visible, positions, scanId, selectedNodeId, matchIds],
   );
 
   const flowEdges = useMemo<PermissionFlowEdge[]>(
     () =>
       visible.edges.map((e) => {
-        const colour = edgeColour(e);
+        const { colour } = edgeStyleOf(e);
         const selected = e.id === selectedEdgeId;
+        // Edges into a grid of many leaves cross the grid: drawn faint, full strength when selected.
+        const fan = positions.get(e.target)?.inGrid === true && !selected;
         return {
           id: e.id,
           type: "permission",
           source: e.source,
           target: e.target,
-          ariaLabel: e.reason,
-          data: { edge: e, selected },
+          ariaLabel: `${e.kind} edge: ${e.reason} Press Enter for details.`,
+          data: { edge: e, selected, showLabel: selected },
           markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 16, height: 16 },
-          style: { stroke: colour, strokeWidth: selected ? 3 : 1.4, strokeDasharray: e.conditional ? "5 4" : undefined },
+          style: { stroke: colour, strokeWidth: selected ? 3 : 1.6, strokeDasharray: e.conditional ? "6 4" : undefined, strokeOpacity: fan ? 0.3 : 1 },
           zIndex: selected ? 10 : 0,
         };
       }),
-    [visible, selectedEdgeId],
+    [visible, positions, selectedEdgeId],
   );
 
   const selectedEdge = visible.edges.find((e) => e.id === selectedEdgeId) ?? null;
   const selectedNode = visible.nodes.find((n) => n.id === selectedNodeId) ?? null;
   const labelOf = useCallback((id: string) => expandedView.nodes.find((n) => n.id === id)?.label ?? id, [expandedView]);
 
-  const onNodeClick = useCallback(
-    (event: ReactMouseEvent, node: PermissionFlowNode) => {
-      // The label link / expand button handle their own clicks.
-      if ((event.target as HTMLElement).closest("a, button")) return;
-      const n = node.data.node;
+  const activateNode = useCallback(
+    (n: GraphNode) => {
       if (n.type === "group") return expand(n.id);
-      if (n.type === "function" && node.data.href) return router.push(node.data.href);
+      if (n.type === "function" && n.functionArn && !n.root) return router.push(functionHref(n.functionArn, scanId));
+      setSelectedEdgeId(null);
       setSelectedNodeId(n.id);
     },
-    [expand, router],
+    [expand, router, scanId],
   );
 
-  const onEdgeClick = useCallback((_event: ReactMouseEvent, edge: PermissionFlowEdge) => {
-    setSelectedEdgeId(edge.id);
+  const onNodeClick = useCallback(
+    (event: ReactMouseEvent, node: PermissionFlowNode) => {
+      // The label link handles its own click.
+      if ((event.target as HTMLElement).closest("a")) return;
+      activateNode(node.data.node);
+    },
+    [activateNode],
+  );
+
+  const openEdge = useCallback((id: string) => {
+    setSelectedEdgeId(id);
+    setSelectedNodeId(null);
+    setStatus("Edge details shown beside the graph.");
   }, []);
+
+  // Enter (or Space) on a focused edge opens its details; on a focused node it does what a click does.
+  const onKeyDown = useCallback(
+    (event: ReactKeyboardEvent) => {
+      const target = event.target as HTMLElement;
+      if (event.key === "Escape") {
+        if (selectedEdgeId || selectedNodeId) {
+          setSelectedEdgeId(null);
+          setSelectedNodeId(null);
+        } else if (full) setFull(false);
+        return;
+      }
+      if (event.key !== "Enter" && event.key !== " ") return;
+      const edgeEl = target.closest<HTMLElement | SVGElement>(".react-flow__edge");
+      if (edgeEl?.dataset.id) {
+        event.preventDefault();
+        openEdge(edgeEl.dataset.id);
+        return;
+      }
+      const nodeEl = target.closest<HTMLElement>(".react-flow__node");
+      const node = nodeEl?.dataset.id ? visible.nodes.find((n) => n.id === nodeEl.dataset.id) : undefined;
+      if (node) {
+        event.preventDefault();
+        activateNode(node);
+      }
+    },
+    [visible, activateNode, openEdge, selectedEdgeId, selectedNodeId, full],
+  );
 
   const trackHover = useCallback((event: ReactMouseEvent, edge: PermissionFlowEdge) => {
     const box = containerRef.current?.getBoundingClientRect();
@@ -277,38 +396,175 @@ export function PermissionGraph({ graph, scanId }: PermissionGraphProps) {
     setHover({ edge: edge.data.edge, x: event.clientX - box.left + 14, y: event.clientY - box.top + 14 });
   }, []);
 
-  const toggle = (f: EdgeFilter) =>
+  const toggle = (f: EdgeFilter) => {
+    setHover(null);
     setFilters((current) => {
       const next = new Set(current);
       if (next.has(f)) next.delete(f);
       else next.add(f);
       return next;
     });
+  };
 
   const reset = () => {
     setFilters(new Set(EDGE_FILTERS));
     setCategory("");
+    setQuery("");
     setExpanded([]);
     setSelectedEdgeId(null);
     setSelectedNodeId(null);
+    setHover(null);
   };
 
+  const findNext = () => {
+    if (matches.length === 0) {
+      setStatus(query.trim() ? `No node matches “${query.trim()}”.` : "");
+      return;
+    }
+    const next = (matchIndex + 1) % matches.length;
+    setMatchIndex(next);
+    const m = matches[next];
+    if (m.groups.length) setExpanded((list) => [...list, ...m.groups.filter((g) => !list.includes(g))]);
+    setFocusTarget(m.node.id);
+    setStatus(`Match ${next + 1} of ${matches.length}: ${m.node.label}`);
+  };
+
+  const svgText = () => graphToSvg({ title: `Permission graph: ${functionName}`, nodes: visible.nodes, edges: visible.edges, positions });
+
+  const exportSvg = () => {
+    download(`${fileStem(functionName)}.svg`, new Blob([svgText()], { type: "image/svg+xml" }));
+    setStatus("SVG exported.");
+  };
+
+  const exportPng = () => {
+    const svg = svgText();
+    const img = new Image();
+    img.onload = () => {
+      // Twice the size for sharp text, within the largest canvas browsers allow.
+      const scale = Math.min(2, 16_000 / Math.max(img.width, img.height));
+      const canvas = document.createElement("canvas");
+      canvas.width = Math.round(img.width * scale);
+      canvas.height = Math.round(img.height * scale);
+      const ctx = canvas.getContext("2d");
+      if (!ctx) return setStatus("PNG export failed: this browser gave no canvas.");
+      ctx.scale(scale, scale);
+      ctx.drawImage(img, 0, 0);
+      canvas.toBlob((blob) => {
+        if (!blob) return setStatus("PNG export failed: the graph is too large for a PNG; export SVG instead.");
+        download(`${fileStem(functionName)}.png`, blob);
+        setStatus("PNG exported.");
+      }, "image/png");
+    };
+    img.onerror = () => setStatus("PNG export failed; export SVG instead.");
+    img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+  };
+
+  // The server renders plain links; a click keeps the filters the user set since (they live in the URL).
+  const depthHref = (d: number, search = "") => {
+    const params = new URLSearchParams(search);
+    params.set("scan", String(scanId));
+    params.set("depth", String(d));
+    return `/functions/${encodeURIComponent(functionArn)}/graph?${params.toString()}`;
+  };
+  const depths = Array.from({ length: Math.max(1, graph.reach.maxHops) }, (_, i) => i + 1);
+  const usedStyles = new Set<EdgeStyleKey>(visible.edges.map((e) => edgeStyleOf(e).key));
+
   return (
-    <div className="pg-wrap">
-      <form className="pg-filters" aria-label="Graph filters" onSubmit={(e) => e.preventDefault()}>
+    <div className={`pg-wrap${full ? " pg-full" : ""}`} data-graph-ready={ready ? "true" : undefined} onKeyDown={onKeyDown}>
+      <div className="pg-toolbar">
+        <nav className="pg-depth" aria-label="Depth">
+          <span id="pg-depth-label">Moves from the function:</span>
+          {depths.map((d) =>
+            d === graph.reach.depth ? (
+              <strong key={d} aria-current="true" className="pg-depth-current">
+                {d}
+              </strong>
+            ) : (
+              <Link
+                key={d}
+                href={depthHref(d)}
+                aria-label={`Depth ${d}`}
+                onClick={(e) => {
+                  e.preventDefault();
+                  router.push(depthHref(d, window.location.search));
+                }}
+              >
+                {d}
+              </Link>
+            ),
+          )}
+        </nav>
+        <form
+          className="pg-search"
+          role="search"
+          onSubmit={(e) => {
+            e.preventDefault();
+            findNext();
+          }}
+        >
+          <label htmlFor="pg-search-input">Find a node</label>
+          <input
+            id="pg-search-input"
+            type="search"
+            value={query}
+            placeholder="name or ARN"
+            onChange={(e) => {
+              setQuery(e.target.value);
+              setMatchIndex(-1);
+            }}
+          />
+          <button type="submit" className="secondary small">
+            {matchIndex >= 0 ? "Next match" : "Find"}
+          </button>
+          {query.trim() ? (
+            <span className="muted pg-match-count" data-testid="search-count">
+              {matches.length} match{matches.length === 1 ? "" : "es"}
+            </span>
+          ) : null}
+        </form>
+        <div className="pg-actions-bar">
+          <button type="button" className="secondary small" onClick={() => void flowRef.current?.zoomIn({ duration: 150 })} aria-label="Zoom in">
+            +
+          </button>
+          <button type="button" className="secondary small" onClick={() => void flowRef.current?.zoomOut({ duration: 150 })} aria-label="Zoom out">
+            −
+          </button>
+          <button type="button" className="secondary small" onClick={() => void flowRef.current?.fitView({ padding: 0.05, duration: 200 })}>
+            Show all
+          </button>
+          <button type="button" className="secondary small" onClick={() => setFull((f) => !f)} aria-pressed={full}>
+            {full ? "Exit full screen" : "Full screen"}
+          </button>
+          <button type="button" className="secondary small" onClick={exportSvg}>
+            Export SVG
+          </button>
+          <button type="button" className="secondary small" onClick={exportPng}>
+            Export PNG
+          </button>
+        </div>
+      </div>
+      <details className="pg-filter-box" open={filtersOpen} onToggle={(e) => setFiltersOpen(e.currentTarget.open)}>
+        <summary>
+          Filters: {filters.size === EDGE_FILTERS.length ? "every edge kind" : `${filters.size} of ${EDGE_FILTERS.length} edge kinds`}
+          {category ? ` · ${category}` : ""}
+          <span className="muted"> · {visible.nodes.length} nodes, {visible.edges.length} edges</span>
+        </summary>
+        <form className="pg-filters" aria-label="Graph filters" onSubmit={(e) => e.preventDefault()}>
         {FILTER_GROUPS.map((g) => (
           <fieldset key={g.legend}>
             <legend>{g.legend}</legend>
             {g.filters.map((f) => (
               <label key={f}>
-                <input type="checkbox" name="kind" value={f} checked={filters.has(f)} onChange={() => toggle(f)} /> {EDGE_FILTER_LABELS[f]}
+                <input type="checkbox" name="kind" value={f} checked={filters.has(f)} onChange={() => toggle(f)} />
+                <span className="pg-key-line" style={{ borderTopColor: EDGE_STYLE[f].colour }} aria-hidden="true" />
+                {EDGE_FILTER_LABELS[f]}
               </label>
             ))}
           </fieldset>
         ))}
         <label className="pg-category">
           Finding category
-          <select value={category} onChange={(e) => setCategory(e.target.value)} aria-label="Finding category">
+          <select value={category} onChange={(e) => setCategory(e.target.value)}>
             <option value="">All</option>
             {graph.categories.map((c) => (
               <option key={c} value={c}>
@@ -317,16 +573,20 @@ export function PermissionGraph({ graph, scanId }: PermissionGraphProps) {
             ))}
           </select>
         </label>
-        <button type="button" className="secondary" onClick={reset}>
+        <button type="button" className="secondary small" onClick={reset}>
           Reset
         </button>
-        <span className="pg-counts muted" aria-live="polite">
+        <span className="pg-counts muted" data-testid="graph-counts">
           {visible.nodes.length} nodes, {visible.edges.length} edges
-          {graph.truncated.hiddenNodes > 0 ? ` · ${graph.truncated.hiddenNodes} more beyond this depth` : ""}
+          {graph.truncated.hiddenNodes > 0 ? ` · ${graph.truncated.hiddenNodes} more functions beyond this depth` : ""}
         </span>
-      </form>
+        </form>
+      </details>
+      <p className="visually-hidden" aria-live="polite">
+        {status}
+      </p>
       <div className="pg-body">
-        <div className="pg-canvas" ref={containerRef} aria-label="Permission graph" role="region">
+        <div className="pg-canvas" ref={containerRef} aria-label="Permission graph: Tab moves through nodes and edges, Enter opens one" role="region">
           {mounted ? (
             <ReactFlow<PermissionFlowNode, PermissionFlowEdge>
               nodes={flowNodes}
@@ -335,9 +595,11 @@ export function PermissionGraph({ graph, scanId }: PermissionGraphProps) {
               edgeTypes={edgeTypes}
               onInit={(instance) => {
                 flowRef.current = instance;
+                placedFor.current = positions;
+                showReadable();
               }}
               onNodeClick={onNodeClick}
-              onEdgeClick={onEdgeClick}
+              onEdgeClick={(_e, edge) => openEdge(edge.id)}
               onEdgeMouseEnter={trackHover}
               onEdgeMouseMove={trackHover}
               onEdgeMouseLeave={() => setHover(null)}
@@ -348,14 +610,13 @@ export function PermissionGraph({ graph, scanId }: PermissionGraphProps) {
               nodesDraggable={false}
               nodesConnectable={false}
               elementsSelectable
+              edgesFocusable
+              nodesFocusable
               onlyRenderVisibleElements={visible.nodes.length > 200}
-              fitView
-              fitViewOptions={{ padding: 0.15, maxZoom: 1.2 }}
               minZoom={0.05}
               maxZoom={2}
+              proOptions={{ hideAttribution: true }}
             >
-              <MiniMap pannable zoomable nodeColor={miniMapColour} ariaLabel="Graph overview" />
-              <Controls showInteractive={false} />
             </ReactFlow>
           ) : (
             <div className="pg-placeholder muted" aria-busy="true">
@@ -380,24 +641,33 @@ export function PermissionGraph({ graph, scanId }: PermissionGraphProps) {
                 </p>
                 <dl className="pg-kv">
                   <dt>From</dt>
-                  <dd className="mono">{labelOf(selectedEdge.source)}</dd>
+                  <dd className="mono">
+                    <bdi>{labelOf(selectedEdge.source)}</bdi>
+                  </dd>
                   <dt>To</dt>
-                  <dd className="mono">{labelOf(selectedEdge.target)}</dd>
+                  <dd className="mono">
+                    <bdi>{labelOf(selectedEdge.target)}</bdi>
+                  </dd>
                 </dl>
                 <p className="pg-reason">
                   <bdi>{selectedEdge.reason}</bdi>
                 </p>
               </div>
             ) : (
-              <p className="muted">Click an edge to see why it exists. Hover an edge for its reason.</p>
+              <p className="muted">Select an edge (click, or Tab to it and press Enter) to see why it exists.</p>
             )}
           </section>
           {selectedNode ? (
-            <section aria-labelledby="pg-node-h">
+            <section aria-labelledby="pg-node-h" data-testid="node-details">
               <h2 id="pg-node-h">
                 {TYPE_WORDS[selectedNode.type]} <bdi>{selectedNode.label}</bdi>
               </h2>
               {selectedNode.detail ? <p className="mono muted pg-break">{selectedNode.detail}</p> : null}
+              {selectedNode.type === "function" && selectedNode.functionArn && !selectedNode.root ? (
+                <p>
+                  <Link href={functionHref(selectedNode.functionArn, scanId)}>Open its page</Link>
+                </p>
+              ) : null}
               {selectedNode.type === "statement" ? (
                 <>
                   <p>
@@ -432,19 +702,54 @@ export function PermissionGraph({ graph, scanId }: PermissionGraphProps) {
               ) : null}
             </section>
           ) : null}
-          <section aria-labelledby="pg-legend-h" className="pg-legend">
+          <section aria-labelledby="pg-map-h" className="pg-map-section">
+            <h2 id="pg-map-h">Overview</h2>
+            {/* Outside the canvas, so it never covers a node. */}
+            <div className="pg-minimap">
+              {mounted ? (
+                <MiniMap pannable zoomable nodeColor={miniMapColour} ariaLabel="Graph overview: drag to move the view" bgColor="#fbfcfd" maskColor="rgba(20,33,61,0.12)" />
+              ) : null}
+            </div>
+          </section>
+          <section aria-labelledby="pg-legend-h" className="pg-legend" data-testid="graph-legend">
             <h2 id="pg-legend-h">Legend</h2>
+            <h3>Edges</h3>
             <ul className="plain">
+              {(Object.keys(EDGE_STYLE) as EdgeStyleKey[]).map((key) => (
+                <li key={key} className={usedStyles.has(key) ? undefined : "pg-unused"}>
+                  <svg width="34" height="10" aria-hidden="true">
+                    <line x1="1" y1="5" x2="27" y2="5" stroke={EDGE_STYLE[key].colour} strokeWidth="2.2" />
+                    <path d="M26,1 L33,5 L26,9 z" fill={EDGE_STYLE[key].colour} />
+                  </svg>
+                  {EDGE_STYLE[key].label}
+                </li>
+              ))}
               <li>
-                <span className="pg-swatch pg-function pg-sev-critical" /> function (colour = risk severity); click to open it
+                <svg width="34" height="10" aria-hidden="true">
+                  <line x1="1" y1="5" x2="27" y2="5" stroke="#52606d" strokeWidth="2.2" strokeDasharray="6 4" />
+                  <path d="M26,1 L33,5 L26,9 z" fill="#52606d" />
+                </svg>
+                Dashed: allowed only when its conditions hold
               </li>
               <li>
-                <span className="pg-swatch pg-statement pg-cited" /> statement a finding cites
+                <svg width="34" height="12" aria-hidden="true">
+                  <line x1="1" y1="6" x2="27" y2="6" stroke="#f59e0b" strokeOpacity="0.6" strokeWidth="8" />
+                  <line x1="1" y1="6" x2="27" y2="6" stroke="#52606d" strokeWidth="2.2" />
+                </svg>
+                Highlighted: the selected or focused edge
               </li>
-              <li>
-                <span className="pg-swatch pg-group" /> group: click to show its members
-              </li>
-              <li>dashed edge: allowed only under conditions</li>
+            </ul>
+            <h3>Nodes</h3>
+            <ul className="plain">
+              {(Object.keys(NODE_STYLE) as GraphNode["type"][]).map((type) => (
+                <li key={type}>
+                  <span
+                    className="pg-swatch"
+                    style={{ background: NODE_STYLE[type].fill, borderColor: NODE_STYLE[type].stroke, borderStyle: type === "group" || type === "event-source" ? "dashed" : "solid" }}
+                  />
+                  {NODE_STYLE[type].label}
+                </li>
+              ))}
             </ul>
           </section>
         </aside>
@@ -452,3 +757,4 @@ export function PermissionGraph({ graph, scanId }: PermissionGraphProps) {
     </div>
   );
 }
+

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadAccessLevels } from "./access-levels";
-import { blastRadius } from "./blast-radius";
+import { loadAccessLevels } from "./policy/access-levels";
+import { blastRadius } from "./graph/blast-radius";
 import { RISK_FORMULA, riskScore, scopeFactor, severityForScore, type RiskInput } from "./risk-score";
-import { ACCOUNT, escalationPath, finding, functionArn, grant, lambdaFunction, perms, role, roleArn, snapshotIndex } from "./test-builders";
+import { ACCOUNT, escalationPath, finding, functionArn, grant, lambdaFunction, perms, role, roleArn, snapshotIndex } from "@/test/builders/analysis-builders";
 import type { BlastRadius, Grant } from "./types";
 
 const trusting = role("trusting", { trust: { Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "sts:AssumeRole" }] } });

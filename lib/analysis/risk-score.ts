@@ -4,7 +4,8 @@
  * permission never lowers the score (a property test keeps it so). The formula is data:
  * `RISK_FORMULA` is printed by the README and `saltzer rules`.
  */
-import type { AccessLevel, BlastRadius, Finding, FindingCategory, RiskScore, Severity } from "./types";
+import type { AccessLevel, BlastRadius, Finding, FindingCategory, RiskParts, RiskScore, Severity } from "./types";
+import { findingFingerprint } from "./fingerprint";
 import type { LambdaFunction } from "@/lib/snapshot/types";
 
 export const CAPABILITY_MAX = 55;
@@ -121,24 +122,31 @@ interface Capability {
   why: string;
 }
 
-function worstCapability(br: BlastRadius, findings: Finding[]): Capability {
+/** The worst of some candidates; ties go to the first, as candidates are considered in a fixed order. */
+function worstOf(candidates: Iterable<Capability>): Capability {
   let worst: Capability = { points: 0, why: "no effective permissions" };
-  const consider = (points: number, why: string) => {
-    if (points > worst.points) worst = { points, why };
-  };
-  for (const path of br.escalationPaths) {
-    consider(path.conditional ? CAPABILITY_TIERS.permissionsManagement : CAPABILITY_TIERS.admin, `escalation path "${path.title}"`);
-  }
-  for (const f of findings) {
-    const tier = FINDING_TIERS[f.category];
-    if (tier) consider(tier * FINDING_SEVERITY_WEIGHT[f.severity], `finding "${f.title}" (${f.category}, ${f.severity})`);
-  }
+  for (const c of candidates) if (c.points > worst.points) worst = c;
+  return worst;
+}
+
+function pathCapability(br: BlastRadius): Capability {
+  return worstOf(br.escalationPaths.map((path) => ({ points: path.conditional ? CAPABILITY_TIERS.permissionsManagement : CAPABILITY_TIERS.admin, why: `escalation path "${path.title}"` })));
+}
+
+/** A finding's own capability points: its category's tier scaled by its severity (0 for categories without a tier). */
+function findingCapability(f: Finding): Capability {
+  const tier = FINDING_TIERS[f.category];
+  return { points: tier ? tier * FINDING_SEVERITY_WEIGHT[f.severity] : 0, why: `finding "${f.title}" (${f.category}, ${f.severity})` };
+}
+
+function radiusCapability(br: BlastRadius): Capability {
+  const candidates: Capability[] = [];
   for (const s of br.services) {
     for (const level of s.levels) {
       const scope = bestScope(level.resources);
       // Changing IAM permissions on any principal is as good as administrator access.
       const tier = level.level === "Permissions management" && s.service === "iam" && scope === 1 ? CAPABILITY_TIERS.admin : LEVEL_TIERS[level.level];
-      consider(tier * scope, `${level.level} on ${s.service} (${level.actionCount} actions, e.g. ${level.actions[0]}) on ${level.resources.slice(0, 2).join(", ")}`);
+      candidates.push({ points: tier * scope, why: `${level.level} on ${s.service} (${level.actionCount} actions, e.g. ${level.actions[0]}) on ${level.resources.slice(0, 2).join(", ")}` });
     }
   }
   const storeTiers: [keyof BlastRadius["dataStores"], number, string][] = [
@@ -148,14 +156,21 @@ function worstCapability(br: BlastRadius, findings: Finding[]): Capability {
   ];
   for (const [kind, tier, verb] of storeTiers) {
     for (const d of br.dataStores[kind]) {
-      consider(tier * scopeFactor(d.resource) * (d.conditional ? CONDITIONAL_FACTOR : 1), `can ${verb} ${d.service} data on ${d.resource} (${d.actions.slice(0, 3).join(", ")})`);
+      candidates.push({ points: tier * scopeFactor(d.resource) * (d.conditional ? CONDITIONAL_FACTOR : 1), why: `can ${verb} ${d.service} data on ${d.resource} (${d.actions.slice(0, 3).join(", ")})` });
     }
     // The same numbers the blast radius shows under "after escalation".
     for (const d of br.afterEscalation?.dataStores[kind] ?? []) {
-      consider(tier * scopeFactor(d.resource) * (d.conditional ? CONDITIONAL_FACTOR : 1), `after escalation can ${verb} ${d.service} data on ${d.resource} (${d.actions.slice(0, 3).join(", ")})`);
+      candidates.push({ points: tier * scopeFactor(d.resource) * (d.conditional ? CONDITIONAL_FACTOR : 1), why: `after escalation can ${verb} ${d.service} data on ${d.resource} (${d.actions.slice(0, 3).join(", ")})` });
     }
   }
-  return worst;
+  return worstOf(candidates);
+}
+
+/** Which exposure a finding causes (exposureOf in lib/audit/analyze-snapshot.ts reads the same findings). */
+function findingExposure(f: Finding): RiskParts["findings"][number]["exposure"] {
+  if (f.ruleId === "public-invoke") return "public";
+  if (f.category === "cross-account-invoke") return "cross-account";
+  return null;
 }
 
 export interface RiskInput {
@@ -169,14 +184,48 @@ export interface RiskInput {
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-export function riskScore(input: RiskInput): RiskScore {
+/** What the score is made of, each finding's share apart. */
+export function riskParts(input: RiskInput): RiskParts {
   const { blastRadius: br, findings, exposure, unusedShare } = input;
+  return {
+    pathCapability: pathCapability(br),
+    radiusCapability: radiusCapability(br),
+    findings: findings.map((f) => ({ fingerprint: findingFingerprint(f), severity: f.severity, ...findingCapability(f), exposure: findingExposure(f) })),
+    exposure: { ...exposure },
+    services: br.services.length,
+    wildcardServices: br.services.filter((s) => s.levels.some((l) => l.resources.includes("*"))).length,
+    reachableFunctions: br.totals.reachableFunctions,
+    roles: new Set([...br.rolesPassable, ...br.rolesAssumable]).size,
+    unusedShare,
+    notes: [],
+  };
+}
 
-  const cap = worstCapability(br, findings);
+export function riskScore(input: RiskInput): RiskScore {
+  return scoreRiskParts(riskParts(input));
+}
+
+/**
+ * The score of some parts, leaving out the findings `excluded` names (by fingerprint): their
+ * capability points and the exposure they cause. The one formula; lib/analysis/verdicts.ts
+ * `riskWithout` applies it to a stored score when findings are suppressed.
+ */
+export function scoreRiskParts(parts: RiskParts, excluded: ReadonlySet<string> = new Set()): RiskScore {
+  const kept = parts.findings.filter((f) => !excluded.has(f.fingerprint));
+  // Exposure a finding caused goes with it; exposure no finding caused stays.
+  const causing = (kind: "public" | "cross-account") => parts.findings.filter((f) => f.exposure === kind);
+  const allDropped = (kind: "public" | "cross-account") => causing(kind).length > 0 && causing(kind).every((f) => excluded.has(f.fingerprint));
+  const exposure = {
+    public: parts.exposure.public && !allDropped("public"),
+    crossAccount: parts.exposure.crossAccount && !allDropped("cross-account"),
+    outsideTriggers: Math.max(0, parts.exposure.outsideTriggers - causing("cross-account").filter((f) => excluded.has(f.fingerprint)).length),
+  };
+
+  const cap = worstOf([parts.pathCapability, ...kept, parts.radiusCapability]);
   const capability = Math.min(CAPABILITY_MAX, cap.points);
 
-  const services = br.services.length;
-  const wildcardServices = br.services.filter((s) => s.levels.some((l) => l.resources.includes("*"))).length;
+  const services = parts.services;
+  const wildcardServices = parts.wildcardServices;
   const breadth = Math.min(6, 1.5 * Math.log2(1 + services)) + Math.min(4, Math.log2(1 + wildcardServices));
 
   const exposureScore = Math.min(
@@ -184,10 +233,11 @@ export function riskScore(input: RiskInput): RiskScore {
     (exposure.public ? 10 : 0) + (exposure.crossAccount ? 3 : 0) + Math.min(2, Math.max(0, exposure.outsideTriggers)),
   );
 
-  const roles = new Set([...br.rolesPassable, ...br.rolesAssumable]).size;
-  const functions = br.totals.reachableFunctions;
+  const roles = parts.roles;
+  const functions = parts.reachableFunctions;
   const reachScore = Math.min(8, 2 * Math.log2(1 + functions)) + Math.min(4, Math.log2(1 + roles));
 
+  const unusedShare = parts.unusedShare;
   const share = unusedShare === null ? 0 : Math.min(1, Math.max(0, unusedShare));
   const unused = UNUSED_MAX * share * (capability / CAPABILITY_MAX);
 
@@ -218,6 +268,8 @@ export function riskScore(input: RiskInput): RiskScore {
       unusedShare === null
         ? `Unused 0/${UNUSED_MAX}: no usage data.`
         : `Unused ${round1(unused)}/${UNUSED_MAX}: ${Math.round(share * 100)}% of granted actions unused, weighted by capability.`,
+      ...parts.notes,
     ],
+    parts,
   };
 }

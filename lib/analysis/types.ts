@@ -281,6 +281,28 @@ export interface RiskScore {
   components: { capability: number; breadth: number; exposure: number; reach: number; unused: number };
   /** Each component explained in a sentence. */
   explanation: string[];
+  /**
+   * What the score is made of, each finding's share apart, so a reader can drop a suppressed
+   * finding's share (lib/analysis/verdicts.ts `riskWithout`). Absent in scans stored before it.
+   */
+  parts?: RiskParts;
+}
+
+/** A risk score's inputs, each finding's contribution kept apart (lib/analysis/risk-score.ts). */
+export interface RiskParts {
+  /** The worst capability owed to escalation paths, and to the blast radius (services, data stores): not to a finding. */
+  pathCapability: { points: number; why: string };
+  radiusCapability: { points: number; why: string };
+  /** Each finding's capability points, severity and exposure it causes, by fingerprint. */
+  findings: { fingerprint: string; severity: Severity; points: number; why: string; exposure: "public" | "cross-account" | null }[];
+  exposure: { public: boolean; crossAccount: boolean; outsideTriggers: number };
+  services: number;
+  wildcardServices: number;
+  reachableFunctions: number;
+  roles: number;
+  unusedShare: number | null;
+  /** Explanation lines after the components' (what could not be seen). */
+  notes: string[];
 }
 
 export interface RecommendedPolicy {
@@ -307,4 +329,10 @@ export interface FunctionAnalysis {
   isPublic: boolean;
   /** Reads the scan could not make for this function's inputs; empty when complete. */
   incomplete: { api: string; reason: string }[];
+  /**
+   * The whole reach of the function's role (every function reached, with one path each; the
+   * start function written as `REACH_START`), on the first analysed function of each role only:
+   * stored once per role, read through `reachSeenFrom`. Undefined on the others.
+   */
+  roleReach?: ReachedFunction[];
 }

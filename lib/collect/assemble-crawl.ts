@@ -34,6 +34,7 @@ export async function assembleCrawl(plan: CrawlPlan, parts: { spec: CrawlJobSpec
   const leftOut = new Set<string>();
   const keptPerRegion = new Map<string, number>();
   const keptLists = new Map<string, unknown>();
+  const functionArns = new Map<string, string>();
   for (const { spec, part } of ordered) {
     if (spec.kind !== "region") continue;
     const listFile = layout.listFunctions(spec.accountId, spec.region);
@@ -45,6 +46,7 @@ export async function assembleCrawl(plan: CrawlPlan, parts: { spec: CrawlJobSpec
       gaps.push({ accountId: spec.accountId, region: spec.region, api: "lambda:ListFunctions", file: null, message: `function ${fn.FunctionName} left out: its execution role ${fn.Role} is not in the account's IAM authorization details (created during the crawl?)` });
     }
     keptPerRegion.set(`${spec.accountId}/${spec.region}`, kept.length);
+    for (const fn of kept) functionArns.set(`${spec.accountId}/${spec.region}/${fn.FunctionName}`, fn.FunctionArn as string);
     keptLists.set(listFile, { ...listed, Functions: kept });
   }
 
@@ -67,7 +69,9 @@ export async function assembleCrawl(plan: CrawlPlan, parts: { spec: CrawlJobSpec
   for (const { gap, message, names } of failures.values()) {
     const total = keptPerRegion.get(`${gap.accountId}/${gap.region}`) ?? names.length;
     const listed = names.slice(0, 5).join(", ") + (names.length > 5 ? ", …" : "");
-    gaps.push({ ...gap, message: `${message} (${names.length} of ${total} functions: ${listed})` });
+    // The gap names every function it leaves incomplete, so it marks those and no other.
+    const resources = names.map((name) => functionArns.get(`${gap.accountId}/${gap.region}/${name}`) ?? name);
+    gaps.push({ ...gap, message: `${message} (${names.length} of ${total} functions: ${listed})`, resources });
   }
   const snapshot = await normalizeWithRejectedResponsesAsGaps(files, gaps, { kind: "aws", location: plan.callerArn });
   return { snapshot, files };
@@ -148,7 +152,25 @@ function rejectResponse(files: Map<string, unknown>, error: SnapshotError): Cove
   // The functions are still worth auditing without their mappings; the gap says they are unknown.
   if (rule.drop === "empty-mappings") files.set(file, { EventSourceMappings: [] });
   const what = { account: "; the account is left out", region: "; the region is left out", organization: "; the organization (SCPs) is left out", "empty-mappings": "; event source mappings unknown", file: "" }[rule.drop];
-  return { accountId, region, api, file: null, message: `response rejected: ${error.jsonPath || "$"}: ${error.detail}${what}` };
+  const resources = rejectedResources(files, file, accountId, region);
+  return { accountId, region, api, file: null, message: `response rejected: ${error.jsonPath || "$"}: ${error.detail}${what}`, ...(resources ? { resources } : {}) };
+}
+
+/** A rejected per-function or per-role response is about one function or role: its ARN, so the gap marks only that one. */
+function rejectedResources(files: Map<string, unknown>, file: string, accountId: string | null, region: string | null): string[] | null {
+  const fnFile = /\/lambda\/(?:get-policy|list-function-url-configs)\/([^/]+)\.json$/.exec(file);
+  if (fnFile && accountId && region) {
+    const listed = files.get(layout.listFunctions(accountId, region)) as { Functions?: { FunctionName?: string; FunctionArn?: string }[] } | undefined;
+    const arn = listed?.Functions?.find((f) => f.FunctionName === fnFile[1])?.FunctionArn;
+    return arn ? [arn] : null;
+  }
+  const roleFile = /\/iam\/service-last-accessed\/([^/]+)\.json$/.exec(file);
+  if (roleFile && accountId) {
+    const details = files.get(layout.authorizationDetails(accountId)) as { RoleDetailList?: { RoleName?: string; Arn?: string }[] } | undefined;
+    const arn = details?.RoleDetailList?.find((r) => r.RoleName === roleFile[1])?.Arn;
+    return arn ? [arn] : null;
+  }
+  return null;
 }
 
 function pascal(kebab: string): string {

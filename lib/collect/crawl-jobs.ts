@@ -109,6 +109,8 @@ interface JobScope {
   api: string;
   /** Named at the start of the gap message (`role X`). */
   subject?: string;
+  /** The ARNs the job reads about, when not its whole account/region (see CoverageGap.resources). */
+  resources?: string[];
 }
 
 /** The coverage gap for an expected error; any other error is thrown as a CrawlBugError. */
@@ -118,7 +120,7 @@ export function gapFor(scope: JobScope, error: unknown): CoverageGap {
   const described = describeAwsError(error);
   let message = kind === "region-disabled" && scope.region ? `region ${scope.region} is not enabled for account ${scope.accountId} (${described})` : described;
   if (scope.subject) message = `${scope.subject}: ${message}`;
-  return { accountId: scope.accountId, region: scope.region, api: scope.api, file: null, message };
+  return { accountId: scope.accountId, region: scope.region, api: scope.api, file: null, message, ...(scope.resources ? { resources: scope.resources } : {}) };
 }
 
 /**
@@ -308,7 +310,7 @@ export async function runCrawlJob(spec: CrawlJobSpec, ctx: CrawlJobContext): Pro
     const credentials = await credentialsFor(accountId);
     if (!credentials) return;
     const roleName = roleNameOf(roleArn);
-    const details = await read({ accountId, region: null, api: "iam:GenerateServiceLastAccessedDetails", subject: `role ${roleName}` }, () =>
+    const details = await read({ accountId, region: null, api: "iam:GenerateServiceLastAccessedDetails", subject: `role ${roleName}`, resources: [roleArn] }, () =>
       collectServiceLastAccessed(ctx.clients.iam(accountId, credentials), roleArn, { signal, pollIntervalMs: ctx.settings.lastAccessedPollMs }),
     );
     if (details) part.files.push([layout.serviceLastAccessed(accountId, roleName), details]);

@@ -177,6 +177,10 @@ describe("crawlOrganization over the replay server", () => {
     ]);
     expect(gaps[0].message).toMatch(/^AccessDeniedException: .*lambda:GetPolicy.* \(\d+ of \d+ functions: /);
     expect(snapshot.gaps).toHaveLength(2);
+    // And each gap names, by ARN, exactly the functions of its region it left incomplete
+    for (const g of gaps) {
+      expect([...(g.resources ?? [])].sort()).toEqual(account(offline, PROD).functions.filter((fn) => fn.region === g.region).map((fn) => fn.arn).sort());
+    }
     expect(account(snapshot, PROD).functions.every((fn) => fn.resourcePolicy === null)).toBe(true);
     // And the other data is intact
     expect(account(snapshot, PROD).functions.map((fn) => ({ ...fn, resourcePolicy: null }))).toEqual(account(offline, PROD).functions.map((fn) => ({ ...fn, resourcePolicy: null })));
@@ -270,6 +274,8 @@ describe("crawlOrganization over the replay server", () => {
     const gaps = snapshot.gaps.filter((g) => g.api === "iam:GenerateServiceLastAccessedDetails");
     const roles = new Set(account(offline, PROD).functions.map((fn) => fn.roleArn.split("/").pop()));
     expect(gaps.map((g) => /^role ([^:]+): AccessDenied: /.exec(g.message)?.[1]).sort()).toEqual([...roles].sort());
+    // And each names its role by ARN, so only that role's functions are marked incomplete
+    expect(gaps.map((g) => g.resources?.[0]?.split("/").pop()).sort()).toEqual([...roles].sort());
   });
 
   it("keeps to AWS-like rate limits per account, region and service; a crawl sending faster is throttled, retries and misses nothing", async () => {

@@ -7,12 +7,12 @@ import fs from "node:fs";
 import path from "node:path";
 import v8 from "node:v8";
 import { Worker } from "node:worker_threads";
-import type { AnalyzeOptions } from "@/lib/analysis/analyze-snapshot";
+import type { AnalyzeOptions } from "@/lib/audit/analyze-snapshot";
 import type { Snapshot } from "@/lib/snapshot/types";
 import type { RowSink } from "./analyse-to-rows";
 import type { AnalysisWorkerInput, FromAnalysisWorker } from "./analysis-worker-protocol";
 
-interface WorkerFiles {
+export interface WorkerFiles {
   /** The TypeScript loader that runs `entry` (sources only); null for the compiled worker. */
   bootstrap: string | null;
   entry: string;
@@ -49,12 +49,20 @@ export function analyseInWorker(
   files: WorkerFiles,
   scanId: number,
   snapshot: Snapshot,
-  options: AnalyzeOptions,
+  options: AnalyzeOptions & { edges?: boolean },
   sink: RowSink,
   // The worker gets the heap cap this thread runs with (bin/saltzer.mjs sets it), so it collects as eagerly.
   heapMb = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20),
 ): Promise<{ busyMs: number }> {
-  const input: AnalysisWorkerInput = { scanId, snapshot, now: options.now, entry: files.entry, tsconfig: files.tsconfig };
+  const input: AnalysisWorkerInput = {
+    scanId,
+    snapshot,
+    now: options.now,
+    onlyAccounts: options.onlyAccounts ? [...options.onlyAccounts] : null,
+    edges: options.edges !== false,
+    entry: files.entry,
+    tsconfig: files.tsconfig,
+  };
   const worker = new Worker(files.bootstrap ?? files.entry, { workerData: input, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
   return new Promise((resolve, reject) => {
     let settled = false;

@@ -6,6 +6,10 @@ export interface AnalysisWorkerInput {
   scanId: number;
   snapshot: Snapshot;
   now?: string;
+  /** Accounts to analyse (null: all); the others' results are reused from an earlier scan. */
+  onlyAccounts: string[] | null;
+  /** False when the graph's edges are copied from an earlier scan instead. */
+  edges: boolean;
   /** For the TypeScript bootstrap: the worker module and the tsconfig that resolves its imports (null for the compiled worker). */
   entry: string;
   tsconfig: string | null;

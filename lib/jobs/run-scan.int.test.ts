@@ -2,7 +2,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPglite, type TestDatabase } from "@/lib/store/test-support";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
-import { analyzeSnapshot } from "@/lib/analysis/analyze-snapshot";
+import { analyzeSnapshot } from "@/lib/audit/analyze-snapshot";
 import { analysisWorkerFiles } from "./analyse-in-worker";
 import { runScan, ScanCancelledError } from "./run-scan";
 
@@ -49,8 +49,8 @@ describe("runScan", () => {
     expect(analysisWorkerFiles()).not.toBeNull();
     const now = "2026-11-01T00:00:00.000Z";
     // When the sample is scanned once on the worker and once on this thread
-    const onWorker = await runScan(t.db, { kind: "directory", dir: SAMPLE }, { now, analysisThread: "worker" });
-    const onMain = await runScan(t.db, { kind: "directory", dir: SAMPLE }, { now, analysisThread: "main" });
+    const onWorker = await runScan(t.db, { kind: "directory", dir: SAMPLE }, { now, analysisThread: "worker", reuse: false });
+    const onMain = await runScan(t.db, { kind: "directory", dir: SAMPLE }, { now, analysisThread: "main", reuse: false });
     // Then both scans stored the same functions, findings, permission sets and edges
     const stored = async (scanId: number) => ({
       functions: await t.db.prisma.lambdaFunction.findMany({ where: { scanId }, orderBy: { arn: "asc" }, omit: { id: true, scanId: true } }),

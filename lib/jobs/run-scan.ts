@@ -13,6 +13,11 @@ import { analyseToRows, type RowSink } from "./analyse-to-rows";
 import { crawlOrganization, type CrawlOptions } from "@/lib/collect/crawl-organization";
 import { saveCrawlStats, type StoredCrawlStats } from "@/lib/store/crawl-stats";
 import type { Snapshot } from "@/lib/snapshot/types";
+import { createScanProgressMeter, type OverallProgress, type ScanCounts, type ScanStep } from "./scan-progress-meter";
+import { findReusableAnalysis, reusedSummaryRows } from "@/lib/store/reuse-analysis";
+import type { IncrementalStore } from "@/lib/store/save-scan";
+import { analysisInputs } from "./analysis-inputs";
+import { analysisCodeVersion } from "./analysis-code-version";
 
 export type ScanPhase = "reading" | "analysing" | "storing" | "done";
 
@@ -25,6 +30,8 @@ export interface ScanProgress {
   /** 0..1 within the phase. */
   fraction: number;
   message: string;
+  /** The whole scan's progress (lib/jobs/scan-progress-meter.ts): monotonic, with counts and time left. */
+  overall: OverallProgress;
 }
 
 /** What a caller needs to summarize a scan without holding every function's results. */
@@ -45,6 +52,8 @@ export interface ScanResult {
    * overlaps the writes, so analyse + store can exceed totalMs (read to commit, wall clock).
    */
   timings: { parseMs: number; analyseMs: number; storeMs: number; totalMs: number };
+  /** Accounts whose analysis was copied from an earlier scan (incremental rescan), and from which. */
+  reused: { accounts: number; fromScanId: number } | null;
   /** A live crawl's API calls, retries and throttles (also stored on the scan); null for a directory. */
   crawlStats: StoredCrawlStats | null;
 }
@@ -78,6 +87,11 @@ export interface ScanOptions {
    * the worker's sources are present), or on this thread between writes.
    */
   analysisThread?: "worker" | "main";
+  /**
+   * Reuse the stored analysis of accounts whose inputs did not change since an earlier scan
+   * (default true; lib/jobs/analysis-inputs.ts says what counts as an input). False recomputes all.
+   */
+  reuse?: boolean;
 }
 
 /** Where a scan reads from: an offline snapshot directory, or AWS through the crawler. */
@@ -102,22 +116,30 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     if (options.signal?.aborted) throw new ScanCancelledError();
   };
   let lastPersist = 0;
-  const report = (progress: Omit<ScanProgress, "scanId">, force = false) => {
-    const full = { scanId, ...progress };
+  const meter = createScanProgressMeter(source.kind);
+  // Progress writes in order, one at a time: a late write must not show an earlier state.
+  let persisting: Promise<void> = Promise.resolve();
+  const STEP_PHASE: Record<ScanStep, ScanPhase> = { reading: "reading", graph: "analysing", functions: "analysing", storing: "storing" };
+  const publish = (overall: OverallProgress, fraction: number, message: string, force: boolean) => {
+    const phase: ScanPhase = overall.step === "done" ? "done" : STEP_PHASE[overall.step];
+    const c = overall.counts;
+    const full: ScanProgress = { scanId, phase, accountsDone: c.accountsRead, accountsTotal: c.accountsTotal, functions: c.functionsTotal, fraction, message, overall };
     options.onProgress?.(full);
     const now = Date.now();
-    if (force || now - lastPersist > PERSIST_EVERY_MS) {
+    if (phase !== "done" && (force || now - lastPersist > PERSIST_EVERY_MS)) {
       lastPersist = now;
-      void updateScanProgress(db, scanId, progress.phase, full as unknown as Record<string, unknown>).catch(() => undefined);
+      persisting = persisting.then(() => updateScanProgress(db, scanId, phase, full as unknown as Record<string, unknown>)).catch(() => undefined);
     }
   };
+  const report = (step: ScanStep, fraction: number, message: string, counts: Partial<ScanCounts> = {}, force = false) =>
+    publish(meter.update(step, fraction, counts), fraction, message, force);
 
   // Proof of life between progress events (a slow API call, a long phase).
   const beat = setInterval(() => void heartbeat(db, scanId).catch(() => undefined), HEARTBEAT_MS);
   beat.unref();
   try {
     const t0 = performance.now();
-    report({ phase: "reading", accountsDone: 0, accountsTotal: 0, functions: 0, fraction: 0, message: `reading ${location}` }, true);
+    report("reading", 0, `reading ${location}`, {}, true);
     let crawlStats: StoredCrawlStats | null = null;
     const snapshot =
       source.kind === "directory"
@@ -125,27 +147,17 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
             // Throwing here ends the read when the next account is done, so a signal is not kept waiting on a large snapshot.
             onProgress: (p) => {
               checkCancelled();
-              report({
-                phase: "reading",
-                accountsDone: p.accountsDone,
-                accountsTotal: p.accountsTotal,
-                functions: 0,
-                fraction: p.accountsTotal ? p.accountsDone / p.accountsTotal : 0,
-                message: `${p.phase}: ${p.filesRead} files read`,
-              });
+              report("reading", p.accountsTotal ? p.accountsDone / p.accountsTotal : 0, `${p.phase}: ${p.filesRead} files read`, { accountsRead: p.accountsDone, accountsTotal: p.accountsTotal });
             },
           })
         : await (source.crawl.queue ? async (crawl: CrawlOptions) => (await import("./crawl-queue")).crawlThroughQueue(db, scanId, crawl) : crawlOrganization)({
             ...source.crawl,
             signal: options.signal,
             onProgress: (p) =>
-              report({
-                phase: "reading",
-                accountsDone: p.accountsDone,
+              report("reading", p.jobsTotal ? p.jobsDone / p.jobsTotal : 0, `${p.regionsDone}/${p.regionsTotal} regions, ${p.jobsDone}/${p.jobsTotal} jobs, ${p.apiCalls} API calls, ${p.retries} retries, ${p.errors} errors${p.note ? `: ${p.note}` : ""}`, {
+                accountsRead: p.accountsDone,
                 accountsTotal: p.accountsTotal,
-                functions: p.functions,
-                fraction: p.jobsTotal ? p.jobsDone / p.jobsTotal : 0,
-                message: `${p.regionsDone}/${p.regionsTotal} regions, ${p.jobsDone}/${p.jobsTotal} jobs, ${p.apiCalls} API calls, ${p.retries} retries, ${p.errors} errors${p.note ? `: ${p.note}` : ""}`,
+                functionsTotal: p.functions,
               }),
           }).then(async ({ snapshot, stats }) => {
             crawlStats = stats;
@@ -156,6 +168,12 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     const functions = snapshot.accounts.reduce((n, a) => n + a.functions.length, 0);
     const accountsTotal = snapshot.accounts.length;
     const t1 = performance.now();
+    // The analysis reports 0 while it builds the permission graph, then the share of functions done.
+    const analysisProgress = (fraction: number, message: string) =>
+      fraction > 0
+        ? report("functions", fraction, message, { functionsAnalysed: Math.round(fraction * functions) })
+        : report("graph", 0, message);
+    report("reading", 1, `${accountsTotal} accounts read`, { accountsRead: accountsTotal, accountsTotal, functionsTotal: functions }, true);
 
     // By default the analysis streams into the store: each function's results are written as
     // they are computed, inside the scan's one transaction.
@@ -165,18 +183,25 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     let streamMs = 0;
     let workerBusyMs: number | null = null;
     let analysis: ScanAnalysis | StreamedAnalysis | null = null;
+    let incremental: IncrementalStore | null = null;
     if (options.analyse === undefined) {
       const workerFiles = options.analysisThread === "main" ? null : analysisWorkerFiles();
+      const inputs = analysisInputs(snapshot, analysisCodeVersion((workerFiles ?? analysisWorkerFiles())?.entry ?? null), options.now);
+      const reuse = options.reuse === false ? null : await findReusableAnalysis(db, inputs.analysisKey, inputs.accountHashes);
+      incremental = { ...inputs, reuse };
+      const onlyAccounts = reuse ? new Set(snapshot.accounts.map((a) => a.accountId).filter((id) => !reuse.accountIds.has(id))) : undefined;
       const where = workerFiles ? "on a worker thread while storing" : "in process";
-      report({ phase: "analysing", accountsDone: accountsTotal, accountsTotal, functions, fraction: 0, message: `analysing ${where}` }, true);
+      report("graph", 0, `analysing ${where}`, {}, true);
       analysis = {
         stream: async (sink) => {
           const start = performance.now();
           const analyseOptions = {
             now: options.now,
+            onlyAccounts,
+            edges: !reuse,
             onProgress: (fraction: number, message: string) => {
               checkCancelled();
-              report({ phase: "analysing", accountsDone: accountsTotal, accountsTotal, functions, fraction, message });
+              analysisProgress(fraction, message);
             },
           };
           const timed = async (write: () => Promise<void>) => {
@@ -191,19 +216,21 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
             },
             edges: (rows) => timed(() => sink.edges(rows)),
           };
-          if (workerFiles) workerBusyMs = (await analyseInWorker(workerFiles, scanId, snapshot, analyseOptions, rowSink)).busyMs;
+          // Every account reused: nothing to analyse, not even the graph (its edges are copied).
+          if (onlyAccounts?.size === 0) workerBusyMs = 0;
+          else if (workerFiles) workerBusyMs = (await analyseInWorker(workerFiles, scanId, snapshot, analyseOptions, rowSink)).busyMs;
           else await analyseToRows(scanId, snapshot, analyseOptions, rowSink);
           streamMs = performance.now() - start;
           analysisDone = true;
           checkCancelled();
-          report({ phase: "storing", accountsDone: accountsTotal, accountsTotal, functions, fraction: 0.95, message: "finishing" }, true);
+          report("storing", 0.5, "finishing", {}, true);
         },
       };
     } else if (options.analyse) {
-      report({ phase: "analysing", accountsDone: accountsTotal, accountsTotal, functions, fraction: 0, message: "analysing" }, true);
+      report("graph", 0, "analysing", {}, true);
       const computed = await options.analyse(snapshot, (fraction, message) => {
         checkCancelled();
-        report({ phase: "analysing", accountsDone: accountsTotal, accountsTotal, functions, fraction, message });
+        analysisProgress(fraction, message);
       });
       for (const fa of computed.functions.values()) tally.add({ functionArn: fa.functionArn, riskScore: fa.risk.score, severity: fa.risk.severity, findingSeverities: fa.findings.map((f) => f.severity) });
       analysis = computed;
@@ -215,14 +242,25 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     const status = await storeSnapshot(db, scanId, snapshot, analysis, (written, total) => {
       // Throwing here rolls the whole transaction back.
       checkCancelled();
-      if (analysisDone) report({ phase: "storing", accountsDone: accountsTotal, accountsTotal, functions, fraction: total ? written / total : 1, message: `${written}/${total} rows` });
-    });
+      // Rows stream in while the analysis runs: counted all along, the storing step's own share after it.
+      if (analysisDone) report("storing", total ? written / total : 1, `${written}/${total} rows`, { rowsStored: written, rowsTotal: total });
+      else meter.count({ rowsStored: written, rowsTotal: total });
+    }, incremental);
+    if (incremental?.reuse) {
+      // The summary covers every function, reused ones included.
+      const reused = await reusedSummaryRows(db, scanId, [...incremental.reuse.accountIds]);
+      const severities = new Map<string, Severity[]>();
+      for (const f of reused.findings) severities.set(f.function_arn, [...(severities.get(f.function_arn) ?? []), f.severity as Severity]);
+      for (const f of reused.functions) tally.add({ functionArn: f.arn, riskScore: f.risk_score, severity: f.severity as Severity, findingSeverities: severities.get(f.arn) ?? [] });
+    }
     const t3 = performance.now();
-    options.onProgress?.({ scanId, phase: "done", accountsDone: accountsTotal, accountsTotal, functions, fraction: 1, message: status });
+    await persisting;
+    publish(meter.done(), 1, status, false);
     // Time this thread waited on the analysis; the rest after reading was spent writing.
     const waitedMs = streamMs ? streamMs - writesDuringAnalysisMs : t2 - t1;
     const timings = { parseMs: t1 - t0, analyseMs: workerBusyMs ?? waitedMs, storeMs: t3 - t1 - waitedMs, totalMs: t3 - t0 };
-    return { scanId, status, snapshot, summary: analysis ? tally.summary : null, timings, crawlStats };
+    const reused = incremental?.reuse ? { accounts: incremental.reuse.accountIds.size, fromScanId: incremental.reuse.fromScanId } : null;
+    return { scanId, status, snapshot, summary: analysis ? tally.summary : null, timings, crawlStats, reused };
   } catch (error) {
     await failScan(db, scanId, error, error instanceof ScanCancelledError || options.signal?.aborted ? "cancelled" : "failed");
     throw error;

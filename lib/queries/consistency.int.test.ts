@@ -67,7 +67,7 @@ function parseCsv(body: string): string[][] {
   return rows;
 }
 
-const FILTERS = (accounts: string[], regions: string[], runtime: string, text: string): ViewFilter[] => [
+const FILTERS = (accounts: string[], regions: string[], runtime: string, text: string, action: string): ViewFilter[] => [
   {},
   { severity: "critical" },
   { severity: "high" },
@@ -91,12 +91,16 @@ const FILTERS = (accounts: string[], regions: string[], runtime: string, text: s
   { suppressed: "include", severity: "high", category: "public-invoke" },
   { q: text },
   { q: text.toUpperCase(), severity: "low" },
+  // Text that only findings name: an action (in AWS's case, as a user types it), with severity and with suppressed ones.
+  { q: action },
+  { q: action, severity: "high" },
+  { q: action.toLowerCase(), suppressed: "include", account: accounts[0] },
   { runtime },
   { account: accounts[0], region: regions[0], severity: "medium", sharedRole: true },
 ];
 
 describe.each([
-  { name: "the sample", source: () => withGap(path.join(ROOT, "samples/acme"), "acme", "222222222222", "us-east-1"), text: "api" },
+  { name: "the sample", source: () => withGap(path.join(ROOT, "samples/acme"), "acme", "222222222222", "us-east-1"), text: "api", action: "s3:PutObject" },
   {
     name: "a generated 1,000-function organization",
     source: () => {
@@ -106,8 +110,9 @@ describe.each([
       return withGap(out, "org1k", firstAccount, "us-east-1");
     },
     text: "a",
+    action: "dynamodb:Scan",
   },
-])("one answer everywhere: $name", ({ source, text }) => {
+])("one answer everywhere: $name", ({ source, text, action }) => {
   let t: TestDatabase;
   let scanId: number;
   let filters: ViewFilter[];
@@ -115,7 +120,7 @@ describe.each([
   /** Every surface's selection for a filter. */
   async function surfaces(filter: ViewFilter) {
     // The risk view's data: the query the page renders (its first page), and every page's rows in order.
-    const view = await loadScanView(t.db, scanId);
+    const view = await loadScanView(t.db, scanId, { search: Boolean(filter.q) });
     const firstPage = await listFunctionsIn(t.db, { scanId, filter, page: 1, pageSize: 200 });
     const all = selectFunctions(view, { filter });
     expect(firstPage.rows.map((r) => r.arn)).toEqual(all.slice(0, 200).map((f) => f.arn));
@@ -167,7 +172,7 @@ describe.each([
     // One suppression before the comparisons, so "suppressed" filters select something.
     const target = view.functions.find((f) => f.findings.length > 1)!;
     await saveSuppression(t.db, { fingerprint: target.findings[1].fingerprint, reason: "accepted for the test", expiresAt: null, createdBy: "test" });
-    filters = FILTERS(accounts, regions, runtime, text);
+    filters = FILTERS(accounts, regions, runtime, text, action);
   }, 600_000);
   afterAll(async () => {
     await t?.dispose();
@@ -195,6 +200,17 @@ describe.each([
     // The combinations are not vacuous.
     expect(nonEmpty).toBeGreaterThanOrEqual(18);
   }, 1_800_000);
+
+  it("finds functions by an action their findings name, listing only the findings that name it", async () => {
+    // Given a search for an action no function is named after
+    const report = await buildJsonReport(t.db, scanId, { filter: { q: action } });
+    // Then some functions are listed, and each listed finding names the action (in any case)
+    expect(report.functions.length).toBeGreaterThan(0);
+    for (const fn of report.functions) {
+      expect(fn.name.toLowerCase()).not.toContain(action.toLowerCase());
+      for (const f of fn.findings) expect([...f.actions, ...f.resources].some((x) => x.toLowerCase().includes(action.toLowerCase())), `${fn.name} ${f.ruleId}`).toBe(true);
+    }
+  });
 
   it("marks every function of the account and region with the gap as incomplete, in the view and the report", async () => {
     const report = await buildJsonReport(t.db, scanId, { filter: { incomplete: true } });

@@ -28,6 +28,8 @@ const fn = (name: string, over: Partial<ViewFunction> = {}): ViewFunction => ({
   sharedRole: false,
   riskScore: 20,
   severity: "medium",
+  worstFinding: null,
+  risk: null,
   isPublic: false,
   incomplete: [],
   findings: [],

@@ -31,6 +31,8 @@ export interface ChangedFinding {
 export interface FunctionChange {
   arn: string;
   name: string;
+  /** Its execution role in the later scan (the earlier one for a removed function). */
+  roleArn: string;
   status: "added" | "removed" | "changed";
   riskBefore: number | null;
   riskAfter: number | null;
@@ -112,6 +114,7 @@ function compareFunction(arn: string, before: ViewFunction | undefined, after: V
   const change: FunctionChange = {
     arn,
     name: fn.name,
+    roleArn: fn.roleArn,
     status: !before ? "added" : !after ? "removed" : "changed",
     riskBefore: before?.riskScore ?? null,
     riskAfter: after?.riskScore ?? null,

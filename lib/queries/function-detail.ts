@@ -1,20 +1,16 @@
 import "server-only";
-import type { EnvironmentVariable, FunctionUrl, InlinePolicy, PolicyDocument } from "@/lib/snapshot/types";
+import type { EnvironmentVariable, FunctionUrl, PolicyDocument } from "@/lib/snapshot/types";
 import type { BlastRadius, EscalationPath, RecommendedPolicy, RiskScore, Severity, StatementRef } from "@/lib/analysis/types";
 import { RULE_CATALOGUE } from "@/lib/rules/index";
 import { getDb } from "@/lib/server/db";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
-import { decodeIncomplete, viewFunction, type ViewSuppression } from "./scan-view";
+import { blastRadiusInAwsCase, findingInAwsCase, riskInAwsCase } from "./action-names";
+import { decodeIncomplete, decodeRisk, shownRisk, viewFunction, type ViewSuppression } from "./scan-view";
+import { rolePolicyViews, type PolicyView } from "./role-policies";
+import { roleRecommendation } from "./role-recommendation";
 import { loadSuppressionMatcher } from "./suppressions";
 
-export interface PolicyView {
-  name: string;
-  arn: string | null;
-  kind: "inline" | "customer-managed" | "aws-managed" | "boundary";
-  document: PolicyDocument | null;
-  /** Statement indexes some finding cites (highlighted). */
-  flaggedStatements: number[];
-}
+export type { PolicyView };
 
 export interface FindingView {
   id: number;
@@ -68,7 +64,9 @@ export interface FunctionDetail {
   risk: RiskScore | null;
   findings: FindingView[];
   blastRadius: BlastRadius | null;
+  /** The role's recommended policy, covering every function of the role (`functionCount`). */
   recommendedPolicy: RecommendedPolicy | null;
+  recommendationCovers: number;
   reachedNames: Record<string, string>;
 }
 
@@ -102,6 +100,7 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
     },
     findingRows.map((f) => ({ id: f.id, ruleId: f.ruleId, category: f.category, severity: f.severity as Severity, title: f.title, reason: f.reason, fingerprint: f.fingerprint })),
     suppressions,
+    decodeRisk(fn.risk),
   );
   const verdictById = new Map(verdicts.findings.map((f) => [f.id, f]));
   const catalogue = new Map(RULE_CATALOGUE.map((r) => [r.id, r]));
@@ -109,7 +108,7 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
     const details = f.details as unknown as { statements: StatementRef[]; actions: string[]; resources: string[]; escalation: EscalationPath | null };
     const rule = catalogue.get(f.ruleId);
     const verdict = verdictById.get(f.id);
-    return {
+    return findingInAwsCase({
       id: f.id,
       ruleId: f.ruleId,
       category: f.category,
@@ -125,31 +124,16 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
       escalation: details.escalation ?? null,
       suppression: verdict?.suppression ?? null,
       expiredSuppression: verdict?.expiredSuppression ?? null,
-    };
+    });
   });
-  const flagged = (kind: PolicyView["kind"], name: string) =>
-    [...new Set(findings.flatMap((f) => f.statements.filter((s) => s.policyName === name && (s.kind === kind || (kind === "boundary" && s.kind === "boundary"))).map((s) => s.statementIndex)))];
   const permissionSet = fn.permissionsKey ? await db.prisma.permissionSet.findUnique({ where: { scanId_permissionsKey: { scanId, permissionsKey: fn.permissionsKey } } }) : null;
   const blastRadius = joinBlastRadius(fn.blastRadius, permissionSet);
   const reachedArns = [...(blastRadius?.reachableFunctions.map((r) => r.arn) ?? [])];
   const reached = reachedArns.length
     ? await db.prisma.lambdaFunction.findMany({ where: { scanId, arn: { in: reachedArns } }, select: { arn: true, name: true } })
     : [];
-  const attached = (role?.attachedPolicyArns ?? []) as unknown as string[];
-  const boundaryArn = role?.permissionsBoundaryArn ?? null;
-  const managedArns = [...attached, ...(boundaryArn ? [boundaryArn] : [])];
-  const managed = await db.prisma.managedPolicy.findMany({ where: { scanId, accountId: fn.accountId, arn: { in: managedArns } } });
-  const managedByArn = new Map(managed.map((p) => [p.arn, p]));
-  const view = (policyArn: string, kind: PolicyView["kind"]): PolicyView => {
-    const p = managedByArn.get(policyArn);
-    const name = p?.name ?? policyArn.split("/").pop() ?? policyArn;
-    return { name, arn: policyArn, kind, document: (p?.document as unknown as PolicyDocument) ?? null, flaggedStatements: flagged(kind, name) };
-  };
-  const policies: PolicyView[] = [
-    ...((role?.inlinePolicies ?? []) as unknown as InlinePolicy[]).map((p) => ({ name: p.name, arn: null, kind: "inline" as const, document: p.document, flaggedStatements: flagged("inline", p.name) })),
-    ...attached.map((a) => view(a, a.startsWith("arn:aws:iam::aws:policy/") ? "aws-managed" : "customer-managed")),
-    ...(boundaryArn ? [view(boundaryArn, "boundary")] : []),
-  ];
+  const policies = await rolePolicyViews(db, scanId, fn.accountId, role, findings.flatMap((f) => f.statements));
+  const recommendation = await roleRecommendation(db, scanId, fn.roleArn);
   return {
     scanId,
     arn: fn.arn,
@@ -182,12 +166,13 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
     eventSources: mappings.map((m) => ({ uuid: m.uuid, eventSourceArn: m.eventSourceArn, state: m.state, batchSize: m.batchSize })),
     isPublic: verdicts.isPublic,
     incomplete: verdicts.incomplete,
-    riskScore: fn.riskScore,
+    riskScore: verdicts.riskScore,
     severity: verdicts.severity,
-    risk: (fn.risk as unknown as RiskScore | null) ?? null,
+    risk: ((r) => (r ? riskInAwsCase(r) : null))(shownRisk(verdicts, fn.risk)),
     findings,
-    blastRadius,
-    recommendedPolicy: (fn.recommendedPolicy as unknown as RecommendedPolicy | null) ?? null,
+    blastRadius: blastRadius ? blastRadiusInAwsCase(blastRadius) : null,
+    recommendedPolicy: recommendation?.policy ?? null,
+    recommendationCovers: recommendation?.functionCount ?? 0,
     reachedNames: Object.fromEntries(reached.map((r) => [r.arn, r.name])),
   };
 }

@@ -1,7 +1,7 @@
 /** The risk view's list, on a given store: no `server-only`, so the consistency tests and the CLI can read it. */
 import { SEVERITIES, type Severity } from "@/lib/analysis/types";
 import type { Database } from "@/lib/store/db";
-import { loadScanView, type ScanView, type ViewFunction } from "./scan-view";
+import { loadScanView, type ScanView, type ViewFunction, type WorstFinding } from "./scan-view";
 import { applyViewFilter, type ViewFilter } from "./view-filter";
 
 export const FUNCTION_SORTS = ["risk", "name", "account", "region", "runtime", "role", "policies", "findings", "public"] as const;
@@ -35,6 +35,8 @@ export interface FunctionRow {
   /** Findings the view lists for this function (the filter's severity, category and suppression). */
   findingCount: number;
   incomplete: { api: string; reason: string }[];
+  /** Why it is risky, in a word: its worst unsuppressed finding (null when none applies). */
+  worstFinding: WorstFinding | null;
 }
 
 export interface FunctionList {
@@ -76,7 +78,7 @@ export function selectFunctions(view: ScanView, params: Pick<FunctionListParams,
 /** The risk view: the scan view through the view filter, sorted and paged. */
 export async function listFunctionsIn(db: Database, params: FunctionListParams): Promise<FunctionList> {
   const pageSize = Math.min(Math.max(params.pageSize ?? 50, 10), 200);
-  const view = await loadScanView(db, params.scanId, { light: true });
+  const view = await loadScanView(db, params.scanId, { light: true, search: Boolean(params.filter.q?.trim()) });
   const selected = selectFunctions(view, params);
   const total = selected.length;
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
@@ -100,6 +102,7 @@ export async function listFunctionsIn(db: Database, params: FunctionListParams):
       severity: r.severity,
       findingCount: r.findings.length,
       incomplete: r.incomplete,
+      worstFinding: r.worstFinding,
     })),
     total,
     findingTotal: selected.reduce((n, f) => n + f.findings.length, 0),

@@ -9,9 +9,12 @@ import type { EnvironmentVariable, FunctionUrl, InlinePolicy, PolicyDocument } f
 import type { Database } from "@/lib/store/db";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
 import { REPORT_SCHEMA_VERSION, type JsonReport, type ReportFinding, type ReportFunction, type ReportPolicy } from "@/lib/report/build-json-report";
-import { loadScanView, type ViewFinding, type ViewFunction } from "./scan-view";
+import { blastRadiusInAwsCase, findingInAwsCase, riskInAwsCase } from "./action-names";
+import { roleRecommendations } from "./role-recommendation";
+import { loadScanView, shownRisk, type ViewFinding, type ViewFunction } from "./scan-view";
 import type { SuppressionEntry } from "./suppressions";
 import { applyViewFilter, type ViewFilter } from "./view-filter";
+import { attachedPolicyKind } from "@/lib/snapshot/aws-managed-policy-arn";
 
 /** The newest scan that finished with data (succeeded or partial). */
 export async function latestCompleteScanId(db: Database): Promise<number | null> {
@@ -36,6 +39,9 @@ export interface ReportOptions {
   now?: Date;
 }
 
+const withAwsCase = (risk: RiskScore | null): RiskScore | null => (risk ? riskInAwsCase(risk) : null);
+const shownBlastRadius = (br: BlastRadius | null): BlastRadius | null => (br ? blastRadiusInAwsCase(br) : null);
+
 const emptyCounts = (): Record<Severity, number> => ({ critical: 0, high: 0, medium: 0, low: 0, info: 0 });
 
 /** The report of a stored scan, narrowed by the view filter. */
@@ -46,10 +52,10 @@ export async function buildJsonReport(db: Database, scanId: number, options: Rep
   if (scan.status !== "succeeded" && scan.status !== "partial") {
     throw new Error(`Scan ${scanId} is ${scan.status}${scan.error ? `: ${scan.error}` : ""}; only a succeeded or partial scan has a report.`);
   }
-  const view = await loadScanView(db, scanId, { extraSuppressions: options.extraSuppressions, now: options.now });
+  const view = await loadScanView(db, scanId, { extraSuppressions: options.extraSuppressions, now: options.now, search: Boolean(filter.q?.trim()) });
   const selected = applyViewFilter(view.functions, filter);
   const arns = selected.map((f) => f.arn);
-  const [accounts, functions, roles, policies, mappings, findingDetails, permissionSets] = await Promise.all([
+  const [accounts, functions, roles, policies, mappings, findingDetails, permissionSets, recommendations] = await Promise.all([
     db.prisma.account.findMany({ where: { scanId }, orderBy: { accountId: "asc" } }),
     db.prisma.lambdaFunction.findMany({ where: { scanId, arn: { in: arns } } }),
     db.prisma.role.findMany({ where: { scanId } }),
@@ -57,6 +63,7 @@ export async function buildJsonReport(db: Database, scanId: number, options: Rep
     db.prisma.eventSourceMapping.findMany({ where: { scanId, functionArn: { in: arns } }, orderBy: { uuid: "asc" } }),
     db.prisma.finding.findMany({ where: { scanId, functionArn: { in: arns } }, select: { id: true, details: true } }),
     db.prisma.permissionSet.findMany({ where: { scanId } }),
+    roleRecommendations(db, scanId),
   ]);
   const rowByArn = new Map(functions.map((f) => [f.arn, f]));
   const detailsById = new Map(findingDetails.map((f) => [f.id, findingDetailsCodec.parse(f.details)]));
@@ -71,13 +78,13 @@ export async function buildJsonReport(db: Database, scanId: number, options: Rep
     return {
       name: p?.name ?? arn.split("/").pop() ?? arn,
       arn,
-      kind: /^arn:aws[a-z-]*:iam::aws:policy\//.test(arn) ? "aws-managed" : "customer-managed",
+      kind: attachedPolicyKind(arn),
       document: (p?.document as PolicyDocument | undefined) ?? null,
     };
   };
   const reportFinding = (f: ViewFinding): ReportFinding => {
     const details = f.id !== null ? detailsById.get(f.id) : undefined;
-    return {
+    return findingInAwsCase({
       ruleId: f.ruleId,
       category: f.category,
       severity: f.severity,
@@ -91,7 +98,7 @@ export async function buildJsonReport(db: Database, scanId: number, options: Rep
       actions: details?.actions ?? [],
       resources: details?.resources ?? [],
       escalation: details?.escalation ?? null,
-    };
+    });
   };
   const reportFunction = (v: ViewFunction): ReportFunction => {
     const fn = rowByArn.get(v.arn);
@@ -119,10 +126,11 @@ export async function buildJsonReport(db: Database, scanId: number, options: Rep
       incomplete: v.incomplete,
       riskScore: v.riskScore,
       severity: v.severity,
-      risk: (fn.risk as RiskScore | null) ?? null,
+      risk: withAwsCase(shownRisk(v, fn.risk)),
       findings: v.findings.map(reportFinding),
-      blastRadius: joinBlastRadius(fn.blastRadius, fn.permissionsKey ? permissionSetByKey.get(fn.permissionsKey) : null) as BlastRadius | null,
-      recommendedPolicy: (fn.recommendedPolicy as RecommendedPolicy | null) ?? null,
+      blastRadius: shownBlastRadius(joinBlastRadius(fn.blastRadius, fn.permissionsKey ? permissionSetByKey.get(fn.permissionsKey) : null) as BlastRadius | null),
+      // The role's recommendation (one per role); scans stored before that kept one per function.
+      recommendedPolicy: recommendations.get(fn.roleArn)?.policy ?? (fn.recommendedPolicy as RecommendedPolicy | null) ?? null,
     };
   };
   const reportFunctions = selected.map(reportFunction);

@@ -10,7 +10,7 @@ export interface Overview {
   /** Functions with inputs the scan could not read. */
   incomplete: number;
   byAccount: { accountId: string; name: string | null; functions: number; counts: Record<Severity, number> }[];
-  riskiest: { arn: string; name: string; accountId: string; region: string; riskScore: number; severity: Severity; findingCount: number; isPublic: boolean }[];
+  riskiest: { arn: string; name: string; roleArn: string; accountId: string; region: string; riskScore: number; severity: Severity; findingCount: number; isPublic: boolean }[];
   categories: { category: string; findings: number; functions: number }[];
   trend: { scanId: number; startedAt: string; status: string; functions: number; critical: number; high: number; findings: number }[];
   gaps: CoverageGap[];
@@ -65,7 +65,7 @@ export async function getOverview(scanId: number): Promise<Overview> {
     .filter((f) => f.riskScore !== null)
     .sort((a, b) => (b.riskScore ?? 0) - (a.riskScore ?? 0) || a.name.localeCompare(b.name))
     .slice(0, 10)
-    .map((f) => ({ arn: f.arn, name: f.name, accountId: f.accountId, region: f.region, riskScore: f.riskScore ?? 0, severity: f.severity ?? "info", findingCount: f.findings.filter((x) => !x.suppressed).length, isPublic: f.isPublic }));
+    .map((f) => ({ arn: f.arn, name: f.name, roleArn: f.roleArn, accountId: f.accountId, region: f.region, riskScore: f.riskScore ?? 0, severity: f.severity ?? "info", findingCount: f.findings.filter((x) => !x.suppressed).length, isPublic: f.isPublic }));
   const categoryOrder = new Map(FINDING_CATEGORIES.map((c, i) => [c as string, i]));
   const current = { scanId: scan.id, startedAt: scan.startedAt.toISOString(), status: scan.status, functions: scan.functionCount, critical: bySeverity.critical, high: bySeverity.high, findings: [...categories.values()].reduce((n, c) => n + c.findings, 0) };
   return {

@@ -1,24 +1,25 @@
-import "server-only";
+/** The permission graph around one function, on a given store (no `server-only`: the consistency tests read it). */
 import {
   buildGraphView,
   clampDepth,
   filterGraph,
-  walkGraph,
   type EdgeFilter,
-  type EdgeRow,
   type FindingInput,
   type FunctionMeta,
   type GraphView,
   type PolicyInput,
   type StatementRefLike,
-} from "@/lib/analysis/graph-view";
+} from "@/components/permission-graph/graph-view-model";
 import type { InlinePolicy, PolicyDocument } from "@/lib/snapshot/types";
-import { getDb } from "@/lib/server/db";
+import type { Database } from "@/lib/store/db";
+import { reachedFunctionsIn } from "./reach";
+import { canonicalActionsInText } from "./action-names";
+import { attachedPolicyKind } from "@/lib/snapshot/aws-managed-policy-arn";
 
-export type { GraphEdge, GraphNode, GraphView } from "@/lib/analysis/graph-view";
+export type { GraphEdge, GraphNode, GraphView } from "@/components/permission-graph/graph-view-model";
 
 export interface FunctionGraphOptions {
-  /** Moves from the function, 1–3 (default 2). */
+  /** Moves from the function, 1 to the deepest reached (default: the whole reach). */
   depth?: number;
   /** Edge-kind groups to keep; undefined keeps all. */
   levels?: EdgeFilter[];
@@ -37,32 +38,31 @@ const EDGE_SELECT = { fromNode: true, toNode: true, kind: true, via: true, reaso
 
 /**
  * The permission and blast-radius graph around one function; null when the scan has no such function.
- * Edges are loaded hop by hop: the walk says which nodes it still needs, at most depth × 2 + 2 rounds.
+ * The functions drawn are the stored reach within the depth (the list the function page shows),
+ * with their stored paths; the role's own resource and role edges are its stored edges. No walk here.
  */
-export async function getFunctionGraph(scanId: number, functionArn: string, opts: FunctionGraphOptions = {}): Promise<FunctionGraph | null> {
-  const db = await getDb();
+export async function functionGraphIn(db: Database, scanId: number, functionArn: string, opts: FunctionGraphOptions = {}): Promise<FunctionGraph | null> {
   const prisma = db.prisma;
   const fn = await prisma.lambdaFunction.findUnique({
     where: { scanId_arn: { scanId, arn: functionArn } },
     select: { arn: true, name: true, roleArn: true, accountId: true, severity: true, riskScore: true },
   });
   if (!fn) return null;
-  const depth = clampDepth(opts.depth);
-
-  const outgoing = new Map<string, EdgeRow[]>();
-  const triggersIn = await prisma.edge.findMany({ where: { scanId, toNode: functionArn, kind: "triggers" }, select: EDGE_SELECT, orderBy: { id: "asc" } });
-  let walk = walkGraph({ rootFunctionArn: functionArn, depth, outgoing, triggersIn, rootRoleArn: fn.roleArn });
-  for (let round = 0; walk.missing.length > 0 && round < depth * 2 + 4; round++) {
-    const rows = await prisma.edge.findMany({ where: { scanId, fromNode: { in: walk.missing } }, select: EDGE_SELECT, orderBy: { id: "asc" } });
-    for (const id of walk.missing) outgoing.set(id, []);
-    for (const row of rows) outgoing.get(row.fromNode)!.push(row);
-    walk = walkGraph({ rootFunctionArn: functionArn, depth, outgoing, triggersIn, rootRoleArn: fn.roleArn });
-  }
+  const whole = await reachedFunctionsIn(db, scanId, functionArn, { limit: 0 });
+  const maxHops = whole?.deepest ?? 0;
+  const depth = clampDepth(opts.depth, maxHops);
+  const [reach, roleEdges, triggersIn] = await Promise.all([
+    reachedFunctionsIn(db, scanId, functionArn, { maxHops: depth }),
+    prisma.edge.findMany({ where: { scanId, fromNode: fn.roleArn }, select: EDGE_SELECT, orderBy: { id: "asc" } }),
+    prisma.edge.findMany({ where: { scanId, toNode: functionArn, kind: "triggers" }, select: EDGE_SELECT, orderBy: { id: "asc" } }),
+  ]);
+  const entries = reach?.entries ?? [];
+  // Reasons name actions: shown in AWS's spelling like every other surface.
+  const inAwsCase = <T extends { reason: string; shortReason: string }>(row: T): T => ({ ...row, reason: canonicalActionsInText(row.reason), shortReason: canonicalActionsInText(row.shortReason) });
 
   // Function metadata for every function drawn or grouped.
   const functionIds = new Set<string>([functionArn]);
-  for (const n of walk.nodes.values()) if (n.type === "function") functionIds.add(n.id);
-  for (const g of walk.groups.values()) for (const e of g.edges) if (!/[*?]/.test(e.toNode)) functionIds.add(e.toNode);
+  for (const r of entries) for (const e of r.path) for (const id of [e.from, e.to]) if (id.includes(":function:") && !/[*?]/.test(id)) functionIds.add(id);
   const [metaRows, role, findingRows] = await Promise.all([
     prisma.lambdaFunction.findMany({ where: { scanId, arn: { in: [...functionIds] } }, select: { arn: true, name: true, severity: true, riskScore: true } }),
     prisma.role.findUnique({ where: { scanId_arn: { scanId, arn: fn.roleArn } }, select: { inlinePolicies: true, attachedPolicyArns: true, permissionsBoundaryArn: true } }),
@@ -85,7 +85,7 @@ export async function getFunctionGraph(scanId: number, functionArn: string, opts
       return { kind, name: p?.name ?? arn.split("/").pop() ?? arn, arn, statements: doc ? statementsOf(doc) : null };
     };
     for (const p of (role.inlinePolicies ?? []) as unknown as InlinePolicy[]) rootPolicies.push({ kind: "inline", name: p.name, arn: null, statements: statementsOf(p.document) });
-    for (const arn of attached) rootPolicies.push(managedInput(arn, arn.startsWith("arn:aws:iam::aws:policy/") ? "aws-managed" : "customer-managed"));
+    for (const arn of attached) rootPolicies.push(managedInput(arn, attachedPolicyKind(arn)));
     if (boundaryArn) rootPolicies.push(managedInput(boundaryArn, "boundary"));
   }
 
@@ -95,14 +95,26 @@ export async function getFunctionGraph(scanId: number, functionArn: string, opts
       ruleId: f.ruleId,
       category: f.category,
       severity: f.severity,
-      title: f.title,
+      title: canonicalActionsInText(f.title),
       statements: Array.isArray(details.statements) ? details.statements : [],
       resources: Array.isArray(details.resources) ? details.resources : [],
       escalationTarget: details.escalation?.target ?? null,
     };
   });
 
-  let view = buildGraphView({ walk, rootFunctionArn: functionArn, functions, rootPolicies, findings });
+  let view = buildGraphView({
+    rootFunctionArn: functionArn,
+    rootRoleArn: fn.roleArn,
+    depth,
+    reach: entries,
+    reachTotal: reach?.total ?? 0,
+    maxHops,
+    roleEdges: roleEdges.map(inAwsCase),
+    triggersIn: triggersIn.map(inAwsCase),
+    functions,
+    rootPolicies,
+    findings,
+  });
   if (opts.levels || opts.category) view = filterGraph(view, { filters: opts.levels, category: opts.category ?? null });
   return {
     ...view,

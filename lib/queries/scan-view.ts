@@ -5,13 +5,15 @@
  */
 import { z } from "zod";
 import type { Severity } from "@/lib/analysis/types";
-import type { SnapshotAnalysis } from "@/lib/analysis/analyze-snapshot";
+import type { SnapshotAnalysis } from "@/lib/audit/analyze-snapshot";
 import { findingFingerprint } from "@/lib/analysis/fingerprint";
-import { functionSeverity, PUBLIC_INVOKE_RULE, type IncompleteInput } from "@/lib/analysis/verdicts";
+import { functionSeverity, PUBLIC_INVOKE_RULE, riskWithout, worse, type IncompleteInput } from "@/lib/analysis/verdicts";
+import { SEVERITIES, type RiskScore } from "@/lib/analysis/types";
 import type { CoverageGap, Snapshot } from "@/lib/snapshot/types";
 import type { Database } from "@/lib/store/db";
 import { loadSuppressionMatcher, type SuppressionEntry, type SuppressionMatcher } from "./suppressions";
-import type { FilterableFunction } from "./view-filter";
+import { canonicalActionsInText } from "./action-names";
+import { findingSearchText, type FilterableFunction } from "./view-filter";
 
 export interface ViewSuppression {
   reason: string;
@@ -34,6 +36,15 @@ export interface ViewFinding {
   suppression: ViewSuppression | null;
   /** An expired suppression of this finding, shown as such (it no longer applies). */
   expiredSuppression: ViewSuppression | null;
+  /** Actions and resources for text search; present when the view was loaded with `search`. */
+  searchText?: string;
+}
+
+/** The finding that answers "why is this function risky?" in a list: its worst unsuppressed one. */
+export interface WorstFinding {
+  ruleId: string;
+  title: string;
+  severity: Severity;
 }
 
 export interface ViewFunction extends FilterableFunction<ViewFinding> {
@@ -48,6 +59,13 @@ export interface ViewFunction extends FilterableFunction<ViewFinding> {
   incomplete: IncompleteInput[];
   /** Every finding, suppressed ones marked (a filter narrows this). */
   findings: ViewFinding[];
+  /** The worst unsuppressed finding (first of the worst severity, in rule order); null when none applies. */
+  worstFinding: WorstFinding | null;
+  /**
+   * The risk score and its explanation with suppressed findings' shares left out (riskWithout);
+   * null when the view was built without the stored score (lists read `riskScore`, already adjusted).
+   */
+  risk: RiskScore | null;
 }
 
 export interface ScanView {
@@ -60,11 +78,59 @@ export interface ScanView {
 
 /** The scan's `gaps` JSON column, validated. */
 export const gapsCodec = z.array(
-  z.object({ accountId: z.string().nullable(), region: z.string().nullable(), api: z.string(), file: z.string().nullable(), message: z.string() }),
+  z.object({ accountId: z.string().nullable(), region: z.string().nullable(), api: z.string(), file: z.string().nullable(), message: z.string(), resources: z.array(z.string()).optional() }),
 );
+
+const severityCodec = z.enum(SEVERITIES as [Severity, ...Severity[]]);
+const capabilityCodec = z.object({ points: z.number(), why: z.string() });
+
+/** The `risk` JSON column, validated (its `parts` are absent in scans stored before them). */
+export const riskCodec = z.object({
+  score: z.number(),
+  severity: severityCodec,
+  components: z.object({ capability: z.number(), breadth: z.number(), exposure: z.number(), reach: z.number(), unused: z.number() }),
+  explanation: z.array(z.string()),
+  parts: z
+    .object({
+      pathCapability: capabilityCodec,
+      radiusCapability: capabilityCodec,
+      findings: z.array(capabilityCodec.extend({ fingerprint: z.string(), severity: severityCodec, exposure: z.enum(["public", "cross-account"]).nullable() })),
+      exposure: z.object({ public: z.boolean(), crossAccount: z.boolean(), outsideTriggers: z.number() }),
+      services: z.number(),
+      wildcardServices: z.number(),
+      reachableFunctions: z.number(),
+      roles: z.number(),
+      unusedShare: z.number().nullable(),
+      notes: z.array(z.string()),
+    })
+    .optional(),
+});
+
+export function decodeRisk(value: unknown): RiskScore | null {
+  const v = typeof value === "string" ? JSON.parse(value) : value;
+  return v === null || v === undefined ? null : riskCodec.parse(v);
+}
+
+/**
+ * The risk a page or report shows for a function: its stored score with the suppressed findings'
+ * shares left out (the view's, when it was built with the score), without the internal parts.
+ */
+export function shownRisk(view: ViewFunction, stored: unknown): RiskScore | null {
+  let risk = view.risk;
+  if (!risk) {
+    const decoded = decodeRisk(stored);
+    if (!decoded) return null;
+    risk = riskWithout(decoded, new Set(view.findings.filter((f) => f.suppressed).map((f) => f.fingerprint)));
+  }
+  const { parts: _parts, ...shown } = risk;
+  return shown;
+}
 
 /** The `incomplete` JSON column, validated. */
 export const incompleteCodec = z.array(z.object({ api: z.string(), reason: z.string() }));
+
+/** A JSON column as the driver returns it: parsed by node-postgres, a string from some PGlite paths. */
+const jsonValue = (v: unknown): unknown => (typeof v === "string" ? JSON.parse(v) : (v ?? null));
 
 export function decodeIncomplete(value: unknown): IncompleteInput[] {
   return incompleteCodec.parse(value ?? []);
@@ -91,25 +157,46 @@ const toView = (e: SuppressionEntry | null): ViewSuppression | null =>
   e ? { reason: e.reason, expiresAt: e.expiresAt, createdBy: e.createdBy, createdAt: e.createdAt, source: e.source } : null;
 
 /** The one place a function's shown verdicts are derived from its stored ones and the suppressions. */
-export function viewFunction(base: FunctionBase, findings: FindingBase[], suppressions: SuppressionMatcher): ViewFunction {
+export function viewFunction(base: FunctionBase, findings: FindingBase[], suppressions: SuppressionMatcher, storedRisk: RiskScore | null = null): ViewFunction {
   const viewFindings = findings.map((f): ViewFinding => {
     const state = suppressions.match(f, base);
     return { ...f, suppressed: state.active !== null, suppression: toView(state.active), expiredSuppression: state.active ? null : toView(state.expired) };
   });
   const active = viewFindings.filter((f) => !f.suppressed);
+  // Suppressed findings leave the score and its explanation too, not just the list (riskWithout: the one rule).
+  const risk = storedRisk ? riskWithout(storedRisk, new Set(viewFindings.filter((f) => f.suppressed).map((f) => f.fingerprint))) : null;
+  const riskScore = risk ? risk.score : base.riskScore;
   return {
     ...base,
-    severity: base.riskScore === null ? null : functionSeverity(base.riskScore, active.map((f) => f.severity)),
+    riskScore,
+    risk,
+    worstFinding: worstOf(active),
+    severity: riskScore === null ? null : functionSeverity(riskScore, active.map((f) => f.severity)),
     isPublic: active.some((f) => f.ruleId === PUBLIC_INVOKE_RULE),
     findings: viewFindings,
   };
 }
 
+function worstOf(findings: ViewFinding[]): WorstFinding | null {
+  let worst: ViewFinding | null = null;
+  for (const f of findings) if (worst === null || (f.severity !== worst.severity && worse(f.severity, worst.severity) === f.severity)) worst = f;
+  return worst ? { ruleId: worst.ruleId, title: worst.title, severity: worst.severity } : null;
+}
+
+const searchListCodec = z.array(z.string()).nullable();
+
 /** A stored scan's view. */
 export async function loadScanView(
   db: Database,
   scanId: number,
-  options: { extraSuppressions?: SuppressionEntry[]; now?: Date; /** Leave findings' title and reason empty (lists and counts do not show them). */ light?: boolean } = {},
+  options: {
+    extraSuppressions?: SuppressionEntry[];
+    now?: Date;
+    /** Leave findings' reason empty (lists and counts do not show it). */
+    light?: boolean;
+    /** Load findings' actions and resources, which a filter's text (`q`) searches. */
+    search?: boolean;
+  } = {},
 ): Promise<ScanView> {
   const [scan, accounts, functions, findings, suppressions] = await Promise.all([
     db.prisma.scan.findUniqueOrThrow({ where: { id: scanId }, select: { gaps: true } }),
@@ -120,8 +207,9 @@ export async function loadScanView(
          FROM functions WHERE scan_id = $1 ORDER BY account_id, region, name`,
       [scanId],
     ),
-    db.query<{ id: number; function_arn: string; rule_id: string; category: string; severity: string; title: string | null; reason: string | null; fingerprint: string }>(
-      `SELECT id, function_arn, rule_id, category, severity, ${options.light ? "NULL AS title, NULL AS reason" : "title, reason"}, fingerprint
+    db.query<{ id: number; function_arn: string; rule_id: string; category: string; severity: string; title: string | null; reason: string | null; fingerprint: string; actions?: unknown; resources?: unknown }>(
+      `SELECT id, function_arn, rule_id, category, severity, title, ${options.light ? "NULL AS reason" : "reason"}, fingerprint
+              ${options.search ? ", details->'actions' AS actions, details->'resources' AS resources" : ""}
          FROM findings WHERE scan_id = $1 ORDER BY id`,
       [scanId],
     ),
@@ -131,16 +219,21 @@ export async function loadScanView(
   const findingsByFunction = new Map<string, FindingBase[]>();
   for (const f of findings) {
     const list = findingsByFunction.get(f.function_arn) ?? [];
-    list.push({ id: f.id, ruleId: f.rule_id, category: f.category, severity: f.severity as Severity, title: f.title ?? "", reason: f.reason ?? "", fingerprint: f.fingerprint });
+    const base: FindingBase = {
+      id: f.id,
+      ruleId: f.rule_id,
+      category: f.category,
+      severity: f.severity as Severity,
+      title: canonicalActionsInText(f.title ?? ""),
+      reason: canonicalActionsInText(f.reason ?? ""),
+      fingerprint: f.fingerprint,
+    };
+    if (options.search) base.searchText = findingSearchText(searchListCodec.parse(jsonValue(f.actions)) ?? [], searchListCodec.parse(jsonValue(f.resources)) ?? []);
+    list.push(base);
     findingsByFunction.set(f.function_arn, list);
   }
-  return {
-    scanId,
-    gaps: gapsCodec.parse(scan.gaps ?? []),
-    accounts: accounts.map((a) => ({ id: a.accountId, name: a.name })),
-    functions: functions.map((fn) =>
-      viewFunction(
-        {
+  const bases = functions.map(
+    (fn): FunctionBase => ({
           arn: fn.arn,
           name: fn.name,
           accountId: fn.account_id,
@@ -152,12 +245,22 @@ export async function loadScanView(
           hasSecrets: fn.has_secrets,
           sharedRole: fn.has_shared_role,
           riskScore: fn.risk_score === null ? null : Number(fn.risk_score),
-          incomplete: decodeIncomplete(typeof fn.incomplete === "string" ? JSON.parse(fn.incomplete) : fn.incomplete),
-        },
-        findingsByFunction.get(fn.arn) ?? [],
-        suppressions,
-      ),
-    ),
+      incomplete: decodeIncomplete(typeof fn.incomplete === "string" ? JSON.parse(fn.incomplete) : fn.incomplete),
+    }),
+  );
+  let viewed = bases.map((base) => viewFunction(base, findingsByFunction.get(base.arn) ?? [], suppressions));
+  // A function with a suppressed finding is scored again without it: its stored score is read only for those few.
+  const rescore = viewed.filter((f) => f.findings.some((x) => x.suppressed)).map((f) => f.arn);
+  if (rescore.length > 0) {
+    const rows = await db.query<{ arn: string; risk: unknown }>(`SELECT arn, risk FROM functions WHERE scan_id = $1 AND arn = ANY($2::text[])`, [scanId, rescore]);
+    const riskByArn = new Map(rows.map((r) => [r.arn, decodeRisk(r.risk)]));
+    viewed = bases.map((base, i) => (riskByArn.has(base.arn) ? viewFunction(base, findingsByFunction.get(base.arn) ?? [], suppressions, riskByArn.get(base.arn)) : viewed[i]));
+  }
+  return {
+    scanId,
+    gaps: gapsCodec.parse(scan.gaps ?? []),
+    accounts: accounts.map((a) => ({ id: a.accountId, name: a.name })),
+    functions: viewed,
   };
 }
 
@@ -187,8 +290,18 @@ export function analysisView(snapshot: Snapshot, analysis: SnapshotAnalysis, sup
             riskScore: result?.risk.score ?? null,
             incomplete: result?.incomplete ?? [],
           },
-          (result?.findings ?? []).map((f) => ({ id: null, ruleId: f.ruleId, category: f.category, severity: f.severity, title: f.title, reason: f.reason, fingerprint: findingFingerprint(f) })),
+          (result?.findings ?? []).map((f) => ({
+            id: null,
+            ruleId: f.ruleId,
+            category: f.category,
+            severity: f.severity,
+            title: canonicalActionsInText(f.title),
+            reason: canonicalActionsInText(f.reason),
+            fingerprint: findingFingerprint(f),
+            searchText: findingSearchText(f.actions, f.resources),
+          })),
           suppressions,
+          result?.risk ?? null,
         ),
       );
     }

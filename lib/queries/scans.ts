@@ -37,3 +37,15 @@ export async function resolveScan(scanParam: string | undefined): Promise<ScanSu
     gapCount: Array.isArray(scan.gaps) ? scan.gaps.length : 0,
   };
 }
+
+/** Why `?scan=…` shows nothing: "Scan 99 does not exist", "Scan 7 failed: …"; null without a request (no scan yet). */
+export async function requestedScanProblem(scanParam: string | undefined): Promise<string | null> {
+  if (scanParam === undefined) return null;
+  const requested = Number(scanParam);
+  if (!/^\d+$/.test(scanParam) || !Number.isSafeInteger(requested)) return `“${scanParam}” is not a scan number.`;
+  const db = await getDb();
+  const scan = await db.prisma.scan.findUnique({ where: { id: requested }, select: { status: true, error: true } });
+  if (!scan) return `Scan ${requested} does not exist.`;
+  if (scan.status === "running") return `Scan ${requested} is still running; its results appear when it ends.`;
+  return `Scan ${requested} ${scan.status === "cancelled" ? "was cancelled" : "failed"}${scan.error ? `: ${scan.error}` : ""}; it has no results.`;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Severity } from "@/lib/analysis/types";
-import { applyViewFilter, describeViewFilter, parseViewFilter, viewFilterFromFlags, viewFilterToParams, type FilterableFunction } from "./view-filter";
+import { applyViewFilter, describeViewFilter, findingSearchText, parseViewFilter, viewFilterFromFlags, viewFilterToParams, type FilterableFunction } from "./view-filter";
 
 const finding = (severity: Severity, category = "data-exfiltration", suppressed = false) => ({ severity, category, suppressed });
 const fn = (name: string, over: Partial<FilterableFunction> = {}): FilterableFunction => ({
@@ -54,6 +54,21 @@ describe("applyViewFilter (the one filter of the view, exports, report and check
     expect(applyViewFilter(fns, { incomplete: false }).map((f) => f.name)).toEqual(["open", "Billing-Job"]);
     expect(applyViewFilter(fns, { public: true, sharedRole: true }).map((f) => f.name)).toEqual(["open"]);
     expect(applyViewFilter(fns, { q: "  billing " }).map((f) => f.name)).toEqual(["Billing-Job"]);
+  });
+
+  it("finds a function by an action or resource its findings name, listing only those findings", () => {
+    // Given a function whose data finding names s3:PutObject on a bucket, and whose other finding does not
+    const put = { ...finding("high"), searchText: findingSearchText(["s3:PutObject"], ["arn:aws:s3:::reports/*"]) };
+    const other = { ...finding("medium", "admin-access"), searchText: findingSearchText(["iam:PassRole"], ["*"]) };
+    const fns = [fn("uploader", { findings: [put, other] }), fn("reader", { findings: [other] })];
+    // When the user searches an action in any case, or a resource
+    // Then only the function naming it is listed, with only the finding that names it
+    expect(applyViewFilter(fns, { q: "S3:PUTOBJECT" })).toEqual([{ ...fns[0], findings: [put] }]);
+    expect(applyViewFilter(fns, { q: "reports/" }).map((f) => f.findings)).toEqual([[put]]);
+    // And a match on the function itself keeps all its findings
+    expect(applyViewFilter(fns, { q: "uploader" })[0].findings).toEqual([put, other]);
+    // And a surface that did not load the findings' text fails loudly instead of listing fewer functions
+    expect(() => applyViewFilter([fn("x", { findings: [finding("high")] })], { q: "s3:" })).toThrow(/search: true/);
   });
 });
 

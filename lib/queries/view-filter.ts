@@ -13,6 +13,9 @@
  *   `suppressed: "include"` also the suppressed ones; with `"only"` only those) of severity ≥ X
  *   and of the chosen category.
  * - `category` C selects functions with at least one such finding of category C.
+ * - `q` (text) matches a function's name, ARN, role ARN or runtime — then it lists all its findings
+ *   in view — or else an action or resource one of its findings in view names: then it lists only
+ *   those findings (searching `s3:PutObject` shows who can put objects, and why).
  * - `suppressed: "only"` selects functions with at least one such suppressed finding (with
  *   `severity` X: a suppressed finding of severity ≥ X, whatever the function's severity now).
  * - Suppressed counts (report summary, check) are the findings `suppressed: "only"` lists.
@@ -44,7 +47,7 @@ export interface ViewFilter {
   sharedRole?: boolean;
   /** Some inputs could not be read (true) or all were (false). */
   incomplete?: boolean;
-  /** Case-insensitive substring of the function's name, ARN, role ARN or runtime. */
+  /** Case-insensitive substring of the function's name, ARN, role ARN or runtime, or of an action or resource its findings name. */
   q?: string;
   /** Suppressed findings: hidden (default), included (marked), or only them. */
   suppressed?: SuppressedMode;
@@ -55,6 +58,16 @@ export interface FilterableFinding {
   severity: Severity;
   category: string;
   suppressed: boolean;
+  /**
+   * The actions and resources the finding names, lower-cased, one per line: what a text search
+   * matches besides the function. Needed only when a filter has `q` (loadScanView's `search` option).
+   */
+  searchText?: string;
+}
+
+/** The text a finding's actions and resources are searched in (see FilterableFinding.searchText). */
+export function findingSearchText(actions: readonly string[], resources: readonly string[]): string {
+  return [...actions, ...resources].join("\n").toLowerCase();
 }
 
 /** What the filter reads of a function (its verdicts with suppressions applied). */
@@ -72,7 +85,7 @@ export interface FilterableFunction<F extends FilterableFinding = FilterableFind
   findings: F[];
 }
 
-function functionMatches(fn: FilterableFunction, filter: ViewFilter, q: string): boolean {
+function functionMatches(fn: FilterableFunction, filter: ViewFilter): boolean {
   if (filter.account && fn.accountId !== filter.account) return false;
   if (filter.region && fn.region !== filter.region) return false;
   if (filter.runtime && fn.runtime !== filter.runtime) return false;
@@ -81,8 +94,15 @@ function functionMatches(fn: FilterableFunction, filter: ViewFilter, q: string):
   if (filter.incomplete !== undefined && fn.incomplete.length > 0 !== filter.incomplete) return false;
   // Suppressed findings alone: their own severity selects, not the function's (which they no longer raise).
   if (filter.severity && filter.suppressed !== "only" && !atLeast(fn.severity, filter.severity)) return false;
-  if (q && ![fn.name, fn.arn, fn.roleArn, fn.runtime ?? ""].some((v) => v.toLowerCase().includes(q))) return false;
   return true;
+}
+
+const functionTextMatches = (fn: FilterableFunction, q: string): boolean => [fn.name, fn.arn, fn.roleArn, fn.runtime ?? ""].some((v) => v.toLowerCase().includes(q));
+
+function findingTextMatches(f: FilterableFinding, q: string): boolean {
+  // Loud, not empty: a surface that forgot to load the text would silently list fewer functions than the others.
+  if (f.searchText === undefined) throw new Error("Text search needs the findings' actions and resources: load the scan view with { search: true }.");
+  return f.searchText.includes(q);
 }
 
 /** The findings of a function that the view lists (see the module comment). */
@@ -102,8 +122,12 @@ export function applyViewFilter<F extends FilterableFinding, T extends Filterabl
   const q = filter.q?.trim().toLowerCase() ?? "";
   const out: T[] = [];
   for (const fn of functions) {
-    if (!functionMatches(fn, filter, q)) continue;
-    const findings = findingsInView(fn.findings, filter);
+    if (!functionMatches(fn, filter)) continue;
+    let findings = findingsInView(fn.findings, filter);
+    if (q && !functionTextMatches(fn, q)) {
+      findings = findings.filter((f) => findingTextMatches(f, q));
+      if (findings.length === 0) continue;
+    }
     if (filter.category && findings.length === 0) continue;
     if (filter.suppressed === "only" && findings.length === 0) continue;
     out.push({ ...fn, findings });

@@ -3,6 +3,7 @@
  * offline and prints. Every interpolated value goes through `escapeHtml` by way of the `html`
  * tag below; only fragments built by that tag are inserted unescaped.
  */
+import { paletteCss } from "@/lib/palette";
 import { ACCESS_LEVELS, SEVERITIES, type AccessLevel, type BlastRadius, type DataStoreAccess, type RuleMeta, type Severity } from "@/lib/analysis/types";
 import { RISK_FORMULA } from "@/lib/analysis/risk-score";
 import { RULE_CATALOGUE } from "@/lib/rules/index";
@@ -145,6 +146,7 @@ ${f.statements.length ? html`<dt>Statements</dt><dd>${capped(f.statements.map(st
 ${f.actions.length ? html`<dt>Actions</dt><dd>${capped(f.actions, SHOW.actions, "action")}</dd>` : null}
 ${f.resources.length ? html`<dt>Resources</dt><dd>${capped(f.resources, SHOW.resources, "resource")}</dd>` : null}
 ${rule ? html`<dt>Remediation</dt><dd>${rule.remediation}</dd>` : null}
+${rule?.references.length ? html`<dt>Documentation</dt><dd><a href="#rule-${rule.id}">${plural(rule.references.length, "reference")} in the rule catalogue</a></dd>` : null}
 </dl>
 </li>`;
 }
@@ -172,6 +174,7 @@ function blastRadius(radius: BlastRadius | null): SafeHtml {
   if (!radius) return html`<h4>Blast radius</h4><p class="muted">Not analysed.</p>`;
   const t = radius.totals;
   return html`<h4>Blast radius</h4>
+<h5>Directly, with its own role</h5>
 <p>${plural(t.actions, "action")} on ${plural(t.services, "service")} and ${plural(t.resources, "resource pattern")}; reaches ${plural(t.reachableFunctions, "other function")}; can pass ${plural(radius.rolesPassable.length, "role")} and assume ${plural(radius.rolesAssumable.length, "role")}; ${plural(radius.escalationPaths.length, "escalation path")}.</p>
 ${radius.services.length ? serviceRows(radius) : html`<p class="muted">No service access.</p>`}
 <dl class="facts">
@@ -179,6 +182,20 @@ ${dataStoreList("Data stores read", radius.dataStores.read)}
 ${dataStoreList("Data stores written", radius.dataStores.write)}
 ${dataStoreList("Data stores deleted", radius.dataStores.delete)}
 ${radius.escalationPaths.length ? html`<dt>Escalation</dt><dd><ul>${radius.escalationPaths.map((p) => html`<li>${data(p.title)}${p.target ? html` → <code>${p.target}</code>` : null}${p.conditional ? " (conditional)" : ""}</li>`)}</ul></dd>` : null}
+</dl>
+${afterEscalation(radius)}`;
+}
+
+/** What escalation adds, labelled as the JSON report and the function page label it: "Directly" above, this after. */
+function afterEscalation(radius: BlastRadius): SafeHtml | null {
+  const after = radius.afterEscalation;
+  if (!after) return null;
+  return html`<h5 class="after-escalation">After escalation, via ${after.via.map((v, i) => html`${i ? ", " : ""}<code>${v.roleArn.split("/").pop() ?? v.roleArn}</code> (${v.method}${v.conditional ? ", conditional" : ""})`)}</h5>
+<p class="muted">The roles it can gain reach ${plural(after.services, "service")}.</p>
+<dl class="facts">
+${dataStoreList("Data stores read", after.dataStores.read)}
+${dataStoreList("Data stores written", after.dataStores.write)}
+${dataStoreList("Data stores deleted", after.dataStores.delete)}
 </dl>`;
 }
 
@@ -186,7 +203,7 @@ function recommendation(fn: ReportFunction): SafeHtml {
   const rec = fn.recommendedPolicy;
   if (!rec) return html`<h4>Recommended policy</h4><p class="muted">Not analysed.</p>`;
   return html`<h4>Recommended policy</h4>
-<p class="muted">Based on ${rec.confidence === "usage-data" ? "usage data (service last accessed)" : "configuration only"}; removes ${plural(rec.removedActionCount, "action")}.</p>
+<p class="muted">Based on ${rec.confidence === "usage-data" ? "usage data (service last accessed)" : "configuration only"}; removes ${plural(rec.removedActionCount, "action")}.${fn.sharedRole ? " The role is shared: this policy is the role's and covers all of its functions." : ""}</p>
 ${rec.notes.length ? html`<ul class="notes">${rec.notes.map((n) => html`<li>${data(n)}</li>`)}</ul>` : null}
 <pre>${JSON.stringify(rec.document, null, 2)}</pre>`;
 }
@@ -231,7 +248,8 @@ ${r.references.length ? html`<ul class="refs">${r.references.map((ref) => (/^htt
 }
 
 const CSS = `
-:root { --fg: #111827; --muted: #6b7280; --line: #e5e7eb; --bg-soft: #f9fafb; }
+${paletteCss()}
+:root { --fg: var(--ink); --bg-soft: var(--bg); }
 * { box-sizing: border-box; }
 body { font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); margin: 0 auto; padding: 24px; max-width: 1120px; }
 h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 19px; margin: 32px 0 12px; border-bottom: 2px solid var(--line); padding-bottom: 4px; }
@@ -242,7 +260,7 @@ code { overflow-wrap: anywhere; }
 code, a, strong, bdi { unicode-bidi: isolate; }
 body { overflow-wrap: anywhere; }
 pre { background: var(--bg-soft); border: 1px solid var(--line); padding: 10px; overflow: auto; max-height: 480px; white-space: pre-wrap; overflow-wrap: anywhere; }
-a { color: #1d4ed8; }
+a { color: var(--accent); }
 .muted { color: var(--muted); }
 nav ul { list-style: none; padding: 0; display: flex; gap: 16px; flex-wrap: wrap; }
 dl.meta, dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 8px 0; }
@@ -257,8 +275,11 @@ table { border-collapse: collapse; width: 100%; margin: 8px 0; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: var(--bg-soft); font-weight: 600; } .num { text-align: right; white-space: nowrap; }
 table.services { width: auto; min-width: 50%; }
-.badge { display: inline-block; padding: 0 7px; border-radius: 9px; font-size: 11px; font-weight: 700; color: #fff; text-transform: uppercase; letter-spacing: .03em; vertical-align: middle; }
-.sev-critical { background: #7f1d1d; } .sev-high { background: #c2410c; } .sev-medium { background: #a16207; } .sev-low { background: #1d4ed8; } .sev-info, .sev-none { background: #4b5563; }
+.badge { display: inline-block; padding: 0 7px; border-radius: 9px; font-size: 11px; font-weight: 700; text-transform: uppercase; letter-spacing: .03em; vertical-align: middle; border: 1px solid transparent; }
+/* The dashboard's badges: severity colour on its soft background (lib/palette.ts). */
+.sev-critical { background: var(--critical-soft); color: var(--critical); } .sev-high { background: var(--high-soft); color: var(--high); }
+.sev-medium { background: var(--medium-soft); color: var(--medium); } .sev-low { background: var(--low-soft); color: var(--low); }
+.sev-info, .sev-none { background: var(--info-soft); color: var(--info); }
 .tag { display: inline-block; padding: 0 6px; border: 1px solid var(--line); border-radius: 4px; font-size: 11px; color: var(--muted); }
 .fn { border: 1px solid var(--line); border-radius: 8px; padding: 16px; margin: 16px 0; }
 .fn .score { color: var(--muted); font-weight: 400; font-size: 14px; }

@@ -1,7 +1,7 @@
-import { isAdminEquivalent, isUnrestrictedGrant } from "@/lib/analysis/escalation-targets";
-import { describeStatement } from "@/lib/analysis/permission-queries";
+import { isAdminEquivalent, isUnrestrictedGrant } from "@/lib/analysis/policy/privilege";
+import { describeStatement } from "@/lib/analysis/policy/permission-queries";
 import type { RuleMeta } from "@/lib/analysis/types";
-import { totalActionCount } from "./access-levels";
+import { totalActionCount } from "@/lib/analysis/policy/action-data";
 import type { RuleContext, RuleHit } from "./types";
 
 export const meta: RuleMeta = {

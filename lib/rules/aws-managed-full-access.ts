@@ -1,7 +1,7 @@
-import { isUnrestrictedGrant } from "@/lib/analysis/escalation-targets";
-import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policies";
+import { isUnrestrictedGrant, reachesAdminCoverage } from "@/lib/analysis/policy/privilege";
+import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policy-arn";
 import type { RuleMeta, Severity } from "@/lib/analysis/types";
-import { hasAccessLevel, totalActionCount } from "./access-levels";
+import { hasAccessLevel } from "@/lib/analysis/policy/action-data";
 import { listActions, serviceOf } from "./helpers";
 import type { RuleContext, RuleHit } from "./types";
 
@@ -63,7 +63,7 @@ export function evaluate(ctx: RuleContext): RuleHit[] {
 }
 
 function severityFor(actions: string[], unrestrictedCount: number): Severity {
-  if (unrestrictedCount >= 0.9 * totalActionCount()) return "critical";
+  if (reachesAdminCoverage(unrestrictedCount)) return "critical";
   if (actions.some((a) => serviceOf(a) === "iam" && (hasAccessLevel(a, "Permissions management") || a === "iam:passrole"))) return "critical";
   if (actions.some((a) => hasAccessLevel(a, "Write") || hasAccessLevel(a, "Permissions management"))) return "high";
   return "medium";

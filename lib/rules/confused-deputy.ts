@@ -1,4 +1,4 @@
-import { describeStatement } from "@/lib/analysis/permission-queries";
+import { describeStatement } from "@/lib/analysis/policy/permission-queries";
 import type { RuleMeta } from "@/lib/analysis/types";
 import { CONFUSED_DEPUTY_EXCEPTIONS, SOURCE_CONDITION_KEYS } from "./data/resource-exposure";
 import { actionsOf, allowStatements, list, pinnedConditionKeys } from "./resource-policy-conditions";

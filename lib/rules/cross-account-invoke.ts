@@ -1,4 +1,4 @@
-import { describeStatement } from "@/lib/analysis/permission-queries";
+import { describeStatement } from "@/lib/analysis/policy/permission-queries";
 import type { RuleMeta } from "@/lib/analysis/types";
 import { actionsOf, allowStatements, conditionValues, list, principalAccount } from "./resource-policy-conditions";
 import type { RuleContext, RuleHit } from "./types";

@@ -1,11 +1,11 @@
 /** One data-store table (issue 11, point 5): every action a data finding names is in the blast radius under the same heading. */
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadAccessLevels } from "@/lib/analysis/access-levels";
-import { blastRadius } from "@/lib/analysis/blast-radius";
-import { snapshotIndex } from "@/lib/analysis/test-builders";
+import { loadAccessLevels } from "@/lib/analysis/policy/access-levels";
+import { blastRadius } from "@/lib/analysis/graph/blast-radius";
+import { snapshotIndex } from "@/test/builders/analysis-builders";
 import { evaluate as readAll } from "./data-store-read-all";
 import { evaluate as writeAll } from "./data-store-write-all";
-import { context, grant, lambdaFunction, perms, role, roleArn } from "./test-helpers";
+import { context, grant, lambdaFunction, perms, role, roleArn } from "@/test/builders/rule-fixtures";
 
 beforeAll(async () => {
   await loadAccessLevels(["dax", "timestream", "s3", "es", "dynamodb"]);

@@ -1,5 +1,5 @@
 import type { RuleMeta } from "@/lib/analysis/types";
-import { isWildcardOnly } from "./access-levels";
+import { isWildcardOnly } from "@/lib/analysis/policy/action-data";
 import { DATA_STORE_SERVICES, DATA_WRITE_ACTIONS } from "./data/data-stores";
 import { MatchCollector, broadResourcesFor, downgrade, serviceOf } from "./helpers";
 import type { RuleContext, RuleHit } from "./types";

@@ -3,9 +3,9 @@
  * fixtures must produce no high or critical finding; each over-broad fixture must be found.
  */
 import { describe, expect, it } from "vitest";
-import { createPermissionsCache, effectivePermissions } from "@/lib/analysis/effective-permissions";
-import { findEscalationPaths, type RankedEscalationPath } from "@/lib/analysis/escalation";
-import { doc, fixtureIndex, FULL_AWS_ACCESS, groupArnOf, managed, roleArnOf, scp, userArnOf, type FixtureSpec } from "@/lib/analysis/evaluation-fixtures";
+import { createPermissionsCache, effectivePermissions } from "@/lib/analysis/policy/effective-permissions";
+import { findEscalationPaths, type RankedEscalationPath } from "@/lib/analysis/escalation/escalation-paths";
+import { doc, fixtureIndex, FULL_AWS_ACCESS, groupArnOf, managed, roleArnOf, scp, userArnOf, type FixtureSpec } from "@/test/builders/evaluation-fixtures";
 import type { SnapshotIndex } from "@/lib/analysis/snapshot-index";
 import type { Finding } from "@/lib/analysis/types";
 import { evaluateRules } from "./index";

@@ -4,7 +4,7 @@ import { evaluate as missingLogging } from "./missing-logging";
 import { evaluate as secretsInEnvironment } from "./secrets-in-environment";
 import { evaluate as sharedRole } from "./shared-role";
 import { evaluate as unusedPermissions } from "./unused-permissions";
-import { context, functionArn, grant, lambdaFunction, perms, roleArn } from "./test-helpers";
+import { context, functionArn, grant, lambdaFunction, perms, roleArn } from "@/test/builders/rule-fixtures";
 
 const fn = lambdaFunction("app", { roleArn: roleArn("app-role") });
 

@@ -1,7 +1,7 @@
 /** Shared building blocks for rules: resource breadth, per-statement grouping, reason text. */
-import { isGrantConditional } from "@/lib/analysis/permission-queries";
-import { parseArn } from "@/lib/analysis/arn-match";
-import { describeStatement } from "@/lib/analysis/permission-queries";
+import { isGrantConditional } from "@/lib/analysis/policy/permission-queries";
+import { parseArn } from "@/lib/analysis/policy/arn-match";
+import { describeStatement } from "@/lib/analysis/policy/permission-queries";
 import type { Grant, Severity, StatementRef } from "@/lib/analysis/types";
 import type { RuleHit } from "./types";
 

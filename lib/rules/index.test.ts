@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { FINDING_CATEGORIES } from "@/lib/analysis/types";
 import { evaluateRules, RULES } from "./index";
-import { context, grant, lambdaFunction, perms } from "./test-helpers";
+import { context, grant, lambdaFunction, perms } from "@/test/builders/rule-fixtures";
 
 describe("rule catalogue", () => {
   it("has one kebab-case file per rule, a known category and references", () => {

@@ -1,5 +1,5 @@
 import type { RuleMeta } from "@/lib/analysis/types";
-import { hasAccessLevel } from "./access-levels";
+import { hasAccessLevel } from "@/lib/analysis/policy/action-data";
 import { DEFENSE_EVASION_ACTIONS, EXPECTED_FUNCTION_ACTIONS, INFRASTRUCTURE_SERVICES, NOT_MODIFICATION } from "./data/infrastructure";
 import { MatchCollector, broadResourcesFor, downgrade, resourcesFor, serviceOf } from "./helpers";
 import type { RuleContext, RuleHit } from "./types";

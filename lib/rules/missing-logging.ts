@@ -1,4 +1,4 @@
-import { decide } from "@/lib/analysis/permission-queries";
+import { decide } from "@/lib/analysis/policy/permission-queries";
 import type { RuleMeta } from "@/lib/analysis/types";
 import type { RuleContext, RuleHit } from "./types";
 

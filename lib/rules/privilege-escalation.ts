@@ -1,6 +1,6 @@
-import type { RankedEscalationPath } from "@/lib/analysis/escalation";
-import { ESCALATION_METHODS } from "@/lib/analysis/escalation-methods";
-import { describeStatement } from "@/lib/analysis/permission-queries";
+import type { RankedEscalationPath } from "@/lib/analysis/escalation/escalation-paths";
+import { ESCALATION_METHODS } from "@/lib/analysis/escalation/methods";
+import { describeStatement } from "@/lib/analysis/policy/permission-queries";
 import type { EscalationPath, RuleMeta, Severity } from "@/lib/analysis/types";
 import { downgrade } from "./helpers";
 import type { RuleContext, RuleHit } from "./types";

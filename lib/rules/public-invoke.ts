@@ -2,7 +2,8 @@ import type { RuleMeta } from "@/lib/analysis/types";
 import type { PolicyStatement } from "@/lib/snapshot/types";
 import { RESTRICTING_CONDITION_KEYS } from "./data/resource-exposure";
 import { actionsOf, allowStatements, list, pinnedConditionKeys } from "./resource-policy-conditions";
-import { describeStatement } from "@/lib/analysis/permission-queries";
+import { describeStatement } from "@/lib/analysis/policy/permission-queries";
+import { statementAllowsAction } from "@/lib/analysis/policy/action-expansion";
 import type { RuleContext, RuleHit } from "./types";
 
 export const meta: RuleMeta = {
@@ -38,9 +39,8 @@ export function evaluate(ctx: RuleContext): RuleHit[] {
   const reported = new Set<number>();
   for (const url of ctx.fn.urls) {
     if (url.authType !== "NONE") continue;
-    const permitting = openStatements.filter(({ statement }) =>
-      actionsOf(statement).some((a) => /^lambda:(\*|invokefunctionurl)$/i.test(a) || a === "*"),
-    );
+    // The one action matcher: `lambda:Invoke*`, `lambda:*Url` and NotAction count as IAM reads them.
+    const permitting = openStatements.filter(({ statement }) => statementAllowsAction(statement, "lambda:invokefunctionurl"));
     // https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html: AuthType NONE still needs a resource-based policy granting public access.
     if (permitting.length === 0) continue;
     permitting.forEach((s) => reported.add(s.ref.statementIndex));

@@ -1,5 +1,5 @@
 import type { RuleMeta } from "@/lib/analysis/types";
-import { hasAccessLevel } from "./access-levels";
+import { hasAccessLevel } from "@/lib/analysis/policy/action-data";
 import { EXTRA_EXPOSURE_ACTIONS } from "./data/resource-exposure";
 import { MatchCollector, broadResourcesFor, downgrade, resourcesFor } from "./helpers";
 import type { RuleContext, RuleHit } from "./types";

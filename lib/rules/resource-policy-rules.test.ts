@@ -3,7 +3,7 @@ import type { PolicyStatement } from "@/lib/snapshot/types";
 import { evaluate as confusedDeputy } from "./confused-deputy";
 import { evaluate as crossAccount } from "./cross-account-invoke";
 import { evaluate as publicInvoke } from "./public-invoke";
-import { context, functionArn, lambdaFunction } from "./test-helpers";
+import { context, functionArn, lambdaFunction } from "@/test/builders/rule-fixtures";
 
 const FN = functionArn("api");
 
@@ -73,6 +73,20 @@ describe("public-invoke: a function URL with AuthType NONE", () => {
     });
     // When / Then the URL is public
     expect(publicInvoke(context(fn)).map((h) => h.title)).toEqual(["Function URL without authentication"]);
+  });
+
+  it.each([["lambda:Invoke*"], ["lambda:*Url"], ["LAMBDA:INVOKEFUNCTIONURL"]])("is public when everyone is granted %s (matched like an identity policy's action)", (action) => {
+    // Given a NONE URL and Principal * allowed a wildcard (or differently cased) action covering lambda:InvokeFunctionUrl
+    const fn = lambdaFunction("api", { urls: [url], resourcePolicy: { Statement: [{ Effect: "Allow", Principal: "*", Action: action, Resource: FN }] } });
+    // When / Then the URL is reported as public
+    expect(publicInvoke(context(fn)).map((h) => h.title)).toEqual(["Function URL without authentication"]);
+  });
+
+  it("is not public when everyone is granted only an action that does not cover the URL (lambda:InvokeFunction)", () => {
+    // Given Principal * allowed lambda:InvokeFunction only: the URL still answers 403
+    const fn = lambdaFunction("api", { urls: [url], resourcePolicy: { Statement: [{ Effect: "Allow", Principal: "*", Action: "lambda:InvokeFunction", Resource: FN }] } });
+    // When / Then the statement is reported as open, but not the URL
+    expect(publicInvoke(context(fn)).map((h) => h.title)).toEqual(["Resource policy allows any principal"]);
   });
 });
 

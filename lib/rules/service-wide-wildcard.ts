@@ -1,5 +1,5 @@
 import type { RuleMeta, Severity } from "@/lib/analysis/types";
-import { serviceActionCount } from "./access-levels";
+import { serviceActionCount } from "@/lib/analysis/policy/action-data";
 import { DATA_STORE_SERVICES } from "./data/data-stores";
 import { INFRASTRUCTURE_SERVICES } from "./data/infrastructure";
 import { MatchCollector, broadResourcesFor, downgrade, resourcesFor, serviceOf } from "./helpers";

@@ -1,5 +1,5 @@
 import type { RuleMeta } from "@/lib/analysis/types";
-import { hasAccessLevel } from "./access-levels";
+import { hasAccessLevel } from "@/lib/analysis/policy/action-data";
 import { MatchCollector, serviceOf } from "./helpers";
 import type { RuleContext, RuleHit } from "./types";
 

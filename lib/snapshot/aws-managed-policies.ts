@@ -1,11 +1,10 @@
 import type { ManagedPolicy } from "@/lib/snapshot/types";
 import { parsePolicyDocument } from "@/lib/snapshot/parse-policy-document";
 import { SnapshotError } from "@/lib/snapshot/snapshot-error";
+import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policy-arn";
 
-/** `arn:aws:iam::aws:policy/...` (any partition). */
-export function isAwsManagedPolicyArn(arn: string): boolean {
-  return /^arn:aws[a-z-]*:iam::aws:policy\//.test(arn);
-}
+// The one partition-aware answer; re-exported for the snapshot reader.
+export { isAwsManagedPolicyArn };
 
 /** The policy name is the ARN's last path segment: `.../service-role/AWSLambdaBasicExecutionRole`. */
 export function policyNameFromArn(arn: string): string {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm, unlink, writeFile } from "node:fs/promi
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { canFunction } from "@/lib/analysis/can";
+import { canFunction } from "@/lib/analysis/policy/can";
 import { indexSnapshot } from "@/lib/analysis/snapshot-index";
 import { MEMBER, OU, ROOT, writeBaseSnapshot } from "@/lib/snapshot/malformed-snapshot-cases";
 import { organizationTreeProblems } from "@/lib/snapshot/organization-tree";

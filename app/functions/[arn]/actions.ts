@@ -2,12 +2,13 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { canFunction } from "@/lib/analysis/can";
+import { canFunction } from "@/lib/analysis/policy/can";
 import { indexSnapshot } from "@/lib/analysis/snapshot-index";
 import type { AccessDecision } from "@/lib/analysis/types";
 import { authorize } from "@/lib/server/authorize";
 import { getDb } from "@/lib/server/db";
 import { functionAccount } from "@/lib/queries/function-detail";
+import { findingSubject } from "@/lib/queries/suppression-register";
 import { loadSnapshot } from "@/lib/store/load-snapshot";
 import { deleteSuppressions, saveSuppression } from "@/lib/store/suppressions";
 
@@ -18,26 +19,34 @@ const canItInput = z.object({
   resource: z.string().trim().min(1, "Give a resource ARN or *").max(2048),
 });
 
+/** What the user typed into a form, handed back so the form shows it again (React resets a form after its action). */
+function typed<K extends string>(form: FormData, names: readonly K[]): Record<K, string> {
+  return Object.fromEntries(names.map((n) => [n, typeof form.get(n) === "string" ? (form.get(n) as string) : ""])) as Record<K, string>;
+}
+
 export interface CanItState {
   error?: string;
   result?: Pick<AccessDecision, "decision" | "conditional" | "summary" | "allowedBy" | "deniedBy"> & { action: string; resource: string };
+  /** The question as typed: the fields keep it after every answer, so the next question is one edit away. */
+  values?: { action: string; resource: string };
 }
 
 /** The dashboard's "can it?" form: the same engine as `saltzer can`. */
 export async function canItAction(_previous: CanItState, form: FormData): Promise<CanItState> {
+  const values = typed(form, ["action", "resource"] as const);
   const parsed = canItInput.safeParse(Object.fromEntries(form));
-  if (!parsed.success) return { error: parsed.error.issues.map((i) => i.message).join("; ") };
+  if (!parsed.success) return { error: parsed.error.issues.map((i) => i.message).join("; "), values };
   await authorize();
   const { scanId, functionArn, action, resource } = parsed.data;
   const db = await getDb();
   const accountId = await functionAccount(scanId, functionArn);
-  if (!accountId) return { error: "That function is not in this scan." };
+  if (!accountId) return { error: "That function is not in this scan.", values };
   const snapshot = await loadSnapshot(db, scanId, { accountIds: [accountId] });
   try {
     const d = await canFunction(indexSnapshot(snapshot), functionArn, action, resource);
-    return { result: { decision: d.decision, conditional: d.conditional, summary: d.summary, allowedBy: d.allowedBy, deniedBy: d.deniedBy, action, resource } };
+    return { result: { decision: d.decision, conditional: d.conditional, summary: d.summary, allowedBy: d.allowedBy, deniedBy: d.deniedBy, action, resource }, values };
   } catch (error) {
-    return { error: (error as Error).message };
+    return { error: (error as Error).message, values };
   }
 }
 
@@ -54,17 +63,27 @@ const suppressInput = z.object({
 
 export interface SuppressState {
   error?: string;
+  /** The field the error is about, so the form can mark it and put the cursor there. */
+  invalidField?: "reason" | "expiresAt";
+  /** What was typed: a rejected expiry must not cost the user the reason they wrote. */
+  values?: { reason: string; expiresAt: string };
   done?: boolean;
 }
 
 /** Suppress a finding (by fingerprint, so it stays suppressed in later scans) with a reason. */
 export async function suppressFindingAction(_previous: SuppressState, form: FormData): Promise<SuppressState> {
+  const values = typed(form, ["reason", "expiresAt"] as const);
   const parsed = suppressInput.safeParse(Object.fromEntries(form));
-  if (!parsed.success) return { error: parsed.error.issues.map((i) => i.message).join("; ") };
+  if (!parsed.success) {
+    const field = parsed.error.issues[0]?.path[0];
+    return { error: parsed.error.issues.map((i) => i.message).join("; "), invalidField: field === "reason" || field === "expiresAt" ? field : undefined, values };
+  }
   await authorize();
   const { fingerprint, reason, expiresAt, path } = parsed.data;
   const db = await getDb();
-  await saveSuppression(db, { fingerprint, reason, expiresAt, createdBy: "dashboard" });
+  // The register names the function and rule even after a later scan stops seeing the finding.
+  const subject = await findingSubject(db, fingerprint);
+  await saveSuppression(db, { fingerprint, reason, expiresAt, createdBy: "dashboard", functionArn: subject?.functionArn ?? null, ruleId: subject?.ruleId ?? null });
   revalidatePath(path);
   return { done: true };
 }

@@ -8,9 +8,12 @@ import { FindingsPanel } from "./_components/findings-panel";
 import { PolicyStatements } from "./_components/policy-statements";
 import { RecommendedPolicyPanel } from "./_components/recommended-policy";
 import { TopBar } from "@/components/top-bar";
+import { RoleLink } from "@/components/role-link";
 import { getFunctionDetail } from "@/lib/queries/function-detail";
+import { reachedFunctionsIn, REACH_PAGE_SIZE } from "@/lib/queries/reach";
+import { getDb } from "@/lib/server/db";
 import { resolveScan } from "@/lib/queries/scans";
-import { one, type SearchParams } from "@/lib/url-state";
+import { hrefWith, one, type SearchParams } from "@/lib/url-state";
 
 export const dynamic = "force-dynamic";
 
@@ -22,6 +25,9 @@ export default async function FunctionPage({ params, searchParams }: { params: P
   if (!scan) notFound();
   const fn = await getFunctionDetail(scan.id, decodeURIComponent(arn));
   if (!fn) notFound();
+  const reachPage = Math.max(1, Math.trunc(Number(one(query, "reach") ?? 1)) || 1);
+  const reach = await reachedFunctionsIn(await getDb(), scan.id, fn.arn, { offset: (reachPage - 1) * REACH_PAGE_SIZE, limit: REACH_PAGE_SIZE });
+  const reachPageHref = (page: number) => `${hrefWith(`/functions/${encodeURIComponent(fn.arn)}`, query, { reach: page > 1 ? page : undefined })}#reach-h`;
   return (
     <>
       <TopBar active="/functions" />
@@ -74,7 +80,7 @@ export default async function FunctionPage({ params, searchParams }: { params: P
         {fn.blastRadius ? (
           <section className="panel" aria-labelledby="blast-h">
             <h2 id="blast-h">Blast radius: what a compromised <bdi>{fn.name}</bdi> can do</h2>
-            <BlastRadiusPanel blast={fn.blastRadius} scanId={scan.id} names={fn.reachedNames} />
+            <BlastRadiusPanel blast={fn.blastRadius} scanId={scan.id} reach={reach} reachPageHref={reachPageHref} />
           </section>
         ) : null}
         {fn.recommendedPolicy ? (
@@ -136,7 +142,7 @@ export default async function FunctionPage({ params, searchParams }: { params: P
         </div>
         <section className="panel" aria-labelledby="role-h">
           <h2 id="role-h">
-            Execution role <code>{fn.role.name}</code>
+            Execution role <RoleLink arn={fn.role.arn} name={fn.role.name} scanId={fn.scanId} />
           </h2>
           <p className="mono muted">{fn.role.arn}</p>
           {fn.role.sharedWith.length > 0 ? (

@@ -1,17 +1,18 @@
 import Link from "next/link";
+import { CleanGetForm } from "@/components/clean-get-form";
 import { FINDING_CATEGORIES, SEVERITIES } from "@/lib/analysis/types";
 import { hrefWith, one, type SearchParams } from "@/lib/url-state";
 
 /** A plain GET form: filters land in the URL, so every view is a link. */
 export function FunctionFilters({ params, accounts, regions, runtimes }: { params: SearchParams; accounts: { id: string; name: string | null }[]; regions: string[]; runtimes: string[] }) {
   return (
-    <form className="filters" method="get" action="/functions" role="search">
+    <CleanGetForm className="filters" action="/functions" role="search">
       {one(params, "scan") ? <input type="hidden" name="scan" value={one(params, "scan")} /> : null}
       {one(params, "sort") ? <input type="hidden" name="sort" value={one(params, "sort")} /> : null}
       {one(params, "dir") ? <input type="hidden" name="dir" value={one(params, "dir")} /> : null}
       <label>
         Search
-        <input type="search" name="q" defaultValue={one(params, "q") ?? ""} placeholder="name, ARN, role or runtime" aria-label="Search functions" />
+        <input type="search" name="q" defaultValue={one(params, "q") ?? ""} placeholder="name, ARN, role, runtime, action or resource" aria-label="Search functions" />
       </label>
       <SelectFilter params={params} name="account" label="Account" any="All accounts" options={accounts.map((a) => [a.id, a.name ? `${a.name} (${a.id})` : a.id])} />
       <SelectFilter params={params} name="region" label="Region" any="All regions" options={regions.map((r) => [r, r])} />
@@ -26,7 +27,7 @@ export function FunctionFilters({ params, accounts, regions, runtimes }: { param
       <Link className="clear" href={hrefWith("/functions", {}, { scan: one(params, "scan") })}>
         Clear
       </Link>
-    </form>
+    </CleanGetForm>
   );
 }
 

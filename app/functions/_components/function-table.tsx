@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { FunctionRow, FunctionSort } from "@/lib/queries/functions";
 import { hrefWith, type SearchParams } from "@/lib/url-state";
 import { SeverityBadge } from "@/components/severity-badge";
+import { RoleLink } from "@/components/role-link";
 
 const COLUMNS: { key: FunctionSort; label: string; numeric?: boolean }[] = [
   { key: "risk", label: "Risk" },
@@ -29,7 +30,7 @@ export function FunctionTable({ rows, params, sort, dir, scanId }: { rows: Funct
             // Risk and counts read best worst-first; names first-to-last.
             const firstDir = c.key === "risk" || c.key === "findings" || c.key === "policies" || c.key === "public" ? "desc" : "asc";
             const nextDir = active ? (dir === "asc" ? "desc" : "asc") : firstDir;
-            return (
+            const th = (
               <th key={c.key} aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : undefined} className={c.numeric ? "num" : undefined}>
                 <Link href={hrefWith("/functions", params, { sort: c.key, dir: nextDir, page: undefined })} className={active ? "sorted" : undefined}>
                   {c.label}
@@ -37,6 +38,8 @@ export function FunctionTable({ rows, params, sort, dir, scanId }: { rows: Funct
                 </Link>
               </th>
             );
+            // "Why" follows the name: the first thing a reader asks after "which function".
+            return c.key === "name" ? [th, <th key="why">Why</th>] : th;
           })}
         </tr>
       </thead>
@@ -65,16 +68,23 @@ export function FunctionTable({ rows, params, sort, dir, scanId }: { rows: Funct
                 </>
               ) : null}
             </td>
-            <td>
+            <td className="why">
+              {r.worstFinding ? (
+                <bdi title={`Worst unsuppressed finding (${r.worstFinding.severity})`}>{r.worstFinding.title}</bdi>
+              ) : (
+                <span className="muted">no finding</span>
+              )}
+            </td>
+            <td className="acct">
               <bdi>{r.accountName ?? r.accountId}</bdi>
               <div className="arn">{r.accountId}</div>
             </td>
-            <td>
+            <td className="region">
               <bdi>{r.region}</bdi>
             </td>
             <td>{r.runtime ?? <span className="muted">container image</span>}</td>
             <td>
-              <bdi>{r.roleName}</bdi>
+              <RoleLink arn={r.roleArn} name={r.roleName} scanId={scanId} />
               {r.sharedRole ? (
                 <>
                   {" "}

@@ -2,16 +2,31 @@
 
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useState } from "react";
+import { formatTimeLeft } from "@/lib/jobs/scan-progress-meter";
+import type { ScanProgressDetail } from "@/lib/queries/scan-progress";
 import { cancelScanAction, startRescanAction, type RescanState } from "../actions";
 
 interface ProgressEvent {
   scanId: number | null;
   status: string;
   phase?: string | null;
-  progress?: { accountsDone?: number; accountsTotal?: number; functions?: number; fraction?: number; message?: string } | null;
+  progress?: ScanProgressDetail | null;
   error?: string | null;
   functionCount?: number;
   gaps?: number;
+}
+
+const n = (x: number) => x.toLocaleString("en-US");
+
+/** "accounts 3/3 read · functions 1,200/10,000 analysed · rows 4,000/60,000 stored": what has been done, in a user's units. */
+function countsLine(c: NonNullable<ScanProgressDetail["counts"]>): string {
+  return [
+    c.accountsTotal ? `accounts ${n(c.accountsRead)}/${n(c.accountsTotal)} read` : null,
+    c.functionsTotal ? `functions ${n(c.functionsAnalysed)}/${n(c.functionsTotal)} analysed` : null,
+    c.rowsTotal ? `rows ${n(c.rowsStored)}/${n(c.rowsTotal)} stored` : null,
+  ]
+    .filter(Boolean)
+    .join(" · ");
 }
 
 /** Start a rescan and follow it live (server-sent events) until it lands. */
@@ -38,7 +53,8 @@ export function Rescan({ runningScanId, sourceLabel }: { runningScanId: number |
 
   const running = event ? event.status === "running" : watching !== null && watching === runningScanId;
   const p = event?.progress ?? null;
-  const percent = Math.round((p?.fraction ?? 0) * 100);
+  const percent = Math.floor((p?.overall ?? 0) * 100);
+  const timeLeft = formatTimeLeft(p?.etaSeconds ?? null);
   return (
     <section className="panel" aria-labelledby="rescan-h">
       <h2 id="rescan-h">Rescan</h2>
@@ -70,14 +86,23 @@ export function Rescan({ runningScanId, sourceLabel }: { runningScanId: number |
             {p && event.status === "running" ? (
               <span className="muted">
                 {" "}
-                · accounts {p.accountsDone ?? 0}/{p.accountsTotal ?? "?"} · functions {p.functions ?? 0} · <bdi>{p.message}</bdi>
+                · {percent} %{timeLeft ? ` · ${timeLeft}` : ""}
+                {p.message ? (
+                  <>
+                    {" "}
+                    · <bdi>{p.message}</bdi>
+                  </>
+                ) : null}
               </span>
             ) : null}
           </div>
           {event.status === "running" ? (
-            <div className="progress-bar">
-              <span style={{ width: `${percent}%` }} />
-            </div>
+            <>
+              <div className="progress-bar" role="progressbar" aria-label="Overall scan progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-valuetext={`${percent} %${timeLeft ? `, ${timeLeft}` : ""}`}>
+                <span style={{ width: `${percent}%` }} />
+              </div>
+              {p?.counts ? <p className="muted progress-counts">{countsLine(p.counts)}</p> : null}
+            </>
           ) : null}
           {event.status === "succeeded" || event.status === "partial" ? (
             <p>

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { RoleLink } from "@/components/role-link";
 import { notFound } from "next/navigation";
 import { Pager } from "@/components/pager";
 import { SeverityBadge } from "@/components/severity-badge";
@@ -18,6 +19,9 @@ function ChangeItem({ c, from, to }: { c: FunctionChange; from: number; to: numb
     <li className="change" data-status={c.status}>
       <div>
         <strong>{c.status}</strong> <Link href={`/functions/${encodeURIComponent(c.arn)}?scan=${scan}`}><bdi>{c.name}</bdi></Link>{" "}
+        <span className="muted">
+          (role <RoleLink arn={c.roleArn} scanId={scan} />)
+        </span>{" "}
         {c.riskBefore !== c.riskAfter ? (
           <span>
             risk {c.riskBefore ?? "—"} → <strong>{c.riskAfter ?? "—"}</strong>

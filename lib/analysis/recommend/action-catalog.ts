@@ -3,7 +3,7 @@
  * The package's own API is async (it lazily reads the same JSON files); the recommendation is a
  * pure, synchronous function, so it reads the files directly, once per service.
  */
-import { readIamDataFile } from "@/lib/analysis/iam-data-files";
+import { readIamDataFile } from "@/lib/analysis/policy/iam-data-files";
 
 /** One action as iam-data describes it. */
 export interface ActionInfo {

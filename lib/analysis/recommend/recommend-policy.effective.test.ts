@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
-import { effectivePermissions } from "@/lib/analysis/effective-permissions";
-import { decide } from "@/lib/analysis/permission-queries";
-import { ACCOUNT, lambdaFunction, mapping, role, snapshotIndex } from "@/lib/analysis/test-builders";
-import { recommendPolicy } from "./recommend-policy";
+import { effectivePermissions } from "@/lib/analysis/policy/effective-permissions";
+import { decide } from "@/lib/analysis/policy/permission-queries";
+import { ACCOUNT, lambdaFunction, mapping, role, snapshotIndex } from "@/test/builders/analysis-builders";
+import { recommendRolePolicy } from "./recommend-policy";
 
 describe("recommendPolicy over effectivePermissions", () => {
   test("turns an S3-full-access, basic-execution role into a bucket- and log-group-scoped policy", () => {
@@ -30,11 +30,11 @@ describe("recommendPolicy over effectivePermissions", () => {
     const perms = effectivePermissions(index, fn.roleArn);
 
     // When the policy is recommended with S3 and logs used
-    const result = recommendPolicy({
+    const result = recommendRolePolicy({
       index,
-      fn,
+      roleArn: fn.roleArn,
+      functions: [{ fn, mappings }],
       perms,
-      mappings,
       lastAccessed: [
         { serviceNamespace: "s3", serviceName: null, lastAuthenticated: "2025-05-01T00:00:00Z", trackedActions: null },
         { serviceNamespace: "logs", serviceName: null, lastAuthenticated: "2025-05-01T00:00:00Z", trackedActions: null },

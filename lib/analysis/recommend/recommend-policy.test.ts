@@ -2,9 +2,9 @@ import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import type { EnvironmentVariable, LambdaFunction, PolicyStatement, ServiceLastAccessed } from "@/lib/snapshot/types";
 import type { EffectivePermissions, Grant } from "@/lib/analysis/types";
-import { decide } from "@/lib/analysis/permission-queries";
-import { ACCOUNT, grant, lambdaFunction, mapping, perms, role, snapshotIndex, statementRef } from "@/lib/analysis/test-builders";
-import { recommendPolicy, usageClassifier } from "./recommend-policy";
+import { decide } from "@/lib/analysis/policy/permission-queries";
+import { ACCOUNT, grant, lambdaFunction, mapping, perms, role, snapshotIndex, statementRef } from "@/test/builders/analysis-builders";
+import { recommendRolePolicy, usageClassifier } from "./recommend-policy";
 import { serviceActionNames } from "./action-catalog";
 
 const LOGS = ["logs:createloggroup", "logs:createlogstream", "logs:putlogevents"];
@@ -27,7 +27,7 @@ function recommend(
   opts: { lastAccessed?: ServiceLastAccessed[] | null; mappings?: ReturnType<typeof mapping>[] } = {},
 ) {
   const index = snapshotIndex({ roles: [role("orders-role")], functions: [fn], mappings: opts.mappings ?? [] });
-  return recommendPolicy({ index, fn, perms: perms(fn.roleArn, grants), lastAccessed: opts.lastAccessed ?? null, mappings: opts.mappings ?? [] });
+  return recommendRolePolicy({ index, roleArn: fn.roleArn, functions: [{ fn, mappings: opts.mappings ?? [] }], perms: perms(fn.roleArn, grants), lastAccessed: opts.lastAccessed ?? null });
 }
 
 function list(value: string | string[] | undefined): string[] {
@@ -253,7 +253,7 @@ describe("recommendPolicy", () => {
     const index = snapshotIndex({ roles: [r], functions: [fn] });
 
     // When the policy is recommended
-    const result = recommendPolicy({ index, fn, perms: perms(fn.roleArn, [grant(["s3:getobject"])]), lastAccessed: [used("s3")], mappings: [] });
+    const result = recommendRolePolicy({ index, roleArn: fn.roleArn, functions: [{ fn, mappings: [] }], perms: perms(fn.roleArn, [grant(["s3:getobject"])]), lastAccessed: [used("s3")] });
 
     // Then the diff removes the wildcard and adds the scoped statement
     expect(result.diff).toContain("--- current (role orders-role: 1 policy)\n+++ recommended\n");
@@ -396,7 +396,7 @@ describe("recommendPolicy never grants more than the role allows today", () => {
         const index = snapshotIndex({ roles: [role("orders-role")], functions: [fn], mappings });
 
         // When the policy is recommended
-        const result = recommendPolicy({ index, fn, perms: p, lastAccessed, mappings });
+        const result = recommendRolePolicy({ index, roleArn: fn.roleArn, functions: [{ fn, mappings }], perms: p, lastAccessed });
 
         // Then each allowed pair, pattern and concrete instance alike, is allowed today, and a pair allowed
         // only conditionally today is conditional in the recommendation

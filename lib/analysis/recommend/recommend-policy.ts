@@ -1,19 +1,23 @@
 /**
- * The recommended least-privilege policy for one function: what it uses (service-last-accessed
- * data) and what its configuration requires (required-by-config.ts), narrowed to the resources
- * its configuration references, and never more than its role allows today.
+ * The recommended least-privilege policy for one execution role: what its functions use
+ * (service-last-accessed data, which AWS keeps per role) and what each function's configuration
+ * requires (required-by-config.ts), narrowed to the resources their configurations reference, and
+ * never more than the role allows today. A policy is attached to a role, not a function, so
+ * functions sharing a role get one recommendation covering all of them.
  */
 import type { ConditionBlock, EventSourceMapping, LambdaFunction, PolicyDocument, PolicyStatement, ServiceLastAccessed } from "@/lib/snapshot/types";
 import type { EffectivePermissions, Grant, GrantLimit, RecommendedPolicy, StatementRef } from "@/lib/analysis/types";
 import { LIST_CAPS } from "@/lib/analysis/types";
 import type { SnapshotIndex } from "@/lib/analysis/snapshot-index";
-import { arnPatternMatches, parseArn, patternsOverlap } from "@/lib/analysis/arn-match";
-import { decide, describeStatement, grantsFor, sortedAllowedActions } from "@/lib/analysis/permission-queries";
+import { arnPatternMatches, parseArn, patternsOverlap } from "@/lib/analysis/policy/arn-match";
+import { decide, describeStatement, grantsFor, sortedAllowedActions } from "@/lib/analysis/policy/permission-queries";
+import { trustsService } from "@/lib/analysis/graph/trust";
 import { actionAppliesTo, actionInfo, canonicalActionName } from "./action-catalog";
 import { pascalName, requiredByConfiguration, type Requirement } from "./required-by-config";
 import { referencedResources, type ReferencedResource } from "./referenced-resources";
 import { unifiedDiff } from "./text-diff";
 
+/** One function of a role; its recommendation is its role's (see `recommendPolicy`). */
 export interface RecommendPolicyInput {
   index: SnapshotIndex;
   fn: LambdaFunction;
@@ -21,8 +25,20 @@ export interface RecommendPolicyInput {
   perms: EffectivePermissions;
   /** The role's service-last-accessed details (ACTION_LEVEL), null when not collected. */
   lastAccessed: ServiceLastAccessed[] | null;
-  /** The function's event source mappings. */
-  mappings: EventSourceMapping[];
+  /** The function's event source mappings (those of the role's other functions come from the index). */
+  mappings?: EventSourceMapping[];
+}
+
+/** A role and every function executing as it. */
+export interface RolePolicyInput {
+  index: SnapshotIndex;
+  roleArn: string;
+  /** Every function executing as the role, each with its event source mappings. */
+  functions: { fn: LambdaFunction; mappings: EventSourceMapping[] }[];
+  /** The role's effective permissions. */
+  perms: EffectivePermissions;
+  /** The role's service-last-accessed details (ACTION_LEVEL), null when not collected. */
+  lastAccessed: ServiceLastAccessed[] | null;
 }
 
 /** How last-accessed data classifies one action. */
@@ -135,13 +151,58 @@ function permittedScopes(
   return [...inner].sort(byString).flatMap(scopeFor);
 }
 
-/** The recommended least-privilege identity policy for one function. */
+/** What the role's functions need by configuration, and what they reference, together. */
+function functionsNeeds(functions: RolePolicyInput["functions"]) {
+  const requirements: Requirement[] = [];
+  const uncovered: ReturnType<typeof requiredByConfiguration>["uncovered"] = [];
+  const refs = new Map<string, ReferencedResource>();
+  const several = functions.length > 1;
+  for (const { fn, mappings } of functions) {
+    const needs = requiredByConfiguration(fn, mappings);
+    requirements.push(...needs.requirements);
+    uncovered.push(...needs.uncovered);
+    for (const r of referencedResources(fn, mappings)) {
+      // With several functions, say whose configuration names the resource.
+      if (!refs.has(r.arn)) refs.set(r.arn, several ? { ...r, origin: `${r.origin} of ${fn.name}` } : r);
+    }
+  }
+  return { requirements, uncovered, refs: [...refs.values()].sort((a, b) => byString(a.arn, b.arn)) };
+}
+
+/**
+ * The recommended policy of `fn`: its role's, covering every function of that role in the index
+ * (a policy is attached to the role, so functions sharing it must get one answer). Computed once
+ * per role: the role's other functions get the same object, and it is forgotten once each of
+ * them has asked (the analysis asks once per function), so a large organization's
+ * recommendations do not pile up in memory.
+ */
 export function recommendPolicy(input: RecommendPolicyInput): RecommendedPolicy {
-  const { fn, perms, mappings } = input;
+  const { index, fn } = input;
+  let byRole = roleRecommendations.get(index);
+  if (!byRole) roleRecommendations.set(index, (byRole = new Map()));
+  const roleFunctions = index.functionsByRole.get(fn.roleArn) ?? [fn];
+  let cached = byRole.get(fn.roleArn);
+  if (!cached) {
+    const functions = (roleFunctions.some((f) => f.arn === fn.arn) ? roleFunctions : [...roleFunctions, fn]).map((f) => ({
+      fn: f,
+      mappings: f.arn === fn.arn && input.mappings ? input.mappings : (index.mappingsByFunction.get(f.arn) ?? []),
+    }));
+    cached = { policy: recommendRolePolicy({ index, roleArn: fn.roleArn, functions, perms: input.perms, lastAccessed: input.lastAccessed }), asked: new Set() };
+    byRole.set(fn.roleArn, cached);
+  }
+  cached.asked.add(fn.arn);
+  if (cached.asked.size >= roleFunctions.length) byRole.delete(fn.roleArn);
+  return cached.policy;
+}
+
+const roleRecommendations = new WeakMap<SnapshotIndex, Map<string, { policy: RecommendedPolicy; asked: Set<string> }>>();
+
+/** The recommended least-privilege identity policy for one role, covering every function executing as it. */
+export function recommendRolePolicy(input: RolePolicyInput): RecommendedPolicy {
+  const { perms } = input;
   const hasUsage = input.lastAccessed !== null && input.lastAccessed.length > 0;
   const usage = usageClassifier(hasUsage ? input.lastAccessed : null);
-  const { requirements, uncovered } = requiredByConfiguration(fn, mappings);
-  const refs = referencedResources(fn, mappings);
+  const { requirements, uncovered, refs } = functionsNeeds(input.functions);
   const environmentRefs = refs.filter((r) => r.fromEnvironment);
   const notes: string[] = [];
 
@@ -245,6 +306,9 @@ export function recommendPolicy(input: RecommendPolicyInput): RecommendedPolicy 
     if (!kept) dropped.notReferenced.add(action);
   }
 
+  // 2b. A role the functions pass is passed to a service that will run as it: the calls that hand it over.
+  for (const e of passedRoleCompanions(input, entries, usage)) addEntry(e);
+
   // 3. Drop an entry another entry of the same action and conditions already covers.
   const all = [...entries.values()];
   const kept = all.filter(
@@ -263,7 +327,7 @@ export function recommendPolicy(input: RecommendPolicyInput): RecommendedPolicy 
       ),
   );
 
-  const statements = buildStatements(kept);
+  const statements = buildStatements(kept, input.functions.length > 1 ? `its ${input.functions.length} functions use` : "the function uses");
   const document: PolicyDocument = { Version: "2012-10-17", Statement: statements.map((s) => s.statement) };
 
   // Notes: why each statement is there, then what was dropped.
@@ -315,21 +379,80 @@ export function recommendPolicy(input: RecommendPolicyInput): RecommendedPolicy 
     notes.push("No last-accessed data: the recommendation rests on the configuration only. Review it before applying.");
   }
 
-  const role = input.index.roles.get(fn.roleArn) ?? null;
-  const current = currentPolicyText(input.index, fn.roleArn);
+  const role = input.index.roles.get(input.roleArn) ?? null;
+  const current = currentPolicyText(input.index, input.roleArn);
   const diff = unifiedDiff(current.text, `${JSON.stringify(document, null, 2)}\n`, {
-    from: `current (${role ? `role ${role.name}` : fn.roleArn}: ${current.sources.length} ${current.sources.length === 1 ? "policy" : "policies"})`,
+    from: `current (${role ? `role ${role.name}` : input.roleArn}: ${current.sources.length} ${current.sources.length === 1 ? "policy" : "policies"})`,
     to: "recommended",
   });
 
   return {
     document,
     confidence: hasUsage ? "usage-data" : "configuration-only",
-    notes,
+    // Several functions with the same need (a log group template, a shared queue) say it once.
+    notes: [...new Set(notes)],
     diff,
     removedActions: removed.slice(0, LIST_CAPS.removedActions).map(canonicalActionName),
     removedActionCount: removed.length,
   };
+}
+
+const PASS_ROLE_DOC = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html";
+
+/**
+ * Kept `iam:PassRole` on a named role is only of use through the service the role trusts: the
+ * role is handed over by that service's calls (lambda:CreateFunction, then invoking or reading
+ * what was created). Without them the function breaks, while the PassRole the recommendation
+ * keeps still carries the risk. So the role's actions of each service the passed role trusts are
+ * kept as granted today, unless usage data says they were never used; permission and tag
+ * management are not assumed. (deploy-helper: PassRole on data-admin-role, which trusts Lambda,
+ * keeps lambda:CreateFunction, InvokeFunction and GetFunction.)
+ */
+function passedRoleCompanions(input: RolePolicyInput, entries: Map<string, Entry>, usage: (action: string) => ActionUsage): Entry[] {
+  const { perms, index } = input;
+  const passed = new Set<string>();
+  for (const e of entries.values()) if (e.action === "iam:passrole" && e.resource && !hasWildcard(e.resource)) passed.add(e.resource);
+  if (passed.size === 0) return [];
+  const keptActions = new Set([...entries.values()].map((e) => e.action));
+  const out: Entry[] = [];
+  // One Requirement object per Sid, so the statement's actions group together.
+  const requirementsBySid = new Map<string, Requirement>();
+  const sharedRequirement = (r: Requirement) => requirementsBySid.get(r.sid) ?? (requirementsBySid.set(r.sid, r), r);
+  for (const roleArn of [...passed].sort(byString)) {
+    const role = index.roles.get(roleArn);
+    const accountId = parseArn(roleArn)?.account;
+    if (!role || !accountId) continue;
+    const trusted = new Map<string, boolean>();
+    const trusts = (service: string) => {
+      let t = trusted.get(service);
+      if (t === undefined) trusted.set(service, (t = trustsService(role, `${service}.amazonaws.com`, accountId) !== null));
+      return t;
+    };
+    for (const action of sortedAllowedActions(perms)) {
+      if (keptActions.has(action)) continue;
+      const service = action.slice(0, action.indexOf(":"));
+      if (service === "iam" || !trusts(service)) continue;
+      const use = usage(action);
+      if (use === "service-never-used" || use === "action-never-used") continue;
+      const level = actionInfo(action)?.accessLevel;
+      if (level === "Permissions management" || level === "Tagging") continue;
+      const requirement: Requirement = {
+        sid: `HandOver${pascalName(roleArn)}To${service.split(/[^A-Za-z0-9]+/).map((w) => (w ? w[0].toUpperCase() + w.slice(1) : "")).join("")}`,
+        reason: `${input.functions.length > 1 ? "The functions pass" : "The function passes"} ${role.name} to ${service} (its iam:PassRole is kept); ${service} runs as it only through these calls, kept as granted today.`,
+        whenMissing: `the role cannot hand ${role.name} to ${service} today`,
+        doc: PASS_ROLE_DOC,
+        entries: [],
+      };
+      for (const grant of grantsFor(perms, action)) {
+        for (const resource of grant.resources) {
+          for (const scope of permittedScopes(perms, action, resource)) {
+            out.push({ action, resource: scope.resource, notResources: null, conditions: scope.conditions, grants: scope.grants, requirement: sharedRequirement(requirement), origin: null });
+          }
+        }
+      }
+    }
+  }
+  return out;
 }
 
 type Target = { resource: string; notResources: null; origin: string | null } | { resource: null; notResources: string[]; origin: null };
@@ -372,7 +495,7 @@ interface BuiltStatement {
 }
 
 /** Group entries into statements (identical resources and conditions), name them, and carry identity denies. */
-function buildStatements(entries: Entry[]): BuiltStatement[] {
+function buildStatements(entries: Entry[], users: string): BuiltStatement[] {
   const usedSids = new Set<string>();
   const uniqueSid = (base: string) => {
     const clean = base.replace(/[^A-Za-z0-9]/g, "").slice(0, 100) || "Statement";
@@ -383,15 +506,17 @@ function buildStatements(entries: Entry[]): BuiltStatement[] {
   };
 
   // Per (purpose, action, conditions): its resource set; then actions with equal sets share a statement.
-  type Group = { purpose: Requirement | null; conditions: ConditionBlock | null; resources: string[]; notResources: string[] | null; actions: string[]; origins: Set<string> };
+  // `reasons`: one per function when several functions' configurations need the same statement.
+  type Group = { purpose: Requirement | null; reasons: Set<string>; conditions: ConditionBlock | null; resources: string[]; notResources: string[] | null; actions: string[]; origins: Set<string> };
   const perAction = new Map<string, Group>();
   for (const e of entries) {
     const key = `${e.requirement?.sid ?? ""}\u0000${e.action}\u0000${stableStringify(e.conditions)}\u0000${e.notResources ? "not" : ""}`;
     let g = perAction.get(key);
     if (!g) {
-      g = { purpose: e.requirement, conditions: e.conditions, resources: [], notResources: e.notResources, actions: [e.action], origins: new Set() };
+      g = { purpose: e.requirement, reasons: new Set(), conditions: e.conditions, resources: [], notResources: e.notResources, actions: [e.action], origins: new Set() };
       perAction.set(key, g);
     }
+    if (e.requirement) g.reasons.add(e.requirement.reason);
     if (e.resource !== null && !g.resources.includes(e.resource)) g.resources.push(e.resource);
     if (e.origin) g.origins.add(e.origin);
   }
@@ -403,7 +528,8 @@ function buildStatements(entries: Entry[]): BuiltStatement[] {
     if (existing) {
       existing.actions.push(...g.actions);
       for (const o of g.origins) existing.origins.add(o);
-    } else grouped.set(key, { ...g, actions: [...g.actions], origins: new Set(g.origins) });
+      for (const r of g.reasons) existing.reasons.add(r);
+    } else grouped.set(key, { ...g, actions: [...g.actions], origins: new Set(g.origins), reasons: new Set(g.reasons) });
   }
 
   const requirementOrder = new Map<Requirement, number>();
@@ -431,7 +557,7 @@ function buildStatements(entries: Entry[]): BuiltStatement[] {
     if (g.conditions) statement.Condition = g.conditions;
     const conditional = g.conditions ? " Kept conditional, as the current grant is." : "";
     let why: string;
-    if (g.purpose) why = `${g.purpose.reason} (${g.purpose.doc})${conditional}`;
+    if (g.purpose) why = `${[...g.reasons].join(" ")} (${g.purpose.doc})${conditional}`;
     else {
       const scope = g.notResources
         ? "kept on every resource except the ones the current grant excludes: nothing in the configuration narrows it"
@@ -440,7 +566,7 @@ function buildStatements(entries: Entry[]): BuiltStatement[] {
           : g.resources.includes("*")
             ? "kept on * as granted today: nothing in the configuration narrows it"
             : "kept on the resources granted today";
-      why = `${actions.length} ${actions.length === 1 ? "action" : "actions"} the function uses, ${scope}.${conditional}`;
+      why = `${actions.length} ${actions.length === 1 ? "action" : "actions"} ${users}, ${scope}.${conditional}`;
     }
     out.push({ statement, why });
   }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import type { EnvironmentVariable } from "@/lib/snapshot/types";
-import { ACCOUNT, lambdaFunction, mapping } from "@/lib/analysis/test-builders";
+import { ACCOUNT, lambdaFunction, mapping } from "@/test/builders/analysis-builders";
 import { referencedResources } from "./referenced-resources";
 
 /** A variable as the reader leaves it: the resources its value named, never the value. */

@@ -4,7 +4,7 @@
  * is invisible here, which the recommendation's notes say.
  */
 import type { EventSourceMapping, LambdaFunction } from "@/lib/snapshot/types";
-import { parseArn } from "@/lib/analysis/arn-match";
+import { parseArn } from "@/lib/analysis/policy/arn-match";
 
 /** An ARN (or ARN pattern) the function's configuration references, and where it was seen. */
 export interface ReferencedResource {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { ACCOUNT, lambdaFunction, mapping } from "@/lib/analysis/test-builders";
+import { ACCOUNT, lambdaFunction, mapping } from "@/test/builders/analysis-builders";
 import { REQUIREMENT_RULES, requiredByConfiguration } from "./required-by-config";
 import { actionInfo } from "./action-catalog";
 

@@ -5,7 +5,7 @@
  * (or AWS's own managed policy uses `*`, as for VPC network interfaces).
  */
 import type { EventSourceMapping, LambdaFunction } from "@/lib/snapshot/types";
-import { parseArn } from "@/lib/analysis/arn-match";
+import { parseArn } from "@/lib/analysis/policy/arn-match";
 
 /** Where a required action's resource comes from. */
 type ResourceFrom =

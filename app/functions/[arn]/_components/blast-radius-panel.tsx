@@ -1,5 +1,6 @@
 import Link from "next/link";
-import type { BlastRadius, DataStoreAccess } from "@/lib/analysis/types";
+import type { BlastRadius, DataStoreAccess, Edge } from "@/lib/analysis/types";
+import { REACH_PAGE_SIZE, type ReachPage } from "@/lib/queries/reach";
 
 function Stores({ title, stores }: { title: string; stores: DataStoreAccess[] }) {
   return (
@@ -21,22 +22,123 @@ function Stores({ title, stores }: { title: string; stores: DataStoreAccess[] })
   );
 }
 
-export function BlastRadiusPanel({ blast, scanId, names }: { blast: BlastRadius; scanId: number; names: Record<string, string> }) {
+/** A role's page (built by the role pages); ARNs are encoded whole into the path. */
+export function roleHref(arn: string, scanId: number): string {
+  return `/roles/${encodeURIComponent(arn)}?scan=${scanId}`;
+}
+
+function functionHref(arn: string, scanId: number): string {
+  return `/functions/${encodeURIComponent(arn)}?scan=${scanId}`;
+}
+
+function lastPart(arn: string): string {
+  return arn.split(/[:/]/).pop() || arn;
+}
+
+/** The functions and roles a path goes through before the reached function, each a link. */
+function PathThrough({ path, reached, scanId }: { path: Edge[]; reached: string; scanId: number }) {
+  const through: string[] = [];
+  for (const e of path) for (const id of [e.from, e.to]) if (id !== reached && id !== path[0]?.from && !through.includes(id) && /:(function:|role\/)/.test(id) && !/[*?]/.test(id)) through.push(id);
+  if (through.length === 0) return null;
+  return (
+    <span className="reach-through">
+      {" "}
+      through{" "}
+      {through.map((id, i) => (
+        <span key={id}>
+          {i > 0 ? ", " : ""}
+          {id.includes(":role/") ? (
+            <Link href={roleHref(id, scanId)} title={id}>
+              role <bdi>{lastPart(id)}</bdi>
+            </Link>
+          ) : (
+            <Link href={functionHref(id, scanId)} title={id}>
+              <bdi>{lastPart(id)}</bdi>
+            </Link>
+          )}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+/** The reach list, one page of it, with links to every function and role on the way. */
+function ReachList({ reach, scanId, pageHref }: { reach: ReachPage; scanId: number; pageHref: (page: number) => string }) {
+  if (reach.total === 0) return <p className="muted">None.</p>;
+  const page = Math.floor(reach.offset / REACH_PAGE_SIZE) + 1;
+  const pages = Math.max(1, Math.ceil(reach.total / REACH_PAGE_SIZE));
+  const from = reach.offset + 1;
+  const to = reach.offset + reach.entries.length;
+  return (
+    <>
+      <ol className="plain reach" start={from} data-testid="reach-list">
+        {reach.entries.map((r) => (
+          <li key={r.arn}>
+            <Link href={functionHref(r.arn, scanId)} title={r.arn}>
+              <bdi>{r.name ?? lastPart(r.arn)}</bdi>
+            </Link>{" "}
+            <span className="muted">
+              {r.hops} move{r.hops > 1 ? "s" : ""}:{" "}
+              {r.path
+                .filter((e) => e.kind !== "executes-as")
+                .map((e, i) => (
+                  <span key={i}>
+                    {i > 0 ? " → " : ""}
+                    <bdi>{e.shortReason}</bdi>
+                  </span>
+                ))}
+              <PathThrough path={r.path} reached={r.arn} scanId={scanId} />
+            </span>
+          </li>
+        ))}
+      </ol>
+      {pages > 1 ? (
+        <nav className="pager reach-pager" aria-label="Reached functions pages">
+          <span>
+            {from}–{to} of {reach.total.toLocaleString("en-US")} functions
+          </span>
+          <span className="links">
+            {page > 1 ? (
+              <Link href={pageHref(page - 1)} rel="prev" scroll={false}>
+                ‹ Previous
+              </Link>
+            ) : (
+              <span className="disabled">‹ Previous</span>
+            )}
+            <span>
+              Page {page} of {pages}
+            </span>
+            {page < pages ? (
+              <Link href={pageHref(page + 1)} rel="next" scroll={false}>
+                Next ›
+              </Link>
+            ) : (
+              <span className="disabled">Next ›</span>
+            )}
+          </span>
+        </nav>
+      ) : null}
+    </>
+  );
+}
+
+export function BlastRadiusPanel({ blast, scanId, reach, reachPageHref }: { blast: BlastRadius; scanId: number; reach: ReachPage | null; reachPageHref: (page: number) => string }) {
   return (
     <>
       <p className="muted">
         {blast.totals.actions.toLocaleString("en-US")} actions in {blast.totals.services} services on {blast.totals.resources} resource patterns; reaches{" "}
         {blast.totals.reachableFunctions} other functions.
       </p>
-      <table className="data compact" aria-label="Access by service and level">
+      <table className="data compact" aria-label="Access by service and level" tabIndex={0}>
         <thead>
           <tr>
             <th>Service</th>
-            <th>List</th>
-            <th>Read</th>
-            <th>Write</th>
-            <th>Permissions management</th>
-            <th>Tagging</th>
+            {/* Counts are right-aligned: so are their headers, so each number sits under its own. */}
+            <th className="num">List</th>
+            <th className="num">Read</th>
+            <th className="num">Write</th>
+            <th className="num">Permissions management</th>
+            <th className="num">Tagging</th>
             <th>Resources</th>
           </tr>
         </thead>
@@ -98,40 +200,26 @@ export function BlastRadiusPanel({ blast, scanId, names }: { blast: BlastRadius;
             <ul className="plain">
               {blast.rolesPassable.map((r) => (
                 <li key={`p${r}`}>
-                  <span className="badge kind">pass</span> <code>{r}</code>
+                  <span className="badge kind">pass</span>{" "}
+                  <Link href={roleHref(r, scanId)} title={r}>
+                    <code>{r}</code>
+                  </Link>
                 </li>
               ))}
               {blast.rolesAssumable.map((r) => (
                 <li key={`a${r}`}>
-                  <span className="badge kind">assume</span> <code>{r}</code>
+                  <span className="badge kind">assume</span>{" "}
+                  <Link href={roleHref(r, scanId)} title={r}>
+                    <code>{r}</code>
+                  </Link>
                 </li>
               ))}
             </ul>
           )}
         </div>
         <div>
-          <h3>Functions it reaches</h3>
-          {blast.reachableFunctions.length === 0 ? (
-            <p className="muted">None.</p>
-          ) : (
-            <ul className="plain reach">
-              {blast.reachableFunctions.slice(0, 25).map((r) => (
-                <li key={r.arn}>
-                  <Link href={`/functions/${encodeURIComponent(r.arn)}?scan=${scanId}`}>{names[r.arn] ?? r.arn.split(":").pop()}</Link>{" "}
-                  <span className="muted">
-                    {r.hops} hop{r.hops > 1 ? "s" : ""}:{" "}
-                    {r.path.map((e, i) => (
-                      <span key={i}>
-                        {i > 0 ? " → " : ""}
-                        <bdi>{e.shortReason}</bdi>
-                      </span>
-                    ))}
-                  </span>
-                </li>
-              ))}
-              {blast.totals.reachableFunctions > 25 ? <li className="muted">… and {blast.totals.reachableFunctions - 25} more</li> : null}
-            </ul>
-          )}
+          <h3 id="reach-h">Functions it reaches{reach && reach.total > 0 ? ` (${reach.total.toLocaleString("en-US")})` : ""}</h3>
+          {reach ? <ReachList reach={reach} scanId={scanId} pageHref={reachPageHref} /> : <p className="muted">None.</p>}
         </div>
       </div>
     </>

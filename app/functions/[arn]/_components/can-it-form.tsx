@@ -12,11 +12,12 @@ export function CanItForm({ scanId, functionArn }: { scanId: number; functionArn
       <div className="filters">
         <label>
           Action
-          <input name="action" placeholder="s3:GetObject" required aria-label="Action" />
+          {/* React resets a form after its action: the defaults bring the question back, ready to edit. */}
+          <input name="action" placeholder="s3:GetObject" required aria-label="Action" defaultValue={state.values?.action ?? ""} />
         </label>
         <label>
           Resource
-          <input name="resource" placeholder="arn:aws:s3:::bucket/key or *" required aria-label="Resource" className="wide" />
+          <input name="resource" placeholder="arn:aws:s3:::bucket/key or *" required aria-label="Resource" className="wide" defaultValue={state.values?.resource ?? ""} />
         </label>
         <button type="submit" disabled={pending}>
           {pending ? "Evaluating…" : "Can it?"}

@@ -28,6 +28,28 @@ export function FindingsPanel({ findings, path }: { findings: FindingView[]; pat
   );
 }
 
+/** Actions listed per finding; the JSON export has them all. */
+const SHOWN_ACTIONS = 12;
+
+const URL_IN_TEXT = /(https:\/\/[^\s<>"')]+[^\s<>"').,;:])/;
+
+/** Text with its https URLs as links (rule remediation and references cite AWS documentation). */
+function LinkedText({ text }: { text: string }) {
+  return (
+    <>
+      {text.split(URL_IN_TEXT).map((part, i) =>
+        i % 2 === 1 ? (
+          <a key={i} href={part} target="_blank" rel="noreferrer noopener" className="doc-link">
+            {part.replace(/^https:\/\//, "")}
+          </a>
+        ) : (
+          part
+        ),
+      )}
+    </>
+  );
+}
+
 function FindingItem({ finding: f, path }: { finding: FindingView; path: string }) {
   return (
     <li className={`finding${f.suppression ? " suppressed" : ""}`} data-rule={f.ruleId} data-severity={f.severity}>
@@ -38,6 +60,18 @@ function FindingItem({ finding: f, path }: { finding: FindingView; path: string 
         <span className="muted">Why: </span>
         <bdi>{f.reason}</bdi>
       </p>
+      {f.actions.length > 0 && !f.escalation ? (
+        <p className="actions">
+          <span className="muted">Actions: </span>
+          {f.actions.slice(0, SHOWN_ACTIONS).map((a, i) => (
+            <span key={a}>
+              {i > 0 ? ", " : ""}
+              <code>{a}</code>
+            </span>
+          ))}
+          {f.actions.length > SHOWN_ACTIONS ? <span className="muted"> and {f.actions.length - SHOWN_ACTIONS} more</span> : null}
+        </p>
+      ) : null}
       {f.escalation ? (
         <ol className="steps">
           {f.escalation.steps.map((s, i) => (
@@ -56,7 +90,18 @@ function FindingItem({ finding: f, path }: { finding: FindingView; path: string 
       {f.remediation ? (
         <p className="fix">
           <span className="muted">Fix: </span>
-          {f.remediation}
+          <LinkedText text={f.remediation} />
+        </p>
+      ) : null}
+      {f.references.length > 0 ? (
+        <p className="refs">
+          <span className="muted">Documentation: </span>
+          {f.references.map((ref, i) => (
+            <span key={ref}>
+              {i > 0 ? " · " : ""}
+              <LinkedText text={ref} />
+            </span>
+          ))}
         </p>
       ) : null}
       {f.suppression ? (

@@ -6,7 +6,7 @@ export function PolicyStatements({ document, flagged }: { document: PolicyDocume
   return (
     <div className="statements">
       {document.Statement.map((statement, i) => (
-        <pre key={i} className={`json statement${flagged.includes(i) ? " flagged" : ""}`} title={flagged.includes(i) ? "A finding cites this statement" : undefined}>
+        <pre key={i} className={`json statement${flagged.includes(i) ? " flagged" : ""}`} title={flagged.includes(i) ? "A finding cites this statement" : undefined} tabIndex={0}>
           {flagged.includes(i) ? <span className="flag">⚑ cited by a finding · </span> : null}
           <span className="muted">#{i}</span>
           {"\n"}

@@ -1,22 +1,22 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { PermissionGraph } from "@/components/permission-graph/permission-graph";
+import { parseEdgeFilter, type EdgeFilter } from "@/components/permission-graph/graph-view-model";
+import { PermissionGraph, type GraphUrlState } from "@/components/permission-graph/permission-graph";
 import { TopBar } from "@/components/top-bar";
-import { getFunctionGraph } from "@/lib/queries/permission-graph";
+import { functionGraphIn } from "@/lib/queries/permission-graph";
+import { getDb } from "@/lib/server/db";
 import { resolveScan } from "@/lib/queries/scans";
 import { one, type SearchParams } from "@/lib/url-state";
 
 export const dynamic = "force-dynamic";
-
-const DEPTHS = [1, 2, 3] as const;
 
 export default async function FunctionGraphPage({ params, searchParams }: { params: Promise<{ arn: string }>; searchParams: Promise<SearchParams> }) {
   const [{ arn }, query] = await Promise.all([params, searchParams]);
   const scan = await resolveScan(one(query, "scan"));
   if (!scan) notFound();
   const functionArn = decodeURIComponent(arn);
-  const depth = Number(one(query, "depth") ?? 2);
-  const graph = await getFunctionGraph(scan.id, functionArn, { depth });
+  const depthParam = one(query, "depth");
+  const graph = await functionGraphIn(await getDb(), scan.id, functionArn, { depth: depthParam === undefined ? undefined : Number(depthParam) });
   if (!graph) notFound();
   const base = `/functions/${encodeURIComponent(functionArn)}`;
   return (
@@ -32,23 +32,26 @@ export default async function FunctionGraphPage({ params, searchParams }: { para
           </h1>
           {graph.function.severity ? <span className={`badge sev-${graph.function.severity}`}>{graph.function.severity}</span> : null}
           <Link href={`${base}?scan=${scan.id}`}>Back to function</Link>
-          <nav className="pg-depth" aria-label="Depth">
-            Depth:{" "}
-            {DEPTHS.map((d) =>
-              d === graph.depth ? (
-                <strong key={d} aria-current="true">
-                  {d}
-                </strong>
-              ) : (
-                <Link key={d} href={`${base}/graph?scan=${scan.id}&depth=${d}`}>
-                  {d}
-                </Link>
-              ),
-            )}
-          </nav>
         </div>
-        <PermissionGraph graph={graph} scanId={scan.id} />
+        <p className="muted pg-reach-line" data-testid="graph-reach">
+          Reaches {graph.reach.total.toLocaleString("en-US")} other function{graph.reach.total === 1 ? "" : "s"}
+          {graph.reach.total > 0 ? `, ${graph.reach.shown.toLocaleString("en-US")} within ${graph.reach.depth} move${graph.reach.depth === 1 ? "" : "s"} drawn here` : ""} — the same list as the
+          function page&apos;s &ldquo;Functions it reaches&rdquo;.
+        </p>
+        <PermissionGraph graph={graph} scanId={scan.id} functionArn={functionArn} functionName={graph.function.name} initial={urlState(query)} />
       </main>
     </>
   );
+}
+
+/** The client filters kept in the URL: `kind` (comma-separated, `none` for no kind), `category`, `q`. */
+function urlState(query: SearchParams): GraphUrlState {
+  const kind = one(query, "kind");
+  let kinds: EdgeFilter[] | null = null;
+  if (kind === "none") kinds = [];
+  else if (kind) {
+    const parsed = kind.split(",").map(parseEdgeFilter).filter((f): f is EdgeFilter => f !== null);
+    kinds = parsed.length ? [...new Set(parsed)] : null;
+  }
+  return { kinds, category: one(query, "category") ?? "", q: one(query, "q") ?? "" };
 }

@@ -1,0 +1,7 @@
+"use client";
+
+import { SegmentError } from "@/components/segment-error";
+
+export default function Error({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+  return <SegmentError noun="role" error={error} reset={reset} />;
+}

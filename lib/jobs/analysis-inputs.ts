@@ -1,0 +1,92 @@
+/**
+ * What an account's analysis depends on, as content hashes, so a rescan can reuse the stored
+ * analysis of accounts whose inputs did not change.
+ *
+ * - An account's own inputs: its whole snapshot record.
+ * - The organization-level inputs every account's analysis may read: SCPs and the organization
+ *   tree, coverage gaps, every account's roles and trust policies, identity and managed policies,
+ *   users and groups, function ARNs, execution roles, package types, resource policies, URLs and
+ *   event source mappings (escalation, assume-role and invoke paths cross accounts through
+ *   them), the analysis code itself, and the day of the scan (date-based rules).
+ *
+ * What is left out of the organization-level key is read only by the analysis of the function
+ * (or account) it belongs to: a function's configuration and environment (runtime, handler,
+ * memory, timeout, code date, architectures, environment, layers, VPC, dead-letter target, KMS
+ * key, tracing, log group) and the account's service-last-accessed data. So a deployment that
+ * changes functions of 1 % of the accounts recomputes those accounts only; a changed policy,
+ * trust or SCP anywhere recomputes every account.
+ */
+import crypto from "node:crypto";
+import type { Account, LambdaFunction, Snapshot } from "@/lib/snapshot/types";
+
+/** Function fields only that function's own analysis reads (rules and recommended policy). */
+const FUNCTION_LOCAL_FIELDS = [
+  "runtime",
+  "handler",
+  "memorySize",
+  "timeout",
+  "lastModified",
+  "architectures",
+  "environment",
+  "layers",
+  "vpc",
+  "deadLetterTargetArn",
+  "kmsKeyArn",
+  "tracingMode",
+  "logGroup",
+] as const satisfies readonly (keyof LambdaFunction)[];
+
+export interface AnalysisInputs {
+  /** Organization-level key: equal keys mean every account's analysis reads the same shared inputs. */
+  analysisKey: string;
+  /** Account id → hash of the account's own records. */
+  accountHashes: Map<string, string>;
+}
+
+/** JSON with object keys sorted: the snapshot reader fills some maps in file-read completion order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
+/** An account's records as hashed: JSON in construction order, its one map (last-accessed by role) sorted. */
+function accountJson(account: Account): string {
+  return JSON.stringify({ ...account, lastAccessed: Object.fromEntries(Object.entries(account.lastAccessed).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) });
+}
+
+function hash(parts: Iterable<string>): string {
+  const h = crypto.createHash("sha256");
+  for (const part of parts) h.update(part).update("\0");
+  return h.digest("hex");
+}
+
+/** The part of an account other accounts' analyses may read. */
+function sharedPart(account: Account): unknown {
+  const { lastAccessed: _ownUsageOnly, functions, ...rest } = account;
+  return {
+    ...rest,
+    functions: functions.map((fn) => {
+      const shared: Partial<LambdaFunction> = { ...fn };
+      for (const field of FUNCTION_LOCAL_FIELDS) delete shared[field];
+      return shared;
+    }),
+  };
+}
+
+/**
+ * `codeVersion` names the analysis code (a hash of its build or sources); `now` is the scan's
+ * reference time: date-based rules count whole days, so results are reused within one UTC day.
+ */
+export function analysisInputs(snapshot: Snapshot, codeVersion: string, now: string | undefined): AnalysisInputs {
+  const accountHashes = new Map(snapshot.accounts.map((account) => [account.accountId, hash([accountJson(account)])]));
+  const day = (now ?? new Date().toISOString()).slice(0, 10);
+  const analysisKey = hash([
+    `code ${codeVersion}`,
+    `day ${day}`,
+    canonicalJson(snapshot.organization),
+    canonicalJson(snapshot.gaps),
+    ...snapshot.accounts.map((account) => JSON.stringify(sharedPart(account))),
+  ]);
+  return { analysisKey, accountHashes };
+}

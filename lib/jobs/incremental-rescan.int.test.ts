@@ -1,0 +1,81 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseGenArgs, writeGeneratedOrganization } from "@/scripts/gen-org";
+import { deployFunctions, snapshotAccountIds, tightenScp } from "@/scripts/lib/mutate-snapshot";
+import { freshPglite, type TestDatabase } from "@/lib/store/test-support";
+import type { Database } from "@/lib/store/db";
+import { scanSnapshotDir } from "./run-scan";
+
+const NOW = "2026-12-02T08:00:00.000Z";
+const TABLES = ["accounts", "roles", "managed_policies", "event_source_mappings", "functions", "findings", "permission_sets", "edges"];
+
+/** Every row a scan stored, per table, in the order it was written, without ids. */
+async function storedScan(db: Database, scanId: number): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const table of TABLES) {
+    const rows = await db.query<Record<string, unknown>>(`SELECT * FROM ${table} WHERE scan_id = $1 ORDER BY id`, [scanId]);
+    out[table] = rows.map(({ id: _id, scan_id: _scan, input_hash: _hash, ...rest }) => JSON.stringify(rest));
+  }
+  const [scan] = await db.query<Record<string, unknown>>(`SELECT status, gaps, organization_id, account_count, function_count, finding_count, analyzed FROM scans WHERE id = $1`, [scanId]);
+  out.scan = [JSON.stringify(scan)];
+  return out;
+}
+
+describe("incremental rescans", () => {
+  let t: TestDatabase;
+  let root: string;
+  let dir: string;
+  beforeAll(async () => {
+    t = await freshPglite();
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "saltzer-incremental-"));
+    dir = path.join(root, "org");
+    writeGeneratedOrganization(parseGenArgs(["--functions", "150", "--accounts", "10", "--seed", "incremental", "--out", dir]));
+  }, 120_000);
+  afterAll(async () => {
+    await t?.dispose();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it("recomputes only the changed account and stores exactly what a full scan stores", async () => {
+    // Given a scan of the organization
+    const first = await scanSnapshotDir(t.db, dir, { now: NOW });
+    expect(first.reused).toBeNull();
+    // When one account's functions are redeployed (new runtime, memory, environment) and it is scanned again
+    const [changed] = snapshotAccountIds(dir);
+    deployFunctions(dir, [changed]);
+    const incremental = await scanSnapshotDir(t.db, dir, { now: NOW });
+    const full = await scanSnapshotDir(t.db, dir, { now: NOW, reuse: false });
+    // Then the rescan reused the nine unchanged accounts of the first scan ...
+    expect(incremental.reused).toEqual({ accounts: 9, fromScanId: first.scanId });
+    expect(full.reused).toBeNull();
+    // ... and stored, row for row, what a full scan of the same snapshot stores
+    const [a, b] = [await storedScan(t.db, incremental.scanId), await storedScan(t.db, full.scanId)];
+    for (const table of [...TABLES, "scan"]) expect(a[table], table).toEqual(b[table]);
+    expect(incremental.summary).toEqual(full.summary);
+    // ... which differs from the first scan where the deployment changed something
+    const before = await storedScan(t.db, first.scanId);
+    expect(before.functions).not.toEqual(a.functions);
+  }, 300_000);
+
+  it("recomputes every account when an organization-level input (an SCP) changes", async () => {
+    // Given a stored scan of the organization
+    const previous = await scanSnapshotDir(t.db, dir, { now: NOW });
+    // When an SCP gains a deny statement and the organization is scanned again
+    tightenScp(dir, "iam:PassRole");
+    const rescan = await scanSnapshotDir(t.db, dir, { now: NOW });
+    // Then nothing was reused, and the results equal a full scan's
+    expect(rescan.reused).toBeNull();
+    const full = await scanSnapshotDir(t.db, dir, { now: NOW, reuse: false });
+    const [a, b] = [await storedScan(t.db, rescan.scanId), await storedScan(t.db, full.scanId)];
+    for (const table of [...TABLES, "scan"]) expect(a[table], table).toEqual(b[table]);
+    // ... and a later unchanged rescan reuses all of them again, storing the same rows
+    const again = await scanSnapshotDir(t.db, dir, { now: NOW });
+    expect(again.reused).toEqual({ accounts: 10, fromScanId: full.scanId });
+    const c = await storedScan(t.db, again.scanId);
+    for (const table of [...TABLES, "scan"]) expect(c[table], table).toEqual(b[table]);
+    expect(again.summary).toEqual(full.summary);
+    expect(previous.scanId).toBeLessThan(rescan.scanId);
+  }, 300_000);
+});

@@ -1,0 +1,91 @@
+/** The stored reach of a function, on a given store: no `server-only`, so the consistency tests can read it. */
+import { canonicalActionsInText } from "./action-names";
+import { reachSeenFrom } from "@/lib/analysis/graph/reach";
+import type { Edge, ReachedFunction } from "@/lib/analysis/types";
+import type { Database } from "@/lib/store/db";
+import { joinBlastRadius } from "@/lib/store/scan-rows";
+
+/** Functions listed per page of a function's reach list. */
+export const REACH_PAGE_SIZE = 25;
+
+/** One reached function as the reach list and the graph show it. */
+export interface ReachEntry extends ReachedFunction {
+  /** The reached function's name; null when the scan does not hold it. */
+  name: string | null;
+}
+
+export interface ReachPage {
+  /** Functions reached at any depth (the page's "reaches N functions"). */
+  total: number;
+  /** Functions reached within `maxHops` (all of them when not given). */
+  matching: number;
+  /** The largest hop count of any reached function (0 when none). */
+  deepest: number;
+  offset: number;
+  entries: ReachEntry[];
+}
+
+export interface ReachOptions {
+  offset?: number;
+  /** Entries to return; undefined returns every matching one (the graph). */
+  limit?: number;
+  /** Only functions reached within this many moves. */
+  maxHops?: number;
+}
+
+/**
+ * The stored reach of a function: what the analysis' one reach walk found, in its order (taken
+ * over first, then by hops). The function page lists it page by page and the graph draws it, so
+ * both show the same functions. Null when the scan has no such analysed function.
+ */
+export async function reachedFunctionsIn(db: Database, scanId: number, functionArn: string, opts: ReachOptions = {}): Promise<ReachPage | null> {
+  const fn = await db.prisma.lambdaFunction.findUnique({ where: { scanId_arn: { scanId, arn: functionArn } }, select: { roleArn: true, blastRadius: true } });
+  if (!fn) return null;
+  const stored = await db.prisma.roleReach.findUnique({ where: { scanId_roleArn: { scanId, roleArn: fn.roleArn } }, select: { functions: true } });
+  let all: ReachedFunction[];
+  let total: number;
+  if (stored) {
+    all = reachSeenFrom(decodeReach(stored.functions, fn.roleArn), functionArn);
+    total = all.length;
+  } else {
+    // Scans stored before the whole reach was: the blast radius' first entries and its count.
+    const radius = joinBlastRadius(fn.blastRadius, null);
+    all = radius?.reachableFunctions ?? [];
+    total = radius?.totals.reachableFunctions ?? 0;
+  }
+  const matchingList = opts.maxHops === undefined ? all : all.filter((r) => r.hops <= opts.maxHops!);
+  const offset = Math.max(0, opts.offset ?? 0);
+  const slice = opts.limit === undefined ? matchingList.slice(offset) : matchingList.slice(offset, offset + opts.limit);
+  const names = await namesOf(db, scanId, slice.map((r) => r.arn));
+  return {
+    total,
+    matching: opts.maxHops === undefined ? total : matchingList.length,
+    deepest: all.reduce((m, r) => Math.max(m, r.hops), 0),
+    offset,
+    // Reasons name actions: shown in AWS's spelling like every other surface.
+    entries: slice.map((r) => ({ ...r, path: r.path.map((e) => ({ ...e, reason: canonicalActionsInText(e.reason), shortReason: canonicalActionsInText(e.shortReason) })), name: names.get(r.arn) ?? null })),
+  };
+}
+
+/** The stored JSON, checked entry by entry: a malformed row names the role rather than drawing nonsense. */
+function decodeReach(value: unknown, roleArn: string): ReachedFunction[] {
+  if (!Array.isArray(value)) throw new Error(`Stored reach of role ${roleArn} is not a list.`);
+  return value.map((entry, i) => {
+    const r = entry as Partial<ReachedFunction> | null;
+    if (!r || typeof r.arn !== "string" || typeof r.hops !== "number" || !Array.isArray(r.path) || !r.path.every(isEdge)) {
+      throw new Error(`Stored reach of role ${roleArn}, entry ${i}, is malformed.`);
+    }
+    return r as ReachedFunction;
+  });
+}
+
+function isEdge(e: unknown): e is Edge {
+  const x = e as Partial<Edge> | null;
+  return !!x && typeof x.from === "string" && typeof x.to === "string" && typeof x.kind === "string" && typeof x.reason === "string" && typeof x.shortReason === "string";
+}
+
+async function namesOf(db: Database, scanId: number, arns: string[]): Promise<Map<string, string>> {
+  if (arns.length === 0) return new Map();
+  const rows = await db.prisma.lambdaFunction.findMany({ where: { scanId, arn: { in: [...new Set(arns)] } }, select: { arn: true, name: true } });
+  return new Map(rows.map((r) => [r.arn, r.name]));
+}
