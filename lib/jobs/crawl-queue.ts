@@ -268,12 +268,17 @@ export async function runCrawlWorker(db: Database, options: CrawlWorkerOptions):
       return first;
     });
     log(`scan ${scanId}: ${key} done (${part.stats.apiCalls} API calls${recorded ? "" : "; already done by another worker"})`);
+    // The jobs it led to are queued: this worker's idle slots take them now rather than at their next poll.
+    if (recorded && part.followUps.length > 0) for (const id of slots) boss.notifyWorker(id);
   };
 
+  const slots: string[] = [];
   for (let i = 0; i < concurrency; i++) {
-    await boss.work<QueuedJob>(CRAWL_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-      for (const job of jobs) await handle(job.data);
-    });
+    slots.push(
+      await boss.work<QueuedJob>(CRAWL_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+        for (const job of jobs) await handle(job.data);
+      }),
+    );
   }
   await new Promise<void>((resolve) => {
     if (stop.signal.aborted) resolve();
