@@ -43,6 +43,11 @@ Usage:
   saltzer scan --snapshot DIR [--format FORMAT --out FILE] [--suppressions FILE] [--quiet] [--full]
   saltzer scan --aws [--org] [--accounts ID …] [--regions R …] [--assume-role NAME] [--external-id X]
                [--last-accessed] [--save-snapshot DIR] [--profile P] [--format FORMAT --out FILE]
+               [--queue [--job-timeout SECONDS]]
+               --queue: the crawl's jobs go into a queue in DATABASE_URL's PostgreSQL, run by
+               \`saltzer worker\` processes on any machine; this command assembles and stores the scan
+  saltzer worker [--concurrency N] [--profile P] [--quiet]   take crawl jobs (N at once, default 32) from
+               DATABASE_URL's queue until SIGINT/SIGTERM; its credentials must be able to assume the audit role
   saltzer report [--scan ID] [--format json|csv|sarif|html] [--out FILE] [--suppressions FILE] [filters]
   saltzer can FUNCTION ACTION RESOURCE [--context key=value …] [--json] [--snapshot DIR | --scan ID]
   saltzer check (--snapshot DIR | --scan ID) --fail-on SEVERITY [--baseline SCAN] [--suppressions FILE]
@@ -93,6 +98,7 @@ export async function main(argv: string[], out: Out = { stdout: (s) => process.s
     unsuppress: unsuppressCommand,
     suppressions: suppressionsCommand,
     diff: diffCommand,
+    worker: workerCommand,
   };
   const run = commands[command];
   if (!run) throw new UsageError(`Unknown command "${command}". Run "saltzer --help".`);
@@ -181,6 +187,8 @@ const CRAWL_OPTIONS = {
   ...CRAWL_FLAG_OPTIONS,
   "save-snapshot": { type: "string" },
   endpoint: { type: "string" },
+  queue: { type: "boolean" },
+  "job-timeout": { type: "string" },
 } as const;
 
 async function scanCommand(args: string[], out: Out): Promise<number> {
@@ -210,6 +218,11 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
     }
     // For testing against a local AWS replay server only.
     if (values.endpoint) crawl = { ...crawl, endpoint: String(values.endpoint) };
+    if (values["job-timeout"] !== undefined && !values.queue) throw new UsageError("--job-timeout goes with --queue.");
+    if (values.queue) {
+      if (!env().DATABASE_URL) throw new UsageError("--queue needs PostgreSQL: set DATABASE_URL (the same one for every `saltzer worker`). Without it the crawl's jobs run in this process.");
+      crawl = { ...crawl, queue: true, jobTimeoutSeconds: jobTimeout(values["job-timeout"]) };
+    }
     source = { kind: "aws", crawl };
   }
   return withStore(async (db) => {
@@ -257,6 +270,36 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
     const target = format && !values.out ? (s: string) => out.stderr.write(s) : out.stdout;
     target(`${summary.map(safeTerminalText).join("\n")}\n`);
     if (format) await writeReport(db, result.scanId, format, values.out as string | undefined, out, {}, fileSuppressions);
+    return 0;
+  });
+}
+
+function jobTimeout(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  // pg-boss expires jobs after at most a day.
+  if (!Number.isInteger(seconds) || seconds < 2 || seconds >= 86_400) throw new UsageError(`--job-timeout ${String(value)}: expected whole seconds from 2 to 86399.`);
+  return seconds;
+}
+
+/** `saltzer worker`: runs queued crawl jobs until SIGINT/SIGTERM/SIGHUP, then lets running jobs finish. */
+async function workerCommand(args: string[], out: Out): Promise<number> {
+  const { values, positionals } = parse(args, { concurrency: { type: "string" }, profile: { type: "string" }, quiet: { type: "boolean" } });
+  if (positionals.length > 0) throw new UsageError(`worker takes no arguments (got ${positionals.join(" ")}).`);
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)) throw new UsageError(`--concurrency ${String(values.concurrency)}: expected a whole number from 1 to 256.`);
+  if (!env().DATABASE_URL) throw new UsageError("worker needs DATABASE_URL: the PostgreSQL database whose queue `saltzer scan --aws --queue` fills.");
+  const { runCrawlWorker, DEFAULT_WORKER_CONCURRENCY } = await import("@/lib/jobs/crawl-queue");
+  return withStore(async (db) => {
+    const stop = cancelOnSignals((signal) => out.stderr.write(`\nsaltzer worker: ${signal} again: stopping now; its running jobs go to other workers once they expire.\n`));
+    out.stderr.write(`saltzer worker ${process.pid}: taking crawl jobs from ${safeTerminalText(db.location)} (${concurrency ?? DEFAULT_WORKER_CONCURRENCY} jobs at once); Ctrl-C stops after the running jobs.\n`);
+    try {
+      await runCrawlWorker(db, { concurrency, profile: values.profile as string | undefined, signal: stop.signal, log: values.quiet ? undefined : (line) => out.stderr.write(`${safeTerminalText(line)}\n`) });
+    } finally {
+      stop.dispose();
+    }
+    const signal = stop.received();
+    out.stderr.write(`saltzer worker ${process.pid}: stopped${signal ? ` (${signal})` : ""}.\n`);
     return 0;
   });
 }

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startReplayServer, type ReplayServer } from "@/lib/collect/replay/replay-server";
+import { startReplayServer, type ReplayServer } from "@/test/replay/replay-server";
 import { ROOT, SAMPLE, type CliResult } from "./test-support";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "saltzer-cli-aws-"));

@@ -9,7 +9,9 @@
  *   npm run bench [-- --sizes 1000,10000] [--large] [--postgres postgresql://…/test] [--no-pages]
  *
  * `--postgres URL` scans into a fresh database created (and dropped) on that server instead of
- * the embedded one.
+ * the embedded one. `npm run bench -- --crawl` runs the crawl bench instead: a 1,000-function /
+ * 100-account organization from the rate-limited replay server, in-process and with 1 and 2
+ * queue workers, beside its API-rate bound (scripts/bench-crawl.ts).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     large: { type: "boolean", default: false },
     postgres: { type: "string" },
     pages: { type: "boolean", default: true },
+    crawl: { type: "boolean", default: false },
   },
   strict: true,
   allowNegative: true,
@@ -32,6 +35,11 @@ const { values } = parseArgs({
 const root = path.resolve(import.meta.dirname, "..");
 const bin = path.join(root, "bin", "saltzer.mjs");
 let pageRows: Record<string, unknown>[] = [];
+
+if (values.crawl) {
+  const crawl = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts/bench-crawl.ts")], { cwd: root, stdio: "inherit" });
+  process.exit(crawl.status ?? 1);
+}
 
 interface Measured {
   "wall s": number;

@@ -7,6 +7,7 @@ import { IAMClient } from "@aws-sdk/client-iam";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { STSClient } from "@aws-sdk/client-sts";
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from "@aws-sdk/types";
 import { RateLimits } from "@/lib/collect/job-pool";
 import { isThrottlingError } from "@/lib/collect/aws-errors";
@@ -30,12 +31,37 @@ export interface ApiCallStats {
 
 export type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
 
+/**
+ * The calls one crawl job made, counted apart from the crawl's totals: a job's counts travel
+ * with its result, so a crawl spread over several workers adds them up.
+ */
+export class JobCallStats {
+  readonly totals: CallStats = { apiCalls: 0, operations: 0, throttled: 0 };
+  readonly byApi: Record<string, { attempts: number; operations: number; throttled: number }> = {};
+
+  api(name: string) {
+    return (this.byApi[name] ??= { attempts: 0, operations: 0, throttled: 0 });
+  }
+}
+
+const currentJob = new AsyncLocalStorage<JobCallStats>();
+
+/** Runs `task` with every API call it makes (awaited or not) also counted in `stats`. */
+export function countCallsIn<T>(stats: JobCallStats, task: () => Promise<T>): Promise<T> {
+  return currentJob.run(stats, task);
+}
+
 export interface ClientSettings {
   /** Every client talks to this URL (tests: the replay server). */
   endpoint?: string;
   maxAttempts: number;
-  /** Requests per second per account-region (IAM, Organizations and STS count as region `global`). */
+  /**
+   * Requests per second per account, region and service (IAM, Organizations and STS count as
+   * region `global`), as AWS sets its quotas per service.
+   */
   ratePerSecond: number;
+  /** Other rates for some services (`{ sts: 50 }`). */
+  serviceRates?: Record<string, number>;
   signal?: AbortSignal;
   /** Replaces the SDK's adaptive retry strategy (tests: millisecond backoff). */
   retryStrategy?: RetryStrategyV2;
@@ -50,12 +76,19 @@ type AnyClient = LambdaClient | IAMClient | EC2Client | OrganizationsClient | ST
 
 export class AwsClients {
   readonly stats: CallStats = { apiCalls: 0, operations: 0, throttled: 0 };
-  private readonly limits: RateLimits;
+  private readonly limits = new Map<string, RateLimits>();
   private readonly cache = new Map<string, AnyClient>();
   private readonly byApi = new Map<string, { attempts: number; operations: number; throttled: number }>();
 
-  constructor(private readonly settings: ClientSettings) {
-    this.limits = new RateLimits(settings.ratePerSecond);
+  constructor(private readonly settings: ClientSettings) {}
+
+  private bucket(service: string, key: string) {
+    let limits = this.limits.get(service);
+    if (!limits) {
+      limits = new RateLimits(this.settings.serviceRates?.[service] ?? this.settings.ratePerSecond);
+      this.limits.set(service, limits);
+    }
+    return limits.bucket(key);
   }
 
   lambda(accountId: string, region: string, credentials: Credentials): LambdaClient {
@@ -106,7 +139,7 @@ export class AwsClients {
     let client = this.cache.get(key) as C | undefined;
     if (!client) {
       client = create();
-      this.instrument(client, this.limits.bucket(`${accountId}|${limitRegion}`));
+      this.instrument(client, this.bucket(service, `${accountId}|${limitRegion}`));
       this.cache.set(key, client);
     }
     return client;
@@ -125,11 +158,20 @@ export class AwsClients {
   private instrument(client: AnyClient, bucket: ReturnType<RateLimits["bucket"]>): void {
     const { stats, settings } = this;
     const counters = (context: unknown) => this.apiCounters(context as { clientName?: string; commandName?: string });
+    const apiName = (context: unknown) => {
+      const { clientName, commandName } = context as { clientName?: string; commandName?: string };
+      return `${SERVICE_PREFIX[clientName ?? ""] ?? clientName ?? "unknown"}:${(commandName ?? "unknown").replace(/Command$/, "")}`;
+    };
     const stack = client.middlewareStack as { add: (mw: unknown, options: unknown) => void; addRelativeTo: (mw: unknown, options: unknown) => void };
     stack.add(
       (next: (args: unknown) => Promise<unknown>, context: unknown) => async (args: unknown) => {
         stats.operations++;
         counters(context).operations++;
+        const job = currentJob.getStore();
+        if (job) {
+          job.totals.operations++;
+          job.api(apiName(context)).operations++;
+        }
         return next(args);
       },
       { step: "initialize", name: "saltzerCountOperations", override: true },
@@ -141,12 +183,22 @@ export class AwsClients {
         stats.apiCalls++;
         const api = counters(context);
         api.attempts++;
+        const job = currentJob.getStore();
+        const jobApi = job?.api(apiName(context));
+        if (job && jobApi) {
+          job.totals.apiCalls++;
+          jobApi.attempts++;
+        }
         try {
           return await next(args);
         } catch (error) {
           if (isThrottlingError(error)) {
             stats.throttled++;
             api.throttled++;
+            if (job && jobApi) {
+              job.totals.throttled++;
+              jobApi.throttled++;
+            }
           }
           throw error;
         }

@@ -4,9 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CrawlAbortedError, CrawlBugError, crawlOrganization, type CrawlOptions, type CrawlProgress } from "@/lib/collect/crawl-organization";
-import { fastRetryStrategy } from "@/lib/collect/replay/fast-retry-strategy";
+import { fastRetryStrategy } from "@/test/replay/fast-retry-strategy";
 import { parseGenArgs, writeGeneratedOrganization } from "@/scripts/gen-org";
-import { startReplayServer, type ReplayFaults, type ReplayServer } from "@/lib/collect/replay/replay-server";
+import { startReplayServer, type ReplayFaults, type ReplayServer } from "@/test/replay/replay-server";
 import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
 import type { Account, Snapshot } from "@/lib/snapshot/types";
 import { openDatabase } from "@/lib/store/db";
@@ -278,6 +278,28 @@ describe("crawlOrganization over the replay server", () => {
     expect(gaps.map((g) => g.resources?.[0]?.split("/").pop()).sort()).toEqual([...roles].sort());
   });
 
+  it("keeps to AWS-like rate limits per account, region and service; a crawl sending faster is throttled, retries and misses nothing", async () => {
+    // Given the sample served with 20 requests per second per account, region and service
+    const limited = await startReplayServer(SAMPLE, { rateLimits: { ratePerSecond: 20 } });
+    try {
+      // When it is crawled at that rate
+      const atRate = await crawlOrganization({ org: true, endpoint: limited.endpoint, credentials: limited.credentialsFor(MANAGEMENT), ratePerSecond: 20 });
+      // Then no request was throttled and nothing is missing
+      expect(limited.rateLimited).toBe(0);
+      expect(atRate.stats.throttled).toBe(0);
+      expect(comparable(atRate.snapshot)).toEqual(comparable(offline));
+
+      // When it is crawled far faster than the limits allow (millisecond backoff)
+      const tooFast = await crawlOrganization({ org: true, endpoint: limited.endpoint, credentials: limited.credentialsFor(MANAGEMENT), ratePerSecond: 1000, retryStrategy: fastRetryStrategy(30, 20) });
+      // Then the server answered with throttling errors, the SDK retried them, and the snapshot is the same
+      expect(limited.rateLimited).toBeGreaterThan(0);
+      expect(tooFast.stats.throttled).toBe(limited.rateLimited);
+      expect(comparable(tooFast.snapshot)).toEqual(comparable(offline));
+    } finally {
+      await limited.close();
+    }
+  });
+
   it("counts API calls, retries and throttles per API", async () => {
     // Given a crawl with some throttling
     // When the organization is crawled
@@ -369,7 +391,7 @@ describe("crawlOrganization over the replay server", () => {
       server.setFaults({ latencyMs: 30 });
 
       // When a crawl-and-store process is killed while it crawls
-      const child = spawn(process.execPath, ["--import", "tsx", "lib/collect/replay/crawl-and-store-child.ts", dataDir, server.endpoint, MANAGEMENT], { stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, ["--import", "tsx", "test/replay/crawl-and-store-child.ts", dataDir, server.endpoint, MANAGEMENT], { stdio: ["ignore", "pipe", "pipe"] });
       const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
       let output = "";
       await new Promise<void>((resolve, reject) => {

@@ -5,7 +5,10 @@
  * Design: every collector returns the raw response in the AWS CLI's shape, kept under the
  * offline snapshot layout's paths; the directory reader's normalization then reads them from
  * memory (`readSnapshotFiles`). So crawl and offline cannot drift apart, and `--save-snapshot`
- * simply writes those files.
+ * simply writes those files. The work is split into jobs per (account, region, API group)
+ * (`crawl-jobs.ts`): here they run in this process on a bounded pool; with `--queue` the same
+ * jobs run on `saltzer worker` processes (`lib/jobs/crawl-queue.ts`). Either way the parts are
+ * assembled into one snapshot by `assembleCrawl`.
  *
  * Errors: AccessDenied, NotFound, a disabled opt-in region, retries exhausted (throttling, 5xx or
  * network failures left after the SDK's retries) and a response that cannot be read (by the SDK,
@@ -18,24 +21,14 @@ import { setMaxListeners } from "node:events";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { z } from "zod";
 import type { RetryStrategyV2 } from "@aws-sdk/types";
-import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
-import { AwsClients, GLOBAL_REGION, type ApiCallStats, type Credentials } from "@/lib/collect/aws-clients";
-import { describeAwsError, expectedErrorKind } from "@/lib/collect/aws-errors";
+import { AwsClients, type ApiCallStats, type Credentials } from "@/lib/collect/aws-clients";
+import { assembleCrawl, sumStats } from "@/lib/collect/assemble-crawl";
+import { AccountCredentials, crawlJobKey, planCrawl, runCrawlJob, type CrawlJobSpec, type CrawlPart, type CrawlPlan } from "@/lib/collect/crawl-jobs";
 import { JobPool } from "@/lib/collect/job-pool";
-import { assertEmptyOrMissingDir, layout, writeSnapshotLayout } from "@/lib/collect/snapshot-layout";
-import { collectEnabledRegions } from "@/lib/collect/ec2/regions";
-import { collectAuthorizationDetails } from "@/lib/collect/iam/authorization-details";
-import { collectServiceLastAccessed } from "@/lib/collect/iam/last-accessed";
-import { collectEventSourceMappings } from "@/lib/collect/lambda/event-source-mappings";
-import { collectFunctionPolicy } from "@/lib/collect/lambda/function-policies";
-import { collectFunctionUrls } from "@/lib/collect/lambda/function-urls";
-import { collectFunctions } from "@/lib/collect/lambda/functions";
-import { collectAccounts, collectOrganizationDescription, collectParents, collectRoots } from "@/lib/collect/organizations/accounts";
-import { collectPoliciesForTarget, collectPolicy } from "@/lib/collect/organizations/service-control-policies";
-import { assumeAuditRole, auditRoleArn, collectCallerAccount } from "@/lib/collect/sts/assume-role";
-import { COVERAGE_GAPS_FILE, readSnapshotFiles } from "@/lib/snapshot/read-snapshot-dir";
-import { SnapshotError } from "@/lib/snapshot/snapshot-error";
-import type { CoverageGap, Snapshot } from "@/lib/snapshot/types";
+import { assertEmptyOrMissingDir, writeSnapshotLayout } from "@/lib/collect/snapshot-layout";
+import type { Snapshot } from "@/lib/snapshot/types";
+
+export { CrawlBugError } from "@/lib/collect/crawl-jobs";
 
 /** The role `policies/saltzer-audit-role.cfn.yaml` creates in every account. */
 export const DEFAULT_AUDIT_ROLE_NAME = "SaltzerAuditRole";
@@ -58,10 +51,12 @@ export interface CrawlOptions {
   endpoint?: string;
   /** Credentials instead of the default provider chain. */
   credentials?: Credentials;
-  /** Jobs (API groups) running at once; 16 by default. */
+  /** Jobs running at once in this process; 128 by default (most of their time they wait on a rate limit). */
   concurrency?: number;
-  /** Requests per second per account-region; 10 by default. */
+  /** Requests per second per account, region and service; 10 by default. */
   ratePerSecond?: number;
+  /** Other rates for some services (`{ sts: 50 }`). */
+  serviceRates?: Record<string, number>;
   /** SDK attempts per request (adaptive retry mode); 8 by default. */
   maxAttempts?: number;
   /** Replaces the SDK's adaptive retry strategy (tests only: fast backoff). */
@@ -71,6 +66,10 @@ export interface CrawlOptions {
   onProgress?: (progress: CrawlProgress) => void;
   /** Also write the collected responses in the offline snapshot layout (must be empty or absent). */
   saveSnapshotDir?: string;
+  /** Run the jobs on `saltzer worker` processes through the durable queue (PostgreSQL only; see lib/jobs/crawl-queue.ts). */
+  queue?: boolean;
+  /** Queued crawls: seconds a job may run before another worker takes it over; 600 by default. */
+  jobTimeoutSeconds?: number;
   signal?: AbortSignal;
 }
 
@@ -81,11 +80,16 @@ export interface CrawlProgress {
   accountsTotal: number;
   regionsDone: number;
   regionsTotal: number;
+  /** Jobs finished and known so far (follow-up jobs are known once the job before them is done). */
+  jobsDone: number;
+  jobsTotal: number;
   functions: number;
   apiCalls: number;
   retries: number;
   /** Coverage gaps recorded so far. */
   errors: number;
+  /** Said while nothing moves for a reason the user can act on (no worker takes the queued jobs). */
+  note?: string;
 }
 
 export interface CrawlStats {
@@ -114,264 +118,77 @@ export class CrawlAbortedError extends Error {
   }
 }
 
-/** An error the crawl does not expect (not a coverage gap): a bug to fix, reported with where it happened. */
-export class CrawlBugError extends Error {
-  constructor(scope: { accountId: string | null; region: string | null; api: string }, cause: unknown) {
-    const where = [scope.api, scope.accountId && `account ${scope.accountId}`, scope.region && `region ${scope.region}`].filter(Boolean).join(", ");
-    super(`AWS crawl failed on an unexpected error (${where}): ${describeAwsError(cause)}`, { cause });
-    this.name = "CrawlBugError";
-  }
-}
-
-interface JobScope {
-  accountId: string | null;
-  region: string | null;
-  api: string;
-  /** Named at the start of the gap message (`role X`). */
-  subject?: string;
-  /** The ARNs the job reads about, when not its whole account/region (see CoverageGap.resources). */
-  resources?: string[];
-}
-
-const PER_FUNCTION_BATCH = 10;
+/**
+ * Jobs at once in one process. A job spends most of its time waiting for its account-region's
+ * rate limit, so a crawl of many accounts needs about one slot per busy account-region to run
+ * them all in parallel (the API-rate bound); the rate limits, not this number, protect AWS.
+ */
+export const DEFAULT_CRAWL_CONCURRENCY = 128;
 const LAST_ACCESSED_CONCURRENCY = 4;
+/** Requests one job has in flight at most (the organization job reads four targets at once). */
+const REQUESTS_PER_JOB = 4;
 
+/** The SDK clients' settings a crawl's options give. */
+export function clientSettings(options: Pick<CrawlOptions, "endpoint" | "maxAttempts" | "ratePerSecond" | "serviceRates" | "retryStrategy">, signal?: AbortSignal) {
+  return { endpoint: options.endpoint, maxAttempts: options.maxAttempts ?? 8, ratePerSecond: options.ratePerSecond ?? 10, serviceRates: options.serviceRates, signal, retryStrategy: options.retryStrategy };
+}
+
+/** The base credentials: given ones, or the default provider chain (with `--profile`). */
+export function baseCredentials(options: Pick<CrawlOptions, "credentials" | "profile">): Credentials {
+  return options.credentials ?? fromNodeProviderChain(options.profile ? { profile: options.profile } : {});
+}
+
+/** What the plan needs from the options. */
+export function planOptions(options: CrawlOptions) {
+  return {
+    org: options.org,
+    accounts: options.accounts,
+    regions: options.regions,
+    assumeRoleName: options.assumeRoleName ?? DEFAULT_AUDIT_ROLE_NAME,
+    externalId: options.externalId,
+    lastAccessed: options.lastAccessed,
+    lastAccessedPollMs: options.lastAccessedPollMs,
+    profile: options.profile,
+  };
+}
+
+/** Crawls in this process: the plan, every job on a bounded pool, then one snapshot from the parts. */
 export async function crawlOrganization(options: CrawlOptions): Promise<CrawlResult> {
   const started = performance.now();
   if (options.saveSnapshotDir) await assertEmptyOrMissingDir(options.saveSnapshotDir);
-  const concurrency = options.concurrency ?? 16;
-  // Every in-flight request and every rate-limit wait listens for an abort, at most two per running
-  // job; Node warns (MaxListenersExceededWarning) past 10 listeners on one signal, so the crawl uses
-  // its own signal with the pools' bound, forwarding the caller's with one listener.
+  const concurrency = options.concurrency ?? DEFAULT_CRAWL_CONCURRENCY;
+  // Every in-flight request and every rate-limit wait listens for an abort; Node warns
+  // (MaxListenersExceededWarning) past 10 listeners on one signal, so the crawl uses its own
+  // signal with the pools' bound, forwarding the caller's with one listener.
   const crawlAbort = new AbortController();
   const forwardAbort = () => crawlAbort.abort(options.signal?.reason);
   if (options.signal?.aborted) forwardAbort();
   else options.signal?.addEventListener("abort", forwardAbort, { once: true });
-  setMaxListeners(2 * (concurrency + LAST_ACCESSED_CONCURRENCY) + 4, crawlAbort.signal);
+  setMaxListeners(2 * REQUESTS_PER_JOB * (concurrency + LAST_ACCESSED_CONCURRENCY) + 4, crawlAbort.signal);
   const signal = options.signal ? crawlAbort.signal : undefined;
 
-  const base: Credentials = options.credentials ?? fromNodeProviderChain(options.profile ? { profile: options.profile } : {});
-  const clients = new AwsClients({ endpoint: options.endpoint, maxAttempts: options.maxAttempts ?? 8, ratePerSecond: options.ratePerSecond ?? 10, signal, retryStrategy: options.retryStrategy });
-  const pool = new JobPool(concurrency);
-  const lastAccessedPool = new JobPool(LAST_ACCESSED_CONCURRENCY);
-  const files = new Map<string, unknown>();
-  const gaps: CoverageGap[] = [];
-  const progress: CrawlProgress = { phase: "identity", accountsDone: 0, accountsTotal: 0, regionsDone: 0, regionsTotal: 0, functions: 0, apiCalls: 0, retries: 0, errors: 0 };
-  const report = (phase?: CrawlProgress["phase"]) => {
-    if (phase) progress.phase = phase;
-    progress.apiCalls = clients.stats.apiCalls;
-    progress.retries = clients.stats.apiCalls - clients.stats.operations;
-    progress.errors = gaps.length;
-    options.onProgress?.({ ...progress });
-  };
-
-  /** Runs one API group on the pool; an expected error becomes a gap and yields null, any other rejects. */
-  const job = async <T>(scope: JobScope, task: () => Promise<T>, jobPool: JobPool = pool): Promise<T | null> => {
-    try {
-      return await jobPool.run(task, signal);
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      gaps.push(gapFor(scope, error));
-      report();
-      return null;
-    }
-  };
-
+  const base = baseCredentials(options);
+  const clients = new AwsClients(clientSettings(options, signal));
+  const tracker = new CrawlTracker((progress) => options.onProgress?.({ ...progress, apiCalls: clients.stats.apiCalls, retries: clients.stats.apiCalls - clients.stats.operations }));
   try {
-    signal?.throwIfAborted();
-    report("identity");
-    const caller = await pool.run(() => collectCallerAccount(clients.sts("caller", base), signal), signal).catch((error: unknown) => {
-      if (signal?.aborted) throw error;
-      throw new Error(`cannot use the AWS credentials${options.profile ? ` of profile ${options.profile}` : ""}: sts:GetCallerIdentity failed: ${describeAwsError(error)}`, { cause: error });
+    tracker.report("identity");
+    const plan = await planCrawl(planOptions(options), clients, base, signal);
+    tracker.planned(plan);
+    const credentials = new AccountCredentials(plan.settings, base, clients, signal);
+    const parts = await runJobsInProcess(plan.jobs, (spec) => runCrawlJob(spec, { settings: plan.settings, clients, base, credentials, signal }), {
+      concurrency,
+      signal,
+      onDone: (spec, part) => tracker.done(spec, part),
     });
-    const partition = caller.arn.split(":")[1] ?? "aws";
-
-    let accountIds = options.accounts ?? [caller.accountId];
-    if (options.org) {
-      report("organization");
-      accountIds = (await crawlOrganizationStructure()) ?? accountIds;
-    }
-    accountIds = [...new Set(accountIds)].sort();
-    progress.accountsTotal = accountIds.length;
-    report("accounts");
-    await Promise.all(accountIds.map(crawlAccount));
-
-    report("normalizing");
-    const snapshot = await normalizeWithRejectedResponsesAsGaps(files, gaps, { kind: "aws", location: caller.arn });
+    tracker.report("normalizing");
+    const { snapshot, files } = await assembleCrawl(plan, parts);
     if (options.saveSnapshotDir) {
-      report("saving");
+      tracker.report("saving");
       await writeSnapshotLayout(options.saveSnapshotDir, files);
     }
-    report("done");
-    return { snapshot, stats: stats() };
-
-    // -------------------------------------------------------------------------------------------
-
-    /** The organization files; the member accounts to crawl, or null when the organization could not be read. */
-    async function crawlOrganizationStructure(): Promise<string[] | null> {
-      const org = clients.organizations(caller.accountId, base);
-      const at = (api: string): JobScope => ({ accountId: caller.accountId, region: null, api });
-      const [description, accounts, roots] = await Promise.all([
-        job(at("organizations:DescribeOrganization"), () => collectOrganizationDescription(org, signal)),
-        job(at("organizations:ListAccounts"), () => collectAccounts(org, signal)),
-        job(at("organizations:ListRoots"), () => collectRoots(org, signal)),
-      ]);
-      // Without all three there is no organization to describe: crawl the caller's account (or --accounts) alone.
-      if (!description || !accounts || !roots) return null;
-      files.set(layout.describeOrganization, description);
-      files.set(layout.listAccounts, accounts);
-      files.set(layout.listRoots, roots);
-
-      const active = accounts.Accounts.filter((a) => (a.State ?? a.Status) === "ACTIVE" && a.Id).map((a) => a.Id as string);
-      const seen = new Set<string>();
-      const organizationalUnits = new Set<string>();
-      const walkUp = async (childId: string): Promise<void> => {
-        if (seen.has(childId)) return;
-        seen.add(childId);
-        const parents = await job(at("organizations:ListParents"), () => collectParents(org, childId, signal));
-        if (!parents) return;
-        files.set(layout.listParents(childId), parents);
-        const parent = parents.Parents[0];
-        if (parent?.Id && parent.Type === "ORGANIZATIONAL_UNIT") {
-          organizationalUnits.add(parent.Id);
-          await walkUp(parent.Id);
-        }
-      };
-      await Promise.all(active.map(walkUp));
-
-      const targets = [...roots.Roots.map((r) => r.Id).filter((id): id is string => !!id), ...organizationalUnits, ...active];
-      const attached = await Promise.all(
-        targets.map(async (targetId) => {
-          const policies = await job(at("organizations:ListPoliciesForTarget"), () => collectPoliciesForTarget(org, targetId, signal));
-          if (policies) files.set(layout.listPoliciesForTarget(targetId), policies);
-          return policies?.Policies.map((p) => p.Id).filter((id): id is string => !!id) ?? [];
-        }),
-      );
-      await Promise.all(
-        [...new Set(attached.flat())].map(async (policyId) => {
-          const policy = await job(at("organizations:DescribePolicy"), () => collectPolicy(org, policyId, signal));
-          if (policy) files.set(layout.describePolicy(policyId), policy);
-        }),
-      );
-
-      if (!options.accounts) return active;
-      for (const id of options.accounts) {
-        if (!active.includes(id)) gaps.push({ accountId: id, region: null, api: "organizations:ListAccounts", file: null, message: `account ${id} is not an ACTIVE member of organization ${description.Organization.Id}; crawled anyway` });
-      }
-      return options.accounts;
-    }
-
-    async function crawlAccount(accountId: string): Promise<void> {
-      let credentials: Credentials = base;
-      if (accountId !== caller.accountId) {
-        const roleArn = auditRoleArn(accountId, options.assumeRoleName ?? DEFAULT_AUDIT_ROLE_NAME, partition);
-        const provider = await job({ accountId, region: null, api: "sts:AssumeRole" }, () => assumeAuditRole(clients.sts(caller.accountId, base), roleArn, options.externalId, signal));
-        if (!provider) return accountDone();
-        credentials = provider;
-      }
-
-      const [details, regions] = await Promise.all([
-        job({ accountId, region: null, api: "iam:GetAccountAuthorizationDetails" }, () => collectAuthorizationDetails(clients.iam(accountId, credentials), signal)),
-        options.regions ??
-          job({ accountId, region: null, api: "ec2:DescribeRegions" }, () => collectEnabledRegions(clients.ec2(accountId, GLOBAL_REGION, credentials), signal)),
-      ]);
-      // Functions cannot be judged without their roles: an account whose IAM cannot be read is left out (its gap says why).
-      if (!details) return accountDone();
-      files.set(layout.authorizationDetails(accountId), details);
-      progress.regionsTotal += regions?.length ?? 0;
-      report();
-
-      const roles = new Map(details.RoleDetailList.map((r) => [r.Arn, r.RoleName]));
-      const functions = (await Promise.all((regions ?? []).map((region) => crawlRegion(accountId, region, credentials, roles)))).flat();
-
-      if (options.lastAccessed) {
-        const iam = clients.iam(accountId, credentials);
-        const roleArns = [...new Set(functions.map((fn) => fn.Role as string))].sort();
-        await Promise.all(
-          roleArns.map(async (roleArn) => {
-            const roleName = roles.get(roleArn) as string;
-            const details = await job(
-              { accountId, region: null, api: "iam:GenerateServiceLastAccessedDetails", subject: `role ${roleName}`, resources: [roleArn] },
-              () => collectServiceLastAccessed(iam, roleArn, { signal, pollIntervalMs: options.lastAccessedPollMs }),
-              lastAccessedPool,
-            );
-            if (details) files.set(layout.serviceLastAccessed(accountId, roleName), details);
-          }),
-        );
-      }
-      accountDone();
-    }
-
-    async function crawlRegion(accountId: string, region: string, credentials: Credentials, roles: Map<string | undefined, string | undefined>): Promise<FunctionConfiguration[]> {
-      const lambda = clients.lambda(accountId, region, credentials);
-      const [listed, mappings] = await Promise.all([
-        job({ accountId, region, api: "lambda:ListFunctions" }, () => collectFunctions(lambda, signal)),
-        job({ accountId, region, api: "lambda:ListEventSourceMappings" }, () => collectEventSourceMappings(lambda, signal)),
-      ]);
-      if (!listed) {
-        progress.regionsDone++;
-        report();
-        return [];
-      }
-      // A function created after IAM was read may use a role the authorization details lack.
-      const kept = listed.Functions.filter((fn) => roles.has(fn.Role));
-      for (const fn of listed.Functions.filter((f) => !roles.has(f.Role))) {
-        gaps.push({ accountId, region, api: "lambda:ListFunctions", file: null, message: `function ${fn.FunctionName} left out: its execution role ${fn.Role} is not in the account's IAM authorization details (created during the crawl?)` });
-      }
-      files.set(layout.listFunctions(accountId, region), { Functions: kept });
-      // The mappings' gap is recorded; the functions are still worth auditing without them.
-      files.set(layout.listEventSourceMappings(accountId, region), mappings ?? { EventSourceMappings: [] });
-
-      const names = kept.map((fn) => fn.FunctionName as string);
-      const arnOf = new Map(kept.map((fn) => [fn.FunctionName as string, fn.FunctionArn as string]));
-      await Promise.all([
-        perFunction({ accountId, region, api: "lambda:GetPolicy" }, names, arnOf, async (name) => {
-          const policy = await collectFunctionPolicy(lambda, name, signal);
-          if (policy) files.set(layout.getPolicy(accountId, region, name), policy);
-        }),
-        perFunction({ accountId, region, api: "lambda:ListFunctionUrlConfigs" }, names, arnOf, async (name) => {
-          const urls = await collectFunctionUrls(lambda, name, signal);
-          if (urls) files.set(layout.listFunctionUrlConfigs(accountId, region, name), urls);
-        }),
-      ]);
-      progress.regionsDone++;
-      progress.functions += kept.length;
-      report();
-      return kept;
-    }
-
-    /** One job per batch of functions; failures are gathered into one gap per distinct error. */
-    async function perFunction(scope: JobScope, names: string[], arnOf: Map<string, string>, fetch: (name: string) => Promise<void>): Promise<void> {
-      const failures = new Map<string, string[]>();
-      const batches: string[][] = [];
-      for (let i = 0; i < names.length; i += PER_FUNCTION_BATCH) batches.push(names.slice(i, i + PER_FUNCTION_BATCH));
-      await Promise.all(
-        batches.map((batch) =>
-          pool.run(async () => {
-            for (const name of batch) {
-              try {
-                await fetch(name);
-              } catch (error) {
-                if (signal?.aborted) throw error;
-                const message = gapFor({ ...scope, subject: undefined }, error).message;
-                failures.set(message, [...(failures.get(message) ?? []), name]);
-              }
-            }
-          }, signal),
-        ),
-      );
-      for (const [message, failed] of failures) {
-        const listed = failed.slice(0, 5).join(", ") + (failed.length > 5 ? ", …" : "");
-        // The gap names every function it leaves incomplete, so it marks those and no other.
-        gaps.push({ ...scope, file: null, message: `${message} (${failed.length} of ${names.length} functions: ${listed})`, resources: failed.map((name) => arnOf.get(name) ?? name) });
-      }
-      if (failures.size > 0) report();
-    }
-
-    function accountDone(): void {
-      progress.accountsDone++;
-      report();
-    }
+    tracker.report("done");
+    const stats = sumStats([plan.stats, ...parts.map((p) => p.part.stats)]);
+    return { snapshot, stats: { ...stats, durationMs: Math.round(performance.now() - started) } };
   } catch (error) {
     if (signal?.aborted) throw new CrawlAbortedError(signal.reason, clients.stats.apiCalls);
     throw error;
@@ -379,104 +196,93 @@ export async function crawlOrganization(options: CrawlOptions): Promise<CrawlRes
     options.signal?.removeEventListener("abort", forwardAbort);
     clients.destroy();
   }
-
-  function stats(): CrawlStats {
-    return {
-      apiCalls: clients.stats.apiCalls,
-      retries: clients.stats.apiCalls - clients.stats.operations,
-      throttled: clients.stats.throttled,
-      durationMs: Math.round(performance.now() - started),
-      byApi: clients.statsByApi(),
-    };
-  }
 }
-
-/** The coverage gap for an expected error; any other error is thrown as a CrawlBugError. */
-function gapFor(scope: JobScope, error: unknown): CoverageGap {
-  const kind = expectedErrorKind(error);
-  if (kind === null) throw new CrawlBugError(scope, error);
-  const described = describeAwsError(error);
-  let message = kind === "region-disabled" && scope.region ? `region ${scope.region} is not enabled for account ${scope.accountId} (${described})` : described;
-  if (scope.subject) message = `${scope.subject}: ${message}`;
-  return { accountId: scope.accountId, region: scope.region, api: scope.api, file: null, message, ...(scope.resources ? { resources: scope.resources } : {}) };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Responses the normalization rejects
-
-/** Which API wrote each layout file, and how much of the crawl a rejected one takes with it. */
-const FILE_APIS: { pattern: RegExp; api: string; drop: "file" | "account" | "region" | "organization" | "empty-mappings" }[] = [
-  { pattern: /^organizations\/(describe-organization|list-accounts|list-roots)\.json$/, api: "organizations:", drop: "organization" },
-  { pattern: /^organizations\/list-parents\//, api: "organizations:ListParents", drop: "file" },
-  { pattern: /^organizations\/list-policies-for-target\//, api: "organizations:ListPoliciesForTarget", drop: "file" },
-  { pattern: /^organizations\/describe-policy\//, api: "organizations:DescribePolicy", drop: "file" },
-  { pattern: /^accounts\/\d+\/iam\/get-account-authorization-details\.json$/, api: "iam:GetAccountAuthorizationDetails", drop: "account" },
-  { pattern: /^accounts\/\d+\/iam\/service-last-accessed\//, api: "iam:GetServiceLastAccessedDetails", drop: "file" },
-  { pattern: /\/lambda\/list-functions\.json$/, api: "lambda:ListFunctions", drop: "region" },
-  { pattern: /\/lambda\/list-event-source-mappings\.json$/, api: "lambda:ListEventSourceMappings", drop: "empty-mappings" },
-  { pattern: /\/lambda\/get-policy\//, api: "lambda:GetPolicy", drop: "file" },
-  { pattern: /\/lambda\/list-function-url-configs\//, api: "lambda:ListFunctionUrlConfigs", drop: "file" },
-];
 
 /**
- * Normalizes the collected responses; a response the reader rejects (SnapshotError naming one of
- * them) becomes a gap for its account, region and API, and is left out with what depends on it
- * (its account when IAM is unreadable, its region when the function list is), then normalization
- * runs again. The files map is updated in place, so `--save-snapshot` writes what was used.
+ * Runs the jobs and the follow-ups they yield, each key once, at most `concurrency` at once
+ * (last-accessed jobs on a pool of their own: IAM generates those reports slowly). Rejects with
+ * the first job that rejects.
  */
-async function normalizeWithRejectedResponsesAsGaps(files: Map<string, unknown>, gaps: CoverageGap[], source: Snapshot["source"]): Promise<Snapshot> {
-  for (;;) {
-    if (gaps.length > 0) files.set(COVERAGE_GAPS_FILE, { Gaps: gaps });
-    try {
-      return await readSnapshotFiles(files, source);
-    } catch (error) {
-      if (!(error instanceof SnapshotError) || error.file === COVERAGE_GAPS_FILE || !files.has(error.file)) throw error;
-      gaps.push(rejectResponse(files, error));
+export function runJobsInProcess(
+  initial: CrawlJobSpec[],
+  run: (spec: CrawlJobSpec) => Promise<CrawlPart>,
+  options: { concurrency: number; signal?: AbortSignal; onDone?: (spec: CrawlJobSpec, part: CrawlPart) => void },
+): Promise<{ spec: CrawlJobSpec; part: CrawlPart }[]> {
+  const pool = new JobPool(options.concurrency);
+  const lastAccessedPool = new JobPool(LAST_ACCESSED_CONCURRENCY);
+  const seen = new Set<string>();
+  const results: { spec: CrawlJobSpec; part: CrawlPart }[] = [];
+  let outstanding = 0;
+  return new Promise((resolve, reject) => {
+    let failed = false;
+    const start = (spec: CrawlJobSpec) => {
+      const key = crawlJobKey(spec);
+      if (seen.has(key) || failed) return;
+      seen.add(key);
+      outstanding++;
+      (spec.kind === "last-accessed" ? lastAccessedPool : pool)
+        .run(() => run(spec), options.signal)
+        .then((part) => {
+          if (failed) return;
+          results.push({ spec, part });
+          options.onDone?.(spec, part);
+          for (const next of part.followUps) start(next);
+          if (--outstanding === 0) resolve(results);
+        })
+        .catch((error: unknown) => {
+          if (failed) return;
+          failed = true;
+          reject(error);
+        });
+    };
+    for (const spec of initial) start(spec);
+    if (outstanding === 0) resolve(results);
+  });
+}
+
+/** Progress from finished jobs, the same way whichever process ran them. */
+export class CrawlTracker {
+  private readonly progress: CrawlProgress = { phase: "identity", accountsDone: 0, accountsTotal: 0, regionsDone: 0, regionsTotal: 0, jobsDone: 0, jobsTotal: 0, functions: 0, apiCalls: 0, retries: 0, errors: 0 };
+  /** Jobs not yet done per account: an account is done when none is left. */
+  private readonly open = new Map<string, number>();
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly emit: (progress: CrawlProgress) => void) {}
+
+  report(phase?: CrawlProgress["phase"]): void {
+    if (phase) this.progress.phase = phase;
+    this.emit({ ...this.progress });
+  }
+
+  planned(plan: CrawlPlan): void {
+    this.progress.accountsTotal = plan.accountIds.length;
+    this.progress.errors = plan.gaps.length;
+    for (const spec of plan.jobs) this.known(spec);
+    this.report("accounts");
+  }
+
+  done(spec: CrawlJobSpec, part: CrawlPart): void {
+    for (const next of part.followUps) this.known(next);
+    this.progress.jobsDone++;
+    this.progress.functions += part.functions;
+    this.progress.errors += part.gaps.length + part.functionFailures.length;
+    if (spec.kind === "region") this.progress.regionsDone++;
+    if (spec.kind !== "organization") {
+      const left = (this.open.get(spec.accountId) ?? 1) - 1;
+      this.open.set(spec.accountId, left);
+      if (left === 0) this.progress.accountsDone++;
     }
+    this.report();
   }
-}
 
-function rejectResponse(files: Map<string, unknown>, error: SnapshotError): CoverageGap {
-  const file = error.file;
-  const rule = FILE_APIS.find((r) => r.pattern.test(file));
-  if (!rule) throw error;
-  const parts = file.split("/");
-  const accountId = parts[0] === "accounts" ? parts[1] : null;
-  const region = parts[0] === "accounts" && parts[2] === "regions" ? parts[3] : null;
-  const api = rule.drop === "organization" ? `organizations:${pascal(parts[1].replace(/\.json$/, ""))}` : rule.api;
-  const dropUnder = (prefix: string) => {
-    for (const key of [...files.keys()]) if (key.startsWith(prefix)) files.delete(key);
-  };
-  files.delete(file);
-  if (rule.drop === "account") dropUnder(`accounts/${accountId}/`);
-  if (rule.drop === "region") dropUnder(`accounts/${accountId}/regions/${region}/`);
-  if (rule.drop === "organization") dropUnder("organizations/");
-  // The functions are still worth auditing without their mappings; the gap says they are unknown.
-  if (rule.drop === "empty-mappings") files.set(file, { EventSourceMappings: [] });
-  const what = { account: "; the account is left out", region: "; the region is left out", organization: "; the organization (SCPs) is left out", "empty-mappings": "; event source mappings unknown", file: "" }[rule.drop];
-  const resources = rejectedResources(files, file, accountId, region);
-  return { accountId, region, api, file: null, message: `response rejected: ${error.jsonPath || "$"}: ${error.detail}${what}`, ...(resources ? { resources } : {}) };
-}
-
-/** A rejected per-function or per-role response is about one function or role: its ARN, so the gap marks only that one. */
-function rejectedResources(files: Map<string, unknown>, file: string, accountId: string | null, region: string | null): string[] | null {
-  const fnFile = /\/lambda\/(?:get-policy|list-function-url-configs)\/([^/]+)\.json$/.exec(file);
-  if (fnFile && accountId && region) {
-    const listed = files.get(layout.listFunctions(accountId, region)) as { Functions?: { FunctionName?: string; FunctionArn?: string }[] } | undefined;
-    const arn = listed?.Functions?.find((f) => f.FunctionName === fnFile[1])?.FunctionArn;
-    return arn ? [arn] : null;
+  private known(spec: CrawlJobSpec): void {
+    const key = crawlJobKey(spec);
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.progress.jobsTotal++;
+    if (spec.kind === "region") this.progress.regionsTotal++;
+    if (spec.kind !== "organization") this.open.set(spec.accountId, (this.open.get(spec.accountId) ?? 0) + 1);
   }
-  const roleFile = /\/iam\/service-last-accessed\/([^/]+)\.json$/.exec(file);
-  if (roleFile && accountId) {
-    const details = files.get(layout.authorizationDetails(accountId)) as { RoleDetailList?: { RoleName?: string; Arn?: string }[] } | undefined;
-    const arn = details?.RoleDetailList?.find((r) => r.RoleName === roleFile[1])?.Arn;
-    return arn ? [arn] : null;
-  }
-  return null;
-}
-
-function pascal(kebab: string): string {
-  return kebab.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -150,11 +150,11 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
               report("reading", p.accountsTotal ? p.accountsDone / p.accountsTotal : 0, `${p.phase}: ${p.filesRead} files read`, { accountsRead: p.accountsDone, accountsTotal: p.accountsTotal });
             },
           })
-        : await crawlOrganization({
+        : await (source.crawl.queue ? async (crawl: CrawlOptions) => (await import("./crawl-queue")).crawlThroughQueue(db, scanId, crawl) : crawlOrganization)({
             ...source.crawl,
             signal: options.signal,
             onProgress: (p) =>
-              report("reading", p.regionsTotal ? p.regionsDone / p.regionsTotal : 0, `${p.regionsDone}/${p.regionsTotal} regions, ${p.apiCalls} API calls, ${p.retries} retries, ${p.errors} errors`, {
+              report("reading", p.jobsTotal ? p.jobsDone / p.jobsTotal : 0, `${p.regionsDone}/${p.regionsTotal} regions, ${p.jobsDone}/${p.jobsTotal} jobs, ${p.apiCalls} API calls, ${p.retries} retries, ${p.errors} errors${p.note ? `: ${p.note}` : ""}`, {
                 accountsRead: p.accountsDone,
                 accountsTotal: p.accountsTotal,
                 functionsTotal: p.functions,

@@ -17,6 +17,8 @@ export interface TestDatabase {
   dispose(): Promise<void>;
   /** Options to reopen the same database. */
   reopen(): Promise<Database>;
+  /** PostgreSQL only: the database's URL (for child processes). */
+  url?: string;
 }
 
 export async function freshPglite(): Promise<TestDatabase> {
@@ -32,6 +34,19 @@ export async function freshPglite(): Promise<TestDatabase> {
   };
 }
 
+/** Whether the test PostgreSQL server answers (tests that need it say so when it does not). */
+export async function postgresReachable(): Promise<boolean> {
+  const pg = (await import("pg")).default;
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 3_000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function freshPostgres(): Promise<TestDatabase> {
   const pg = (await import("pg")).default;
   const name = `saltzer_test_${crypto.randomBytes(6).toString("hex")}`;
@@ -43,6 +58,7 @@ export async function freshPostgres(): Promise<TestDatabase> {
   const db = await openDatabase({ databaseUrl: url });
   return {
     db,
+    url,
     reopen: () => openDatabase({ databaseUrl: url }),
     async dispose() {
       await db.close().catch(() => undefined);

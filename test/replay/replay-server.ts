@@ -1,5 +1,5 @@
 /**
- * Test support, not product code: a local AWS "replay" server that serves an offline snapshot
+ * Test and bench support, not product code: a local AWS "replay" server that serves an offline snapshot
  * directory (samples/acme) through the real wire protocols, so the crawler runs through the
  * real SDK clients (endpoint override): Lambda REST-JSON, IAM / STS Query-XML, Organizations
  * JSON 1.1, EC2 Query-XML. Pagination is real and small (page size 5 by default).
@@ -8,6 +8,9 @@
  * AssumeRole hands out `ASIAREPLAY<account>` keys. Signatures are not verified. The region is the
  * credential scope's. Faults (throttling, AccessDenied, 5xx, latency, dropped connections,
  * disabled regions) are injected from a seeded PRNG so runs are repeatable.
+ *
+ * Rate limits (optional) work as AWS's do: a token bucket per (caller account, region, service),
+ * and a request beyond it is answered with the protocol's throttling error, which the SDK retries.
  */
 import { readFile, readdir } from "node:fs/promises";
 import http from "node:http";
@@ -37,10 +40,32 @@ export interface ReplayFaults {
   seed?: number;
 }
 
+/**
+ * Requests per second per (caller account, region, service), with `burst` tokens at most; by
+ * default two seconds' worth (at least 2), so a client sending at the rate is not throttled for a
+ * request that arrives a little early, as AWS's buckets also hold more than one second's rate.
+ */
+export interface ReplayRateLimits {
+  ratePerSecond: number;
+  /** Other rates for some services (`{ sts: 50 }`). */
+  services?: Record<string, number>;
+  burst?: number;
+}
+
 export interface ReplayServerOptions {
   /** Items per page of every paginated answer; 5 by default. */
   pageSize?: number;
   faults?: ReplayFaults;
+  rateLimits?: ReplayRateLimits;
+}
+
+/** The least time the requests answered so far needed under the rate limits, accounts and regions in parallel. */
+export interface RateBound {
+  /** max over buckets of (requests answered ÷ the bucket's rate). */
+  seconds: number;
+  /** The bucket that sets it: `account|region|service`. */
+  bucket: string;
+  requests: number;
 }
 
 export interface ReplayServer {
@@ -52,6 +77,10 @@ export interface ReplayServer {
   readonly calls: Map<string, number>;
   /** Total requests received. */
   readonly requests: number;
+  /** Requests answered with a throttling error because a rate limit was exceeded. */
+  readonly rateLimited: number;
+  /** With rate limits: the API-rate bound of the requests answered so far. */
+  rateBound(): RateBound | null;
   setFaults(faults: ReplayFaults): void;
   close(): Promise<void>;
 }
@@ -76,6 +105,24 @@ export async function startReplayServer(dir: string, options: ReplayServerOption
   const calls = new Map<string, number>();
   let requests = 0;
   const lastAccessedPolls = new Map<string, number>();
+  const limits = options.rateLimits;
+  const buckets = new Map<string, { tokens: number; at: number; answered: number; rate: number }>();
+  let rateLimited = 0;
+  /** Takes a token from the caller's bucket; false when it is empty (the request is throttled). */
+  const admit = (key: string, service: string): boolean => {
+    if (!limits) return true;
+    const rate = limits.services?.[service] ?? limits.ratePerSecond;
+    const burst = limits.burst ?? Math.max(2, Math.ceil(2 * rate));
+    const now = performance.now();
+    let bucket = buckets.get(key);
+    if (!bucket) buckets.set(key, (bucket = { tokens: burst, at: now, answered: 0, rate }));
+    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * rate);
+    bucket.at = now;
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    bucket.answered++;
+    return true;
+  };
 
   const file = (rel: string) => files.get(rel) as Json | undefined;
   const accountRegions = (accountId: string) =>
@@ -114,6 +161,10 @@ export async function startReplayServer(dir: string, options: ReplayServerOption
 
     try {
       if (!callerAccount) throw new ReplayError(protocol === "ec2" ? "AuthFailure" : "InvalidClientTokenId", 403, "The security token included in the request is invalid.");
+      if (!admit(`${callerAccount}|${region}|${service}`, service)) {
+        rateLimited++;
+        throw throttling(protocol);
+      }
       if (random() < (faults.throttleRate ?? 0)) throw throttling(protocol);
       if (random() < (faults.serverErrorRate ?? 0)) throw new ReplayError(protocol === "ec2" ? "InternalError" : protocol === "query" ? "ServiceFailure" : "ServiceException", 500, "We encountered an internal error. Please try again.");
       if ((service === "lambda" || service === "ec2") && faults.disabledRegions?.some((d) => d.region === region && (!d.accountId || d.accountId === callerAccount)))
@@ -284,6 +335,15 @@ export async function startReplayServer(dir: string, options: ReplayServerOption
     calls,
     get requests() {
       return requests;
+    },
+    get rateLimited() {
+      return rateLimited;
+    },
+    rateBound() {
+      if (!limits) return null;
+      let bound: RateBound = { seconds: 0, bucket: "", requests: 0 };
+      for (const [key, b] of buckets) if (b.answered / b.rate > bound.seconds) bound = { seconds: b.answered / b.rate, bucket: key, requests: b.answered };
+      return bound;
     },
     setFaults(next) {
       faults = next;
