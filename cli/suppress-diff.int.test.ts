@@ -34,7 +34,8 @@ describe("saltzer check on incomplete data", () => {
   });
 });
 
-describe("suppressions as code and the scan diff", () => {
+// Each test runs several CLI processes, each a scan or a report of the sample.
+describe("suppressions as code and the scan diff", { timeout: 180_000 }, () => {
   it("suppresses by function and rule, shows it everywhere, lists it with who made it, and unsuppresses", () => {
     // Given a stored scan of the sample
     expect(saltzer(["scan", "--snapshot", SAMPLE, "--quiet"], env).code).toBe(0);
