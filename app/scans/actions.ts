@@ -13,10 +13,12 @@ export interface RescanState {
 }
 
 /** Starts a rescan of the configured source in the background. */
-export async function startRescanAction(_previous: RescanState, _form: FormData): Promise<RescanState> {
+export async function startRescanAction(_previous: RescanState, form: FormData): Promise<RescanState> {
   await authorize();
   try {
-    const scanId = await startScan(await getDb(), configuredSource(env()));
+    // Unchecked: accounts whose inputs did not change keep their stored analysis (incremental rescan).
+    const full = form.get("full") === "on";
+    const scanId = await startScan(await getDb(), configuredSource(env()), { full });
     revalidatePath("/scans");
     return { scanId };
   } catch (error) {

@@ -29,8 +29,11 @@ export function configuredSource(config: Env): ScanSource {
   return { kind: "aws", crawl: parseCrawlFlags(values) };
 }
 
-/** Starts a scan in the background; resolves with its id once the scan row exists. */
-export async function startScan(db: Database, source: ScanSource): Promise<number> {
+/**
+ * Starts a scan in the background; resolves with its id once the scan row exists.
+ * `full`: recompute every account rather than reuse the analysis of unchanged ones (`saltzer scan --full`).
+ */
+export async function startScan(db: Database, source: ScanSource, options: { full?: boolean } = {}): Promise<number> {
   if (state.running) throw new ScanBusyError(`Scan ${state.running.scanId ?? ""} is still running: one scan at a time.`);
   // Claimed before the first await: a second click or timer tick in the meantime finds it busy.
   const entry: NonNullable<RunnerState["running"]> = { scanId: null, controller: new AbortController(), promise: Promise.resolve() };
@@ -47,6 +50,7 @@ export async function startScan(db: Database, source: ScanSource): Promise<numbe
     if (running !== null) throw new ScanBusyError(`Scan ${running} is still running (started elsewhere): one scan at a time.`);
     await runScan(db, source, {
       signal: entry.controller.signal,
+      reuse: !options.full,
       onProgress: (p) => {
         if (entry.scanId === null) {
           entry.scanId = p.scanId;

@@ -62,7 +62,10 @@ export function Rescan({ runningScanId, sourceLabel }: { runningScanId: number |
         <form action={start}>
           <button type="submit" disabled={pending || running}>
             {running ? "Scan running…" : pending ? "Starting…" : "Start a rescan"}
-          </button>
+          </button>{" "}
+          <label className="muted" title="Without it, accounts whose inputs did not change keep their stored analysis">
+            <input type="checkbox" name="full" disabled={pending || running} /> Recompute every account
+          </label>
         </form>
         <span className="muted">Source: {sourceLabel}</span>
         {running && watching ? (
