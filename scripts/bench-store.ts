@@ -2,6 +2,8 @@
  * CPU time of storing one scan on a fresh embedded database, per table: the analysis runs first
  * (in process) and its rows are replayed into storeSnapshot, so the process's CPU time around
  * each write is the store's alone. Usage: tsx scripts/bench-store.ts SNAPSHOT_DIR [DATA_DIR]
+ * Experiments: BENCH_SQL runs SQL on the fresh database first (e.g. a setting), BENCH_DROP_INDEXES=1
+ * drops every secondary index, BENCH_WINDOW=1 prints the storing window in --cpu-prof time units.
  */
 import fs from "node:fs";
 import os from "node:os";
