@@ -163,6 +163,13 @@ test("suppress a finding with a reason", async ({ page }) => {
   await expectNoSeriousViolations(page, "finding-suppressed");
   await page.goto("/");
   await expect(page.getByText("1 suppressed findings are not counted.")).toBeVisible();
+  // And unsuppressing it on its page counts it again (later journeys start from the sample as shipped)
+  await page.goto(`/functions/${encodeURIComponent("arn:aws:lambda:us-east-1:222222222222:function:public-status-page")}`);
+  await page.getByText("1 suppressed finding(s)").click();
+  await page.getByRole("button", { name: "Unsuppress" }).click();
+  await expect(page.locator("li.finding[data-rule='public-invoke']").getByRole("button", { name: "Suppress…" })).toBeVisible();
+  await page.goto("/");
+  await expect(page.getByText("suppressed findings are not counted.")).toHaveCount(0);
 });
 
 test("roles page puts shared roles first", async ({ page }) => {

@@ -53,6 +53,11 @@ async function openPostgres(url: string): Promise<Database> {
   const { Pool } = (await import("pg")).default;
   const { PrismaPg } = await import("@prisma/adapter-pg");
   const pool = new Pool({ connectionString: url, max: 8 });
+  // An idle connection the server ends (restart, failover, admin shutdown) is an event on the pool;
+  // without a listener it would crash the dashboard. The pool opens a new connection on next use.
+  pool.on("error", (error) => {
+    console.error(`saltzer: an idle PostgreSQL connection to ${redact(url)} was closed by the server (${error.message}); reconnecting on next use.`);
+  });
   // Fail early with the server's own message (wrong host, database missing …).
   try {
     await pool.query("select 1");
