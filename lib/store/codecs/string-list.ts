@@ -1,0 +1,10 @@
+/** Columns holding a list of strings (ARNs, regions, architectures, layers). */
+import { z } from "zod";
+import { jsonColumn } from "./json-column";
+
+const strings = z.array(z.string());
+
+export const attachedPolicyArnsCodec = jsonColumn<string[]>("roles", "attached_policy_arns", strings);
+export const accountRegionsCodec = jsonColumn<string[]>("accounts", "regions", strings);
+export const layersCodec = jsonColumn<string[]>("functions", "layers", strings);
+export const architecturesCodec = jsonColumn<string[]>("functions", "architectures", strings);
