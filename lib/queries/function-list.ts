@@ -1,8 +1,13 @@
 /** The risk view's list, on a given store: no `server-only`, so the consistency tests and the CLI can read it. */
 import { SEVERITIES, type Severity } from "@/lib/analysis/types";
 import type { Database } from "@/lib/store/db";
-import { loadScanView, type ScanView, type ViewFunction } from "./scan-view";
+import { incompleteCodec } from "@/lib/store/codecs/incomplete";
+import { readScanAggregates, type ScanAggregates } from "@/lib/store/scan-aggregates";
+import { atLeast } from "@/lib/analysis/verdicts";
+import type { ScanView, ViewFunction } from "./scan-view";
+import { loadSuppressionOverlay, type SuppressionOverlay } from "./suppression-overlay";
 import { applyViewFilter, type ViewFilter } from "./view-filter";
+import { SEVERITY_RANK_SQL, viewSql } from "./view-sql";
 
 export const FUNCTION_SORTS = ["risk", "name", "account", "region", "runtime", "role", "policies", "findings", "public"] as const;
 export type FunctionSort = (typeof FUNCTION_SORTS)[number];
@@ -51,17 +56,33 @@ export interface FunctionList {
 }
 
 const sevRank = (s: Severity | null) => (s === null ? SEVERITIES.length : SEVERITIES.indexOf(s));
-const byName = (a: ViewFunction, b: ViewFunction) => a.name.localeCompare(b.name) || a.arn.localeCompare(b.arn);
+// Text sorts by code unit, as the database sorts with COLLATE "C": both paths give one order.
+const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byName = (a: ViewFunction, b: ViewFunction) => text(a.name, b.name) || text(a.arn, b.arn);
 const COMPARE: Record<FunctionSort, (a: ViewFunction, b: ViewFunction) => number> = {
   risk: (a, b) => (a.riskScore ?? -1) - (b.riskScore ?? -1) || sevRank(b.severity) - sevRank(a.severity),
   findings: (a, b) => a.findings.length - b.findings.length,
   name: byName,
-  account: (a, b) => a.accountId.localeCompare(b.accountId),
-  region: (a, b) => a.region.localeCompare(b.region),
-  runtime: (a, b) => (a.runtime ?? "").localeCompare(b.runtime ?? ""),
-  role: (a, b) => a.roleArn.localeCompare(b.roleArn),
+  account: (a, b) => text(a.accountId, b.accountId),
+  region: (a, b) => text(a.region, b.region),
+  runtime: (a, b) => text(a.runtime ?? "", b.runtime ?? ""),
+  role: (a, b) => text(a.roleArn, b.roleArn),
   policies: (a, b) => a.policyCount - b.policyCount,
   public: (a, b) => Number(a.isPublic) - Number(b.isPublic),
+};
+
+/** COMPARE in SQL over `sel` (lib/queries/view-sql.ts), ascending; `findings` is the view's count. */
+const ORDER_SQL: Record<FunctionSort, (dir: "ASC" | "DESC") => string> = {
+  // Scores are 0–100 and unanalysed (null) counts as -1: NULLS LAST going down, so an index serves it.
+  risk: (d) => `risk_score ${d} NULLS ${d === "ASC" ? "FIRST" : "LAST"}, ${SEVERITY_RANK_SQL} ${d === "ASC" ? "DESC" : "ASC"}`,
+  findings: (d) => `finding_count ${d}`,
+  name: (d) => `name COLLATE "C" ${d}, arn COLLATE "C" ${d}`,
+  account: (d) => `account_id COLLATE "C" ${d}`,
+  region: (d) => `region COLLATE "C" ${d}`,
+  runtime: (d) => `COALESCE(runtime, '') COLLATE "C" ${d}`,
+  role: (d) => `role_arn COLLATE "C" ${d}`,
+  policies: (d) => `policy_count ${d}`,
+  public: (d) => `is_public ${d}`,
 };
 
 /** The risk view's rows in order, every page: the view filter, then the sort. */
@@ -73,41 +94,112 @@ export function selectFunctions(view: ScanView, params: Pick<FunctionListParams,
   return selected.sort((a, b) => sign * COMPARE[sort](a, b) || byName(a, b));
 }
 
-/** The risk view: the scan view through the view filter, sorted and paged. */
+/**
+ * The view's counts from the stored aggregates, for the views most opened (everything, or a
+ * minimum severity, suppressed findings hidden); null for other filters (counted in SQL).
+ * Exact: a function is never below its worst unsuppressed finding, so every unsuppressed finding
+ * of severity ≥ X is on a function of severity ≥ X; the overlay corrects for suppressions.
+ */
+function countsFromAggregates(filter: ViewFilter, aggregates: ScanAggregates, overlay: SuppressionOverlay): { total: number; finding_total: number } | null {
+  const { severity, suppressed, ...rest } = filter;
+  if ((suppressed ?? "hide") !== "hide" || Object.values(rest).some((v) => v !== undefined)) return null;
+  const counted = (s: Severity | null) => (severity ? s !== null && atLeast(s, severity) : true);
+  let total = SEVERITIES.reduce((n, s) => n + (counted(s) ? aggregates.bySeverity[s] : 0), severity ? 0 : aggregates.unanalysed);
+  let findings = SEVERITIES.reduce((n, s) => n + (counted(s) ? aggregates.findingsBySeverity[s] : 0), 0);
+  for (const fn of overlay.affected) {
+    total += Number(counted(fn.severity)) - Number(counted(overlay.stored.get(fn.arn)!.severity));
+    findings -= fn.findings.filter((f) => f.suppressed && counted(f.severity)).length;
+  }
+  return { total, finding_total: findings };
+}
+
+interface SelectedRow {
+  arn: string;
+  name: string;
+  account_id: string;
+  region: string;
+  runtime: string | null;
+  role_arn: string;
+  policy_count: number;
+  has_secrets: boolean;
+  has_shared_role: boolean;
+  risk_score: number | null;
+  incomplete: unknown;
+  severity: Severity | null;
+  is_public: boolean;
+  finding_count: number;
+}
+
+/**
+ * The risk view: the view filter in SQL over stored verdicts (suppressions applied through the
+ * overlay), sorted and paged in the database, so a page reads one page of functions.
+ */
 export async function listFunctionsIn(db: Database, params: FunctionListParams): Promise<FunctionList> {
   const pageSize = Math.min(Math.max(params.pageSize ?? 50, 10), 200);
-  const view = await loadScanView(db, params.scanId, { light: true });
-  const selected = selectFunctions(view, params);
-  const total = selected.length;
+  const { scanId, filter } = params;
+  const sort = params.sort ?? "risk";
+  const dir = (params.dir ?? (sort === "risk" ? "desc" : "asc")) === "asc" ? "ASC" : "DESC";
+  const [overlay, aggregates, accounts] = await Promise.all([
+    loadSuppressionOverlay(db, scanId),
+    readScanAggregates(db, scanId),
+    db.query<{ account_id: string; name: string | null }>(`SELECT account_id, name FROM accounts WHERE scan_id = $1 ORDER BY account_id`, [scanId]),
+  ]);
+  const view = viewSql(scanId, filter, overlay);
+  const counts =
+    countsFromAggregates(filter, aggregates, overlay) ??
+    (
+      await db.query<{ total: number; finding_total: number }>(
+        `${view.with}
+         SELECT (SELECT count(*)::int FROM sel) AS total,
+                (SELECT count(*)::int FROM findings x JOIN sel ON sel.arn = x.function_arn WHERE x.scan_id = $1 AND ${view.findingInView}) AS finding_total`,
+        view.params,
+      )
+    )[0];
+  const total = Number(counts.total);
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(params.page ?? 1, 1), pageCount);
-  const all = view.functions;
+  const findingCount = `(SELECT count(*)::int FROM findings x WHERE x.scan_id = $1 AND x.function_arn = sel.arn AND ${view.findingInView})`;
+  // The name order breaks ties (always ascending), as in selectFunctions.
+  const order = `${ORDER_SQL[sort](dir)}, name COLLATE "C" ASC, arn COLLATE "C" ASC`;
+  const rows =
+    sort === "findings"
+      ? await db.query<SelectedRow>(
+          `${view.with}, counted AS (SELECT sel.*, ${findingCount} AS finding_count FROM sel)
+           SELECT * FROM counted ORDER BY ${order} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+          view.params,
+        )
+      : await db.query<SelectedRow>(
+          `${view.with}, paged AS (SELECT * FROM sel ORDER BY ${order} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize})
+           SELECT paged.*, ${findingCount.replaceAll("sel.arn", "paged.arn")} AS finding_count FROM paged ORDER BY ${order}`,
+          view.params,
+        );
+  const accountNames = new Map(accounts.map((a) => [a.account_id, a.name]));
   return {
-    rows: selected.slice((page - 1) * pageSize, page * pageSize).map((r) => ({
+    rows: rows.map((r) => ({
       arn: r.arn,
       name: r.name,
-      accountId: r.accountId,
-      accountName: r.accountName,
+      accountId: r.account_id,
+      accountName: accountNames.get(r.account_id) ?? null,
       region: r.region,
       runtime: r.runtime,
-      roleArn: r.roleArn,
-      roleName: r.roleArn.split("/").pop() ?? r.roleArn,
-      policyCount: r.policyCount,
-      isPublic: r.isPublic,
-      hasSecrets: r.hasSecrets,
-      sharedRole: r.sharedRole,
-      riskScore: r.riskScore,
+      roleArn: r.role_arn,
+      roleName: r.role_arn.split("/").pop() ?? r.role_arn,
+      policyCount: Number(r.policy_count),
+      isPublic: r.is_public,
+      hasSecrets: r.has_secrets,
+      sharedRole: r.has_shared_role,
+      riskScore: r.risk_score === null ? null : Number(r.risk_score),
       severity: r.severity,
-      findingCount: r.findings.length,
-      incomplete: r.incomplete,
+      findingCount: Number(r.finding_count),
+      incomplete: incompleteCodec.decode(r.incomplete, { scanId, key: r.arn }),
     })),
     total,
-    findingTotal: selected.reduce((n, f) => n + f.findings.length, 0),
+    findingTotal: Number(counts.finding_total),
     page,
     pageCount,
     pageSize,
-    accounts: view.accounts,
-    regions: [...new Set(all.map((f) => f.region))].sort(),
-    runtimes: [...new Set(all.flatMap((f) => (f.runtime ? [f.runtime] : [])))].sort(),
+    accounts: accounts.map((a) => ({ id: a.account_id, name: a.name })),
+    regions: aggregates.regions,
+    runtimes: aggregates.runtimes,
   };
 }

@@ -26,13 +26,17 @@ import {
   type ReportFinding,
   type ReportFunction,
   type ReportHead,
+  type ReportParts,
   type ReportPolicy,
   type ReportSource,
   type ReportSuppression,
 } from "@/lib/report/build-json-report";
-import { loadScanView, type ViewFunction, type ViewSuppression } from "./scan-view";
+import { incompleteCodec } from "@/lib/store/codecs/incomplete";
+import { loadScanView, viewFunction, type ViewFinding, type ViewSuppression } from "./scan-view";
+import { loadSuppressionOverlay } from "./suppression-overlay";
 import type { SuppressionEntry } from "./suppressions";
-import { applyViewFilter, type ViewFilter } from "./view-filter";
+import { applyViewFilter, findingsInView, type ViewFilter } from "./view-filter";
+import { viewSql } from "./view-sql";
 
 /** The newest scan that finished with data (succeeded or partial). */
 export async function latestCompleteScanId(db: Database): Promise<number | null> {
@@ -60,26 +64,129 @@ export async function buildJsonReport(db: Database, scanId: number, options: Rep
   return { ...source.head, functions };
 }
 
-/** The report of a stored scan as a stream source: head and entries now, full records on demand. */
-export async function openJsonReport(db: Database, scanId: number, options: ReportOptions = {}): Promise<ReportSource> {
-  const filter = options.filter ?? {};
-  const scan = await db.prisma.scan.findUnique({
-    where: { id: scanId },
-    select: { id: true, status: true, error: true, startedAt: true, finishedAt: true, sourceKind: true, sourceLocation: true, organizationId: true, gaps: true },
+/** What the report selected: its entries, its summary counts, and each entry's listed findings on demand. */
+interface Selection {
+  entries: (ReportEntry & { hasSecrets: boolean })[];
+  findingsBySeverity: Record<Severity, number>;
+  suppressedFindings: number;
+  /** The findings the report lists for these entries (suppression state applied, filter applied). */
+  findingsOf(page: readonly ReportEntry[]): Promise<Map<ReportEntry, ViewFinding[]>>;
+}
+
+/**
+ * The selection in the database (lib/queries/view-sql.ts, as the risk view pages): functions in
+ * stored order with their view verdicts, counts in SQL, each page's findings read with the page.
+ */
+async function selectInDatabase(db: Database, scanId: number, filter: ViewFilter, now: Date | undefined): Promise<Selection> {
+  const overlay = await loadSuppressionOverlay(db, scanId, now);
+  const view = viewSql(scanId, filter, overlay);
+  const rows = await db.query<{
+    arn: string;
+    name: string;
+    account_id: string;
+    region: string;
+    runtime: string | null;
+    role_arn: string;
+    policy_count: number;
+    has_secrets: boolean;
+    has_shared_role: boolean;
+    risk_score: number | null;
+    incomplete: unknown;
+    severity: Severity | null;
+    is_public: boolean;
+    finding_count: number;
+  }>(
+    `${view.with}
+     SELECT sel.*, (SELECT count(*)::int FROM findings x WHERE x.scan_id = $1 AND x.function_arn = sel.arn AND ${view.findingInView}) AS finding_count
+       FROM sel ORDER BY account_id, region, name`,
+    view.params,
+  );
+  const findingCounts = await db.query<{ severity: Severity; n: number }>(
+    `${view.with}
+     SELECT x.severity, count(*)::int AS n FROM findings x JOIN sel ON sel.arn = x.function_arn
+      WHERE x.scan_id = $1 AND ${view.findingInView} AND NOT (x.fingerprint = ANY($2::text[])) GROUP BY x.severity`,
+    view.params,
+  );
+  // Suppressed findings the same filter would show with `suppressed: "only"` (see view-filter.ts).
+  const only = viewSql(scanId, { ...filter, suppressed: "only" }, overlay);
+  const [suppressed] = await db.query<{ n: number }>(
+    `${only.with} SELECT count(*)::int AS n FROM findings x JOIN sel ON sel.arn = x.function_arn WHERE x.scan_id = $1 AND ${only.findingInView}`,
+    only.params,
+  );
+  const findingsBySeverity = emptyCounts();
+  for (const r of findingCounts) findingsBySeverity[r.severity] += Number(r.n);
+  const base = new Map<ReportEntry, Parameters<typeof viewFunction>[0]>();
+  const entries = rows.map((r) => {
+    const incomplete = incompleteCodec.decode(r.incomplete, { scanId, key: r.arn });
+    const riskScore = r.risk_score === null ? null : Number(r.risk_score);
+    const entry = {
+      arn: r.arn,
+      name: r.name,
+      accountId: r.account_id,
+      region: r.region,
+      runtime: r.runtime,
+      riskScore,
+      severity: r.severity,
+      isPublic: r.is_public,
+      incomplete,
+      sharedRole: r.has_shared_role,
+      findingCount: Number(r.finding_count),
+      hasSecrets: r.has_secrets,
+    };
+    base.set(entry, {
+      arn: r.arn,
+      name: r.name,
+      accountId: r.account_id,
+      accountName: null,
+      region: r.region,
+      runtime: r.runtime,
+      roleArn: r.role_arn,
+      policyCount: Number(r.policy_count),
+      hasSecrets: r.has_secrets,
+      sharedRole: r.has_shared_role,
+      riskScore,
+      incomplete,
+    });
+    return entry;
   });
-  if (!scan) throw new Error(`Scan ${scanId} does not exist.`);
-  if (scan.status !== "succeeded" && scan.status !== "partial") {
-    throw new Error(`Scan ${scanId} is ${scan.status}${scan.error ? `: ${scan.error}` : ""}; only a succeeded or partial scan has a report.`);
-  }
-  // Titles and reasons are read with each page: the selection and the summary do not need them.
-  const [view, accounts] = await Promise.all([
-    loadScanView(db, scanId, { extraSuppressions: options.extraSuppressions, now: options.now, light: true }),
-    db.query<{ account_id: string; name: string | null; regions: unknown }>(`SELECT account_id, name, regions FROM accounts WHERE scan_id = $1 ORDER BY account_id`, [scanId]),
-  ]);
+  return {
+    entries,
+    findingsBySeverity,
+    suppressedFindings: Number(suppressed.n),
+    async findingsOf(page) {
+      const found = await db.query<{ id: number; function_arn: string; rule_id: string; category: string; severity: Severity; fingerprint: string }>(
+        `SELECT id, function_arn, rule_id, category, severity, fingerprint FROM findings WHERE scan_id = $1 AND function_arn = ANY($2::text[]) ORDER BY id`,
+        [scanId, page.map((e) => e.arn)],
+      );
+      const byFunction = new Map<string, typeof found>();
+      for (const f of found) {
+        const list = byFunction.get(f.function_arn) ?? [];
+        list.push(f);
+        byFunction.set(f.function_arn, list);
+      }
+      // The one derivation (viewFunction) and the one filter (findingsInView), page by page.
+      return new Map(
+        page.map((e) => {
+          const fn = viewFunction(
+            base.get(e)!,
+            (byFunction.get(e.arn) ?? []).map((f) => ({ id: f.id, ruleId: f.rule_id, category: f.category, severity: f.severity, title: "", reason: "", fingerprint: f.fingerprint })),
+            overlay.matcher,
+          );
+          return [e, findingsInView(fn.findings, filter)];
+        }),
+      );
+    },
+  };
+}
+
+/** The selection from the whole scan view in memory: needed when a suppressions file matches by name or rule. */
+async function selectInMemory(db: Database, scanId: number, filter: ViewFilter, options: ReportOptions): Promise<Selection> {
+  const view = await loadScanView(db, scanId, { extraSuppressions: options.extraSuppressions, now: options.now, light: true });
   const selected = applyViewFilter(view.functions, filter);
-  const viewByEntry = new Map<ReportEntry, ViewFunction>();
+  const findings = new Map<ReportEntry, ViewFinding[]>();
+  const findingsBySeverity = emptyCounts();
   const entries = selected.map((v) => {
-    const entry: ReportEntry = {
+    const entry = {
       arn: v.arn,
       name: v.name,
       accountId: v.accountId,
@@ -91,19 +198,38 @@ export async function openJsonReport(db: Database, scanId: number, options: Repo
       incomplete: v.incomplete,
       sharedRole: v.sharedRole,
       findingCount: v.findings.length,
+      hasSecrets: v.hasSecrets,
     };
-    viewByEntry.set(entry, v);
+    findings.set(entry, v.findings);
+    for (const x of v.findings) if (!x.suppressed) findingsBySeverity[x.severity] += 1;
     return entry;
   });
+  return {
+    entries,
+    findingsBySeverity,
+    suppressedFindings: applyViewFilter(view.functions, { ...filter, suppressed: "only" }).reduce((n, f) => n + f.findings.length, 0),
+    findingsOf: async (page) => new Map(page.map((e) => [e, findings.get(e) ?? []])),
+  };
+}
 
-  const functionsBySeverity = emptyCounts();
-  const findingsBySeverity = emptyCounts();
-  for (const f of selected) {
-    if (f.severity) functionsBySeverity[f.severity] += 1;
-    for (const x of f.findings) if (!x.suppressed) findingsBySeverity[x.severity] += 1;
+/** The report of a stored scan as a stream source: head and entries now, full records on demand. */
+export async function openJsonReport(db: Database, scanId: number, options: ReportOptions = {}): Promise<ReportSource> {
+  const filter = options.filter ?? {};
+  const scan = await db.prisma.scan.findUnique({
+    where: { id: scanId },
+    select: { id: true, status: true, error: true, startedAt: true, finishedAt: true, sourceKind: true, sourceLocation: true, organizationId: true, gaps: true },
+  });
+  if (!scan) throw new Error(`Scan ${scanId} does not exist.`);
+  if (scan.status !== "succeeded" && scan.status !== "partial") {
+    throw new Error(`Scan ${scanId} is ${scan.status}${scan.error ? `: ${scan.error}` : ""}; only a succeeded or partial scan has a report.`);
   }
-  // Suppressed findings the same filter would show with `suppressed: "only"` (see view-filter.ts).
-  const suppressedFindings = applyViewFilter(view.functions, { ...filter, suppressed: "only" }).reduce((n, f) => n + f.findings.length, 0);
+  const [selection, accounts] = await Promise.all([
+    options.extraSuppressions?.length ? selectInMemory(db, scanId, filter, options) : selectInDatabase(db, scanId, filter, options.now),
+    db.query<{ account_id: string; name: string | null; regions: unknown }>(`SELECT account_id, name, regions FROM accounts WHERE scan_id = $1 ORDER BY account_id`, [scanId]),
+  ]);
+  const { entries } = selection;
+  const functionsBySeverity = emptyCounts();
+  for (const f of entries) if (f.severity) functionsBySeverity[f.severity] += 1;
   const reportAccounts = filter.account ? accounts.filter((a) => a.account_id === filter.account) : accounts;
   const head: ReportHead = {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -122,28 +248,24 @@ export async function openJsonReport(db: Database, scanId: number, options: Repo
     filter,
     summary: {
       accounts: reportAccounts.length,
-      functions: selected.length,
-      publicFunctions: selected.filter((f) => f.isPublic).length,
+      functions: entries.length,
+      publicFunctions: entries.filter((f) => f.isPublic).length,
       // has_secrets is stored as "some environment variable looks like a secret".
-      functionsWithSecrets: selected.filter((f) => f.hasSecrets).length,
+      functionsWithSecrets: entries.filter((f) => f.hasSecrets).length,
       functionsBySeverity,
-      findingsBySeverity,
-      suppressedFindings,
-      incompleteFunctions: selected.filter((f) => f.incomplete.length > 0).length,
+      findingsBySeverity: selection.findingsBySeverity,
+      suppressedFindings: selection.suppressedFindings,
+      incompleteFunctions: entries.filter((f) => f.incomplete.length > 0).length,
     },
   };
   const pageSize = Math.max(1, options.pageSize ?? 200);
   return {
     head,
     entries,
-    async *functions(order) {
+    async *functions(order, parts = "all") {
       for (let i = 0; i < order.length; i += pageSize) {
-        const page = order.slice(i, i + pageSize).map((e) => {
-          const v = viewByEntry.get(e);
-          if (!v) throw new Error(`Function ${e.arn} is not in this report of scan ${scanId}.`);
-          return v;
-        });
-        yield* await readReportPage(db, scanId, page);
+        const page = order.slice(i, i + pageSize);
+        yield* await readReportPage(db, scanId, page, await selection.findingsOf(page), parts);
       }
     },
   };
@@ -167,23 +289,30 @@ interface FunctionRow {
 const suppressionOf = (s: ViewSuppression | null): ReportSuppression | null => (s ? { reason: s.reason, expiresAt: s.expiresAt, createdBy: s.createdBy, createdAt: s.createdAt } : null);
 
 /** The full records of one page of functions, in the page's order: one query per table. */
-async function readReportPage(db: Database, scanId: number, page: ViewFunction[]): Promise<ReportFunction[]> {
+async function readReportPage(db: Database, scanId: number, page: readonly ReportEntry[], listed: Map<ReportEntry, ViewFinding[]>, parts: ReportParts): Promise<ReportFunction[]> {
   const arns = page.map((v) => v.arn);
-  const findingIds = page.flatMap((v) => v.findings.map((f) => f.id).filter((id): id is number => id !== null));
+  const findingIds = page.flatMap((v) => (listed.get(v) ?? []).map((f) => f.id).filter((id): id is number => id !== null));
+  const analysis = parts !== "findings";
+  const all = parts === "all";
+  // Columns a format never prints are not read (ReportParts): NULL stands in for them.
+  const column = (name: string, wanted: boolean) => (wanted ? name : `NULL AS ${name}`);
   const [functions, mappings, findings] = await Promise.all([
     db.query<FunctionRow>(
-      `SELECT arn, account_id, role_arn, handler, package_type, environment, resource_policy, urls, risk, blast_radius, recommended_policy, permissions_key
+      `SELECT arn, account_id, role_arn, handler, package_type, ${column("environment", all)}, ${column("resource_policy", all)}, ${column("urls", analysis)},
+              ${column("risk", analysis)}, ${column("blast_radius", analysis)}, ${column("recommended_policy", analysis)}, ${column("permissions_key", analysis)}
          FROM functions WHERE scan_id = $1 AND arn = ANY($2::text[])`,
       [scanId, arns],
     ),
-    db.query<{ uuid: string; function_arn: string; event_source_arn: string | null; state: string | null; batch_size: number | null }>(
-      `SELECT uuid, function_arn, event_source_arn, state, batch_size FROM event_source_mappings WHERE scan_id = $1 AND function_arn = ANY($2::text[]) ORDER BY uuid`,
-      [scanId, arns],
-    ),
+    analysis
+      ? db.query<{ uuid: string; function_arn: string; event_source_arn: string | null; state: string | null; batch_size: number | null }>(
+          `SELECT uuid, function_arn, event_source_arn, state, batch_size FROM event_source_mappings WHERE scan_id = $1 AND function_arn = ANY($2::text[]) ORDER BY uuid`,
+          [scanId, arns],
+        )
+      : [],
     db.query<{ id: number; title: string; reason: string; details: unknown }>(`SELECT id, title, reason, details FROM findings WHERE id = ANY($1::int[])`, [findingIds]),
   ]);
   const rowByArn = new Map(functions.map((f) => [f.arn, f]));
-  const roleArns = [...new Set(functions.map((f) => f.role_arn))];
+  const roleArns = all ? [...new Set(functions.map((f) => f.role_arn))] : [];
   const keys = [...new Set(functions.flatMap((f) => (f.permissions_key ? [f.permissions_key] : [])))];
   const [roles, permissionSets] = await Promise.all([
     db.query<{ arn: string; inline_policies: unknown; attached_policy_arns: unknown; permissions_boundary_arn: string | null }>(
@@ -240,7 +369,7 @@ async function readReportPage(db: Database, scanId: number, page: ViewFunction[]
     if (!fn) throw new Error(`Function ${v.arn} of scan ${scanId} disappeared while the report was read.`);
     const ref = { scanId, key: fn.arn };
     const role = roleByArn.get(fn.role_arn);
-    const findingsOut = v.findings.map((f): ReportFinding => {
+    const findingsOut = (listed.get(v) ?? []).map((f): ReportFinding => {
       const row = f.id !== null ? findingById.get(f.id) : undefined;
       const details = row ? findingDetailsCodec.decode(row.details, { scanId, key: f.id }) : undefined;
       return {
@@ -268,24 +397,24 @@ async function readReportPage(db: Database, scanId: number, page: ViewFunction[]
       roleArn: fn.role_arn,
       handler: fn.handler,
       packageType: fn.package_type,
-      environment: environmentCodec.decode(fn.environment, ref).map((e) => ({ name: e.name, looksSecret: e.looksSecret, secretReason: e.secretReason })),
+      environment: !all ? [] : environmentCodec.decode(fn.environment, ref).map((e) => ({ name: e.name, looksSecret: e.looksSecret, secretReason: e.secretReason })),
       policies: [
         ...(role?.inline ?? []).map<ReportPolicy>((p) => ({ name: p.name, arn: null, kind: "inline", document: p.document })),
         ...(role?.attached ?? []).map((arn) => managed(fn.account_id, arn)),
       ],
       permissionsBoundary: role?.boundary ? managed(fn.account_id, role.boundary) : null,
-      resourcePolicy: resourcePolicyCodec.decode(fn.resource_policy, ref) ?? null,
-      urls: functionUrlsCodec.decode(fn.urls, ref),
+      resourcePolicy: !all ? null : (resourcePolicyCodec.decode(fn.resource_policy, ref) ?? null),
+      urls: !analysis ? [] : functionUrlsCodec.decode(fn.urls, ref),
       eventSources: (mappingsByFunction.get(fn.arn) ?? []).map((m) => ({ uuid: m.uuid, eventSourceArn: m.event_source_arn, state: m.state, batchSize: m.batch_size })),
       isPublic: v.isPublic,
       sharedRole: v.sharedRole,
       incomplete: v.incomplete,
       riskScore: v.riskScore,
       severity: v.severity,
-      risk: riskCodec.decode(fn.risk, ref) ?? null,
+      risk: !analysis ? null : (riskCodec.decode(fn.risk, ref) ?? null),
       findings: findingsOut,
-      blastRadius: decodeBlastRadius(fn.blast_radius, fn.permissions_key ? setByKey.get(fn.permissions_key) : null, ref),
-      recommendedPolicy: recommendedPolicyCodec.decode(fn.recommended_policy, ref) ?? null,
+      blastRadius: !analysis ? null : decodeBlastRadius(fn.blast_radius, fn.permissions_key ? setByKey.get(fn.permissions_key) : null, ref),
+      recommendedPolicy: !analysis ? null : (recommendedPolicyCodec.decode(fn.recommended_policy, ref) ?? null),
     };
   });
 }

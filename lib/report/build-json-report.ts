@@ -111,6 +111,14 @@ export type ReportEntry = Pick<ReportFunction, "arn" | "name" | "accountId" | "r
 };
 
 /**
+ * What of a function's record a writer reads: `findings` (CSV, SARIF: the function's identity and
+ * its findings), `analysis` (HTML: also risk, blast radius, recommendation, URLs and event
+ * sources), `all` (JSON). Fields outside the parts asked for come back empty, so a source need
+ * not read the largest columns for a format that never prints them.
+ */
+export type ReportParts = "findings" | "analysis" | "all";
+
+/**
  * A report to stream: the head and the entries first, then the full functions read page by page
  * in whatever order a renderer asks for (lib/queries/json-report.ts reads them from the store).
  */
@@ -119,7 +127,7 @@ export interface ReportSource {
   /** The selected functions, in report order. */
   entries: ReportEntry[];
   /** The full records of `order` (a selection of `entries`), in that order. */
-  functions(order: readonly ReportEntry[]): AsyncIterable<ReportFunction>;
+  functions(order: readonly ReportEntry[], parts?: ReportParts): AsyncIterable<ReportFunction>;
 }
 
 export function reportEntry(fn: ReportFunction): ReportEntry {

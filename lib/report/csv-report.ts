@@ -43,6 +43,7 @@ export function csvCell(value: string): string {
 export function csvWriter(head: ReportHead, entries: readonly ReportEntry[]): ReportWriter {
   const line = (row: string[]) => `${row.map(csvCell).join(",")}\r\n`;
   return {
+    parts: "findings",
     order: entries,
     begin: () => line([...CSV_COLUMNS]),
     write(fn) {

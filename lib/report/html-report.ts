@@ -321,6 +321,7 @@ ${appendix()}
 `.value;
   const at = page.indexOf(SECTIONS);
   return {
+    parts: "analysis",
     order: sections,
     begin: () => page.slice(0, at),
     write: (fn, entry) => functionSection(fn, index.get(entry) ?? 0, rules).value,

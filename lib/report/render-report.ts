@@ -36,6 +36,7 @@ function jsonWriter(head: ReportHead, entries: readonly ReportEntry[]): ReportWr
   const frame = streamedJsonArray({ ...head, functions: STREAMED_ARRAY });
   let count = 0;
   return {
+    parts: "all",
     order: entries,
     begin: () => frame.before,
     write(fn) {
@@ -80,7 +81,7 @@ export async function* streamReport(source: ReportSource, format: ReportFormat):
   let batch = "";
   let i = 0;
   // The source yields the records of writer.order, in that order.
-  for await (const fn of source.functions(writer.order)) {
+  for await (const fn of source.functions(writer.order, writer.parts)) {
     batch += writer.write(fn, writer.order[i++]);
     // Fewer, larger pieces: each one is a write to a socket or file.
     if (batch.length >= 1 << 16) {

@@ -4,9 +4,11 @@
  * what follows. `renderReport` joins the parts of an in-memory report; `streamReport` yields them
  * while the functions are read from the store page by page. Both give the same bytes.
  */
-import type { ReportEntry, ReportFunction } from "./build-json-report";
+import type { ReportEntry, ReportFunction, ReportParts } from "./build-json-report";
 
 export interface ReportWriter {
+  /** The parts of each record the writer reads. */
+  parts: ReportParts;
   /** The entries whose full records the writer needs, in the order it writes them. */
   order: readonly ReportEntry[];
   begin(): string;
@@ -31,12 +33,21 @@ export function streamedJsonArray(value: unknown): { before: string; item: (item
   const lineStart = text.lastIndexOf("\n", at) + 1;
   const indent = /^ */.exec(text.slice(lineStart))![0];
   const inner = `${indent}  `;
+  // An item nested in as many arrays as its depth comes out of JSON.stringify already indented:
+  // cutting the arrays' brackets off is cheaper than re-indenting a large text line by line.
+  const depth = inner.length / 2;
+  const wrap = (item: unknown) => {
+    let v = item;
+    for (let i = 0; i < depth; i++) v = [v];
+    return v;
+  };
+  const open = JSON.stringify(wrap(0), null, 2).indexOf("0");
   let first = true;
   return {
     before: text.slice(0, at),
-    // A JSON text holds no raw line break inside a string, so re-indenting by line is exact.
     item(item) {
-      const out = `${first ? "[" : ","}\n${inner}${JSON.stringify(item, null, 2).replace(/\n/g, `\n${inner}`)}`;
+      const nested = JSON.stringify(wrap(item), null, 2);
+      const out = `${first ? "[" : ","}\n${inner}${nested.slice(open, nested.length - open + inner.length)}`;
       first = false;
       return out;
     },
