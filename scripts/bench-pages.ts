@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --pages DATA_DIR` (or `tsx scripts/bench-pages.ts --data DATA_DIR`): serve a
+ * `npm run bench -- --pages --data DATA_DIR` (or `tsx scripts/bench-pages.ts --data DATA_DIR`): serve a
  * scanned data dir with the production build (`npx next build` first), request each page N times
  * over HTTP and print p50/p95 per page, then time the four whole-organization exports (time to
  * first byte, total, bytes, server RSS growth). Figures, not assertions: outside the test suite.
@@ -17,6 +17,8 @@ export interface PageTiming {
   "p50 ms": number;
   "p95 ms": number;
   "max ms": number;
+  /** Server CPU (user + system) per request: what a page costs, whatever else the machine runs. */
+  "server CPU ms": number;
 }
 
 export interface ExportTiming {
@@ -26,6 +28,7 @@ export interface ExportTiming {
   "total ms": number;
   MB: number;
   "server RSS growth MB": number;
+  "server CPU ms": number;
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -35,6 +38,17 @@ function rssMb(pid: number): number {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
     return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** The server's CPU time so far (user + system), in ms, from /proc (Linux). */
+function cpuMs(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
   } catch {
     return 0;
   }
@@ -92,13 +106,15 @@ export async function benchPaths(base: string): Promise<[string, string][]> {
   return paths;
 }
 
-export async function timePages(base: string, paths: [string, string][], runs: number): Promise<PageTiming[]> {
+export async function timePages(base: string, paths: [string, string][], runs: number, pid: number): Promise<PageTiming[]> {
   const out: PageTiming[] = [];
   for (const [name, p] of paths) {
     const times: number[] = [];
     let status = 0;
+    let cpuStart = 0;
     // One warm-up request (compiles nothing under `next start`, but fills the OS and PGlite caches).
     for (let i = 0; i <= runs; i++) {
+      if (i === 1) cpuStart = cpuMs(pid);
       const t0 = performance.now();
       const res = await fetch(base + p);
       await res.arrayBuffer();
@@ -106,7 +122,7 @@ export async function timePages(base: string, paths: [string, string][], runs: n
       if (i > 0) times.push(performance.now() - t0);
     }
     times.sort((a, b) => a - b);
-    out.push({ page: name, status, "p50 ms": Math.round(percentile(times, 50)), "p95 ms": Math.round(percentile(times, 95)), "max ms": Math.round(times[times.length - 1]) });
+    out.push({ page: name, status, "p50 ms": Math.round(percentile(times, 50)), "p95 ms": Math.round(percentile(times, 95)), "max ms": Math.round(times[times.length - 1]), "server CPU ms": Math.round((cpuMs(pid) - cpuStart) / runs) });
   }
   return out;
 }
@@ -115,6 +131,7 @@ export async function timeExports(base: string, pid: number): Promise<ExportTimi
   const out: ExportTiming[] = [];
   for (const format of ["json", "csv", "sarif", "html"]) {
     const before = rssMb(pid);
+    const cpuBefore = cpuMs(pid);
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 50);
     const t0 = performance.now();
@@ -130,7 +147,7 @@ export async function timeExports(base: string, pid: number): Promise<ExportTimi
     }
     const total = performance.now() - t0;
     clearInterval(sampler);
-    out.push({ format, status: res.status, "first byte ms": Math.round(first), "total ms": Math.round(total), MB: Number((bytes / 2 ** 20).toFixed(1)), "server RSS growth MB": Math.round(peak - before) });
+    out.push({ format, status: res.status, "first byte ms": Math.round(first), "total ms": Math.round(total), MB: Number((bytes / 2 ** 20).toFixed(1)), "server RSS growth MB": Math.round(peak - before), "server CPU ms": Math.round(cpuMs(pid) - cpuBefore) });
   }
   return out;
 }
@@ -149,7 +166,7 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
   try {
     const runs = Number(values.runs);
     console.log(`\nDashboard pages over HTTP (next start), ${runs} requests each after one warm-up, data ${values.data}\n`);
-    console.table(await timePages(base, await benchPaths(base), runs));
+    console.table(await timePages(base, await benchPaths(base), runs, server.pid!));
     if (values.exports) {
       console.log("\nWhole-organization exports (streamed)\n");
       console.table(await timeExports(base, server.pid!));

@@ -1,10 +1,20 @@
 import "server-only";
-import type { EnvironmentVariable, FunctionUrl, InlinePolicy, PolicyDocument } from "@/lib/snapshot/types";
+import type { FunctionUrl, PolicyDocument } from "@/lib/snapshot/types";
 import type { BlastRadius, EscalationPath, RecommendedPolicy, RiskScore, Severity, StatementRef } from "@/lib/analysis/types";
+import { decodeBlastRadius, decodePermissionSet } from "@/lib/store/codecs/blast-radius";
+import { environmentCodec } from "@/lib/store/codecs/environment";
+import { findingDetailsCodec } from "@/lib/store/codecs/finding-details";
+import { functionUrlsCodec } from "@/lib/store/codecs/function-urls";
+import { incompleteCodec } from "@/lib/store/codecs/incomplete";
+import { inlinePoliciesCodec } from "@/lib/store/codecs/inline-policies";
+import { managedPolicyDocumentCodec, resourcePolicyCodec, trustPolicyCodec } from "@/lib/store/codecs/policy-document";
+import { recommendedPolicyCodec } from "@/lib/store/codecs/recommended-policy";
+import { riskCodec } from "@/lib/store/codecs/risk";
+import { attachedPolicyArnsCodec, layersCodec } from "@/lib/store/codecs/string-list";
+import { vpcCodec } from "@/lib/store/codecs/vpc";
 import { RULE_CATALOGUE } from "@/lib/rules/index";
 import { getDb } from "@/lib/server/db";
-import { joinBlastRadius } from "@/lib/store/scan-rows";
-import { decodeIncomplete, viewFunction, type ViewSuppression } from "./scan-view";
+import { viewFunction, type ViewSuppression } from "./scan-view";
 import { loadSuppressionMatcher } from "./suppressions";
 
 export interface PolicyView {
@@ -76,6 +86,8 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
   const db = await getDb();
   const fn = await db.prisma.lambdaFunction.findUnique({ where: { scanId_arn: { scanId, arn } } });
   if (!fn) return null;
+  // A corrupted JSON column fails here, naming the scan, table, column and row.
+  const ref = { scanId, key: fn.arn };
   const [role, account, mappings, siblings, findingRows, suppressions] = await Promise.all([
     db.prisma.role.findUnique({ where: { scanId_arn: { scanId, arn: fn.roleArn } } }),
     db.prisma.account.findUnique({ where: { scanId_accountId: { scanId, accountId: fn.accountId } }, select: { name: true } }),
@@ -98,7 +110,7 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
       hasSecrets: fn.hasSecrets,
       sharedRole: fn.hasSharedRole,
       riskScore: fn.riskScore,
-      incomplete: decodeIncomplete(fn.incomplete),
+      incomplete: incompleteCodec.decode(fn.incomplete, ref),
     },
     findingRows.map((f) => ({ id: f.id, ruleId: f.ruleId, category: f.category, severity: f.severity as Severity, title: f.title, reason: f.reason, fingerprint: f.fingerprint })),
     suppressions,
@@ -106,7 +118,7 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
   const verdictById = new Map(verdicts.findings.map((f) => [f.id, f]));
   const catalogue = new Map(RULE_CATALOGUE.map((r) => [r.id, r]));
   const findings: FindingView[] = findingRows.map((f) => {
-    const details = f.details as unknown as { statements: StatementRef[]; actions: string[]; resources: string[]; escalation: EscalationPath | null };
+    const details = findingDetailsCodec.decode(f.details, { scanId, key: f.id });
     const rule = catalogue.get(f.ruleId);
     const verdict = verdictById.get(f.id);
     return {
@@ -130,12 +142,13 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
   const flagged = (kind: PolicyView["kind"], name: string) =>
     [...new Set(findings.flatMap((f) => f.statements.filter((s) => s.policyName === name && (s.kind === kind || (kind === "boundary" && s.kind === "boundary"))).map((s) => s.statementIndex)))];
   const permissionSet = fn.permissionsKey ? await db.prisma.permissionSet.findUnique({ where: { scanId_permissionsKey: { scanId, permissionsKey: fn.permissionsKey } } }) : null;
-  const blastRadius = joinBlastRadius(fn.blastRadius, permissionSet);
+  const blastRadius = decodeBlastRadius(fn.blastRadius, permissionSet ? decodePermissionSet(permissionSet, scanId) : null, ref);
   const reachedArns = [...(blastRadius?.reachableFunctions.map((r) => r.arn) ?? [])];
   const reached = reachedArns.length
     ? await db.prisma.lambdaFunction.findMany({ where: { scanId, arn: { in: reachedArns } }, select: { arn: true, name: true } })
     : [];
-  const attached = (role?.attachedPolicyArns ?? []) as unknown as string[];
+  const roleRef = { scanId, key: fn.roleArn };
+  const attached = role ? attachedPolicyArnsCodec.decode(role.attachedPolicyArns, roleRef) : [];
   const boundaryArn = role?.permissionsBoundaryArn ?? null;
   const managedArns = [...attached, ...(boundaryArn ? [boundaryArn] : [])];
   const managed = await db.prisma.managedPolicy.findMany({ where: { scanId, accountId: fn.accountId, arn: { in: managedArns } } });
@@ -143,10 +156,10 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
   const view = (policyArn: string, kind: PolicyView["kind"]): PolicyView => {
     const p = managedByArn.get(policyArn);
     const name = p?.name ?? policyArn.split("/").pop() ?? policyArn;
-    return { name, arn: policyArn, kind, document: (p?.document as unknown as PolicyDocument) ?? null, flaggedStatements: flagged(kind, name) };
+    return { name, arn: policyArn, kind, document: p ? managedPolicyDocumentCodec.decode(p.document, { scanId, key: p.arn }) : null, flaggedStatements: flagged(kind, name) };
   };
   const policies: PolicyView[] = [
-    ...((role?.inlinePolicies ?? []) as unknown as InlinePolicy[]).map((p) => ({ name: p.name, arn: null, kind: "inline" as const, document: p.document, flaggedStatements: flagged("inline", p.name) })),
+    ...(role ? inlinePoliciesCodec.decode(role.inlinePolicies, roleRef) : []).map((p) => ({ name: p.name, arn: null, kind: "inline" as const, document: p.document, flaggedStatements: flagged("inline", p.name) })),
     ...attached.map((a) => view(a, a.startsWith("arn:aws:iam::aws:policy/") ? "aws-managed" : "customer-managed")),
     ...(boundaryArn ? [view(boundaryArn, "boundary")] : []),
   ];
@@ -167,27 +180,27 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
     tracingMode: fn.tracingMode,
     kmsKeyArn: fn.kmsKeyArn,
     deadLetterTargetArn: fn.deadLetterTargetArn,
-    vpc: fn.vpc as FunctionDetail["vpc"],
-    layers: fn.layers as unknown as string[],
-    environment: (fn.environment as unknown as EnvironmentVariable[]).map((v) => ({ name: v.name, looksSecret: v.looksSecret, secretReason: v.secretReason })),
+    vpc: vpcCodec.decode(fn.vpc, ref),
+    layers: layersCodec.decode(fn.layers, ref),
+    environment: environmentCodec.decode(fn.environment, ref).map((v) => ({ name: v.name, looksSecret: v.looksSecret, secretReason: v.secretReason })),
     role: {
       arn: fn.roleArn,
       name: fn.roleArn.split("/").pop() ?? fn.roleArn,
-      trustPolicy: (role?.assumeRolePolicy as unknown as PolicyDocument) ?? null,
+      trustPolicy: role ? trustPolicyCodec.decode(role.assumeRolePolicy, roleRef) : null,
       sharedWith: siblings,
     },
     policies,
-    resourcePolicy: (fn.resourcePolicy as unknown as PolicyDocument | null) ?? null,
-    urls: fn.urls as unknown as FunctionUrl[],
+    resourcePolicy: resourcePolicyCodec.decode(fn.resourcePolicy, ref) ?? null,
+    urls: functionUrlsCodec.decode(fn.urls, ref),
     eventSources: mappings.map((m) => ({ uuid: m.uuid, eventSourceArn: m.eventSourceArn, state: m.state, batchSize: m.batchSize })),
     isPublic: verdicts.isPublic,
     incomplete: verdicts.incomplete,
     riskScore: fn.riskScore,
     severity: verdicts.severity,
-    risk: (fn.risk as unknown as RiskScore | null) ?? null,
+    risk: riskCodec.decode(fn.risk, ref) ?? null,
     findings,
     blastRadius,
-    recommendedPolicy: (fn.recommendedPolicy as unknown as RecommendedPolicy | null) ?? null,
+    recommendedPolicy: recommendedPolicyCodec.decode(fn.recommendedPolicy, ref) ?? null,
     reachedNames: Object.fromEntries(reached.map((r) => [r.arn, r.name])),
   };
 }

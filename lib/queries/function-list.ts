@@ -151,14 +151,14 @@ export async function listFunctionsIn(db: Database, params: FunctionListParams):
       await db.query<{ total: number; finding_total: number }>(
         `${view.with}
          SELECT (SELECT count(*)::int FROM sel) AS total,
-                (SELECT count(*)::int FROM findings x JOIN sel ON sel.arn = x.function_arn WHERE x.scan_id = $1 AND ${view.findingInView}) AS finding_total`,
+                (SELECT count(*)::int FROM finding_verdicts x JOIN sel ON sel.arn = x.function_arn WHERE x.scan_id = $1 AND ${view.findingInView}) AS finding_total`,
         view.params,
       )
     )[0];
   const total = Number(counts.total);
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(params.page ?? 1, 1), pageCount);
-  const findingCount = `(SELECT count(*)::int FROM findings x WHERE x.scan_id = $1 AND x.function_arn = sel.arn AND ${view.findingInView})`;
+  const findingCount = `(SELECT count(*)::int FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = sel.arn AND ${view.findingInView})`;
   // The name order breaks ties (always ascending), as in selectFunctions.
   const order = `${ORDER_SQL[sort](dir)}, name COLLATE "C" ASC, arn COLLATE "C" ASC`;
   const rows =

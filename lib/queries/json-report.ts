@@ -8,6 +8,7 @@
  * page, so a whole organization's export starts at once and holds one page in memory.
  */
 import type { Severity } from "@/lib/analysis/types";
+import type { PolicyDocument } from "@/lib/snapshot/types";
 import type { Database } from "@/lib/store/db";
 import { decodeBlastRadius, decodePermissionSet, type PermissionSetPart } from "@/lib/store/codecs/blast-radius";
 import { environmentCodec } from "@/lib/store/codecs/environment";
@@ -32,6 +33,7 @@ import {
   type ReportSuppression,
 } from "@/lib/report/build-json-report";
 import { incompleteCodec } from "@/lib/store/codecs/incomplete";
+import { readScanAggregates } from "@/lib/store/scan-aggregates";
 import { loadScanView, viewFunction, type ViewFinding, type ViewSuppression } from "./scan-view";
 import { loadSuppressionOverlay } from "./suppression-overlay";
 import type { SuppressionEntry } from "./suppressions";
@@ -50,7 +52,7 @@ export interface ReportOptions {
   extraSuppressions?: SuppressionEntry[];
   version?: string;
   now?: Date;
-  /** Functions read per page (default 200). */
+  /** Functions read per page (default 100). */
   pageSize?: number;
 }
 
@@ -78,6 +80,7 @@ interface Selection {
  * stored order with their view verdicts, counts in SQL, each page's findings read with the page.
  */
 async function selectInDatabase(db: Database, scanId: number, filter: ViewFilter, now: Date | undefined): Promise<Selection> {
+  await readScanAggregates(db, scanId);
   const overlay = await loadSuppressionOverlay(db, scanId, now);
   const view = viewSql(scanId, filter, overlay);
   const rows = await db.query<{
@@ -97,20 +100,21 @@ async function selectInDatabase(db: Database, scanId: number, filter: ViewFilter
     finding_count: number;
   }>(
     `${view.with}
-     SELECT sel.*, (SELECT count(*)::int FROM findings x WHERE x.scan_id = $1 AND x.function_arn = sel.arn AND ${view.findingInView}) AS finding_count
-       FROM sel ORDER BY account_id, region, name`,
+     , counts AS (SELECT x.function_arn, count(*)::int AS n FROM finding_verdicts x WHERE x.scan_id = $1 AND ${view.findingInView} GROUP BY x.function_arn)
+     SELECT sel.*, COALESCE(counts.n, 0) AS finding_count
+       FROM sel LEFT JOIN counts ON counts.function_arn = sel.arn ORDER BY sel.account_id, sel.region, sel.name`,
     view.params,
   );
   const findingCounts = await db.query<{ severity: Severity; n: number }>(
     `${view.with}
-     SELECT x.severity, count(*)::int AS n FROM findings x JOIN sel ON sel.arn = x.function_arn
+     SELECT x.severity, count(*)::int AS n FROM finding_verdicts x JOIN sel ON sel.arn = x.function_arn
       WHERE x.scan_id = $1 AND ${view.findingInView} AND NOT (x.fingerprint = ANY($2::text[])) GROUP BY x.severity`,
     view.params,
   );
   // Suppressed findings the same filter would show with `suppressed: "only"` (see view-filter.ts).
   const only = viewSql(scanId, { ...filter, suppressed: "only" }, overlay);
   const [suppressed] = await db.query<{ n: number }>(
-    `${only.with} SELECT count(*)::int AS n FROM findings x JOIN sel ON sel.arn = x.function_arn WHERE x.scan_id = $1 AND ${only.findingInView}`,
+    `${only.with} SELECT count(*)::int AS n FROM finding_verdicts x JOIN sel ON sel.arn = x.function_arn WHERE x.scan_id = $1 AND ${only.findingInView}`,
     only.params,
   );
   const findingsBySeverity = emptyCounts();
@@ -258,14 +262,15 @@ export async function openJsonReport(db: Database, scanId: number, options: Repo
       incompleteFunctions: entries.filter((f) => f.incomplete.length > 0).length,
     },
   };
-  const pageSize = Math.max(1, options.pageSize ?? 200);
+  const pageSize = Math.max(1, options.pageSize ?? 100);
+  const cache: PageCache = { policies: new Map(), sets: new Map() };
   return {
     head,
     entries,
     async *functions(order, parts = "all") {
       for (let i = 0; i < order.length; i += pageSize) {
         const page = order.slice(i, i + pageSize);
-        yield* await readReportPage(db, scanId, page, await selection.findingsOf(page), parts);
+        yield* await readReportPage(db, scanId, page, await selection.findingsOf(page), parts, cache);
       }
     },
   };
@@ -289,7 +294,21 @@ interface FunctionRow {
 const suppressionOf = (s: ViewSuppression | null): ReportSuppression | null => (s ? { reason: s.reason, expiresAt: s.expiresAt, createdBy: s.createdBy, createdAt: s.createdAt } : null);
 
 /** The full records of one page of functions, in the page's order: one query per table. */
-async function readReportPage(db: Database, scanId: number, page: readonly ReportEntry[], listed: Map<ReportEntry, ViewFinding[]>, parts: ReportParts): Promise<ReportFunction[]> {
+/** What pages of one report share: decoded managed policies (null: not stored) and permission sets. */
+interface PageCache {
+  policies: Map<string, { name: string; document: PolicyDocument } | null>;
+  sets: Map<string, PermissionSetPart>;
+}
+
+/** Bounded: past this many entries a cache starts over, so memory stays flat on any organization. */
+const CACHE_ENTRIES = 4000;
+
+function remember<V>(map: Map<string, V>, entries: [string, V][]): void {
+  if (map.size + entries.length > CACHE_ENTRIES) map.clear();
+  for (const [k, v] of entries) map.set(k, v);
+}
+
+async function readReportPage(db: Database, scanId: number, page: readonly ReportEntry[], listed: Map<ReportEntry, ViewFinding[]>, parts: ReportParts, cache: PageCache): Promise<ReportFunction[]> {
   const arns = page.map((v) => v.arn);
   const findingIds = page.flatMap((v) => (listed.get(v) ?? []).map((f) => f.id).filter((id): id is number => id !== null));
   const analysis = parts !== "findings";
@@ -313,7 +332,7 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
   ]);
   const rowByArn = new Map(functions.map((f) => [f.arn, f]));
   const roleArns = all ? [...new Set(functions.map((f) => f.role_arn))] : [];
-  const keys = [...new Set(functions.flatMap((f) => (f.permissions_key ? [f.permissions_key] : [])))];
+  const keys = [...new Set(functions.flatMap((f) => (f.permissions_key && !cache.sets.has(f.permissions_key) ? [f.permissions_key] : [])))];
   const [roles, permissionSets] = await Promise.all([
     db.query<{ arn: string; inline_policies: unknown; attached_policy_arns: unknown; permissions_boundary_arn: string | null }>(
       `SELECT arn, inline_policies, attached_policy_arns, permissions_boundary_arn FROM roles WHERE scan_id = $1 AND arn = ANY($2::text[])`,
@@ -337,16 +356,28 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
     if (!role) continue;
     for (const arn of [...role.attached, ...(role.boundary ? [role.boundary] : [])]) wanted.set(`${f.account_id}|${arn}`, [f.account_id, arn]);
   }
-  const policies = wanted.size
+  // Documents and permission sets recur across pages (an AWS-managed policy on most roles): read once.
+  const missing = [...wanted.entries()].filter(([key]) => !cache.policies.has(key));
+  const policies = missing.length
     ? await db.query<{ account_id: string; arn: string; name: string; document: unknown }>(
         `SELECT p.account_id, p.arn, p.name, p.document FROM managed_policies p
            JOIN unnest($2::text[], $3::text[]) AS w(account_id, arn) ON p.account_id = w.account_id AND p.arn = w.arn
           WHERE p.scan_id = $1`,
-        [scanId, [...wanted.values()].map((w) => w[0]), [...wanted.values()].map((w) => w[1])],
+        [scanId, missing.map(([, w]) => w[0]), missing.map(([, w]) => w[1])],
       )
     : [];
-  const policyByKey = new Map(policies.map((p) => [`${p.account_id}|${p.arn}`, { name: p.name, document: managedPolicyDocumentCodec.decode(p.document, { scanId, key: p.arn }) }]));
-  const setByKey = new Map<string, PermissionSetPart>(permissionSets.map((p) => [p.permissions_key, decodePermissionSet({ permissionsKey: p.permissions_key, services: p.services, dataStores: p.data_stores }, scanId)]));
+  const read = new Map(policies.map((p) => [`${p.account_id}|${p.arn}`, { name: p.name, document: managedPolicyDocumentCodec.decode(p.document, { scanId, key: p.arn }) }]));
+  // This page's own maps first, then the cache: a cache that starts over never loses what this page needs.
+  const policyByKey = new Map([...wanted.keys()].map((key) => [key, cache.policies.has(key) ? cache.policies.get(key)! : (read.get(key) ?? null)]));
+  remember(cache.policies, [...policyByKey]);
+  const readSets = new Map(permissionSets.map((p) => [p.permissions_key, decodePermissionSet({ permissionsKey: p.permissions_key, services: p.services, dataStores: p.data_stores }, scanId)]));
+  const setByKey = new Map<string, PermissionSetPart>();
+  for (const f of functions) {
+    const key = f.permissions_key;
+    const set = key ? (cache.sets.get(key) ?? readSets.get(key)) : undefined;
+    if (key && set) setByKey.set(key, set);
+  }
+  remember(cache.sets, [...setByKey]);
   const findingById = new Map(findings.map((f) => [f.id, f]));
   const mappingsByFunction = new Map<string, typeof mappings>();
   for (const m of mappings) {

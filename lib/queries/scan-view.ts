@@ -3,13 +3,14 @@
  * suppressions that apply now. The risk view, the overview, the exports, `saltzer report` and
  * `saltzer check` all start here, so they cannot disagree. No `server-only`: the CLI reads it too.
  */
-import { z } from "zod";
 import type { Severity } from "@/lib/analysis/types";
 import type { SnapshotAnalysis } from "@/lib/analysis/analyze-snapshot";
 import { findingFingerprint } from "@/lib/analysis/fingerprint";
 import { functionSeverity, PUBLIC_INVOKE_RULE, type IncompleteInput } from "@/lib/analysis/verdicts";
 import type { CoverageGap, Snapshot } from "@/lib/snapshot/types";
 import type { Database } from "@/lib/store/db";
+import { gapsCodec } from "@/lib/store/codecs/gaps";
+import { incompleteCodec } from "@/lib/store/codecs/incomplete";
 import { loadSuppressionMatcher, type SuppressionEntry, type SuppressionMatcher } from "./suppressions";
 import type { FilterableFunction } from "./view-filter";
 
@@ -56,18 +57,6 @@ export interface ScanView {
   accounts: { id: string; name: string | null }[];
   /** What the scan could not read. */
   gaps: CoverageGap[];
-}
-
-/** The scan's `gaps` JSON column, validated. */
-export const gapsCodec = z.array(
-  z.object({ accountId: z.string().nullable(), region: z.string().nullable(), api: z.string(), file: z.string().nullable(), message: z.string() }),
-);
-
-/** The `incomplete` JSON column, validated. */
-export const incompleteCodec = z.array(z.object({ api: z.string(), reason: z.string() }));
-
-export function decodeIncomplete(value: unknown): IncompleteInput[] {
-  return incompleteCodec.parse(value ?? []);
 }
 
 interface FunctionBase {
@@ -136,7 +125,7 @@ export async function loadScanView(
   }
   return {
     scanId,
-    gaps: gapsCodec.parse(scan.gaps ?? []),
+    gaps: gapsCodec.decode(scan.gaps ?? [], { scanId }),
     accounts: accounts.map((a) => ({ id: a.accountId, name: a.name })),
     functions: functions.map((fn) =>
       viewFunction(
@@ -152,7 +141,7 @@ export async function loadScanView(
           hasSecrets: fn.has_secrets,
           sharedRole: fn.has_shared_role,
           riskScore: fn.risk_score === null ? null : Number(fn.risk_score),
-          incomplete: decodeIncomplete(typeof fn.incomplete === "string" ? JSON.parse(fn.incomplete) : fn.incomplete),
+          incomplete: incompleteCodec.decode(fn.incomplete ?? [], { scanId, key: fn.arn }),
         },
         findingsByFunction.get(fn.arn) ?? [],
         suppressions,

@@ -1,5 +1,6 @@
 /**
- * The one view filter (lib/queries/view-filter.ts) as SQL over stored verdicts, for pages that
+ * The one view filter (lib/queries/view-filter.ts) as SQL over stored verdicts (the narrow copies
+ * function_verdicts and finding_verdicts: call readScanAggregates first), for pages that
  * show one page of a large scan: the same semantics as `applyViewFilter`, with suppressions
  * applied through the overlay (lib/queries/suppression-overlay.ts). The consistency suite checks
  * that both give the same functions, findings and order.
@@ -51,7 +52,7 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
   if (filter.public !== undefined) verdict.push(`v.is_public = ${p(filter.public)}`);
   // Suppressed findings alone: their own severity selects, not the function's (as in applyViewFilter).
   if (filter.severity && mode !== "only") verdict.push(`v.severity = ANY(${p(atLeastList(filter.severity))}::text[])`);
-  if (filter.category || mode === "only") verdict.push(`EXISTS (SELECT 1 FROM findings x WHERE x.scan_id = $1 AND x.function_arn = v.arn AND ${findingInView})`);
+  if (filter.category || mode === "only") verdict.push(`EXISTS (SELECT 1 FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = v.arn AND ${findingInView})`);
 
   return {
     // "$2 IS NOT NULL" only types $2 for the filters that do not read it.
@@ -60,7 +61,7 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
         SELECT f.arn, f.name, f.account_id, f.region, f.runtime, f.role_arn, f.policy_count, f.has_secrets, f.has_shared_role, f.risk_score, f.incomplete,
                CASE WHEN o.arn IS NULL THEN f.severity ELSE o.severity END AS severity,
                CASE WHEN o.arn IS NULL THEN f.is_public ELSE o.is_public END AS is_public
-          FROM functions f LEFT JOIN o ON o.arn = f.arn
+          FROM function_verdicts f LEFT JOIN o ON o.arn = f.arn
          WHERE ${stored.join(" AND ")}),
       sel AS (SELECT * FROM v${verdict.length ? ` WHERE ${verdict.join(" AND ")}` : ""})`,
     findingInView,

@@ -30,7 +30,7 @@ export interface ScanAggregates {
   riskiest: { arn: string; name: string; accountId: string; region: string; riskScore: number; severity: Severity; findingCount: number; isPublic: boolean }[];
 }
 
-export const AGGREGATES_VERSION = 2;
+export const AGGREGATES_VERSION = 3;
 
 const severityCounts = z.object(Object.fromEntries(SEVERITIES.map((s) => [s, z.number()])) as Record<Severity, z.ZodNumber>);
 const severity = z.enum(SEVERITIES as [Severity, ...Severity[]]);
@@ -118,11 +118,32 @@ export async function computeScanAggregates(db: SqlRunner, scanId: number): Prom
   };
 }
 
-/** Computes and stores a scan's aggregates (inside the transaction that stores the scan). */
+/**
+ * The narrow copies the risk view reads (function_verdicts, finding_verdicts): what it filters,
+ * sorts and counts, without the policies, blast radius and reasons that make the full rows wide.
+ */
+export async function storeVerdictProjections(db: SqlRunner, scanId: number): Promise<void> {
+  await db.query(`DELETE FROM function_verdicts WHERE scan_id = $1`, [scanId]);
+  await db.query(`DELETE FROM finding_verdicts WHERE scan_id = $1`, [scanId]);
+  await db.query(
+    `INSERT INTO function_verdicts (scan_id, arn, name, account_id, region, runtime, role_arn, policy_count, has_secrets, has_shared_role, risk_score, severity, is_public, incomplete)
+     SELECT scan_id, arn, name, account_id, region, runtime, role_arn, policy_count, has_secrets, has_shared_role, risk_score, severity, is_public, incomplete
+       FROM functions WHERE scan_id = $1`,
+    [scanId],
+  );
+  await db.query(
+    `INSERT INTO finding_verdicts (scan_id, id, function_arn, category, severity, fingerprint)
+     SELECT scan_id, id, function_arn, category, severity, fingerprint FROM findings WHERE scan_id = $1`,
+    [scanId],
+  );
+}
+
+/** Computes and stores a scan's aggregates and verdict copies (inside the transaction that stores the scan). */
 export async function storeScanAggregates(db: SqlRunner, scanId: number): Promise<ScanAggregates> {
-  // The planner's statistics first: PGlite runs no autovacuum, and without statistics it reads a
-  // scan's functions and findings through nested loops planned for one row.
-  await db.exec("ANALYZE functions; ANALYZE findings");
+  await storeVerdictProjections(db, scanId);
+  // The planner's statistics of what the pages filter: PGlite runs no autovacuum, and without
+  // statistics it reads a scan's verdicts through nested loops planned for one row.
+  await db.exec("ANALYZE function_verdicts; ANALYZE finding_verdicts");
   const aggregates = await computeScanAggregates(db, scanId);
   await db.query(
     `INSERT INTO scan_aggregates (scan_id, data) VALUES ($1, $2::json) ON CONFLICT (scan_id) DO UPDATE SET data = EXCLUDED.data`,
@@ -131,7 +152,10 @@ export async function storeScanAggregates(db: SqlRunner, scanId: number): Promis
   return aggregates;
 }
 
-/** A scan's stored aggregates; computed and stored now when missing or of an older shape. */
+/**
+ * A scan's stored aggregates; computed and stored now (with the verdict copies) when missing or
+ * of an older shape. Readers of function_verdicts / finding_verdicts call this first.
+ */
 export async function readScanAggregates(db: SqlRunner, scanId: number): Promise<ScanAggregates> {
   const [row] = await db.query<{ data: unknown }>(`SELECT data FROM scan_aggregates WHERE scan_id = $1`, [scanId]);
   const version = row ? (typeof row.data === "string" ? (JSON.parse(row.data) as { version?: unknown }) : (row.data as { version?: unknown } | null))?.version : undefined;
