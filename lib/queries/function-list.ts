@@ -113,6 +113,87 @@ function countsFromAggregates(filter: ViewFilter, aggregates: ScanAggregates, ov
   return { total, finding_total: findings };
 }
 
+interface PageOfRows {
+  rows: SelectedRow[];
+  total: number;
+  findingTotal: number;
+  page: number;
+  pageCount: number;
+}
+
+const clampPage = (requested: number, total: number, pageSize: number) => {
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  return { page: Math.min(Math.max(requested, 1), pageCount), pageCount };
+};
+
+/** The name order breaks ties (always ascending), as in selectFunctions. */
+const orderBy = (sort: FunctionSort, dir: "ASC" | "DESC") => `${ORDER_SQL[sort](dir)}, name COLLATE "C" ASC, arn COLLATE "C" ASC`;
+
+/** Counts known from the aggregates: read the page alone, counting findings for its rows only. */
+async function pageWithStoredCounts(
+  db: Database,
+  scanId: number,
+  filter: ViewFilter,
+  overlay: SuppressionOverlay,
+  sort: FunctionSort,
+  dir: "ASC" | "DESC",
+  pageSize: number,
+  requested: number,
+  counts: { total: number; finding_total: number },
+): Promise<PageOfRows> {
+  const view = viewSql(scanId, filter, overlay);
+  const { page, pageCount } = clampPage(requested, counts.total, pageSize);
+  const findingCount = (alias: string) => `(SELECT count(*)::int FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = ${alias}.arn AND ${view.findingInView})`;
+  const order = orderBy(sort, dir);
+  const rows =
+    sort === "findings"
+      ? await db.query<SelectedRow>(
+          `${view.with}, counted AS (SELECT sel.*, ${findingCount("sel")} AS finding_count FROM sel)
+           SELECT * FROM counted ORDER BY ${order} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+          view.params,
+        )
+      : await db.query<SelectedRow>(
+          `${view.with}, paged AS (SELECT * FROM sel ORDER BY ${order} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize})
+           SELECT paged.*, ${findingCount("paged")} AS finding_count FROM paged ORDER BY ${order}`,
+          view.params,
+        );
+  return { rows, total: counts.total, findingTotal: counts.finding_total, page, pageCount };
+}
+
+/** Other filters: one pass counts every selected function's listed findings, the totals and the page. */
+async function pageCountingInSql(
+  db: Database,
+  scanId: number,
+  filter: ViewFilter,
+  overlay: SuppressionOverlay,
+  sort: FunctionSort,
+  dir: "ASC" | "DESC",
+  pageSize: number,
+  requested: number,
+): Promise<PageOfRows> {
+  const view = viewSql(scanId, filter, overlay, { findingsJoined: true });
+  const query = (page: number) =>
+    db.query<SelectedRow & { total: number; finding_total: number }>(
+      `${view.with},
+         fc AS (SELECT x.function_arn, count(*)::int AS n FROM finding_verdicts x WHERE x.scan_id = $1 AND ${view.findingInView} GROUP BY x.function_arn),
+         counted AS (SELECT sel.*, COALESCE(fc.n, 0) AS finding_count FROM sel ${view.requiresFinding ? "JOIN" : "LEFT JOIN"} fc ON fc.function_arn = sel.arn)
+       SELECT *, count(*) OVER ()::int AS total, sum(finding_count) OVER ()::int AS finding_total
+         FROM counted ORDER BY ${orderBy(sort, dir)} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+      view.params,
+    );
+  let page = Math.max(requested, 1);
+  let rows = await query(page);
+  if (rows.length === 0 && page > 1) {
+    // Past the last page: the totals come with any row, so ask for the first page, then the last.
+    const first = await query(1);
+    const total = first[0] ? Number(first[0].total) : 0;
+    page = clampPage(page, total, pageSize).page;
+    rows = page === 1 ? first : await query(page);
+  }
+  const total = rows[0] ? Number(rows[0].total) : 0;
+  return { rows, total, findingTotal: rows[0] ? Number(rows[0].finding_total) : 0, page, pageCount: clampPage(page, total, pageSize).pageCount };
+}
+
 interface SelectedRow {
   arn: string;
   name: string;
@@ -144,35 +225,10 @@ export async function listFunctionsIn(db: Database, params: FunctionListParams):
     readScanAggregates(db, scanId),
     db.query<{ account_id: string; name: string | null }>(`SELECT account_id, name FROM accounts WHERE scan_id = $1 ORDER BY account_id`, [scanId]),
   ]);
-  const view = viewSql(scanId, filter, overlay);
-  const counts =
-    countsFromAggregates(filter, aggregates, overlay) ??
-    (
-      await db.query<{ total: number; finding_total: number }>(
-        `${view.with}
-         SELECT (SELECT count(*)::int FROM sel) AS total,
-                (SELECT count(*)::int FROM finding_verdicts x JOIN sel ON sel.arn = x.function_arn WHERE x.scan_id = $1 AND ${view.findingInView}) AS finding_total`,
-        view.params,
-      )
-    )[0];
-  const total = Number(counts.total);
-  const pageCount = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(Math.max(params.page ?? 1, 1), pageCount);
-  const findingCount = `(SELECT count(*)::int FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = sel.arn AND ${view.findingInView})`;
-  // The name order breaks ties (always ascending), as in selectFunctions.
-  const order = `${ORDER_SQL[sort](dir)}, name COLLATE "C" ASC, arn COLLATE "C" ASC`;
-  const rows =
-    sort === "findings"
-      ? await db.query<SelectedRow>(
-          `${view.with}, counted AS (SELECT sel.*, ${findingCount} AS finding_count FROM sel)
-           SELECT * FROM counted ORDER BY ${order} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
-          view.params,
-        )
-      : await db.query<SelectedRow>(
-          `${view.with}, paged AS (SELECT * FROM sel ORDER BY ${order} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize})
-           SELECT paged.*, ${findingCount.replaceAll("sel.arn", "paged.arn")} AS finding_count FROM paged ORDER BY ${order}`,
-          view.params,
-        );
+  const fromAggregates = countsFromAggregates(filter, aggregates, overlay);
+  const { rows, total, findingTotal, page, pageCount } = fromAggregates
+    ? await pageWithStoredCounts(db, scanId, filter, overlay, sort, dir, pageSize, params.page ?? 1, fromAggregates)
+    : await pageCountingInSql(db, scanId, filter, overlay, sort, dir, pageSize, params.page ?? 1);
   const accountNames = new Map(accounts.map((a) => [a.account_id, a.name]));
   return {
     rows: rows.map((r) => ({
@@ -194,7 +250,7 @@ export async function listFunctionsIn(db: Database, params: FunctionListParams):
       incomplete: incompleteCodec.decode(r.incomplete, { scanId, key: r.arn }),
     })),
     total,
-    findingTotal: Number(counts.finding_total),
+    findingTotal,
     page,
     pageCount,
     pageSize,

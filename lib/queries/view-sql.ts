@@ -15,6 +15,8 @@ export interface ViewSql {
   with: string;
   /** Condition on a finding row aliased `x`: the findings the view lists for a selected function. */
   findingInView: string;
+  /** Only functions with at least one listed finding are in the view (category, suppressed-only). */
+  requiresFinding: boolean;
   params: unknown[];
 }
 
@@ -23,7 +25,12 @@ export const SEVERITY_RANK_SQL = `CASE severity ${SEVERITIES.map((s, i) => `WHEN
 
 const atLeastList = (min: Severity): Severity[] => SEVERITIES.filter((s) => atLeast(s, min));
 
-export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<SuppressionOverlay, "active" | "affected">): ViewSql {
+/**
+ * `findingsJoined`: the caller joins each function's count of listed findings itself and keeps
+ * only functions with some when `requiresFinding` (category and suppressed-only filters), instead
+ * of a per-function EXISTS: one pass over the findings for the page, the totals and the filter.
+ */
+export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<SuppressionOverlay, "active" | "affected">, options: { findingsJoined?: boolean } = {}): ViewSql {
   const params: unknown[] = [scanId, overlay.active, overlay.affected.map((f) => f.arn), overlay.affected.map((f) => f.severity), overlay.affected.map((f) => f.isPublic)];
   const p = (value: unknown) => {
     params.push(value);
@@ -52,7 +59,8 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
   if (filter.public !== undefined) verdict.push(`v.is_public = ${p(filter.public)}`);
   // Suppressed findings alone: their own severity selects, not the function's (as in applyViewFilter).
   if (filter.severity && mode !== "only") verdict.push(`v.severity = ANY(${p(atLeastList(filter.severity))}::text[])`);
-  if (filter.category || mode === "only") verdict.push(`EXISTS (SELECT 1 FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = v.arn AND ${findingInView})`);
+  const requiresFinding = Boolean(filter.category) || mode === "only";
+  if (requiresFinding && !options.findingsJoined) verdict.push(`EXISTS (SELECT 1 FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = v.arn AND ${findingInView})`);
 
   return {
     // "$2 IS NOT NULL" only types $2 for the filters that do not read it.
@@ -65,6 +73,7 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
          WHERE ${stored.join(" AND ")}),
       sel AS (SELECT * FROM v${verdict.length ? ` WHERE ${verdict.join(" AND ")}` : ""})`,
     findingInView,
+    requiresFinding,
     params,
   };
 }
