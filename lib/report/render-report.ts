@@ -3,7 +3,8 @@
  * call `renderReport(await buildJsonReport(db, scan, { filter }), format)` (lib/queries/json-report.ts)
  * and write or send the body. The report carries the filter it was selected with.
  */
-import { reportEntry, type JsonReport, type ReportEntry, type ReportHead, type ReportSource } from "./build-json-report";
+import type { PolicyDocument } from "@/lib/snapshot/types";
+import { reportEntry, type JsonReport, type ReportEntry, type ReportFunction, type ReportHead, type ReportSource } from "./build-json-report";
 import { csvWriter } from "./csv-report";
 import { htmlWriter } from "./html-report";
 import { STREAMED_ARRAY, streamedJsonArray, writeAll, type ReportWriter } from "./report-writer";
@@ -34,6 +35,7 @@ const CONTENT_TYPES: Record<ReportFormat, string> = {
 /** The JSON report in parts: `JSON.stringify(report, null, 2)` with its functions streamed. */
 function jsonWriter(head: ReportHead, entries: readonly ReportEntry[]): ReportWriter {
   const frame = streamedJsonArray({ ...head, functions: STREAMED_ARRAY });
+  const documents = new PolicyDocumentText();
   let count = 0;
   return {
     parts: "all",
@@ -41,10 +43,64 @@ function jsonWriter(head: ReportHead, entries: readonly ReportEntry[]): ReportWr
     begin: () => frame.before,
     write(fn) {
       count += 1;
-      return frame.item(fn);
+      return documents.spliced(frame.item(documents.withTokens(fn)));
     },
     end: () => `${frame.after(count)}\n`,
   };
+}
+
+/**
+ * Managed policy documents repeat on most functions (one AWS-managed policy on thousands of
+ * roles) and make most of a JSON report's bytes: each document object is serialized once, at the
+ * depth it sits in a function record, and spliced in where a token stood. The text is what
+ * JSON.stringify writes of the whole record.
+ */
+class PolicyDocumentText {
+  private readonly text = new Map<number, WeakMap<object, string>>();
+  private pending: string[] = [];
+  // A token no snapshot text can forge: a string in a record that looked like one would be replaced.
+  private readonly nonce = globalThis.crypto.randomUUID();
+  private readonly pattern = new RegExp(`"\\\\u0000${this.nonce}:(\\d+)\\\\u0000"`, "g");
+
+  /** The record with each policy document replaced by a token (key order unchanged). */
+  withTokens(fn: ReportFunction): unknown {
+    this.pending = [];
+    const token = (document: PolicyDocument | null, depth: number): PolicyDocument | string | null => {
+      if (document === null || typeof document !== "object") return document;
+      this.pending.push(this.serialized(document, depth));
+      return `\u0000${this.nonce}:${this.pending.length - 1}\u0000`;
+    };
+    // Depths inside a function record that is an item of the report's `functions` (itself depth 2).
+    return {
+      ...fn,
+      policies: fn.policies.map((p) => ({ ...p, document: token(p.document, 5) })),
+      permissionsBoundary: fn.permissionsBoundary ? { ...fn.permissionsBoundary, document: token(fn.permissionsBoundary.document, 4) } : fn.permissionsBoundary,
+    };
+  }
+
+  /** The serialized record with the documents in place of their tokens. */
+  spliced(text: string): string {
+    if (this.pending.length === 0) return text;
+    return text.replace(this.pattern, (_m, i: string) => this.pending[Number(i)]);
+  }
+
+  /** JSON.stringify of the document as it reads nested `depth` levels deep (indented 2 × depth). */
+  private serialized(document: object, depth: number): string {
+    let byDocument = this.text.get(depth);
+    if (!byDocument) this.text.set(depth, (byDocument = new WeakMap()));
+    let text = byDocument.get(document);
+    if (text === undefined) {
+      let wrapped: unknown = document;
+      for (let i = 0; i < depth; i++) wrapped = [wrapped];
+      const full = JSON.stringify(wrapped, null, 2);
+      // The wrapping arrays' brackets and indentation before the document and after it.
+      const before = full.indexOf("{");
+      const after = before - depth * 2;
+      text = full.slice(before, full.length - after);
+      byDocument.set(document, text);
+    }
+    return text;
+  }
 }
 
 /** The one writer per format. */

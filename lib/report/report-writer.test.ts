@@ -10,6 +10,20 @@ const report = jsonReport([
   reportFunction({ name: "quiet", riskScore: 2, severity: "info", incomplete: [{ api: "lambda:GetPolicy", reason: "AccessDenied" }], findings: [reportFinding({ severity: "low" })] }),
 ]);
 const empty = jsonReport([]);
+const shared = { Version: "2012-10-17", Statement: [{ Effect: "Allow" as const, Action: ["s3:GetObject"], Resource: "*", Condition: { StringEquals: { "aws:x": "y" } } }] };
+const withPolicies = jsonReport([
+  reportFunction({
+    name: "a",
+    policies: [
+      { name: "ReadOnlyAccess", arn: "arn:aws:iam::aws:policy/ReadOnlyAccess", kind: "aws-managed", document: shared },
+      { name: "inline", arn: null, kind: "inline", document: { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "*", Resource: "*" }] } },
+      { name: "gone", arn: "arn:aws:iam::222222222222:policy/gone", kind: "customer-managed", document: null },
+    ],
+    permissionsBoundary: { name: "boundary", arn: "arn:aws:iam::222222222222:policy/boundary", kind: "customer-managed", document: shared },
+  }),
+  // A reason quoting what a document token might look like is left alone.
+  reportFunction({ name: "b", policies: [{ name: "ReadOnlyAccess", arn: "arn:aws:iam::aws:policy/ReadOnlyAccess", kind: "aws-managed", document: shared }], findings: [reportFinding({ reason: "\u0000doc0\u0000 and \\u0000x:0\\u0000" })] }),
+]);
 
 async function collect(pieces: AsyncIterable<string>): Promise<{ text: string; count: number }> {
   let text = "";
@@ -48,6 +62,8 @@ describe("streamed exports", () => {
     expect(json.text).toBe(`${JSON.stringify(report, null, 2)}\n`);
     expect(sarif.text).toBe(`${JSON.stringify(toSarif(report), null, 2)}\n`);
     expect((await collect(streamReport(reportSource(empty), "json"))).text).toBe(`${JSON.stringify(empty, null, 2)}\n`);
+    // Policy documents, serialized once and spliced into each record, read the same too.
+    expect((await collect(streamReport(reportSource(withPolicies), "json"))).text).toBe(`${JSON.stringify(withPolicies, null, 2)}\n`);
   });
 
   it("HTML writes the functions table before reading any function's full record", async () => {
