@@ -128,12 +128,15 @@ export async function storeVerdictProjections(db: SqlRunner, scanId: number): Pr
   await db.query(
     `INSERT INTO function_verdicts (scan_id, arn, name, account_id, region, runtime, role_arn, policy_count, has_secrets, has_shared_role, risk_score, severity, is_public, incomplete)
      SELECT scan_id, arn, name, account_id, region, runtime, role_arn, policy_count, has_secrets, has_shared_role, risk_score, severity, is_public, incomplete
-       FROM functions WHERE scan_id = $1`,
+       FROM functions WHERE scan_id = $1
+     ON CONFLICT DO NOTHING`,
     [scanId],
   );
+  // ON CONFLICT: two readers filling an older scan's copies at once both succeed.
   await db.query(
     `INSERT INTO finding_verdicts (scan_id, id, function_arn, category, severity, fingerprint)
-     SELECT scan_id, id, function_arn, category, severity, fingerprint FROM findings WHERE scan_id = $1`,
+     SELECT scan_id, id, function_arn, category, severity, fingerprint FROM findings WHERE scan_id = $1
+     ON CONFLICT DO NOTHING`,
     [scanId],
   );
 }
