@@ -3,7 +3,7 @@ import { FINDING_CATEGORIES, SEVERITIES, type Severity } from "@/lib/analysis/ty
 import type { CoverageGap } from "@/lib/snapshot/types";
 import type { Database } from "@/lib/store/db";
 import { gapsCodec } from "@/lib/store/codecs/gaps";
-import { readScanAggregates } from "@/lib/store/scan-aggregates";
+import { readScanAggregates, scanAggregatesCodec } from "@/lib/store/scan-aggregates";
 import { loadSuppressionOverlay, type SuppressionOverlay } from "./suppression-overlay";
 
 export interface Overview {
@@ -72,13 +72,33 @@ export async function overviewIn(db: Database, scanId: number): Promise<Overview
   const riskiest = await riskiestIn(db, scanId, overlay);
   const categoryOrder = new Map(FINDING_CATEGORIES.map((c, i) => [c as string, i]));
   const shown = [...categories.values()].filter((c) => c.findings > 0);
-  // Earlier scans' points from their own aggregates (stored with them, or computed once now).
-  const earlier = await Promise.all(
-    previous.reverse().map(async (r) => {
-      const a = await readScanAggregates(db, r.id);
-      return { scanId: r.id, startedAt: new Date(r.started_at).toISOString(), status: r.status, functions: r.function_count, critical: a.bySeverity.critical, high: a.bySeverity.high, findings: r.finding_count };
-    }),
-  );
+  // Earlier scans' points: from their stored aggregates, or counted for a scan stored before them
+  // (not computing their copies here: that is a whole scan's work per point).
+  const ids = previous.map((r) => r.id);
+  const storedRows = ids.length ? await db.query<{ scan_id: number; data: unknown }>(`SELECT scan_id, data FROM scan_aggregates WHERE scan_id = ANY($1::int[])`, [ids]) : [];
+  const points = new Map<number, { critical: number; high: number }>();
+  for (const row of storedRows) {
+    const decoded = scanAggregatesCodec.safeDecode(row.data, { scanId: row.scan_id });
+    if (decoded) points.set(row.scan_id, decoded.bySeverity);
+  }
+  const counted = ids.filter((id) => !points.has(id));
+  if (counted.length) {
+    const rows = await db.query<{ scan_id: number; critical: number; high: number }>(
+      `SELECT scan_id, count(*) FILTER (WHERE severity = 'critical')::int AS critical, count(*) FILTER (WHERE severity = 'high')::int AS high
+         FROM functions WHERE scan_id = ANY($1::int[]) GROUP BY scan_id`,
+      [counted],
+    );
+    for (const r of rows) points.set(r.scan_id, { critical: Number(r.critical), high: Number(r.high) });
+  }
+  const earlier = [...previous].reverse().map((r) => ({
+    scanId: r.id,
+    startedAt: new Date(r.started_at).toISOString(),
+    status: r.status,
+    functions: r.function_count,
+    critical: points.get(r.id)?.critical ?? 0,
+    high: points.get(r.id)?.high ?? 0,
+    findings: r.finding_count,
+  }));
   const current = { scanId: scan.id, startedAt: scan.startedAt.toISOString(), status: scan.status, functions: scan.functionCount, critical: bySeverity.critical, high: bySeverity.high, findings: shown.reduce((n, c) => n + c.findings, 0) };
   return {
     bySeverity,

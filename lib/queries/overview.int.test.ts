@@ -78,4 +78,22 @@ describe("overview from stored aggregates", () => {
     expect(after.suppressed).toBe(riskiest.findings.length + 1);
     expect(after.riskiest.find((f) => f.arn === riskiest.arn)?.findingCount).toBe(0);
   });
+
+  it("draws earlier scans in the trend from their stored counts, and counts a scan stored before aggregates existed", async () => {
+    // Given a second scan, and a first scan whose aggregates row is gone (stored by an older version)
+    const stored = await t.db.query<{ critical: number; high: number }>(
+      `SELECT count(*) FILTER (WHERE severity = 'critical')::int AS critical, count(*) FILTER (WHERE severity = 'high')::int AS high FROM functions WHERE scan_id = $1`,
+      [scanId],
+    );
+    const { scanId: second } = await scanSnapshotDir(t.db, SAMPLE, { now: "2026-11-02T00:00:00.000Z" });
+    const withAggregates = (await overviewIn(t.db, second)).trend;
+    await t.db.query(`DELETE FROM scan_aggregates WHERE scan_id = $1`, [scanId]);
+    // When the second scan's overview is read
+    const without = (await overviewIn(t.db, second)).trend;
+    // Then the first point holds the first scan's stored critical and high counts, either way
+    for (const trend of [withAggregates, without]) {
+      expect(trend.map((p) => p.scanId)).toEqual([scanId, second]);
+      expect({ critical: trend[0].critical, high: trend[0].high }).toEqual({ critical: Number(stored[0].critical), high: Number(stored[0].high) });
+    }
+  }, 300_000);
 });

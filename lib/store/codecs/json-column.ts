@@ -32,6 +32,8 @@ export interface ColumnCodec<T> {
   table: string;
   column: string;
   decode(value: unknown, row: RowRef): T;
+  /** The value, or null when it does not fit (for data that can be recomputed instead). */
+  safeDecode(value: unknown, row: RowRef): T | null;
 }
 
 /**
@@ -39,9 +41,17 @@ export interface ColumnCodec<T> {
  * drivers may hand a `json` column over as text, so text is parsed first.
  */
 export function jsonColumn<T>(table: string, column: string, schema: z.ZodType): ColumnCodec<T> {
-  return {
+  const codec: ColumnCodec<T> = {
     table,
     column,
+    safeDecode(value, row) {
+      try {
+        return codec.decode(value, row);
+      } catch (error) {
+        if (error instanceof CorruptColumnError) return null;
+        throw error;
+      }
+    },
     decode(value, row) {
       let parsed = value;
       if (typeof value === "string") {
@@ -60,4 +70,5 @@ export function jsonColumn<T>(table: string, column: string, schema: z.ZodType):
       return parsed as T;
     },
   };
+  return codec;
 }
