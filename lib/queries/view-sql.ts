@@ -80,12 +80,13 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
   // A function its text does not match stays when one of its findings in view names the text.
   if (q) verdict.push(`(v.arn IN (SELECT arn FROM tm) OR ${hasFinding})`);
 
+  // Without suppressed findings the stored score is the view's: a plain column, so the risk order reads its index.
   return {
     // "$2 IS NOT NULL" only types $2 for the filters that do not read it.
     with: `WITH ${textMatched} o AS (SELECT * FROM unnest($3::text[], $4::text[], $5::boolean[], $6::int[]) AS o(arn, severity, is_public, risk_score) WHERE $2::text[] IS NOT NULL),
       v AS (
         SELECT f.arn, f.name, f.account_id, f.region, f.runtime, f.role_arn, f.policy_count, f.has_secrets, f.has_shared_role, f.incomplete,
-               CASE WHEN o.arn IS NULL THEN f.risk_score ELSE o.risk_score END AS risk_score,
+               ${overlay.affected.length ? "CASE WHEN o.arn IS NULL THEN f.risk_score ELSE o.risk_score END" : "f.risk_score"} AS risk_score,
                CASE WHEN o.arn IS NULL THEN f.severity ELSE o.severity END AS severity,
                CASE WHEN o.arn IS NULL THEN f.is_public ELSE o.is_public END AS is_public
           FROM function_verdicts f LEFT JOIN o ON o.arn = f.arn
