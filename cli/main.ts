@@ -11,13 +11,13 @@ import { CRAWL_FLAG_OPTIONS, parseCrawlFlags, type CrawlOptions } from "@/lib/co
 import { describeCrawlStats } from "@/lib/store/crawl-stats";
 import { SEVERITIES } from "@/lib/analysis/types";
 import os from "node:os";
-import { buildJsonReport, latestCompleteScanId } from "@/lib/queries/json-report";
+import { latestCompleteScanId, openJsonReport } from "@/lib/queries/json-report";
 import { analysisView, loadScanView } from "@/lib/queries/scan-view";
 import { diffStoredScans, formatDiff } from "@/lib/queries/diff-scans";
 import { storedSuppressions, suppressionMatcher, type SuppressionEntry } from "@/lib/queries/suppressions";
 import { VIEW_FILTER_FLAGS, viewFilterFromFlags, type ViewFilter } from "@/lib/queries/view-filter";
 import { deleteSuppressions, saveSuppression } from "@/lib/store/suppressions";
-import { isReportFormat, renderReport, REPORT_FORMATS, type ReportFormat } from "@/lib/report/render-report";
+import { isReportFormat, REPORT_FORMATS, streamReport, type ReportFormat } from "@/lib/report/render-report";
 import type { Database } from "@/lib/store/db";
 import { env } from "@/lib/env";
 import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
@@ -79,9 +79,11 @@ Environment: DATABASE_URL (PostgreSQL; unset = embedded database in SALTZER_DATA
 `;
 
 /** Where the CLI prints; `stdoutIsTerminal` decides whether a CSV or HTML body is escaped for a terminal. */
-type Out = { stdout: (s: string) => void; stderr: NodeJS.WriteStream; stdoutIsTerminal?: boolean };
+type Out = { stdout: (s: string) => void; stderr: NodeJS.WriteStream; stdoutIsTerminal?: boolean; /** Resolves when stdout can take more (a streamed report waits on a slow reader). */ drain?: () => Promise<void> };
 
-export async function main(argv: string[], out: Out = { stdout: (s) => process.stdout.write(s), stderr: process.stderr, stdoutIsTerminal: process.stdout.isTTY === true }): Promise<number> {
+const stdoutDrained = (): Promise<void> => (process.stdout.writableNeedDrain ? new Promise((resolve) => process.stdout.once("drain", () => resolve())) : Promise.resolve());
+
+export async function main(argv: string[], out: Out = { stdout: (s) => process.stdout.write(s), stderr: process.stderr, stdoutIsTerminal: process.stdout.isTTY === true, drain: stdoutDrained }): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === "--help" || command === "-h" || command === "help") {
     out.stdout(HELP);
@@ -160,15 +162,24 @@ function suppressionsFrom(value: unknown): SuppressionEntry[] {
   }
 }
 
+/** Streams the report: pieces are written while the functions are read page by page. */
 async function writeReport(db: Database, scanId: number, format: ReportFormat, outFile: string | undefined, out: Out, filter: ViewFilter, extraSuppressions: SuppressionEntry[] = []): Promise<void> {
-  const report = await buildJsonReport(db, scanId, { filter, extraSuppressions });
-  const { body } = renderReport(report, format);
+  const source = await openJsonReport(db, scanId, { filter, extraSuppressions });
   if (outFile) {
     fs.mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true });
-    fs.writeFileSync(outFile, body);
+    const fd = fs.openSync(outFile, "w");
+    try {
+      for await (const piece of streamReport(source, format)) fs.writeSync(fd, piece);
+    } finally {
+      fs.closeSync(fd);
+    }
     out.stderr.write(`Report written to ${safeTerminalText(outFile)}\n`);
   } else {
-    out.stdout(reportForTerminal(body, format, out.stdoutIsTerminal === true));
+    // Each piece ends at a function's end (never inside a CR LF), so escaping piece by piece is escaping the whole.
+    for await (const piece of streamReport(source, format)) {
+      out.stdout(reportForTerminal(piece, format, out.stdoutIsTerminal === true));
+      await out.drain?.();
+    }
   }
 }
 

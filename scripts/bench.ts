@@ -19,6 +19,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { deployFunctions, snapshotAccountIds } from "./lib/mutate-snapshot";
+import { benchPaths, startNext, timeExports, timePages as timePagesOver } from "./bench-pages";
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +29,9 @@ const { values } = parseArgs({
     postgres: { type: "string" },
     pages: { type: "boolean", default: true },
     crawl: { type: "boolean", default: false },
+    /** With --pages: time the pages and exports of this already scanned data dir only (scripts/bench-pages.ts). */
+    data: { type: "string" },
+    runs: { type: "string", default: "20" },
   },
   strict: true,
   allowNegative: true,
@@ -39,6 +43,19 @@ let pageRows: Record<string, unknown>[] = [];
 if (values.crawl) {
   const crawl = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts/bench-crawl.ts")], { cwd: root, stdio: "inherit" });
   process.exit(crawl.status ?? 1);
+}
+
+if (values.data) {
+  const { base, server, stop } = await startNext(path.resolve(values.data), 3900 + Math.floor(Math.random() * 90));
+  try {
+    console.log(`\nDashboard pages over HTTP (next start), ${values.runs} requests each after one warm-up, data ${values.data}\n`);
+    console.table(await timePagesOver(base, await benchPaths(base), Number(values.runs), server.pid!));
+    console.log("\nWhole-organization exports (streamed)\n");
+    console.table(await timeExports(base, server.pid!));
+  } finally {
+    await stop();
+  }
+  process.exit(0);
 }
 
 interface Measured {
@@ -128,67 +145,24 @@ console.log(`\nSaltzer bench on ${os.cpus().length} cores, Node ${process.versio
 console.log(`Load average now ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}; CPU s counts every thread of the scan (analysis worker included).\n`);
 console.table(rows);
 if (pageRows.length) {
-  console.log(`\nDashboard page timings (server-rendered HTML, median of 5 after one warm-up) at ${largestSmall} functions\n`);
+  console.log(`\nDashboard pages (p50/p95 of ${values.runs} requests after one warm-up) and streamed exports at ${largestSmall} functions\n`);
   console.table(pageRows);
 }
 console.log("\nCLI start, compiled (wall clock, median of 5 after one warm-up; bare `node -e 0` for scale)\n");
 console.table(timeCliStart());
 
-/** Serves the scanned data dir with the production build and times each page (needs `npm run build`). */
+/** Serves the scanned data dir with the production build and times each page (scripts/bench-pages.ts). */
 async function timePages(dataDir: string): Promise<Record<string, unknown>[]> {
   if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
     console.error("No production build (.next): run `npm run build` for page timings.");
     return [];
   }
-  const port = 3900 + Math.floor(Math.random() * 90);
-  const { spawn } = await import("node:child_process");
-  const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)], {
-    cwd: root,
-    env: { ...process.env, SALTZER_DATA_DIR: dataDir, DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1" },
-    stdio: "ignore",
-  });
-  const base = `http://127.0.0.1:${port}`;
+  const { base, server, stop } = await startNext(dataDir, 3900 + Math.floor(Math.random() * 90));
   try {
-    for (let i = 0; i < 100; i++) {
-      try {
-        if ((await fetch(`${base}/scans`)).ok) break;
-      } catch {
-        // Not listening yet.
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const functionsHtml = await (await fetch(`${base}/functions`)).text();
-    const riskiest = decodeURIComponent(/href="\/functions\/([^"?]+)\?scan=/.exec(functionsHtml)?.[1] ?? "");
-    const paths: [string, string][] = [
-      ["overview", "/"],
-      ["risk view, default (risk desc)", "/functions"],
-      ["risk view, severity+category filter", "/functions?severity=high&category=data-exfiltration"],
-      ["risk view, text search", "/functions?q=orders"],
-      ["risk view, page 100 by name", "/functions?sort=name&dir=asc&page=100"],
-      ["function detail (riskiest)", `/functions/${encodeURIComponent(riskiest)}`],
-      ["permission graph page", `/functions/${encodeURIComponent(riskiest)}/graph`],
-      ["roles", "/roles"],
-      ["scans", "/scans"],
-      ["export SARIF (high+)", "/api/export?format=sarif&severity=high"],
-    ];
-    const out: Record<string, unknown>[] = [];
-    for (const [name, p] of paths) {
-      const times: number[] = [];
-      let status = 0;
-      for (let i = 0; i < 6; i++) {
-        const t0 = performance.now();
-        const res = await fetch(base + p);
-        await res.arrayBuffer();
-        status = res.status;
-        if (i > 0) times.push(performance.now() - t0);
-      }
-      times.sort((a, b) => a - b);
-      out.push({ page: name, status, "median ms": Math.round(times[2]) });
-    }
-    return out;
+    const rows = [...(await timePagesOver(base, await benchPaths(base), Number(values.runs), server.pid!)), ...(await timeExports(base, server.pid!))];
+    return rows.map((r) => ({ ...r }) as Record<string, unknown>);
   } finally {
-    server.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 500));
+    await stop();
   }
 }
 

@@ -20,6 +20,11 @@ async function storedScan(db: Database, scanId: number): Promise<Record<string, 
   }
   const [scan] = await db.query<Record<string, unknown>>(`SELECT status, gaps, organization_id, account_count, function_count, finding_count, analyzed FROM scans WHERE id = $1`, [scanId]);
   out.scan = [JSON.stringify(scan)];
+  // What the pages read instead of every row: the per-scan aggregates and the verdict copies.
+  const [aggregates] = await db.query<{ data: unknown }>(`SELECT data FROM scan_aggregates WHERE scan_id = $1`, [scanId]);
+  out.scan_aggregates = [JSON.stringify(aggregates?.data ?? null)];
+  out.function_verdicts = (await db.query<Record<string, unknown>>(`SELECT * FROM function_verdicts WHERE scan_id = $1 ORDER BY arn`, [scanId])).map(({ scan_id: _scan, ...rest }) => JSON.stringify(rest));
+  out.finding_verdicts = (await db.query<Record<string, unknown>>(`SELECT * FROM finding_verdicts WHERE scan_id = $1 ORDER BY id`, [scanId])).map(({ id: _id, scan_id: _scan, ...rest }) => JSON.stringify(rest));
   return out;
 }
 
@@ -55,7 +60,7 @@ describe.each([
     expect(full.reused).toBeNull();
     // ... and stored, row for row, what a full scan of the same snapshot stores
     const [a, b] = [await storedScan(t.db, incremental.scanId), await storedScan(t.db, full.scanId)];
-    for (const table of [...TABLES, "scan"]) expect(a[table], table).toEqual(b[table]);
+    for (const table of [...TABLES, "scan", "scan_aggregates", "function_verdicts", "finding_verdicts"]) expect(a[table], table).toEqual(b[table]);
     expect(a.role_recommendations.length).toBeGreaterThan(0);
     expect(incremental.summary).toEqual(full.summary);
     // ... which differs from the first scan where the deployment changed something
@@ -73,12 +78,12 @@ describe.each([
     expect(rescan.reused).toBeNull();
     const full = await scanSnapshotDir(t.db, dir, { now: NOW, reuse: false });
     const [a, b] = [await storedScan(t.db, rescan.scanId), await storedScan(t.db, full.scanId)];
-    for (const table of [...TABLES, "scan"]) expect(a[table], table).toEqual(b[table]);
+    for (const table of [...TABLES, "scan", "scan_aggregates", "function_verdicts", "finding_verdicts"]) expect(a[table], table).toEqual(b[table]);
     // ... and a later unchanged rescan reuses all of them again, storing the same rows
     const again = await scanSnapshotDir(t.db, dir, { now: NOW });
     expect(again.reused).toEqual({ accounts: 10, fromScanId: full.scanId });
     const c = await storedScan(t.db, again.scanId);
-    for (const table of [...TABLES, "scan"]) expect(c[table], table).toEqual(b[table]);
+    for (const table of [...TABLES, "scan", "scan_aggregates", "function_verdicts", "finding_verdicts"]) expect(c[table], table).toEqual(b[table]);
     expect(again.summary).toEqual(full.summary);
     expect(previous.scanId).toBeLessThan(rescan.scanId);
   }, 300_000);

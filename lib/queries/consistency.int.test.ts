@@ -125,6 +125,9 @@ describe.each([
     const all = selectFunctions(view, { filter });
     expect(firstPage.rows.map((r) => r.arn)).toEqual(all.slice(0, 200).map((f) => f.arn));
     expect(firstPage.total).toBe(all.length);
+    // The page's verdicts are the view's: the score and severity after riskWithout, the "Why" (worst unsuppressed finding).
+    const shown = (r: { arn: string; riskScore: number | null; severity: string | null; isPublic: boolean; worstFinding: unknown }, findingCount: number) => ({ arn: r.arn, riskScore: r.riskScore, severity: r.severity, isPublic: r.isPublic, findingCount, worstFinding: r.worstFinding });
+    expect(firstPage.rows.map((r) => shown(r, r.findingCount))).toEqual(all.slice(0, 200).map((f) => shown(f, f.findings.length)));
     const listed = all.map((f) => f.arn);
     const findingTotal = firstPage.findingTotal;
     const report = await buildJsonReport(t.db, scanId, { filter });

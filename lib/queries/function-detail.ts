@@ -1,9 +1,16 @@
 import "server-only";
-import type { EnvironmentVariable, FunctionUrl, PolicyDocument } from "@/lib/snapshot/types";
+import type { FunctionUrl, PolicyDocument } from "@/lib/snapshot/types";
 import type { BlastRadius, EscalationPath, RecommendedPolicy, RiskScore, Severity, StatementRef } from "@/lib/analysis/types";
+import { decodeBlastRadius, decodePermissionSet } from "@/lib/store/codecs/blast-radius";
+import { environmentCodec } from "@/lib/store/codecs/environment";
+import { findingDetailsCodec } from "@/lib/store/codecs/finding-details";
+import { functionUrlsCodec } from "@/lib/store/codecs/function-urls";
+import { incompleteCodec } from "@/lib/store/codecs/incomplete";
+import { resourcePolicyCodec, trustPolicyCodec } from "@/lib/store/codecs/policy-document";
+import { layersCodec } from "@/lib/store/codecs/string-list";
+import { vpcCodec } from "@/lib/store/codecs/vpc";
 import { RULE_CATALOGUE } from "@/lib/rules/index";
 import { getDb } from "@/lib/server/db";
-import { joinBlastRadius } from "@/lib/store/scan-rows";
 import { blastRadiusInAwsCase, findingInAwsCase, riskInAwsCase } from "./action-names";
 import { decodeIncomplete, decodeRisk, shownRisk, viewFunction, type ViewSuppression } from "./scan-view";
 import { rolePolicyViews, type PolicyView } from "./role-policies";
@@ -74,6 +81,9 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
   const db = await getDb();
   const fn = await db.prisma.lambdaFunction.findUnique({ where: { scanId_arn: { scanId, arn } } });
   if (!fn) return null;
+  // A corrupted JSON column fails here, naming the scan, table, column and row.
+  const ref = { scanId, key: fn.arn };
+  const roleRef = { scanId, key: fn.roleArn };
   const [role, account, mappings, siblings, findingRows, suppressions] = await Promise.all([
     db.prisma.role.findUnique({ where: { scanId_arn: { scanId, arn: fn.roleArn } } }),
     db.prisma.account.findUnique({ where: { scanId_accountId: { scanId, accountId: fn.accountId } }, select: { name: true } }),
@@ -96,16 +106,16 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
       hasSecrets: fn.hasSecrets,
       sharedRole: fn.hasSharedRole,
       riskScore: fn.riskScore,
-      incomplete: decodeIncomplete(fn.incomplete),
+      incomplete: incompleteCodec.decode(fn.incomplete, ref),
     },
     findingRows.map((f) => ({ id: f.id, ruleId: f.ruleId, category: f.category, severity: f.severity as Severity, title: f.title, reason: f.reason, fingerprint: f.fingerprint })),
     suppressions,
-    decodeRisk(fn.risk),
+    decodeRisk(fn.risk, ref),
   );
   const verdictById = new Map(verdicts.findings.map((f) => [f.id, f]));
   const catalogue = new Map(RULE_CATALOGUE.map((r) => [r.id, r]));
   const findings: FindingView[] = findingRows.map((f) => {
-    const details = f.details as unknown as { statements: StatementRef[]; actions: string[]; resources: string[]; escalation: EscalationPath | null };
+    const details = findingDetailsCodec.decode(f.details, { scanId, key: f.id });
     const rule = catalogue.get(f.ruleId);
     const verdict = verdictById.get(f.id);
     return findingInAwsCase({
@@ -127,7 +137,7 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
     });
   });
   const permissionSet = fn.permissionsKey ? await db.prisma.permissionSet.findUnique({ where: { scanId_permissionsKey: { scanId, permissionsKey: fn.permissionsKey } } }) : null;
-  const blastRadius = joinBlastRadius(fn.blastRadius, permissionSet);
+  const blastRadius = decodeBlastRadius(fn.blastRadius, permissionSet ? decodePermissionSet(permissionSet, scanId) : null, ref);
   const reachedArns = [...(blastRadius?.reachableFunctions.map((r) => r.arn) ?? [])];
   const reached = reachedArns.length
     ? await db.prisma.lambdaFunction.findMany({ where: { scanId, arn: { in: reachedArns } }, select: { arn: true, name: true } })
@@ -151,24 +161,24 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
     tracingMode: fn.tracingMode,
     kmsKeyArn: fn.kmsKeyArn,
     deadLetterTargetArn: fn.deadLetterTargetArn,
-    vpc: fn.vpc as FunctionDetail["vpc"],
-    layers: fn.layers as unknown as string[],
-    environment: (fn.environment as unknown as EnvironmentVariable[]).map((v) => ({ name: v.name, looksSecret: v.looksSecret, secretReason: v.secretReason })),
+    vpc: vpcCodec.decode(fn.vpc, ref),
+    layers: layersCodec.decode(fn.layers, ref),
+    environment: environmentCodec.decode(fn.environment, ref).map((v) => ({ name: v.name, looksSecret: v.looksSecret, secretReason: v.secretReason })),
     role: {
       arn: fn.roleArn,
       name: fn.roleArn.split("/").pop() ?? fn.roleArn,
-      trustPolicy: (role?.assumeRolePolicy as unknown as PolicyDocument) ?? null,
+      trustPolicy: role ? trustPolicyCodec.decode(role.assumeRolePolicy, roleRef) : null,
       sharedWith: siblings,
     },
     policies,
-    resourcePolicy: (fn.resourcePolicy as unknown as PolicyDocument | null) ?? null,
-    urls: fn.urls as unknown as FunctionUrl[],
+    resourcePolicy: resourcePolicyCodec.decode(fn.resourcePolicy, ref) ?? null,
+    urls: functionUrlsCodec.decode(fn.urls, ref),
     eventSources: mappings.map((m) => ({ uuid: m.uuid, eventSourceArn: m.eventSourceArn, state: m.state, batchSize: m.batchSize })),
     isPublic: verdicts.isPublic,
     incomplete: verdicts.incomplete,
     riskScore: verdicts.riskScore,
     severity: verdicts.severity,
-    risk: ((r) => (r ? riskInAwsCase(r) : null))(shownRisk(verdicts, fn.risk)),
+    risk: ((r) => (r ? riskInAwsCase(r) : null))(shownRisk(verdicts, fn.risk, ref)),
     findings,
     blastRadius: blastRadius ? blastRadiusInAwsCase(blastRadius) : null,
     recommendedPolicy: recommendation?.policy ?? null,

@@ -10,7 +10,11 @@ import {
   type PolicyInput,
   type StatementRefLike,
 } from "@/components/permission-graph/graph-view-model";
-import type { InlinePolicy, PolicyDocument } from "@/lib/snapshot/types";
+import type { PolicyDocument } from "@/lib/snapshot/types";
+import { findingDetailsCodec } from "@/lib/store/codecs/finding-details";
+import { inlinePoliciesCodec } from "@/lib/store/codecs/inline-policies";
+import { managedPolicyDocumentCodec } from "@/lib/store/codecs/policy-document";
+import { attachedPolicyArnsCodec } from "@/lib/store/codecs/string-list";
 import type { Database } from "@/lib/store/db";
 import { reachedFunctionsIn } from "./reach";
 import { canonicalActionsInText } from "./action-names";
@@ -72,7 +76,8 @@ export async function functionGraphIn(db: Database, scanId: number, functionArn:
 
   const rootPolicies: PolicyInput[] = [];
   if (role) {
-    const attached = (role.attachedPolicyArns ?? []) as unknown as string[];
+    const roleRef = { scanId, key: fn.roleArn };
+    const attached = attachedPolicyArnsCodec.decode(role.attachedPolicyArns, roleRef);
     const boundaryArn = role.permissionsBoundaryArn;
     const managedArns = [...attached, ...(boundaryArn ? [boundaryArn] : [])];
     const managed = managedArns.length
@@ -81,23 +86,23 @@ export async function functionGraphIn(db: Database, scanId: number, functionArn:
     const byArn = new Map(managed.map((p) => [p.arn, p]));
     const managedInput = (arn: string, kind: PolicyInput["kind"]): PolicyInput => {
       const p = byArn.get(arn);
-      const doc = (p?.document ?? null) as unknown as PolicyDocument | null;
+      const doc = p ? managedPolicyDocumentCodec.decode(p.document, { scanId, key: p.arn }) : null;
       return { kind, name: p?.name ?? arn.split("/").pop() ?? arn, arn, statements: doc ? statementsOf(doc) : null };
     };
-    for (const p of (role.inlinePolicies ?? []) as unknown as InlinePolicy[]) rootPolicies.push({ kind: "inline", name: p.name, arn: null, statements: statementsOf(p.document) });
+    for (const p of inlinePoliciesCodec.decode(role.inlinePolicies, roleRef)) rootPolicies.push({ kind: "inline", name: p.name, arn: null, statements: statementsOf(p.document) });
     for (const arn of attached) rootPolicies.push(managedInput(arn, attachedPolicyKind(arn)));
     if (boundaryArn) rootPolicies.push(managedInput(boundaryArn, "boundary"));
   }
 
   const findings: FindingInput[] = findingRows.map((f) => {
-    const details = (f.details ?? {}) as { statements?: StatementRefLike[]; resources?: string[]; escalation?: { target?: string | null } | null };
+    const details = findingDetailsCodec.decode(f.details, { scanId, key: `${functionArn} ${f.ruleId}` });
     return {
       ruleId: f.ruleId,
       category: f.category,
       severity: f.severity,
       title: canonicalActionsInText(f.title),
-      statements: Array.isArray(details.statements) ? details.statements : [],
-      resources: Array.isArray(details.resources) ? details.resources : [],
+      statements: details.statements as StatementRefLike[],
+      resources: details.resources,
       escalationTarget: details.escalation?.target ?? null,
     };
   });

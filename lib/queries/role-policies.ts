@@ -4,9 +4,12 @@
  * read them here, so a statement is highlighted the same way on both.
  */
 import { attachedPolicyKind } from "@/lib/snapshot/aws-managed-policy-arn";
-import type { InlinePolicy, PolicyDocument } from "@/lib/snapshot/types";
+import type { PolicyDocument } from "@/lib/snapshot/types";
 import type { StatementRef } from "@/lib/analysis/types";
 import type { Database } from "@/lib/store/db";
+import { inlinePoliciesCodec } from "@/lib/store/codecs/inline-policies";
+import { managedPolicyDocumentCodec } from "@/lib/store/codecs/policy-document";
+import { attachedPolicyArnsCodec } from "@/lib/store/codecs/string-list";
 
 export interface PolicyView {
   name: string;
@@ -19,6 +22,8 @@ export interface PolicyView {
 
 /** The stored role columns this needs. */
 export interface StoredRolePolicies {
+  /** Named in the error when a stored column does not fit its shape. */
+  arn?: string;
   inlinePolicies: unknown;
   attachedPolicyArns: unknown;
   permissionsBoundaryArn: string | null;
@@ -31,7 +36,8 @@ export function flaggedIn(cited: StatementRef[], kind: PolicyView["kind"], name:
 
 /** The role's inline, attached and boundary policies, with the statements `cited` (by findings) flagged. */
 export async function rolePolicyViews(db: Database, scanId: number, accountId: string, role: StoredRolePolicies | null, cited: StatementRef[]): Promise<PolicyView[]> {
-  const attached = (role?.attachedPolicyArns ?? []) as string[];
+  const roleRef = { scanId, key: role?.arn ?? null };
+  const attached = role ? attachedPolicyArnsCodec.decode(role.attachedPolicyArns, roleRef) : [];
   const boundaryArn = role?.permissionsBoundaryArn ?? null;
   const managedArns = [...attached, ...(boundaryArn ? [boundaryArn] : [])];
   const managed = managedArns.length ? await db.prisma.managedPolicy.findMany({ where: { scanId, accountId, arn: { in: managedArns } } }) : [];
@@ -39,10 +45,10 @@ export async function rolePolicyViews(db: Database, scanId: number, accountId: s
   const view = (policyArn: string, kind: PolicyView["kind"]): PolicyView => {
     const p = managedByArn.get(policyArn);
     const name = p?.name ?? policyArn.split("/").pop() ?? policyArn;
-    return { name, arn: policyArn, kind, document: (p?.document as unknown as PolicyDocument) ?? null, flaggedStatements: flaggedIn(cited, kind, name) };
+    return { name, arn: policyArn, kind, document: p ? managedPolicyDocumentCodec.decode(p.document, { scanId, key: p.arn }) : null, flaggedStatements: flaggedIn(cited, kind, name) };
   };
   return [
-    ...((role?.inlinePolicies ?? []) as InlinePolicy[]).map((p) => ({ name: p.name, arn: null, kind: "inline" as const, document: p.document, flaggedStatements: flaggedIn(cited, "inline", p.name) })),
+    ...(role ? inlinePoliciesCodec.decode(role.inlinePolicies, roleRef) : []).map((p) => ({ name: p.name, arn: null, kind: "inline" as const, document: p.document, flaggedStatements: flaggedIn(cited, "inline", p.name) })),
     ...attached.map((a) => view(a, attachedPolicyKind(a))),
     ...(boundaryArn ? [view(boundaryArn, "boundary")] : []),
   ];

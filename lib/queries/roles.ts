@@ -1,6 +1,7 @@
 import "server-only";
 import type { Severity } from "@/lib/analysis/types";
 import { getDb } from "@/lib/server/db";
+import { readScanAggregates } from "@/lib/store/scan-aggregates";
 import { severityForScore } from "@/lib/analysis/risk-score";
 
 export interface RoleRow {
@@ -18,6 +19,8 @@ export interface RoleRow {
 /** Roles that execute functions, shared ones first, with their functions (grouped in SQL). */
 export async function listRoles(scanId: number, options: { q?: string; sharedOnly?: boolean; page?: number; pageSize?: number }) {
   const db = await getDb();
+  // The narrow verdict copies (filled for an older scan on first read): grouping reads them, not every full row.
+  await readScanAggregates(db, scanId);
   const pageSize = options.pageSize ?? 50;
   const page = Math.max(1, options.page ?? 1);
   const q = options.q?.trim() ? `%${options.q.trim().toLowerCase()}%` : null;
@@ -25,7 +28,7 @@ export async function listRoles(scanId: number, options: { q?: string; sharedOnl
     `WITH per_role AS (
        SELECT f.role_arn, count(*)::int AS n, max(f.risk_score) AS worst,
               json_agg(json_build_object('arn', f.arn, 'name', f.name) ORDER BY f.name) AS fns
-         FROM functions f WHERE f.scan_id = $1 GROUP BY f.role_arn)
+         FROM function_verdicts f WHERE f.scan_id = $1 GROUP BY f.role_arn)
      SELECT r.arn, r.name, r.account_id, p.n, p.worst, jsonb_array_length(r.attached_policy_arns) + jsonb_array_length(r.inline_policies) AS policies,
             r.permissions_boundary_arn AS boundary, p.fns, count(*) OVER ()::int AS total
        FROM roles r JOIN per_role p ON p.role_arn = r.arn

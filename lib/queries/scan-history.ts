@@ -1,6 +1,7 @@
 import "server-only";
 import type { CoverageGap } from "@/lib/snapshot/types";
 import { getDb } from "@/lib/server/db";
+import { gapsCodec } from "@/lib/store/codecs/gaps";
 import { describeCrawlStats, parseCrawlStats, type StoredCrawlStats } from "@/lib/store/crawl-stats";
 
 export interface ScanHistoryRow {
@@ -36,7 +37,7 @@ export async function listScans(limit = 50): Promise<ScanHistoryRow[]> {
     accountCount: s.accountCount,
     functionCount: s.functionCount,
     findingCount: s.findingCount,
-    gaps: (s.gaps as unknown as CoverageGap[]) ?? [],
+    gaps: gapsCodec.decode(s.gaps ?? [], { scanId: s.id }),
     error: s.error,
     crawlStats: parseCrawlStats(s.crawlStats),
   }));

@@ -3,14 +3,18 @@
  * suppressions that apply now. The risk view, the overview, the exports, `saltzer report` and
  * `saltzer check` all start here, so they cannot disagree. No `server-only`: the CLI reads it too.
  */
-import { z } from "zod";
 import type { Severity } from "@/lib/analysis/types";
 import type { SnapshotAnalysis } from "@/lib/audit/analyze-snapshot";
 import { findingFingerprint } from "@/lib/analysis/fingerprint";
 import { functionSeverity, PUBLIC_INVOKE_RULE, riskWithout, worse, type IncompleteInput } from "@/lib/analysis/verdicts";
-import { SEVERITIES, type RiskScore } from "@/lib/analysis/types";
+import type { RiskScore } from "@/lib/analysis/types";
 import type { CoverageGap, Snapshot } from "@/lib/snapshot/types";
 import type { Database } from "@/lib/store/db";
+import { gapsCodec } from "@/lib/store/codecs/gaps";
+import { incompleteCodec } from "@/lib/store/codecs/incomplete";
+import type { RowRef } from "@/lib/store/codecs/json-column";
+import { riskCodec } from "@/lib/store/codecs/risk";
+import { findingActionsCodec, findingResourcesCodec } from "@/lib/store/codecs/string-list";
 import { loadSuppressionMatcher, type SuppressionEntry, type SuppressionMatcher } from "./suppressions";
 import { canonicalActionsInText } from "./action-names";
 import { findingSearchText, type FilterableFunction } from "./view-filter";
@@ -76,49 +80,19 @@ export interface ScanView {
   gaps: CoverageGap[];
 }
 
-/** The scan's `gaps` JSON column, validated. */
-export const gapsCodec = z.array(
-  z.object({ accountId: z.string().nullable(), region: z.string().nullable(), api: z.string(), file: z.string().nullable(), message: z.string(), resources: z.array(z.string()).optional() }),
-);
-
-const severityCodec = z.enum(SEVERITIES as [Severity, ...Severity[]]);
-const capabilityCodec = z.object({ points: z.number(), why: z.string() });
-
-/** The `risk` JSON column, validated (its `parts` are absent in scans stored before them). */
-export const riskCodec = z.object({
-  score: z.number(),
-  severity: severityCodec,
-  components: z.object({ capability: z.number(), breadth: z.number(), exposure: z.number(), reach: z.number(), unused: z.number() }),
-  explanation: z.array(z.string()),
-  parts: z
-    .object({
-      pathCapability: capabilityCodec,
-      radiusCapability: capabilityCodec,
-      findings: z.array(capabilityCodec.extend({ fingerprint: z.string(), severity: severityCodec, exposure: z.enum(["public", "cross-account"]).nullable() })),
-      exposure: z.object({ public: z.boolean(), crossAccount: z.boolean(), outsideTriggers: z.number() }),
-      services: z.number(),
-      wildcardServices: z.number(),
-      reachableFunctions: z.number(),
-      roles: z.number(),
-      unusedShare: z.number().nullable(),
-      notes: z.array(z.string()),
-    })
-    .optional(),
-});
-
-export function decodeRisk(value: unknown): RiskScore | null {
-  const v = typeof value === "string" ? JSON.parse(value) : value;
-  return v === null || v === undefined ? null : riskCodec.parse(v);
+/** A function's stored risk (`functions.risk`), validated; null when it was not analysed. */
+export function decodeRisk(value: unknown, row: RowRef = { scanId: null }): RiskScore | null {
+  return riskCodec.decode(value ?? null, row) ?? null;
 }
 
 /**
  * The risk a page or report shows for a function: its stored score with the suppressed findings'
  * shares left out (the view's, when it was built with the score), without the internal parts.
  */
-export function shownRisk(view: ViewFunction, stored: unknown): RiskScore | null {
+export function shownRisk(view: ViewFunction, stored: unknown, row: RowRef = { scanId: null }): RiskScore | null {
   let risk = view.risk;
   if (!risk) {
-    const decoded = decodeRisk(stored);
+    const decoded = decodeRisk(stored, row);
     if (!decoded) return null;
     risk = riskWithout(decoded, new Set(view.findings.filter((f) => f.suppressed).map((f) => f.fingerprint)));
   }
@@ -126,14 +100,9 @@ export function shownRisk(view: ViewFunction, stored: unknown): RiskScore | null
   return shown;
 }
 
-/** The `incomplete` JSON column, validated. */
-export const incompleteCodec = z.array(z.object({ api: z.string(), reason: z.string() }));
-
-/** A JSON column as the driver returns it: parsed by node-postgres, a string from some PGlite paths. */
-const jsonValue = (v: unknown): unknown => (typeof v === "string" ? JSON.parse(v) : (v ?? null));
-
-export function decodeIncomplete(value: unknown): IncompleteInput[] {
-  return incompleteCodec.parse(value ?? []);
+/** A function's `incomplete` column, validated. */
+export function decodeIncomplete(value: unknown, row: RowRef = { scanId: null }): IncompleteInput[] {
+  return incompleteCodec.decode(value ?? [], row);
 }
 
 interface FunctionBase {
@@ -183,8 +152,6 @@ function worstOf(findings: ViewFinding[]): WorstFinding | null {
   return worst ? { ruleId: worst.ruleId, title: worst.title, severity: worst.severity } : null;
 }
 
-const searchListCodec = z.array(z.string()).nullable();
-
 /** A stored scan's view. */
 export async function loadScanView(
   db: Database,
@@ -228,7 +195,7 @@ export async function loadScanView(
       reason: canonicalActionsInText(f.reason ?? ""),
       fingerprint: f.fingerprint,
     };
-    if (options.search) base.searchText = findingSearchText(searchListCodec.parse(jsonValue(f.actions)) ?? [], searchListCodec.parse(jsonValue(f.resources)) ?? []);
+    if (options.search) base.searchText = findingSearchText(findingActionsCodec.decode(f.actions ?? null, { scanId, key: f.id }) ?? [], findingResourcesCodec.decode(f.resources ?? null, { scanId, key: f.id }) ?? []);
     list.push(base);
     findingsByFunction.set(f.function_arn, list);
   }
@@ -245,7 +212,7 @@ export async function loadScanView(
           hasSecrets: fn.has_secrets,
           sharedRole: fn.has_shared_role,
           riskScore: fn.risk_score === null ? null : Number(fn.risk_score),
-      incomplete: decodeIncomplete(typeof fn.incomplete === "string" ? JSON.parse(fn.incomplete) : fn.incomplete),
+      incomplete: decodeIncomplete(fn.incomplete, { scanId, key: fn.arn }),
     }),
   );
   let viewed = bases.map((base) => viewFunction(base, findingsByFunction.get(base.arn) ?? [], suppressions));
@@ -253,12 +220,12 @@ export async function loadScanView(
   const rescore = viewed.filter((f) => f.findings.some((x) => x.suppressed)).map((f) => f.arn);
   if (rescore.length > 0) {
     const rows = await db.query<{ arn: string; risk: unknown }>(`SELECT arn, risk FROM functions WHERE scan_id = $1 AND arn = ANY($2::text[])`, [scanId, rescore]);
-    const riskByArn = new Map(rows.map((r) => [r.arn, decodeRisk(r.risk)]));
+    const riskByArn = new Map(rows.map((r) => [r.arn, decodeRisk(r.risk, { scanId, key: r.arn })]));
     viewed = bases.map((base, i) => (riskByArn.has(base.arn) ? viewFunction(base, findingsByFunction.get(base.arn) ?? [], suppressions, riskByArn.get(base.arn)) : viewed[i]));
   }
   return {
     scanId,
-    gaps: gapsCodec.parse(scan.gaps ?? []),
+    gaps: gapsCodec.decode(scan.gaps ?? [], { scanId }),
     accounts: accounts.map((a) => ({ id: a.accountId, name: a.name })),
     functions: viewed,
   };

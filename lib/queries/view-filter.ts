@@ -117,17 +117,24 @@ export function findingsInView<F extends FilterableFinding>(findings: F[], filte
   });
 }
 
+/**
+ * The findings the view lists for a function it selects: those in view, narrowed to the ones
+ * naming the text (`q`) when the function itself does not match it.
+ */
+export function findingsListed<F extends FilterableFinding>(fn: FilterableFunction<F>, filter: ViewFilter): F[] {
+  const q = filter.q?.trim().toLowerCase() ?? "";
+  const findings = findingsInView(fn.findings, filter);
+  return q && !functionTextMatches(fn, q) ? findings.filter((f) => findingTextMatches(f, q)) : findings;
+}
+
 /** The functions the view lists, each with only the findings it lists. */
 export function applyViewFilter<F extends FilterableFinding, T extends FilterableFunction<F>>(functions: T[], filter: ViewFilter): T[] {
   const q = filter.q?.trim().toLowerCase() ?? "";
   const out: T[] = [];
   for (const fn of functions) {
     if (!functionMatches(fn, filter)) continue;
-    let findings = findingsInView(fn.findings, filter);
-    if (q && !functionTextMatches(fn, q)) {
-      findings = findings.filter((f) => findingTextMatches(f, q));
-      if (findings.length === 0) continue;
-    }
+    const findings = findingsListed(fn, filter);
+    if (q && findings.length === 0 && !functionTextMatches(fn, q)) continue;
     if (filter.category && findings.length === 0) continue;
     if (filter.suppressed === "only" && findings.length === 0) continue;
     out.push({ ...fn, findings });

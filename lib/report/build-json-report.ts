@@ -101,3 +101,62 @@ export interface JsonReport {
   functions: ReportFunction[];
 }
 
+/** Everything of a report but its functions: known before the first function is read. */
+export type ReportHead = Omit<JsonReport, "functions">;
+
+/** What a report's table of contents shows of a function: known before its full record is read. */
+export type ReportEntry = Pick<ReportFunction, "arn" | "name" | "accountId" | "region" | "runtime" | "riskScore" | "severity" | "isPublic" | "incomplete" | "sharedRole"> & {
+  /** Findings the report lists for it. */
+  findingCount: number;
+};
+
+/**
+ * What of a function's record a writer reads: `findings` (CSV, SARIF: the function's identity and
+ * its findings), `analysis` (HTML: also risk, blast radius, recommendation, URLs and event
+ * sources), `all` (JSON). Fields outside the parts asked for come back empty, so a source need
+ * not read the largest columns for a format that never prints them.
+ */
+export type ReportParts = "findings" | "analysis" | "all";
+
+/**
+ * A report to stream: the head and the entries first, then the full functions read page by page
+ * in whatever order a renderer asks for (lib/queries/json-report.ts reads them from the store).
+ */
+export interface ReportSource {
+  head: ReportHead;
+  /** The selected functions, in report order. */
+  entries: ReportEntry[];
+  /** The full records of `order` (a selection of `entries`), in that order. */
+  functions(order: readonly ReportEntry[], parts?: ReportParts): AsyncIterable<ReportFunction>;
+}
+
+export function reportEntry(fn: ReportFunction): ReportEntry {
+  return {
+    arn: fn.arn,
+    name: fn.name,
+    accountId: fn.accountId,
+    region: fn.region,
+    runtime: fn.runtime,
+    riskScore: fn.riskScore,
+    severity: fn.severity,
+    isPublic: fn.isPublic,
+    incomplete: fn.incomplete,
+    sharedRole: fn.sharedRole,
+    findingCount: fn.findings.length,
+  };
+}
+
+/** An in-memory report as a source (tests, `saltzer scan --format`). */
+export function reportSource(report: JsonReport): ReportSource {
+  const { functions, ...head } = report;
+  const entries = functions.map(reportEntry);
+  const full = new Map(entries.map((e, i) => [e, functions[i]]));
+  return {
+    head,
+    entries,
+    async *functions(order) {
+      for (const entry of order) yield full.get(entry)!;
+    },
+  };
+}
+

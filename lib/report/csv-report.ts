@@ -2,7 +2,8 @@
  * CSV export: one row per finding (RFC 4180: CRLF line ends, fields quoted when they hold a
  * comma, quote or line break). A header row is always written, even with no findings.
  */
-import type { JsonReport } from "./build-json-report";
+import { reportEntry, type JsonReport, type ReportEntry, type ReportHead } from "./build-json-report";
+import { writeAll, type ReportWriter } from "./report-writer";
 import { statementLabel } from "./report-text";
 
 export const CSV_COLUMNS = [
@@ -38,33 +39,46 @@ export function csvCell(value: string): string {
   return /[",\r\n]/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
 }
 
+/** CSV in parts (lib/report/report-writer.ts): the header, then each function's findings. */
+export function csvWriter(head: ReportHead, entries: readonly ReportEntry[]): ReportWriter {
+  const line = (row: string[]) => `${row.map(csvCell).join(",")}\r\n`;
+  return {
+    parts: "findings",
+    order: entries,
+    begin: () => line([...CSV_COLUMNS]),
+    write(fn) {
+      let out = "";
+      for (const f of fn.findings) {
+        out += line([
+          String(head.scan.id),
+          fn.accountId,
+          fn.region,
+          fn.name,
+          fn.arn,
+          fn.roleArn,
+          f.ruleId,
+          f.category,
+          f.severity,
+          f.title,
+          f.reason,
+          f.actions.join("; "),
+          f.resources.join("; "),
+          f.statements.map(statementLabel).join("; "),
+          String(f.suppressed),
+          f.fingerprint,
+          fn.riskScore === null ? "" : String(fn.riskScore),
+          fn.severity ?? "",
+          // What the scan could not read for this function: "api (reason); …", empty when complete.
+          fn.incomplete.map((i) => `${i.api} (${i.reason})`).join("; "),
+        ]);
+      }
+      return out;
+    },
+    end: () => "",
+  };
+}
+
 export function toCsv(report: JsonReport): string {
-  const rows: string[][] = [[...CSV_COLUMNS]];
-  for (const fn of report.functions) {
-    for (const f of fn.findings) {
-      rows.push([
-        String(report.scan.id),
-        fn.accountId,
-        fn.region,
-        fn.name,
-        fn.arn,
-        fn.roleArn,
-        f.ruleId,
-        f.category,
-        f.severity,
-        f.title,
-        f.reason,
-        f.actions.join("; "),
-        f.resources.join("; "),
-        f.statements.map(statementLabel).join("; "),
-        String(f.suppressed),
-        f.fingerprint,
-        fn.riskScore === null ? "" : String(fn.riskScore),
-        fn.severity ?? "",
-        // What the scan could not read for this function: "api (reason); …", empty when complete.
-        fn.incomplete.map((i) => `${i.api} (${i.reason})`).join("; "),
-      ]);
-    }
-  }
-  return rows.map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
+  const entries = report.functions.map(reportEntry);
+  return writeAll(csvWriter(report, entries), entries, report.functions);
 }

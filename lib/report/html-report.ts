@@ -7,7 +7,8 @@ import { paletteCss } from "@/lib/palette";
 import { ACCESS_LEVELS, SEVERITIES, type AccessLevel, type BlastRadius, type DataStoreAccess, type RuleMeta, type Severity } from "@/lib/analysis/types";
 import { RISK_FORMULA } from "@/lib/analysis/risk-score";
 import { RULE_CATALOGUE } from "@/lib/rules/index";
-import type { JsonReport, ReportFinding, ReportFunction } from "./build-json-report";
+import { reportEntry, type JsonReport, type ReportEntry, type ReportFinding, type ReportFunction, type ReportHead } from "./build-json-report";
+import { writeAll, type ReportWriter } from "./report-writer";
 import { describeViewFilter, type ViewFilter } from "@/lib/queries/view-filter";
 import { describeGap, statementLabel } from "./report-text";
 
@@ -73,7 +74,7 @@ function filtersText(filters: ViewFilter | undefined): string | null {
   return describeViewFilter(filters) || null;
 }
 
-function metadata(report: JsonReport, filters: ViewFilter | undefined): SafeHtml {
+function metadata(report: ReportHead, filters: ViewFilter | undefined): SafeHtml {
   const { scan } = report;
   const filtered = filtersText(filters);
   return html`<section id="scan">
@@ -102,7 +103,7 @@ function severityCounts(counts: Record<Severity, number>): SafeHtml {
   return html`<ul class="counts">${SEVERITIES.map((s) => html`<li>${badge(s)} ${counts[s]}</li>`)}</ul>`;
 }
 
-function summaryCards(report: JsonReport): SafeHtml {
+function summaryCards(report: ReportHead): SafeHtml {
   const { summary } = report;
   const findings = SEVERITIES.reduce((n, s) => n + summary.findingsBySeverity[s], 0);
   return html`<section id="summary">
@@ -117,11 +118,11 @@ function summaryCards(report: JsonReport): SafeHtml {
 </section>`;
 }
 
-function byRisk(a: ReportFunction, b: ReportFunction): number {
+function byRisk(a: ReportEntry, b: ReportEntry): number {
   return (b.riskScore ?? -1) - (a.riskScore ?? -1) || a.name.localeCompare(b.name) || a.arn.localeCompare(b.arn);
 }
 
-function functionTable(sorted: ReportFunction[], index: Map<ReportFunction, number>): SafeHtml {
+function functionTable(sorted: ReportEntry[], index: Map<ReportEntry, number>): SafeHtml {
   if (sorted.length === 0) return html`<section id="functions"><h2>Functions</h2><p class="muted">No function matches.</p></section>`;
   return html`<section id="functions">
 <h2>Functions by risk</h2>
@@ -129,7 +130,7 @@ function functionTable(sorted: ReportFunction[], index: Map<ReportFunction, numb
 <thead><tr><th>Function</th><th>Account</th><th>Region</th><th>Runtime</th><th class="num">Risk</th><th class="num">Findings</th></tr></thead>
 <tbody>
 ${sorted.map(
-  (fn) => html`<tr><td><a href="#${anchor(index.get(fn) ?? 0)}">${data(fn.name)}</a>${fn.isPublic ? html` <span class="tag">public</span>` : null}${fn.incomplete.length ? html` <span class="tag">incomplete</span>` : null}${fn.sharedRole ? html` <span class="tag">shared role</span>` : null}</td><td><code>${fn.accountId}</code></td><td>${data(fn.region)}</td><td>${fn.runtime ?? "—"}</td><td class="num">${fn.riskScore ?? "—"} ${badge(fn.severity)}</td><td class="num">${fn.findings.length}</td></tr>
+  (fn) => html`<tr><td><a href="#${anchor(index.get(fn) ?? 0)}">${data(fn.name)}</a>${fn.isPublic ? html` <span class="tag">public</span>` : null}${fn.incomplete.length ? html` <span class="tag">incomplete</span>` : null}${fn.sharedRole ? html` <span class="tag">shared role</span>` : null}</td><td><code>${fn.accountId}</code></td><td>${data(fn.region)}</td><td>${fn.runtime ?? "—"}</td><td class="num">${fn.riskScore ?? "—"} ${badge(fn.severity)}</td><td class="num">${fn.findingCount}</td></tr>
 `,
 )}</tbody>
 </table>
@@ -298,10 +299,14 @@ ol.findings { padding-left: 20px; } .finding { margin: 0 0 12px; } .finding p { 
 }
 `;
 
-export function toHtml(report: JsonReport, options: HtmlReportOptions = {}): string {
-  const sorted = [...report.functions].sort(byRisk);
+/** Where the function sections go in the page: the page is written around them. */
+const SECTIONS = "\u0000sections\u0000";
+
+/** HTML in parts (lib/report/report-writer.ts): the page up to the details, each function's section, the rest. */
+export function htmlWriter(report: ReportHead, entries: readonly ReportEntry[], options: HtmlReportOptions = {}): ReportWriter {
+  const sorted = [...entries].sort(byRisk);
   const index = new Map(sorted.map((fn, i) => [fn, i]));
-  const attention = (fn: ReportFunction) => SEVERITY_RANK(fn.severity) <= SEVERITIES.indexOf("medium");
+  const attention = (fn: ReportEntry) => SEVERITY_RANK(fn.severity) <= SEVERITIES.indexOf("medium");
   // Functions at medium risk or above come first; every function gets its section.
   const sections = [...sorted.filter(attention), ...sorted.filter((fn) => !attention(fn))];
   const rules = new Map(RULE_CATALOGUE.map((r) => [r.id, r]));
@@ -328,12 +333,24 @@ ${summaryCards(report)}
 ${functionTable(sorted, index)}
 <section id="details">
 <h2>Function details</h2>
-${sections.map((fn) => functionSection(fn, index.get(fn) ?? 0, rules))}
+${new SafeHtml(SECTIONS)}
 </section>
 ${appendix()}
 </main>
 </body>
 </html>
-`;
-  return page.value;
+`.value;
+  const at = page.indexOf(SECTIONS);
+  return {
+    parts: "analysis",
+    order: sections,
+    begin: () => page.slice(0, at),
+    write: (fn, entry) => functionSection(fn, index.get(entry) ?? 0, rules).value,
+    end: () => page.slice(at + SECTIONS.length),
+  };
+}
+
+export function toHtml(report: JsonReport, options: HtmlReportOptions = {}): string {
+  const entries = report.functions.map(reportEntry);
+  return writeAll(htmlWriter(report, entries, options), entries, report.functions);
 }

@@ -3,10 +3,12 @@
  * call `renderReport(await buildJsonReport(db, scan, { filter }), format)` (lib/queries/json-report.ts)
  * and write or send the body. The report carries the filter it was selected with.
  */
-import type { JsonReport } from "./build-json-report";
-import { toCsv } from "./csv-report";
-import { toHtml } from "./html-report";
-import { toSarif } from "./sarif-report";
+import type { PolicyDocument } from "@/lib/snapshot/types";
+import { reportEntry, type JsonReport, type ReportEntry, type ReportFunction, type ReportHead, type ReportSource } from "./build-json-report";
+import { csvWriter } from "./csv-report";
+import { htmlWriter } from "./html-report";
+import { STREAMED_ARRAY, streamedJsonArray, writeAll, type ReportWriter } from "./report-writer";
+import { sarifWriter } from "./sarif-report";
 
 export const REPORT_FORMATS = ["json", "csv", "sarif", "html"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -23,16 +25,95 @@ export function isReportFormat(value: string): value is ReportFormat {
   return (REPORT_FORMATS as readonly string[]).includes(value);
 }
 
-export function renderReport(report: JsonReport, format: ReportFormat): RenderedReport {
+const CONTENT_TYPES: Record<ReportFormat, string> = {
+  json: "application/json; charset=utf-8",
+  csv: "text/csv; charset=utf-8",
+  sarif: "application/sarif+json; charset=utf-8",
+  html: "text/html; charset=utf-8",
+};
+
+/** The JSON report in parts: `JSON.stringify(report, null, 2)` with its functions streamed. */
+function jsonWriter(head: ReportHead, entries: readonly ReportEntry[]): ReportWriter {
+  const frame = streamedJsonArray({ ...head, functions: STREAMED_ARRAY });
+  const documents = new PolicyDocumentText();
+  let count = 0;
+  return {
+    parts: "all",
+    order: entries,
+    begin: () => frame.before,
+    write(fn) {
+      count += 1;
+      return documents.spliced(frame.item(documents.withTokens(fn)));
+    },
+    end: () => `${frame.after(count)}\n`,
+  };
+}
+
+/**
+ * Managed policy documents repeat on most functions (one AWS-managed policy on thousands of
+ * roles) and make most of a JSON report's bytes: each document object is serialized once, at the
+ * depth it sits in a function record, and spliced in where a token stood. The text is what
+ * JSON.stringify writes of the whole record.
+ */
+class PolicyDocumentText {
+  private readonly text = new Map<number, WeakMap<object, string>>();
+  private pending: string[] = [];
+  // A token no snapshot text can forge: a string in a record that looked like one would be replaced.
+  private readonly nonce = globalThis.crypto.randomUUID();
+  private readonly pattern = new RegExp(`"\\\\u0000${this.nonce}:(\\d+)\\\\u0000"`, "g");
+
+  /** The record with each policy document replaced by a token (key order unchanged). */
+  withTokens(fn: ReportFunction): unknown {
+    this.pending = [];
+    const token = (document: PolicyDocument | null, depth: number): PolicyDocument | string | null => {
+      if (document === null || typeof document !== "object") return document;
+      this.pending.push(this.serialized(document, depth));
+      return `\u0000${this.nonce}:${this.pending.length - 1}\u0000`;
+    };
+    // Depths inside a function record that is an item of the report's `functions` (itself depth 2).
+    return {
+      ...fn,
+      policies: fn.policies.map((p) => ({ ...p, document: token(p.document, 5) })),
+      permissionsBoundary: fn.permissionsBoundary ? { ...fn.permissionsBoundary, document: token(fn.permissionsBoundary.document, 4) } : fn.permissionsBoundary,
+    };
+  }
+
+  /** The serialized record with the documents in place of their tokens. */
+  spliced(text: string): string {
+    if (this.pending.length === 0) return text;
+    return text.replace(this.pattern, (_m, i: string) => this.pending[Number(i)]);
+  }
+
+  /** JSON.stringify of the document as it reads nested `depth` levels deep (indented 2 × depth). */
+  private serialized(document: object, depth: number): string {
+    let byDocument = this.text.get(depth);
+    if (!byDocument) this.text.set(depth, (byDocument = new WeakMap()));
+    let text = byDocument.get(document);
+    if (text === undefined) {
+      let wrapped: unknown = document;
+      for (let i = 0; i < depth; i++) wrapped = [wrapped];
+      const full = JSON.stringify(wrapped, null, 2);
+      // The wrapping arrays' brackets and indentation before the document and after it.
+      const before = full.indexOf("{");
+      const after = before - depth * 2;
+      text = full.slice(before, full.length - after);
+      byDocument.set(document, text);
+    }
+    return text;
+  }
+}
+
+/** The one writer per format. */
+export function reportWriter(format: ReportFormat, head: ReportHead, entries: readonly ReportEntry[]): ReportWriter {
   switch (format) {
     case "json":
-      return { body: `${JSON.stringify(report, null, 2)}\n`, contentType: "application/json; charset=utf-8", extension: "json" };
+      return jsonWriter(head, entries);
     case "csv":
-      return { body: toCsv(report), contentType: "text/csv; charset=utf-8", extension: "csv" };
+      return csvWriter(head, entries);
     case "sarif":
-      return { body: `${JSON.stringify(toSarif(report), null, 2)}\n`, contentType: "application/sarif+json; charset=utf-8", extension: "sarif" };
+      return sarifWriter(head, entries);
     case "html":
-      return { body: toHtml(report), contentType: "text/html; charset=utf-8", extension: "html" };
+      return htmlWriter(head, entries);
     default: {
       const unknown: never = format;
       throw new Error(`Unknown report format "${String(unknown)}"; use one of ${REPORT_FORMATS.join(", ")}.`);
@@ -40,8 +121,39 @@ export function renderReport(report: JsonReport, format: ReportFormat): Rendered
   }
 }
 
+export function renderReport(report: JsonReport, format: ReportFormat): RenderedReport {
+  const { functions, ...head } = report;
+  const entries = functions.map(reportEntry);
+  return { body: writeAll(reportWriter(format, head, entries), entries, functions), contentType: CONTENT_TYPES[format], extension: format };
+}
+
+/**
+ * The report as text pieces, written while its functions are read page by page: the first piece
+ * (the head, summary and, for HTML, the table of functions) before any function record is read.
+ */
+export async function* streamReport(source: ReportSource, format: ReportFormat): AsyncGenerator<string> {
+  const writer = reportWriter(format, source.head, source.entries);
+  yield writer.begin();
+  let batch = "";
+  let i = 0;
+  // The source yields the records of writer.order, in that order.
+  for await (const fn of source.functions(writer.order, writer.parts)) {
+    batch += writer.write(fn, writer.order[i++]);
+    // Fewer, larger pieces: each one is a write to a socket or file.
+    if (batch.length >= 1 << 16) {
+      yield batch;
+      batch = "";
+    }
+  }
+  yield batch + writer.end();
+}
+
+export function reportContentType(format: ReportFormat): string {
+  return CONTENT_TYPES[format];
+}
+
 /** `saltzer-scan-12.sarif`: a download name for Content-Disposition or the CLI's default output. */
-export function reportFileName(report: JsonReport, format: ReportFormat): string {
+export function reportFileName(report: Pick<JsonReport, "scan">, format: ReportFormat): string {
   // Every format's extension is its name.
   return `saltzer-scan-${report.scan.id}.${format}`;
 }

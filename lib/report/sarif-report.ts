@@ -5,7 +5,8 @@
  */
 import type { RuleMeta, Severity } from "@/lib/analysis/types";
 import { RULE_CATALOGUE } from "@/lib/rules/index";
-import type { JsonReport, ReportFinding, ReportFunction } from "./build-json-report";
+import type { JsonReport, ReportEntry, ReportFinding, ReportFunction, ReportHead } from "./build-json-report";
+import { STREAMED_ARRAY, streamedJsonArray, type ReportWriter } from "./report-writer";
 import { describeGap } from "./report-text";
 
 export const SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -150,6 +151,11 @@ function result(fn: ReportFunction, f: ReportFinding, ruleIndex: number | undefi
 export function toSarif(report: JsonReport): SarifLog {
   const ruleIndex = new Map(RULE_CATALOGUE.map((r, i) => [r.id, i]));
   const results = report.functions.flatMap((fn) => fn.findings.map((f) => result(fn, f, ruleIndex.get(f.ruleId))));
+  return sarifLog(report, report.functions, results);
+}
+
+/** The log around its results; `functions` only for the run's `incompleteFunctions`. */
+function sarifLog(head: ReportHead, functions: readonly Pick<ReportEntry, "arn" | "incomplete">[], results: SarifResult[]): SarifLog {
   return {
     $schema: SARIF_SCHEMA_URI,
     version: "2.1.0",
@@ -158,30 +164,51 @@ export function toSarif(report: JsonReport): SarifLog {
         tool: {
           driver: {
             name: "Saltzer",
-            version: report.generator.version,
-            semanticVersion: report.generator.version,
+            version: head.generator.version,
+            semanticVersion: head.generator.version,
             rules: RULE_CATALOGUE.map(ruleDescriptor),
           },
         },
         invocations: [
           {
-            executionSuccessful: report.scan.status === "succeeded" || report.scan.status === "partial",
-            startTimeUtc: report.scan.startedAt,
-            ...(report.scan.finishedAt ? { endTimeUtc: report.scan.finishedAt } : {}),
-            toolExecutionNotifications: report.scan.gaps.map((g) => ({ level: "warning" as const, message: { text: sarifPlainText(`Coverage gap: ${describeGap(g)}`) } })),
+            executionSuccessful: head.scan.status === "succeeded" || head.scan.status === "partial",
+            startTimeUtc: head.scan.startedAt,
+            ...(head.scan.finishedAt ? { endTimeUtc: head.scan.finishedAt } : {}),
+            toolExecutionNotifications: head.scan.gaps.map((g) => ({ level: "warning" as const, message: { text: sarifPlainText(`Coverage gap: ${describeGap(g)}`) } })),
           },
         ],
-        automationDetails: { id: `saltzer/scan-${report.scan.id}` },
+        automationDetails: { id: `saltzer/scan-${head.scan.id}` },
         results,
         properties: {
-          scanId: report.scan.id,
-          scanStatus: report.scan.status,
-          source: report.scan.source,
-          organizationId: report.scan.organizationId,
-          summary: report.summary,
-          incompleteFunctions: report.functions.filter((fn) => fn.incomplete.length > 0).map((fn) => ({ functionArn: fn.arn, incomplete: fn.incomplete })),
+          scanId: head.scan.id,
+          scanStatus: head.scan.status,
+          source: head.scan.source,
+          organizationId: head.scan.organizationId,
+          summary: head.summary,
+          incompleteFunctions: functions.filter((fn) => fn.incomplete.length > 0).map((fn) => ({ functionArn: fn.arn, incomplete: fn.incomplete })),
         },
       },
     ],
+  };
+}
+
+/** SARIF in parts (lib/report/report-writer.ts): the results stream, the rest is known up front. */
+export function sarifWriter(head: ReportHead, entries: readonly ReportEntry[]): ReportWriter {
+  const ruleIndex = new Map(RULE_CATALOGUE.map((r, i) => [r.id, i]));
+  const frame = streamedJsonArray(sarifLog(head, entries, STREAMED_ARRAY as SarifResult[]));
+  let count = 0;
+  return {
+    parts: "findings",
+    order: entries,
+    begin: () => frame.before,
+    write(fn) {
+      let out = "";
+      for (const f of fn.findings) {
+        out += frame.item(result(fn, f, ruleIndex.get(f.ruleId)));
+        count += 1;
+      }
+      return out;
+    },
+    end: () => `${frame.after(count)}\n`,
   };
 }

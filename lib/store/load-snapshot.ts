@@ -2,20 +2,18 @@
  * Rebuilds the normalized snapshot of a stored scan, so `saltzer can --scan`, `check --scan`
  * and the dashboard's "can it?" form run the same engine on stored data.
  */
-import type {
-  Account,
-  EnvironmentVariable,
-  FunctionUrl,
-  Group,
-  InlinePolicy,
-  LambdaFunction,
-  Organization,
-  PolicyDocument,
-  PolicyVersion,
-  ServiceLastAccessed,
-  Snapshot,
-  User,
-} from "@/lib/snapshot/types";
+import type { Account, LambdaFunction, Snapshot } from "@/lib/snapshot/types";
+import { environmentCodec } from "./codecs/environment";
+import { functionUrlsCodec } from "./codecs/function-urls";
+import { gapsCodec } from "./codecs/gaps";
+import { inlinePoliciesCodec } from "./codecs/inline-policies";
+import { lastAccessedCodec } from "./codecs/last-accessed";
+import { organizationCodec } from "./codecs/organization";
+import { managedPolicyDocumentCodec, resourcePolicyCodec, trustPolicyCodec } from "./codecs/policy-document";
+import { otherVersionsCodec } from "./codecs/policy-versions";
+import { groupsCodec, usersCodec } from "./codecs/principals";
+import { accountRegionsCodec, architecturesCodec, attachedPolicyArnsCodec, layersCodec } from "./codecs/string-list";
+import { vpcCodec } from "./codecs/vpc";
 import type { Database } from "./db";
 
 /** `accountIds` limits the load to those accounts (the organization and its SCPs always come along). */
@@ -36,10 +34,10 @@ export async function loadSnapshot(db: Database, scanId: number, options: { acco
     byAccount.set(a.accountId, {
       accountId: a.accountId,
       name: a.name,
-      regions: a.regions as unknown as string[],
-      users: a.users as unknown as User[],
-      groups: a.groups as unknown as Group[],
-      lastAccessed: a.lastAccessed as unknown as Record<string, ServiceLastAccessed[]>,
+      regions: accountRegionsCodec.decode(a.regions, { scanId, key: a.accountId }),
+      users: usersCodec.decode(a.users, { scanId, key: a.accountId }),
+      groups: groupsCodec.decode(a.groups, { scanId, key: a.accountId }),
+      lastAccessed: lastAccessedCodec.decode(a.lastAccessed, { scanId, key: a.accountId }),
       roles: [],
       managedPolicies: [],
       functions: [],
@@ -58,9 +56,9 @@ export async function loadSnapshot(db: Database, scanId: number, options: { acco
       path: r.path,
       roleId: r.roleId,
       createDate: r.createDate,
-      assumeRolePolicy: r.assumeRolePolicy as unknown as PolicyDocument,
-      inlinePolicies: r.inlinePolicies as unknown as InlinePolicy[],
-      attachedPolicyArns: r.attachedPolicyArns as unknown as string[],
+      assumeRolePolicy: trustPolicyCodec.decode(r.assumeRolePolicy, { scanId, key: r.arn }),
+      inlinePolicies: inlinePoliciesCodec.decode(r.inlinePolicies, { scanId, key: r.arn }),
+      attachedPolicyArns: attachedPolicyArnsCodec.decode(r.attachedPolicyArns, { scanId, key: r.arn }),
       permissionsBoundaryArn: r.permissionsBoundaryArn,
       lastUsed: r.lastUsed,
     });
@@ -71,8 +69,8 @@ export async function loadSnapshot(db: Database, scanId: number, options: { acco
       name: p.name,
       awsManaged: p.awsManaged,
       defaultVersionId: p.defaultVersionId,
-      document: p.document as unknown as PolicyDocument,
-      otherVersions: p.otherVersions as unknown as PolicyVersion[],
+      document: managedPolicyDocumentCodec.decode(p.document, { scanId, key: p.arn }),
+      otherVersions: otherVersionsCodec.decode(p.otherVersions, { scanId, key: p.arn }),
     });
   }
   for (const f of functions) {
@@ -88,16 +86,16 @@ export async function loadSnapshot(db: Database, scanId: number, options: { acco
       memorySize: f.memorySize,
       timeout: f.timeout,
       lastModified: f.lastModified,
-      architectures: f.architectures as unknown as string[],
-      environment: f.environment as unknown as EnvironmentVariable[],
-      layers: f.layers as unknown as string[],
-      vpc: (f.vpc as unknown as LambdaFunction["vpc"]) ?? null,
+      architectures: architecturesCodec.decode(f.architectures, { scanId, key: f.arn }),
+      environment: environmentCodec.decode(f.environment, { scanId, key: f.arn }),
+      layers: layersCodec.decode(f.layers, { scanId, key: f.arn }),
+      vpc: vpcCodec.decode(f.vpc, { scanId, key: f.arn }) ?? null,
       deadLetterTargetArn: f.deadLetterTargetArn,
       kmsKeyArn: f.kmsKeyArn,
       tracingMode: f.tracingMode === "Active" || f.tracingMode === "PassThrough" ? f.tracingMode : null,
       logGroup: f.logGroup,
-      resourcePolicy: (f.resourcePolicy as unknown as PolicyDocument | null) ?? null,
-      urls: f.urls as unknown as FunctionUrl[],
+      resourcePolicy: resourcePolicyCodec.decode(f.resourcePolicy, { scanId, key: f.arn }) ?? null,
+      urls: functionUrlsCodec.decode(f.urls, { scanId, key: f.arn }),
     };
     account(f.accountId).functions.push(fn);
   }
@@ -115,8 +113,8 @@ export async function loadSnapshot(db: Database, scanId: number, options: { acco
   }
   return {
     source: { kind: scan.sourceKind === "aws" ? "aws" : "directory", location: scan.sourceLocation },
-    organization: (scan.organization as unknown as Organization | null) ?? null,
+    organization: organizationCodec.decode(scan.organization, { scanId }) ?? null,
     accounts: [...byAccount.values()],
-    gaps: scan.gaps as unknown as Snapshot["gaps"],
+    gaps: gapsCodec.decode(scan.gaps, { scanId }),
   };
 }

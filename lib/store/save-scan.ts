@@ -6,6 +6,7 @@
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Edge, FunctionAnalysis } from "@/lib/analysis/types";
 import type { CoverageGap, Snapshot } from "@/lib/snapshot/types";
+import { storeScanAggregates } from "./scan-aggregates";
 import type { Database, SqlRunner } from "./db";
 import { serializeRow, snapshotRows, type SerializedRow, type StoredFunctionResult } from "./scan-rows";
 import { analysisCopier, type AnalysisReuse } from "./reuse-analysis";
@@ -283,6 +284,7 @@ export async function storeSnapshot(
            FROM json_populate_record(NULL::scans, $2::json) u WHERE s.id = $1`,
         [scanId, JSON.stringify(scanUpdate)],
       );
+      await storeScanAggregates(conn, scanId);
       await conn.exec("COMMIT");
     } catch (error) {
       await conn.exec("ROLLBACK");

@@ -1,10 +1,14 @@
-/** "Export this view": the risk view's own filter (lib/queries/view-filter.ts), rendered by the CLI's code. */
+/**
+ * "Export this view": the risk view's own filter (lib/queries/view-filter.ts), rendered by the
+ * CLI's code and streamed: the head and summary go out at once, then the functions page by page,
+ * so a whole organization's export starts in a moment and the server holds one page at a time.
+ */
 import type { NextRequest } from "next/server";
 import { z } from "zod";
-import { buildJsonReport } from "@/lib/queries/json-report";
+import { openJsonReport } from "@/lib/queries/json-report";
 import { resolveScan } from "@/lib/queries/scans";
 import { parseViewFilter } from "@/lib/queries/view-filter";
-import { REPORT_FORMATS, renderReport, reportFileName } from "@/lib/report/render-report";
+import { REPORT_FORMATS, reportContentType, reportFileName, streamReport } from "@/lib/report/render-report";
 import { authorizeRequest } from "@/lib/server/authorize-request";
 import { getDb } from "@/lib/server/db";
 
@@ -25,13 +29,33 @@ export async function GET(request: NextRequest): Promise<Response> {
   const p = parsed.data;
   const scan = await resolveScan(p.scan);
   if (!scan) return Response.json({ error: "No complete scan to export." }, { status: 404 });
-  const report = await buildJsonReport(await getDb(), scan.id, { filter });
-  const rendered = renderReport(report, p.format);
-  return new Response(rendered.body, {
+  const source = await openJsonReport(await getDb(), scan.id, { filter });
+  const pieces = streamReport(source, p.format);
+  const encoder = new TextEncoder();
+  // Pull-based: the next page is read only when the client has taken the previous one.
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await pieces.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      } catch (error) {
+        // The headers are gone: all that is left is to break the download, which the client sees as failed.
+        console.error(`Export of scan ${scan.id} (${p.format}) failed: ${(error as Error).message}`);
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await pieces.return(undefined);
+    },
+  });
+  return new Response(body, {
     headers: {
-      "Content-Type": rendered.contentType,
-      "Content-Disposition": `attachment; filename="${reportFileName(report, p.format)}"`,
+      "Content-Type": reportContentType(p.format),
+      "Content-Disposition": `attachment; filename="${reportFileName(source.head, p.format)}"`,
       "Cache-Control": "no-store",
+      // Not buffered by a proxy: the point is that the download starts at once.
+      "X-Accel-Buffering": "no",
     },
   });
 }

@@ -1,0 +1,99 @@
+/**
+ * The one view filter (lib/queries/view-filter.ts) as SQL over stored verdicts (the narrow copies
+ * function_verdicts and finding_verdicts: call readScanAggregates first), for pages that
+ * show one page of a large scan: the same semantics as `applyViewFilter`, with suppressions
+ * applied through the overlay (lib/queries/suppression-overlay.ts). The consistency suite checks
+ * that both give the same functions, findings and order.
+ */
+import { SEVERITIES, type Severity } from "@/lib/analysis/types";
+import { atLeast } from "@/lib/analysis/verdicts";
+import type { SuppressionOverlay } from "./suppression-overlay";
+import type { ViewFilter } from "./view-filter";
+
+export interface ViewSql {
+  /** `WITH …, sel AS (…)`: the selected functions with their view verdicts (`severity`, `is_public`, `risk_score`). */
+  with: string;
+  /** Condition on a finding row aliased `x`: the findings the view lists for a selected function. */
+  findingInView: string;
+  /** Only functions with at least one listed finding are in the view (category, suppressed-only). */
+  requiresFinding: boolean;
+  params: unknown[];
+}
+
+/** `critical` → 0 … `info` → 4, unanalysed 5, as the list's comparator ranks them. */
+export const SEVERITY_RANK_SQL = `CASE severity ${SEVERITIES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(" ")} ELSE ${SEVERITIES.length} END`;
+
+/**
+ * A finding's actions and resources as `findingSearchText` joins them (one per line, lower-cased),
+ * from its stored details; `alias` is a `findings` row.
+ */
+export const FINDING_SEARCH_TEXT_SQL = (alias: string) => {
+  const list = (key: string) =>
+    `array_to_string(ARRAY(SELECT json_array_elements_text(CASE WHEN json_typeof(${alias}.details->'${key}') = 'array' THEN ${alias}.details->'${key}' ELSE '[]'::json END)), E'\\n')`;
+  return `lower(concat_ws(E'\\n', NULLIF(${list("actions")}, ''), NULLIF(${list("resources")}, '')))`;
+};
+
+const atLeastList = (min: Severity): Severity[] => SEVERITIES.filter((s) => atLeast(s, min));
+
+/**
+ * `findingsJoined`: the caller joins each function's count of listed findings itself and keeps
+ * only functions with some when `requiresFinding` (category and suppressed-only filters), instead
+ * of a per-function EXISTS: one pass over the findings for the page, the totals and the filter.
+ */
+export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<SuppressionOverlay, "active" | "affected">, options: { findingsJoined?: boolean } = {}): ViewSql {
+  const params: unknown[] = [scanId, overlay.active, overlay.affected.map((f) => f.arn), overlay.affected.map((f) => f.severity), overlay.affected.map((f) => f.isPublic), overlay.affected.map((f) => f.riskScore)];
+  const p = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const mode = filter.suppressed ?? "hide";
+  const finding: string[] = [];
+  if (mode === "hide") finding.push("NOT (x.fingerprint = ANY($2::text[]))");
+  if (mode === "only") finding.push("x.fingerprint = ANY($2::text[])");
+  if (filter.severity) finding.push(`x.severity = ANY(${p(atLeastList(filter.severity))}::text[])`);
+  if (filter.category) finding.push(`x.category = ${p(filter.category)}`);
+  // Text (`q`): a function matches by its own name, ARN, role or runtime (then all its findings in
+  // view are listed), or else through a finding in view whose actions or resources name it (then
+  // only those are listed): applyViewFilter's rule, over the findings' stored actions/resources.
+  const q = filter.q?.trim().toLowerCase() ?? "";
+  let textMatched = "";
+  if (q) {
+    const qp = p(q);
+    textMatched = `tm AS (SELECT f.arn FROM function_verdicts f WHERE f.scan_id = $1 AND (strpos(lower(f.name), ${qp}) > 0 OR strpos(lower(f.arn), ${qp}) > 0 OR strpos(lower(f.role_arn), ${qp}) > 0 OR strpos(lower(coalesce(f.runtime, '')), ${qp}) > 0)),`;
+    finding.push(`(x.function_arn IN (SELECT arn FROM tm) OR EXISTS (SELECT 1 FROM findings y WHERE y.scan_id = $1 AND y.id = x.id AND strpos(${FINDING_SEARCH_TEXT_SQL("y")}, ${qp}) > 0))`);
+  }
+  const findingInView = finding.length ? finding.join(" AND ") : "TRUE";
+
+  const stored: string[] = ["f.scan_id = $1"];
+  if (filter.account) stored.push(`f.account_id = ${p(filter.account)}`);
+  if (filter.region) stored.push(`f.region = ${p(filter.region)}`);
+  if (filter.runtime) stored.push(`f.runtime = ${p(filter.runtime)}`);
+  if (filter.sharedRole !== undefined) stored.push(`f.has_shared_role = ${p(filter.sharedRole)}`);
+  if (filter.incomplete !== undefined) stored.push(`(json_array_length(f.incomplete) > 0) = ${p(filter.incomplete)}`);
+  const verdict: string[] = [];
+  if (filter.public !== undefined) verdict.push(`v.is_public = ${p(filter.public)}`);
+  // Suppressed findings alone: their own severity selects, not the function's (as in applyViewFilter).
+  if (filter.severity && mode !== "only") verdict.push(`v.severity = ANY(${p(atLeastList(filter.severity))}::text[])`);
+  const requiresFinding = Boolean(filter.category) || mode === "only";
+  const hasFinding = `EXISTS (SELECT 1 FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = v.arn AND ${findingInView})`;
+  if (requiresFinding && !options.findingsJoined) verdict.push(hasFinding);
+  // A function its text does not match stays when one of its findings in view names the text.
+  if (q) verdict.push(`(v.arn IN (SELECT arn FROM tm) OR ${hasFinding})`);
+
+  // Without suppressed findings the stored score is the view's: a plain column, so the risk order reads its index.
+  return {
+    // "$2 IS NOT NULL" only types $2 for the filters that do not read it.
+    with: `WITH ${textMatched} o AS (SELECT * FROM unnest($3::text[], $4::text[], $5::boolean[], $6::int[]) AS o(arn, severity, is_public, risk_score) WHERE $2::text[] IS NOT NULL),
+      v AS (
+        SELECT f.arn, f.name, f.account_id, f.region, f.runtime, f.role_arn, f.policy_count, f.has_secrets, f.has_shared_role, f.incomplete,
+               ${overlay.affected.length ? "CASE WHEN o.arn IS NULL THEN f.risk_score ELSE o.risk_score END" : "f.risk_score"} AS risk_score,
+               CASE WHEN o.arn IS NULL THEN f.severity ELSE o.severity END AS severity,
+               CASE WHEN o.arn IS NULL THEN f.is_public ELSE o.is_public END AS is_public
+          FROM function_verdicts f LEFT JOIN o ON o.arn = f.arn
+         WHERE ${stored.join(" AND ")}),
+      sel AS (SELECT * FROM v${verdict.length ? ` WHERE ${verdict.join(" AND ")}` : ""})`,
+    findingInView,
+    requiresFinding,
+    params,
+  };
+}

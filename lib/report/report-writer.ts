@@ -1,0 +1,64 @@
+/**
+ * Reports are written in three parts so they can stream: what precedes the functions (known from
+ * the report's head and entries), one piece per function (in the order the format wants), and
+ * what follows. `renderReport` joins the parts of an in-memory report; `streamReport` yields them
+ * while the functions are read from the store page by page. Both give the same bytes.
+ */
+import type { ReportEntry, ReportFunction, ReportParts } from "./build-json-report";
+
+export interface ReportWriter {
+  /** The parts of each record the writer reads. */
+  parts: ReportParts;
+  /** The entries whose full records the writer needs, in the order it writes them. */
+  order: readonly ReportEntry[];
+  begin(): string;
+  write(fn: ReportFunction, entry: ReportEntry): string;
+  end(): string;
+}
+
+const SENTINEL = "\u0000streamed\u0000";
+
+/** Marks where a streamed array goes in a value passed to `streamedJsonArray`. */
+export const STREAMED_ARRAY: unknown = SENTINEL;
+
+/**
+ * `JSON.stringify(value, null, 2)` cut where `STREAMED_ARRAY` stands, with a writer for the
+ * array's items: the joined parts equal `JSON.stringify` of the value with the array in place.
+ */
+export function streamedJsonArray(value: unknown): { before: string; item: (item: unknown) => string; after: (count: number) => string } {
+  const text = JSON.stringify(value, null, 2);
+  const marker = JSON.stringify(SENTINEL);
+  const at = text.indexOf(marker);
+  if (at < 0 || text.indexOf(marker, at + 1) >= 0) throw new Error("streamedJsonArray: the value must hold STREAMED_ARRAY exactly once");
+  const lineStart = text.lastIndexOf("\n", at) + 1;
+  const indent = /^ */.exec(text.slice(lineStart))![0];
+  const inner = `${indent}  `;
+  // An item nested in as many arrays as its depth comes out of JSON.stringify already indented:
+  // cutting the arrays' brackets off is cheaper than re-indenting a large text line by line.
+  const depth = inner.length / 2;
+  const wrap = (item: unknown) => {
+    let v = item;
+    for (let i = 0; i < depth; i++) v = [v];
+    return v;
+  };
+  const open = JSON.stringify(wrap(0), null, 2).indexOf("0");
+  let first = true;
+  return {
+    before: text.slice(0, at),
+    item(item) {
+      const nested = JSON.stringify(wrap(item), null, 2);
+      const out = `${first ? "[" : ","}\n${inner}${nested.slice(open, nested.length - open + inner.length)}`;
+      first = false;
+      return out;
+    },
+    after: (count) => `${count === 0 ? "[]" : `\n${indent}]`}${text.slice(at + marker.length)}`,
+  };
+}
+
+/** The joined parts of a writer over an in-memory list of functions (entries[i] describes functions[i]). */
+export function writeAll(writer: ReportWriter, entries: readonly ReportEntry[], functions: readonly ReportFunction[]): string {
+  const full = new Map(entries.map((e, i) => [e, functions[i]]));
+  let out = writer.begin();
+  for (const entry of writer.order) out += writer.write(full.get(entry)!, entry);
+  return out + writer.end();
+}

@@ -1,0 +1,167 @@
+/**
+ * Per-scan aggregates, computed once when a scan is stored (and on first read for scans stored
+ * before this table existed): the overview's counts and the risk view's facets, as the analysis
+ * stored them, before suppressions. Scans are immutable, so these never go stale; readers
+ * (lib/queries/overview.ts) correct them for the few functions a suppression changes.
+ */
+import { z } from "zod";
+import { SEVERITIES, type Severity } from "@/lib/analysis/types";
+import type { SqlRunner } from "./db";
+import { jsonColumn } from "./codecs/json-column";
+
+/** Functions listed as the riskiest, before suppressions (the overview shows ten). */
+export const RISKIEST_STORED = 10;
+
+export interface ScanAggregates {
+  /** Bumped when the shape changes: an older row is recomputed. */
+  version: typeof AGGREGATES_VERSION;
+  regions: string[];
+  runtimes: string[];
+  /** Analysed functions per stored severity. */
+  bySeverity: Record<Severity, number>;
+  /** Findings per severity. */
+  findingsBySeverity: Record<Severity, number>;
+  unanalysed: number;
+  incomplete: number;
+  byAccount: { accountId: string; functions: number; counts: Record<Severity, number> }[];
+  /** Findings per category, and functions with at least one of them. */
+  categories: { category: string; findings: number; functions: number }[];
+  /** By risk score (desc), then name and ARN. */
+  riskiest: { arn: string; name: string; accountId: string; region: string; riskScore: number; severity: Severity; findingCount: number; isPublic: boolean }[];
+}
+
+export const AGGREGATES_VERSION = 3;
+
+const severityCounts = z.object(Object.fromEntries(SEVERITIES.map((s) => [s, z.number()])) as Record<Severity, z.ZodNumber>);
+const severity = z.enum(SEVERITIES as [Severity, ...Severity[]]);
+
+export const scanAggregatesCodec = jsonColumn<ScanAggregates>(
+  "scan_aggregates",
+  "data",
+  z.looseObject({
+    version: z.literal(AGGREGATES_VERSION),
+    regions: z.array(z.string()),
+    runtimes: z.array(z.string()),
+    bySeverity: severityCounts,
+    findingsBySeverity: severityCounts,
+    unanalysed: z.number(),
+    incomplete: z.number(),
+    byAccount: z.array(z.looseObject({ accountId: z.string(), functions: z.number(), counts: severityCounts })),
+    categories: z.array(z.looseObject({ category: z.string(), findings: z.number(), functions: z.number() })),
+    riskiest: z.array(
+      z.looseObject({ arn: z.string(), name: z.string(), accountId: z.string(), region: z.string(), riskScore: z.number(), severity, findingCount: z.number(), isPublic: z.boolean() }),
+    ),
+  }),
+);
+
+const emptyCounts = (): Record<Severity, number> => ({ critical: 0, high: 0, medium: 0, low: 0, info: 0 });
+
+/** The aggregates of a stored scan, from its rows. */
+export async function computeScanAggregates(db: SqlRunner, scanId: number): Promise<ScanAggregates> {
+  const perAccount = await db.query<{ account_id: string; severity: string | null; n: number; incomplete: number }>(
+    `SELECT account_id, severity, count(*)::int AS n, count(*) FILTER (WHERE json_array_length(incomplete) > 0)::int AS incomplete
+       FROM functions WHERE scan_id = $1 GROUP BY account_id, severity`,
+    [scanId],
+  );
+  const facets = await db.query<{ kind: string; value: string }>(
+    `SELECT DISTINCT 'region' AS kind, region AS value FROM functions WHERE scan_id = $1
+     UNION SELECT DISTINCT 'runtime', runtime FROM functions WHERE scan_id = $1 AND runtime IS NOT NULL`,
+    [scanId],
+  );
+  const findingSeverities = await db.query<{ severity: Severity; n: number }>(`SELECT severity, count(*)::int AS n FROM findings WHERE scan_id = $1 GROUP BY severity`, [scanId]);
+  const categories = await db.query<{ category: string; findings: number; functions: number }>(
+    `SELECT category, count(*)::int AS findings, count(DISTINCT function_arn)::int AS functions FROM findings WHERE scan_id = $1 GROUP BY category`,
+    [scanId],
+  );
+  const riskiest = await db.query<{ arn: string; name: string; account_id: string; region: string; risk_score: number; severity: string; finding_count: number; is_public: boolean }>(
+    `SELECT arn, name, account_id, region, risk_score, severity, finding_count, is_public FROM functions
+      WHERE scan_id = $1 AND risk_score IS NOT NULL ORDER BY risk_score DESC, name COLLATE "C", arn COLLATE "C" LIMIT ${RISKIEST_STORED}`,
+    [scanId],
+  );
+  const bySeverity = emptyCounts();
+  let unanalysed = 0;
+  let incomplete = 0;
+  const byAccount = new Map<string, { accountId: string; functions: number; counts: Record<Severity, number> }>();
+  for (const r of perAccount) {
+    const entry = byAccount.get(r.account_id) ?? { accountId: r.account_id, functions: 0, counts: emptyCounts() };
+    entry.functions += Number(r.n);
+    if (r.severity) {
+      entry.counts[r.severity as Severity] += Number(r.n);
+      bySeverity[r.severity as Severity] += Number(r.n);
+    } else unanalysed += Number(r.n);
+    incomplete += Number(r.incomplete);
+    byAccount.set(r.account_id, entry);
+  }
+  const findingsBySeverity = emptyCounts();
+  for (const r of findingSeverities) findingsBySeverity[r.severity] += Number(r.n);
+  const codeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return {
+    version: AGGREGATES_VERSION,
+    regions: facets.filter((f) => f.kind === "region").map((f) => f.value).sort(codeUnits),
+    runtimes: facets.filter((f) => f.kind === "runtime").map((f) => f.value).sort(codeUnits),
+    bySeverity,
+    findingsBySeverity,
+    unanalysed,
+    incomplete,
+    byAccount: [...byAccount.values()].sort((a, b) => codeUnits(a.accountId, b.accountId)),
+    categories: categories.map((c) => ({ category: c.category, findings: Number(c.findings), functions: Number(c.functions) })),
+    riskiest: riskiest.map((r) => ({
+      arn: r.arn,
+      name: r.name,
+      accountId: r.account_id,
+      region: r.region,
+      riskScore: Number(r.risk_score),
+      severity: r.severity as Severity,
+      findingCount: Number(r.finding_count),
+      isPublic: r.is_public,
+    })),
+  };
+}
+
+/**
+ * The narrow copies the risk view reads (function_verdicts, finding_verdicts): what it filters,
+ * sorts and counts, without the policies, blast radius and reasons that make the full rows wide.
+ */
+export async function storeVerdictProjections(db: SqlRunner, scanId: number): Promise<void> {
+  await db.query(`DELETE FROM function_verdicts WHERE scan_id = $1`, [scanId]);
+  await db.query(`DELETE FROM finding_verdicts WHERE scan_id = $1`, [scanId]);
+  await db.query(
+    `INSERT INTO function_verdicts (scan_id, arn, name, account_id, region, runtime, role_arn, policy_count, has_secrets, has_shared_role, risk_score, severity, is_public, incomplete)
+     SELECT scan_id, arn, name, account_id, region, runtime, role_arn, policy_count, has_secrets, has_shared_role, risk_score, severity, is_public, incomplete
+       FROM functions WHERE scan_id = $1
+     ON CONFLICT DO NOTHING`,
+    [scanId],
+  );
+  // ON CONFLICT: two readers filling an older scan's copies at once both succeed.
+  await db.query(
+    `INSERT INTO finding_verdicts (scan_id, id, function_arn, category, severity, fingerprint)
+     SELECT scan_id, id, function_arn, category, severity, fingerprint FROM findings WHERE scan_id = $1
+     ON CONFLICT DO NOTHING`,
+    [scanId],
+  );
+}
+
+/** Computes and stores a scan's aggregates and verdict copies (inside the transaction that stores the scan). */
+export async function storeScanAggregates(db: SqlRunner, scanId: number): Promise<ScanAggregates> {
+  await storeVerdictProjections(db, scanId);
+  // The planner's statistics of what the pages filter: PGlite runs no autovacuum, and without
+  // statistics it reads a scan's verdicts through nested loops planned for one row.
+  await db.exec("ANALYZE function_verdicts; ANALYZE finding_verdicts");
+  const aggregates = await computeScanAggregates(db, scanId);
+  await db.query(
+    `INSERT INTO scan_aggregates (scan_id, data) VALUES ($1, $2::json) ON CONFLICT (scan_id) DO UPDATE SET data = EXCLUDED.data`,
+    [scanId, JSON.stringify(aggregates)],
+  );
+  return aggregates;
+}
+
+/**
+ * A scan's stored aggregates; computed and stored now (with the verdict copies) when missing or
+ * of an older shape. Readers of function_verdicts / finding_verdicts call this first.
+ */
+export async function readScanAggregates(db: SqlRunner, scanId: number): Promise<ScanAggregates> {
+  const [row] = await db.query<{ data: unknown }>(`SELECT data FROM scan_aggregates WHERE scan_id = $1`, [scanId]);
+  const version = row ? (typeof row.data === "string" ? (JSON.parse(row.data) as { version?: unknown }) : (row.data as { version?: unknown } | null))?.version : undefined;
+  if (!row || version !== AGGREGATES_VERSION) return storeScanAggregates(db, scanId);
+  return scanAggregatesCodec.decode(row.data, { scanId, key: scanId });
+}
