@@ -17,6 +17,7 @@ import { managedPolicyDocumentCodec } from "@/lib/store/codecs/policy-document";
 import { attachedPolicyArnsCodec } from "@/lib/store/codecs/string-list";
 import type { Database } from "@/lib/store/db";
 import { reachedFunctionsIn } from "./reach";
+import { loadSuppressionOverlay } from "./suppression-overlay";
 import { canonicalActionsInText } from "./action-names";
 import { attachedPolicyKind } from "@/lib/snapshot/aws-managed-policy-arn";
 
@@ -67,12 +68,23 @@ export async function functionGraphIn(db: Database, scanId: number, functionArn:
   // Function metadata for every function drawn or grouped.
   const functionIds = new Set<string>([functionArn]);
   for (const r of entries) for (const e of r.path) for (const id of [e.from, e.to]) if (id.includes(":function:") && !/[*?]/.test(id)) functionIds.add(id);
-  const [metaRows, role, findingRows] = await Promise.all([
+  const [metaRows, role, allFindingRows, overlay] = await Promise.all([
     prisma.lambdaFunction.findMany({ where: { scanId, arn: { in: [...functionIds] } }, select: { arn: true, name: true, severity: true, riskScore: true } }),
     prisma.role.findUnique({ where: { scanId_arn: { scanId, arn: fn.roleArn } }, select: { inlinePolicies: true, attachedPolicyArns: true, permissionsBoundaryArn: true } }),
-    prisma.finding.findMany({ where: { scanId, functionArn }, select: { ruleId: true, category: true, severity: true, title: true, details: true }, orderBy: { id: "asc" } }),
+    prisma.finding.findMany({ where: { scanId, functionArn }, select: { ruleId: true, category: true, severity: true, title: true, details: true, fingerprint: true }, orderBy: { id: "asc" } }),
+    loadSuppressionOverlay(db, scanId),
   ]);
-  const functions = new Map<string, FunctionMeta>(metaRows.map((r) => [r.arn, r]));
+  // Suppressions as every surface applies them: a suppressed finding marks no statement, and a
+  // function with one shows the severity and score its page shows (the overlay's one derivation).
+  const suppressed = new Set(overlay.active);
+  const findingRows = allFindingRows.filter((f) => !suppressed.has(f.fingerprint));
+  const shown = new Map(overlay.affected.map((v) => [v.arn, v]));
+  const withView = <T extends { arn: string; severity: string | null; riskScore: number | null }>(row: T): T => {
+    const view = shown.get(row.arn);
+    return view ? { ...row, severity: view.severity, riskScore: view.riskScore } : row;
+  };
+  const functions = new Map<string, FunctionMeta>(metaRows.map((r) => [r.arn, withView(r)]));
+  const root = withView(fn);
 
   const rootPolicies: PolicyInput[] = [];
   if (role) {
@@ -125,7 +137,7 @@ export async function functionGraphIn(db: Database, scanId: number, functionArn:
     ...view,
     scanId,
     depth,
-    function: { arn: fn.arn, name: fn.name, severity: fn.severity, riskScore: fn.riskScore },
+    function: { arn: root.arn, name: root.name, severity: root.severity, riskScore: root.riskScore },
   };
 }
 

@@ -9,6 +9,7 @@ import { deleteSuppressions, saveSuppression } from "@/lib/store/suppressions";
 import { freshPglite, type TestDatabase } from "@/lib/store/test-support";
 import { listFunctionsIn } from "./function-list";
 import { buildJsonReport } from "./json-report";
+import { functionGraphIn } from "./permission-graph";
 import { loadScanView } from "./scan-view";
 
 describe("risk after a suppression, and the HTML report's blast radius after escalation", () => {
@@ -46,6 +47,9 @@ describe("risk after a suppression, and the HTML report's blast radius after esc
       expect(list.rows.find((r) => r.name === q)!.riskScore).toBe(after.riskScore);
       const view = await loadScanView(t.db, scanId);
       expect(view.functions.find((f) => f.name === q)!.riskScore).toBe(after.riskScore);
+      // And its graph page heads with the same score and severity
+      const graph = (await functionGraphIn(t.db, scanId, after.arn))!;
+      expect(graph.function).toMatchObject({ riskScore: after.riskScore, severity: after.severity });
       // And the HTML report says the same
       const html = renderReport(report, "html").body;
       const section = html.slice(html.indexOf(`<h3><bdi>${q}</bdi>`));
