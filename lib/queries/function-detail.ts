@@ -5,14 +5,13 @@ import { decodeBlastRadius, decodePermissionSet } from "@/lib/store/codecs/blast
 import { environmentCodec } from "@/lib/store/codecs/environment";
 import { findingDetailsCodec } from "@/lib/store/codecs/finding-details";
 import { functionUrlsCodec } from "@/lib/store/codecs/function-urls";
-import { incompleteCodec } from "@/lib/store/codecs/incomplete";
 import { resourcePolicyCodec, trustPolicyCodec } from "@/lib/store/codecs/policy-document";
 import { layersCodec } from "@/lib/store/codecs/string-list";
 import { vpcCodec } from "@/lib/store/codecs/vpc";
 import { RULE_CATALOGUE } from "@/lib/rules/index";
 import { getDb } from "@/lib/server/db";
 import { blastRadiusInAwsCase, findingInAwsCase, riskInAwsCase } from "./action-names";
-import { decodeIncomplete, decodeRisk, shownRisk, viewFunction, type ViewSuppression } from "./scan-view";
+import { shownRisk, viewStoredFunction, type ViewSuppression } from "./scan-view";
 import { rolePolicyViews, type PolicyView } from "./role-policies";
 import { roleRecommendation } from "./role-recommendation";
 import { loadSuppressionMatcher } from "./suppressions";
@@ -93,25 +92,7 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
     loadSuppressionMatcher(db),
   ]);
   // The verdicts shown (severity, public, suppression state) come from the one derivation every surface uses.
-  const verdicts = viewFunction(
-    {
-      arn: fn.arn,
-      name: fn.name,
-      accountId: fn.accountId,
-      accountName: account?.name ?? null,
-      region: fn.region,
-      runtime: fn.runtime,
-      roleArn: fn.roleArn,
-      policyCount: fn.policyCount,
-      hasSecrets: fn.hasSecrets,
-      sharedRole: fn.hasSharedRole,
-      riskScore: fn.riskScore,
-      incomplete: incompleteCodec.decode(fn.incomplete, ref),
-    },
-    findingRows.map((f) => ({ id: f.id, ruleId: f.ruleId, category: f.category, severity: f.severity as Severity, title: f.title, reason: f.reason, fingerprint: f.fingerprint })),
-    suppressions,
-    decodeRisk(fn.risk, ref),
-  );
+  const verdicts = viewStoredFunction(scanId, fn, account?.name ?? null, findingRows, suppressions);
   const verdictById = new Map(verdicts.findings.map((f) => [f.id, f]));
   const catalogue = new Map(RULE_CATALOGUE.map((r) => [r.id, r]));
   const findings: FindingView[] = findingRows.map((f) => {

@@ -14,7 +14,7 @@ import { joinBlastRadius } from "@/lib/store/scan-rows";
 import { blastRadiusInAwsCase, canonicalActionsInText } from "./action-names";
 import { roleRecommendation, type RoleRecommendation } from "./role-recommendation";
 import { rolePolicyViews, type PolicyView } from "./role-policies";
-import { decodeIncomplete, decodeRisk, viewFunction, type ViewFinding } from "./scan-view";
+import { viewStoredFunction, type ViewFinding } from "./scan-view";
 import { loadSuppressionMatcher } from "./suppressions";
 
 export interface RoleFunction {
@@ -91,26 +91,8 @@ export async function getRoleDetail(scanId: number, arn: string): Promise<RoleDe
   const cited: StatementRef[] = [];
   const functions = fns.map((fn): RoleFunction => {
     const rows = findingsByFunction.get(fn.arn) ?? [];
-    const verdicts = viewFunction(
-      {
-        arn: fn.arn,
-        name: fn.name,
-        accountId: fn.accountId,
-        accountName: account?.name ?? null,
-        region: fn.region,
-        runtime: fn.runtime,
-        roleArn: fn.roleArn,
-        policyCount: fn.policyCount,
-        hasSecrets: fn.hasSecrets,
-        sharedRole: fn.hasSharedRole,
-        riskScore: fn.riskScore,
-        incomplete: decodeIncomplete(fn.incomplete),
-      },
-      rows.map((f) => ({ id: f.id, ruleId: f.ruleId, category: f.category, severity: f.severity as Severity, title: f.title, reason: f.reason, fingerprint: f.fingerprint })),
-      suppressions,
-      // The score without suppressed findings' shares, as on every surface.
-      decodeRisk(fn.risk),
-    );
+    // The score without suppressed findings' shares, as on every surface.
+    const verdicts = viewStoredFunction(scanId, fn, account?.name ?? null, rows, suppressions);
     const active = verdicts.findings.filter((f) => !f.suppressed);
     // Only findings that still apply highlight a statement.
     const activeIds = new Set(active.map((f) => f.id));

@@ -125,6 +125,57 @@ type FindingBase = Omit<ViewFinding, "suppressed" | "suppression" | "expiredSupp
 const toView = (e: SuppressionEntry | null): ViewSuppression | null =>
   e ? { reason: e.reason, expiresAt: e.expiresAt, createdBy: e.createdBy, createdAt: e.createdAt, source: e.source } : null;
 
+/** A stored function row as Prisma reads it (the function page, the role page). */
+interface StoredFunctionRow {
+  arn: string;
+  name: string;
+  accountId: string;
+  region: string;
+  runtime: string | null;
+  roleArn: string;
+  policyCount: number;
+  hasSecrets: boolean;
+  hasSharedRole: boolean;
+  riskScore: number | null;
+  incomplete: unknown;
+  risk: unknown;
+}
+
+/** A stored finding row as Prisma reads it. */
+interface StoredFindingRow {
+  id: number;
+  ruleId: string;
+  category: string;
+  severity: string;
+  title: string;
+  reason: string;
+  fingerprint: string;
+}
+
+/** `viewFunction` over Prisma rows, the stored score included (suppressed findings' shares left out). */
+export function viewStoredFunction(scanId: number, fn: StoredFunctionRow, accountName: string | null, findings: StoredFindingRow[], suppressions: SuppressionMatcher): ViewFunction {
+  const ref = { scanId, key: fn.arn };
+  return viewFunction(
+    {
+      arn: fn.arn,
+      name: fn.name,
+      accountId: fn.accountId,
+      accountName,
+      region: fn.region,
+      runtime: fn.runtime,
+      roleArn: fn.roleArn,
+      policyCount: fn.policyCount,
+      hasSecrets: fn.hasSecrets,
+      sharedRole: fn.hasSharedRole,
+      riskScore: fn.riskScore,
+      incomplete: decodeIncomplete(fn.incomplete, ref),
+    },
+    findings.map((f) => ({ id: f.id, ruleId: f.ruleId, category: f.category, severity: f.severity as Severity, title: f.title, reason: f.reason, fingerprint: f.fingerprint })),
+    suppressions,
+    decodeRisk(fn.risk, ref),
+  );
+}
+
 /** The one place a function's shown verdicts are derived from its stored ones and the suppressions. */
 export function viewFunction(base: FunctionBase, findings: FindingBase[], suppressions: SuppressionMatcher, storedRisk: RiskScore | null = null): ViewFunction {
   const viewFindings = findings.map((f): ViewFinding => {
