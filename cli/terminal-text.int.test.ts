@@ -49,6 +49,9 @@ describe("the CLI prints snapshot and database text as data", () => {
     const arn = `arn:aws:lambda:us-east-1:111111111111:function:${OSC8_CLEAR}`;
     await db.prisma.lambdaFunction.updateMany({ where: { scanId: 1, arn: finding.functionArn }, data: { arn } });
     await db.prisma.finding.updateMany({ where: { scanId: 1, functionArn: finding.functionArn }, data: { functionArn: arn } });
+    // (the risk view's narrow copies of the same rows hold the same ARN)
+    await db.prisma.functionVerdict.updateMany({ where: { scanId: 1, arn: finding.functionArn }, data: { arn } });
+    await db.prisma.findingVerdict.updateMany({ where: { scanId: 1, functionArn: finding.functionArn }, data: { functionArn: arn } });
     await db.prisma.finding.update({ where: { id: finding.id }, data: { reason: `reason ${C1_BIDI} ${FAKE_SUCCESS}` } });
     // and another whose function is still in the scan, so the JSON report lists it
     const other = await db.prisma.finding.findFirstOrThrow({ where: { scanId: 1, severity: "high" } });
