@@ -157,7 +157,7 @@ export function BlastRadiusPanel({ blast, scanId, reach, reachPageHref }: { blas
             const resources = [...new Set(s.levels.flatMap((l) => l.resources))];
             return (
               <tr key={s.service}>
-                <td>
+                <td className="service">
                   <code>{s.service}</code>
                 </td>
                 {(["List", "Read", "Write", "Permissions management", "Tagging"] as const).map((level) => {
