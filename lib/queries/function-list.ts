@@ -8,7 +8,7 @@ import type { ScanView, ViewFunction, WorstFinding } from "./scan-view";
 import { canonicalActionsInText } from "./action-names";
 import { loadSuppressionOverlay, type SuppressionOverlay } from "./suppression-overlay";
 import { applyViewFilter, type ViewFilter } from "./view-filter";
-import { SEVERITY_RANK_SQL, viewSql } from "./view-sql";
+import { SEVERITY_RANK_SQL, viewSql, type SelectedVerdictRow } from "./view-sql";
 
 export const FUNCTION_SORTS = ["risk", "name", "account", "region", "runtime", "role", "policies", "findings", "public"] as const;
 export type FunctionSort = (typeof FUNCTION_SORTS)[number];
@@ -213,20 +213,7 @@ async function worstFindings(db: Database, scanId: number, overlay: SuppressionO
   return new Map(rows.map((r) => [r.function_arn, { ruleId: r.rule_id, title: canonicalActionsInText(r.title ?? ""), severity: r.severity }]));
 }
 
-interface SelectedRow {
-  arn: string;
-  name: string;
-  account_id: string;
-  region: string;
-  runtime: string | null;
-  role_arn: string;
-  policy_count: number;
-  has_secrets: boolean;
-  has_shared_role: boolean;
-  risk_score: number | null;
-  incomplete: unknown;
-  severity: Severity | null;
-  is_public: boolean;
+interface SelectedRow extends SelectedVerdictRow {
   finding_count: number;
 }
 

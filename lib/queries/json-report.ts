@@ -40,7 +40,7 @@ import { loadScanView, shownRisk, viewFunction, type ViewFinding, type ViewFunct
 import { loadSuppressionOverlay } from "./suppression-overlay";
 import type { SuppressionEntry } from "./suppressions";
 import { applyViewFilter, findingsListed, type ViewFilter } from "./view-filter";
-import { FINDING_SEARCH_TEXT_SQL, viewSql } from "./view-sql";
+import { FINDING_SEARCH_TEXT_SQL, viewSql, type SelectedVerdictRow } from "./view-sql";
 
 /** The newest scan that finished with data (succeeded or partial). */
 export async function latestCompleteScanId(db: Database): Promise<number | null> {
@@ -93,22 +93,7 @@ async function selectInDatabase(db: Database, scanId: number, filter: ViewFilter
   await readScanAggregates(db, scanId);
   const overlay = await loadSuppressionOverlay(db, scanId, now);
   const view = viewSql(scanId, filter, overlay);
-  const rows = await db.query<{
-    arn: string;
-    name: string;
-    account_id: string;
-    region: string;
-    runtime: string | null;
-    role_arn: string;
-    policy_count: number;
-    has_secrets: boolean;
-    has_shared_role: boolean;
-    risk_score: number | null;
-    incomplete: unknown;
-    severity: Severity | null;
-    is_public: boolean;
-    finding_count: number;
-  }>(
+  const rows = await db.query<SelectedVerdictRow & { finding_count: number }>(
     `${view.with}
      , counts AS (SELECT x.function_arn, count(*)::int AS n FROM finding_verdicts x WHERE x.scan_id = $1 AND ${view.findingInView} GROUP BY x.function_arn)
      SELECT sel.*, COALESCE(counts.n, 0) AS finding_count

@@ -10,6 +10,23 @@ import { atLeast } from "@/lib/analysis/verdicts";
 import type { SuppressionOverlay } from "./suppression-overlay";
 import type { ViewFilter } from "./view-filter";
 
+/** One row of `sel` (a function_verdicts row with its view verdicts), as the risk view and the exports read it. */
+export interface SelectedVerdictRow {
+  arn: string;
+  name: string;
+  account_id: string;
+  region: string;
+  runtime: string | null;
+  role_arn: string;
+  policy_count: number;
+  has_secrets: boolean;
+  has_shared_role: boolean;
+  risk_score: number | null;
+  incomplete: unknown;
+  severity: Severity | null;
+  is_public: boolean;
+}
+
 export interface ViewSql {
   /** `WITH …, sel AS (…)`: the selected functions with their view verdicts (`severity`, `is_public`, `risk_score`). */
   with: string;
