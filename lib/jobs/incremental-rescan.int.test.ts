@@ -5,29 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseGenArgs, writeGeneratedOrganization } from "@/scripts/gen-org";
 import { deployFunctions, snapshotAccountIds, tightenScp } from "@/scripts/lib/mutate-snapshot";
 import { freshPglite, freshPostgres, type TestDatabase } from "@/lib/store/test-support";
-import type { Database } from "@/lib/store/db";
+import { STORED_PARTS, STORED_TABLES as TABLES, storedScan } from "@/scripts/lib/stored-scan";
 import { scanSnapshotDir } from "./run-scan";
 
 const NOW = "2026-12-02T08:00:00.000Z";
-const TABLES = ["accounts", "roles", "managed_policies", "event_source_mappings", "functions", "findings", "permission_sets", "role_reach", "role_recommendations", "edges"];
-
-/** Every row a scan stored, per table, in the order it was written, without ids. */
-async function storedScan(db: Database, scanId: number): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {};
-  for (const table of TABLES) {
-    const rows = await db.query<Record<string, unknown>>(`SELECT * FROM ${table} WHERE scan_id = $1 ORDER BY id`, [scanId]);
-    out[table] = rows.map(({ id: _id, scan_id: _scan, input_hash: _hash, ...rest }) => JSON.stringify(rest));
-  }
-  const [scan] = await db.query<Record<string, unknown>>(`SELECT status, gaps, organization_id, account_count, function_count, finding_count, analyzed FROM scans WHERE id = $1`, [scanId]);
-  out.scan = [JSON.stringify(scan)];
-  // What the pages read instead of every row: the per-scan aggregates and the verdict copies.
-  const [aggregates] = await db.query<{ data: unknown }>(`SELECT data FROM scan_aggregates WHERE scan_id = $1`, [scanId]);
-  out.scan_aggregates = [JSON.stringify(aggregates?.data ?? null)];
-  out.function_verdicts = (await db.query<Record<string, unknown>>(`SELECT * FROM function_verdicts WHERE scan_id = $1 ORDER BY arn`, [scanId])).map(({ scan_id: _scan, ...rest }) => JSON.stringify(rest));
-  out.finding_verdicts = (await db.query<Record<string, unknown>>(`SELECT * FROM finding_verdicts WHERE scan_id = $1 ORDER BY id`, [scanId])).map(({ id: _id, scan_id: _scan, ...rest }) => JSON.stringify(rest));
-  return out;
-}
-
 describe.each([
   ["PGlite", freshPglite],
   ["PostgreSQL", freshPostgres],
@@ -60,7 +41,7 @@ describe.each([
     expect(full.reused).toBeNull();
     // ... and stored, row for row, what a full scan of the same snapshot stores
     const [a, b] = [await storedScan(t.db, incremental.scanId), await storedScan(t.db, full.scanId)];
-    for (const table of [...TABLES, "scan", "scan_aggregates", "function_verdicts", "finding_verdicts"]) expect(a[table], table).toEqual(b[table]);
+    for (const table of STORED_PARTS) expect(a[table], table).toEqual(b[table]);
     expect(a.role_recommendations.length).toBeGreaterThan(0);
     expect(incremental.summary).toEqual(full.summary);
     // ... which differs from the first scan where the deployment changed something
@@ -78,12 +59,12 @@ describe.each([
     expect(rescan.reused).toBeNull();
     const full = await scanSnapshotDir(t.db, dir, { now: NOW, reuse: false });
     const [a, b] = [await storedScan(t.db, rescan.scanId), await storedScan(t.db, full.scanId)];
-    for (const table of [...TABLES, "scan", "scan_aggregates", "function_verdicts", "finding_verdicts"]) expect(a[table], table).toEqual(b[table]);
+    for (const table of STORED_PARTS) expect(a[table], table).toEqual(b[table]);
     // ... and a later unchanged rescan reuses all of them again, storing the same rows
     const again = await scanSnapshotDir(t.db, dir, { now: NOW });
     expect(again.reused).toEqual({ accounts: 10, fromScanId: full.scanId });
     const c = await storedScan(t.db, again.scanId);
-    for (const table of [...TABLES, "scan", "scan_aggregates", "function_verdicts", "finding_verdicts"]) expect(c[table], table).toEqual(b[table]);
+    for (const table of STORED_PARTS) expect(c[table], table).toEqual(b[table]);
     expect(again.summary).toEqual(full.summary);
     expect(previous.scanId).toBeLessThan(rescan.scanId);
   }, 300_000);

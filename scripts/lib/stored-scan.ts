@@ -1,0 +1,25 @@
+/**
+ * Every row a scan stored, per table, in the order it was written, without ids: what an
+ * incremental rescan and a full scan must agree on, and what a speed change must not alter.
+ */
+import type { Database } from "@/lib/store/db";
+
+export const STORED_TABLES = ["accounts", "roles", "managed_policies", "event_source_mappings", "functions", "findings", "permission_sets", "role_reach", "role_recommendations", "edges"];
+
+export async function storedScan(db: Database, scanId: number): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const table of STORED_TABLES) {
+    const rows = await db.query<Record<string, unknown>>(`SELECT * FROM ${table} WHERE scan_id = $1 ORDER BY id`, [scanId]);
+    out[table] = rows.map(({ id: _id, scan_id: _scan, input_hash: _hash, ...rest }) => JSON.stringify(rest));
+  }
+  const [scan] = await db.query<Record<string, unknown>>(`SELECT status, gaps, organization_id, account_count, function_count, finding_count, analyzed FROM scans WHERE id = $1`, [scanId]);
+  out.scan = [JSON.stringify(scan)];
+  // What the pages read instead of every row: the per-scan aggregates and the verdict copies.
+  const [aggregates] = await db.query<{ data: unknown }>(`SELECT data FROM scan_aggregates WHERE scan_id = $1`, [scanId]);
+  out.scan_aggregates = [JSON.stringify(aggregates?.data ?? null)];
+  out.function_verdicts = (await db.query<Record<string, unknown>>(`SELECT * FROM function_verdicts WHERE scan_id = $1 ORDER BY arn`, [scanId])).map(({ scan_id: _scan, ...rest }) => JSON.stringify(rest));
+  out.finding_verdicts = (await db.query<Record<string, unknown>>(`SELECT * FROM finding_verdicts WHERE scan_id = $1 ORDER BY id`, [scanId])).map(({ id: _id, scan_id: _scan, ...rest }) => JSON.stringify(rest));
+  return out;
+}
+
+export const STORED_PARTS = [...STORED_TABLES, "scan", "scan_aggregates", "function_verdicts", "finding_verdicts"];

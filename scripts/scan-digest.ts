@@ -1,0 +1,32 @@
+/**
+ * Scans a snapshot directory into a fresh embedded database and prints, per stored table, its
+ * row count and a SHA-256 of its rows (scripts/lib/stored-scan.ts): run it before and after a
+ * speed change to show the stored result did not move.
+ *
+ *   npx tsx scripts/scan-digest.ts <snapshot-dir> [--now ISO] [--out rows.json]
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { openDatabase } from "@/lib/store/db";
+import { scanSnapshotDir } from "@/lib/jobs/run-scan";
+import { STORED_PARTS, storedScan } from "./lib/stored-scan";
+
+const { values, positionals } = parseArgs({ options: { now: { type: "string", default: "2026-12-02T08:00:00.000Z" }, out: { type: "string" } }, allowPositionals: true });
+if (positionals.length !== 1) throw new Error("usage: scan-digest <snapshot-dir> [--now ISO] [--out rows.json]");
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "saltzer-digest-"));
+const db = await openDatabase({ dataDir: dir });
+try {
+  const result = await scanSnapshotDir(db, path.resolve(positionals[0]), { now: values.now });
+  const stored = await storedScan(db, result.scanId);
+  for (const part of STORED_PARTS) {
+    const rows = stored[part] ?? [];
+    console.log(`${part.padEnd(22)} ${String(rows.length).padStart(8)}  ${crypto.createHash("sha256").update(rows.join("\n")).digest("hex").slice(0, 16)}`);
+  }
+  if (values.out) fs.writeFileSync(values.out, JSON.stringify(stored));
+} finally {
+  await db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
