@@ -8,13 +8,14 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { writeManagedPolicyDigest } from "./lib/managed-policy-digest.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const distDir = path.join(root, "dist");
 const manifestFile = path.join(distDir, "build-inputs.json");
 const ENTRY_POINTS = { cli: "cli/run.ts", "analysis-worker": "lib/jobs/analysis-worker.ts" };
 /** What the build depends on besides the sources esbuild reports. */
-const CONFIG_FILES = ["package.json", "package-lock.json", "tsconfig.json", "scripts/build-dist.mjs"];
+const CONFIG_FILES = ["package.json", "package-lock.json", "tsconfig.json", "scripts/build-dist.mjs", "scripts/lib/managed-policy-digest.mjs"];
 
 // Loaded only when `scan --aws` first uses them: evaluating the AWS SDK's clients costs more CPU than
 // everything else the CLI loads together (profiled: `saltzer --help` 1.4 s CPU with them eager,
@@ -123,7 +124,8 @@ async function buildDist() {
       // Inlined CommonJS (Prisma's runtime) calls require() for Node's built-in modules: give it Node's.
       banner: { js: 'import { createRequire as __saltzerCreateRequire } from "node:module"; const require = __saltzerCreateRequire(import.meta.url);' },
     });
-    const outputs = Object.keys(result.metafile.outputs).map((f) => path.relative(staging, path.resolve(root, f)));
+    // The AWS-managed policies' latest versions, so a scan need not parse the package's 75 MB.
+    const outputs = [...Object.keys(result.metafile.outputs).map((f) => path.relative(staging, path.resolve(root, f))), writeManagedPolicyDigest(root, staging)];
     const inputs = [...new Set([...Object.keys(result.metafile.inputs).filter((f) => !f.includes(":") && !f.startsWith("node_modules/")), ...CONFIG_FILES])].sort();
     fs.mkdirSync(distDir, { recursive: true });
     for (const file of outputs) fs.renameSync(path.join(staging, file), path.join(distDir, file));

