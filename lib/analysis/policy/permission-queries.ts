@@ -57,16 +57,8 @@ export function describeStatement(ref: StatementRef): string {
   return `${kindWords[ref.kind]}${name} statement #${ref.statementIndex}${sid}`;
 }
 
-const limitActionSets = new WeakMap<string[], Set<string>>();
-
 function limitApplies(limit: GrantLimit, action: string): boolean {
-  if (limit.actions === null) return true;
-  let set = limitActionSets.get(limit.actions);
-  if (!set) {
-    set = new Set(limit.actions);
-    limitActionSets.set(limit.actions, set);
-  }
-  return set.has(action);
+  return limit.actions === null || actionSetOf(limit.actions).has(action);
 }
 
 /** Does the limit's resource element (Resource, or NotResource for a deny) cover the ARN? */
