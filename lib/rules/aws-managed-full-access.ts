@@ -2,6 +2,7 @@ import { isUnrestrictedGrant, reachesAdminCoverage } from "@/lib/analysis/policy
 import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policy-arn";
 import type { RuleMeta, Severity } from "@/lib/analysis/types";
 import { hasAccessLevel } from "@/lib/analysis/policy/action-data";
+import { actionsWhere, perActionArray, unionOfActions } from "@/lib/analysis/policy/action-subsets";
 import { listActions, serviceOf } from "./helpers";
 import type { RuleContext, RuleHit } from "./types";
 
@@ -33,27 +34,27 @@ export function evaluate(ctx: RuleContext): RuleHit[] {
     const name = arn.split("/").pop()!;
     if (!BROAD_NAME.test(name)) continue;
     const grants = ctx.perms.grants.filter((g) => g.source.policyArn === arn);
-    const actions = [...new Set(grants.flatMap((g) => g.actions))];
+    const actions = unionOfActions(grants.map((g) => g.actions));
     // Everything it grants was removed by a boundary, SCP or deny: nothing left to report.
     if (actions.length === 0) continue;
-    const unrestricted = grants.filter(isUnrestrictedGrant).flatMap((g) => g.actions);
+    const unrestrictedCount = grants.filter(isUnrestrictedGrant).reduce((n, g) => n + g.actions.length, 0);
     // A boundary or SCP that confines the policy to named resources leaves a hygiene problem,
     // not the policy's full power: report it, low.
-    const confinedToResources = unrestricted.length === 0 && grants.every((g) => !g.resources.includes("*") || g.limits.some((l) => l.kind.endsWith("-resources")));
+    const confinedToResources = unrestrictedCount === 0 && grants.every((g) => !g.resources.includes("*") || g.limits.some((l) => l.kind.endsWith("-resources")));
     // A boundary or SCP that leaves little of the policy's actions: the policy is attached, but
     // what the role holds is judged by the other rules on what remains.
-    const heldBack = ctx.perms.removed.filter((r) => r.allowedBy.policyArn === arn && r.reason !== "explicit-deny").flatMap((r) => r.actions);
-    const confinedToActions = heldBack.length > 0 && actions.length <= CONFINED_SHARE * (actions.length + new Set(heldBack).size);
+    const heldBack = ctx.perms.removed.filter((r) => r.allowedBy.policyArn === arn && r.reason !== "explicit-deny");
+    const confinedToActions = heldBack.some((r) => r.actions.length > 0) && actions.length <= CONFINED_SHARE * (actions.length + unionOfActions(heldBack.map((r) => r.actions)).length);
     const confined = confinedToResources || confinedToActions;
-    const severity = confined ? "low" : severityFor(actions, unrestricted.length);
-    const confinedBy = [...new Set(ctx.perms.removed.filter((r) => r.allowedBy.policyArn === arn && r.reason !== "explicit-deny").map((r) => r.removedByName))];
-    const services = [...new Set(actions.map(serviceOf))].sort();
+    const severity = confined ? "low" : severityFor(actions, unrestrictedCount);
+    const confinedBy = [...new Set(heldBack.map((r) => r.removedByName))];
+    const services = servicesOf(actions);
     hits.push({
       title: confined
         ? `AWS-managed policy ${name} attached, confined to ${confinedToActions ? `${actions.length} action(s)` : "named resources"} by boundary or SCP`
         : `AWS-managed policy ${name} attached to the function role`,
       severity,
-      reason: `The role has AWS-managed policy "${name}" attached; after boundary and SCPs it still grants ${actions.length} action(s) across ${services.length} service(s) (${listActions(services, 8)}), e.g. ${listActions(actions, 5)}${confinedToResources ? `, only on ${listActions([...new Set(grants.flatMap((g) => g.resources))], 4)}` : ""}${confinedToActions ? `; attached, confined to these by ${confinedBy.join("; ")}` : ""}.`,
+      reason: `The role has AWS-managed policy "${name}" attached; after boundary and SCPs it still grants ${actions.length} action(s) across ${services.length} service(s) (${listActions(services, 8)}), e.g. ${examplesOf(actions)}${confinedToResources ? `, only on ${listActions([...new Set(grants.flatMap((g) => g.resources))], 4)}` : ""}${confinedToActions ? `; attached, confined to these by ${confinedBy.join("; ")}` : ""}.`,
       statements: [...new Map(grants.map((g) => [g.source.statementIndex, g.source])).values()],
       actions: [...new Set(grants.flatMap((g) => g.writtenActions))],
       resources: [...new Set(grants.flatMap((g) => g.resources))],
@@ -62,9 +63,15 @@ export function evaluate(ctx: RuleContext): RuleHit[] {
   return hits;
 }
 
-function severityFor(actions: string[], unrestrictedCount: number): Severity {
+const managesIam = (a: string) => serviceOf(a) === "iam" && (hasAccessLevel(a, "Permissions management") || a === "iam:passrole");
+const changesSomething = (a: string) => hasAccessLevel(a, "Write") || hasAccessLevel(a, "Permissions management");
+// Asked of the same shared action arrays for every role holding the policy: answered once per array.
+const servicesOf = perActionArray((actions) => [...new Set(actions.map(serviceOf))].sort());
+const examplesOf = perActionArray((actions) => listActions(actions, 5));
+
+function severityFor(actions: readonly string[], unrestrictedCount: number): Severity {
   if (reachesAdminCoverage(unrestrictedCount)) return "critical";
-  if (actions.some((a) => serviceOf(a) === "iam" && (hasAccessLevel(a, "Permissions management") || a === "iam:passrole"))) return "critical";
-  if (actions.some((a) => hasAccessLevel(a, "Write") || hasAccessLevel(a, "Permissions management"))) return "high";
+  if (actionsWhere(actions, managesIam).length > 0) return "critical";
+  if (actionsWhere(actions, changesSomething).length > 0) return "high";
   return "medium";
 }

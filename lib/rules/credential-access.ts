@@ -1,6 +1,7 @@
 import type { RuleMeta } from "@/lib/analysis/types";
 import { CREDENTIAL_ACTIONS } from "./data/credential-actions";
 import { MatchCollector, broadResourcesFor, downgrade, resourcesFor } from "./helpers";
+import { actionsWhere } from "@/lib/analysis/policy/action-subsets";
 import type { RuleContext, RuleHit } from "./types";
 
 export const meta: RuleMeta = {
@@ -18,12 +19,14 @@ export const meta: RuleMeta = {
   ],
 };
 
+const isCredentialAction = (action: string) => !!CREDENTIAL_ACTIONS[action];
+
 export function evaluate(ctx: RuleContext): RuleHit[] {
   const collector = new MatchCollector();
   const what = new Set<string>();
   let anyBroad = false;
   for (const grant of ctx.perms.grants) {
-    for (const action of grant.actions) {
+    for (const action of actionsWhere(grant.actions, isCredentialAction)) {
       const entry = CREDENTIAL_ACTIONS[action];
       if (!entry) continue;
       const broad = broadResourcesFor(grant, action);

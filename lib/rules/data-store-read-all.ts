@@ -1,6 +1,7 @@
 import type { RuleMeta } from "@/lib/analysis/types";
 import { DATA_READ_ACTIONS } from "./data/data-stores";
 import { MatchCollector, broadResourcesFor, downgrade, serviceOf } from "./helpers";
+import { actionsWhere } from "@/lib/analysis/policy/action-subsets";
 import type { RuleContext, RuleHit } from "./types";
 import { onlyPollerActions } from "./data/event-source-poller";
 
@@ -19,11 +20,13 @@ export const meta: RuleMeta = {
   ],
 };
 
+const readsData = (action: string) => !!DATA_READ_ACTIONS[action];
+
 export function evaluate(ctx: RuleContext): RuleHit[] {
 
   const byService = new Map<string, MatchCollector>();
   for (const grant of ctx.perms.grants) {
-    for (const action of grant.actions) {
+    for (const action of actionsWhere(grant.actions, readsData)) {
       if (!DATA_READ_ACTIONS[action]) continue;
       const broad = broadResourcesFor(grant, action);
       if (broad.length === 0) continue;

@@ -2,6 +2,7 @@ import type { RuleMeta } from "@/lib/analysis/types";
 import { isWildcardOnly } from "@/lib/analysis/policy/action-data";
 import { DATA_STORE_SERVICES, DATA_WRITE_ACTIONS } from "./data/data-stores";
 import { MatchCollector, broadResourcesFor, downgrade, serviceOf } from "./helpers";
+import { actionsWhere } from "@/lib/analysis/policy/action-subsets";
 import type { RuleContext, RuleHit } from "./types";
 import { onlyPollerActions } from "./data/event-source-poller";
 
@@ -20,10 +21,12 @@ export const meta: RuleMeta = {
   ],
 };
 
+const writesData = (action: string) => !!DATA_WRITE_ACTIONS[action];
+
 export function evaluate(ctx: RuleContext): RuleHit[] {
   const byService = new Map<string, MatchCollector>();
   for (const grant of ctx.perms.grants) {
-    for (const action of grant.actions) {
+    for (const action of actionsWhere(grant.actions, writesData)) {
       if (!DATA_WRITE_ACTIONS[action]) continue;
       const service = serviceOf(action);
       // Wildcard-only actions cannot be scoped.

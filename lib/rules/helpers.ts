@@ -2,7 +2,8 @@
 import { isGrantConditional } from "@/lib/analysis/policy/permission-queries";
 import { parseArn } from "@/lib/analysis/policy/arn-match";
 import { describeStatement } from "@/lib/analysis/policy/permission-queries";
-import type { Grant, Severity, StatementRef } from "@/lib/analysis/types";
+import { actionSetOf } from "@/lib/analysis/policy/action-expansion";
+import type { Grant, GrantLimit, Severity, StatementRef } from "@/lib/analysis/types";
 import type { RuleHit } from "./types";
 
 /**
@@ -24,26 +25,38 @@ export function isBroadResource(pattern: string): boolean {
   return !!m && /^[*?/:]+$/.test(m[2]);
 }
 
+/** Does the limit name this action (null: every action of the grant)? */
+function limitTouches(limit: GrantLimit, action: string): boolean {
+  return limit.actions === null || actionSetOf(limit.actions).has(action);
+}
+
 /** Resource limits (boundary/SCP) that restrict this action of the grant to some resources. */
 function resourceLimits(grant: Grant, action: string) {
-  return grant.limits.filter(
-    (l) =>
-      (l.kind === "boundary-resources" || l.kind === "scp-resources") && (l.actions === null || l.actions.includes(action)),
-  );
+  return grant.limits.filter((l) => (l.kind === "boundary-resources" || l.kind === "scp-resources") && limitTouches(l, action));
+}
+
+// Rules ask per action of a grant; the answer for its resource list is the same each time.
+const broadPatterns = new WeakMap<readonly string[], string[]>();
+
+function broadOf(resources: string[]): string[] {
+  let found = broadPatterns.get(resources);
+  if (!found) broadPatterns.set(resources, (found = resources.filter(isBroadResource)));
+  return found;
 }
 
 /**
  * The grant's broad resources for an action after boundary/SCP resource limits (a boundary that
  * confines the action to one bucket makes it narrow). NotResource counts as broad.
+ * The list may be shared: callers read it.
  */
 export function broadResourcesFor(grant: Grant, action: string): string[] {
-  const own = grant.notResources ? [`* except ${grant.notResources.join(", ")}`] : grant.resources.filter(isBroadResource);
+  const own = grant.notResources ? [`* except ${grant.notResources.join(", ")}`] : broadOf(grant.resources);
   if (own.length === 0) return [];
   for (const limit of resourceLimits(grant, action)) {
     if (!limit.resources.some(isBroadResource)) return [];
   }
   // A deny on `*` for this action leaves nothing; effective-permissions normally removes it already.
-  if (grant.limits.some((l) => l.kind === "deny-resources" && l.resources.includes("*") && (l.actions === null || l.actions.includes(action)))) {
+  if (grant.limits.some((l) => l.kind === "deny-resources" && l.resources.includes("*") && limitTouches(l, action))) {
     return [];
   }
   return own;
@@ -73,17 +86,23 @@ export interface StatementMatch {
 
 export class MatchCollector {
   private byStatement = new Map<string, StatementMatch>();
+  /** Rules add a grant's actions one after another: its statement's match, kept for the next call. */
+  private last: { grant: Grant; match: StatementMatch } | null = null;
 
   add(grant: Grant, action: string, resources: string[]): void {
-    const key = statementKey(grant.source);
-    let match = this.byStatement.get(key);
+    let match = this.last?.grant === grant ? this.last.match : undefined;
     if (!match) {
-      match = { ref: grant.source, actions: new Set(), resources: new Set(), conditional: true };
-      this.byStatement.set(key, match);
+      const key = statementKey(grant.source);
+      match = this.byStatement.get(key);
+      if (!match) {
+        match = { ref: grant.source, actions: new Set(), resources: new Set(), conditional: true };
+        this.byStatement.set(key, match);
+      }
+      this.last = { grant, match };
     }
     match.actions.add(action);
     for (const r of resources) match.resources.add(r);
-    if (!isConditional(grant, action)) match.conditional = false;
+    if (match.conditional && !isConditional(grant, action)) match.conditional = false;
   }
 
   get size(): number {
@@ -128,7 +147,7 @@ export class MatchCollector {
   }
 }
 
-export function listActions(actions: string[], max = 6): string {
+export function listActions(actions: readonly string[], max = 6): string {
   const sorted = [...actions].sort();
   if (sorted.length <= max) return sorted.join(", ");
   return `${sorted.slice(0, max).join(", ")} and ${sorted.length - max} more`;

@@ -2,6 +2,7 @@ import type { RuleMeta } from "@/lib/analysis/types";
 import { hasAccessLevel } from "@/lib/analysis/policy/action-data";
 import { DEFENSE_EVASION_ACTIONS, EXPECTED_FUNCTION_ACTIONS, INFRASTRUCTURE_SERVICES, NOT_MODIFICATION } from "./data/infrastructure";
 import { MatchCollector, broadResourcesFor, downgrade, resourcesFor, serviceOf } from "./helpers";
+import { actionsWhere } from "@/lib/analysis/policy/action-subsets";
 import type { RuleContext, RuleHit } from "./types";
 
 export const meta: RuleMeta = {
@@ -19,13 +20,22 @@ export const meta: RuleMeta = {
   ],
 };
 
+/** The actions either part of the rule can report; the escalation steps are left out per function below. */
+const mayCount = (action: string): boolean =>
+  !!DEFENSE_EVASION_ACTIONS[action] ||
+  (INFRASTRUCTURE_SERVICES.has(serviceOf(action)) &&
+    !EXPECTED_FUNCTION_ACTIONS.has(action) &&
+    !NOT_MODIFICATION.has(action) &&
+    hasAccessLevel(action, "Write") &&
+    !hasAccessLevel(action, "Permissions management"));
+
 export function evaluate(ctx: RuleContext): RuleHit[] {
   const inPaths = new Set(ctx.escalationPaths.flatMap((p) => p.steps.map((s) => s.action)));
   const infra = new MatchCollector();
   const evasion = new MatchCollector();
   let evasionBroad = false;
   for (const grant of ctx.perms.grants) {
-    for (const action of grant.actions) {
+    for (const action of actionsWhere(grant.actions, mayCount)) {
       if (DEFENSE_EVASION_ACTIONS[action]) {
         const broad = broadResourcesFor(grant, action);
         evasionBroad ||= broad.length > 0;

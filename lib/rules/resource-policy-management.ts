@@ -2,6 +2,7 @@ import type { RuleMeta } from "@/lib/analysis/types";
 import { hasAccessLevel } from "@/lib/analysis/policy/action-data";
 import { EXTRA_EXPOSURE_ACTIONS } from "./data/resource-exposure";
 import { MatchCollector, broadResourcesFor, downgrade, resourcesFor } from "./helpers";
+import { actionsWhere } from "@/lib/analysis/policy/action-subsets";
 import type { RuleContext, RuleHit } from "./types";
 
 export const meta: RuleMeta = {
@@ -19,15 +20,16 @@ export const meta: RuleMeta = {
   ],
 };
 
+const changesAccess = (action: string) => hasAccessLevel(action, "Permissions management") || !!EXTRA_EXPOSURE_ACTIONS[action];
+
 export function evaluate(ctx: RuleContext): RuleHit[] {
   // Actions already reported as an escalation step are not repeated here.
   const inPaths = new Set(ctx.escalationPaths.flatMap((p) => p.steps.map((s) => s.action)));
   const broad = new MatchCollector();
   const narrow = new MatchCollector();
   for (const grant of ctx.perms.grants) {
-    for (const action of grant.actions) {
+    for (const action of actionsWhere(grant.actions, changesAccess)) {
       if (inPaths.has(action)) continue;
-      if (!hasAccessLevel(action, "Permissions management") && !EXTRA_EXPOSURE_ACTIONS[action]) continue;
       const wide = broadResourcesFor(grant, action);
       if (wide.length > 0) broad.add(grant, action, wide);
       else narrow.add(grant, action, resourcesFor(grant, action));

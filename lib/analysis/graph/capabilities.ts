@@ -290,29 +290,83 @@ export function capabilityIndex(index: SnapshotIndex): CapabilityIndex {
 
 export const accountOf = (arn: string): string => arn.split(":")[4] ?? "";
 
-/** Does this resource-policy statement let principals of `account` invoke the function? */
-function admitsAccount(statement: PolicyStatement, account: string): boolean {
-  if (statement.Effect !== "Allow" || !statementAllowsAction(statement, "lambda:invokefunction")) return false;
-  return principalsOf(statement.Principal, "AWS").some((p) => p === "*" || principalAccount(p) === account);
+/** Which accounts a function's resource policy lets invoke it: every one (`*`) or those named. */
+function invokingAccounts(statements: PolicyStatement[]): { everyone: boolean; accounts: Set<string> } {
+  const found = { everyone: false, accounts: new Set<string>() };
+  for (const st of statements) {
+    if (st.Effect !== "Allow" || !statementAllowsAction(st, "lambda:invokefunction")) continue;
+    for (const p of principalsOf(st.Principal, "AWS")) {
+      if (p === "*") found.everyone = true;
+      else {
+        const account = principalAccount(p);
+        if (account !== null) found.accounts.add(account);
+      }
+    }
+  }
+  return found;
+}
+
+/** The snapshot's functions, roles and trigger sources grouped by account, once: a scope per account reads its own group. */
+interface ByAccount {
+  functions: Map<string, string[]>;
+  /** Functions whose resource policy admits named accounts (or everyone), with those accounts. */
+  invokableFromElsewhere: { arn: string; accountId: string; everyone: boolean; accounts: Set<string> }[];
+  roles: Map<string, string[]>;
+  lambdaTrustingRoles: Map<string, string[]>;
+  /** Per trigger (as in `ci.triggers`): account → write target → that account's sources. */
+  triggers: Map<string, Map<string, TriggerSource[]>>[];
+}
+
+const byAccountCache = new WeakMap<CapabilityIndex, ByAccount>();
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function byAccount(ci: CapabilityIndex): ByAccount {
+  let found = byAccountCache.get(ci);
+  if (found) return found;
+  found = { functions: new Map(), invokableFromElsewhere: [], roles: new Map(), lambdaTrustingRoles: new Map(), triggers: [] };
+  for (const f of ci.index.functions.values()) {
+    pushTo(found.functions, f.accountId, f.arn);
+    const admitted = invokingAccounts(f.resourcePolicy?.Statement ?? []);
+    if (admitted.everyone || admitted.accounts.size > 0) found.invokableFromElsewhere.push({ arn: f.arn, accountId: f.accountId, ...admitted });
+  }
+  for (const r of ci.index.roles.keys()) pushTo(found.roles, accountOf(r), r);
+  for (const r of ci.lambdaTrustingRoles) pushTo(found.lambdaTrustingRoles, accountOf(r), r);
+  for (const t of ci.triggers) {
+    const perAccount = new Map<string, Map<string, TriggerSource[]>>();
+    for (const [target, list] of t.sources) {
+      for (const src of list) {
+        // Buckets carry no account in their ARN: a bucket trigger belongs to the function's account.
+        const account = accountOf(src.sourceArn) || accountOf(src.functionArn);
+        let sources = perAccount.get(account);
+        if (!sources) perAccount.set(account, (sources = new Map()));
+        pushTo(sources, target, src);
+      }
+    }
+    found.triggers.push(perAccount);
+  }
+  byAccountCache.set(ci, found);
+  return found;
 }
 
 export function scopeFor(ci: CapabilityIndex, account: string): AccountScope {
   let scope = ci.scopes.get(account);
   if (!scope) {
-    const own = [...ci.index.functions.values()].filter((f) => f.accountId === account);
-    const admitted = [...ci.index.functions.values()].filter((f) => f.accountId !== account && (f.resourcePolicy?.Statement ?? []).some((st) => admitsAccount(st, account)));
+    const groups = byAccount(ci);
+    const own = groups.functions.get(account) ?? [];
+    const admitted = groups.invokableFromElsewhere.filter((f) => f.accountId !== account && (f.everyone || f.accounts.has(account))).map((f) => f.arn);
     scope = {
-      functions: candidateSet(`functions:${account}`, own.map((f) => f.arn)),
-      invokable: candidateSet(`invokable:${account}`, [...own, ...admitted].map((f) => f.arn)),
-      roles: candidateSet(`roles:${account}`, [...ci.index.roles.keys()].filter((r) => accountOf(r) === account)),
-      lambdaTrustingRoles: [...ci.lambdaTrustingRoles].filter((r) => accountOf(r) === account),
-      // Buckets carry no account in their ARN: a bucket trigger belongs to the function's account.
-      triggers: ci.triggers.flatMap((t) => {
-        const sources = new Map([...t.sources].flatMap(([target, list]) => {
-          const kept = list.filter((src) => (accountOf(src.sourceArn) || accountOf(src.functionArn)) === account);
-          return kept.length ? [[target, kept] as const] : [];
-        }));
-        return sources.size ? [{ via: t.via, sources, cands: candidateSet(`trigger:${t.via}:${account}`, sources.keys(), t.cands.mode) }] : [];
+      functions: candidateSet(`functions:${account}`, own),
+      invokable: candidateSet(`invokable:${account}`, [...own, ...admitted]),
+      roles: candidateSet(`roles:${account}`, groups.roles.get(account) ?? []),
+      lambdaTrustingRoles: groups.lambdaTrustingRoles.get(account) ?? [],
+      triggers: ci.triggers.flatMap((t, i) => {
+        const sources = groups.triggers[i].get(account);
+        return sources ? [{ via: t.via, sources, cands: candidateSet(`trigger:${t.via}:${account}`, sources.keys(), t.cands.mode) }] : [];
       }),
     };
     ci.scopes.set(account, scope);

@@ -28,14 +28,26 @@ function split(action: string): [string, string] {
 
 /** Access levels of a concrete action (`s3:PutBucketPolicy` → Permissions management, Write); empty when unknown. */
 export function accessLevelsOf(action: string): AccessLevel[] {
-  const [service, name] = split(action);
-  const details = serviceData(service)?.[name];
-  if (!details) return [];
-  return details.accessLevel.split(",").map((l) => l.trim() as AccessLevel);
+  return [...levelsOf(action)];
 }
 
 export function hasAccessLevel(action: string, level: AccessLevel): boolean {
-  return accessLevelsOf(action).includes(level);
+  return levelsOf(action).includes(level);
+}
+
+// Rules ask about the same 22k actions for every role that holds them: split each level once.
+const levelCache = new Map<string, readonly AccessLevel[]>();
+const NO_LEVELS: readonly AccessLevel[] = Object.freeze([]);
+
+function levelsOf(action: string): readonly AccessLevel[] {
+  let levels = levelCache.get(action);
+  if (!levels) {
+    const [service, name] = split(action);
+    const details = serviceData(service)?.[name];
+    levels = details ? Object.freeze(details.accessLevel.split(",").map((l) => l.trim() as AccessLevel)) : NO_LEVELS;
+    levelCache.set(action, levels);
+  }
+  return levels;
 }
 
 /** True when the action supports no resource type, so `Resource: "*"` is the only way to grant it. */

@@ -11,7 +11,8 @@
 import { createHash } from "node:crypto";
 import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policy-arn";
 import type { ConditionBlock, Group, InlinePolicy, PolicyDocument, PolicyStatement, ServiceControlPolicy } from "@/lib/snapshot/types";
-import { actionMatcher, actionSetOf, actionUniverse, expandActionPatterns, expandNotActionPatterns, type ActionMatcher } from "./action-expansion";
+import { actionMatcher, expandActionPatterns, expandNotActionPatterns, type ActionMatcher } from "./action-expansion";
+import { actionPositions, matcherTest, WorkingActions } from "./working-actions";
 import { arnPatternMatches, parseArn, patternsOverlap } from "./arn-match";
 import { resolvePolicyVariables, settleConditions, testsOnlyCallerChosenKeys, type ConditionContext } from "./conditions";
 import { describeStatement } from "./permission-queries";
@@ -275,23 +276,22 @@ interface DraftLimit {
 }
 
 /** Actions of `working` the matcher matches; `all` when every one does. */
-function intersect(working: readonly string[], matcher: ActionMatcher): { all: boolean; list: string[] } {
+function intersect(working: WorkingActions, matcher: ActionMatcher): { all: boolean; list: string[] } {
   if (matcher.all) return { all: true, list: [] };
   const expanded = matcher.expanded!;
   let list: string[];
-  if (expanded.length < working.length) {
-    const workingSet = actionSetOf(working);
-    list = expanded.filter((a) => workingSet.has(a));
+  if (expanded.length < working.size) {
+    const positions = actionPositions(expanded);
+    list = expanded.filter((a, i) => working.holds(a, positions[i]));
     // Unknown (literal) actions of the grant are matched against the written patterns.
-    const known = actionUniverse().position;
-    for (const a of working) if (!known.has(a) && matcher.has(a)) list.push(a);
-  } else list = working.filter((a) => matcher.has(a));
-  return { all: list.length === working.length, list };
-}
-
-function withoutActions(working: readonly string[], removed: string[]): readonly string[] {
-  const gone = new Set(removed);
-  return Object.freeze(working.filter((a) => !gone.has(a)));
+    for (const a of working.unknownActions()) if (matcher.has(a)) list.push(a);
+  } else {
+    list = [];
+    working.forEach((a) => {
+      if (matcher.has(a)) list.push(a);
+    });
+  }
+  return { all: list.length === working.size, list };
 }
 
 function evaluateStatement(
@@ -299,7 +299,7 @@ function evaluateStatement(
   grantResources: GrantResources,
   ctx: EvaluationContext,
 ): StatementOutcome {
-  let working = expanded;
+  const working = new WorkingActions(expanded);
   const drafts: DraftLimit[] = [];
   const removed: Omit<RemovedActions, "allowedBy">[] = [];
   const remove = (list: string[], entry: Omit<RemovedActions, "allowedBy" | "actions">): void => {
@@ -307,12 +307,12 @@ function evaluateStatement(
     const same = removed.find((r) => r.reason === entry.reason && r.removedByName === entry.removedByName);
     if (same) same.actions.push(...list);
     else removed.push({ ...entry, actions: [...list] });
-    working = withoutActions(working, list);
+    working.remove(list);
   };
 
   // 1. Explicit denies: identity, boundary and SCP Deny statements.
   for (const { statement: d, reason } of ctx.denies) {
-    if (working.length === 0) break;
+    if (working.size === 0) break;
     const hit = intersect(working, d.matcher);
     if (!hit.all && hit.list.length === 0) continue;
     const actions = hit.all ? null : hit.list;
@@ -322,7 +322,7 @@ function evaluateStatement(
         limit: { by: d.ref, kind: "deny-conditional", actions: null, resources: d.resources, notResources: d.notResources, conditions: d.conditions, ...avoidability(d.conditions, "deny") },
       });
     } else if (coversGrantResources(d, grantResources)) {
-      remove(hit.all ? [...working] : hit.list, { reason, removedBy: d.ref, removedByName: d.name });
+      remove(hit.all ? [...working.toArray()] : hit.list, { reason, removedBy: d.ref, removedByName: d.name });
     } else {
       drafts.push({
         actions,
@@ -344,34 +344,35 @@ function evaluateStatement(
     levels.push({ kind: "scp", allows: level.allows, notAllowedName: `no SCP attached to ${level.targetId} allows them` });
   }
   for (const level of levels) {
-    if (working.length === 0) break;
+    if (working.size === 0) break;
     const covering = level.allows.map((a) => a.conditions === null && coversGrantResources(a, grantResources));
     if (level.allows.some((a, i) => covering[i] && a.matcher.all)) continue;
     // Group the grant's actions by which of the level's Allow statements match them.
     const groups = new Map<string, string[]>();
-    for (const action of working) {
+    const tests = level.allows.map((a) => matcherTest(a.matcher));
+    working.forEach((action, position) => {
       let signature = "";
       let covered = false;
-      for (let i = 0; i < level.allows.length; i++) {
-        if (!level.allows[i].matcher.has(action)) continue;
+      for (let i = 0; i < tests.length; i++) {
+        if (!tests[i](action, position)) continue;
         if (covering[i]) {
           covered = true;
           break;
         }
         signature += `${i},`;
       }
-      if (covered) continue;
+      if (covered) return;
       const group = groups.get(signature);
       if (group) group.push(action);
       else groups.set(signature, [action]);
-    }
+    });
     const reasonNotAllowed = level.kind === "boundary" ? "boundary-not-allowed" : "scp-not-allowed";
     for (const [signature, actions] of groups) {
       if (signature === "") {
         remove(actions, { reason: reasonNotAllowed, removedBy: null, removedByName: level.notAllowedName });
         continue;
       }
-      const all = actions.length === working.length ? null : actions;
+      const all = actions.length === working.size ? null : actions;
       const matching = signature
         .split(",")
         .filter((s) => s !== "")
@@ -401,20 +402,19 @@ function evaluateStatement(
   }
 
   // 3. Limits name the actions they touch among those that remain (null: all of them).
-  const workingSet = actionSetOf(working);
   const limits: GrantLimit[] = [];
-  if (working.length > 0) {
+  if (working.size > 0) {
     for (const draft of drafts) {
       if (draft.actions === null) {
         limits.push(draft.limit);
         continue;
       }
-      const kept = draft.actions.filter((a) => workingSet.has(a));
+      const kept = draft.actions.filter((a) => working.has(a));
       if (kept.length === 0) continue;
-      limits.push({ ...draft.limit, actions: kept.length === working.length ? null : kept });
+      limits.push({ ...draft.limit, actions: kept.length === working.size ? null : kept });
     }
   }
-  return { actions: working, limits, removed };
+  return { actions: working.toArray(), limits, removed };
 }
 
 function buildEvaluationContext(set: PolicySet): EvaluationContext {

@@ -28,9 +28,50 @@ export function wildcardRegex(pattern: string, ignoreCase = false): RegExp {
   return cached;
 }
 
+type Matcher = (value: string) => boolean;
+const matchers = { sensitive: new Map<string, Matcher>(), insensitive: new Map<string, Matcher>() };
+
 /** Does `value` match the wildcard pattern? */
 export function wildcardMatches(pattern: string, value: string, ignoreCase = false): boolean {
   if (pattern === "*") return true;
-  if (!hasWildcard(pattern)) return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
-  return wildcardRegex(pattern, ignoreCase).test(value);
+  const cache = ignoreCase ? matchers.insensitive : matchers.sensitive;
+  let matcher = cache.get(pattern);
+  if (!matcher) {
+    matcher = compileMatcher(pattern, ignoreCase);
+    if (cache.size > CACHE_LIMIT) cache.clear();
+    cache.set(pattern, matcher);
+  }
+  return matcher(value);
+}
+
+/**
+ * The pattern as a test, once per pattern: ARN patterns are matched by the hundred thousand, and
+ * a `*`-only pattern needs no regular expression (its literal parts, leftmost first).
+ */
+function compileMatcher(pattern: string, ignoreCase: boolean): Matcher {
+  if (!hasWildcard(pattern)) {
+    if (!ignoreCase) return (value) => value === pattern;
+    const lower = pattern.toLowerCase();
+    return (value) => value.toLowerCase() === lower;
+  }
+  if (ignoreCase || pattern.includes("?")) {
+    const regex = wildcardRegex(pattern, ignoreCase);
+    return (value) => regex.test(value);
+  }
+  const parts = pattern.split("*");
+  const first = parts[0];
+  const last = parts[parts.length - 1];
+  const middle = parts.slice(1, -1).filter((p) => p.length > 0);
+  const fixed = first.length + last.length;
+  return (value) => {
+    if (value.length < fixed || !value.startsWith(first) || !value.endsWith(last)) return false;
+    let at = first.length;
+    const end = value.length - last.length;
+    for (const part of middle) {
+      const found = value.indexOf(part, at);
+      if (found < 0 || found + part.length > end) return false;
+      at = found + part.length;
+    }
+    return true;
+  };
 }

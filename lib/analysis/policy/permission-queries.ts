@@ -2,21 +2,15 @@
  * Fast questions over effective permissions (plain `Grant` data). The simulator answers
  * the same questions slowly with full reasons; tests keep the two in agreement.
  */
+import { actionSetOf } from "./action-expansion";
 import { arnPatternMatches, parseArn, resourceElementMatches } from "./arn-match";
 import { settleConditions, testsOnlyCallerChosenKeys } from "./conditions";
 import type { AccessDecision, EffectivePermissions, Grant, GrantLimit, StatementRef } from "../types";
 import type { ConditionBlock } from "@/lib/snapshot/types";
 
-const actionSets = new WeakMap<readonly string[], Set<string>>();
-
 /** The grant's actions as a Set, built once per (shared) action array. */
 export function actionSet(grant: Grant): Set<string> {
-  let set = actionSets.get(grant.actions);
-  if (!set) {
-    set = new Set(grant.actions);
-    actionSets.set(grant.actions, set);
-  }
-  return set;
+  return actionSetOf(grant.actions);
 }
 
 /** Grants that allow this action on some resource. */
@@ -63,16 +57,8 @@ export function describeStatement(ref: StatementRef): string {
   return `${kindWords[ref.kind]}${name} statement #${ref.statementIndex}${sid}`;
 }
 
-const limitActionSets = new WeakMap<string[], Set<string>>();
-
 function limitApplies(limit: GrantLimit, action: string): boolean {
-  if (limit.actions === null) return true;
-  let set = limitActionSets.get(limit.actions);
-  if (!set) {
-    set = new Set(limit.actions);
-    limitActionSets.set(limit.actions, set);
-  }
-  return set.has(action);
+  return limit.actions === null || actionSetOf(limit.actions).has(action);
 }
 
 /** Does the limit's resource element (Resource, or NotResource for a deny) cover the ARN? */
@@ -197,7 +183,7 @@ export function decide(perms: EffectivePermissions, action: string, resource: st
   }
 
   for (const removed of perms.removed) {
-    if (removed.actions.includes(wanted)) {
+    if (actionSetOf(removed.actions).has(wanted)) {
       deniedBy.push({ ref: removed.removedBy, name: removed.removedByName, reason: removed.reason });
     }
   }

@@ -1,0 +1,119 @@
+/**
+ * The actions one Allow statement still grants while its denies, boundary and SCP levels are
+ * applied (effective-permissions.ts). A statement on `*` holds 22k actions and loses a few at each
+ * step: marks over the action universe make each removal and membership test cost what is removed
+ * or tested, not a new 22k-element array and Set per step.
+ */
+import { actionUniverse, type ActionMatcher } from "./action-expansion";
+
+const positionCache = new WeakMap<readonly string[], Int32Array>();
+
+/** Universe position of each action of a shared action array (-1: an action iam-data does not know), once per array. */
+export function actionPositions(actions: readonly string[]): Int32Array {
+  let positions = positionCache.get(actions);
+  if (!positions) {
+    const u = actionUniverse();
+    positions = new Int32Array(actions.length);
+    if (actions === u.actions) for (let i = 0; i < actions.length; i++) positions[i] = i;
+    else for (let i = 0; i < actions.length; i++) positions[i] = u.position.get(actions[i]) ?? -1;
+    positionCache.set(actions, positions);
+  }
+  return positions;
+}
+
+const maskCache = new WeakMap<ActionMatcher, Uint32Array>();
+
+/** The known actions a matcher matches, as a bitset over universe positions (once per matcher). */
+function matcherMask(matcher: ActionMatcher): Uint32Array {
+  let mask = maskCache.get(matcher);
+  if (!mask) {
+    const actions = actionUniverse().actions;
+    mask = new Uint32Array((actions.length + 31) >>> 5);
+    for (let i = 0; i < actions.length; i++) if (matcher.has(actions[i])) mask[i >>> 5] |= 1 << (i & 31);
+    maskCache.set(matcher, mask);
+  }
+  return mask;
+}
+
+/** `matcher.has` for a whole statement's walk: known actions read the bitset, unknown ones ask the matcher. */
+export function matcherTest(matcher: ActionMatcher): (action: string, position: number) => boolean {
+  if (matcher.all) return () => true;
+  const mask = matcherMask(matcher);
+  return (action, position) => (position >= 0 ? ((mask[position >>> 5] >>> (position & 31)) & 1) === 1 : matcher.has(action));
+}
+
+/** A shrinking subset of an expanded action array, kept in that array's order. */
+export class WorkingActions {
+  private readonly positions: Int32Array;
+  /** 1 where the known action at that universe position is still held. */
+  private readonly held: Uint8Array;
+  /** Unknown (literal) actions still held. */
+  private readonly heldUnknown = new Set<string>();
+  private count: number;
+  private array: readonly string[];
+
+  constructor(private readonly expanded: readonly string[]) {
+    this.positions = actionPositions(expanded);
+    this.held = new Uint8Array(actionUniverse().actions.length);
+    for (let i = 0; i < expanded.length; i++) {
+      const p = this.positions[i];
+      if (p >= 0) this.held[p] = 1;
+      else this.heldUnknown.add(expanded[i]);
+    }
+    this.count = expanded.length;
+    this.array = expanded;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  has(action: string): boolean {
+    return this.holds(action, actionUniverse().position.get(action) ?? -1);
+  }
+
+  /** `has` with the action's universe position known (-1: unknown). */
+  holds(action: string, position: number): boolean {
+    return position >= 0 ? this.held[position] === 1 : this.heldUnknown.has(action);
+  }
+
+  /** The held actions, in the expanded order: the expanded array itself while nothing was removed. */
+  toArray(): readonly string[] {
+    if (this.array.length !== this.count) {
+      const out: string[] = [];
+      this.forEach((action) => out.push(action));
+      this.array = Object.freeze(out);
+    }
+    return this.array;
+  }
+
+  /** Visit each held action in order, with its universe position (-1 when unknown). */
+  forEach(visit: (action: string, position: number) => void): void {
+    const { expanded, positions, held, heldUnknown } = this;
+    for (let i = 0; i < expanded.length; i++) {
+      const p = positions[i];
+      if (p >= 0 ? held[p] === 1 : heldUnknown.has(expanded[i])) visit(expanded[i], p);
+    }
+  }
+
+  /** Held unknown actions, in the expanded order. */
+  unknownActions(): string[] {
+    if (this.heldUnknown.size === 0) return [];
+    const out: string[] = [];
+    for (let i = 0; i < this.expanded.length; i++) if (this.positions[i] < 0 && this.heldUnknown.has(this.expanded[i])) out.push(this.expanded[i]);
+    return out;
+  }
+
+  remove(actions: readonly string[]): void {
+    const position = actionUniverse().position;
+    for (const action of actions) {
+      const p = position.get(action);
+      if (p === undefined) {
+        if (this.heldUnknown.delete(action)) this.count -= 1;
+      } else if (this.held[p] === 1) {
+        this.held[p] = 0;
+        this.count -= 1;
+      }
+    }
+  }
+}
