@@ -6,7 +6,7 @@
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Edge, FunctionAnalysis } from "@/lib/analysis/types";
 import type { CoverageGap, Snapshot } from "@/lib/snapshot/types";
-import { storeScanAggregates } from "./scan-aggregates";
+import { storeScanAggregates, VERDICT_COPIES } from "./scan-aggregates";
 import type { Database, SqlRunner } from "./db";
 import { encodedBatches, snapshotRows, type AnalysedRows, type EncodedRows } from "./scan-rows";
 import { analysisCopier, type AnalysisReuse } from "./reuse-analysis";
@@ -41,10 +41,14 @@ export type ScanStatus = "running" | "succeeded" | "partial" | "failed" | "cance
 /**
  * Bulk insert with one JSON parameter: the server expands it with json_populate_recordset,
  * far cheaper than one bound parameter per value. Columns not given take their defaults.
+ * With `withVerdicts`, a table that has a narrow verdict copy gets the copy in the same
+ * statement, from the rows just inserted, so they are neither sent nor read a second time.
  */
-async function insertRows(conn: SqlRunner, batch: EncodedRows): Promise<void> {
+async function insertRows(conn: SqlRunner, batch: EncodedRows, withVerdicts: boolean): Promise<void> {
   const columns = batch.columns.map((c) => `"${c}"`).join(", ");
-  await conn.queryJson(`INSERT INTO ${batch.table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${batch.table}, $1::json)`, batch.bytes);
+  const insert = `INSERT INTO ${batch.table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${batch.table}, $1::json)`;
+  const copy = withVerdicts ? VERDICT_COPIES[batch.table] : undefined;
+  await conn.queryJson(copy ? `WITH written AS (${insert} RETURNING ${copy.columns}) INSERT INTO ${copy.table} (${copy.columns}) SELECT ${copy.columns} FROM written` : insert, batch.bytes);
 }
 
 /**
@@ -131,8 +135,10 @@ export async function storeSnapshot(
 
   // One transaction on one connection: the scan's rows appear all at once or not at all.
   await db.withConnection(async (conn) => {
+    // An incremental rescan copies rows server-side: its verdict copies are filled once at the end.
+    const verdictsWithRows = reuse === null;
     const insert = async (batch: EncodedRows) => {
-      await insertRows(conn, batch);
+      await insertRows(conn, batch, verdictsWithRows);
       written += batch.count;
       onProgress?.(written, total);
     };
@@ -230,7 +236,7 @@ export async function storeSnapshot(
            FROM json_populate_record(NULL::scans, $2::json) u WHERE s.id = $1`,
         [scanId, JSON.stringify(scanUpdate)],
       );
-      await storeScanAggregates(conn, scanId);
+      await storeScanAggregates(conn, scanId, verdictsWithRows);
       await conn.exec("COMMIT");
     } catch (error) {
       await conn.exec("ROLLBACK");
