@@ -12,7 +12,7 @@ import { openDatabase, type Database, type SqlRunner } from "@/lib/store/db";
 import { createScan, storeSnapshot } from "@/lib/store/save-scan";
 import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
 import { analyseToRows } from "@/lib/jobs/analyse-to-rows";
-import type { SerializedRow, StoredFunctionResult } from "@/lib/store/scan-rows";
+import type { AnalysedRows, EncodedRows } from "@/lib/store/scan-rows";
 
 const [snapshotDir, dataDirArg] = process.argv.slice(2);
 if (!snapshotDir) throw new Error("usage: bench-store.ts SNAPSHOT_DIR [DATA_DIR]");
@@ -38,9 +38,7 @@ function measured(conn: SqlRunner): SqlRunner {
         perTable.set(tableOf(sql), t);
       }
     };
-  const out: SqlRunner = { exec: wrap(conn.exec.bind(conn)), query: wrap(conn.query.bind(conn)) as SqlRunner["query"] };
-  if (conn.queryJson) out.queryJson = wrap(conn.queryJson.bind(conn));
-  return out;
+  return { exec: wrap(conn.exec.bind(conn)), query: wrap(conn.query.bind(conn)) as SqlRunner["query"], queryJson: wrap(conn.queryJson.bind(conn)) };
 }
 
 const snapshot = await readSnapshotDir(snapshotDir);
@@ -52,11 +50,11 @@ if (process.env.BENCH_DROP_INDEXES) {
   for (const { indexname } of idx) await db.exec(`DROP INDEX "${indexname}"`);
   console.log(`dropped ${idx.length} indexes`);
 }
-const results: StoredFunctionResult[] = [];
-const edges: SerializedRow[][] = [];
+const results: AnalysedRows[] = [];
+const edges: EncodedRows[][] = [];
 let t = cpu();
-await analyseToRows(scanId, snapshot, {}, { functionResult: (r) => void results.push(r), edges: (rows) => void edges.push(rows) });
-console.log(`analysis (not measured below): ${(cpu() - t).toFixed(1)} s CPU, ${results.length} functions`);
+await analyseToRows(scanId, snapshot, {}, { rows: (r) => void results.push(r), edges: (batches) => void edges.push(batches) });
+console.log(`analysis (not measured below): ${(cpu() - t).toFixed(1)} s CPU, ${results.reduce((n, r) => n + r.functions.length, 0)} functions`);
 const withConnection = db.withConnection;
 db.withConnection = (fn) => withConnection((conn) => fn(measured(conn)));
 t = cpu();
@@ -64,7 +62,7 @@ const startTicks = process.hrtime.bigint();
 const t0 = performance.now();
 await storeSnapshot(db, scanId, snapshot, {
   async stream(sink) {
-    for (const r of results) await sink.functionResult(r);
+    for (const r of results) await sink.rows(r);
     for (const batch of edges) await sink.edges(batch);
   },
 });

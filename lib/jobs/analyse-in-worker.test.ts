@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Snapshot } from "@/lib/snapshot/types";
 import { analyseInWorker, analysisWorkerFiles } from "./analyse-in-worker";
 
-const ignore = { functionResult: async () => undefined, edges: async () => undefined };
+const ignore = { rows: async () => undefined, edges: async () => undefined };
 
 describe("analyseInWorker", () => {
   it("rejects with the analysis's own error message when the analysis throws on the worker", async () => {

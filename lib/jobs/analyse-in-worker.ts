@@ -79,12 +79,12 @@ export function analyseInWorker(
         .then(async () => {
           if (settled) return;
           switch (message.type) {
-            case "results":
-              for (const result of message.results) await sink.functionResult(result);
+            case "rows":
+              await sink.rows({ functions: message.functions, batches: message.batches });
               worker.postMessage({ type: "ack" });
               break;
             case "edges":
-              await sink.edges(message.rows);
+              await sink.edges(message.batches);
               worker.postMessage({ type: "ack" });
               break;
             case "progress":

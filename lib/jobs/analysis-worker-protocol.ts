@@ -1,5 +1,5 @@
 /** Messages between a scan and its analysis worker. */
-import type { SerializedRow, StoredFunctionResult } from "@/lib/store/scan-rows";
+import type { EncodedRows, FunctionSummary } from "@/lib/store/scan-rows";
 import type { Snapshot } from "@/lib/snapshot/types";
 
 export interface AnalysisWorkerInput {
@@ -16,9 +16,10 @@ export interface AnalysisWorkerInput {
 }
 
 export type FromAnalysisWorker =
-  | { type: "results"; results: StoredFunctionResult[] }
+  /** Functions analysed since the last message, and the batches of rows that filled (their bytes transferred). */
+  | { type: "rows"; functions: FunctionSummary[]; batches: EncodedRows[] }
   | { type: "progress"; fraction: number; message: string }
-  | { type: "edges"; rows: SerializedRow[] }
+  | { type: "edges"; batches: EncodedRows[] }
   /** busyMs: the worker's time analysing and serializing, without waiting on the writer. */
   | { type: "done"; busyMs: number }
   | { type: "error"; message: string; stack?: string };

@@ -7,7 +7,7 @@ import type { Database } from "@/lib/store/db";
 import { createScan, failScan, heartbeat, HEARTBEAT_MS, storeSnapshot, updateScanProgress, type ScanAnalysis, type ScanStatus, type StreamedAnalysis } from "@/lib/store/save-scan";
 import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
 import { SEVERITIES, type Severity } from "@/lib/analysis/types";
-import type { StoredFunctionResult } from "@/lib/store/scan-rows";
+import type { FunctionSummary } from "@/lib/store/scan-rows";
 import { analyseInWorker, analysisWorkerFiles } from "./analyse-in-worker";
 import { analyseToRows, type RowSink } from "./analyse-to-rows";
 import { crawlOrganization, type CrawlOptions } from "@/lib/collect/crawl-organization";
@@ -58,7 +58,7 @@ export interface ScanResult {
   crawlStats: StoredCrawlStats | null;
 }
 
-type SummaryInput = Pick<StoredFunctionResult, "functionArn" | "riskScore" | "severity" | "findingSeverities">;
+type SummaryInput = FunctionSummary;
 
 function summarize(): { add(result: SummaryInput): void; summary: ScanSummary } {
   const summary: ScanSummary = { findings: 0, findingsBySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>, riskiest: [] };
@@ -210,11 +210,11 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
             writesDuringAnalysisMs += performance.now() - t;
           };
           const rowSink: RowSink = {
-            functionResult: (result) => {
-              tally.add(result);
-              return timed(() => sink.functionResult(result));
+            rows: (rows) => {
+              for (const fn of rows.functions) tally.add(fn);
+              return timed(() => sink.rows(rows));
             },
-            edges: (rows) => timed(() => sink.edges(rows)),
+            edges: (batches) => timed(() => sink.edges(batches)),
           };
           // Every account reused: nothing to analyse, not even the graph (its edges are copied).
           if (onlyAccounts?.size === 0) workerBusyMs = 0;

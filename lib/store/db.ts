@@ -14,11 +14,11 @@ export interface SqlRunner {
   exec(sql: string): Promise<void>;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /**
-   * Runs `sql`, whose one parameter `$1::json` is `json` (for bulk inserts of megabytes). The
-   * embedded database's runner hands the text over as UTF-8 bytes: PGlite's own preparation of a
-   * string parameter measures it character by character in JavaScript, seconds per large scan.
+   * Runs `sql`, whose one parameter `$1::json` is `json`: JSON text in UTF-8 (bulk inserts of
+   * megabytes). The bytes go over as the parameter's binary form, which for json is its text, so
+   * neither driver converts them again.
    */
-  queryJson?(sql: string, json: string): Promise<void>;
+  queryJson(sql: string, json: Uint8Array): Promise<void>;
 }
 
 export interface Database extends SqlRunner {
@@ -76,12 +76,16 @@ async function openPostgres(url: string): Promise<Database> {
     async query<T>(sql: string, params: unknown[] = []) {
       return (await pool.query(sql, params)).rows as T[];
     },
+    async queryJson(sql, json) {
+      await pool.query(sql, [asBuffer(json)]);
+    },
     async withConnection(fn) {
       const client = await pool.connect();
       try {
         return await fn({
           exec: async (sql) => void (await client.query(sql)),
           query: async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[],
+          queryJson: async (sql, json) => void (await client.query(sql, [asBuffer(json)])),
         });
       } finally {
         client.release();
@@ -98,6 +102,7 @@ async function openPglite(dataDir: string, templateOption: TemplateSpec | null |
   const { PGlite } = await import("@electric-sql/pglite");
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
   const dir = path.resolve(dataDir, "pgdata");
+  const startParams = [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ["-c", setting])];
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   const releaseLock = acquireDataDirLock(path.dirname(dir));
   let client: InstanceType<typeof PGlite>;
@@ -107,18 +112,18 @@ async function openPglite(dataDir: string, templateOption: TemplateSpec | null |
       template !== null &&
       !fs.existsSync(path.join(dir, "PG_VERSION")) &&
       (await copyFromTemplate(dir, template, async (building) => {
-        const fresh = await PGlite.create(building);
+        const fresh = await PGlite.create(building, { startParams });
         await applyMigrations({ exec: async (sql) => void (await fresh.exec(sql)), query: async <T>(sql: string, params?: unknown[]) => (await fresh.query<T>(sql, params)).rows });
         await fresh.close();
       }));
     try {
-      client = await PGlite.create(dir);
+      client = await PGlite.create(dir, { startParams });
     } catch (error) {
       if (!fromTemplate) throw error;
       // A template another PGlite version wrote: forget it and create the database in place.
       fs.rmSync(dir, { recursive: true, force: true });
       fs.rmSync(templatePath(template!), { recursive: true, force: true });
-      client = await PGlite.create(dir);
+      client = await PGlite.create(dir, { startParams });
     }
   } catch (error) {
     releaseLock();
@@ -133,9 +138,8 @@ async function openPglite(dataDir: string, templateOption: TemplateSpec | null |
       return (await client.query<T>(sql, params)).rows;
     },
     async queryJson(sql, json) {
-      // Bytes go over as the parameter's binary form, which for json is its UTF-8 text; the
-      // identity serializer keeps PGlite from turning them into JSON again.
-      await client.query(sql, [utf8.encode(json)], { serializers: { [JSON_OID]: (bytes: Uint8Array) => bytes as unknown as string } });
+      // The identity serializer keeps PGlite from turning the bytes into JSON again.
+      await client.query(sql, [json], { serializers: { [JSON_OID]: (bytes: Uint8Array) => bytes as unknown as string } });
     },
   };
   return {
@@ -153,8 +157,21 @@ async function openPglite(dataDir: string, templateOption: TemplateSpec | null |
   };
 }
 
-const utf8 = new TextEncoder();
+/**
+ * Settings of the embedded database beyond PGlite's own (which already run without fsync).
+ * A new 16 MiB WAL segment is otherwise filled with zeros before use: a scan writes its rows'
+ * WAL twice, once as zeros. Off is what PostgreSQL recommends where preallocation buys nothing;
+ * recovery reads a segment only up to its last valid record, so a crash mid-scan still replays
+ * to the last commit and the scan's uncommitted rows stay invisible.
+ */
+const PGLITE_SETTINGS = ["wal_init_zero=off"];
+
 const JSON_OID = 114;
+
+/** node-postgres sends a Buffer parameter in binary form (a Uint8Array it would send as text). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
 
 function redact(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");

@@ -47,7 +47,7 @@ export function listMigrations(dir = migrationsDir()): Migration[] {
 }
 
 /** Returns the names of the migrations it applied. */
-export async function applyMigrations(db: SqlRunner, migrations = listMigrations()): Promise<string[]> {
+export async function applyMigrations(db: Pick<SqlRunner, "exec" | "query">, migrations = listMigrations()): Promise<string[]> {
   await db.exec(MIGRATIONS_TABLE);
   await db.query("SELECT pg_advisory_lock($1)", [ADVISORY_LOCK_KEY]);
   try {

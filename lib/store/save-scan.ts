@@ -6,9 +6,9 @@
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Edge, FunctionAnalysis } from "@/lib/analysis/types";
 import type { CoverageGap, Snapshot } from "@/lib/snapshot/types";
-import { storeScanAggregates } from "./scan-aggregates";
+import { storeScanAggregates, VERDICT_COPIES } from "./scan-aggregates";
 import type { Database, SqlRunner } from "./db";
-import { serializeRow, snapshotRows, type SerializedRow, type StoredFunctionResult } from "./scan-rows";
+import { encodedBatches, snapshotRows, type AnalysedRows, type EncodedRows } from "./scan-rows";
 import { analysisCopier, type AnalysisReuse } from "./reuse-analysis";
 
 /**
@@ -28,57 +28,27 @@ export interface ScanAnalysis {
 }
 
 /**
- * Analysis that hands over each function's rows as they are computed (possibly on another
- * thread); the store writes them into the open transaction, so results never accumulate for a
- * whole organization. Ends with the organization's graph edges.
+ * Analysis that hands over its rows, encoded in batches, as they are computed (possibly on
+ * another thread); the store writes them into the open transaction, so results never accumulate
+ * for a whole organization. Ends with the organization's graph edges.
  */
 export interface StreamedAnalysis {
-  stream(sink: { functionResult(result: StoredFunctionResult): Promise<void>; edges(rows: SerializedRow[]): Promise<void> }): Promise<void>;
+  stream(sink: { rows(rows: AnalysedRows): Promise<void>; edges(batches: EncodedRows[]): Promise<void> }): Promise<void>;
 }
-
-/** Functions whose results are buffered before one insert. */
-const FUNCTIONS_PER_FLUSH = 250;
 
 export type ScanStatus = "running" | "succeeded" | "partial" | "failed" | "cancelled";
-
-/** Rows per INSERT, and a byte budget so a batch of large JSON documents stays small. */
-const BATCH_ROWS = 1_000;
-const BATCH_BYTES = 1 * 2 ** 20;
-
-/** Batches of serialized rows, each joined into one JSON array with the union of their columns. */
-function* chunks(list: Iterable<SerializedRow>): Generator<{ json: string; columns: string[]; count: number }> {
-  let parts: string[] = [];
-  const columns = new Set<string>();
-  let bytes = 0;
-  const flush = () => {
-    const batch = { json: `[${parts.join(",")}]`, columns: [...columns], count: parts.length };
-    parts = [];
-    columns.clear();
-    bytes = 0;
-    return batch;
-  };
-  for (const row of list) {
-    for (const column of row.columns) columns.add(column);
-    parts.push(row.json);
-    bytes += row.json.length;
-    if (parts.length >= BATCH_ROWS || bytes >= BATCH_BYTES) yield flush();
-  }
-  if (parts.length) yield flush();
-}
-
-function* serialized(rows: Iterable<object>): Generator<SerializedRow> {
-  for (const row of rows) yield serializeRow(row);
-}
 
 /**
  * Bulk insert with one JSON parameter: the server expands it with json_populate_recordset,
  * far cheaper than one bound parameter per value. Columns not given take their defaults.
+ * With `withVerdicts`, a table that has a narrow verdict copy gets the copy in the same
+ * statement, from the rows just inserted, so they are neither sent nor read a second time.
  */
-async function insertRows(conn: SqlRunner, table: string, batch: { json: string; columns: string[] }): Promise<void> {
+async function insertRows(conn: SqlRunner, batch: EncodedRows, withVerdicts: boolean): Promise<void> {
   const columns = batch.columns.map((c) => `"${c}"`).join(", ");
-  const sql = `INSERT INTO ${table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${table}, $1::json)`;
-  if (conn.queryJson) await conn.queryJson(sql, batch.json);
-  else await conn.query(sql, [batch.json]);
+  const insert = `INSERT INTO ${batch.table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${batch.table}, $1::json)`;
+  const copy = withVerdicts ? VERDICT_COPIES[batch.table] : undefined;
+  await conn.queryJson(copy ? `WITH written AS (${insert} RETURNING ${copy.columns}) INSERT INTO ${copy.table} (${copy.columns}) SELECT ${copy.columns} FROM written` : insert, batch.bytes);
 }
 
 /**
@@ -165,14 +135,16 @@ export async function storeSnapshot(
 
   // One transaction on one connection: the scan's rows appear all at once or not at all.
   await db.withConnection(async (conn) => {
-    const writeSerialized = async (table: string, list: Iterable<SerializedRow>) => {
-      for (const batch of chunks(list)) {
-        await insertRows(conn, table, batch);
-        written += batch.count;
-        onProgress?.(written, total);
-      }
+    // An incremental rescan copies rows server-side: its verdict copies are filled once at the end.
+    const verdictsWithRows = reuse === null;
+    const insert = async (batch: EncodedRows) => {
+      await insertRows(conn, batch, verdictsWithRows);
+      written += batch.count;
+      onProgress?.(written, total);
     };
-    const write = (table: string, list: Iterable<object>) => writeSerialized(table, serialized(list));
+    const write = async (table: string, list: Iterable<object>) => {
+      for (const batch of encodedBatches(table, list)) await insert(batch);
+    };
     await conn.exec("BEGIN");
     try {
       if (db.kind === "pglite") await skipScanForeignKeyChecks(conn, scanId);
@@ -183,7 +155,7 @@ export async function storeSnapshot(
       if (streamed) {
         const unanalysed = new Map(rows.functions.map((r) => [r.arn, r]));
         // Reused accounts are copied in snapshot order between the analysed ones, so rows keep
-        // the order a full scan writes them in.
+        // the order a full scan writes them in (the analysis hands over one account at a time then).
         const copier = reuse ? analysisCopier(conn, reuse, scanId) : null;
         const accountOrder = snapshot.accounts.map((a) => a.accountId);
         let nextAccount = 0;
@@ -195,7 +167,6 @@ export async function storeSnapshot(
             const id = accountOrder[nextAccount++];
             if (id === accountId) break;
             if (!reuse!.accountIds.has(id)) continue;
-            await flush();
             const copied = await copier.account(id);
             for (const row of rows.functions) if (row.accountId === id) unanalysed.delete(row.arn);
             findingCount += copied.findings;
@@ -205,48 +176,29 @@ export async function storeSnapshot(
           }
           currentAccount = accountId ?? undefined;
         };
-        let pendingFunctions: SerializedRow[] = [];
-        let pendingFindings: SerializedRow[] = [];
-        let pendingSets: SerializedRow[] = [];
-        let pendingReach: SerializedRow[] = [];
-        let pendingRecommendations: SerializedRow[] = [];
-        const flush = async () => {
-          const [f, g, p, r, rr] = [pendingFunctions, pendingFindings, pendingSets, pendingReach, pendingRecommendations];
-          pendingFunctions = [];
-          pendingFindings = [];
-          pendingSets = [];
-          pendingReach = [];
-          pendingRecommendations = [];
-          total += g.length + p.length + r.length + rr.length;
-          await writeSerialized("functions", f);
-          await writeSerialized("findings", g);
-          await writeSerialized("permission_sets", p);
-          await writeSerialized("role_reach", r);
-          await writeSerialized("role_recommendations", rr);
-        };
         await streamed.stream({
-          functionResult: async (result) => {
-            const accountId = unanalysed.get(result.functionArn)?.accountId;
-            if (accountId && reuse?.accountIds.has(accountId)) throw new Error(`Analysis returned ${result.functionArn}, whose account's results are reused.`);
+          rows: async ({ functions, batches }) => {
+            for (const fn of functions) {
+              const accountId = unanalysed.get(fn.functionArn)?.accountId;
+              if (accountId && reuse?.accountIds.has(accountId)) throw new Error(`Analysis returned ${fn.functionArn}, whose account's results are reused.`);
+            }
+            const accountId = functions.length ? unanalysed.get(functions[0].functionArn)?.accountId : undefined;
             if (accountId) await copyReusedBefore(accountId);
-            if (!unanalysed.delete(result.functionArn)) throw new Error(`Analysis returned ${result.functionArn}, which is not in the snapshot or came twice.`);
-            pendingFunctions.push(result.functionRow);
-            pendingFindings.push(...result.findingRows);
-            if (result.permissionSetRow) pendingSets.push(result.permissionSetRow);
-            if (result.roleReachRow) pendingReach.push(result.roleReachRow);
-            if (result.roleRecommendationRow) pendingRecommendations.push(result.roleRecommendationRow);
-            findingCount += result.findingRows.length;
-            if (pendingFunctions.length >= FUNCTIONS_PER_FLUSH) await flush();
+            for (const fn of functions) {
+              if (!unanalysed.delete(fn.functionArn)) throw new Error(`Analysis returned ${fn.functionArn}, which is not in the snapshot or came twice.`);
+              findingCount += fn.findingSeverities.length;
+            }
+            // Function rows are counted in the total from the start; the others as they come.
+            for (const batch of batches) if (batch.table !== "functions") total += batch.count;
+            for (const batch of batches) await insert(batch);
           },
-          edges: async (edgeRows) => {
+          edges: async (batches) => {
             await copyReusedBefore(null);
-            await flush();
-            total += edgeRows.length;
-            await writeSerialized("edges", edgeRows);
+            for (const batch of batches) total += batch.count;
+            for (const batch of batches) await insert(batch);
           },
         });
         await copyReusedBefore(null);
-        await flush();
         if (copier) {
           const edges = await copier.edges();
           written += edges;
@@ -284,7 +236,7 @@ export async function storeSnapshot(
            FROM json_populate_record(NULL::scans, $2::json) u WHERE s.id = $1`,
         [scanId, JSON.stringify(scanUpdate)],
       );
-      await storeScanAggregates(conn, scanId);
+      await storeScanAggregates(conn, scanId, verdictsWithRows);
       await conn.exec("COMMIT");
     } catch (error) {
       await conn.exec("ROLLBACK");

@@ -56,21 +56,21 @@ export const scanAggregatesCodec = jsonColumn<ScanAggregates>(
 
 const emptyCounts = (): Record<Severity, number> => ({ critical: 0, high: 0, medium: 0, low: 0, info: 0 });
 
-/** The aggregates of a stored scan, from its rows. */
+/** The aggregates of a stored scan, from its verdict copies (narrow: the wide rows are not read again) and its riskiest functions. */
 export async function computeScanAggregates(db: SqlRunner, scanId: number): Promise<ScanAggregates> {
   const perAccount = await db.query<{ account_id: string; severity: string | null; n: number; incomplete: number }>(
     `SELECT account_id, severity, count(*)::int AS n, count(*) FILTER (WHERE json_array_length(incomplete) > 0)::int AS incomplete
-       FROM functions WHERE scan_id = $1 GROUP BY account_id, severity`,
+       FROM function_verdicts WHERE scan_id = $1 GROUP BY account_id, severity`,
     [scanId],
   );
   const facets = await db.query<{ kind: string; value: string }>(
-    `SELECT DISTINCT 'region' AS kind, region AS value FROM functions WHERE scan_id = $1
-     UNION SELECT DISTINCT 'runtime', runtime FROM functions WHERE scan_id = $1 AND runtime IS NOT NULL`,
+    `SELECT DISTINCT 'region' AS kind, region AS value FROM function_verdicts WHERE scan_id = $1
+     UNION SELECT DISTINCT 'runtime', runtime FROM function_verdicts WHERE scan_id = $1 AND runtime IS NOT NULL`,
     [scanId],
   );
-  const findingSeverities = await db.query<{ severity: Severity; n: number }>(`SELECT severity, count(*)::int AS n FROM findings WHERE scan_id = $1 GROUP BY severity`, [scanId]);
+  const findingSeverities = await db.query<{ severity: Severity; n: number }>(`SELECT severity, count(*)::int AS n FROM finding_verdicts WHERE scan_id = $1 GROUP BY severity`, [scanId]);
   const categories = await db.query<{ category: string; findings: number; functions: number }>(
-    `SELECT category, count(*)::int AS findings, count(DISTINCT function_arn)::int AS functions FROM findings WHERE scan_id = $1 GROUP BY category`,
+    `SELECT category, count(*)::int AS findings, count(DISTINCT function_arn)::int AS functions FROM finding_verdicts WHERE scan_id = $1 GROUP BY category`,
     [scanId],
   );
   const riskiest = await db.query<{ arn: string; name: string; account_id: string; region: string; risk_score: number; severity: string; finding_count: number; is_public: boolean }>(
@@ -121,29 +121,28 @@ export async function computeScanAggregates(db: SqlRunner, scanId: number): Prom
 /**
  * The narrow copies the risk view reads (function_verdicts, finding_verdicts): what it filters,
  * sorts and counts, without the policies, blast radius and reasons that make the full rows wide.
+ * Per wide table, the copy's table and the columns it takes (same names in both).
  */
+export const VERDICT_COPIES: Record<string, { table: string; columns: string }> = {
+  functions: { table: "function_verdicts", columns: "scan_id, arn, name, account_id, region, runtime, role_arn, policy_count, has_secrets, has_shared_role, risk_score, severity, is_public, incomplete" },
+  findings: { table: "finding_verdicts", columns: "scan_id, id, function_arn, category, severity, fingerprint" },
+};
+
+/** Fills the verdict copies of a scan from its stored rows (scans stored before they existed, and copied rows of incremental rescans). */
 export async function storeVerdictProjections(db: SqlRunner, scanId: number): Promise<void> {
-  await db.query(`DELETE FROM function_verdicts WHERE scan_id = $1`, [scanId]);
-  await db.query(`DELETE FROM finding_verdicts WHERE scan_id = $1`, [scanId]);
-  await db.query(
-    `INSERT INTO function_verdicts (scan_id, arn, name, account_id, region, runtime, role_arn, policy_count, has_secrets, has_shared_role, risk_score, severity, is_public, incomplete)
-     SELECT scan_id, arn, name, account_id, region, runtime, role_arn, policy_count, has_secrets, has_shared_role, risk_score, severity, is_public, incomplete
-       FROM functions WHERE scan_id = $1
-     ON CONFLICT DO NOTHING`,
-    [scanId],
-  );
-  // ON CONFLICT: two readers filling an older scan's copies at once both succeed.
-  await db.query(
-    `INSERT INTO finding_verdicts (scan_id, id, function_arn, category, severity, fingerprint)
-     SELECT scan_id, id, function_arn, category, severity, fingerprint FROM findings WHERE scan_id = $1
-     ON CONFLICT DO NOTHING`,
-    [scanId],
-  );
+  for (const [wide, copy] of Object.entries(VERDICT_COPIES)) {
+    await db.query(`DELETE FROM ${copy.table} WHERE scan_id = $1`, [scanId]);
+    // ON CONFLICT: two readers filling an older scan's copies at once both succeed.
+    await db.query(`INSERT INTO ${copy.table} (${copy.columns}) SELECT ${copy.columns} FROM ${wide} WHERE scan_id = $1 ON CONFLICT DO NOTHING`, [scanId]);
+  }
 }
 
-/** Computes and stores a scan's aggregates and verdict copies (inside the transaction that stores the scan). */
-export async function storeScanAggregates(db: SqlRunner, scanId: number): Promise<ScanAggregates> {
-  await storeVerdictProjections(db, scanId);
+/**
+ * Computes and stores a scan's aggregates (inside the transaction that stores the scan), and its
+ * verdict copies unless `verdictsWritten` (the store wrote them with the rows).
+ */
+export async function storeScanAggregates(db: SqlRunner, scanId: number, verdictsWritten = false): Promise<ScanAggregates> {
+  if (!verdictsWritten) await storeVerdictProjections(db, scanId);
   // The planner's statistics of what the pages filter: PGlite runs no autovacuum, and without
   // statistics it reads a scan's verdicts through nested loops planned for one row.
   await db.exec("ANALYZE function_verdicts; ANALYZE finding_verdicts");

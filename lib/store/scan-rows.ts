@@ -14,20 +14,92 @@ export interface SerializedRow {
   columns: string[];
 }
 
-/** A function's analysed rows, ready to insert, and what a scan summary needs from them. */
-export interface StoredFunctionResult {
+/**
+ * One table's rows as one JSON array in UTF-8, ready for one INSERT (lib/store/save-scan.ts).
+ * The analysis worker encodes them and hands the bytes over without a copy, so the thread that
+ * writes neither joins nor re-encodes the rows it passes to the database.
+ */
+export interface EncodedRows {
+  table: string;
+  /** The union of the columns the rows set; a row without one of them stores NULL there. */
+  columns: string[];
+  count: number;
+  bytes: Uint8Array;
+}
+
+/** What the writer and the scan summary need of an analysed function, beside its rows. */
+export interface FunctionSummary {
   functionArn: string;
   riskScore: number;
   severity: Severity;
   findingSeverities: Severity[];
-  functionRow: SerializedRow;
-  findingRows: SerializedRow[];
-  /** The function's permission set row, on the first function holding that set. */
-  permissionSetRow: SerializedRow | null;
-  /** Its role's whole reach, on the first analysed function of each role. */
-  roleReachRow: SerializedRow | null;
-  /** Its role's recommended policy, on the first function of that role. */
-  roleRecommendationRow: SerializedRow | null;
+}
+
+/** Analysed rows handed to the writer: the functions analysed since the last hand-over, and the batches that filled. */
+export interface AnalysedRows {
+  functions: FunctionSummary[];
+  batches: EncodedRows[];
+}
+
+/** Rows per INSERT, and a byte budget so a batch of large JSON documents stays small. */
+const BATCH_ROWS = 2_000;
+const BATCH_CHARS = 2 ** 20;
+
+const utf8 = new TextEncoder();
+
+/**
+ * Collects rows per table, in the order they are added, and encodes a table's batch once it
+ * is full (or on `flush`). Order within a table is kept; tables are independent.
+ */
+export class RowBatcher {
+  private pending = new Map<string, { parts: string[]; columns: Set<string>; chars: number }>();
+  private ready: EncodedRows[] = [];
+
+  add(table: string, row: object): void {
+    this.addSerialized(table, serializeRow(row));
+  }
+
+  addSerialized(table: string, row: SerializedRow): void {
+    let batch = this.pending.get(table);
+    if (!batch) this.pending.set(table, (batch = { parts: [], columns: new Set(), chars: 0 }));
+    for (const column of row.columns) batch.columns.add(column);
+    batch.parts.push(row.json);
+    batch.chars += row.json.length;
+    if (batch.parts.length >= BATCH_ROWS || batch.chars >= BATCH_CHARS) this.encode(table, batch);
+  }
+
+  /** Whether a full batch waits to be taken. */
+  get hasReady(): boolean {
+    return this.ready.length > 0;
+  }
+
+  /** Encodes every table's rows not yet encoded. */
+  flush(): void {
+    for (const [table, batch] of this.pending) if (batch.parts.length) this.encode(table, batch);
+  }
+
+  /** The encoded batches, oldest first; the batcher forgets them. */
+  take(): EncodedRows[] {
+    const ready = this.ready;
+    this.ready = [];
+    return ready;
+  }
+
+  private encode(table: string, batch: { parts: string[]; columns: Set<string>; chars: number }): void {
+    this.ready.push({ table, columns: [...batch.columns], count: batch.parts.length, bytes: utf8.encode(`[${batch.parts.join(",")}]`) });
+    this.pending.set(table, { parts: [], columns: new Set(), chars: 0 });
+  }
+}
+
+/** Every row of `rows` in `table`, encoded in batches (for rows built on the writing thread). */
+export function* encodedBatches(table: string, rows: Iterable<object>): Generator<EncodedRows> {
+  const batcher = new RowBatcher();
+  for (const row of rows) {
+    batcher.add(table, row);
+    if (batcher.hasReady) yield* batcher.take();
+  }
+  batcher.flush();
+  yield* batcher.take();
 }
 
 /** A function's stored blast radius: the permission-set part lives in `permission_sets`. */
@@ -60,8 +132,14 @@ const snake = (key: string): string => {
 /** A row keyed by column name (Prisma's @map names are the snake_case field names), as JSON. */
 export function serializeRow(row: object): SerializedRow {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) if (value !== undefined) out[snake(key)] = value;
-  return { json: JSON.stringify(out), columns: Object.keys(out) };
+  const columns: string[] = [];
+  for (const [key, value] of Object.entries(row)) {
+    if (value === undefined) continue;
+    const column = snake(key);
+    out[column] = value;
+    columns.push(column);
+  }
+  return { json: JSON.stringify(out), columns };
 }
 
 /**
@@ -73,28 +151,24 @@ export function roleRecommendationRow(scanId: number, result: FunctionAnalysis, 
 }
 
 /**
- * A function's base row (from the snapshot) completed with its analysis, serialized, with its
- * permission set's row when `firstOfPermissionSet` and its role's recommendation when
- * `firstOfRole` (the number of functions of the role).
+ * Adds a function's rows to `batcher`: its base row (from the snapshot) completed with its
+ * analysis, its findings, its permission set's row when `firstOfPermissionSet`, its role's reach,
+ * and its role's recommendation when `firstOfRole` (the number of functions of the role).
  */
-export function storedFunctionResult(
+export function addFunctionRows(
+  batcher: RowBatcher,
   scanId: number,
   base: Prisma.LambdaFunctionCreateManyInput,
   result: FunctionAnalysis,
   firstOfPermissionSet: boolean,
   firstOfRole: { functionCount: number } | null,
-): StoredFunctionResult {
-  return {
-    functionArn: result.functionArn,
-    riskScore: result.risk.score,
-    severity: result.risk.severity,
-    findingSeverities: result.findings.map((f) => f.severity),
-    functionRow: serializeRow(withAnalysis(base, result)),
-    findingRows: findingRows(scanId, result).map(serializeRow),
-    permissionSetRow: firstOfPermissionSet ? serializeRow(permissionSetRow(scanId, result)) : null,
-    roleReachRow: result.roleReach ? serializeRow(roleReachRow(scanId, result.roleArn, result.roleReach)) : null,
-    roleRecommendationRow: firstOfRole ? serializeRow(roleRecommendationRow(scanId, result, firstOfRole.functionCount)) : null,
-  };
+): FunctionSummary {
+  batcher.add("functions", withAnalysis(base, result));
+  for (const row of findingRows(scanId, result)) batcher.add("findings", row);
+  if (firstOfPermissionSet) batcher.add("permission_sets", permissionSetRow(scanId, result));
+  if (result.roleReach) batcher.add("role_reach", roleReachRow(scanId, result.roleArn, result.roleReach));
+  if (firstOfRole) batcher.add("role_recommendations", roleRecommendationRow(scanId, result, firstOfRole.functionCount));
+  return { functionArn: result.functionArn, riskScore: result.risk.score, severity: result.risk.severity, findingSeverities: result.findings.map((f) => f.severity) };
 }
 
 export function roleReachRow(scanId: number, roleArn: string, functions: NonNullable<FunctionAnalysis["roleReach"]>): Prisma.RoleReachCreateManyInput {

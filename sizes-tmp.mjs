@@ -1,0 +1,10 @@
+import { PGlite } from "@electric-sql/pglite";
+const db = await PGlite.create(process.argv[2]);
+const q = async (s, p) => (await db.query(s, p)).rows;
+console.table(await q(`SELECT c.relname, c.relkind, pg_relation_size(c.oid) AS bytes, c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid=c.relnamespace WHERE n.nspname='public' AND pg_relation_size(c.oid) > 100000 ORDER BY 3 DESC`));
+console.table(await q(`SELECT c.relname, pg_relation_size(c.reltoastrelid) toast FROM pg_class c WHERE c.reltoastrelid<>0 AND pg_relation_size(c.reltoastrelid) > 0 ORDER BY 2 DESC LIMIT 10`));
+console.table(await q(`SELECT kind, count(*), avg(length(reason))::int reason, avg(length(short_reason))::int short, avg(length(from_node))::int fromlen, avg(length(to_node))::int tolen, avg(length(coalesce(via,'')))::int via, sum(pg_column_size(e.*))::bigint tot FROM edges e GROUP BY kind`));
+console.table(await q(`SELECT rule_id, count(*), avg(length(title))::int title, avg(length(reason))::int reason, avg(length(details::text))::int details, avg(length(fingerprint))::int fp FROM findings GROUP BY rule_id ORDER BY 2 DESC`));
+const [e] = await q(`SELECT * FROM edges ORDER BY id LIMIT 1 OFFSET 5000`); console.log(e);
+const [f] = await q(`SELECT * FROM findings ORDER BY id LIMIT 1 OFFSET 5000`); console.log(JSON.stringify(f, null, 1).slice(0, 3000));
+await db.close();
