@@ -35,7 +35,7 @@ const CONTENT_TYPES: Record<ReportFormat, string> = {
 /** The JSON report in parts: `JSON.stringify(report, null, 2)` with its functions streamed. */
 function jsonWriter(head: ReportHead, entries: readonly ReportEntry[]): ReportWriter {
   const frame = streamedJsonArray({ ...head, functions: STREAMED_ARRAY });
-  const documents = new PolicyDocumentText();
+  const shared = new SharedText();
   let count = 0;
   return {
     parts: "all",
@@ -43,64 +43,74 @@ function jsonWriter(head: ReportHead, entries: readonly ReportEntry[]): ReportWr
     begin: () => frame.before,
     write(fn) {
       count += 1;
-      return documents.spliced(frame.item(documents.withTokens(fn)));
+      return shared.spliced(frame.item(shared.withTokens(fn)));
     },
     end: () => `${frame.after(count)}\n`,
   };
 }
 
 /**
- * Managed policy documents repeat on most functions (one AWS-managed policy on thousands of
- * roles) and make most of a JSON report's bytes: each document object is serialized once, at the
- * depth it sits in a function record, and spliced in where a token stood. The text is what
- * JSON.stringify writes of the whole record.
+ * Most of a JSON report's bytes repeat: a managed policy document on thousands of roles, a
+ * permission set's services and data stores on each of its functions, a role's recommended policy
+ * on each of the role's functions. The source hands the same object to every function that shares
+ * it (lib/queries/json-report.ts), so each is serialized once, at the depth it sits in a function
+ * record, and spliced in where a token stood. The text is what JSON.stringify writes of the record.
  */
-class PolicyDocumentText {
+class SharedText {
   private readonly text = new Map<number, WeakMap<object, string>>();
   private pending: string[] = [];
   // A token no snapshot text can forge: a string in a record that looked like one would be replaced.
   private readonly nonce = globalThis.crypto.randomUUID();
   private readonly pattern = new RegExp(`"\\\\u0000${this.nonce}:(\\d+)\\\\u0000"`, "g");
 
-  /** The record with each policy document replaced by a token (key order unchanged). */
+  /** The record with each shared value replaced by a token (key order unchanged). */
   withTokens(fn: ReportFunction): unknown {
     this.pending = [];
-    const token = (document: PolicyDocument | null, depth: number): PolicyDocument | string | null => {
-      if (document === null || typeof document !== "object") return document;
-      this.pending.push(this.serialized(document, depth));
+    const token = <T>(value: T, depth: number): T | string => {
+      if (value === null || typeof value !== "object") return value;
+      this.pending.push(this.serialized(value, depth));
       return `\u0000${this.nonce}:${this.pending.length - 1}\u0000`;
     };
+    const radius = fn.blastRadius;
     // Depths inside a function record that is an item of the report's `functions` (itself depth 2).
     return {
       ...fn,
       policies: fn.policies.map((p) => ({ ...p, document: token(p.document, 5) })),
       permissionsBoundary: fn.permissionsBoundary ? { ...fn.permissionsBoundary, document: token(fn.permissionsBoundary.document, 4) } : fn.permissionsBoundary,
+      blastRadius: radius ? { ...radius, services: token(radius.services, 4), dataStores: token(radius.dataStores, 4) } : radius,
+      recommendedPolicy: token(fn.recommendedPolicy, 3),
     };
   }
 
-  /** The serialized record with the documents in place of their tokens. */
+  /** The serialized record with the shared values in place of their tokens. */
   spliced(text: string): string {
     if (this.pending.length === 0) return text;
     return text.replace(this.pattern, (_m, i: string) => this.pending[Number(i)]);
   }
 
-  /** JSON.stringify of the document as it reads nested `depth` levels deep (indented 2 × depth). */
-  private serialized(document: object, depth: number): string {
-    let byDocument = this.text.get(depth);
-    if (!byDocument) this.text.set(depth, (byDocument = new WeakMap()));
-    let text = byDocument.get(document);
+  /** JSON.stringify of the value as it reads nested `depth` levels deep (indented 2 × depth). */
+  private serialized(value: object, depth: number): string {
+    let byValue = this.text.get(depth);
+    if (!byValue) this.text.set(depth, (byValue = new WeakMap()));
+    let text = byValue.get(value);
     if (text === undefined) {
-      let wrapped: unknown = document;
+      let wrapped: unknown = value;
       for (let i = 0; i < depth; i++) wrapped = [wrapped];
       const full = JSON.stringify(wrapped, null, 2);
-      // The wrapping arrays' brackets and indentation before the document and after it.
-      const before = full.indexOf("{");
-      const after = before - depth * 2;
-      text = full.slice(before, full.length - after);
-      byDocument.set(document, text);
+      // The wrapping arrays' brackets and indentation: `depth` opening lines before, closing lines after.
+      const before = wrapPrefix(depth);
+      text = full.slice(before, full.length - (before - depth * 2));
+      byValue.set(value, text);
     }
     return text;
   }
+}
+
+/** How many characters `depth` wrapping arrays put before their innermost item in JSON.stringify(…, null, 2). */
+function wrapPrefix(depth: number): number {
+  let wrapped: unknown = 0;
+  for (let i = 0; i < depth; i++) wrapped = [wrapped];
+  return JSON.stringify(wrapped, null, 2).indexOf("0");
 }
 
 /** The one writer per format. */
