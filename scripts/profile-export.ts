@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { latestCompleteScanId, openJsonReport } from "@/lib/queries/json-report";
-import { isReportFormat, streamReport } from "@/lib/report/render-report";
+import { isReportFormat, streamReportBytes } from "@/lib/report/render-report";
 import { openDatabase } from "@/lib/store/db";
 
 const { values } = parseArgs({
@@ -48,11 +48,10 @@ const t0 = performance.now();
 const fd = fs.openSync(values.out!, "w");
 let first = 0;
 let bytes = 0;
-for await (const piece of streamReport(await openJsonReport(db, scanId), format)) {
+for await (const buf of streamReportBytes(await openJsonReport(db, scanId), format)) {
   if (!first) first = performance.now() - t0;
   // PGlite answers in microtasks: a timer may never fire during the export, so sample here too.
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  const buf = Buffer.from(piece);
   bytes += buf.byteLength;
   fs.writeSync(fd, buf);
 }

@@ -54,7 +54,7 @@ export interface ReportOptions {
   extraSuppressions?: SuppressionEntry[];
   version?: string;
   now?: Date;
-  /** Functions read per page (default 100). */
+  /** Functions read per page (default 500: PGlite's cost is per query as much as per row). */
   pageSize?: number;
 }
 
@@ -281,7 +281,7 @@ export async function openJsonReport(db: Database, scanId: number, options: Repo
       incompleteFunctions: entries.filter((f) => f.incomplete.length > 0).length,
     },
   };
-  const pageSize = Math.max(1, options.pageSize ?? 100);
+  const pageSize = Math.max(1, options.pageSize ?? 500);
   const cache: PageCache = { policies: new Map(), sets: new Map(), casedSets: new WeakMap(), recommendations: new Map() };
   return {
     head,

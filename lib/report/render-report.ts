@@ -7,7 +7,7 @@ import type { PolicyDocument } from "@/lib/snapshot/types";
 import { reportEntry, type JsonReport, type ReportEntry, type ReportFunction, type ReportHead, type ReportSource } from "./build-json-report";
 import { csvWriter } from "./csv-report";
 import { htmlWriter } from "./html-report";
-import { STREAMED_ARRAY, streamedJsonArray, writeAll, type ReportWriter } from "./report-writer";
+import { piecesText, STREAMED_ARRAY, streamedJsonArray, writeAll, type ReportPiece, type ReportWriter } from "./report-writer";
 import { sarifWriter } from "./sarif-report";
 
 export const REPORT_FORMATS = ["json", "csv", "sarif", "html"] as const;
@@ -43,7 +43,7 @@ function jsonWriter(head: ReportHead, entries: readonly ReportEntry[]): ReportWr
     begin: () => frame.before,
     write(fn) {
       count += 1;
-      return shared.spliced(frame.item(shared.withTokens(fn)));
+      return shared.pieces(frame.item(shared.withTokens(fn)));
     },
     end: () => `${frame.after(count)}\n`,
   };
@@ -54,11 +54,14 @@ function jsonWriter(head: ReportHead, entries: readonly ReportEntry[]): ReportWr
  * permission set's services and data stores on each of its functions, a role's recommended policy
  * on each of the role's functions. The source hands the same object to every function that shares
  * it (lib/queries/json-report.ts), so each is serialized once, at the depth it sits in a function
- * record, and spliced in where a token stood. The text is what JSON.stringify writes of the record.
+ * record, and encoded once as UTF-8: the record is the text around the tokens that stood for
+ * them, with those bytes in between. Joined, it is what JSON.stringify writes of the record.
+ * (Splicing into one string would also make every record two-byte text as soon as it holds a "→".)
  */
 class SharedText {
-  private readonly text = new Map<number, WeakMap<object, string>>();
-  private pending: string[] = [];
+  private readonly bytes = new Map<number, WeakMap<object, Uint8Array>>();
+  private readonly encoder = new TextEncoder();
+  private pending: Uint8Array[] = [];
   // A token no snapshot text can forge: a string in a record that looked like one would be replaced.
   private readonly nonce = globalThis.crypto.randomUUID();
   private readonly pattern = new RegExp(`"\\\\u0000${this.nonce}:(\\d+)\\\\u0000"`, "g");
@@ -82,27 +85,35 @@ class SharedText {
     };
   }
 
-  /** The serialized record with the shared values in place of their tokens. */
-  spliced(text: string): string {
+  /** The serialized record: its text with the shared values' bytes in place of their tokens. */
+  pieces(text: string): string | ReportPiece[] {
     if (this.pending.length === 0) return text;
-    return text.replace(this.pattern, (_m, i: string) => this.pending[Number(i)]);
+    const out: ReportPiece[] = [];
+    let last = 0;
+    this.pattern.lastIndex = 0;
+    for (let m = this.pattern.exec(text); m; m = this.pattern.exec(text)) {
+      out.push(text.slice(last, m.index), this.pending[Number(m[1])]);
+      last = m.index + m[0].length;
+    }
+    out.push(text.slice(last));
+    return out;
   }
 
-  /** JSON.stringify of the value as it reads nested `depth` levels deep (indented 2 × depth). */
-  private serialized(value: object, depth: number): string {
-    let byValue = this.text.get(depth);
-    if (!byValue) this.text.set(depth, (byValue = new WeakMap()));
-    let text = byValue.get(value);
-    if (text === undefined) {
+  /** JSON.stringify of the value as it reads nested `depth` levels deep (indented 2 × depth), as UTF-8. */
+  private serialized(value: object, depth: number): Uint8Array {
+    let byValue = this.bytes.get(depth);
+    if (!byValue) this.bytes.set(depth, (byValue = new WeakMap()));
+    let bytes = byValue.get(value);
+    if (bytes === undefined) {
       let wrapped: unknown = value;
       for (let i = 0; i < depth; i++) wrapped = [wrapped];
       const full = JSON.stringify(wrapped, null, 2);
       // The wrapping arrays' brackets and indentation: `depth` opening lines before, closing lines after.
       const before = wrapPrefix(depth);
-      text = full.slice(before, full.length - (before - depth * 2));
-      byValue.set(value, text);
+      bytes = this.encoder.encode(full.slice(before, full.length - (before - depth * 2)));
+      byValue.set(value, bytes);
     }
-    return text;
+    return bytes;
   }
 }
 
@@ -148,7 +159,7 @@ export async function* streamReport(source: ReportSource, format: ReportFormat):
   let i = 0;
   // The source yields the records of writer.order, in that order.
   for await (const fn of source.functions(writer.order, writer.parts)) {
-    batch += writer.write(fn, writer.order[i++]);
+    batch += piecesText(writer.write(fn, writer.order[i++]));
     // Fewer, larger pieces: each one is a write to a socket or file.
     if (batch.length >= 1 << 16) {
       yield batch;
@@ -156,6 +167,60 @@ export async function* streamReport(source: ReportSource, format: ReportFormat):
     }
   }
   yield batch + writer.end();
+}
+
+/**
+ * `streamReport` as UTF-8 chunks of about 64 KiB, for a socket or a file: fragments the writer
+ * encoded once (shared by many functions) are copied in as bytes, not encoded again per function.
+ */
+export async function* streamReportBytes(source: ReportSource, format: ReportFormat): AsyncGenerator<Uint8Array> {
+  const writer = reportWriter(format, source.head, source.entries);
+  const batch = new ByteBatch();
+  batch.add(writer.begin());
+  yield batch.take();
+  let i = 0;
+  for await (const fn of source.functions(writer.order, writer.parts)) {
+    batch.add(writer.write(fn, writer.order[i++]));
+    if (batch.size >= 1 << 16) yield batch.take();
+  }
+  batch.add(writer.end());
+  yield batch.take();
+}
+
+/** Pieces gathered into one UTF-8 chunk: text is encoded in runs, bytes are copied. */
+class ByteBatch {
+  private readonly encoder = new TextEncoder();
+  private chunks: Uint8Array[] = [];
+  private text = "";
+  /** Bytes so far (text counted by its length). */
+  size = 0;
+
+  add(pieces: string | readonly ReportPiece[]): void {
+    for (const p of typeof pieces === "string" ? [pieces] : pieces) {
+      if (typeof p === "string") {
+        this.text += p;
+        this.size += p.length;
+      } else {
+        this.flushText();
+        this.chunks.push(p);
+        this.size += p.byteLength;
+      }
+    }
+  }
+
+  take(): Uint8Array {
+    this.flushText();
+    // A copy even of one chunk: a shared fragment is never handed out, so nothing can detach or change it.
+    const out = Buffer.concat(this.chunks);
+    this.chunks = [];
+    this.size = 0;
+    return out;
+  }
+
+  private flushText(): void {
+    if (this.text) this.chunks.push(this.encoder.encode(this.text));
+    this.text = "";
+  }
 }
 
 export function reportContentType(format: ReportFormat): string {

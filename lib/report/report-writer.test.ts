@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { reportSource } from "./build-json-report";
-import { renderReport, REPORT_FORMATS, streamReport } from "./render-report";
+import { renderReport, REPORT_FORMATS, streamReport, streamReportBytes } from "./render-report";
 import { jsonReport, reportFinding, reportFunction } from "./report-fixtures";
 import { toSarif } from "./sarif-report";
 
@@ -36,7 +36,7 @@ const radius = {
   services: [{ service: "s3", levels: [{ level: "Read" as const, actions: ["s3:GetObject", "s3:ListBucket"], actionCount: 2, resources: ["*"] }] }],
   dataStores: { read: [{ service: "s3", resource: "*", actions: ["s3:GetObject"], conditional: false }], write: [], delete: [] },
 };
-const recommended = { document: { Version: "2012-10-17", Statement: [{ Effect: "Allow" as const, Action: ["s3:GetObject"], Resource: "*" }] }, confidence: "configuration-only" as const, notes: ["a note"], diff: "- s3:*\n+ s3:GetObject", removedActions: ["s3:PutObject"], removedActionCount: 1 };
+const recommended = { document: { Version: "2012-10-17", Statement: [{ Effect: "Allow" as const, Action: ["s3:GetObject"], Resource: "*" }] }, confidence: "configuration-only" as const, notes: ["a note → with “quotes” — and an emoji 🔑"], diff: "- s3:*\n+ s3:GetObject", removedActions: ["s3:PutObject"], removedActionCount: 1 };
 const sharedAnalysis = jsonReport([
   reportFunction({ name: "one", blastRadius: radius, recommendedPolicy: recommended }),
   reportFunction({ name: "two", blastRadius: { ...radius, rolesPassable: ["arn:aws:iam::222222222222:role/x"] }, recommendedPolicy: recommended }),
@@ -61,6 +61,17 @@ describe("streamed exports", () => {
     // Then both are the same text, and the first piece came before any function record
     expect(streamed.text).toBe(renderReport(report, format).body);
     expect(streamed.count).toBeGreaterThan(1);
+  });
+
+  it.each(REPORT_FORMATS)("%s: the UTF-8 chunks a download is sent in are the same bytes", async (format) => {
+    // Given reports with shared policy documents, blast radii, recommendations and non-ASCII text
+    for (const r of [report, withPolicies, sharedAnalysis, empty]) {
+      // When each is streamed as bytes
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of streamReportBytes(reportSource(r), format)) chunks.push(chunk);
+      // Then the bytes are the UTF-8 of the in-memory rendering
+      expect(Buffer.concat(chunks).equals(Buffer.from(renderReport(r, format).body))).toBe(true);
+    }
   });
 
   it.each(REPORT_FORMATS)("%s: an empty report streams to the same bytes too", async (format) => {
