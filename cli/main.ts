@@ -17,7 +17,7 @@ import { diffStoredScans, formatDiff } from "@/lib/queries/diff-scans";
 import { storedSuppressions, suppressionMatcher, type SuppressionEntry } from "@/lib/queries/suppressions";
 import { VIEW_FILTER_FLAGS, viewFilterFromFlags, type ViewFilter } from "@/lib/queries/view-filter";
 import { deleteSuppressions, saveSuppression } from "@/lib/store/suppressions";
-import { isReportFormat, REPORT_FORMATS, streamReport, type ReportFormat } from "@/lib/report/render-report";
+import { isReportFormat, REPORT_FORMATS, streamReport, streamReportBytes, type ReportFormat } from "@/lib/report/render-report";
 import type { Database } from "@/lib/store/db";
 import { env } from "@/lib/env";
 import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
@@ -169,7 +169,7 @@ async function writeReport(db: Database, scanId: number, format: ReportFormat, o
     fs.mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true });
     const fd = fs.openSync(outFile, "w");
     try {
-      for await (const piece of streamReport(source, format)) fs.writeSync(fd, piece);
+      for await (const chunk of streamReportBytes(source, format)) fs.writeSync(fd, chunk);
     } finally {
       fs.closeSync(fd);
     }

@@ -29,9 +29,11 @@ const { values } = parseArgs({
     postgres: { type: "string" },
     pages: { type: "boolean", default: true },
     crawl: { type: "boolean", default: false },
-    /** With --pages: time the pages and exports of this already scanned data dir only (scripts/bench-pages.ts). */
+    /** Time the pages and exports of this already scanned data dir only (scripts/bench-pages.ts); with --no-pages the exports only. */
     data: { type: "string" },
     runs: { type: "string", default: "20" },
+    /** With --data: the port `next start` listens on (default: a random one from 3900). */
+    port: { type: "string" },
   },
   strict: true,
   allowNegative: true,
@@ -46,10 +48,13 @@ if (values.crawl) {
 }
 
 if (values.data) {
-  const { base, server, stop } = await startNext(path.resolve(values.data), 3900 + Math.floor(Math.random() * 90));
+  const { base, server, stop } = await startNext(path.resolve(values.data), values.port ? Number(values.port) : 3900 + Math.floor(Math.random() * 90));
   try {
-    console.log(`\nDashboard pages over HTTP (next start), ${values.runs} requests each after one warm-up, data ${values.data}\n`);
-    console.table(await timePagesOver(base, await benchPaths(base), Number(values.runs), server.pid!));
+    // `--no-pages` with `--data`: the exports only.
+    if (values.pages) {
+      console.log(`\nDashboard pages over HTTP (next start), ${values.runs} requests each after one warm-up, data ${values.data}\n`);
+      console.table(await timePagesOver(base, await benchPaths(base), Number(values.runs), server.pid!));
+    }
     console.log("\nWhole-organization exports (streamed)\n");
     console.table(await timeExports(base, server.pid!));
   } finally {

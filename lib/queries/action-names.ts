@@ -50,12 +50,24 @@ const storesInAwsCase = (stores: BlastRadius["dataStores"]): BlastRadius["dataSt
   return { read: each(stores.read), write: each(stores.write), delete: each(stores.delete) };
 };
 
-/** A blast radius as pages and reports show it: every action in AWS's spelling. */
-export function blastRadiusInAwsCase(br: BlastRadius): BlastRadius {
+/** A permission set's part of a blast radius (its services and data stores) in AWS's spelling. */
+export function permissionSetInAwsCase(part: Pick<BlastRadius, "services" | "dataStores">): Pick<BlastRadius, "services" | "dataStores"> {
+  return {
+    services: part.services.map((s) => ({ ...s, levels: s.levels.map((l) => ({ ...l, actions: canonicalActions(l.actions) })) })),
+    dataStores: storesInAwsCase(part.dataStores),
+  };
+}
+
+/**
+ * A blast radius as pages and reports show it: every action in AWS's spelling. `casedSet`: its
+ * services and data stores already spelled so (shared by every function of a permission set).
+ */
+export function blastRadiusInAwsCase(br: BlastRadius, casedSet?: Pick<BlastRadius, "services" | "dataStores">): BlastRadius {
+  const shared = casedSet ?? permissionSetInAwsCase(br);
   return {
     ...br,
-    services: br.services.map((s) => ({ ...s, levels: s.levels.map((l) => ({ ...l, actions: canonicalActions(l.actions) })) })),
-    dataStores: storesInAwsCase(br.dataStores),
+    services: shared.services,
+    dataStores: shared.dataStores,
     reachableFunctions: br.reachableFunctions.map((r) => ({ ...r, path: r.path.map(edgeInAwsCase) })),
     escalationPaths: br.escalationPaths.map(escalationInAwsCase),
     ...(br.afterEscalation ? { afterEscalation: { ...br.afterEscalation, dataStores: storesInAwsCase(br.afterEscalation.dataStores) } } : {}),

@@ -7,7 +7,7 @@
  * verdicts (no policies, no blast radius), then the renderers ask for the full records page by
  * page, so a whole organization's export starts at once and holds one page in memory.
  */
-import type { RiskScore, Severity } from "@/lib/analysis/types";
+import type { BlastRadius, RecommendedPolicy, RiskScore, Severity } from "@/lib/analysis/types";
 import type { PolicyDocument } from "@/lib/snapshot/types";
 import type { Database } from "@/lib/store/db";
 import { decodeBlastRadius, decodePermissionSet, type PermissionSetPart } from "@/lib/store/codecs/blast-radius";
@@ -34,7 +34,7 @@ import {
 import { incompleteCodec } from "@/lib/store/codecs/incomplete";
 import { readScanAggregates } from "@/lib/store/scan-aggregates";
 import { attachedPolicyKind } from "@/lib/snapshot/aws-managed-policy-arn";
-import { blastRadiusInAwsCase, findingInAwsCase, riskInAwsCase } from "./action-names";
+import { blastRadiusInAwsCase, findingInAwsCase, permissionSetInAwsCase, riskInAwsCase } from "./action-names";
 import { roleRecommendations } from "./role-recommendation";
 import { loadScanView, shownRisk, viewFunction, type ViewFinding, type ViewFunction, type ViewSuppression } from "./scan-view";
 import { loadSuppressionOverlay } from "./suppression-overlay";
@@ -54,7 +54,7 @@ export interface ReportOptions {
   extraSuppressions?: SuppressionEntry[];
   version?: string;
   now?: Date;
-  /** Functions read per page (default 100). */
+  /** Functions read per page (default 500: PGlite's cost is per query as much as per row). */
   pageSize?: number;
 }
 
@@ -74,6 +74,15 @@ export async function buildJsonReport(db: Database, scanId: number, options: Rep
 interface EntryView {
   listed: ViewFinding[];
   view: ViewFunction;
+  /** The findings' stored words and details, when the selection read them with the page (by finding id). */
+  stored?: Map<number, StoredFinding>;
+}
+
+/** A finding's stored title, reason and details (findings table). */
+interface StoredFinding {
+  title: string;
+  reason: string;
+  details: unknown;
 }
 
 /** What the report selected: its entries, its summary counts, and each entry's listed findings on demand. */
@@ -155,11 +164,13 @@ async function selectInDatabase(db: Database, scanId: number, filter: ViewFilter
     async findingsOf(page) {
       // A text filter (`q`) also matches the findings' actions and resources: read their search text then.
       const search = Boolean(filter.q?.trim());
-      const found = await db.query<{ id: number; function_arn: string; rule_id: string; category: string; severity: Severity; fingerprint: string; search_text?: string }>(
-        `SELECT id, function_arn, rule_id, category, severity, fingerprint${search ? `, ${FINDING_SEARCH_TEXT_SQL("findings")} AS search_text` : ""}
+      // Their words and details too: the page's records need them, and one read beats two.
+      const found = await db.query<{ id: number; function_arn: string; rule_id: string; category: string; severity: Severity; fingerprint: string; title: string; reason: string; details: unknown; search_text?: string }>(
+        `SELECT id, function_arn, rule_id, category, severity, fingerprint, title, reason, details${search ? `, ${FINDING_SEARCH_TEXT_SQL("findings")} AS search_text` : ""}
            FROM findings WHERE scan_id = $1 AND function_arn = ANY($2::text[]) ORDER BY id`,
         [scanId, page.map((e) => e.arn)],
       );
+      const stored = new Map(found.map((f) => [f.id, { title: f.title, reason: f.reason, details: f.details }]));
       const byFunction = new Map<string, typeof found>();
       for (const f of found) {
         const list = byFunction.get(f.function_arn) ?? [];
@@ -183,7 +194,7 @@ async function selectInDatabase(db: Database, scanId: number, filter: ViewFilter
             })),
             overlay.matcher,
           );
-          return [e, { listed: findingsListed(fn, filter), view: fn }];
+          return [e, { listed: findingsListed(fn, filter), view: fn, stored }];
         }),
       );
     },
@@ -270,8 +281,8 @@ export async function openJsonReport(db: Database, scanId: number, options: Repo
       incompleteFunctions: entries.filter((f) => f.incomplete.length > 0).length,
     },
   };
-  const pageSize = Math.max(1, options.pageSize ?? 100);
-  const cache: PageCache = { policies: new Map(), sets: new Map() };
+  const pageSize = Math.max(1, options.pageSize ?? 500);
+  const cache: PageCache = { policies: new Map(), sets: new Map(), casedSets: new WeakMap(), recommendations: new Map() };
   return {
     head,
     entries,
@@ -301,11 +312,17 @@ interface FunctionRow {
 
 const suppressionOf = (s: ViewSuppression | null): ReportSuppression | null => (s ? { reason: s.reason, expiresAt: s.expiresAt, createdBy: s.createdBy, createdAt: s.createdAt } : null);
 
-/** The full records of one page of functions, in the page's order: one query per table. */
-/** What pages of one report share: decoded managed policies (null: not stored) and permission sets. */
+/**
+ * What pages of one report share: decoded managed policies (null: not stored), permission sets
+ * (and their part of a blast radius in AWS's spelling), role recommendations (null: none stored).
+ * The same objects come back for every function that shares them, so a writer can serialize
+ * each once (render-report.ts).
+ */
 interface PageCache {
   policies: Map<string, { name: string; document: PolicyDocument } | null>;
   sets: Map<string, PermissionSetPart>;
+  casedSets: WeakMap<PermissionSetPart, Pick<BlastRadius, "services" | "dataStores">>;
+  recommendations: Map<string, RecommendedPolicy | null>;
 }
 
 /** Bounded: past this many entries a cache starts over, so memory stays flat on any organization. */
@@ -316,10 +333,21 @@ function remember<V>(map: Map<string, V>, entries: [string, V][]): void {
   for (const [k, v] of entries) map.set(k, v);
 }
 
+/** The stored recommendation of each role (null: none stored), from the cache or read once. */
+async function recommendationsOf(db: Database, scanId: number, roleArns: string[], cache: PageCache): Promise<Map<string, RecommendedPolicy | null>> {
+  const wanted = [...new Set(roleArns)];
+  const missing = wanted.filter((arn) => !cache.recommendations.has(arn));
+  const read = missing.length ? await roleRecommendations(db, scanId, missing) : new Map<string, never>();
+  const byRole = new Map(wanted.map((arn) => [arn, cache.recommendations.has(arn) ? cache.recommendations.get(arn)! : (read.get(arn)?.policy ?? null)]));
+  remember(cache.recommendations, [...byRole]);
+  return byRole;
+}
+
 async function readReportPage(db: Database, scanId: number, page: readonly ReportEntry[], views: Map<ReportEntry, EntryView>, parts: ReportParts, cache: PageCache): Promise<ReportFunction[]> {
   const arns = page.map((v) => v.arn);
   const listed = new Map(page.map((v) => [v, views.get(v)?.listed ?? []]));
-  const findingIds = page.flatMap((v) => (listed.get(v) ?? []).map((f) => f.id).filter((id): id is number => id !== null));
+  // Findings whose words and details the selection did not read with the page.
+  const findingIds = page.flatMap((v) => (listed.get(v) ?? []).flatMap((f) => (f.id !== null && !views.get(v)?.stored?.has(f.id) ? [f.id] : [])));
   const analysis = parts !== "findings";
   const all = parts === "all";
   // Columns a format never prints are not read (ReportParts): NULL stands in for them.
@@ -337,7 +365,7 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
           [scanId, arns],
         )
       : [],
-    db.query<{ id: number; title: string; reason: string; details: unknown }>(`SELECT id, title, reason, details FROM findings WHERE id = ANY($1::int[])`, [findingIds]),
+    findingIds.length ? db.query<{ id: number; title: string; reason: string; details: unknown }>(`SELECT id, title, reason, details FROM findings WHERE id = ANY($1::int[])`, [findingIds]) : [],
   ]);
   const rowByArn = new Map(functions.map((f) => [f.arn, f]));
   const roleArns = all ? [...new Set(functions.map((f) => f.role_arn))] : [];
@@ -352,7 +380,7 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
       [scanId, keys],
     ),
     // The role's recommendation (one per role); scans stored before that kept one per function.
-    analysis ? roleRecommendations(db, scanId, [...new Set(functions.map((f) => f.role_arn))]) : new Map(),
+    analysis ? recommendationsOf(db, scanId, functions.map((f) => f.role_arn), cache) : new Map<string, RecommendedPolicy | null>(),
   ]);
   const roleByArn = new Map(
     roles.map((r) => {
@@ -389,7 +417,18 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
     if (key && set) setByKey.set(key, set);
   }
   remember(cache.sets, [...setByKey]);
-  const findingById = new Map(findings.map((f) => [f.id, f]));
+  const radiusOf = (fn: FunctionRow, ref: { scanId: number; key: string }): BlastRadius | null => {
+    const set = fn.permissions_key ? setByKey.get(fn.permissions_key) : undefined;
+    const radius = decodeBlastRadius(fn.blast_radius, set, ref);
+    if (!radius) return null;
+    // The permission set's part, spelled once for all of its functions (older scans stored it per function).
+    if (!set || radius.services !== set.services) return blastRadiusInAwsCase(radius);
+    let cased = cache.casedSets.get(set);
+    if (!cased) cache.casedSets.set(set, (cased = permissionSetInAwsCase(set)));
+    return blastRadiusInAwsCase(radius, cased);
+  };
+  const findingById = new Map<number, StoredFinding>(findings.map((f) => [f.id, f]));
+  for (const stored of new Set(page.map((v) => views.get(v)?.stored))) for (const [id, f] of stored ?? []) findingById.set(id, f);
   const mappingsByFunction = new Map<string, typeof mappings>();
   for (const m of mappings) {
     const list = mappingsByFunction.get(m.function_arn) ?? [];
@@ -456,8 +495,8 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
       // The stored score with suppressed findings' shares left out (riskWithout), as every view shows it.
       risk: !analysis ? null : withAwsCase(shownRisk(views.get(v)!.view, fn.risk, ref)),
       findings: findingsOut,
-      blastRadius: !analysis ? null : ((br) => (br ? blastRadiusInAwsCase(br) : null))(decodeBlastRadius(fn.blast_radius, fn.permissions_key ? setByKey.get(fn.permissions_key) : null, ref)),
-      recommendedPolicy: !analysis ? null : (recommendations.get(fn.role_arn)?.policy ?? recommendedPolicyCodec.decode(fn.recommended_policy, ref) ?? null),
+      blastRadius: !analysis ? null : radiusOf(fn, ref),
+      recommendedPolicy: !analysis ? null : (recommendations.get(fn.role_arn) ?? recommendedPolicyCodec.decode(fn.recommended_policy, ref) ?? null),
     };
   });
 }

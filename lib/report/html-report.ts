@@ -152,7 +152,27 @@ ${rule?.references.length ? html`<dt>Documentation</dt><dd><a href="#rule-${rule
 </li>`;
 }
 
+/**
+ * Markup of a value many functions share (a permission set's services and data stores, a role's
+ * recommendation: the report's source hands out the same object), built once per object.
+ */
+function sharedMarkup<K extends object>(cache: WeakMap<K, Map<string, SafeHtml>>, key: K, variant: string, build: () => SafeHtml): SafeHtml {
+  let byVariant = cache.get(key);
+  if (!byVariant) cache.set(key, (byVariant = new Map()));
+  let markup = byVariant.get(variant);
+  if (!markup) byVariant.set(variant, (markup = build()));
+  return markup;
+}
+
+const servicesMarkup = new WeakMap<object, Map<string, SafeHtml>>();
+const dataStoresMarkup = new WeakMap<object, Map<string, SafeHtml>>();
+const recommendationMarkup = new WeakMap<object, Map<string, SafeHtml>>();
+
 function serviceRows(radius: BlastRadius): SafeHtml {
+  return sharedMarkup(servicesMarkup, radius.services, "", () => serviceRowsOf(radius));
+}
+
+function serviceRowsOf(radius: BlastRadius): SafeHtml {
   const total = (s: BlastRadius["services"][number]) => s.levels.reduce((n, l) => n + l.actionCount, 0);
   const services = [...radius.services].sort((a, b) => total(b) - total(a) || a.service.localeCompare(b.service));
   const shown = services.slice(0, SHOW.services);
@@ -164,6 +184,10 @@ function serviceRows(radius: BlastRadius): SafeHtml {
 }
 
 function dataStoreList(label: string, stores: DataStoreAccess[]): SafeHtml {
+  return sharedMarkup(dataStoresMarkup, stores, label, () => dataStoreListOf(label, stores));
+}
+
+function dataStoreListOf(label: string, stores: DataStoreAccess[]): SafeHtml {
   if (stores.length === 0) return html`<dt>${label}</dt><dd><span class="muted">none</span></dd>`;
   const shown = stores.slice(0, SHOW.dataStores);
   return html`<dt>${label}</dt><dd><ul>${shown.map((d) => html`<li><code>${d.service}</code> <code>${d.resource}</code>${d.conditional ? " (conditional)" : ""}</li>`)}</ul>${
@@ -203,8 +227,12 @@ ${dataStoreList("Data stores deleted", after.dataStores.delete)}
 function recommendation(fn: ReportFunction): SafeHtml {
   const rec = fn.recommendedPolicy;
   if (!rec) return html`<h4>Recommended policy</h4><p class="muted">Not analysed.</p>`;
+  return sharedMarkup(recommendationMarkup, rec, String(fn.sharedRole), () => recommendationOf(rec, fn.sharedRole));
+}
+
+function recommendationOf(rec: NonNullable<ReportFunction["recommendedPolicy"]>, sharedRole: boolean): SafeHtml {
   return html`<h4>Recommended policy</h4>
-<p class="muted">Based on ${rec.confidence === "usage-data" ? "usage data (service last accessed)" : "configuration only"}; removes ${plural(rec.removedActionCount, "action")}.${fn.sharedRole ? " The role is shared: this policy is the role's and covers all of its functions." : ""}</p>
+<p class="muted">Based on ${rec.confidence === "usage-data" ? "usage data (service last accessed)" : "configuration only"}; removes ${plural(rec.removedActionCount, "action")}.${sharedRole ? " The role is shared: this policy is the role's and covers all of its functions." : ""}</p>
 ${rec.notes.length ? html`<ul class="notes">${rec.notes.map((n) => html`<li>${data(n)}</li>`)}</ul>` : null}
 <pre>${JSON.stringify(rec.document, null, 2)}</pre>`;
 }

@@ -7,7 +7,7 @@ import type { PolicyDocument } from "@/lib/snapshot/types";
 import { reportEntry, type JsonReport, type ReportEntry, type ReportFunction, type ReportHead, type ReportSource } from "./build-json-report";
 import { csvWriter } from "./csv-report";
 import { htmlWriter } from "./html-report";
-import { STREAMED_ARRAY, streamedJsonArray, writeAll, type ReportWriter } from "./report-writer";
+import { piecesText, STREAMED_ARRAY, streamedJsonArray, writeAll, type ReportPiece, type ReportWriter } from "./report-writer";
 import { sarifWriter } from "./sarif-report";
 
 export const REPORT_FORMATS = ["json", "csv", "sarif", "html"] as const;
@@ -35,7 +35,7 @@ const CONTENT_TYPES: Record<ReportFormat, string> = {
 /** The JSON report in parts: `JSON.stringify(report, null, 2)` with its functions streamed. */
 function jsonWriter(head: ReportHead, entries: readonly ReportEntry[]): ReportWriter {
   const frame = streamedJsonArray({ ...head, functions: STREAMED_ARRAY });
-  const documents = new PolicyDocumentText();
+  const shared = new SharedText();
   let count = 0;
   return {
     parts: "all",
@@ -43,64 +43,85 @@ function jsonWriter(head: ReportHead, entries: readonly ReportEntry[]): ReportWr
     begin: () => frame.before,
     write(fn) {
       count += 1;
-      return documents.spliced(frame.item(documents.withTokens(fn)));
+      return shared.pieces(frame.item(shared.withTokens(fn)));
     },
     end: () => `${frame.after(count)}\n`,
   };
 }
 
 /**
- * Managed policy documents repeat on most functions (one AWS-managed policy on thousands of
- * roles) and make most of a JSON report's bytes: each document object is serialized once, at the
- * depth it sits in a function record, and spliced in where a token stood. The text is what
- * JSON.stringify writes of the whole record.
+ * Most of a JSON report's bytes repeat: a managed policy document on thousands of roles, a
+ * permission set's services and data stores on each of its functions, a role's recommended policy
+ * on each of the role's functions. The source hands the same object to every function that shares
+ * it (lib/queries/json-report.ts), so each is serialized once, at the depth it sits in a function
+ * record, and encoded once as UTF-8: the record is the text around the tokens that stood for
+ * them, with those bytes in between. Joined, it is what JSON.stringify writes of the record.
+ * (Splicing into one string would also make every record two-byte text as soon as it holds a "→".)
  */
-class PolicyDocumentText {
-  private readonly text = new Map<number, WeakMap<object, string>>();
-  private pending: string[] = [];
+class SharedText {
+  private readonly bytes = new Map<number, WeakMap<object, Uint8Array>>();
+  private readonly encoder = new TextEncoder();
+  private pending: Uint8Array[] = [];
   // A token no snapshot text can forge: a string in a record that looked like one would be replaced.
   private readonly nonce = globalThis.crypto.randomUUID();
   private readonly pattern = new RegExp(`"\\\\u0000${this.nonce}:(\\d+)\\\\u0000"`, "g");
 
-  /** The record with each policy document replaced by a token (key order unchanged). */
+  /** The record with each shared value replaced by a token (key order unchanged). */
   withTokens(fn: ReportFunction): unknown {
     this.pending = [];
-    const token = (document: PolicyDocument | null, depth: number): PolicyDocument | string | null => {
-      if (document === null || typeof document !== "object") return document;
-      this.pending.push(this.serialized(document, depth));
+    const token = <T>(value: T, depth: number): T | string => {
+      if (value === null || typeof value !== "object") return value;
+      this.pending.push(this.serialized(value, depth));
       return `\u0000${this.nonce}:${this.pending.length - 1}\u0000`;
     };
+    const radius = fn.blastRadius;
     // Depths inside a function record that is an item of the report's `functions` (itself depth 2).
     return {
       ...fn,
       policies: fn.policies.map((p) => ({ ...p, document: token(p.document, 5) })),
       permissionsBoundary: fn.permissionsBoundary ? { ...fn.permissionsBoundary, document: token(fn.permissionsBoundary.document, 4) } : fn.permissionsBoundary,
+      blastRadius: radius ? { ...radius, services: token(radius.services, 4), dataStores: token(radius.dataStores, 4) } : radius,
+      recommendedPolicy: token(fn.recommendedPolicy, 3),
     };
   }
 
-  /** The serialized record with the documents in place of their tokens. */
-  spliced(text: string): string {
+  /** The serialized record: its text with the shared values' bytes in place of their tokens. */
+  pieces(text: string): string | ReportPiece[] {
     if (this.pending.length === 0) return text;
-    return text.replace(this.pattern, (_m, i: string) => this.pending[Number(i)]);
+    const out: ReportPiece[] = [];
+    let last = 0;
+    this.pattern.lastIndex = 0;
+    for (let m = this.pattern.exec(text); m; m = this.pattern.exec(text)) {
+      out.push(text.slice(last, m.index), this.pending[Number(m[1])]);
+      last = m.index + m[0].length;
+    }
+    out.push(text.slice(last));
+    return out;
   }
 
-  /** JSON.stringify of the document as it reads nested `depth` levels deep (indented 2 × depth). */
-  private serialized(document: object, depth: number): string {
-    let byDocument = this.text.get(depth);
-    if (!byDocument) this.text.set(depth, (byDocument = new WeakMap()));
-    let text = byDocument.get(document);
-    if (text === undefined) {
-      let wrapped: unknown = document;
+  /** JSON.stringify of the value as it reads nested `depth` levels deep (indented 2 × depth), as UTF-8. */
+  private serialized(value: object, depth: number): Uint8Array {
+    let byValue = this.bytes.get(depth);
+    if (!byValue) this.bytes.set(depth, (byValue = new WeakMap()));
+    let bytes = byValue.get(value);
+    if (bytes === undefined) {
+      let wrapped: unknown = value;
       for (let i = 0; i < depth; i++) wrapped = [wrapped];
       const full = JSON.stringify(wrapped, null, 2);
-      // The wrapping arrays' brackets and indentation before the document and after it.
-      const before = full.indexOf("{");
-      const after = before - depth * 2;
-      text = full.slice(before, full.length - after);
-      byDocument.set(document, text);
+      // The wrapping arrays' brackets and indentation: `depth` opening lines before, closing lines after.
+      const before = wrapPrefix(depth);
+      bytes = this.encoder.encode(full.slice(before, full.length - (before - depth * 2)));
+      byValue.set(value, bytes);
     }
-    return text;
+    return bytes;
   }
+}
+
+/** How many characters `depth` wrapping arrays put before their innermost item in JSON.stringify(…, null, 2). */
+function wrapPrefix(depth: number): number {
+  let wrapped: unknown = 0;
+  for (let i = 0; i < depth; i++) wrapped = [wrapped];
+  return JSON.stringify(wrapped, null, 2).indexOf("0");
 }
 
 /** The one writer per format. */
@@ -138,7 +159,7 @@ export async function* streamReport(source: ReportSource, format: ReportFormat):
   let i = 0;
   // The source yields the records of writer.order, in that order.
   for await (const fn of source.functions(writer.order, writer.parts)) {
-    batch += writer.write(fn, writer.order[i++]);
+    batch += piecesText(writer.write(fn, writer.order[i++]));
     // Fewer, larger pieces: each one is a write to a socket or file.
     if (batch.length >= 1 << 16) {
       yield batch;
@@ -146,6 +167,60 @@ export async function* streamReport(source: ReportSource, format: ReportFormat):
     }
   }
   yield batch + writer.end();
+}
+
+/**
+ * `streamReport` as UTF-8 chunks of about 64 KiB, for a socket or a file: fragments the writer
+ * encoded once (shared by many functions) are copied in as bytes, not encoded again per function.
+ */
+export async function* streamReportBytes(source: ReportSource, format: ReportFormat): AsyncGenerator<Uint8Array> {
+  const writer = reportWriter(format, source.head, source.entries);
+  const batch = new ByteBatch();
+  batch.add(writer.begin());
+  yield batch.take();
+  let i = 0;
+  for await (const fn of source.functions(writer.order, writer.parts)) {
+    batch.add(writer.write(fn, writer.order[i++]));
+    if (batch.size >= 1 << 16) yield batch.take();
+  }
+  batch.add(writer.end());
+  yield batch.take();
+}
+
+/** Pieces gathered into one UTF-8 chunk: text is encoded in runs, bytes are copied. */
+class ByteBatch {
+  private readonly encoder = new TextEncoder();
+  private chunks: Uint8Array[] = [];
+  private text = "";
+  /** Bytes so far (text counted by its length). */
+  size = 0;
+
+  add(pieces: string | readonly ReportPiece[]): void {
+    for (const p of typeof pieces === "string" ? [pieces] : pieces) {
+      if (typeof p === "string") {
+        this.text += p;
+        this.size += p.length;
+      } else {
+        this.flushText();
+        this.chunks.push(p);
+        this.size += p.byteLength;
+      }
+    }
+  }
+
+  take(): Uint8Array {
+    this.flushText();
+    // A copy even of one chunk: a shared fragment is never handed out, so nothing can detach or change it.
+    const out = Buffer.concat(this.chunks);
+    this.chunks = [];
+    this.size = 0;
+    return out;
+  }
+
+  private flushText(): void {
+    if (this.text) this.chunks.push(this.encoder.encode(this.text));
+    this.text = "";
+  }
 }
 
 export function reportContentType(format: ReportFormat): string {

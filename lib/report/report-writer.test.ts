@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { reportSource } from "./build-json-report";
-import { renderReport, REPORT_FORMATS, streamReport } from "./render-report";
+import { renderReport, REPORT_FORMATS, streamReport, streamReportBytes } from "./render-report";
 import { jsonReport, reportFinding, reportFunction } from "./report-fixtures";
 import { toSarif } from "./sarif-report";
 
@@ -25,6 +25,24 @@ const withPolicies = jsonReport([
   reportFunction({ name: "b", policies: [{ name: "ReadOnlyAccess", arn: "arn:aws:iam::aws:policy/ReadOnlyAccess", kind: "aws-managed", document: shared }], findings: [reportFinding({ reason: "\u0000doc0\u0000 and \\u0000x:0\\u0000" })] }),
 ]);
 
+// One permission set's services and data stores, and one role's recommendation, on two functions (the same objects, as the store hands them out).
+const radius = {
+  rolesPassable: [],
+  rolesAssumable: [],
+  reachableFunctions: [],
+  escalationPaths: [],
+  totals: { actions: 2, services: 1, resources: 1, reachableFunctions: 0 },
+  afterEscalation: null,
+  services: [{ service: "s3", levels: [{ level: "Read" as const, actions: ["s3:GetObject", "s3:ListBucket"], actionCount: 2, resources: ["*"] }] }],
+  dataStores: { read: [{ service: "s3", resource: "*", actions: ["s3:GetObject"], conditional: false }], write: [], delete: [] },
+};
+const recommended = { document: { Version: "2012-10-17", Statement: [{ Effect: "Allow" as const, Action: ["s3:GetObject"], Resource: "*" }] }, confidence: "configuration-only" as const, notes: ["a note → with “quotes” — and an emoji 🔑"], diff: "- s3:*\n+ s3:GetObject", removedActions: ["s3:PutObject"], removedActionCount: 1 };
+const sharedAnalysis = jsonReport([
+  reportFunction({ name: "one", blastRadius: radius, recommendedPolicy: recommended }),
+  reportFunction({ name: "two", blastRadius: { ...radius, rolesPassable: ["arn:aws:iam::222222222222:role/x"] }, recommendedPolicy: recommended }),
+  reportFunction({ name: "three", blastRadius: { ...radius, services: [], dataStores: { read: [], write: [], delete: [] } }, recommendedPolicy: null }),
+]);
+
 async function collect(pieces: AsyncIterable<string>): Promise<{ text: string; count: number }> {
   let text = "";
   let count = 0;
@@ -43,6 +61,17 @@ describe("streamed exports", () => {
     // Then both are the same text, and the first piece came before any function record
     expect(streamed.text).toBe(renderReport(report, format).body);
     expect(streamed.count).toBeGreaterThan(1);
+  });
+
+  it.each(REPORT_FORMATS)("%s: the UTF-8 chunks a download is sent in are the same bytes", async (format) => {
+    // Given reports with shared policy documents, blast radii, recommendations and non-ASCII text
+    for (const r of [report, withPolicies, sharedAnalysis, empty]) {
+      // When each is streamed as bytes
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of streamReportBytes(reportSource(r), format)) chunks.push(chunk);
+      // Then the bytes are the UTF-8 of the in-memory rendering
+      expect(Buffer.concat(chunks).equals(Buffer.from(renderReport(r, format).body))).toBe(true);
+    }
   });
 
   it.each(REPORT_FORMATS)("%s: an empty report streams to the same bytes too", async (format) => {
@@ -64,6 +93,8 @@ describe("streamed exports", () => {
     expect((await collect(streamReport(reportSource(empty), "json"))).text).toBe(`${JSON.stringify(empty, null, 2)}\n`);
     // Policy documents, serialized once and spliced into each record, read the same too.
     expect((await collect(streamReport(reportSource(withPolicies), "json"))).text).toBe(`${JSON.stringify(withPolicies, null, 2)}\n`);
+    // And so do blast radii and recommendations that functions share.
+    expect((await collect(streamReport(reportSource(sharedAnalysis), "json"))).text).toBe(`${JSON.stringify(sharedAnalysis, null, 2)}\n`);
   });
 
   it("HTML writes the functions table before reading any function's full record", async () => {

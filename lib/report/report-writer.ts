@@ -6,13 +6,29 @@
  */
 import type { ReportEntry, ReportFunction, ReportParts } from "./build-json-report";
 
+/**
+ * A piece of a report: text, or text already encoded as UTF-8 — a fragment many functions share,
+ * encoded once and sent as it is (render-report.ts `streamReportBytes`).
+ */
+export type ReportPiece = string | Uint8Array;
+
+const decoder = new TextDecoder();
+
+/** The text of a function's pieces. */
+export function piecesText(pieces: string | readonly ReportPiece[]): string {
+  if (typeof pieces === "string") return pieces;
+  let out = "";
+  for (const p of pieces) out += typeof p === "string" ? p : decoder.decode(p);
+  return out;
+}
+
 export interface ReportWriter {
   /** The parts of each record the writer reads. */
   parts: ReportParts;
   /** The entries whose full records the writer needs, in the order it writes them. */
   order: readonly ReportEntry[];
   begin(): string;
-  write(fn: ReportFunction, entry: ReportEntry): string;
+  write(fn: ReportFunction, entry: ReportEntry): string | ReportPiece[];
   end(): string;
 }
 
@@ -59,6 +75,6 @@ export function streamedJsonArray(value: unknown): { before: string; item: (item
 export function writeAll(writer: ReportWriter, entries: readonly ReportEntry[], functions: readonly ReportFunction[]): string {
   const full = new Map(entries.map((e, i) => [e, functions[i]]));
   let out = writer.begin();
-  for (const entry of writer.order) out += writer.write(full.get(entry)!, entry);
+  for (const entry of writer.order) out += piecesText(writer.write(full.get(entry)!, entry));
   return out + writer.end();
 }

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { openJsonReport } from "@/lib/queries/json-report";
 import { resolveScan } from "@/lib/queries/scans";
 import { parseViewFilter } from "@/lib/queries/view-filter";
-import { REPORT_FORMATS, reportContentType, reportFileName, streamReport } from "@/lib/report/render-report";
+import { REPORT_FORMATS, reportContentType, reportFileName, streamReportBytes } from "@/lib/report/render-report";
 import { authorizeRequest } from "@/lib/server/authorize-request";
 import { getDb } from "@/lib/server/db";
 
@@ -30,15 +30,14 @@ export async function GET(request: NextRequest): Promise<Response> {
   const scan = await resolveScan(p.scan);
   if (!scan) return Response.json({ error: "No complete scan to export." }, { status: 404 });
   const source = await openJsonReport(await getDb(), scan.id, { filter });
-  const pieces = streamReport(source, p.format);
-  const encoder = new TextEncoder();
+  const pieces = streamReportBytes(source, p.format);
   // Pull-based: the next page is read only when the client has taken the previous one.
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         const next = await pieces.next();
         if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(next.value));
+        else controller.enqueue(next.value);
       } catch (error) {
         // The headers are gone: all that is left is to break the download, which the client sees as failed.
         console.error(`Export of scan ${scan.id} (${p.format}) failed: ${(error as Error).message}`);
