@@ -3,10 +3,13 @@
  * rows back in batches, at most a few batches ahead of the writer (credits returned by "ack"),
  * so results never pile up in memory when the database is the slower side.
  */
+import { constants, PerformanceObserver } from "node:perf_hooks";
+import v8 from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
 import type { StoredFunctionResult } from "@/lib/store/scan-rows";
 import { analyseToRows } from "./analyse-to-rows";
 import type { AnalysisWorkerInput, FromAnalysisWorker } from "./analysis-worker-protocol";
+import { heapCapExceeded, type HeapSample } from "./heap-projection";
 
 const FUNCTIONS_PER_MESSAGE = 50;
 const MESSAGES_IN_FLIGHT = 8;
@@ -34,11 +37,29 @@ const postCounted = async (message: FromAnalysisWorker) => {
   post(message);
 };
 
+// The heap left after each full collection, against the share of functions analysed: an org too
+// large for the cap fails after a few percent of the work, not after many minutes of collecting.
+const totalFunctions = snapshot.accounts.filter((a) => !onlyAccounts || onlyAccounts.includes(a.accountId)).reduce((n, a) => n + a.functions.length, 0);
+const heapCap = v8.getHeapStatistics().heap_size_limit;
+const heapSamples: HeapSample[] = [];
+let analysed = 0;
+let tooLarge: string | null = null;
+const gcWatch = new PerformanceObserver((list) => {
+  if (analysed === 0 || tooLarge) return;
+  if (!list.getEntries().some((e) => (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) return;
+  heapSamples.push({ fraction: analysed / totalFunctions, retained: v8.getHeapStatistics().used_heap_size });
+  tooLarge = heapCapExceeded(heapSamples, heapCap, totalFunctions);
+});
+gcWatch.observe({ entryTypes: ["gc"] });
+
 let batch: StoredFunctionResult[] = [];
 const sendBatch = async () => {
   const results = batch;
   batch = [];
   await postCounted({ type: "results", results });
+  // A turn of the event loop, so the collection watcher above sees each full collection soon after it.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (tooLarge) throw new Error(tooLarge);
 };
 
 const started = performance.now();
@@ -46,6 +67,7 @@ try {
   const options = { now, onlyAccounts: onlyAccounts ? new Set(onlyAccounts) : undefined, edges: withEdges, onProgress: (fraction: number, message: string) => post({ type: "progress", fraction, message }) };
   await analyseToRows(scanId, snapshot, options, {
     functionResult: async (result) => {
+      analysed += 1;
       batch.push(result);
       if (batch.length >= FUNCTIONS_PER_MESSAGE) await sendBatch();
     },
@@ -55,6 +77,7 @@ try {
     },
   });
   if (batch.length) await sendBatch();
+  gcWatch.disconnect();
   post({ type: "done", busyMs: performance.now() - started - waitedMs });
 } catch (error) {
   post({ type: "error", message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined });
