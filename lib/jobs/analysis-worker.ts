@@ -4,10 +4,13 @@
  * (credits returned by "ack"), so results never pile up in memory when the database is the
  * slower side.
  */
+import { constants, PerformanceObserver } from "node:perf_hooks";
+import v8 from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
 import type { EncodedRows } from "@/lib/store/scan-rows";
 import { analyseToRows } from "./analyse-to-rows";
 import type { AnalysisWorkerInput, FromAnalysisWorker } from "./analysis-worker-protocol";
+import { heapCapExceeded, type HeapSample } from "./heap-projection";
 
 const MESSAGES_IN_FLIGHT = 4;
 
@@ -34,13 +37,39 @@ const postCounted = async (message: FromAnalysisWorker, batches: EncodedRows[]) 
   port.postMessage(message, batches.map((b) => b.bytes.buffer as ArrayBuffer));
 };
 
+// The heap left after each full collection, against the share of functions analysed: an org too
+// large for the cap fails after a few percent of the work, not after many minutes of collecting.
+const totalFunctions = snapshot.accounts.filter((a) => !onlyAccounts || onlyAccounts.includes(a.accountId)).reduce((n, a) => n + a.functions.length, 0);
+const heapCap = v8.getHeapStatistics().heap_size_limit;
+const heapSamples: HeapSample[] = [];
+let analysed = 0;
+let tooLarge: string | null = null;
+const gcWatch = new PerformanceObserver((list) => {
+  if (analysed === 0 || tooLarge) return;
+  if (!list.getEntries().some((e) => (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) return;
+  heapSamples.push({ fraction: analysed / totalFunctions, retained: v8.getHeapStatistics().used_heap_size });
+  tooLarge = heapCapExceeded(heapSamples, heapCap, totalFunctions);
+});
+gcWatch.observe({ entryTypes: ["gc"] });
+
+/** Posts a batch, then lets the collection watcher see the latest full collection and stop an org too large for the cap. */
+const postRows = async (message: FromAnalysisWorker, batches: EncodedRows[]) => {
+  await postCounted(message, batches);
+  await new Promise((resolve) => setImmediate(resolve));
+  if (tooLarge) throw new Error(tooLarge);
+};
+
 const started = performance.now();
 try {
   const options = { now, onlyAccounts: onlyAccounts ? new Set(onlyAccounts) : undefined, edges: withEdges, onProgress: (fraction: number, message: string) => post({ type: "progress", fraction, message }) };
   await analyseToRows(scanId, snapshot, options, {
-    rows: (rows) => postCounted({ type: "rows", ...rows }, rows.batches),
+    rows: (rows) => {
+      analysed += rows.functions.length;
+      return postRows({ type: "rows", ...rows }, rows.batches);
+    },
     edges: (batches) => postCounted({ type: "edges", batches }, batches),
   });
+  gcWatch.disconnect();
   post({ type: "done", busyMs: performance.now() - started - waitedMs });
 } catch (error) {
   post({ type: "error", message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined });

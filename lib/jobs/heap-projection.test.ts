@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { heapCapExceeded, projectRetainedHeap } from "./heap-projection";
+
+const MiB = 2 ** 20;
+
+describe("heap projection", () => {
+  it("tells after a few percent that an org growing past the cap will not fit, with the cap to set", () => {
+    // Given 100 MiB kept at 2 % and 140 MiB at 8 %: about 6.7 MiB per percent
+    const samples = [
+      { fraction: 0.02, retained: 100 * MiB },
+      { fraction: 0.05, retained: 120 * MiB },
+      { fraction: 0.08, retained: 140 * MiB },
+    ];
+    // When the cap is 512 MiB
+    const message = heapCapExceeded(samples, 512 * MiB, 100_000);
+    // Then the scan fails now, naming the projected need (~753 MiB) and a cap that fits it
+    expect(message).toContain("after 8000 of 100000 functions it keeps 140 MiB");
+    expect(message).toContain("needs about 754 MiB");
+    expect(message).toContain("SALTZER_HEAP_MB=1024");
+  });
+
+  it("lets an org that fits go on", () => {
+    const samples = [
+      { fraction: 0.1, retained: 100 * MiB },
+      { fraction: 0.3, retained: 110 * MiB },
+    ];
+    expect(heapCapExceeded(samples, 1024 * MiB, 1000)).toBeNull();
+  });
+
+  it("does not judge before a few percent of the functions are analysed", () => {
+    const samples = [
+      { fraction: 0.001, retained: 100 * MiB },
+      { fraction: 0.01, retained: 300 * MiB },
+    ];
+    expect(projectRetainedHeap(samples)).toBeNull();
+    expect(heapCapExceeded(samples, 128 * MiB, 1000)).toBeNull();
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * Memory probe for issue 14: reads a snapshot directory, runs the scan's analysis in process with a
+ * sink that drops its rows, and prints the retained heap after reading and at the analysis' peak
+ * (forced GC). `--heap-snapshot FILE` writes a V8 heap snapshot when the last function is analysed.
+ * Run: node --expose-gc --import tsx scripts/heap-growth.ts <snapshot-dir> [--heap-snapshot FILE]
+ */
+import v8 from "node:v8";
+import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
+import { analyseToRows } from "@/lib/jobs/analyse-to-rows";
+
+const dir = process.argv[2];
+const snapAt = process.argv.indexOf("--heap-snapshot");
+const snapFile = snapAt > 0 ? process.argv[snapAt + 1] : null;
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error("run with --expose-gc");
+const mib = (n: number) => Math.round(n / 2 ** 20);
+const retained = () => {
+  gc();
+  return mib(process.memoryUsage().heapUsed);
+};
+
+const base = retained();
+const snapshot = await readSnapshotDir(dir);
+const functions = snapshot.accounts.reduce((n, a) => n + a.functions.length, 0);
+const afterRead = retained();
+let seen = 0;
+let graphBuilt = 0;
+let peak = 0;
+let edgeRows = 0;
+const sample = () => {
+  peak = Math.max(peak, retained());
+};
+await analyseToRows(1, snapshot, {
+  onProgress: (fraction) => {
+    if (fraction > 0 && !graphBuilt) graphBuilt = retained();
+  },
+}, {
+  functionResult: () => {
+    seen += 1;
+    if (seen % Math.ceil(functions / 4) === 0) sample();
+    if (seen === functions) {
+      sample();
+      if (snapFile) v8.writeHeapSnapshot(snapFile);
+    }
+  },
+  edges: (rows) => {
+    if (edgeRows === 0) sample();
+    edgeRows += rows.length;
+  },
+});
+const end = retained();
+console.log(JSON.stringify({ dir, functions, baseMiB: base, snapshotMiB: afterRead - base, afterGraphMiB: graphBuilt - base, peakMiB: peak - base, endMiB: end - base, edgeRows, rssMiB: mib(process.memoryUsage().rss) }));
