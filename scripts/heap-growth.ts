@@ -35,17 +35,18 @@ await analyseToRows(1, snapshot, {
     if (fraction > 0 && !graphBuilt) graphBuilt = retained();
   },
 }, {
-  functionResult: () => {
-    seen += 1;
-    if (seen % Math.ceil(functions / 4) === 0) sample();
+  rows: (rows) => {
+    const before = seen;
+    seen += rows.functions.length;
+    if (Math.floor(seen / Math.ceil(functions / 4)) > Math.floor(before / Math.ceil(functions / 4))) sample();
     if (seen === functions) {
       sample();
       if (snapFile) v8.writeHeapSnapshot(snapFile);
     }
   },
-  edges: (rows) => {
+  edges: (batches) => {
     if (edgeRows === 0) sample();
-    edgeRows += rows.length;
+    edgeRows += batches.reduce((n, b) => n + b.count, 0);
   },
 });
 const end = retained();

@@ -39,7 +39,7 @@ const postCounted = async (message: FromAnalysisWorker, batches: EncodedRows[]) 
 
 // The heap left after each full collection, against the share of functions analysed: an org too
 // large for the cap fails after a few percent of the work, not after many minutes of collecting.
-const totalFunctions = snapshot.accounts.filter((a) => !onlyAccounts || onlyAccounts.includes(a.accountId)).reduce((n, a) => n + a.functions.length, 0);
+let totalFunctions = 0;
 const heapCap = v8.getHeapStatistics().heap_size_limit;
 const heapSamples: HeapSample[] = [];
 let analysed = 0;
@@ -64,6 +64,8 @@ try {
   const options = { now, onlyAccounts: onlyAccounts ? new Set(onlyAccounts) : undefined, edges: withEdges, onProgress: (fraction: number, message: string) => post({ type: "progress", fraction, message }) };
   await analyseToRows(scanId, snapshot, options, {
     rows: (rows) => {
+      // Counted once the analysis has read the snapshot (its errors are the analysis's own).
+      totalFunctions ||= snapshot.accounts.filter((a) => !onlyAccounts || onlyAccounts.includes(a.accountId)).reduce((n, a) => n + a.functions.length, 0);
       analysed += rows.functions.length;
       return postRows({ type: "rows", ...rows }, rows.batches);
     },
