@@ -12,7 +12,7 @@ const FUNCTIONS_PER_MESSAGE = 50;
 const MESSAGES_IN_FLIGHT = 8;
 
 const port = parentPort!;
-const { scanId, snapshot, now, onlyAccounts, edges: withEdges } = workerData as AnalysisWorkerInput;
+const { scanId, snapshot, now, onlyAccounts, edges: withEdges, storedBlastRadius } = workerData as AnalysisWorkerInput;
 let credits = MESSAGES_IN_FLIGHT;
 let creditReturned: (() => void) | null = null;
 port.on("message", (message: { type: "ack" }) => {
@@ -43,7 +43,7 @@ const sendBatch = async () => {
 
 const started = performance.now();
 try {
-  const options = { now, onlyAccounts: onlyAccounts ? new Set(onlyAccounts) : undefined, edges: withEdges, onProgress: (fraction: number, message: string) => post({ type: "progress", fraction, message }) };
+  const options = { now, onlyAccounts: onlyAccounts ? new Set(onlyAccounts) : undefined, edges: withEdges, storedBlastRadius: storedBlastRadius ?? undefined, onProgress: (fraction: number, message: string) => post({ type: "progress", fraction, message }) };
   await analyseToRows(scanId, snapshot, options, {
     functionResult: async (result) => {
       batch.push(result);

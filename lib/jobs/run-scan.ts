@@ -14,7 +14,7 @@ import { crawlOrganization, type CrawlOptions } from "@/lib/collect/crawl-organi
 import { saveCrawlStats, type StoredCrawlStats } from "@/lib/store/crawl-stats";
 import type { Snapshot } from "@/lib/snapshot/types";
 import { createScanProgressMeter, type OverallProgress, type ScanCounts, type ScanStep } from "./scan-progress-meter";
-import { findReusableAnalysis, reusedSummaryRows } from "@/lib/store/reuse-analysis";
+import { findReusableAnalysis, reusedSummaryRows, storedBlastRadii } from "@/lib/store/reuse-analysis";
 import type { IncrementalStore } from "@/lib/store/save-scan";
 import { analysisInputs } from "./analysis-inputs";
 import { analysisCodeVersion } from "./analysis-code-version";
@@ -190,6 +190,8 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
       const reuse = options.reuse === false ? null : await findReusableAnalysis(db, inputs.analysisKey, inputs.accountHashes);
       incremental = { ...inputs, reuse };
       const onlyAccounts = reuse ? new Set(snapshot.accounts.map((a) => a.accountId).filter((id) => !reuse.accountIds.has(id))) : undefined;
+      // The changed accounts' functions keep their blast radius: the graph it reads is unchanged.
+      const storedBlastRadius = reuse && onlyAccounts?.size ? await storedBlastRadii(db, reuse.fromScanId, [...onlyAccounts]) : undefined;
       const where = workerFiles ? "on a worker thread while storing" : "in process";
       report("graph", 0, `analysing ${where}`, {}, true);
       analysis = {
@@ -198,6 +200,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
           const analyseOptions = {
             now: options.now,
             onlyAccounts,
+            storedBlastRadius,
             edges: !reuse,
             onProgress: (fraction: number, message: string) => {
               checkCancelled();

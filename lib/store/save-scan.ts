@@ -188,22 +188,25 @@ export async function storeSnapshot(
         const accountOrder = snapshot.accounts.map((a) => a.accountId);
         let nextAccount = 0;
         let currentAccount: string | undefined;
-        /** Copies the reused accounts that come before `accountId` (null: all that remain). */
+        /** Copies the reused accounts that come before `accountId` (null: all that remain), each run of them at once. */
         const copyReusedBefore = async (accountId: string | null) => {
           if (!copier || (accountId !== null && accountId === currentAccount)) return;
+          const run: string[] = [];
           while (nextAccount < accountOrder.length) {
             const id = accountOrder[nextAccount++];
             if (id === accountId) break;
-            if (!reuse!.accountIds.has(id)) continue;
-            await flush();
-            const copied = await copier.account(id);
-            for (const row of rows.functions) if (row.accountId === id) unanalysed.delete(row.arn);
-            findingCount += copied.findings;
-            total += copied.findings;
-            written += copied.functions + copied.findings;
-            onProgress?.(written, total);
+            if (reuse!.accountIds.has(id)) run.push(id);
           }
           currentAccount = accountId ?? undefined;
+          if (run.length === 0) return;
+          await flush();
+          const copied = await copier.accounts(run);
+          const copiedAccounts = new Set(run);
+          for (const row of rows.functions) if (copiedAccounts.has(row.accountId)) unanalysed.delete(row.arn);
+          findingCount += copied.findings;
+          total += copied.findings;
+          written += copied.functions + copied.findings;
+          onProgress?.(written, total);
         };
         let pendingFunctions: SerializedRow[] = [];
         let pendingFindings: SerializedRow[] = [];
@@ -232,8 +235,9 @@ export async function storeSnapshot(
             if (!unanalysed.delete(result.functionArn)) throw new Error(`Analysis returned ${result.functionArn}, which is not in the snapshot or came twice.`);
             pendingFunctions.push(result.functionRow);
             pendingFindings.push(...result.findingRows);
-            if (result.permissionSetRow) pendingSets.push(result.permissionSetRow);
-            if (result.roleReachRow) pendingReach.push(result.roleReachRow);
+            // Reusing: permission sets and reach are copied whole (organization-level rows).
+            if (result.permissionSetRow && !copier) pendingSets.push(result.permissionSetRow);
+            if (result.roleReachRow && !copier) pendingReach.push(result.roleReachRow);
             if (result.roleRecommendationRow) pendingRecommendations.push(result.roleRecommendationRow);
             findingCount += result.findingRows.length;
             if (pendingFunctions.length >= FUNCTIONS_PER_FLUSH) await flush();
@@ -248,13 +252,12 @@ export async function storeSnapshot(
         await copyReusedBefore(null);
         await flush();
         if (copier) {
-          const edges = await copier.edges();
-          written += edges;
-          total += edges;
+          const copied = await copier.organizationTables();
+          written += copied;
+          total += copied;
         }
         // Functions the analysis skipped (none expected) are still stored, unanalysed.
         await write("functions", unanalysed.values());
-        if (copier) await copier.permissionSets();
       } else {
         await write("functions", rows.functions);
         await write("findings", rows.findings);
