@@ -38,7 +38,7 @@ export interface ScanProgress {
 export interface ScanSummary {
   findings: number;
   findingsBySeverity: Record<Severity, number>;
-  /** The five riskiest functions. */
+  /** The five riskiest functions (RISKIEST_IN_SUMMARY). */
   riskiest: { functionArn: string; score: number; severity: Severity }[];
 }
 
@@ -58,6 +58,8 @@ export interface ScanResult {
   crawlStats: StoredCrawlStats | null;
 }
 
+const RISKIEST_IN_SUMMARY = 5;
+
 type SummaryInput = Pick<StoredFunctionResult, "functionArn" | "riskScore" | "severity" | "findingSeverities">;
 
 function summarize(): { add(result: SummaryInput): void; summary: ScanSummary } {
@@ -69,7 +71,7 @@ function summarize(): { add(result: SummaryInput): void; summary: ScanSummary } 
       for (const severity of result.findingSeverities) summary.findingsBySeverity[severity] += 1;
       summary.riskiest.push({ functionArn: result.functionArn, score: result.riskScore, severity: result.severity });
       summary.riskiest.sort((a, b) => b.score - a.score || a.functionArn.localeCompare(b.functionArn));
-      summary.riskiest.length = Math.min(summary.riskiest.length, 5);
+      summary.riskiest.length = Math.min(summary.riskiest.length, RISKIEST_IN_SUMMARY);
     },
   };
 }
@@ -251,10 +253,12 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     }, incremental);
     if (incremental?.reuse) {
       // The summary covers every function, reused ones included.
-      const reused = await reusedSummaryRows(db, scanId, [...incremental.reuse.accountIds]);
-      const severities = new Map<string, Severity[]>();
-      for (const f of reused.findings) severities.set(f.function_arn, [...(severities.get(f.function_arn) ?? []), f.severity as Severity]);
-      for (const f of reused.functions) tally.add({ functionArn: f.arn, riskScore: f.risk_score, severity: f.severity as Severity, findingSeverities: severities.get(f.arn) ?? [] });
+      const reused = await reusedSummaryRows(db, scanId, [...incremental.reuse.accountIds], RISKIEST_IN_SUMMARY);
+      for (const f of reused.findings) {
+        tally.summary.findings += f.n;
+        tally.summary.findingsBySeverity[f.severity as Severity] += f.n;
+      }
+      for (const f of reused.riskiest) tally.add({ functionArn: f.arn, riskScore: f.risk_score, severity: f.severity as Severity, findingSeverities: [] });
     }
     const t3 = performance.now();
     await persisting;

@@ -39,6 +39,8 @@ async function copyRows(conn: SqlRunner, table: string, columns: string[], from:
   return rows[0]?.n ?? 0;
 }
 
+const COPIED_TABLES = ["functions", "findings", "role_recommendations", "permission_sets", "role_reach", "edges"];
+
 /**
  * Copies analysed rows into a new scan; one instance per scan transaction. Per account: function
  * rows, their findings and the account's role recommendations (a recommendation reads the
@@ -47,15 +49,22 @@ async function copyRows(conn: SqlRunner, table: string, columns: string[], from:
  * (lib/jobs/analysis-inputs.ts), so they are copied for analysed accounts too.
  */
 export function analysisCopier(conn: SqlRunner, reuse: AnalysisReuse, toScanId: number) {
-  const columnsOf = new Map<string, Promise<string[]>>();
-  const columns = (table: string) => {
-    let list = columnsOf.get(table);
-    if (!list) {
-      list = conn
-        .query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name <> 'id' ORDER BY ordinal_position`, [table])
-        .then((rows) => rows.map((r) => r.column_name));
-      columnsOf.set(table, list);
-    }
+  let columnsOf: Promise<Map<string, string[]>> | null = null;
+  /** Every column but the id, of each table copied, read once. */
+  const columns = async (table: string): Promise<string[]> => {
+    columnsOf ??= conn
+      .query<{ table_name: string; column_name: string }>(
+        `SELECT table_name, column_name FROM information_schema.columns
+          WHERE table_schema = current_schema() AND table_name = ANY($1::text[]) AND column_name <> 'id' ORDER BY table_name, ordinal_position`,
+        [COPIED_TABLES],
+      )
+      .then((rows) => {
+        const byTable = new Map<string, string[]>();
+        for (const r of rows) byTable.set(r.table_name, [...(byTable.get(r.table_name) ?? []), r.column_name]);
+        return byTable;
+      });
+    const list = (await columnsOf).get(table);
+    if (!list) throw new Error(`No columns found for table ${table}.`);
     return list;
   };
   const from = reuse.fromScanId;
@@ -112,15 +121,22 @@ export async function storedBlastRadii(db: SqlRunner, fromScanId: number, accoun
   return radii;
 }
 
-/** What a scan summary needs from the reused functions: scores, severities and finding severities. */
-export async function reusedSummaryRows(conn: SqlRunner, scanId: number, accountIds: string[]) {
-  const functions = await conn.query<{ arn: string; risk_score: number; severity: string }>(
-    `SELECT arn, risk_score, severity FROM functions WHERE scan_id = $1 AND account_id = ANY($2::text[])`,
+/**
+ * What a scan summary needs from the reused functions: their findings per severity, and the
+ * `top` riskiest of them with every function tied with the last (the caller breaks ties).
+ */
+export async function reusedSummaryRows(conn: SqlRunner, scanId: number, accountIds: string[], top: number) {
+  const findings = await conn.query<{ severity: string; n: number }>(
+    `SELECT severity, count(*)::int AS n FROM findings
+      WHERE scan_id = $1 AND function_arn IN (SELECT arn FROM functions WHERE scan_id = $1 AND account_id = ANY($2::text[]))
+      GROUP BY severity`,
     [scanId, accountIds],
   );
-  const findings = await conn.query<{ function_arn: string; severity: string }>(
-    `SELECT g.function_arn, g.severity FROM findings g JOIN functions f ON f.scan_id = g.scan_id AND f.arn = g.function_arn WHERE g.scan_id = $1 AND f.account_id = ANY($2::text[])`,
-    [scanId, accountIds],
+  const riskiest = await conn.query<{ arn: string; risk_score: number; severity: string }>(
+    `SELECT arn, risk_score, severity FROM functions
+      WHERE scan_id = $1 AND account_id = ANY($2::text[]) AND risk_score >= (
+        SELECT min(risk_score) FROM (SELECT risk_score FROM functions WHERE scan_id = $1 AND account_id = ANY($2::text[]) AND risk_score IS NOT NULL ORDER BY risk_score DESC LIMIT $3) best)`,
+    [scanId, accountIds, top],
   );
-  return { functions, findings };
+  return { findings, riskiest };
 }
