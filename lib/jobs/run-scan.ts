@@ -106,6 +106,8 @@ export class ScanCancelledError extends Error {
 }
 
 const PERSIST_EVERY_MS = 400;
+/** Up to this many changed functions with a stored blast radius, an incremental rescan analyses them on this thread. */
+const LIGHT_ANALYSIS_FUNCTIONS = 1_000;
 
 export function scanSnapshotDir(db: Database, dir: string, options: ScanOptions = {}): Promise<ScanResult> {
   return runScan(db, { kind: "directory", dir }, options);
@@ -194,7 +196,12 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
       const onlyAccounts = reuse ? new Set(snapshot.accounts.map((a) => a.accountId).filter((id) => !reuse.accountIds.has(id))) : undefined;
       // The changed accounts' functions keep their blast radius: the graph it reads is unchanged.
       const storedBlastRadius = reuse && onlyAccounts?.size ? await storedBlastRadii(db, reuse.fromScanId, [...onlyAccounts]) : undefined;
-      const where = workerFiles ? "on a worker thread while storing" : "in process";
+      // Every analysed function keeps its stored blast radius: the little work left is cheaper here
+      // than starting a worker and handing it the whole snapshot.
+      const analysed = snapshot.accounts.filter((a) => onlyAccounts?.has(a.accountId)).flatMap((a) => a.functions);
+      const light = storedBlastRadius !== undefined && analysed.length <= LIGHT_ANALYSIS_FUNCTIONS && analysed.every((fn) => storedBlastRadius.has(fn.arn));
+      const analysisWorker = light ? null : workerFiles;
+      const where = analysisWorker ? "on a worker thread while storing" : "in process";
       report("graph", 0, `analysing ${where}`, {}, true);
       analysis = {
         stream: async (sink) => {
@@ -223,7 +230,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
           };
           // Every account reused: nothing to analyse, not even the graph (its edges are copied).
           if (onlyAccounts?.size === 0) workerBusyMs = 0;
-          else if (workerFiles) workerBusyMs = (await analyseInWorker(workerFiles, scanId, snapshot, analyseOptions, rowSink)).busyMs;
+          else if (analysisWorker) workerBusyMs = (await analyseInWorker(analysisWorker, scanId, snapshot, analyseOptions, rowSink)).busyMs;
           else await analyseToRows(scanId, snapshot, analyseOptions, rowSink);
           streamMs = performance.now() - start;
           analysisDone = true;
