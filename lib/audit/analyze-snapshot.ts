@@ -16,7 +16,7 @@ import { allowedActions } from "@/lib/analysis/policy/permission-queries";
 import { recommendPolicy } from "@/lib/analysis/recommend/recommend-policy";
 import { riskScore } from "@/lib/analysis/risk-score";
 import { indexSnapshot } from "@/lib/analysis/snapshot-index";
-import type { EffectivePermissions, Edge, FunctionAnalysis, Finding, RiskScore } from "@/lib/analysis/types";
+import type { BlastRadius, EffectivePermissions, Edge, FunctionAnalysis, Finding, RiskScore } from "@/lib/analysis/types";
 import { functionSeverity, incompleteExplanation, incompleteInputs, PUBLIC_INVOKE_RULE, type IncompleteInput } from "@/lib/analysis/verdicts";
 import type { ServiceLastAccessed } from "@/lib/snapshot/types";
 
@@ -35,6 +35,13 @@ export interface AnalyzeOptions {
    * stored results). The whole snapshot is still indexed: their analysis reads other accounts.
    */
   onlyAccounts?: ReadonlySet<string>;
+  /**
+   * With `onlyAccounts`: the blast radius an earlier scan with the same organization-level inputs
+   * stored for these functions (lib/jobs/analysis-inputs.ts). When every analysed function has
+   * one, the org-wide graph is not built: the radius (and its escalation paths) is what it would
+   * compute, and the role reach is left out (the store copies it).
+   */
+  storedBlastRadius?: ReadonlyMap<string, BlastRadius>;
 }
 
 const PROGRESS_EVERY = 250;
@@ -71,10 +78,12 @@ export async function streamAnalysis(
     return perms;
   };
 
-  options.onProgress?.(0, "building the permission graph");
-  // The graph's reach follows the escalation methods' role hops too, so reach and chains agree.
-  const graph = buildPermissionGraph(index, permsOf, { escalationMoves: (roleArn) => roleEscalationMoves(index, roleArn, permsOf) });
   const analysed = options.onlyAccounts ? snapshot.accounts.filter((a) => options.onlyAccounts!.has(a.accountId)) : snapshot.accounts;
+  const stored = options.onlyAccounts && options.storedBlastRadius;
+  const storedRadius = stored && analysed.every((a) => a.functions.every((fn) => stored.has(fn.arn))) ? stored : null;
+  options.onProgress?.(0, storedRadius ? "reading the stored blast radius" : "building the permission graph");
+  // The graph's reach follows the escalation methods' role hops too, so reach and chains agree.
+  const graph = storedRadius ? null : buildPermissionGraph(index, permsOf, { escalationMoves: (roleArn) => roleEscalationMoves(index, roleArn, permsOf) });
   const total = analysed.reduce((n, a) => n + a.functions.length, 0);
   const ruleCache = new Map<string, Finding[]>();
   let done = 0;
@@ -87,10 +96,11 @@ export async function streamAnalysis(
       const role = index.roles.get(fn.roleArn) ?? null;
       const perms = permsOf(fn.roleArn);
       const lastAccessed = role ? (account.lastAccessed[role.name] ?? null) : null;
-      const escalationPaths = findEscalationPaths({ index, fn, perms, permsOf });
+      const reused = storedRadius?.get(fn.arn) ?? null;
+      const escalationPaths = reused ? reused.escalationPaths : findEscalationPaths({ index, fn, perms, permsOf });
       const sharedWith = (index.functionsByRole.get(fn.roleArn) ?? []).filter((f) => f.arn !== fn.arn).map((f) => f.arn);
       const findings = evaluateRulesCached({ fn, role, account, index, perms, sharedWith, lastAccessed, escalationPaths, now: options.now }, ruleCache);
-      const radius = blastRadius({ index, fn, perms, graph, escalationPaths, permsOf });
+      const radius = reused ?? blastRadius({ index, fn, perms, graph: graph!, escalationPaths, permsOf });
       const rolePolicyArns = role ? [...role.attachedPolicyArns, ...(role.permissionsBoundaryArn ? [role.permissionsBoundaryArn] : [])] : [];
       const incomplete = incompleteInputs({ ...fn, rolePolicyArns }, snapshot.gaps);
       const risk = withVerdicts(
@@ -115,7 +125,7 @@ export async function streamAnalysis(
         recommendedPolicy,
         isPublic: findings.some((f) => f.ruleId === PUBLIC_INVOKE_RULE),
         incomplete,
-        ...(rolesWithReach.has(fn.roleArn) ? {} : { roleReach: roleReach(graph, fn.roleArn) }),
+        ...(!graph || rolesWithReach.has(fn.roleArn) ? {} : { roleReach: roleReach(graph, fn.roleArn) }),
       });
       rolesWithReach.add(fn.roleArn);
       findingCount += findings.length;
@@ -125,7 +135,7 @@ export async function streamAnalysis(
   }
   options.onProgress?.(1, `${total} functions analysed`);
   return {
-    edges: graph.edges,
+    edges: graph?.edges ?? [],
     stats: {
       functions: total,
       roles: permsByRole.size,

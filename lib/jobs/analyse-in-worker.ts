@@ -60,6 +60,7 @@ export function analyseInWorker(
     now: options.now,
     onlyAccounts: options.onlyAccounts ? [...options.onlyAccounts] : null,
     edges: options.edges !== false,
+    storedBlastRadius: options.storedBlastRadius ? new Map(options.storedBlastRadius) : null,
     entry: files.entry,
     tsconfig: files.tsconfig,
   };

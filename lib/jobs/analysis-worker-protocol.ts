@@ -1,5 +1,6 @@
 /** Messages between a scan and its analysis worker. */
 import type { EncodedRows, FunctionSummary } from "@/lib/store/scan-rows";
+import type { BlastRadius } from "@/lib/analysis/types";
 import type { Snapshot } from "@/lib/snapshot/types";
 
 export interface AnalysisWorkerInput {
@@ -10,6 +11,8 @@ export interface AnalysisWorkerInput {
   onlyAccounts: string[] | null;
   /** False when the graph's edges are copied from an earlier scan instead. */
   edges: boolean;
+  /** Stored blast radius of the analysed functions, by ARN (AnalyzeOptions.storedBlastRadius). */
+  storedBlastRadius: Map<string, BlastRadius> | null;
   /** For the TypeScript bootstrap: the worker module and the tsconfig that resolves its imports (null for the compiled worker). */
   entry: string;
   tsconfig: string | null;

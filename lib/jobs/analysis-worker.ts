@@ -15,7 +15,7 @@ import { heapCapExceeded, type HeapSample } from "./heap-projection";
 const MESSAGES_IN_FLIGHT = 4;
 
 const port = parentPort!;
-const { scanId, snapshot, now, onlyAccounts, edges: withEdges } = workerData as AnalysisWorkerInput;
+const { scanId, snapshot, now, onlyAccounts, edges: withEdges, storedBlastRadius } = workerData as AnalysisWorkerInput;
 let credits = MESSAGES_IN_FLIGHT;
 let creditReturned: (() => void) | null = null;
 port.on("message", (message: { type: "ack" }) => {
@@ -61,7 +61,7 @@ const postRows = async (message: FromAnalysisWorker, batches: EncodedRows[]) => 
 
 const started = performance.now();
 try {
-  const options = { now, onlyAccounts: onlyAccounts ? new Set(onlyAccounts) : undefined, edges: withEdges, onProgress: (fraction: number, message: string) => post({ type: "progress", fraction, message }) };
+  const options = { now, onlyAccounts: onlyAccounts ? new Set(onlyAccounts) : undefined, edges: withEdges, storedBlastRadius: storedBlastRadius ?? undefined, onProgress: (fraction: number, message: string) => post({ type: "progress", fraction, message }) };
   await analyseToRows(scanId, snapshot, options, {
     rows: (rows) => {
       // Counted once the analysis has read the snapshot (its errors are the analysis's own).

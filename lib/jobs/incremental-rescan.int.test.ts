@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseGenArgs, writeGeneratedOrganization } from "@/scripts/gen-org";
-import { deployFunctions, snapshotAccountIds, tightenScp } from "@/scripts/lib/mutate-snapshot";
+import { deployedFunction, deployFunctions, snapshotAccountIds, tightenScp, trustRole } from "@/scripts/lib/mutate-snapshot";
 import { freshPglite, freshPostgres, type TestDatabase } from "@/lib/store/test-support";
 import { STORED_PARTS, STORED_TABLES as TABLES, storedScan } from "@/scripts/lib/stored-scan";
 import { scanSnapshotDir } from "./run-scan";
@@ -47,6 +47,34 @@ describe.each([
     // ... which differs from the first scan where the deployment changed something
     const before = await storedScan(t.db, first.scanId);
     expect(before.functions).not.toEqual(a.functions);
+  }, 300_000);
+
+  it("keeps what another account's trust gives a changed account's function, without rebuilding the organization's graph", async () => {
+    // Given an organization where a role of one account trusts the execution role of a function
+    // in an account mid-snapshot (which may assume it), and a scan of it
+    const trustDir = path.join(root, "org-trust");
+    writeGeneratedOrganization(parseGenArgs(["--functions", "150", "--accounts", "10", "--seed", "incremental-trust", "--out", trustDir]));
+    const ids = snapshotAccountIds(trustDir);
+    const [changed, trusting] = [ids[4], ids[7]];
+    const fn = deployedFunction(trustDir, changed);
+    const trustingRole = trustRole(trustDir, trusting, fn.roleArn);
+    const first = await scanSnapshotDir(t.db, trustDir, { now: NOW });
+    // When that function is redeployed and the organization is scanned again
+    deployFunctions(trustDir, [changed]);
+    const messages: string[] = [];
+    const incremental = await scanSnapshotDir(t.db, trustDir, { now: NOW, onProgress: (p) => messages.push(p.message) });
+    const full = await scanSnapshotDir(t.db, trustDir, { now: NOW, reuse: false });
+    // Then only that account was analysed, and not by building the organization's graph again ...
+    expect(incremental.reused).toEqual({ accounts: 9, fromScanId: first.scanId });
+    expect(messages.some((m) => m.includes("building the permission graph"))).toBe(false);
+    // ... the function still reaches the trusting account's role ...
+    const [row] = await t.db.query<{ blast_radius: { rolesAssumable: string[] } | string }>(`SELECT blast_radius FROM functions WHERE scan_id = $1 AND arn = $2`, [incremental.scanId, fn.arn]);
+    const radius = typeof row.blast_radius === "string" ? (JSON.parse(row.blast_radius) as { rolesAssumable: string[] }) : row.blast_radius;
+    expect(radius.rolesAssumable).toContain(trustingRole);
+    // ... and every stored row, in order, is what a full scan stores
+    const [a, b] = [await storedScan(t.db, incremental.scanId), await storedScan(t.db, full.scanId)];
+    for (const table of STORED_PARTS) expect(a[table], table).toEqual(b[table]);
+    expect(incremental.summary).toEqual(full.summary);
   }, 300_000);
 
   it("recomputes every account when an organization-level input (an SCP) changes", async () => {

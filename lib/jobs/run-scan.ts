@@ -14,7 +14,7 @@ import { crawlOrganization, type CrawlOptions } from "@/lib/collect/crawl-organi
 import { saveCrawlStats, type StoredCrawlStats } from "@/lib/store/crawl-stats";
 import type { Snapshot } from "@/lib/snapshot/types";
 import { createScanProgressMeter, type OverallProgress, type ScanCounts, type ScanStep } from "./scan-progress-meter";
-import { findReusableAnalysis, reusedSummaryRows } from "@/lib/store/reuse-analysis";
+import { findReusableAnalysis, reusedSummaryRows, storedBlastRadii } from "@/lib/store/reuse-analysis";
 import type { IncrementalStore } from "@/lib/store/save-scan";
 import { analysisInputs } from "./analysis-inputs";
 import { analysisCodeVersion } from "./analysis-code-version";
@@ -38,7 +38,7 @@ export interface ScanProgress {
 export interface ScanSummary {
   findings: number;
   findingsBySeverity: Record<Severity, number>;
-  /** The five riskiest functions. */
+  /** The five riskiest functions (RISKIEST_IN_SUMMARY). */
   riskiest: { functionArn: string; score: number; severity: Severity }[];
 }
 
@@ -58,6 +58,8 @@ export interface ScanResult {
   crawlStats: StoredCrawlStats | null;
 }
 
+const RISKIEST_IN_SUMMARY = 5;
+
 type SummaryInput = FunctionSummary;
 
 function summarize(): { add(result: SummaryInput): void; summary: ScanSummary } {
@@ -69,7 +71,7 @@ function summarize(): { add(result: SummaryInput): void; summary: ScanSummary } 
       for (const severity of result.findingSeverities) summary.findingsBySeverity[severity] += 1;
       summary.riskiest.push({ functionArn: result.functionArn, score: result.riskScore, severity: result.severity });
       summary.riskiest.sort((a, b) => b.score - a.score || a.functionArn.localeCompare(b.functionArn));
-      summary.riskiest.length = Math.min(summary.riskiest.length, 5);
+      summary.riskiest.length = Math.min(summary.riskiest.length, RISKIEST_IN_SUMMARY);
     },
   };
 }
@@ -104,6 +106,8 @@ export class ScanCancelledError extends Error {
 }
 
 const PERSIST_EVERY_MS = 400;
+/** Up to this many changed functions with a stored blast radius, an incremental rescan analyses them on this thread. */
+const LIGHT_ANALYSIS_FUNCTIONS = 1_000;
 
 export function scanSnapshotDir(db: Database, dir: string, options: ScanOptions = {}): Promise<ScanResult> {
   return runScan(db, { kind: "directory", dir }, options);
@@ -190,7 +194,14 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
       const reuse = options.reuse === false ? null : await findReusableAnalysis(db, inputs.analysisKey, inputs.accountHashes);
       incremental = { ...inputs, reuse };
       const onlyAccounts = reuse ? new Set(snapshot.accounts.map((a) => a.accountId).filter((id) => !reuse.accountIds.has(id))) : undefined;
-      const where = workerFiles ? "on a worker thread while storing" : "in process";
+      // The changed accounts' functions keep their blast radius: the graph it reads is unchanged.
+      const storedBlastRadius = reuse && onlyAccounts?.size ? await storedBlastRadii(db, reuse.fromScanId, [...onlyAccounts]) : undefined;
+      // Every analysed function keeps its stored blast radius: the little work left is cheaper here
+      // than starting a worker and handing it the whole snapshot.
+      const analysed = snapshot.accounts.filter((a) => onlyAccounts?.has(a.accountId)).flatMap((a) => a.functions);
+      const light = storedBlastRadius !== undefined && analysed.length <= LIGHT_ANALYSIS_FUNCTIONS && analysed.every((fn) => storedBlastRadius.has(fn.arn));
+      const analysisWorker = light ? null : workerFiles;
+      const where = analysisWorker ? "on a worker thread while storing" : "in process";
       report("graph", 0, `analysing ${where}`, {}, true);
       analysis = {
         stream: async (sink) => {
@@ -198,6 +209,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
           const analyseOptions = {
             now: options.now,
             onlyAccounts,
+            storedBlastRadius,
             edges: !reuse,
             onProgress: (fraction: number, message: string) => {
               checkCancelled();
@@ -218,7 +230,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
           };
           // Every account reused: nothing to analyse, not even the graph (its edges are copied).
           if (onlyAccounts?.size === 0) workerBusyMs = 0;
-          else if (workerFiles) workerBusyMs = (await analyseInWorker(workerFiles, scanId, snapshot, analyseOptions, rowSink)).busyMs;
+          else if (analysisWorker) workerBusyMs = (await analyseInWorker(analysisWorker, scanId, snapshot, analyseOptions, rowSink)).busyMs;
           else await analyseToRows(scanId, snapshot, analyseOptions, rowSink);
           streamMs = performance.now() - start;
           analysisDone = true;
@@ -248,10 +260,12 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     }, incremental);
     if (incremental?.reuse) {
       // The summary covers every function, reused ones included.
-      const reused = await reusedSummaryRows(db, scanId, [...incremental.reuse.accountIds]);
-      const severities = new Map<string, Severity[]>();
-      for (const f of reused.findings) severities.set(f.function_arn, [...(severities.get(f.function_arn) ?? []), f.severity as Severity]);
-      for (const f of reused.functions) tally.add({ functionArn: f.arn, riskScore: f.risk_score, severity: f.severity as Severity, findingSeverities: severities.get(f.arn) ?? [] });
+      const reused = await reusedSummaryRows(db, scanId, [...incremental.reuse.accountIds], RISKIEST_IN_SUMMARY);
+      for (const f of reused.findings) {
+        tally.summary.findings += f.n;
+        tally.summary.findingsBySeverity[f.severity as Severity] += f.n;
+      }
+      for (const f of reused.riskiest) tally.add({ functionArn: f.arn, riskScore: f.risk_score, severity: f.severity as Severity, findingSeverities: [] });
     }
     const t3 = performance.now();
     await persisting;

@@ -3,7 +3,9 @@
  * and copies the reused accounts' analysed rows into the new scan inside its transaction
  * (server-side INSERT … SELECT: nothing travels through JavaScript).
  */
+import type { BlastRadius } from "@/lib/analysis/types";
 import type { Database, SqlRunner } from "./db";
+import { joinBlastRadius } from "./scan-rows";
 
 /** What a scan reuses: the earlier scan, and the accounts whose rows are copied from it. */
 export interface AnalysisReuse {
@@ -37,65 +39,104 @@ async function copyRows(conn: SqlRunner, table: string, columns: string[], from:
   return rows[0]?.n ?? 0;
 }
 
-/** Copies analysed rows of reused accounts into a new scan; one instance per scan transaction. */
+const COPIED_TABLES = ["functions", "findings", "role_recommendations", "permission_sets", "role_reach", "edges"];
+
+/**
+ * Copies analysed rows into a new scan; one instance per scan transaction. Per account: function
+ * rows, their findings and the account's role recommendations (a recommendation reads the
+ * account's own last-accessed data). Whole tables: the graph's edges, the permission sets and
+ * every role's reach, which read only organization-level inputs: equal keys mean equal rows
+ * (lib/jobs/analysis-inputs.ts), so they are copied for analysed accounts too.
+ */
 export function analysisCopier(conn: SqlRunner, reuse: AnalysisReuse, toScanId: number) {
-  const columnsOf = new Map<string, Promise<string[]>>();
-  const columns = (table: string) => {
-    let list = columnsOf.get(table);
-    if (!list) {
-      list = conn
-        .query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name <> 'id' ORDER BY ordinal_position`, [table])
-        .then((rows) => rows.map((r) => r.column_name));
-      columnsOf.set(table, list);
-    }
+  let columnsOf: Promise<Map<string, string[]>> | null = null;
+  /** Every column but the id, of each table copied, read once. */
+  const columns = async (table: string): Promise<string[]> => {
+    columnsOf ??= conn
+      .query<{ table_name: string; column_name: string }>(
+        `SELECT table_name, column_name FROM information_schema.columns
+          WHERE table_schema = current_schema() AND table_name = ANY($1::text[]) AND column_name <> 'id' ORDER BY table_name, ordinal_position`,
+        [COPIED_TABLES],
+      )
+      .then((rows) => {
+        const byTable = new Map<string, string[]>();
+        for (const r of rows) byTable.set(r.table_name, [...(byTable.get(r.table_name) ?? []), r.column_name]);
+        return byTable;
+      });
+    const list = (await columnsOf).get(table);
+    if (!list) throw new Error(`No columns found for table ${table}.`);
     return list;
   };
   const from = reuse.fromScanId;
   return {
-    /** One account's function rows and their findings; returns how many of each. */
-    async account(accountId: string): Promise<{ functions: number; findings: number }> {
-      const functions = await copyRows(conn, "functions", await columns("functions"), from, toScanId, `t.account_id = $3`, [accountId]);
+    /**
+     * The rows of consecutive reused accounts (in snapshot order, as the earlier scan wrote
+     * them), one statement per table; returns how many functions and findings.
+     */
+    async accounts(accountIds: string[]): Promise<{ functions: number; findings: number }> {
+      const functions = await copyRows(conn, "functions", await columns("functions"), from, toScanId, `t.account_id = ANY($3::text[])`, [accountIds]);
       const findings = await copyRows(
         conn,
         "findings",
         await columns("findings"),
         from,
         toScanId,
-        `t.function_arn IN (SELECT arn FROM functions f WHERE f.scan_id = $1 AND f.account_id = $3)`,
-        [accountId],
+        `t.function_arn IN (SELECT arn FROM functions f WHERE f.scan_id = $1 AND f.account_id = ANY($3::text[]))`,
+        [accountIds],
       );
-      // Per-role rows (reach, recommendation) of the account's roles: the new scan writes them only for analysed accounts.
-      for (const table of ["role_reach", "role_recommendations"]) {
-        await copyRows(conn, table, await columns(table), from, toScanId, `split_part(t.role_arn, ':', 5) = $3`, [accountId]);
-      }
+      await copyRows(conn, "role_recommendations", await columns("role_recommendations"), from, toScanId, `split_part(t.role_arn, ':', 5) = ANY($3::text[])`, [accountIds]);
       return { functions, findings };
     },
-    /** The whole graph: equal organization-level keys mean the same graph (lib/jobs/analysis-inputs.ts). */
-    edges: async () => copyRows(conn, "edges", await columns("edges"), from, toScanId, "TRUE", []),
-    /** Permission sets the new scan's functions point at and it has not written itself. */
-    permissionSets: async () =>
-      copyRows(
-        conn,
-        "permission_sets",
-        await columns("permission_sets"),
-        from,
-        toScanId,
-        `t.permissions_key IN (SELECT permissions_key FROM functions f WHERE f.scan_id = $2)
-         AND NOT EXISTS (SELECT 1 FROM permission_sets p WHERE p.scan_id = $2 AND p.permissions_key = t.permissions_key)`,
-        [],
-      ),
+    /** Edges, permission sets and role reach of the whole organization; returns how many rows. */
+    async organizationTables(): Promise<number> {
+      let rows = 0;
+      for (const table of ["permission_sets", "role_reach", "edges"]) rows += await copyRows(conn, table, await columns(table), from, toScanId, "TRUE", []);
+      return rows;
+    },
   };
 }
 
-/** What a scan summary needs from the reused functions: scores, severities and finding severities. */
-export async function reusedSummaryRows(conn: SqlRunner, scanId: number, accountIds: string[]) {
-  const functions = await conn.query<{ arn: string; risk_score: number; severity: string }>(
-    `SELECT arn, risk_score, severity FROM functions WHERE scan_id = $1 AND account_id = ANY($2::text[])`,
+/**
+ * The blast radius the earlier scan stored for each function of the given accounts (whole again:
+ * its permission-set part joined back). With equal organization-level keys it is what the
+ * analysis would compute: it reads the graph and the functions' shared fields only, never a
+ * function's own configuration (lib/jobs/analysis-inputs.ts). A function without one is left out.
+ */
+export async function storedBlastRadii(db: SqlRunner, fromScanId: number, accountIds: string[]): Promise<Map<string, BlastRadius>> {
+  const rows = await db.query<{ arn: string; blast_radius: unknown; services: unknown; data_stores: unknown; has_set: boolean }>(
+    `SELECT f.arn, f.blast_radius, p.services, p.data_stores, p.id IS NOT NULL AS has_set
+       FROM functions f LEFT JOIN permission_sets p ON p.scan_id = f.scan_id AND p.permissions_key = f.permissions_key
+      WHERE f.scan_id = $1 AND f.account_id = ANY($2::text[]) AND f.blast_radius IS NOT NULL`,
+    [fromScanId, accountIds],
+  );
+  const radii = new Map<string, BlastRadius>();
+  for (const row of rows) {
+    const stored = typeof row.blast_radius === "string" ? (JSON.parse(row.blast_radius) as Record<string, unknown>) : (row.blast_radius as Record<string, unknown>);
+    // Older scans kept the radius whole; newer ones need their permission set's part.
+    if (!stored.services && !row.has_set) continue;
+    const parse = (v: unknown) => (typeof v === "string" ? (JSON.parse(v) as unknown) : v);
+    const radius = joinBlastRadius(stored, row.has_set ? { services: parse(row.services), dataStores: parse(row.data_stores) } : null);
+    if (radius) radii.set(row.arn, radius);
+  }
+  return radii;
+}
+
+/**
+ * What a scan summary needs from the reused functions: their findings per severity, and the
+ * `top` riskiest of them with every function tied with the last (the caller breaks ties).
+ */
+export async function reusedSummaryRows(conn: SqlRunner, scanId: number, accountIds: string[], top: number) {
+  const findings = await conn.query<{ severity: string; n: number }>(
+    `SELECT severity, count(*)::int AS n FROM findings
+      WHERE scan_id = $1 AND function_arn IN (SELECT arn FROM functions WHERE scan_id = $1 AND account_id = ANY($2::text[]))
+      GROUP BY severity`,
     [scanId, accountIds],
   );
-  const findings = await conn.query<{ function_arn: string; severity: string }>(
-    `SELECT g.function_arn, g.severity FROM findings g JOIN functions f ON f.scan_id = g.scan_id AND f.arn = g.function_arn WHERE g.scan_id = $1 AND f.account_id = ANY($2::text[])`,
-    [scanId, accountIds],
+  const riskiest = await conn.query<{ arn: string; risk_score: number; severity: string }>(
+    `SELECT arn, risk_score, severity FROM functions
+      WHERE scan_id = $1 AND account_id = ANY($2::text[]) AND risk_score >= (
+        SELECT min(risk_score) FROM (SELECT risk_score FROM functions WHERE scan_id = $1 AND account_id = ANY($2::text[]) AND risk_score IS NOT NULL ORDER BY risk_score DESC LIMIT $3) best)`,
+    [scanId, accountIds, top],
   );
-  return { functions, findings };
+  return { findings, riskiest };
 }

@@ -160,21 +160,24 @@ export async function storeSnapshot(
         const accountOrder = snapshot.accounts.map((a) => a.accountId);
         let nextAccount = 0;
         let currentAccount: string | undefined;
-        /** Copies the reused accounts that come before `accountId` (null: all that remain). */
+        /** Copies the reused accounts that come before `accountId` (null: all that remain), each run of them at once. */
         const copyReusedBefore = async (accountId: string | null) => {
           if (!copier || (accountId !== null && accountId === currentAccount)) return;
+          const run: string[] = [];
           while (nextAccount < accountOrder.length) {
             const id = accountOrder[nextAccount++];
             if (id === accountId) break;
-            if (!reuse!.accountIds.has(id)) continue;
-            const copied = await copier.account(id);
-            for (const row of rows.functions) if (row.accountId === id) unanalysed.delete(row.arn);
-            findingCount += copied.findings;
-            total += copied.findings;
-            written += copied.functions + copied.findings;
-            onProgress?.(written, total);
+            if (reuse!.accountIds.has(id)) run.push(id);
           }
           currentAccount = accountId ?? undefined;
+          if (run.length === 0) return;
+          const copied = await copier.accounts(run);
+          const copiedAccounts = new Set(run);
+          for (const row of rows.functions) if (copiedAccounts.has(row.accountId)) unanalysed.delete(row.arn);
+          findingCount += copied.findings;
+          total += copied.findings;
+          written += copied.functions + copied.findings;
+          onProgress?.(written, total);
         };
         await streamed.stream({
           rows: async ({ functions, batches }) => {
@@ -188,9 +191,11 @@ export async function storeSnapshot(
               if (!unanalysed.delete(fn.functionArn)) throw new Error(`Analysis returned ${fn.functionArn}, which is not in the snapshot or came twice.`);
               findingCount += fn.findingSeverities.length;
             }
+            // Reusing: permission sets and reach are copied whole at the end (organization-level rows).
+            const kept = copier ? batches.filter((b) => b.table !== "permission_sets" && b.table !== "role_reach") : batches;
             // Function rows are counted in the total from the start; the others as they come.
-            for (const batch of batches) if (batch.table !== "functions") total += batch.count;
-            for (const batch of batches) await insert(batch);
+            for (const batch of kept) if (batch.table !== "functions") total += batch.count;
+            for (const batch of kept) await insert(batch);
           },
           edges: async (batches) => {
             await copyReusedBefore(null);
@@ -200,13 +205,12 @@ export async function storeSnapshot(
         });
         await copyReusedBefore(null);
         if (copier) {
-          const edges = await copier.edges();
-          written += edges;
-          total += edges;
+          const copied = await copier.organizationTables();
+          written += copied;
+          total += copied;
         }
         // Functions the analysis skipped (none expected) are still stored, unanalysed.
         await write("functions", unanalysed.values());
-        if (copier) await copier.permissionSets();
       } else {
         await write("functions", rows.functions);
         await write("findings", rows.findings);

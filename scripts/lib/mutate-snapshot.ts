@@ -7,6 +7,8 @@ import path from "node:path";
 
 interface CliFunction {
   FunctionName: string;
+  FunctionArn: string;
+  Role: string;
   Runtime?: string;
   MemorySize?: number;
   LastModified?: string;
@@ -24,14 +26,7 @@ export function snapshotAccountIds(dir: string): string[] {
  */
 export function deployFunctions(dir: string, accountIds: string[]): void {
   for (const accountId of accountIds) {
-    const regions = path.join(dir, "accounts", accountId, "regions");
-    const file = fs
-      .readdirSync(regions)
-      .sort()
-      .map((region) => path.join(regions, region, "lambda", "list-functions.json"))
-      .find((f) => fs.existsSync(f) && (JSON.parse(fs.readFileSync(f, "utf8")) as { Functions: unknown[] }).Functions.length > 0);
-    if (!file) throw new Error(`Account ${accountId} in ${dir} has no function to deploy.`);
-    const listing = JSON.parse(fs.readFileSync(file, "utf8")) as { Functions: CliFunction[] };
+    const { file, listing } = deployedListing(dir, accountId);
     const fn = listing.Functions[0];
     fn.Runtime = fn.Runtime === "python3.12" ? "nodejs20.x" : "python3.12";
     fn.MemorySize = (fn.MemorySize ?? 128) * 2;
@@ -39,6 +34,51 @@ export function deployFunctions(dir: string, accountIds: string[]): void {
     fn.Environment = { Variables: { ...(fn.Environment?.Variables ?? {}), RELEASE: "incremental-rescan" } };
     fs.writeFileSync(file, JSON.stringify(listing, null, 2));
   }
+}
+
+/** The listing whose first function deployFunctions changes in an account. */
+function deployedListing(dir: string, accountId: string): { file: string; listing: { Functions: CliFunction[] } } {
+  const regions = path.join(dir, "accounts", accountId, "regions");
+  const file = fs
+    .readdirSync(regions)
+    .sort()
+    .map((region) => path.join(regions, region, "lambda", "list-functions.json"))
+    .find((f) => fs.existsSync(f) && (JSON.parse(fs.readFileSync(f, "utf8")) as { Functions: unknown[] }).Functions.length > 0);
+  if (!file) throw new Error(`Account ${accountId} in ${dir} has no function to deploy.`);
+  return { file, listing: JSON.parse(fs.readFileSync(file, "utf8")) as { Functions: CliFunction[] } };
+}
+
+/** The ARN and execution role of the function deployFunctions changes in an account. */
+export function deployedFunction(dir: string, accountId: string): { arn: string; roleArn: string } {
+  const fn = deployedListing(dir, accountId).listing.Functions[0];
+  return { arn: fn.FunctionArn, roleArn: fn.Role };
+}
+
+interface CliRole {
+  Arn: string;
+  AssumeRolePolicyDocument: { Statement: unknown[] };
+  RolePolicyList: { PolicyName: string; PolicyDocument: unknown }[];
+}
+
+/**
+ * A cross-account assume-role path: the first role of `trustingAccountId` trusts `roleArn`, and
+ * `roleArn` gains an inline policy allowing sts:AssumeRole on it. Returns the trusting role's ARN.
+ */
+export function trustRole(dir: string, trustingAccountId: string, roleArn: string): string {
+  const detailsOf = (accountId: string) => path.join(dir, "accounts", accountId, "iam", "get-account-authorization-details.json");
+  const read = (file: string) => JSON.parse(fs.readFileSync(file, "utf8")) as { RoleDetailList: CliRole[] };
+  const trustingFile = detailsOf(trustingAccountId);
+  const trusting = read(trustingFile);
+  const target = trusting.RoleDetailList[0];
+  target.AssumeRolePolicyDocument.Statement.push({ Effect: "Allow", Principal: { AWS: roleArn }, Action: "sts:AssumeRole" });
+  fs.writeFileSync(trustingFile, JSON.stringify(trusting, null, 2));
+  const trustedFile = detailsOf(roleArn.split(":")[4]);
+  const trusted = read(trustedFile);
+  const role = trusted.RoleDetailList.find((r) => r.Arn === roleArn);
+  if (!role) throw new Error(`Role ${roleArn} is not in ${trustedFile}.`);
+  role.RolePolicyList.push({ PolicyName: "AssumeAcrossAccounts", PolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: target.Arn }] } });
+  fs.writeFileSync(trustedFile, JSON.stringify(trusted, null, 2));
+  return target.Arn;
 }
 
 /** Adds a statement denying `action` to the first customer SCP (an organization-level input). */
