@@ -16,6 +16,8 @@ import { deleteSuppressions, saveSuppression } from "@/lib/store/suppressions";
 import { freshPglite, type TestDatabase } from "@/lib/store/test-support";
 import type { SarifLog } from "@/lib/report/sarif-report";
 import { listFunctionsIn, selectFunctions } from "./function-list";
+import { deployFunctions, snapshotAccountIds } from "@/scripts/lib/mutate-snapshot";
+import { diffScanViews, diffStoredScans } from "./diff-scans";
 import { buildJsonReport } from "./json-report";
 import { loadScanView } from "./scan-view";
 import type { ViewFilter } from "./view-filter";
@@ -116,6 +118,7 @@ describe.each([
   let t: TestDatabase;
   let scanId: number;
   let filters: ViewFilter[];
+  let dir: string;
 
   /** Every surface's selection for a filter. */
   async function surfaces(filter: ViewFilter) {
@@ -165,7 +168,7 @@ describe.each([
   }
 
   beforeAll(async () => {
-    const dir = source();
+    dir = source();
     t = await freshPglite();
     ({ scanId } = await scanSnapshotDir(t.db, dir, { now: "2026-11-01T00:00:00.000Z" }));
     const view = await loadScanView(t.db, scanId);
@@ -308,6 +311,19 @@ describe.each([
     expect(shown.expiredSuppression?.reason).toBe("until the migration");
     await deleteSuppressions(t.db, [finding.fingerprint]);
   });
+
+  it("diffs two scans from the changed functions alone exactly as from both whole views", async () => {
+    // Given a rescan after a deployment in one account (and the suppression saved before all tests)
+    deployFunctions(dir, snapshotAccountIds(dir).slice(0, 1));
+    const { scanId: later } = await scanSnapshotDir(t.db, dir, { now: "2026-11-02T00:00:00.000Z" });
+    // When the diff page reads the diff, Then it is the diff of the two whole views
+    const full = diffScanViews(await loadScanView(t.db, scanId), await loadScanView(t.db, later));
+    expect(full.changes.length).toBeGreaterThan(0);
+    expect(await diffStoredScans(t.db, scanId, later)).toEqual(full);
+    // and again from the stored candidates, and the other way round
+    expect(await diffStoredScans(t.db, scanId, later)).toEqual(full);
+    expect(await diffStoredScans(t.db, later, scanId)).toEqual(diffScanViews(await loadScanView(t.db, later), await loadScanView(t.db, scanId)));
+  }, 600_000);
 });
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

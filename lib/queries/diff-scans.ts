@@ -8,7 +8,9 @@ import type { Severity } from "@/lib/analysis/types";
 import { SEVERITIES } from "@/lib/analysis/types";
 import { incompleteInputs, type IncompleteInput } from "@/lib/analysis/verdicts";
 import type { Database } from "@/lib/store/db";
+import { readDiffCandidates } from "@/lib/store/scan-diff-candidates";
 import { loadScanView, type ScanView, type ViewFinding, type ViewFunction } from "./scan-view";
+import { loadSuppressionMatcher } from "./suppressions";
 
 export interface DiffFinding {
   functionArn: string;
@@ -173,9 +175,31 @@ export function diffScanViews(from: ScanView, to: ScanView): ScanDiff {
   };
 }
 
-/** The diff of two stored scans. */
+/**
+ * The functions that can differ between two scans' views: those whose stored verdicts or findings
+ * differ (stored per pair, lib/store/scan-diff-candidates.ts), and those a stored suppression names
+ * (their view is derived again, expired ones are marked). Any other function has the same stored
+ * verdicts and findings in both, so compareFunction finds no change in it.
+ */
+export async function diffCandidates(db: Database, from: number, to: number): Promise<string[]> {
+  const [stored, matcher] = await Promise.all([readDiffCandidates(db, from, to), loadSuppressionMatcher(db)]);
+  const fingerprints = matcher.entries.flatMap((e) => (e.fingerprint ? [e.fingerprint] : []));
+  const arns = matcher.entries.flatMap((e) => (!e.fingerprint && e.functionArn ? [e.functionArn] : []));
+  const names = matcher.entries.flatMap((e) => (!e.fingerprint && e.functionName ? [e.functionName] : []));
+  if (fingerprints.length + arns.length + names.length === 0) return stored;
+  const suppressed = await db.query<{ arn: string }>(
+    `SELECT function_arn AS arn FROM finding_verdicts WHERE scan_id IN ($1, $2) AND fingerprint = ANY($3::text[])
+     UNION
+     SELECT arn FROM function_verdicts WHERE scan_id IN ($1, $2) AND (arn = ANY($4::text[]) OR name = ANY($5::text[]))`,
+    [from, to, fingerprints, arns, names],
+  );
+  return [...new Set([...stored, ...suppressed.map((r) => r.arn)])];
+}
+
+/** The diff of two stored scans: the views of the candidate functions only (diffCandidates). */
 export async function diffStoredScans(db: Database, from: number, to: number): Promise<ScanDiff> {
-  const [a, b] = await Promise.all([loadScanView(db, from), loadScanView(db, to)]);
+  const only = await diffCandidates(db, from, to);
+  const [a, b] = await Promise.all([loadScanView(db, from, { only }), loadScanView(db, to, { only })]);
   return diffScanViews(a, b);
 }
 

@@ -214,6 +214,8 @@ export async function loadScanView(
     light?: boolean;
     /** Load findings' actions and resources, which a filter's text (`q`) searches. */
     search?: boolean;
+    /** Only these functions (the diff's candidates): the view of each is the same as in the whole scan's view. */
+    only?: string[];
   } = {},
 ): Promise<ScanView> {
   const [scan, accounts, functions, findings, suppressions] = await Promise.all([
@@ -222,14 +224,14 @@ export async function loadScanView(
     // Raw SQL: at 10,000 functions the view reads ~50,000 finding rows, and Prisma's row mapping dominated.
     db.query<{ arn: string; name: string; account_id: string; region: string; runtime: string | null; role_arn: string; policy_count: number; has_secrets: boolean; has_shared_role: boolean; risk_score: number | null; incomplete: unknown }>(
       `SELECT arn, name, account_id, region, runtime, role_arn, policy_count, has_secrets, has_shared_role, risk_score, incomplete
-         FROM functions WHERE scan_id = $1 ORDER BY account_id, region, name`,
-      [scanId],
+         FROM functions WHERE scan_id = $1 ${options.only ? "AND arn = ANY($2::text[])" : ""} ORDER BY account_id, region, name`,
+      options.only ? [scanId, options.only] : [scanId],
     ),
     db.query<{ id: number; function_arn: string; rule_id: string; category: string; severity: string; title: string | null; reason: string | null; fingerprint: string; actions?: unknown; resources?: unknown }>(
       `SELECT id, function_arn, rule_id, category, severity, title, ${options.light ? "NULL AS reason" : "reason"}, fingerprint
               ${options.search ? ", details->'actions' AS actions, details->'resources' AS resources" : ""}
-         FROM findings WHERE scan_id = $1 ORDER BY id`,
-      [scanId],
+         FROM findings WHERE scan_id = $1 ${options.only ? "AND function_arn = ANY($2::text[])" : ""} ORDER BY id`,
+      options.only ? [scanId, options.only] : [scanId],
     ),
     loadSuppressionMatcher(db, options.extraSuppressions, options.now),
   ]);
