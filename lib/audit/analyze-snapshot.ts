@@ -73,7 +73,10 @@ export async function streamAnalysis(
 
   options.onProgress?.(0, "building the permission graph");
   // The graph's reach follows the escalation methods' role hops too, so reach and chains agree.
-  const graph = buildPermissionGraph(index, permsOf, { escalationMoves: (roleArn) => roleEscalationMoves(index, roleArn, permsOf) });
+  const graph = buildPermissionGraph(index, permsOf, {
+    escalationMoves: (roleArn) => roleEscalationMoves(index, roleArn, permsOf),
+    onProgress: (done, steps) => options.onProgress?.(0, `building the permission graph: ${done}/${steps} functions and roles`),
+  });
   const analysed = options.onlyAccounts ? snapshot.accounts.filter((a) => options.onlyAccounts!.has(a.accountId)) : snapshot.accounts;
   const total = analysed.reduce((n, a) => n + a.functions.length, 0);
   const ruleCache = new Map<string, Finding[]>();

@@ -52,6 +52,23 @@ const gcWatch = new PerformanceObserver((list) => {
 });
 gcWatch.observe({ entryTypes: ["gc"] });
 
+// While the graph is built (synchronous: the watcher above cannot run), a drop in the used heap
+// between two progress calls means a full collection: if what it left is near the cap, the build
+// would only collect ever more often until the worker is stopped.
+let setupHeapUsed = 0;
+const checkSetupHeap = () => {
+  const used = v8.getHeapStatistics().used_heap_size;
+  const collected = used < setupHeapUsed;
+  setupHeapUsed = used;
+  if (collected && used > 0.9 * heapCap) {
+    const mib = (bytes: number) => Math.ceil(bytes / 2 ** 20);
+    throw new Error(
+      `The analysis would run out of memory: building the permission graph of ${totalFunctions} functions already keeps ${mib(used)} MiB (heap cap ${mib(heapCap)} MiB); nothing of this scan was stored. ` +
+        `Set SALTZER_HEAP_MB to at least ${Math.ceil((mib(used) * 2) / 256) * 256} and scan again.`,
+    );
+  }
+};
+
 let batch: StoredFunctionResult[] = [];
 const sendBatch = async () => {
   const results = batch;
@@ -64,7 +81,11 @@ const sendBatch = async () => {
 
 const started = performance.now();
 try {
-  const options = { now, onlyAccounts: onlyAccounts ? new Set(onlyAccounts) : undefined, edges: withEdges, onProgress: (fraction: number, message: string) => post({ type: "progress", fraction, message }) };
+  const options = { now, onlyAccounts: onlyAccounts ? new Set(onlyAccounts) : undefined, edges: withEdges, onProgress: (fraction: number, message: string) => {
+      if (fraction === 0) checkSetupHeap();
+      post({ type: "progress", fraction, message });
+    },
+  };
   await analyseToRows(scanId, snapshot, options, {
     functionResult: async (result) => {
       analysed += 1;
