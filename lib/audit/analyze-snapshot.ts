@@ -83,7 +83,12 @@ export async function streamAnalysis(
   const storedRadius = stored && analysed.every((a) => a.functions.every((fn) => stored.has(fn.arn))) ? stored : null;
   options.onProgress?.(0, storedRadius ? "reading the stored blast radius" : "building the permission graph");
   // The graph's reach follows the escalation methods' role hops too, so reach and chains agree.
-  const graph = storedRadius ? null : buildPermissionGraph(index, permsOf, { escalationMoves: (roleArn) => roleEscalationMoves(index, roleArn, permsOf) });
+  const graph = storedRadius
+    ? null
+    : buildPermissionGraph(index, permsOf, {
+        escalationMoves: (roleArn) => roleEscalationMoves(index, roleArn, permsOf),
+        onProgress: (done, steps) => options.onProgress?.(0, `building the permission graph: ${done}/${steps} functions and roles`),
+      });
   const total = analysed.reduce((n, a) => n + a.functions.length, 0);
   const ruleCache = new Map<string, Finding[]>();
   let done = 0;

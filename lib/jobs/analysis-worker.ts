@@ -40,6 +40,8 @@ const postCounted = async (message: FromAnalysisWorker, batches: EncodedRows[]) 
 // The heap left after each full collection, against the share of functions analysed: an org too
 // large for the cap fails after a few percent of the work, not after many minutes of collecting.
 let totalFunctions = 0;
+/** How many functions this run analyses (read once the analysis has read the snapshot: its errors are the analysis's own). */
+const countFunctions = () => snapshot.accounts.filter((a) => !onlyAccounts || onlyAccounts.includes(a.accountId)).reduce((n, a) => n + a.functions.length, 0);
 const heapCap = v8.getHeapStatistics().heap_size_limit;
 const heapSamples: HeapSample[] = [];
 let analysed = 0;
@@ -52,6 +54,23 @@ const gcWatch = new PerformanceObserver((list) => {
 });
 gcWatch.observe({ entryTypes: ["gc"] });
 
+// While the graph is built (synchronous: the watcher above cannot run), a drop in the used heap
+// between two progress calls means a full collection: if what it left is near the cap, the build
+// would only collect ever more often until the worker is stopped.
+let setupHeapUsed = 0;
+const checkSetupHeap = () => {
+  const used = v8.getHeapStatistics().used_heap_size;
+  const collected = used < setupHeapUsed;
+  setupHeapUsed = used;
+  if (collected && used > 0.9 * heapCap) {
+    const mib = (bytes: number) => Math.ceil(bytes / 2 ** 20);
+    throw new Error(
+      `The analysis would run out of memory: building the permission graph of ${countFunctions()} functions already keeps ${mib(used)} MiB (heap cap ${mib(heapCap)} MiB); nothing of this scan was stored. ` +
+        `Set SALTZER_HEAP_MB to at least ${Math.ceil((mib(used) * 2) / 256) * 256} and scan again.`,
+    );
+  }
+};
+
 /** Posts a batch, then lets the collection watcher see the latest full collection and stop an org too large for the cap. */
 const postRows = async (message: FromAnalysisWorker, batches: EncodedRows[]) => {
   await postCounted(message, batches);
@@ -61,11 +80,19 @@ const postRows = async (message: FromAnalysisWorker, batches: EncodedRows[]) => 
 
 const started = performance.now();
 try {
-  const options = { now, onlyAccounts: onlyAccounts ? new Set(onlyAccounts) : undefined, edges: withEdges, storedBlastRadius: storedBlastRadius ?? undefined, onProgress: (fraction: number, message: string) => post({ type: "progress", fraction, message }) };
+  const options = {
+    now,
+    onlyAccounts: onlyAccounts ? new Set(onlyAccounts) : undefined,
+    edges: withEdges,
+    storedBlastRadius: storedBlastRadius ?? undefined,
+    onProgress: (fraction: number, message: string) => {
+      if (fraction === 0) checkSetupHeap();
+      post({ type: "progress", fraction, message });
+    },
+  };
   await analyseToRows(scanId, snapshot, options, {
     rows: (rows) => {
-      // Counted once the analysis has read the snapshot (its errors are the analysis's own).
-      totalFunctions ||= snapshot.accounts.filter((a) => !onlyAccounts || onlyAccounts.includes(a.accountId)).reduce((n, a) => n + a.functions.length, 0);
+      totalFunctions ||= countFunctions();
       analysed += rows.functions.length;
       return postRows({ type: "rows", ...rows }, rows.batches);
     },

@@ -289,7 +289,11 @@ export interface PermissionGraphOptions {
    * the graph and the reach walk follow the same hops as the escalation chains.
    */
   escalationMoves?: (roleArn: string) => EscalationMove[];
+  /** Called every few hundred functions and roles built: done of total (a large org's build takes minutes). */
+  onProgress?: (done: number, total: number) => void;
 }
+
+const GRAPH_PROGRESS_EVERY = 500;
 
 /**
  * Build the org-wide permission graph. Call `await loadAccessLevels()` first: the can-manage
@@ -329,7 +333,14 @@ export function buildPermissionGraph(index: SnapshotIndex, permsOf: (roleArn: st
 
   // Function → role, and function → function (templates shared by functions with the same permissions).
   const fnTemplatesByKey = new Map<string, Edge[]>();
+  const steps = index.functions.size + index.roles.size;
+  let step = 0;
+  const stepDone = () => {
+    step += 1;
+    if (step % GRAPH_PROGRESS_EVERY === 0) options.onProgress?.(step, steps);
+  };
   for (const fn of index.functions.values()) {
+    stepDone();
     edges.push(executesAsEdge(fn.arn, fn.roleArn));
     const perms = memoPerms(fn.roleArn);
     const caps = capabilitiesOf(fn.roleArn);
@@ -343,6 +354,7 @@ export function buildPermissionGraph(index: SnapshotIndex, permsOf: (roleArn: st
 
   // Role → role and role → resource pattern.
   for (const roleArn of index.roles.keys()) {
+    stepDone();
     const perms = memoPerms(roleArn);
     const caps = capabilitiesOf(roleArn);
     if (!perms || !caps) continue;
