@@ -7,6 +7,7 @@ import { ESCALATION_METHODS } from "@/lib/analysis/escalation/methods";
 import { RISK_FORMULA } from "@/lib/analysis/risk-score";
 import { RULE_CATALOGUE } from "@/lib/rules/index";
 import { safeTerminalBlock, safeTerminalJson, safeTerminalText } from "./terminal-text";
+import { parse, type Out } from "./command-io";
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -66,4 +67,11 @@ export function formatRules(json: boolean, escalation = false): string {
   const rules = table(["RULE", "CATEGORY", "SEVERITY", "TITLE"], RULE_CATALOGUE.map((r) => [r.id, r.category, r.severity, r.title].map(safeTerminalText)));
   const keys = REQUEST_KIND_KEYS.map((k) => `  ${k.key} = ${k.value ?? "(absent)"}: ${k.why}\n    ${k.doc}`).join("\n");
   return `${rules}\n\n${safeTerminalBlock(RISK_FORMULA)}\n\nCondition keys settled by the request (a Lambda role session's own call):\n${keys}\n\nEscalation methods: ${escalationCatalogue().length} (saltzer rules --escalation)\n`;
+}
+
+/** `saltzer rules [--escalation] [--json]`. */
+export async function rulesCommand(args: string[], out: Out): Promise<number> {
+  const { values } = parse(args, { json: { type: "boolean" }, escalation: { type: "boolean" } });
+  out.stdout(formatRules(Boolean(values.json), Boolean(values.escalation)));
+  return 0;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatCan } from "./can-command";
 import { formatGate } from "./check-command";
-import { reportForTerminal } from "./main";
+import { reportForTerminal } from "./commands";
 import { createProgressBar } from "./progress-bar";
 import { safeTerminalBlock, safeTerminalJson, safeTerminalText } from "./terminal-text";
 

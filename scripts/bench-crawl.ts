@@ -63,6 +63,9 @@ interface Row {
   "API calls": number;
   throttled: number;
   functions: number;
+  /** This process's CPU during the crawl (in-process run only: the workers' CPU is their own). */
+  "crawler CPU s": number | null;
+  "crawler CPU ms per call": number | null;
   /** Starved of CPU, the server answers late: compare with the crawl's seconds and the load average. */
   "replay server CPU s": number;
 }
@@ -87,12 +90,15 @@ async function startServer(options: ReplayServerOptions) {
 }
 
 /** Crawls with `crawl` against a fresh rate-limited replay server; the crawler knows the allowed rates. */
-async function measure(run: string, slots: string, limits: ReplayRateLimits, crawl: (options: CrawlOptions) => Promise<{ functions: number; apiCalls: number; throttled: number }>): Promise<Row> {
+async function measure(run: string, slots: string, inProcess: boolean, limits: ReplayRateLimits, crawl: (options: CrawlOptions) => Promise<{ functions: number; apiCalls: number; throttled: number }>): Promise<Row> {
   const server = await startServer({ pageSize: 50, faults: { latencyMs }, rateLimits: limits });
   try {
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const result = await crawl({ org: true, endpoint: server.endpoint, credentials: server.credentialsFor(management), ratePerSecond: limits.ratePerSecond, serviceRates: limits.services });
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    const crawlerCpu = inProcess ? (cpu.user + cpu.system) / 1e6 : null;
     const { bound, cpuSeconds } = await server.rateBound();
     const [account, region, service] = bound.bucket.split("|");
     const row: Row = {
@@ -105,10 +111,12 @@ async function measure(run: string, slots: string, limits: ReplayRateLimits, cra
       "API calls": result.apiCalls,
       throttled: result.throttled,
       functions: result.functions,
+      "crawler CPU s": crawlerCpu === null ? null : round(crawlerCpu),
+      "crawler CPU ms per call": crawlerCpu === null ? null : round((crawlerCpu * 1000) / result.apiCalls),
       "replay server CPU s": round(cpuSeconds),
     };
     rows.push(row);
-    console.error(`${run}: ${row["crawl s"]} s (bound ${row["API-rate bound s"]} s)`);
+    console.error(`${run}: ${row["crawl s"]} s (bound ${row["API-rate bound s"]} s)${crawlerCpu === null ? "" : `, crawler CPU ${row["crawler CPU s"]} s = ${row["crawler CPU ms per call"]} ms per call`}, replay server CPU ${row["replay server CPU s"]} s`);
     return row;
   } finally {
     await server.close();
@@ -131,7 +139,7 @@ async function queuedCrawl(workers: number, limits: ReplayRateLimits): Promise<R
     const db = await openDatabase({ databaseUrl: url });
     try {
       for (let i = 0; i < workers; i++) children.push(await startWorker(url));
-      return await measure(`queue, ${workers} worker${workers > 1 ? "s" : ""}`, `${workers} × ${values["worker-concurrency"]}`, limits, async (options) => {
+      return await measure(`queue, ${workers} worker${workers > 1 ? "s" : ""}`, `${workers} × ${values["worker-concurrency"]}`, false, limits, async (options) => {
         const result = await runScan(db, { kind: "aws", crawl: { ...options, queue: true } }, { analyse: null });
         const stats = result.crawlStats!;
         return { functions: result.snapshot.accounts.reduce((n, a) => n + a.functions.length, 0), apiCalls: stats.apiCalls, throttled: stats.throttled };
@@ -165,7 +173,7 @@ function startWorker(url: string): Promise<ChildProcess> {
 
 try {
   const rate = Number(values.rate);
-  await measure("in process (embedded default)", String(DEFAULT_CRAWL_CONCURRENCY), limitsAt(rate), async (options) => {
+  await measure("in process (embedded default)", String(DEFAULT_CRAWL_CONCURRENCY), true, limitsAt(rate), async (options) => {
     const { snapshot, stats } = await crawlOrganization(options);
     return { functions: snapshot.accounts.reduce((n, a) => n + a.functions.length, 0), apiCalls: stats.apiCalls, throttled: stats.throttled };
   });

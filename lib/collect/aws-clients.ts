@@ -1,6 +1,8 @@
 /**
  * SDK clients for one crawl: per (account, region, service), with the account's credentials,
- * adaptive retries, a per-account-region token bucket on every attempt, and counters.
+ * adaptive retries, a per-account-region token bucket on every attempt, and counters. They share
+ * one pool of kept-alive connections: every account's Lambda client in a region talks to the same
+ * host, so a connection (and its TLS handshake) serves them all rather than one each.
  */
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { IAMClient } from "@aws-sdk/client-iam";
@@ -8,6 +10,8 @@ import { LambdaClient } from "@aws-sdk/client-lambda";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { STSClient } from "@aws-sdk/client-sts";
 import { AsyncLocalStorage } from "node:async_hooks";
+import http from "node:http";
+import https from "node:https";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from "@aws-sdk/types";
 import { RateLimits } from "@/lib/collect/job-pool";
 import { isThrottlingError } from "@/lib/collect/aws-errors";
@@ -70,6 +74,13 @@ export interface ClientSettings {
 /** Region for the global services (IAM, Organizations) and for STS. */
 export const GLOBAL_REGION = "us-east-1";
 
+/**
+ * Connections per host at most: every account's clients for one service and region share a host
+ * (the SDK's default of 50 is per client). Requests beyond it wait for a connection, as they
+ * already waited for a token.
+ */
+const AGENT_OPTIONS = { keepAlive: true, maxSockets: 256 };
+
 const SERVICE_PREFIX: Record<string, string> = { LambdaClient: "lambda", IAMClient: "iam", EC2Client: "ec2", OrganizationsClient: "organizations", STSClient: "sts" };
 
 type AnyClient = LambdaClient | IAMClient | EC2Client | OrganizationsClient | STSClient;
@@ -79,6 +90,7 @@ export class AwsClients {
   private readonly limits = new Map<string, RateLimits>();
   private readonly cache = new Map<string, AnyClient>();
   private readonly byApi = new Map<string, { attempts: number; operations: number; throttled: number }>();
+  private readonly agents = { httpAgent: new http.Agent(AGENT_OPTIONS), httpsAgent: new https.Agent(AGENT_OPTIONS) };
 
   constructor(private readonly settings: ClientSettings) {}
 
@@ -121,6 +133,8 @@ export class AwsClients {
   destroy(): void {
     for (const client of this.cache.values()) client.destroy();
     this.cache.clear();
+    this.agents.httpAgent.destroy();
+    this.agents.httpsAgent.destroy();
   }
 
   private config(region: string, credentials: Credentials) {
@@ -130,6 +144,7 @@ export class AwsClients {
       endpoint: this.settings.endpoint,
       maxAttempts: this.settings.maxAttempts,
       retryMode: "adaptive" as const,
+      requestHandler: this.agents,
       ...(this.settings.retryStrategy ? { retryStrategy: this.settings.retryStrategy } : {}),
     };
   }

@@ -163,7 +163,8 @@ export interface CrawlJobContext {
   signal?: AbortSignal;
 }
 
-const ORGANIZATION_READS_AT_ONCE = 4;
+/** The organization's reads in flight: enough to keep its rate limit busy while answers take a while. */
+export const ORGANIZATION_READS_AT_ONCE = 8;
 
 /** Functions per `functions` job: small enough to redo when a worker dies, large enough to keep queue overhead low. */
 export const FUNCTIONS_PER_JOB = 25;

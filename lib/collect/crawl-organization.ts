@@ -23,8 +23,8 @@ import { z } from "zod";
 import type { RetryStrategyV2 } from "@aws-sdk/types";
 import { AwsClients, type ApiCallStats, type Credentials } from "@/lib/collect/aws-clients";
 import { assembleCrawl, sumStats } from "@/lib/collect/assemble-crawl";
-import { AccountCredentials, crawlJobKey, planCrawl, runCrawlJob, type CrawlJobSpec, type CrawlPart, type CrawlPlan } from "@/lib/collect/crawl-jobs";
-import { JobPool } from "@/lib/collect/job-pool";
+import { AccountCredentials, ORGANIZATION_READS_AT_ONCE, crawlJobKey, planCrawl, runCrawlJob, type CrawlJobSpec, type CrawlPart, type CrawlPlan } from "@/lib/collect/crawl-jobs";
+import { JobPool, LanePool } from "@/lib/collect/job-pool";
 import { assertEmptyOrMissingDir, writeSnapshotLayout } from "@/lib/collect/snapshot-layout";
 import type { Snapshot } from "@/lib/snapshot/types";
 
@@ -51,7 +51,7 @@ export interface CrawlOptions {
   endpoint?: string;
   /** Credentials instead of the default provider chain. */
   credentials?: Credentials;
-  /** Jobs running at once in this process; 128 by default (most of their time they wait on a rate limit). */
+  /** Jobs running at once in this process; 1,024 by default, 2 per account-region (most of their time they wait on a rate limit). */
   concurrency?: number;
   /** Requests per second per account, region and service; 10 by default. */
   ratePerSecond?: number;
@@ -120,13 +120,20 @@ export class CrawlAbortedError extends Error {
 
 /**
  * Jobs at once in one process. A job spends most of its time waiting for its account-region's
- * rate limit, so a crawl of many accounts needs about one slot per busy account-region to run
- * them all in parallel (the API-rate bound); the rate limits, not this number, protect AWS.
+ * rate limit, so a crawl keeps every busy account-region going at once (the API-rate bound) only
+ * with a slot for each: 1,000 functions in 100 accounts of 3 regions are 300 account-regions. The
+ * rate limits, not this number, protect AWS; it bounds the memory of jobs in flight.
  */
-export const DEFAULT_CRAWL_CONCURRENCY = 128;
+export const DEFAULT_CRAWL_CONCURRENCY = 1024;
+/**
+ * Jobs at once per account-region (and per account for its IAM and EC2 reads): its jobs share its
+ * rate limits, and two keep its token bucket busy (a `functions` job has two reads in flight), so
+ * the other slots go to account-regions with tokens to spend.
+ */
+const JOBS_PER_LANE = 2;
 const LAST_ACCESSED_CONCURRENCY = 4;
-/** Requests one job has in flight at most (the organization job reads four targets at once). */
-const REQUESTS_PER_JOB = 4;
+/** Requests one job has in flight at most (the organization job reads several targets at once). */
+const REQUESTS_PER_JOB = ORGANIZATION_READS_AT_ONCE;
 
 /** The SDK clients' settings a crawl's options give. */
 export function clientSettings(options: Pick<CrawlOptions, "endpoint" | "maxAttempts" | "ratePerSecond" | "serviceRates" | "retryStrategy">, signal?: AbortSignal) {
@@ -208,7 +215,7 @@ export function runJobsInProcess(
   run: (spec: CrawlJobSpec) => Promise<CrawlPart>,
   options: { concurrency: number; signal?: AbortSignal; onDone?: (spec: CrawlJobSpec, part: CrawlPart) => void },
 ): Promise<{ spec: CrawlJobSpec; part: CrawlPart }[]> {
-  const pool = new JobPool(options.concurrency);
+  const pool = new LanePool(options.concurrency, JOBS_PER_LANE);
   const lastAccessedPool = new JobPool(LAST_ACCESSED_CONCURRENCY);
   const seen = new Set<string>();
   const results: { spec: CrawlJobSpec; part: CrawlPart }[] = [];
@@ -220,8 +227,7 @@ export function runJobsInProcess(
       if (seen.has(key) || failed) return;
       seen.add(key);
       outstanding++;
-      (spec.kind === "last-accessed" ? lastAccessedPool : pool)
-        .run(() => run(spec), options.signal)
+      (spec.kind === "last-accessed" ? lastAccessedPool.run(() => run(spec), options.signal) : pool.run(laneOf(spec), () => run(spec), options.signal))
         .then((part) => {
           if (failed) return;
           results.push({ spec, part });
@@ -238,6 +244,20 @@ export function runJobsInProcess(
     for (const spec of initial) start(spec);
     if (outstanding === 0) resolve(results);
   });
+}
+
+/** The account-region whose rate limits a job spends (an account's IAM and EC2 reads: `global`). */
+function laneOf(spec: CrawlJobSpec): string {
+  switch (spec.kind) {
+    case "organization":
+      return "organization";
+    case "account":
+    case "last-accessed":
+      return `${spec.accountId}|global`;
+    case "region":
+    case "functions":
+      return `${spec.accountId}|${spec.region}`;
+  }
 }
 
 /** Progress from finished jobs, the same way whichever process ran them. */

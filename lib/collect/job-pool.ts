@@ -32,6 +32,86 @@ export class JobPool {
   }
 }
 
+/**
+ * Runs at most `concurrency` tasks at once, and at most `perLane` of them in one lane (a crawl's
+ * lane is an account-region: its jobs share its rate limits, so more of them at once would only
+ * wait). Queued tasks start lane by lane in turn, so one busy lane never holds every slot while
+ * other lanes, with tokens to spend, wait.
+ */
+export class LanePool {
+  private active = 0;
+  private readonly lanes = new Map<string, { active: number; waiting: (() => void)[]; queued: boolean }>();
+  /** Lanes with a waiting task and room for it, in the order they became so (each once). */
+  private readonly ready: string[] = [];
+  private readyHead = 0;
+
+  constructor(
+    readonly concurrency: number,
+    readonly perLane: number,
+  ) {
+    for (const [name, n] of [["concurrency", concurrency], ["per-lane concurrency", perLane]] as const) {
+      if (!Number.isInteger(n) || n < 1) throw new Error(`job pool ${name} must be a positive integer, got ${n}`);
+    }
+  }
+
+  /** Tasks must not call `run` themselves and wait for it (they would hold a slot while waiting). */
+  async run<T>(lane: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    let state = this.lanes.get(lane);
+    if (!state) this.lanes.set(lane, (state = { active: 0, waiting: [], queued: false }));
+    if (this.active < this.concurrency && state.active < this.perLane && state.waiting.length === 0) {
+      this.active++;
+      state.active++;
+    } else {
+      // Started by `release`, which counts the slot for it.
+      await new Promise<void>((resolve) => {
+        state.waiting.push(resolve);
+        this.markReady(lane);
+      });
+    }
+    try {
+      signal?.throwIfAborted();
+      return await task();
+    } finally {
+      this.active--;
+      state.active--;
+      this.markReady(lane);
+      this.startWaiting();
+      if (state.active === 0 && state.waiting.length === 0 && !state.queued) this.lanes.delete(lane);
+    }
+  }
+
+  get running(): number {
+    return this.active;
+  }
+
+  private markReady(lane: string): void {
+    const state = this.lanes.get(lane)!;
+    if (state.queued || state.waiting.length === 0 || state.active >= this.perLane) return;
+    state.queued = true;
+    this.ready.push(lane);
+  }
+
+  private startWaiting(): void {
+    while (this.active < this.concurrency && this.readyHead < this.ready.length) {
+      const lane = this.ready[this.readyHead++];
+      const state = this.lanes.get(lane)!;
+      state.queued = false;
+      const next = state.active < this.perLane ? state.waiting.shift() : undefined;
+      if (next) {
+        this.active++;
+        state.active++;
+        next();
+        // Back of the line: the other ready lanes go first.
+        this.markReady(lane);
+      }
+    }
+    if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
+      this.ready.splice(0, this.readyHead);
+      this.readyHead = 0;
+    }
+  }
+}
+
 /** Classic token bucket: `ratePerSecond` refill, `burst` capacity; `take` waits for a token. */
 export class TokenBucket {
   private tokens: number;

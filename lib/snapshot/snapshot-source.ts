@@ -30,32 +30,44 @@ const MAX_FILE_BYTES = 512 * 1024 * 1024;
 /** The snapshot layout as in-memory JSON values keyed by relative path. */
 export class MemorySnapshotFiles implements SnapshotSource {
   filesRead = 0;
+  /** Directory → its sub-directories and `.json` names, built once: a crawl's thousands of files are listed directory by directory. */
+  private index: Map<string, { dirs: Set<string>; jsonNames: string[] }> | null = null;
 
   constructor(private readonly files: ReadonlyMap<string, unknown>) {}
 
+  private entry(rel: string) {
+    if (!this.index) {
+      const index = new Map<string, { dirs: Set<string>; jsonNames: string[] }>();
+      const at = (dir: string) => {
+        let e = index.get(dir);
+        if (!e) index.set(dir, (e = { dirs: new Set(), jsonNames: [] }));
+        return e;
+      };
+      for (const key of this.files.keys()) {
+        const parts = key.split("/");
+        // Every directory above the file, each listing the one below it.
+        for (let i = 1; i < parts.length; i++) {
+          const dir = at(parts.slice(0, i).join("/"));
+          if (i + 1 < parts.length) dir.dirs.add(parts[i]);
+        }
+        const name = parts[parts.length - 1];
+        if (parts.length > 1 && name.endsWith(".json")) at(parts.slice(0, -1).join("/")).jsonNames.push(name.slice(0, -".json".length));
+      }
+      this.index = index;
+    }
+    return this.index.get(rel);
+  }
+
   async exists(rel: string): Promise<boolean> {
-    for (const key of this.files.keys()) if (key === rel || key.startsWith(`${rel}/`)) return true;
-    return false;
+    return this.files.has(rel) || this.entry(rel) !== undefined;
   }
 
   async listDirs(rel: string): Promise<string[]> {
-    const names = new Set<string>();
-    for (const key of this.files.keys()) {
-      if (!key.startsWith(`${rel}/`)) continue;
-      const rest = key.slice(rel.length + 1).split("/");
-      if (rest.length > 1) names.add(rest[0]);
-    }
-    return [...names];
+    return [...(this.entry(rel)?.dirs ?? [])];
   }
 
   async listJsonNames(rel: string): Promise<string[]> {
-    const names: string[] = [];
-    for (const key of this.files.keys()) {
-      if (!key.startsWith(`${rel}/`)) continue;
-      const rest = key.slice(rel.length + 1);
-      if (!rest.includes("/") && rest.endsWith(".json")) names.push(rest.slice(0, -".json".length));
-    }
-    return names;
+    return [...(this.entry(rel)?.jsonNames ?? [])];
   }
 
   async required<S extends z.ZodType>(rel: string, schema: S): Promise<z.output<S>> {
