@@ -12,7 +12,8 @@ import { createPermissionsCache, effectivePermissions } from "@/lib/analysis/pol
 import { findEscalationPaths, roleEscalationMoves } from "@/lib/analysis/escalation/escalation-paths";
 import { buildPermissionGraph } from "@/lib/analysis/graph/edges";
 import { roleReach } from "@/lib/analysis/graph/reach";
-import { allowedActions } from "@/lib/analysis/policy/permission-queries";
+import { allowedActionBits } from "@/lib/analysis/policy/permission-queries";
+import { actionCount, countOutsideServices } from "@/lib/analysis/policy/action-bits";
 import { recommendPolicy } from "@/lib/analysis/recommend/recommend-policy";
 import { riskScore } from "@/lib/analysis/risk-score";
 import { indexSnapshot } from "@/lib/analysis/snapshot-index";
@@ -180,9 +181,8 @@ function withVerdicts(risk: RiskScore, findings: Finding[], incomplete: Incomple
 function unusedShare(perms: EffectivePermissions, lastAccessed: ServiceLastAccessed[] | null): number | null {
   if (!lastAccessed || lastAccessed.length === 0) return null;
   const used = new Set(lastAccessed.filter((s) => s.lastAuthenticated).map((s) => s.serviceNamespace.toLowerCase()));
-  const actions = allowedActions(perms);
-  if (actions.size === 0) return 0;
-  let unused = 0;
-  for (const action of actions) if (!used.has(action.slice(0, action.indexOf(":")))) unused += 1;
-  return unused / actions.size;
+  const actions = allowedActionBits(perms);
+  const total = actionCount(actions);
+  if (total === 0) return 0;
+  return countOutsideServices(actions, used) / total;
 }

@@ -1,8 +1,9 @@
 import { isUnrestrictedGrant, reachesAdminCoverage } from "@/lib/analysis/policy/privilege";
 import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policy-arn";
-import type { RuleMeta, Severity } from "@/lib/analysis/types";
+import type { Grant, RuleMeta, Severity } from "@/lib/analysis/types";
 import { hasAccessLevel } from "@/lib/analysis/policy/action-data";
-import { actionsWhere, perActionArray, unionOfActions } from "@/lib/analysis/policy/action-subsets";
+import { actionCount, bitsOf, firstSorted, unionBits } from "@/lib/analysis/policy/action-bits";
+import { actionsWhere, perActionArray } from "@/lib/analysis/policy/action-subsets";
 import { listActions, serviceOf } from "./helpers";
 import type { RuleContext, RuleHit } from "./types";
 
@@ -34,9 +35,11 @@ export function evaluate(ctx: RuleContext): RuleHit[] {
     const name = arn.split("/").pop()!;
     if (!BROAD_NAME.test(name)) continue;
     const grants = ctx.perms.grants.filter((g) => g.source.policyArn === arn);
-    const actions = unionOfActions(grants.map((g) => g.actions));
+    // The policy's grants share their action arrays with every role of the account: count their union as bits.
+    const held = unionBits(grants.map((g) => bitsOf(g.actions)));
+    const actionTotal = actionCount(held);
     // Everything it grants was removed by a boundary, SCP or deny: nothing left to report.
-    if (actions.length === 0) continue;
+    if (actionTotal === 0) continue;
     const unrestrictedCount = grants.filter(isUnrestrictedGrant).reduce((n, g) => n + g.actions.length, 0);
     // A boundary or SCP that confines the policy to named resources leaves a hygiene problem,
     // not the policy's full power: report it, low.
@@ -44,17 +47,19 @@ export function evaluate(ctx: RuleContext): RuleHit[] {
     // A boundary or SCP that leaves little of the policy's actions: the policy is attached, but
     // what the role holds is judged by the other rules on what remains.
     const heldBack = ctx.perms.removed.filter((r) => r.allowedBy.policyArn === arn && r.reason !== "explicit-deny");
-    const confinedToActions = heldBack.some((r) => r.actions.length > 0) && actions.length <= CONFINED_SHARE * (actions.length + unionOfActions(heldBack.map((r) => r.actions)).length);
+    const confinedToActions =
+      heldBack.some((r) => r.actions.length > 0) && actionTotal <= CONFINED_SHARE * (actionTotal + actionCount(unionBits(heldBack.map((r) => bitsOf(r.actions)))));
     const confined = confinedToResources || confinedToActions;
-    const severity = confined ? "low" : severityFor(actions, unrestrictedCount);
+    const severity = confined ? "low" : severityFor(grants, unrestrictedCount);
     const confinedBy = [...new Set(heldBack.map((r) => r.removedByName))];
-    const services = servicesOf(actions);
+    const services = [...new Set(grants.flatMap((g) => servicesOf(g.actions)))].sort();
+    const examples = firstSorted(held, 5);
     hits.push({
       title: confined
-        ? `AWS-managed policy ${name} attached, confined to ${confinedToActions ? `${actions.length} action(s)` : "named resources"} by boundary or SCP`
+        ? `AWS-managed policy ${name} attached, confined to ${confinedToActions ? `${actionTotal} action(s)` : "named resources"} by boundary or SCP`
         : `AWS-managed policy ${name} attached to the function role`,
       severity,
-      reason: `The role has AWS-managed policy "${name}" attached; after boundary and SCPs it still grants ${actions.length} action(s) across ${services.length} service(s) (${listActions(services, 8)}), e.g. ${examplesOf(actions)}${confinedToResources ? `, only on ${listActions([...new Set(grants.flatMap((g) => g.resources))], 4)}` : ""}${confinedToActions ? `; attached, confined to these by ${confinedBy.join("; ")}` : ""}.`,
+      reason: `The role has AWS-managed policy "${name}" attached; after boundary and SCPs it still grants ${actionTotal} action(s) across ${services.length} service(s) (${listActions(services, 8)}), e.g. ${examples.join(", ")}${actionTotal > 5 ? ` and ${actionTotal - 5} more` : ""}${confinedToResources ? `, only on ${listActions([...new Set(grants.flatMap((g) => g.resources))], 4)}` : ""}${confinedToActions ? `; attached, confined to these by ${confinedBy.join("; ")}` : ""}.`,
       statements: [...new Map(grants.map((g) => [g.source.statementIndex, g.source])).values()],
       actions: [...new Set(grants.flatMap((g) => g.writtenActions))],
       resources: [...new Set(grants.flatMap((g) => g.resources))],
@@ -66,12 +71,11 @@ export function evaluate(ctx: RuleContext): RuleHit[] {
 const managesIam = (a: string) => serviceOf(a) === "iam" && (hasAccessLevel(a, "Permissions management") || a === "iam:passrole");
 const changesSomething = (a: string) => hasAccessLevel(a, "Write") || hasAccessLevel(a, "Permissions management");
 // Asked of the same shared action arrays for every role holding the policy: answered once per array.
-const servicesOf = perActionArray((actions) => [...new Set(actions.map(serviceOf))].sort());
-const examplesOf = perActionArray((actions) => listActions(actions, 5));
+const servicesOf = perActionArray((actions) => [...new Set(actions.map(serviceOf))]);
 
-function severityFor(actions: readonly string[], unrestrictedCount: number): Severity {
+function severityFor(grants: Grant[], unrestrictedCount: number): Severity {
   if (reachesAdminCoverage(unrestrictedCount)) return "critical";
-  if (actionsWhere(actions, managesIam).length > 0) return "critical";
-  if (actionsWhere(actions, changesSomething).length > 0) return "high";
+  if (grants.some((g) => actionsWhere(g.actions, managesIam).length > 0)) return "critical";
+  if (grants.some((g) => actionsWhere(g.actions, changesSomething).length > 0)) return "high";
   return "medium";
 }

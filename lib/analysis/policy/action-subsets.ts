@@ -15,25 +15,6 @@ export function actionsWhere(actions: readonly string[], test: (action: string) 
   return found;
 }
 
-type ArrayTrie = { next: WeakMap<readonly string[], ArrayTrie>; union?: readonly string[] };
-const unions: ArrayTrie = { next: new WeakMap() };
-
-/**
- * The distinct actions of several arrays, first occurrence first (as `[...new Set(arrays.flat())]`),
- * the same array each time for the same arrays, so per-array answers apply to it too.
- */
-export function unionOfActions(arrays: readonly (readonly string[])[]): readonly string[] {
-  let node = unions;
-  for (const a of arrays) {
-    let next = node.next.get(a);
-    if (!next) node.next.set(a, (next = { next: new WeakMap() }));
-    node = next;
-  }
-  node.union ??= Object.freeze([...new Set(arrays.flat())]);
-  return node.union;
-}
-
-
 /** `compute` kept per action array: for answers about a whole shared array (its services, a sorted sample). */
 export function perActionArray<T>(compute: (actions: readonly string[]) => T): (actions: readonly string[]) => T {
   const cache = new WeakMap<readonly string[], { value: T }>();

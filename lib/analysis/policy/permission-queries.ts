@@ -2,6 +2,7 @@
  * Fast questions over effective permissions (plain `Grant` data). The simulator answers
  * the same questions slowly with full reasons; tests keep the two in agreement.
  */
+import { bitsOf, holdsAction, sortedActions, unionBits, type ActionBits } from "./action-bits";
 import { actionSetOf } from "./action-expansion";
 import { arnPatternMatches, parseArn, resourceElementMatches } from "./arn-match";
 import { settleConditions, testsOnlyCallerChosenKeys } from "./conditions";
@@ -30,15 +31,23 @@ export function allowedActions(perms: EffectivePermissions): ReadonlySet<string>
   return all;
 }
 
+/** Every action allowed on at least one resource, as bits (see action-bits.ts). */
+export function allowedActionBits(perms: EffectivePermissions): ActionBits {
+  let bits = allowedBits.get(perms.grants);
+  if (!bits) allowedBits.set(perms.grants, (bits = unionBits(perms.grants.map((g) => bitsOf(g.actions)))));
+  return bits;
+}
+
 /** The same permission set's actions, sorted (the recommender walks them in order). */
 export function sortedAllowedActions(perms: EffectivePermissions): readonly string[] {
   let sorted = sortedActionLists.get(perms.grants);
-  if (!sorted) sortedActionLists.set(perms.grants, (sorted = [...allowedActions(perms)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))));
+  if (!sorted) sortedActionLists.set(perms.grants, (sorted = sortedActions(allowedActionBits(perms))));
   return sorted;
 }
 
 // Keyed by the grants array, which effectivePermissions shares between equal permission sets.
 const allowedActionSets = new WeakMap<readonly Grant[], Set<string>>();
+const allowedBits = new WeakMap<readonly Grant[], ActionBits>();
 const sortedActionLists = new WeakMap<readonly Grant[], string[]>();
 
 /** "inline policy \"app\" statement #1 (Sid ReadBucket)" — the words every reason uses. */
@@ -183,7 +192,7 @@ export function decide(perms: EffectivePermissions, action: string, resource: st
   }
 
   for (const removed of perms.removed) {
-    if (actionSetOf(removed.actions).has(wanted)) {
+    if (holdsAction(bitsOf(removed.actions), wanted)) {
       deniedBy.push({ ref: removed.removedBy, name: removed.removedByName, reason: removed.reason });
     }
   }

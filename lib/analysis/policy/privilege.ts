@@ -2,7 +2,8 @@
  * How privileged a permission set is: administrator-equivalent (the one admin threshold), and
  * whether a target holds anything an attacker lacks.
  */
-import { allowedActions } from "./permission-queries";
+import { actionCount, bitsOf, difference, unionBits } from "./action-bits";
+import { allowedActionBits } from "./permission-queries";
 import type { EffectivePermissions, Grant } from "../types";
 import { totalActionCount } from "./action-data";
 
@@ -43,7 +44,8 @@ export function reachesAdminCoverage(unrestrictedActionCount: number): boolean {
 export function isAdminEquivalent(perms: EffectivePermissions): boolean {
   let admin = adminFlags.get(perms.grants);
   if (admin === undefined) {
-    admin = reachesAdminCoverage(unrestrictedActions(perms).size);
+    const unrestricted = unionBits(perms.grants.filter(isUnrestrictedGrant).map((g) => bitsOf(g.actions)));
+    admin = reachesAdminCoverage(actionCount(unrestricted));
     adminFlags.set(perms.grants, admin);
   }
   return admin;
@@ -68,19 +70,8 @@ function extraActions(attacker: EffectivePermissions, target: EffectivePermissio
   if (!byTarget) comparisons.set(attacker.grants, (byTarget = new WeakMap()));
   let found = byTarget.get(target.grants);
   if (!found) {
-    const mine = allowedActions(attacker);
-    let extraCount = 0;
-    let sample: string[] = [];
-    for (const a of allowedActions(target)) {
-      if (mine.has(a)) continue;
-      extraCount += 1;
-      if (sample.length < SAMPLE_SIZE || a < sample[SAMPLE_SIZE - 1]) {
-        sample.push(a);
-        sample.sort();
-        if (sample.length > SAMPLE_SIZE) sample = sample.slice(0, SAMPLE_SIZE);
-      }
-    }
-    byTarget.set(target.grants, (found = { extraCount, extraSample: sample }));
+    const extra = difference(allowedActionBits(target), allowedActionBits(attacker), SAMPLE_SIZE);
+    byTarget.set(target.grants, (found = { extraCount: extra.count, extraSample: extra.first }));
   }
   return found;
 }

@@ -81,8 +81,14 @@ export class WorkingActions {
   toArray(): readonly string[] {
     if (this.array.length !== this.count) {
       const out: string[] = [];
-      this.forEach((action) => out.push(action));
+      const positions = new Int32Array(this.count);
+      this.forEach((action, position) => {
+        positions[out.length] = position;
+        out.push(action);
+      });
       this.array = Object.freeze(out);
+      // The grant's array is read again by position (action-bits.ts): known here already.
+      positionCache.set(this.array, positions);
     }
     return this.array;
   }
