@@ -150,8 +150,11 @@ export interface GraphNode {
   findings?: { ruleId: string; title: string; severity: string; category: string }[];
   /** Finding categories this node helps explain (for the category filter). */
   categories: string[];
-  /** Groups: what was collapsed, with the edge kind, the node it fans out from and what its members share. */
-  group?: { kind: GraphEdgeKind; from: string; members: GroupMember[]; by: "account" | "service" | "kind"; key: string };
+  /**
+   * Groups: what was collapsed, with the edge kind, the node it fans out from and what its members share.
+   * `leaves` is how many drawn nodes it stands for; `members` is empty in a first view (`withoutMembers`).
+   */
+  group?: { kind: GraphEdgeKind; from: string; members: GroupMember[]; leaves: number; by: "account" | "service" | "kind"; key: string };
 }
 
 export interface GraphEdge {
@@ -617,7 +620,7 @@ export function buildGraphView(input: BuildInput): GraphView {
     const where = by === "account" ? ` in account ${key}` : by === "service" ? ` (${key})` : "";
     const label = kind === "has-statement" ? `+${count} ${noun}` : by === "service" ? `${count} ${key} ${noun}` : `${count} ${noun}`;
     const detail = by === "account" ? `account ${key}` : by === "kind" && kind !== "has-statement" ? `in ${members.length} accounts or services` : `${kind}`;
-    const node: GraphNode = { id, type: "group", label, detail, hops, categories, group: { kind, from, members, by, key } };
+    const node: GraphNode = { id, type: "group", label, detail, hops, categories, group: { kind, from, members, leaves: count, by, key } };
     const conditional = members.every((m) => m.edge.conditional);
     const edge: GraphEdge = {
       id: `e${edgeSeq++}:${kind}`,
@@ -653,7 +656,20 @@ export function buildGraphView(input: BuildInput): GraphView {
 
 /** How many drawn nodes a node stands for (a group: its members', recursively). */
 export function leafCount(node: GraphNode): number {
-  return node.group ? node.group.members.reduce((n, m) => n + leafCount(m.node), 0) : 1;
+  return node.group ? node.group.leaves : 1;
+}
+
+/**
+ * The view with every group's members left out: what the first view draws. The members (most of
+ * the bytes: one node and one reasoned edge per grouped function) are loaded after it is on screen.
+ */
+export function withoutMembers<V extends GraphView>(view: V): V {
+  return { ...view, nodes: view.nodes.map((n) => (n.group && n.group.members.length ? { ...n, group: { ...n.group, members: [] } } : n)) };
+}
+
+/** Whether the view holds its groups' members (false for a `withoutMembers` first view). */
+export function hasMembers(view: Pick<GraphView, "nodes">): boolean {
+  return view.nodes.every((n) => !n.group || n.group.leaves === 0 || n.group.members.length > 0);
 }
 
 /** Every node of the view, group members included (recursively), with the groups (outermost first) to expand to draw it. */
@@ -680,7 +696,8 @@ export function findNodes(view: Pick<GraphView, "nodes">, text: string): { node:
 /** Replace a group node by its members (members already drawn elsewhere are not duplicated). */
 export function expandGroup(view: GraphView, groupNodeId: string): GraphView {
   const group = view.nodes.find((n) => n.id === groupNodeId && n.group);
-  if (!group?.group) return view;
+  // A first view's group without its members loaded stays a group.
+  if (!group?.group || group.group.members.length === 0) return view;
   const ids = new Set(view.nodes.map((n) => n.id));
   const nodes = view.nodes.filter((n) => n.id !== groupNodeId);
   for (const m of group.group.members) {

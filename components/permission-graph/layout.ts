@@ -109,3 +109,46 @@ export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly Layout
   }
   return out;
 }
+
+/** What a layout depends on: the drawn nodes and edges (ids name their types and ends). Equal keys, equal layouts. */
+export function layoutKey(view: { nodes: readonly { id: string }[]; edges: readonly { id: string }[] }): string {
+  return `${view.nodes.map((n) => n.id).join("\n")}\n\n${view.edges.map((e) => e.id).join("\n")}`;
+}
+
+/** The part of the canvas the first view is placed in, in screen pixels. */
+export interface CanvasBox {
+  width: number;
+  height: number;
+  /** How much of the canvas is on screen from its top (the page may cut it): the function is centred in that part. */
+  visibleHeight: number;
+}
+
+/** Below this zoom the 13–14 px labels drop under ~11 px: the first view then starts at the function instead of fitting everything. */
+export const READABLE_ZOOM = 0.85;
+
+/**
+ * The first view's viewport: everything if it fits at a readable zoom, else the function and what is
+ * next to it at a readable size, the function centred in the part of the canvas on screen.
+ */
+export function readableViewport(positions: ReadonlyMap<string, Positioned>, rootId: string, box: CanvasBox): { x: number; y: number; zoom: number } | null {
+  const root = positions.get(rootId);
+  if (!root || box.width === 0 || box.height === 0) return null;
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const p of positions.values()) {
+    minX = Math.min(minX, p.x);
+    minY = Math.min(minY, p.y);
+    maxX = Math.max(maxX, p.x + p.width);
+    maxY = Math.max(maxY, p.y + p.height);
+  }
+  const pad = 24;
+  const fit = Math.min(1.1, (box.width - 2 * pad) / (maxX - minX), (box.height - 2 * pad) / (maxY - minY));
+  if (fit >= READABLE_ZOOM) return { x: (box.width - (maxX - minX) * fit) / 2 - minX * fit, y: (box.height - (maxY - minY) * fit) / 2 - minY * fit, zoom: fit };
+  const z = box.width < 600 ? 0.8 : READABLE_ZOOM;
+  // The bottom of what is on screen: the graph's last node is not left below the fold.
+  const bottom = Math.max(160, Math.min(box.height, box.visibleHeight));
+  const y = Math.min(pad - minY * z, Math.max(bottom - pad - maxY * z, bottom / 2 - (root.y + root.height / 2) * z));
+  return { x: pad - root.x * z, y, zoom: z };
+}

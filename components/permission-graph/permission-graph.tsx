@@ -28,21 +28,19 @@ import {
   expandGroup,
   filterGraph,
   findNodes,
+  hasMembers,
   leafCount,
   type EdgeFilter,
   type GraphEdge,
   type GraphNode,
   type GraphView,
 } from "./graph-view-model";
-import { layoutGraph } from "./layout";
+import { layoutGraph, layoutKey, READABLE_ZOOM, readableViewport, type Positioned } from "./layout";
 
 /** Link to a function's detail page in the same scan. */
 export function functionHref(arn: string, scanId: number): string {
   return `/functions/${encodeURIComponent(arn)}?scan=${scanId}`;
 }
-
-/** Below this zoom the 13–14 px labels drop under ~11 px: the first view then starts at the function instead of fitting everything. */
-const READABLE_ZOOM = 0.85;
 
 interface NodeData extends Record<string, unknown> {
   node: GraphNode;
@@ -154,7 +152,10 @@ export interface GraphUrlState {
 }
 
 export interface PermissionGraphProps {
+  /** The graph; its groups may come without their members (`withoutMembers`): they are then loaded after the first view. */
   graph: GraphView;
+  /** The server's layout of the first view (`firstViewOf`), used while the same nodes and edges are drawn. */
+  layout?: { key: string; positions: [string, Positioned][] };
   scanId: number;
   functionArn: string;
   functionName: string;
@@ -189,9 +190,30 @@ export function PermissionGraph(props: PermissionGraphProps) {
   );
 }
 
-function PermissionGraphInner({ graph, scanId, functionArn, functionName, initial }: PermissionGraphProps) {
+/** Where a node's edges attach (left in, right out), given up front so React Flow draws edges without measuring the nodes first. */
+function handlesOf(p: Positioned): NonNullable<Node["handles"]> {
+  // React Flow's default handle (6 px, border included), centred on the node's side.
+  const size = 6;
+  return [
+    { type: "target", position: Position.Left, x: -size / 2, y: p.height / 2 - size / 2, width: size, height: size },
+    { type: "source", position: Position.Right, x: p.width - size / 2, y: p.height / 2 - size / 2, width: size, height: size },
+  ];
+}
+
+/** The canvas box the first view is placed in: the function is centred in the part of the canvas on screen. */
+function canvasBox(el: HTMLElement) {
+  const r = el.getBoundingClientRect();
+  return { width: r.width, height: r.height, visibleHeight: Math.min(r.height, window.innerHeight - Math.max(0, r.top)) };
+}
+
+function PermissionGraphInner({ graph: firstGraph, layout, scanId, functionArn, functionName, initial }: PermissionGraphProps) {
   const router = useRouter();
   const [mounted, setMounted] = useState(false);
+  const [initialViewport, setInitialViewport] = useState<{ x: number; y: number; zoom: number } | undefined>(undefined);
+  // The whole graph (group members included) once loaded; until then the first view's.
+  const [loaded, setLoaded] = useState<GraphView | null>(() => (hasMembers(firstGraph) ? firstGraph : null));
+  const graph = loaded ?? firstGraph;
+  const [pendingFind, setPendingFind] = useState(false);
   const [ready, setReady] = useState(false);
   const [filters, setFilters] = useState<Set<EdgeFilter>>(() => new Set(initial.kinds ?? EDGE_FILTERS));
   const [category, setCategory] = useState<string>(graph.categories.includes(initial.category) ? initial.category : "");
@@ -208,12 +230,22 @@ function PermissionGraphInner({ graph, scanId, functionArn, functionName, initia
   const containerRef = useRef<HTMLDivElement>(null);
   const flowRef = useRef<ReactFlowInstance<PermissionFlowNode, PermissionFlowEdge> | null>(null);
 
-  // React Flow measures the DOM: render it only in the browser. On a phone the filters start
-  // folded, so the graph is on the first screen.
-  useEffect(() => {
-    setMounted(true);
-    if (window.matchMedia("(max-width: 900px)").matches) setFiltersOpen(false);
-  }, []);
+  // Group members and search need the whole graph: loaded once the first view is on screen (or
+  // as soon as the user asks for it), from the JSON route that serves the same view.
+  const loading = useRef<Promise<void> | null>(null);
+  const loadWhole = useCallback(() => {
+    if (loaded || loading.current) return;
+    const params = new URLSearchParams({ scan: String(scanId), arn: functionArn, depth: String(firstGraph.reach.depth) });
+    loading.current = fetch(`/api/graph?${params.toString()}`)
+      .then(async (res) => {
+        if (!res.ok) throw new Error(((await res.json().catch(() => null)) as { error?: string } | null)?.error ?? `HTTP ${res.status}`);
+        setLoaded((await res.json()) as GraphView);
+      })
+      .catch((error: unknown) => {
+        loading.current = null;
+        setStatus(`Could not load the groups' members: ${(error as Error).message}`);
+      });
+  }, [loaded, scanId, functionArn, firstGraph.reach.depth]);
 
   // Filters and search in the URL (replaceState: no server round trip), so a view can be shared.
   useEffect(() => {
@@ -228,50 +260,81 @@ function PermissionGraphInner({ graph, scanId, functionArn, functionName, initia
 
   const expandedView = useMemo(() => expanded.reduce((v, id) => expandGroup(v, id), graph), [graph, expanded]);
   const visible = useMemo(() => filterGraph(expandedView, { filters, category: category || null }), [expandedView, filters, category]);
-  const positions = useMemo(() => layoutGraph(visible.nodes, visible.edges), [visible]);
+  // Layouts by what they draw: the server's for the first view, each other one computed once (a
+  // filter toggled back, or the whole graph arriving with the same first view, reuses it).
+  const layouts = useRef<Map<string, Map<string, Positioned>> | null>(null);
+  if (layouts.current === null) layouts.current = new Map(layout ? [[layout.key, new Map(layout.positions)]] : []);
+  const positions = useMemo(() => {
+    const cache = layouts.current!;
+    const key = layoutKey(visible);
+    let placed = cache.get(key);
+    if (!placed) {
+      placed = layoutGraph(visible.nodes, visible.edges);
+      if (cache.size >= 12) cache.delete(cache.keys().next().value!);
+      cache.set(key, placed);
+    }
+    return placed;
+  }, [visible]);
   const matches = useMemo(() => findNodes(expandedView, query), [expandedView, query]);
   const matchIds = useMemo(() => new Set(matches.map((m) => m.node.id)), [matches]);
 
-  const expand = useCallback((id: string) => {
-    setExpanded((list) => (list.includes(id) ? list : [...list, id]));
-    setSelectedNodeId(null);
-    setStatus("Group expanded.");
+  const expand = useCallback(
+    (id: string) => {
+      setExpanded((list) => (list.includes(id) ? list : [...list, id]));
+      setSelectedNodeId(null);
+      if (loaded) setStatus("Group expanded.");
+      else {
+        setStatus("Loading the group's members…");
+        loadWhole();
+      }
+    },
+    [loaded, loadWhole],
+  );
+
+  // The first view is placed before React Flow first draws (its default viewport): the container's
+  // size is known once mounted. On a phone the filters start folded, so the graph is on the first screen.
+  useEffect(() => {
+    if (window.matchMedia("(max-width: 900px)").matches) setFiltersOpen(false);
+    const el = containerRef.current;
+    if (el) setInitialViewport(readableViewport(positions, graph.rootId, canvasBox(el)) ?? undefined);
+    setMounted(true);
+    // Placed once, for the positions of the first render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  // First view: everything if it is readable, else the function and what is next to it at a readable size.
+  // Drawn: React Flow's first commit has the nodes and edges at their places (fixed sizes and
+  // handles, nothing to measure). Then the rest of the graph loads.
+  useEffect(() => {
+    if (!mounted) return;
+    const frame = requestAnimationFrame(() => {
+      // scripts/bench-graph.ts prints this mark beside its own check of the drawn view.
+      if (performance.getEntriesByName("saltzer-graph-ready").length === 0) performance.mark("saltzer-graph-ready");
+      setReady(true);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [mounted]);
+  useEffect(() => {
+    if (!ready || loaded) return;
+    const idle = window.requestIdleCallback ?? ((fn: () => void) => window.setTimeout(fn, 50));
+    idle(() => loadWhole());
+  }, [ready, loaded, loadWhole]);
+  useEffect(() => {
+    if (loaded && loaded !== firstGraph && expanded.length > 0) setStatus("Group expanded.");
+    // Only when the whole graph arrives.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [loaded]);
+
+  // Everything if it is readable, else the function and what is next to it at a readable size.
   const showReadable = useCallback(() => {
     const flow = flowRef.current;
-    const box = containerRef.current?.getBoundingClientRect();
-    const root = positions.get(graph.rootId);
-    if (!flow || !box || !root || box.width === 0) return;
-    let minX = Infinity;
-    let minY = Infinity;
-    let maxX = -Infinity;
-    let maxY = -Infinity;
-    for (const p of positions.values()) {
-      minX = Math.min(minX, p.x);
-      minY = Math.min(minY, p.y);
-      maxX = Math.max(maxX, p.x + p.width);
-      maxY = Math.max(maxY, p.y + p.height);
-    }
-    const pad = 24;
-    const fit = Math.min(1.1, (box.width - 2 * pad) / (maxX - minX), (box.height - 2 * pad) / (maxY - minY));
-    if (fit >= READABLE_ZOOM) {
-      void flow.setViewport({ x: (box.width - (maxX - minX) * fit) / 2 - minX * fit, y: (box.height - (maxY - minY) * fit) / 2 - minY * fit, zoom: fit });
-    } else {
-      // Too big to read whole: start at the function, readable, with the minimap and search to go further.
-      const z = box.width < 600 ? 0.8 : READABLE_ZOOM;
-      const y = Math.min(pad - minY * z, Math.max(box.height - pad - maxY * z, box.height / 2 - (root.y + root.height / 2) * z));
-      void flow.setViewport({ x: pad - root.x * z, y, zoom: z });
-    }
-    // scripts/bench-graph.ts reads this mark: the first readable view is on screen.
-    if (performance.getEntriesByName("saltzer-graph-ready").length === 0) performance.mark("saltzer-graph-ready");
-    setReady(true);
+    const el = containerRef.current;
+    const viewport = el ? readableViewport(positions, graph.rootId, canvasBox(el)) : null;
+    if (flow && viewport) void flow.setViewport(viewport);
   }, [positions, graph.rootId]);
 
   // Expanding a group or changing a filter re-lays the graph out (placed readable again, once per
-  // layout); a search match is brought into view and selected.
-  const placedFor = useRef<Map<string, unknown> | null>(null);
+  // layout); a search match is brought into view and selected. The first layout is placed by the default viewport.
+  const placedFor = useRef<Map<string, unknown> | null>(positions);
   useEffect(() => {
     const frame = requestAnimationFrame(() => {
       const flow = flowRef.current;
@@ -302,6 +365,7 @@ function PermissionGraphInner({ graph, scanId, functionArn, functionName, initia
           position: { x: p.x, y: p.y },
           width: p.width,
           height: p.height,
+          handles: handlesOf(p),
           draggable: false,
           connectable: false,
           ariaLabel: `${TYPE_WORDS[n.type]} ${n.label}${action}`,
@@ -417,6 +481,13 @@ function PermissionGraphInner({ graph, scanId, functionArn, functionName, initia
   };
 
   const findNext = () => {
+    if (!loaded) {
+      // Matches inside groups need the whole graph: found once it is here.
+      setPendingFind(true);
+      setStatus("Loading the whole graph to search it…");
+      loadWhole();
+      return;
+    }
     if (matches.length === 0) {
       setStatus(query.trim() ? `No node matches “${query.trim()}”.` : "");
       return;
@@ -428,6 +499,14 @@ function PermissionGraphInner({ graph, scanId, functionArn, functionName, initia
     setFocusTarget(m.node.id);
     setStatus(`Match ${next + 1} of ${matches.length}: ${m.node.label}`);
   };
+
+  useEffect(() => {
+    if (!loaded || !pendingFind) return;
+    setPendingFind(false);
+    findNext();
+    // Once, when the whole graph arrives.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [loaded, pendingFind]);
 
   const svgText = () => graphToSvg({ title: `Permission graph: ${functionName}`, nodes: visible.nodes, edges: visible.edges, positions });
 
@@ -483,6 +562,8 @@ function PermissionGraphInner({ graph, scanId, functionArn, functionName, initia
               <Link
                 key={d}
                 href={depthHref(d)}
+                // A prefetch would have the server build the graph at that depth while this one draws.
+                prefetch={false}
                 aria-label={`Depth ${d}`}
                 onClick={(e) => {
                   e.preventDefault();
@@ -518,7 +599,7 @@ function PermissionGraphInner({ graph, scanId, functionArn, functionName, initia
           </button>
           {query.trim() ? (
             <span className="muted pg-match-count" data-testid="search-count">
-              {matches.length} match{matches.length === 1 ? "" : "es"}
+              {loaded ? `${matches.length} match${matches.length === 1 ? "" : "es"}` : "searching…"}
             </span>
           ) : null}
         </form>
@@ -593,10 +674,14 @@ function PermissionGraphInner({ graph, scanId, functionArn, functionName, initia
               edges={flowEdges}
               nodeTypes={nodeTypes}
               edgeTypes={edgeTypes}
+              defaultViewport={initialViewport}
               onInit={(instance) => {
                 flowRef.current = instance;
-                placedFor.current = positions;
-                showReadable();
+                // Placed by the default viewport unless the layout changed since.
+                if (placedFor.current !== positions) {
+                  placedFor.current = positions;
+                  showReadable();
+                }
               }}
               onNodeClick={onNodeClick}
               onEdgeClick={(_e, edge) => openEdge(edge.id)}

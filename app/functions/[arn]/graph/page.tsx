@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { parseEdgeFilter, type EdgeFilter } from "@/components/permission-graph/graph-view-model";
+import { firstViewOf } from "@/components/permission-graph/first-view";
 import { PermissionGraph, type GraphUrlState } from "@/components/permission-graph/permission-graph";
 import { TopBar } from "@/components/top-bar";
 import { functionGraphIn } from "@/lib/queries/permission-graph";
@@ -18,27 +19,38 @@ export default async function FunctionGraphPage({ params, searchParams }: { para
   const depthParam = one(query, "depth");
   const graph = await functionGraphIn(await getDb(), scan.id, functionArn, { depth: depthParam === undefined ? undefined : Number(depthParam) });
   if (!graph) notFound();
+  const initial = urlState(query);
+  const first = firstViewOf(graph, initial);
   const base = `/functions/${encodeURIComponent(functionArn)}`;
   return (
     <>
       <TopBar active="/functions" />
       <main className="page pg-page">
         <div className="crumbs">
-          <Link href={`/functions?scan=${scan.id}`}>Functions</Link> / <Link href={`${base}?scan=${scan.id}`}>{graph.function.name}</Link> / graph
+          <Link href={`/functions?scan=${scan.id}`} prefetch={false}>
+            Functions
+          </Link>{" "}
+          /{" "}
+          <Link href={`${base}?scan=${scan.id}`} prefetch={false}>
+            {graph.function.name}
+          </Link>{" "}
+          / graph
         </div>
         <div className="page-head">
           <h1>
             Permission graph: <bdi>{graph.function.name}</bdi>
           </h1>
           {graph.function.severity ? <span className={`badge sev-${graph.function.severity}`}>{graph.function.severity}</span> : null}
-          <Link href={`${base}?scan=${scan.id}`}>Back to function</Link>
+          <Link href={`${base}?scan=${scan.id}`} prefetch={false}>
+            Back to function
+          </Link>
         </div>
         <p className="muted pg-reach-line" data-testid="graph-reach">
           Reaches {graph.reach.total.toLocaleString("en-US")} other function{graph.reach.total === 1 ? "" : "s"}
           {graph.reach.total > 0 ? `, ${graph.reach.shown.toLocaleString("en-US")} within ${graph.reach.depth} move${graph.reach.depth === 1 ? "" : "s"} drawn here` : ""} — the same list as the
           function page&apos;s &ldquo;Functions it reaches&rdquo;.
         </p>
-        <PermissionGraph graph={graph} scanId={scan.id} functionArn={functionArn} functionName={graph.function.name} initial={urlState(query)} />
+        <PermissionGraph graph={first.graph} layout={first.layout} scanId={scan.id} functionArn={functionArn} functionName={graph.function.name} initial={initial} />
       </main>
     </>
   );
