@@ -50,7 +50,8 @@ export default async function FunctionGraphPage({ params, searchParams }: { para
           {graph.reach.total > 0 ? `, ${graph.reach.shown.toLocaleString("en-US")} within ${graph.reach.depth} move${graph.reach.depth === 1 ? "" : "s"} drawn here` : ""} — the same list as the
           function page&apos;s &ldquo;Functions it reaches&rdquo;.
         </p>
-        <PermissionGraph graph={first.graph} layout={first.layout} scanId={scan.id} functionArn={functionArn} functionName={graph.function.name} initial={initial} />
+        {/* Keyed by depth: a new depth is a new graph, drawn from its own first view (client state starts over). */}
+        <PermissionGraph key={`${functionArn}#${graph.reach.depth}`} graph={first.graph} layout={first.layout} scanId={scan.id} functionArn={functionArn} functionName={graph.function.name} initial={initial} />
       </main>
     </>
   );
