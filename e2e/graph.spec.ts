@@ -48,6 +48,39 @@ for (const viewport of [
       await expectNoSeriousViolations(page, `graph at depth 3 (${viewport.name})`);
     });
 
+    test("the first view shows the function and every node one move from it, inside the screen and readable", async ({ page }) => {
+      for (const depth of [1, 3]) {
+        // Given deploy-helper's graph and the nodes one edge from the function (the route serves the page's graph)
+        const res = await page.request.get(`/api/graph?arn=${encodeURIComponent(DEPLOY_HELPER)}&depth=${depth}`);
+        expect(res.ok()).toBe(true);
+        const { rootId, edges } = (await res.json()) as { rootId: string; edges: { source: string; target: string }[] };
+        const neighbours = [...new Set(edges.flatMap((e) => (e.source === rootId ? [e.target] : e.target === rootId ? [e.source] : [])))];
+        expect(neighbours.length).toBeGreaterThan(1);
+        // When the user opens it
+        await openGraph(page, `?depth=${depth}`);
+        // Then the function and each of those nodes lie wholly inside the canvas, on the screen
+        const canvas = (await page.locator(".pg-canvas").boundingBox())!;
+        const screen = page.viewportSize()!;
+        const area = { left: Math.max(0, canvas.x), top: Math.max(0, canvas.y), right: Math.min(screen.width, canvas.x + canvas.width), bottom: Math.min(screen.height, canvas.y + canvas.height) };
+        for (const id of [rootId, ...neighbours]) {
+          const node = page.locator(`.react-flow__node[data-id=${JSON.stringify(id)}]`);
+          const box = (await node.boundingBox())!;
+          const where = `${id} at x ${Math.round(box.x)}–${Math.round(box.x + box.width)}, y ${Math.round(box.y)}–${Math.round(box.y + box.height)} in ${JSON.stringify(area)}`;
+          expect(box.x, where).toBeGreaterThanOrEqual(area.left);
+          expect(box.x + box.width, where).toBeLessThanOrEqual(area.right);
+          expect(box.y, where).toBeGreaterThanOrEqual(area.top);
+          expect(box.y + box.height, where).toBeLessThanOrEqual(area.bottom);
+        }
+        // And the names are drawn at a size a user reads (≥ 10 px on screen), not as a thumbnail of the graph
+        const namePx = await page.locator(`.react-flow__node[data-id=${JSON.stringify(rootId)}] .pg-label`).evaluate((el) => {
+          const zoom = new DOMMatrix(getComputedStyle(el.closest<HTMLElement>(".react-flow__viewport")!).transform).a;
+          return parseFloat(getComputedStyle(el).fontSize) * zoom;
+        });
+        expect(namePx).toBeGreaterThanOrEqual(10);
+        await page.screenshot({ path: `e2e/screenshots/graph-first-view-depth${depth}-${viewport.name}.png` });
+      }
+    });
+
     test("a group of functions expands from the keyboard; search finds a node inside a group", async ({ page }) => {
       await openGraph(page, "?depth=1");
       const before = await nodeCount(page);

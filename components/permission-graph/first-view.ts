@@ -4,13 +4,19 @@
  * view draws, computed on the server so the browser runs no layout before it can draw.
  */
 import { EDGE_FILTERS, filterGraph, withoutMembers, type EdgeFilter, type GraphView } from "./graph-view-model";
-import { layoutGraph, layoutKey, type Positioned } from "./layout";
+import { layoutGraph, layoutKey, type LayoutDensity, type Positioned } from "./layout";
+
+/** The server's layout of the first view: both densities, since only the browser knows its canvas' width. */
+export interface FirstViewLayout {
+  key: string;
+  positions: Record<LayoutDensity, [string, Positioned][]>;
+}
 
 export interface FirstView<V extends GraphView = GraphView> {
   /** The graph, groups without their members (`withoutMembers`). */
   graph: V;
   /** The layout of the first view: the graph filtered as the URL asks, no group expanded. */
-  layout: { key: string; positions: [string, Positioned][] };
+  layout: FirstViewLayout;
 }
 
 /** The first view of a graph under the URL's filters (the same filters the client starts with). */
@@ -18,5 +24,11 @@ export function firstViewOf<V extends GraphView>(graph: V, initial: { kinds: Edg
   const shown = withoutMembers(graph);
   const category = graph.categories.includes(initial.category) ? initial.category : null;
   const visible = filterGraph(shown, { filters: initial.kinds ?? EDGE_FILTERS, category });
-  return { graph: shown, layout: { key: layoutKey(visible), positions: [...layoutGraph(visible.nodes, visible.edges)] } };
+  return {
+    graph: shown,
+    layout: {
+      key: layoutKey(visible),
+      positions: { wide: [...layoutGraph(visible.nodes, visible.edges, "wide")], narrow: [...layoutGraph(visible.nodes, visible.edges, "narrow")] },
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { layoutGraph, NODE_SIZE } from "./layout";
+import { layoutGraph, NODE_SIZE, readableViewport } from "./layout";
 
 describe("layoutGraph", () => {
   it("lays edges out left to right", () => {
@@ -68,5 +68,64 @@ describe("layoutGraph", () => {
     const pos = layoutGraph(nodes, edges);
     expect(pos.size).toBe(601);
     expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  it("draws slimmer nodes and closer columns in the narrow layout", () => {
+    const nodes = [
+      { id: "fn", type: "function" as const },
+      { id: "role", type: "role" as const },
+    ];
+    const edges = [{ id: "a", source: "fn", target: "role" }];
+    const wide = layoutGraph(nodes, edges);
+    const narrow = layoutGraph(nodes, edges, "narrow");
+    expect(narrow.get("fn")!.width).toBeLessThan(wide.get("fn")!.width);
+    expect(narrow.get("role")!.x - narrow.get("fn")!.x).toBeLessThan(wide.get("role")!.x - wide.get("fn")!.x);
+    expect(narrow.get("role")!.x).toBeGreaterThan(narrow.get("fn")!.x + narrow.get("fn")!.width);
+  });
+});
+
+describe("readableViewport", () => {
+  // Given a function reaching a role and a group, the role reaching four policies, each with a statement
+  const nodes = [
+    { id: "fn", type: "function" as const },
+    { id: "role", type: "role" as const },
+    { id: "group", type: "group" as const },
+    ...Array.from({ length: 4 }, (_, i) => ({ id: `p${i}`, type: "policy" as const })),
+    ...Array.from({ length: 4 }, (_, i) => ({ id: `s${i}`, type: "statement" as const })),
+  ];
+  const edges = [
+    { id: "a", source: "fn", target: "role" },
+    { id: "b", source: "fn", target: "group" },
+    ...Array.from({ length: 4 }, (_, i) => ({ id: `p${i}`, source: "role", target: `p${i}` })),
+    ...Array.from({ length: 4 }, (_, i) => ({ id: `s${i}`, source: `p${i}`, target: `s${i}` })),
+  ];
+  const onScreen = (p: { x: number; y: number; width: number; height: number }, v: { x: number; y: number; zoom: number }) => ({
+    left: v.x + p.x * v.zoom,
+    right: v.x + (p.x + p.width) * v.zoom,
+    top: v.y + p.y * v.zoom,
+    bottom: v.y + (p.y + p.height) * v.zoom,
+  });
+
+  it("on a phone's canvas, places the function and every node one edge from it inside the width", () => {
+    // When placed on a 362 × 523 canvas (a 390-px phone)
+    const pos = layoutGraph(nodes, edges, "narrow");
+    const box = { width: 362, height: 523, visibleHeight: 340 };
+    const v = readableViewport(pos, "fn", box, edges)!;
+    // Then the function, the role and the group are wholly inside the canvas, at a zoom where names stay readable
+    for (const id of ["fn", "role", "group"]) {
+      const r = onScreen(pos.get(id)!, v);
+      expect(r.left).toBeGreaterThanOrEqual(0);
+      expect(r.right).toBeLessThanOrEqual(box.width);
+      expect(r.top).toBeGreaterThanOrEqual(0);
+      expect(r.bottom).toBeLessThanOrEqual(box.visibleHeight);
+    }
+    expect(v.zoom).toBeGreaterThanOrEqual(0.7);
+  });
+
+  it("on a desktop canvas, starts at the function at the readable zoom", () => {
+    const pos = layoutGraph(nodes, edges);
+    const v = readableViewport(pos, "fn", { width: 500 * 2, height: 300, visibleHeight: 300 }, edges)!;
+    expect(v.zoom).toBe(0.85);
+    expect(onScreen(pos.get("fn")!, v).left).toBe(24);
   });
 });

@@ -35,7 +35,8 @@ import {
   type GraphNode,
   type GraphView,
 } from "./graph-view-model";
-import { layoutGraph, layoutKey, READABLE_ZOOM, readableViewport, type Positioned } from "./layout";
+import type { FirstViewLayout } from "./first-view";
+import { densityFor, layoutGraph, layoutKey, READABLE_ZOOM, readableViewport, type LayoutDensity, type Positioned } from "./layout";
 
 /** Link to a function's detail page in the same scan. */
 export function functionHref(arn: string, scanId: number): string {
@@ -155,7 +156,7 @@ export interface PermissionGraphProps {
   /** The graph; its groups may come without their members (`withoutMembers`): they are then loaded after the first view. */
   graph: GraphView;
   /** The server's layout of the first view (`firstViewOf`), used while the same nodes and edges are drawn. */
-  layout?: { key: string; positions: [string, Positioned][] };
+  layout?: FirstViewLayout;
   scanId: number;
   functionArn: string;
   functionName: string;
@@ -227,6 +228,8 @@ function PermissionGraphInner({ graph: firstGraph, layout, scanId, functionArn, 
   const [full, setFull] = useState(false);
   const [filtersOpen, setFiltersOpen] = useState(true);
   const [status, setStatus] = useState("");
+  // Decided once the canvas' width is known (mount): a phone's canvas gets the narrow layout.
+  const [density, setDensity] = useState<LayoutDensity>("wide");
   const containerRef = useRef<HTMLDivElement>(null);
   const flowRef = useRef<ReactFlowInstance<PermissionFlowNode, PermissionFlowEdge> | null>(null);
 
@@ -260,21 +263,24 @@ function PermissionGraphInner({ graph: firstGraph, layout, scanId, functionArn, 
 
   const expandedView = useMemo(() => expanded.reduce((v, id) => expandGroup(v, id), graph), [graph, expanded]);
   const visible = useMemo(() => filterGraph(expandedView, { filters, category: category || null }), [expandedView, filters, category]);
-  // Layouts by what they draw: the server's for the first view, each other one computed once (a
-  // filter toggled back, or the whole graph arriving with the same first view, reuses it).
+  // Layouts by density and what they draw: the server's for the first view, each other one computed
+  // once (a filter toggled back, or the whole graph arriving with the same first view, reuses it).
   const layouts = useRef<Map<string, Map<string, Positioned>> | null>(null);
-  if (layouts.current === null) layouts.current = new Map(layout ? [[layout.key, new Map(layout.positions)]] : []);
-  const positions = useMemo(() => {
+  if (layouts.current === null) {
+    layouts.current = new Map(layout ? (["wide", "narrow"] as const).map((d) => [`${d}\n${layout.key}`, new Map(layout.positions[d])]) : []);
+  }
+  const positionsFor = useCallback((view: GraphView, d: LayoutDensity) => {
     const cache = layouts.current!;
-    const key = layoutKey(visible);
+    const key = `${d}\n${layoutKey(view)}`;
     let placed = cache.get(key);
     if (!placed) {
-      placed = layoutGraph(visible.nodes, visible.edges);
+      placed = layoutGraph(view.nodes, view.edges, d);
       if (cache.size >= 12) cache.delete(cache.keys().next().value!);
       cache.set(key, placed);
     }
     return placed;
-  }, [visible]);
+  }, []);
+  const positions = useMemo(() => positionsFor(visible, density), [positionsFor, visible, density]);
   const matches = useMemo(() => findNodes(expandedView, query), [expandedView, query]);
   const matchIds = useMemo(() => new Set(matches.map((m) => m.node.id)), [matches]);
 
@@ -296,7 +302,15 @@ function PermissionGraphInner({ graph: firstGraph, layout, scanId, functionArn, 
   useEffect(() => {
     if (window.matchMedia("(max-width: 900px)").matches) setFiltersOpen(false);
     const el = containerRef.current;
-    if (el) setInitialViewport(readableViewport(positions, graph.rootId, canvasBox(el)) ?? undefined);
+    if (el) {
+      const box = canvasBox(el);
+      const d = densityFor(box.width);
+      const placed = positionsFor(visible, d);
+      setDensity(d);
+      setInitialViewport(readableViewport(placed, graph.rootId, box, visible.edges) ?? undefined);
+      // Placed by the default viewport: not placed again when this density's positions first render.
+      placedFor.current = placed;
+    }
     setMounted(true);
     // Placed once, for the positions of the first render.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -328,9 +342,9 @@ function PermissionGraphInner({ graph: firstGraph, layout, scanId, functionArn, 
   const showReadable = useCallback(() => {
     const flow = flowRef.current;
     const el = containerRef.current;
-    const viewport = el ? readableViewport(positions, graph.rootId, canvasBox(el)) : null;
+    const viewport = el ? readableViewport(positions, graph.rootId, canvasBox(el), visible.edges) : null;
     if (flow && viewport) void flow.setViewport(viewport);
-  }, [positions, graph.rootId]);
+  }, [positions, graph.rootId, visible.edges]);
 
   // Expanding a group or changing a filter re-lays the graph out (placed readable again, once per
   // layout); a search match is brought into view and selected. The first layout is placed by the default viewport.
