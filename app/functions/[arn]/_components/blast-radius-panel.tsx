@@ -131,57 +131,90 @@ function ReachList({ reach, scanId, pageHref }: { reach: ReachPage; scanId: numb
   );
 }
 
+/**
+ * Services listed open; more are folded. A role allowed `*` reaches 400+ services: one row each made the page
+ * 14,000 px tall (slow to load, to scroll and to check), so the open rows are those with the most dangerous access.
+ */
+const SHOWN_SERVICES = 20;
+
+const dangerOf = (s: BlastRadius["services"][number]) => {
+  const count = (level: string) => s.levels.find((l) => l.level === level)?.actionCount ?? 0;
+  return [count("Permissions management"), count("Write"), s.levels.reduce((n, l) => n + l.actionCount, 0)];
+};
+
+function splitServices(services: BlastRadius["services"]) {
+  if (services.length <= SHOWN_SERVICES) return { shown: services, folded: [] };
+  const ranked = services.map((s) => ({ s, d: dangerOf(s) })).sort((a, b) => b.d[0] - a.d[0] || b.d[1] - a.d[1] || b.d[2] - a.d[2]);
+  const open = new Set(ranked.slice(0, SHOWN_SERVICES).map((r) => r.s));
+  return { shown: ranked.slice(0, SHOWN_SERVICES).map((r) => r.s), folded: services.filter((s) => !open.has(s)) };
+}
+
+function ServiceTable({ label, services }: { label: string; services: BlastRadius["services"] }) {
+  return (
+    <table className="data compact" aria-label={label} tabIndex={0}>
+      <thead>
+        <tr>
+          <th>Service</th>
+          {/* Counts are right-aligned: so are their headers, so each number sits under its own. */}
+          <th className="num">List</th>
+          <th className="num">Read</th>
+          <th className="num">Write</th>
+          <th className="num">Permissions management</th>
+          <th className="num">Tagging</th>
+          <th>Resources</th>
+        </tr>
+      </thead>
+      <tbody>
+        {services.map((s) => {
+          const by = new Map(s.levels.map((l) => [l.level, l]));
+          const resources = [...new Set(s.levels.flatMap((l) => l.resources))];
+          return (
+            <tr key={s.service}>
+              <td className="service">
+                <code>{s.service}</code>
+              </td>
+              {(["List", "Read", "Write", "Permissions management", "Tagging"] as const).map((level) => {
+                const l = by.get(level);
+                return (
+                  <td key={level} className={`num${l && (level === "Write" || level === "Permissions management") ? " hot" : ""}`} title={l ? `${l.actions.slice(0, 12).join(", ")}${l.actionCount > 12 ? ", …" : ""}` : undefined}>
+                    {l ? l.actionCount : "·"}
+                  </td>
+                );
+              })}
+              <td className="arn">
+                {resources.slice(0, 3).map((r, i) => (
+                  <span key={i}>
+                    {i > 0 ? ", " : ""}
+                    <bdi>{r}</bdi>
+                  </span>
+                ))}
+                {resources.length > 3 ? ` +${resources.length - 3}` : ""}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
 export function BlastRadiusPanel({ blast, scanId, reach, reachPageHref }: { blast: BlastRadius; scanId: number; reach: ReachPage | null; reachPageHref: (page: number) => string }) {
+  const { shown, folded } = splitServices(blast.services);
   return (
     <>
       <p className="muted">
         {blast.totals.actions.toLocaleString("en-US")} actions in {blast.totals.services} services on {blast.totals.resources} resource patterns; reaches{" "}
         {blast.totals.reachableFunctions} other functions.
       </p>
-      <table className="data compact" aria-label="Access by service and level" tabIndex={0}>
-        <thead>
-          <tr>
-            <th>Service</th>
-            {/* Counts are right-aligned: so are their headers, so each number sits under its own. */}
-            <th className="num">List</th>
-            <th className="num">Read</th>
-            <th className="num">Write</th>
-            <th className="num">Permissions management</th>
-            <th className="num">Tagging</th>
-            <th>Resources</th>
-          </tr>
-        </thead>
-        <tbody>
-          {blast.services.map((s) => {
-            const by = new Map(s.levels.map((l) => [l.level, l]));
-            const resources = [...new Set(s.levels.flatMap((l) => l.resources))];
-            return (
-              <tr key={s.service}>
-                <td className="service">
-                  <code>{s.service}</code>
-                </td>
-                {(["List", "Read", "Write", "Permissions management", "Tagging"] as const).map((level) => {
-                  const l = by.get(level);
-                  return (
-                    <td key={level} className={`num${l && (level === "Write" || level === "Permissions management") ? " hot" : ""}`} title={l ? `${l.actions.slice(0, 12).join(", ")}${l.actionCount > 12 ? ", …" : ""}` : undefined}>
-                      {l ? l.actionCount : "·"}
-                    </td>
-                  );
-                })}
-                <td className="arn">
-                  {resources.slice(0, 3).map((r, i) => (
-                    <span key={i}>
-                      {i > 0 ? ", " : ""}
-                      <bdi>{r}</bdi>
-                    </span>
-                  ))}
-                  {resources.length > 3 ? ` +${resources.length - 3}` : ""}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <ServiceTable label="Access by service and level" services={shown} />
+      {folded.length > 0 ? (
+        <details className="more-services">
+          <summary>
+            {folded.length.toLocaleString("en-US")} more services, A to Z (the {shown.length} above have the most write and permissions-management actions)
+          </summary>
+          <ServiceTable label="Other services: access by level" services={folded} />
+        </details>
+      ) : null}
       <h3 className="subhead">Directly, with its own role</h3>
       <div className="grid-3">
         <Stores title="Data it can read" stores={blast.dataStores.read} />

@@ -1,3 +1,4 @@
+import { Fragment } from "react";
 import { SeverityBadge } from "@/components/severity-badge";
 import type { FindingView } from "@/lib/queries/function-detail";
 import { unsuppressFindingAction } from "../actions";
@@ -10,8 +11,26 @@ export function FindingsPanel({ findings, path }: { findings: FindingView[]; pat
   return (
     <>
       <ul className="findings">
-        {active.map((f) => (
-          <FindingItem key={f.id} finding={f} path={path} />
+        {byRule(active).map(({ shown, folded }) => (
+          <Fragment key={shown[0].id}>
+            {shown.map((f) => (
+              <FindingItem key={f.id} finding={f} path={path} />
+            ))}
+            {folded.length > 0 ? (
+              <li className="more-findings">
+                <details>
+                  <summary>
+                    {folded.length} more &ldquo;<bdi>{shown[0].title}</bdi>&rdquo; finding{folded.length === 1 ? "" : "s"}
+                  </summary>
+                  <ul className="findings">
+                    {folded.map((f) => (
+                      <FindingItem key={f.id} finding={f} path={path} />
+                    ))}
+                  </ul>
+                </details>
+              </li>
+            ) : null}
+          </Fragment>
         ))}
       </ul>
       {suppressed.length > 0 ? (
@@ -26,6 +45,23 @@ export function FindingsPanel({ findings, path }: { findings: FindingView[]; pat
       ) : null}
     </>
   );
+}
+
+/**
+ * Findings of one rule shown open; the rest of that rule's are folded under them. A role allowed `*`
+ * has one data-store finding per service (49 for break-glass-ops): open, they made the page 12,000 px tall.
+ */
+const SHOWN_PER_RULE = 3;
+
+/** Findings grouped by rule, in the order each rule first appears (the list's order: most severe first). */
+function byRule(findings: FindingView[]): { shown: FindingView[]; folded: FindingView[] }[] {
+  const groups = new Map<string, FindingView[]>();
+  for (const f of findings) {
+    const list = groups.get(f.ruleId);
+    if (list) list.push(f);
+    else groups.set(f.ruleId, [f]);
+  }
+  return [...groups.values()].map((list) => ({ shown: list.slice(0, SHOWN_PER_RULE), folded: list.slice(SHOWN_PER_RULE) }));
 }
 
 /** Actions listed per finding; the JSON export has them all. */
