@@ -68,6 +68,11 @@ interface Row {
   "crawler CPU ms per call": number | null;
   /** Starved of CPU, the server answers late: compare with the crawl's seconds and the load average. */
   "replay server CPU s": number;
+  /**
+   * The `saltzer worker` processes' CPU during the crawl (queue runs only). Near the CPU this machine can give
+   * them, they are CPU-bound and a second worker cannot help; far below it, they wait on job slots or the queue.
+   */
+  "workers CPU s": number | null;
 }
 const rows: Row[] = [];
 
@@ -90,14 +95,23 @@ async function startServer(options: ReplayServerOptions) {
 }
 
 /** Crawls with `crawl` against a fresh rate-limited replay server; the crawler knows the allowed rates. */
-async function measure(run: string, slots: string, inProcess: boolean, limits: ReplayRateLimits, crawl: (options: CrawlOptions) => Promise<{ functions: number; apiCalls: number; throttled: number }>): Promise<Row> {
+async function measure(
+  run: string,
+  slots: string,
+  inProcess: boolean,
+  limits: ReplayRateLimits,
+  crawl: (options: CrawlOptions) => Promise<{ functions: number; apiCalls: number; throttled: number }>,
+  workers: ChildProcess[] = [],
+): Promise<Row> {
   const server = await startServer({ pageSize: 50, faults: { latencyMs }, rateLimits: limits });
   try {
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
+    const workersBefore = workers.reduce((n, w) => n + processCpuSeconds(w.pid!), 0);
     const result = await crawl({ org: true, endpoint: server.endpoint, credentials: server.credentialsFor(management), ratePerSecond: limits.ratePerSecond, serviceRates: limits.services });
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
+    const workersCpu = workers.length ? workers.reduce((n, w) => n + processCpuSeconds(w.pid!), 0) - workersBefore : null;
     const crawlerCpu = inProcess ? (cpu.user + cpu.system) / 1e6 : null;
     const { bound, cpuSeconds } = await server.rateBound();
     const [account, region, service] = bound.bucket.split("|");
@@ -114,13 +128,20 @@ async function measure(run: string, slots: string, inProcess: boolean, limits: R
       "crawler CPU s": crawlerCpu === null ? null : round(crawlerCpu),
       "crawler CPU ms per call": crawlerCpu === null ? null : round((crawlerCpu * 1000) / result.apiCalls),
       "replay server CPU s": round(cpuSeconds),
+      "workers CPU s": workersCpu === null ? null : round(workersCpu),
     };
     rows.push(row);
-    console.error(`${run}: ${row["crawl s"]} s (bound ${row["API-rate bound s"]} s)${crawlerCpu === null ? "" : `, crawler CPU ${row["crawler CPU s"]} s = ${row["crawler CPU ms per call"]} ms per call`}, replay server CPU ${row["replay server CPU s"]} s`);
+    console.error(`${run}: ${row["crawl s"]} s (bound ${row["API-rate bound s"]} s)${crawlerCpu === null ? "" : `, crawler CPU ${row["crawler CPU s"]} s = ${row["crawler CPU ms per call"]} ms per call`}, replay server CPU ${row["replay server CPU s"]} s${workersCpu === null ? "" : `, workers CPU ${row["workers CPU s"]} s`}`);
     return row;
   } finally {
     await server.close();
   }
+}
+
+/** User plus system CPU seconds of a process (Linux /proc). */
+function processCpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function round(n: number): number {
@@ -143,7 +164,7 @@ async function queuedCrawl(workers: number, limits: ReplayRateLimits): Promise<R
         const result = await runScan(db, { kind: "aws", crawl: { ...options, queue: true } }, { analyse: null });
         const stats = result.crawlStats!;
         return { functions: result.snapshot.accounts.reduce((n, a) => n + a.functions.length, 0), apiCalls: stats.apiCalls, throttled: stats.throttled };
-      });
+      }, children);
     } finally {
       await db.close();
     }
