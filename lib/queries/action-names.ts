@@ -13,9 +13,31 @@ import type { BlastRadius, DataStoreAccess, EscalationPath, RiskScore } from "@/
  * written: a spelling is never invented.
  */
 export function canonicalAction(action: string): string {
+  let spelled = spelling.get(action);
+  if (spelled === undefined) {
+    spelled = spellAction(action);
+    remembered(spelling, action, spelled);
+  }
+  return spelled;
+}
+
+function spellAction(action: string): string {
   if (/[*?]/.test(action) || action.indexOf(":") <= 0) return action;
   // An unknown action keeps its own spelling (canonicalActionName would still lower-case its service).
   return actionInfo(action) ? canonicalActionName(action) : action;
+}
+
+/**
+ * Spellings already worked out: an export spells the same few thousand actions and sentences
+ * hundreds of thousands of times. Bounded, so text from a large scan cannot grow them for ever.
+ */
+const spelling = new Map<string, string>();
+const spelledText = new Map<string, string>();
+const REMEMBERED = 50_000;
+
+function remembered(map: Map<string, string>, key: string, value: string): void {
+  if (map.size >= REMEMBERED) map.clear();
+  map.set(key, value);
 }
 
 /** Each action of a list in AWS's spelling. */
@@ -28,7 +50,12 @@ const ACTION_IN_TEXT = /(?<![\w:/-])([a-z0-9-]+):([A-Za-z0-9*?]+)(?![\w:/-])/g;
 
 /** A sentence (a finding's reason, a risk explanation) with the actions it names in AWS's spelling. */
 export function canonicalActionsInText(text: string): string {
-  return text.replace(ACTION_IN_TEXT, (whole) => canonicalAction(whole));
+  let spelled = spelledText.get(text);
+  if (spelled === undefined) {
+    spelled = text.replace(ACTION_IN_TEXT, (whole) => canonicalAction(whole));
+    remembered(spelledText, text, spelled);
+  }
+  return spelled;
 }
 
 type Reasoned = { reason: string; shortReason?: string };

@@ -8,7 +8,7 @@
  * page, so a whole organization's export starts at once and holds one page in memory.
  */
 import type { BlastRadius, RecommendedPolicy, RiskScore, Severity } from "@/lib/analysis/types";
-import type { PolicyDocument } from "@/lib/snapshot/types";
+import type { FunctionUrl, InlinePolicy, PolicyDocument } from "@/lib/snapshot/types";
 import type { Database } from "@/lib/store/db";
 import { decodeBlastRadius, decodePermissionSet, type PermissionSetPart } from "@/lib/store/codecs/blast-radius";
 import { environmentCodec } from "@/lib/store/codecs/environment";
@@ -34,8 +34,9 @@ import {
 import { incompleteCodec } from "@/lib/store/codecs/incomplete";
 import { readScanAggregates } from "@/lib/store/scan-aggregates";
 import { attachedPolicyKind } from "@/lib/snapshot/aws-managed-policy-arn";
-import { blastRadiusInAwsCase, findingInAwsCase, permissionSetInAwsCase, riskInAwsCase } from "./action-names";
-import { roleRecommendations } from "./role-recommendation";
+import { blastRadiusInAwsCase, canonicalActions, canonicalActionsInText, escalationInAwsCase, permissionSetInAwsCase, riskInAwsCase } from "./action-names";
+import { packedColumns, TextIntern, unpackRow } from "./packed-rows";
+import { decodeRecommendedPolicy } from "./role-recommendation";
 import { loadScanView, shownRisk, viewFunction, type ViewFinding, type ViewFunction, type ViewSuppression } from "./scan-view";
 import { loadSuppressionOverlay } from "./suppression-overlay";
 import type { SuppressionEntry } from "./suppressions";
@@ -78,11 +79,11 @@ interface EntryView {
   stored?: Map<number, StoredFinding>;
 }
 
-/** A finding's stored title, reason and details (findings table). */
+/** A finding's stored title, reason and details (findings table; details as their stored JSON text). */
 interface StoredFinding {
   title: string;
   reason: string;
-  details: unknown;
+  details: string;
 }
 
 /** What the report selected: its entries, its summary counts, and each entry's listed findings on demand. */
@@ -165,17 +166,23 @@ async function selectInDatabase(db: Database, scanId: number, filter: ViewFilter
       // A text filter (`q`) also matches the findings' actions and resources: read their search text then.
       const search = Boolean(filter.q?.trim());
       // Their words and details too: the page's records need them, and one read beats two.
-      const found = await db.query<{ id: number; function_arn: string; rule_id: string; category: string; severity: Severity; fingerprint: string; title: string; reason: string; details: unknown; search_text?: string }>(
-        `SELECT id, function_arn, rule_id, category, severity, fingerprint, title, reason, details${search ? `, ${FINDING_SEARCH_TEXT_SQL("findings")} AS search_text` : ""}
-           FROM findings WHERE scan_id = $1 AND function_arn = ANY($2::text[]) ORDER BY id`,
-        [scanId, page.map((e) => e.arn)],
-      );
+      const found = (
+        await db.query<{ packed: string }>(
+          `SELECT ${packedColumns(["id", "function_arn", "rule_id", "category", "severity", "fingerprint", "title", "reason", ...(search ? [FINDING_SEARCH_TEXT_SQL("findings")] : [])], ["details"])}
+             FROM findings WHERE scan_id = $1 AND function_arn = ANY($2::text[]) ORDER BY id`,
+          [scanId, page.map((e) => e.arn)],
+        )
+      ).map((r) => {
+        const { scalars, json } = unpackRow(r.packed);
+        const [id, functionArn, ruleId, category, severity, fingerprint, title, reason, searchText] = scalars as [number, string, string, string, Severity, string, string, string, string | undefined];
+        return { id, functionArn, ruleId, category, severity, fingerprint, title, reason, details: json[0], searchText };
+      });
       const stored = new Map(found.map((f) => [f.id, { title: f.title, reason: f.reason, details: f.details }]));
       const byFunction = new Map<string, typeof found>();
       for (const f of found) {
-        const list = byFunction.get(f.function_arn) ?? [];
+        const list = byFunction.get(f.functionArn) ?? [];
         list.push(f);
-        byFunction.set(f.function_arn, list);
+        byFunction.set(f.functionArn, list);
       }
       // The one derivation (viewFunction) and the one filter (findingsInView), page by page.
       return new Map(
@@ -184,13 +191,13 @@ async function selectInDatabase(db: Database, scanId: number, filter: ViewFilter
             base.get(e)!,
             (byFunction.get(e.arn) ?? []).map((f) => ({
               id: f.id,
-              ruleId: f.rule_id,
+              ruleId: f.ruleId,
               category: f.category,
               severity: f.severity,
               title: "",
               reason: "",
               fingerprint: f.fingerprint,
-              ...(search ? { searchText: f.search_text ?? "" } : {}),
+              ...(search ? { searchText: f.searchText ?? "" } : {}),
             })),
             overlay.matcher,
           );
@@ -282,7 +289,7 @@ export async function openJsonReport(db: Database, scanId: number, options: Repo
     },
   };
   const pageSize = Math.max(1, options.pageSize ?? 500);
-  const cache: PageCache = { policies: new Map(), sets: new Map(), casedSets: new WeakMap(), recommendations: new Map() };
+  const cache = newPageCache();
   return {
     head,
     entries,
@@ -295,34 +302,70 @@ export async function openJsonReport(db: Database, scanId: number, options: Repo
   };
 }
 
+/** A function's row as a page reads it: JSON columns as their stored text (packed-rows.ts). */
 interface FunctionRow {
   arn: string;
-  account_id: string;
-  role_arn: string;
+  accountId: string;
+  roleArn: string;
   handler: string | null;
-  package_type: string;
-  environment: unknown;
-  resource_policy: unknown;
-  urls: unknown;
-  risk: unknown;
-  blast_radius: unknown;
-  recommended_policy: unknown;
-  permissions_key: string | null;
+  packageType: string;
+  permissionsKey: string | null;
+  environment: string;
+  resourcePolicy: string;
+  urls: string;
+  risk: string;
+  blastRadius: string;
+  recommendedPolicy: string;
 }
+
+/** A role's policies, decoded. */
+interface RolePolicies {
+  inline: InlinePolicy[];
+  attached: string[];
+  boundary: string | null;
+}
+
+/** A finding's details in AWS's spelling, as every finding with the same stored details shows them. */
+type CasedDetails = Pick<ReportFinding, "statements" | "actions" | "resources" | "escalation">;
 
 const suppressionOf = (s: ViewSuppression | null): ReportSuppression | null => (s ? { reason: s.reason, expiresAt: s.expiresAt, createdBy: s.createdBy, createdAt: s.createdAt } : null);
 
 /**
- * What pages of one report share: decoded managed policies (null: not stored), permission sets
- * (and their part of a blast radius in AWS's spelling), role recommendations (null: none stored).
- * The same objects come back for every function that shares them, so a writer can serialize
- * each once (render-report.ts).
+ * What pages of one report share: decoded managed policies (null: not stored), roles, permission
+ * sets (and their part of a blast radius in AWS's spelling), role recommendations (null: none
+ * stored), and JSON values decoded by their stored text (a role's functions share one blast radius,
+ * most findings' details recur). The same objects come back for every function that shares them,
+ * so a writer can render each once (render-report.ts, html-report.ts).
  */
 interface PageCache {
   policies: Map<string, { name: string; document: PolicyDocument } | null>;
+  roles: Map<string, RolePolicies>;
   sets: Map<string, PermissionSetPart>;
   casedSets: WeakMap<PermissionSetPart, Pick<BlastRadius, "services" | "dataStores">>;
   recommendations: Map<string, RecommendedPolicy | null>;
+  radii: TextIntern<BlastRadius | null>;
+  details: TextIntern<CasedDetails>;
+  environments: TextIntern<ReportFunction["environment"]>;
+  resourcePolicies: TextIntern<PolicyDocument | null>;
+  urls: TextIntern<FunctionUrl[]>;
+  legacyRecommendations: TextIntern<RecommendedPolicy | null>;
+}
+
+function newPageCache(): PageCache {
+  return {
+    policies: new Map(),
+    roles: new Map(),
+    sets: new Map(),
+    casedSets: new WeakMap(),
+    recommendations: new Map(),
+    // Characters of stored text each holds: a few accounts' worth, a few MB.
+    radii: new TextIntern(4_000_000),
+    details: new TextIntern(2_000_000),
+    environments: new TextIntern(500_000),
+    resourcePolicies: new TextIntern(500_000),
+    urls: new TextIntern(500_000),
+    legacyRecommendations: new TextIntern(2_000_000),
+  };
 }
 
 /** Bounded: past this many entries a cache starts over, so memory stays flat on any organization. */
@@ -337,9 +380,45 @@ function remember<V>(map: Map<string, V>, entries: [string, V][]): void {
 async function recommendationsOf(db: Database, scanId: number, roleArns: string[], cache: PageCache): Promise<Map<string, RecommendedPolicy | null>> {
   const wanted = [...new Set(roleArns)];
   const missing = wanted.filter((arn) => !cache.recommendations.has(arn));
-  const read = missing.length ? await roleRecommendations(db, scanId, missing) : new Map<string, never>();
-  const byRole = new Map(wanted.map((arn) => [arn, cache.recommendations.has(arn) ? cache.recommendations.get(arn)! : (read.get(arn)?.policy ?? null)]));
+  // The same decoding as roleRecommendations (role-recommendation.ts), from the stored text.
+  const rows = missing.length
+    ? await db.query<{ packed: string }>(`SELECT ${packedColumns(["role_arn"], ["policy"])} FROM role_recommendations WHERE scan_id = $1 AND role_arn = ANY($2::text[])`, [scanId, missing])
+    : [];
+  const read = new Map(
+    rows.map((r) => {
+      const { scalars, json } = unpackRow(r.packed);
+      return [scalars[0] as string, decodeRecommendedPolicy(json[0])];
+    }),
+  );
+  const byRole = new Map(wanted.map((arn) => [arn, cache.recommendations.has(arn) ? cache.recommendations.get(arn)! : (read.get(arn) ?? null)]));
   remember(cache.recommendations, [...byRole]);
+  return byRole;
+}
+
+/** The policies of each role, from the cache or read once. */
+async function rolesOf(db: Database, scanId: number, roleArns: string[], cache: PageCache): Promise<Map<string, RolePolicies>> {
+  const missing = roleArns.filter((arn) => !cache.roles.has(arn));
+  const rows = missing.length
+    ? await db.query<{ packed: string }>(
+        `SELECT ${packedColumns(["arn", "permissions_boundary_arn"], ["inline_policies", "attached_policy_arns"])} FROM roles WHERE scan_id = $1 AND arn = ANY($2::text[])`,
+        [scanId, missing],
+      )
+    : [];
+  const read = new Map(
+    rows.map((r) => {
+      const { scalars, json } = unpackRow(r.packed);
+      const [arn, boundary] = scalars as [string, string | null];
+      const ref = { scanId, key: arn };
+      return [arn, { inline: inlinePoliciesCodec.decode(json[0], ref), attached: attachedPolicyArnsCodec.decode(json[1], ref), boundary }] as const;
+    }),
+  );
+  // This page's own map first, then the cache: a cache that starts over never loses what this page needs.
+  const byRole = new Map<string, RolePolicies>();
+  for (const arn of roleArns) {
+    const role = cache.roles.get(arn) ?? read.get(arn);
+    if (role) byRole.set(arn, role);
+  }
+  remember(cache.roles, [...byRole]);
   return byRole;
 }
 
@@ -350,84 +429,114 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
   const findingIds = page.flatMap((v) => (listed.get(v) ?? []).flatMap((f) => (f.id !== null && !views.get(v)?.stored?.has(f.id) ? [f.id] : [])));
   const analysis = parts !== "findings";
   const all = parts === "all";
-  // Columns a format never prints are not read (ReportParts): NULL stands in for them.
-  const column = (name: string, wanted: boolean) => (wanted ? name : `NULL AS ${name}`);
-  const [functions, mappings, findings] = await Promise.all([
-    db.query<FunctionRow>(
-      `SELECT arn, account_id, role_arn, handler, package_type, ${column("environment", all)}, ${column("resource_policy", all)}, ${column("urls", analysis)},
-              ${column("risk", analysis)}, ${column("blast_radius", analysis)}, ${column("recommended_policy", analysis)}, ${column("permissions_key", analysis)}
-         FROM functions WHERE scan_id = $1 AND arn = ANY($2::text[])`,
-      [scanId, arns],
-    ),
+  // Columns a format never prints are not read (ReportParts).
+  const json = [...(all ? ["environment", "resource_policy"] : []), ...(analysis ? ["urls", "risk", "blast_radius", "recommended_policy"] : [])];
+  const [functionRows, mappings, findingRows] = await Promise.all([
+    db.query<{ packed: string }>(`SELECT ${packedColumns(["arn", "account_id", "role_arn", "handler", "package_type", "permissions_key"], json)} FROM functions WHERE scan_id = $1 AND arn = ANY($2::text[])`, [
+      scanId,
+      arns,
+    ]),
     analysis
       ? db.query<{ uuid: string; function_arn: string; event_source_arn: string | null; state: string | null; batch_size: number | null }>(
           `SELECT uuid, function_arn, event_source_arn, state, batch_size FROM event_source_mappings WHERE scan_id = $1 AND function_arn = ANY($2::text[]) ORDER BY uuid`,
           [scanId, arns],
         )
       : [],
-    findingIds.length ? db.query<{ id: number; title: string; reason: string; details: unknown }>(`SELECT id, title, reason, details FROM findings WHERE id = ANY($1::int[])`, [findingIds]) : [],
+    findingIds.length ? db.query<{ packed: string }>(`SELECT ${packedColumns(["id", "title", "reason"], ["details"])} FROM findings WHERE id = ANY($1::int[])`, [findingIds]) : [],
   ]);
+  const functions = functionRows.map((r): FunctionRow => {
+    const { scalars, json: texts } = unpackRow(r.packed);
+    const [arn, accountId, roleArn, handler, packageType, permissionsKey] = scalars as [string, string, string, string | null, string, string | null];
+    const text = (column: string) => {
+      const at = json.indexOf(column);
+      return at < 0 ? "null" : texts[at];
+    };
+    return {
+      arn,
+      accountId,
+      roleArn,
+      handler,
+      packageType,
+      permissionsKey,
+      environment: text("environment"),
+      resourcePolicy: text("resource_policy"),
+      urls: text("urls"),
+      risk: text("risk"),
+      blastRadius: text("blast_radius"),
+      recommendedPolicy: text("recommended_policy"),
+    };
+  });
   const rowByArn = new Map(functions.map((f) => [f.arn, f]));
-  const roleArns = all ? [...new Set(functions.map((f) => f.role_arn))] : [];
-  const keys = [...new Set(functions.flatMap((f) => (f.permissions_key && !cache.sets.has(f.permissions_key) ? [f.permissions_key] : [])))];
-  const [roles, permissionSets, recommendations] = await Promise.all([
-    db.query<{ arn: string; inline_policies: unknown; attached_policy_arns: unknown; permissions_boundary_arn: string | null }>(
-      `SELECT arn, inline_policies, attached_policy_arns, permissions_boundary_arn FROM roles WHERE scan_id = $1 AND arn = ANY($2::text[])`,
-      [scanId, roleArns],
-    ),
-    db.query<{ permissions_key: string; services: unknown; data_stores: unknown }>(
-      `SELECT permissions_key, services, data_stores FROM permission_sets WHERE scan_id = $1 AND permissions_key = ANY($2::text[])`,
-      [scanId, keys],
-    ),
+  const roleArns = all ? [...new Set(functions.map((f) => f.roleArn))] : [];
+  const keys = [...new Set(functions.flatMap((f) => (f.permissionsKey && !cache.sets.has(f.permissionsKey) ? [f.permissionsKey] : [])))];
+  const [roleByArn, permissionSets, recommendations] = await Promise.all([
+    rolesOf(db, scanId, roleArns, cache),
+    keys.length
+      ? db.query<{ packed: string }>(`SELECT ${packedColumns(["permissions_key"], ["services", "data_stores"])} FROM permission_sets WHERE scan_id = $1 AND permissions_key = ANY($2::text[])`, [scanId, keys])
+      : [],
     // The role's recommendation (one per role); scans stored before that kept one per function.
-    analysis ? recommendationsOf(db, scanId, functions.map((f) => f.role_arn), cache) : new Map<string, RecommendedPolicy | null>(),
+    analysis ? recommendationsOf(db, scanId, functions.map((f) => f.roleArn), cache) : new Map<string, RecommendedPolicy | null>(),
   ]);
-  const roleByArn = new Map(
-    roles.map((r) => {
-      const ref = { scanId, key: r.arn };
-      return [r.arn, { inline: inlinePoliciesCodec.decode(r.inline_policies, ref), attached: attachedPolicyArnsCodec.decode(r.attached_policy_arns, ref), boundary: r.permissions_boundary_arn }] as const;
-    }),
-  );
   // Managed policies by (account, ARN): an AWS-managed ARN is stored once per account.
   const wanted = new Map<string, [string, string]>();
   for (const f of functions) {
-    const role = roleByArn.get(f.role_arn);
+    const role = roleByArn.get(f.roleArn);
     if (!role) continue;
-    for (const arn of [...role.attached, ...(role.boundary ? [role.boundary] : [])]) wanted.set(`${f.account_id}|${arn}`, [f.account_id, arn]);
+    for (const arn of [...role.attached, ...(role.boundary ? [role.boundary] : [])]) wanted.set(`${f.accountId}|${arn}`, [f.accountId, arn]);
   }
   // Documents and permission sets recur across pages (an AWS-managed policy on most roles): read once.
   const missing = [...wanted.entries()].filter(([key]) => !cache.policies.has(key));
   const policies = missing.length
-    ? await db.query<{ account_id: string; arn: string; name: string; document: unknown }>(
-        `SELECT p.account_id, p.arn, p.name, p.document FROM managed_policies p
+    ? await db.query<{ packed: string }>(
+        `SELECT ${packedColumns(["p.account_id", "p.arn", "p.name"], ["p.document"])} FROM managed_policies p
            JOIN unnest($2::text[], $3::text[]) AS w(account_id, arn) ON p.account_id = w.account_id AND p.arn = w.arn
           WHERE p.scan_id = $1`,
         [scanId, missing.map(([, w]) => w[0]), missing.map(([, w]) => w[1])],
       )
     : [];
-  const read = new Map(policies.map((p) => [`${p.account_id}|${p.arn}`, { name: p.name, document: managedPolicyDocumentCodec.decode(p.document, { scanId, key: p.arn }) }]));
+  const read = new Map(
+    policies.map((p) => {
+      const { scalars, json: texts } = unpackRow(p.packed);
+      const [accountId, arn, name] = scalars as [string, string, string];
+      return [`${accountId}|${arn}`, { name, document: managedPolicyDocumentCodec.decode(texts[0], { scanId, key: arn }) }];
+    }),
+  );
   // This page's own maps first, then the cache: a cache that starts over never loses what this page needs.
   const policyByKey = new Map([...wanted.keys()].map((key) => [key, cache.policies.has(key) ? cache.policies.get(key)! : (read.get(key) ?? null)]));
   remember(cache.policies, [...policyByKey]);
-  const readSets = new Map(permissionSets.map((p) => [p.permissions_key, decodePermissionSet({ permissionsKey: p.permissions_key, services: p.services, dataStores: p.data_stores }, scanId)]));
+  const readSets = new Map(
+    permissionSets.map((p) => {
+      const { scalars, json: texts } = unpackRow(p.packed);
+      const key = scalars[0] as string;
+      return [key, decodePermissionSet({ permissionsKey: key, services: texts[0], dataStores: texts[1] }, scanId)];
+    }),
+  );
   const setByKey = new Map<string, PermissionSetPart>();
   for (const f of functions) {
-    const key = f.permissions_key;
+    const key = f.permissionsKey;
     const set = key ? (cache.sets.get(key) ?? readSets.get(key)) : undefined;
     if (key && set) setByKey.set(key, set);
   }
   remember(cache.sets, [...setByKey]);
-  const radiusOf = (fn: FunctionRow, ref: { scanId: number; key: string }): BlastRadius | null => {
-    const set = fn.permissions_key ? setByKey.get(fn.permissions_key) : undefined;
-    const radius = decodeBlastRadius(fn.blast_radius, set, ref);
-    if (!radius) return null;
-    // The permission set's part, spelled once for all of its functions (older scans stored it per function).
-    if (!set || radius.services !== set.services) return blastRadiusInAwsCase(radius);
-    let cased = cache.casedSets.get(set);
-    if (!cased) cache.casedSets.set(set, (cased = permissionSetInAwsCase(set)));
-    return blastRadiusInAwsCase(radius, cased);
-  };
-  const findingById = new Map<number, StoredFinding>(findings.map((f) => [f.id, f]));
+  // One object per distinct (stored radius, permission set): the radius of a role's functions is decoded and spelled once.
+  const radiusOf = (fn: FunctionRow, ref: { scanId: number; key: string }): BlastRadius | null =>
+    cache.radii.get(`${fn.permissionsKey ?? ""}\u001e${fn.blastRadius}`, () => {
+      const set = fn.permissionsKey ? setByKey.get(fn.permissionsKey) : undefined;
+      const radius = decodeBlastRadius(fn.blastRadius, set, ref);
+      if (!radius) return null;
+      // The permission set's part, spelled once for all of its functions (older scans stored it per function).
+      if (!set || radius.services !== set.services) return blastRadiusInAwsCase(radius);
+      let cased = cache.casedSets.get(set);
+      if (!cased) cache.casedSets.set(set, (cased = permissionSetInAwsCase(set)));
+      return blastRadiusInAwsCase(radius, cased);
+    });
+  const findingById = new Map<number, StoredFinding>(
+    findingRows.map((r) => {
+      const { scalars, json: texts } = unpackRow(r.packed);
+      const [id, title, reason] = scalars as [number, string, string];
+      return [id, { title, reason, details: texts[0] }];
+    }),
+  );
   for (const stored of new Set(page.map((v) => views.get(v)?.stored))) for (const [id, f] of stored ?? []) findingById.set(id, f);
   const mappingsByFunction = new Map<string, typeof mappings>();
   for (const m of mappings) {
@@ -435,6 +544,18 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
     list.push(m);
     mappingsByFunction.set(m.function_arn, list);
   }
+  const detailsOf = (row: StoredFinding, id: number): CasedDetails =>
+    cache.details.get(row.details, (text) => {
+      const details = findingDetailsCodec.decode(text, { scanId, key: id });
+      // findingInAwsCase's spelling of the lists, shared by every finding with these details.
+      return {
+        statements: details.statements ?? [],
+        actions: canonicalActions(details.actions ?? []),
+        resources: details.resources ?? [],
+        escalation: details.escalation ? escalationInAwsCase(details.escalation) : null,
+      };
+    });
+  const noDetails: CasedDetails = { statements: [], actions: [], resources: [], escalation: null };
 
   const managed = (accountId: string, arn: string): ReportPolicy => {
     const p = policyByKey.get(`${accountId}|${arn}`);
@@ -449,43 +570,43 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
     const fn = rowByArn.get(v.arn);
     if (!fn) throw new Error(`Function ${v.arn} of scan ${scanId} disappeared while the report was read.`);
     const ref = { scanId, key: fn.arn };
-    const role = roleByArn.get(fn.role_arn);
+    const role = roleByArn.get(fn.roleArn);
     const findingsOut = (listed.get(v) ?? []).map((f): ReportFinding => {
       const row = f.id !== null ? findingById.get(f.id) : undefined;
-      const details = row ? findingDetailsCodec.decode(row.details, { scanId, key: f.id }) : undefined;
-      return findingInAwsCase({
+      const details = row ? detailsOf(row, f.id!) : noDetails;
+      return {
         ruleId: f.ruleId,
         category: f.category,
         severity: f.severity,
-        title: row?.title ?? f.title,
-        reason: row?.reason ?? f.reason,
+        title: canonicalActionsInText(row?.title ?? f.title),
+        reason: canonicalActionsInText(row?.reason ?? f.reason),
         fingerprint: f.fingerprint,
         suppressed: f.suppressed,
         suppression: suppressionOf(f.suppression),
         expiredSuppression: suppressionOf(f.expiredSuppression),
-        statements: details?.statements ?? [],
-        actions: details?.actions ?? [],
-        resources: details?.resources ?? [],
-        escalation: details?.escalation ?? null,
-      });
+        statements: details.statements,
+        actions: details.actions,
+        resources: details.resources,
+        escalation: details.escalation,
+      };
     });
     return {
       arn: fn.arn,
       name: v.name,
-      accountId: fn.account_id,
+      accountId: fn.accountId,
       region: v.region,
       runtime: v.runtime,
-      roleArn: fn.role_arn,
+      roleArn: fn.roleArn,
       handler: fn.handler,
-      packageType: fn.package_type,
-      environment: !all ? [] : environmentCodec.decode(fn.environment, ref).map((e) => ({ name: e.name, looksSecret: e.looksSecret, secretReason: e.secretReason })),
+      packageType: fn.packageType,
+      environment: !all ? [] : cache.environments.get(fn.environment, (text) => environmentCodec.decode(text, ref).map((e) => ({ name: e.name, looksSecret: e.looksSecret, secretReason: e.secretReason }))),
       policies: [
         ...(role?.inline ?? []).map<ReportPolicy>((p) => ({ name: p.name, arn: null, kind: "inline", document: p.document })),
-        ...(role?.attached ?? []).map((arn) => managed(fn.account_id, arn)),
+        ...(role?.attached ?? []).map((arn) => managed(fn.accountId, arn)),
       ],
-      permissionsBoundary: role?.boundary ? managed(fn.account_id, role.boundary) : null,
-      resourcePolicy: !all ? null : (resourcePolicyCodec.decode(fn.resource_policy, ref) ?? null),
-      urls: !analysis ? [] : functionUrlsCodec.decode(fn.urls, ref),
+      permissionsBoundary: role?.boundary ? managed(fn.accountId, role.boundary) : null,
+      resourcePolicy: !all ? null : cache.resourcePolicies.get(fn.resourcePolicy, (text) => resourcePolicyCodec.decode(text, ref) ?? null),
+      urls: !analysis ? [] : cache.urls.get(fn.urls, (text) => functionUrlsCodec.decode(text, ref)),
       eventSources: (mappingsByFunction.get(fn.arn) ?? []).map((m) => ({ uuid: m.uuid, eventSourceArn: m.event_source_arn, state: m.state, batchSize: m.batch_size })),
       isPublic: v.isPublic,
       sharedRole: v.sharedRole,
@@ -496,7 +617,7 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
       risk: !analysis ? null : withAwsCase(shownRisk(views.get(v)!.view, fn.risk, ref)),
       findings: findingsOut,
       blastRadius: !analysis ? null : radiusOf(fn, ref),
-      recommendedPolicy: !analysis ? null : (recommendations.get(fn.role_arn) ?? recommendedPolicyCodec.decode(fn.recommended_policy, ref) ?? null),
+      recommendedPolicy: !analysis ? null : (recommendations.get(fn.roleArn) ?? cache.legacyRecommendations.get(fn.recommendedPolicy, (text) => recommendedPolicyCodec.decode(text, ref) ?? null)),
     };
   });
 }

@@ -195,8 +195,15 @@ function dataStoreListOf(label: string, stores: DataStoreAccess[]): SafeHtml {
   }</dd>`;
 }
 
+const radiusMarkup = new WeakMap<object, Map<string, SafeHtml>>();
+
 function blastRadius(radius: BlastRadius | null): SafeHtml {
   if (!radius) return html`<h4>Blast radius</h4><p class="muted">Not analysed.</p>`;
+  // A role's functions share one radius object (lib/queries/json-report.ts): its markup is built once.
+  return sharedMarkup(radiusMarkup, radius, "", () => blastRadiusOf(radius));
+}
+
+function blastRadiusOf(radius: BlastRadius): SafeHtml {
   const t = radius.totals;
   return html`<h4>Blast radius</h4>
 <h5>Directly, with its own role</h5>

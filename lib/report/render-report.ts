@@ -51,8 +51,8 @@ function jsonWriter(head: ReportHead, entries: readonly ReportEntry[]): ReportWr
 
 /**
  * Most of a JSON report's bytes repeat: a managed policy document on thousands of roles, a
- * permission set's services and data stores on each of its functions, a role's recommended policy
- * on each of the role's functions. The source hands the same object to every function that shares
+ * role's blast radius (with its permission set's services and data stores) and its recommended
+ * policy on each of the role's functions. The source hands the same object to every function that shares
  * it (lib/queries/json-report.ts), so each is serialized once, at the depth it sits in a function
  * record, and encoded once as UTF-8: the record is the text around the tokens that stood for
  * them, with those bytes in between. Joined, it is what JSON.stringify writes of the record.
@@ -74,13 +74,12 @@ class SharedText {
       this.pending.push(this.serialized(value, depth));
       return `\u0000${this.nonce}:${this.pending.length - 1}\u0000`;
     };
-    const radius = fn.blastRadius;
     // Depths inside a function record that is an item of the report's `functions` (itself depth 2).
     return {
       ...fn,
       policies: fn.policies.map((p) => ({ ...p, document: token(p.document, 5) })),
       permissionsBoundary: fn.permissionsBoundary ? { ...fn.permissionsBoundary, document: token(fn.permissionsBoundary.document, 4) } : fn.permissionsBoundary,
-      blastRadius: radius ? { ...radius, services: token(radius.services, 4), dataStores: token(radius.dataStores, 4) } : radius,
+      blastRadius: token(fn.blastRadius, 3),
       recommendedPolicy: token(fn.recommendedPolicy, 3),
     };
   }
