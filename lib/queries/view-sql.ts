@@ -34,6 +34,12 @@ export interface ViewSql {
   findingInView: string;
   /** Only functions with at least one listed finding are in the view (category, suppressed-only). */
   requiresFinding: boolean;
+  /**
+   * The filter selects a small part of the scan by function (account, region, runtime, text):
+   * count findings of `sel`'s functions (`x.function_arn IN (SELECT arn FROM sel)`, through the
+   * (scan, function) index), not every finding of the scan.
+   */
+  narrowed: boolean;
   params: unknown[];
 }
 
@@ -74,14 +80,27 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
   // only those are listed): applyViewFilter's rule, over the findings' stored actions/resources.
   const q = filter.q?.trim().toLowerCase() ?? "";
   let textMatched = "";
+  const stored: string[] = ["f.scan_id = $1"];
   if (q) {
     const qp = p(q);
     textMatched = `tm AS (SELECT f.arn FROM function_verdicts f WHERE f.scan_id = $1 AND (strpos(lower(f.name), ${qp}) > 0 OR strpos(lower(f.arn), ${qp}) > 0 OR strpos(lower(f.role_arn), ${qp}) > 0 OR strpos(lower(coalesce(f.runtime, '')), ${qp}) > 0)),`;
-    finding.push(`(x.function_arn IN (SELECT arn FROM tm) OR EXISTS (SELECT 1 FROM findings y WHERE y.scan_id = $1 AND y.id = x.id AND strpos(${FINDING_SEARCH_TEXT_SQL("y")}, ${qp}) > 0))`);
+    if (q.includes("\n")) {
+      // Text spanning two lines of a finding's text: only the whole text answers (never typed in a search box).
+      finding.push(`(x.function_arn IN (SELECT arn FROM tm) OR EXISTS (SELECT 1 FROM findings y WHERE y.scan_id = $1 AND y.id = x.id AND strpos(${FINDING_SEARCH_TEXT_SQL("y")}, ${qp}) > 0))`);
+    } else {
+      // The findings whose stored lines (lib/store/scan-page-data.ts) contain the text: the few
+      // matching lines, their sets through the GIN index, then the findings holding those sets.
+      textMatched += `
+        mterm AS (SELECT COALESCE(array_agg(id), '{}') AS ids FROM search_terms WHERE scan_id = $1 AND strpos(term, ${qp}) > 0),
+        mf AS (SELECT s.finding_id AS id, s.function_arn FROM search_texts t JOIN finding_search s ON s.text_id = t.id AND s.scan_id = $1
+                WHERE t.scan_id = $1 AND t.term_ids && (SELECT ids FROM mterm)),`;
+      finding.push(`(x.function_arn IN (SELECT arn FROM tm) OR x.id IN (SELECT id FROM mf))`);
+      // Only functions the text names, or with a finding naming it, can be selected.
+      stored.push(`(f.arn IN (SELECT arn FROM tm) OR f.arn IN (SELECT function_arn FROM mf))`);
+    }
   }
   const findingInView = finding.length ? finding.join(" AND ") : "TRUE";
 
-  const stored: string[] = ["f.scan_id = $1"];
   if (filter.account) stored.push(`f.account_id = ${p(filter.account)}`);
   if (filter.region) stored.push(`f.region = ${p(filter.region)}`);
   if (filter.runtime) stored.push(`f.runtime = ${p(filter.runtime)}`);
@@ -111,6 +130,7 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
       sel AS (SELECT * FROM v${verdict.length ? ` WHERE ${verdict.join(" AND ")}` : ""})`,
     findingInView,
     requiresFinding,
+    narrowed: Boolean(filter.account || filter.region || filter.runtime || q),
     params,
   };
 }
