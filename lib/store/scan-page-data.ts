@@ -1,17 +1,18 @@
 /**
  * What the pages read, derived once when a scan is stored (inside its transaction, after its
  * verdict copies and aggregates) instead of on every request: the findings' search terms, one
- * summary per execution role, and the diff candidates against the previous complete scan. Scans
+ * summary per execution role, finding counts per category, and the diff candidates against the previous complete scan. Scans
  * are immutable, so none of it goes stale; a scan stored before these tables gets them on first
  * read (readScanAggregates). lib/queries reads them; only this module writes them.
  */
+import { SEVERITIES, type Severity } from "@/lib/analysis/types";
 import type { SqlRunner } from "./db";
 import { storeDiffCandidates } from "./scan-diff-candidates";
 
 /** Bumped when what is stored here changes: an older scan's rows are derived again. */
 export const PAGE_DATA_VERSION = 1;
 
-const PAGE_TABLES = ["finding_search", "search_texts", "search_terms", "role_summaries"];
+const PAGE_TABLES = ["finding_search", "search_texts", "search_terms", "role_summaries", "category_counts"];
 
 /** A finding's actions and resources from its details (as FINDING_SEARCH_TEXT_SQL reads them), one lower-cased line each. */
 const list = (key: string) => `jsonb_array_elements_text(CASE WHEN jsonb_typeof(f.d->'${key}') = 'array' THEN f.d->'${key}' ELSE '[]'::jsonb END)`;
@@ -50,11 +51,44 @@ async function storeRoleSummaries(db: SqlRunner, scanId: number): Promise<void> 
   );
 }
 
+const SEVERITY_RANK = `CASE severity ${SEVERITIES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(" ")} END`;
+
+/** Per category and severity: its findings, and the functions whose worst finding of the category has that severity. */
+async function storeCategoryCounts(db: SqlRunner, scanId: number): Promise<void> {
+  await db.query(
+    `WITH worst AS (SELECT category, min(${SEVERITY_RANK}) AS rank FROM finding_verdicts WHERE scan_id = $1 GROUP BY function_arn, category),
+          fns AS (SELECT category, rank, count(*)::int AS n FROM worst GROUP BY category, rank),
+          fds AS (SELECT category, ${SEVERITY_RANK} AS rank, count(*)::int AS n FROM finding_verdicts WHERE scan_id = $1 GROUP BY category, severity)
+     INSERT INTO category_counts (scan_id, category, severity, findings, functions_worst)
+     SELECT $1, COALESCE(fds.category, fns.category), (ARRAY[${SEVERITIES.map((s) => `'${s}'`).join(", ")}])[COALESCE(fds.rank, fns.rank) + 1], COALESCE(fds.n, 0), COALESCE(fns.n, 0)
+       FROM fds FULL JOIN fns ON fns.category = fds.category AND fns.rank = fds.rank`,
+    [scanId],
+  );
+}
+
+export interface CategoryCount {
+  category: string;
+  severity: Severity;
+  findings: number;
+  /** Functions whose worst finding of the category has this severity. */
+  functionsWorst: number;
+}
+
+/** The scan's stored category counts (call readScanAggregates first: it derives them for an older scan). */
+export async function readCategoryCounts(db: SqlRunner, scanId: number, category: string): Promise<CategoryCount[]> {
+  const rows = await db.query<{ severity: Severity; findings: number; functions_worst: number }>(
+    `SELECT severity, findings, functions_worst FROM category_counts WHERE scan_id = $1 AND category = $2`,
+    [scanId, category],
+  );
+  return rows.map((r) => ({ category, severity: r.severity, findings: Number(r.findings), functionsWorst: Number(r.functions_worst) }));
+}
+
 /** Derives and stores a scan's page data (its verdict copies must be stored). */
 export async function storeScanPageData(db: SqlRunner, scanId: number): Promise<void> {
   for (const table of PAGE_TABLES) await db.query(`DELETE FROM ${table} WHERE scan_id = $1`, [scanId]);
   await storeSearchTerms(db, scanId);
   await storeRoleSummaries(db, scanId);
+  await storeCategoryCounts(db, scanId);
   // The diff the overview and `/scans/diff` open first: this scan against the complete one before it.
   // (A previous scan stored before the verdict copies has no aggregates yet: the diff derives that pair on first read.)
   const [previous] = await db.query<{ id: number; copied: boolean }>(

@@ -64,3 +64,17 @@ ALTER TABLE "scan_page_data" ADD CONSTRAINT "scan_page_data_scan_id_fkey" FOREIG
 
 -- The risk view's account filter reads one account's functions, not the scan's.
 CREATE INDEX "function_verdicts_scan_id_account_id_idx" ON "function_verdicts"("scan_id", "account_id");
+
+-- The risk view's counts for a category (and minimum severity) without counting findings per
+-- request: per category and severity, its findings, and the functions whose worst finding of
+-- that category has that severity (a function has one of severity ≥ X when its worst one is ≥ X).
+CREATE TABLE "category_counts" (
+    "scan_id" INTEGER NOT NULL,
+    "category" TEXT NOT NULL,
+    "severity" TEXT NOT NULL,
+    "findings" INTEGER NOT NULL,
+    "functions_worst" INTEGER NOT NULL,
+
+    CONSTRAINT "category_counts_pkey" PRIMARY KEY ("scan_id", "category", "severity")
+);
+ALTER TABLE "category_counts" ADD CONSTRAINT "category_counts_scan_id_fkey" FOREIGN KEY ("scan_id") REFERENCES "scans"("id") ON DELETE CASCADE ON UPDATE CASCADE;
