@@ -188,12 +188,16 @@ async function pageCountingInSql(
   requested: number,
 ): Promise<PageOfRows> {
   const view = viewSql(scanId, filter, overlay, { findingsJoined: true });
+  // A few selected functions: count each one's findings through the (scan, function) index; else one pass over the scan's findings.
+  const counting = view.narrowed
+    ? `counted AS (SELECT * FROM (SELECT sel.*, (SELECT count(*)::int FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = sel.arn AND ${view.findingInView}) AS finding_count FROM sel) c
+                    ${view.requiresFinding ? "WHERE finding_count > 0" : ""})`
+    : `fc AS (SELECT x.function_arn, count(*)::int AS n FROM finding_verdicts x WHERE x.scan_id = $1 AND ${view.findingInView} GROUP BY x.function_arn),
+       counted AS (SELECT sel.*, COALESCE(fc.n, 0) AS finding_count FROM sel ${view.requiresFinding ? "JOIN" : "LEFT JOIN"} fc ON fc.function_arn = sel.arn)`;
   const query = (page: number) =>
     db.query<SelectedRow & { total: number; finding_total: number }>(
       `${view.with},
-         fc AS (SELECT x.function_arn, count(*)::int AS n FROM finding_verdicts x
-                 WHERE x.scan_id = $1 AND ${view.findingInView}${view.narrowed ? " AND x.function_arn IN (SELECT arn FROM sel)" : ""} GROUP BY x.function_arn),
-         counted AS (SELECT sel.*, COALESCE(fc.n, 0) AS finding_count FROM sel ${view.requiresFinding ? "JOIN" : "LEFT JOIN"} fc ON fc.function_arn = sel.arn)
+         ${counting}
        SELECT *, count(*) OVER ()::int AS total, sum(finding_count) OVER ()::int AS finding_total
          FROM counted ORDER BY ${orderBy(sort, dir)} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
       view.params,

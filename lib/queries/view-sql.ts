@@ -36,8 +36,8 @@ export interface ViewSql {
   requiresFinding: boolean;
   /**
    * The filter selects a small part of the scan by function (account, region, runtime, text):
-   * count findings of `sel`'s functions (`x.function_arn IN (SELECT arn FROM sel)`, through the
-   * (scan, function) index), not every finding of the scan.
+   * count the findings of each of `sel`'s functions (through the (scan, function) index), not
+   * every finding of the scan.
    */
   narrowed: boolean;
   params: unknown[];
@@ -80,6 +80,8 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
   // only those are listed): applyViewFilter's rule, over the findings' stored actions/resources.
   const q = filter.q?.trim().toLowerCase() ?? "";
   let textMatched = "";
+  // The candidates already hold exactly the functions the text selects (see below).
+  let textOnCandidates = false;
   const stored: string[] = ["f.scan_id = $1"];
   if (q) {
     const qp = p(q);
@@ -89,14 +91,19 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
       finding.push(`(x.function_arn IN (SELECT arn FROM tm) OR EXISTS (SELECT 1 FROM findings y WHERE y.scan_id = $1 AND y.id = x.id AND strpos(${FINDING_SEARCH_TEXT_SQL("y")}, ${qp}) > 0))`);
     } else {
       // The findings whose stored lines (lib/store/scan-page-data.ts) contain the text: the few
-      // matching lines, their sets through the GIN index, then the findings holding those sets.
+      // matching lines, the sets holding them, the findings holding those sets; those of them in
+      // view select their functions. Only those and the functions the text names can be selected.
+      const inView = finding.length ? ` AND ${finding.join(" AND ")}` : "";
+      // Each step hands the next an array (an init plan), so each reads its rows through an index
+      // instead of a join planned for a guessed third of the scan's rows.
       textMatched += `
-        mterm AS (SELECT COALESCE(array_agg(id), '{}') AS ids FROM search_terms WHERE scan_id = $1 AND strpos(term, ${qp}) > 0),
-        mf AS (SELECT s.finding_id AS id, s.function_arn FROM search_texts t JOIN finding_search s ON s.text_id = t.id AND s.scan_id = $1
-                WHERE t.scan_id = $1 AND t.term_ids && (SELECT ids FROM mterm)),`;
-      finding.push(`(x.function_arn IN (SELECT arn FROM tm) OR x.id IN (SELECT id FROM mf))`);
-      // Only functions the text names, or with a finding naming it, can be selected.
-      stored.push(`(f.arn IN (SELECT arn FROM tm) OR f.arn IN (SELECT function_arn FROM mf))`);
+        mterms AS (SELECT COALESCE(array_agg(id), '{}') AS ids FROM search_terms WHERE scan_id = $1 AND strpos(term, ${qp}) > 0),
+        mtexts AS (SELECT COALESCE(array_agg(DISTINCT text_id), '{}') AS ids FROM search_text_terms WHERE scan_id = $1 AND term_id = ANY((SELECT ids FROM mterms)::int[])),
+        mf AS (SELECT COALESCE(array_agg(finding_id), '{}') AS ids FROM finding_search WHERE scan_id = $1 AND text_id = ANY((SELECT ids FROM mtexts)::int[])),
+        cand AS (SELECT array_agg(arn) AS arns FROM (SELECT arn FROM tm UNION SELECT x.function_arn FROM finding_verdicts x WHERE x.scan_id = $1 AND x.id = ANY((SELECT ids FROM mf)::int[])${inView}) c),`;
+      finding.push(`(x.function_arn IN (SELECT arn FROM tm) OR x.id IN (SELECT unnest(ids) FROM mf))`);
+      stored.push(`f.arn = ANY((SELECT arns FROM cand)::text[])`);
+      textOnCandidates = true;
     }
   }
   const findingInView = finding.length ? finding.join(" AND ") : "TRUE";
@@ -114,7 +121,7 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
   const hasFinding = `EXISTS (SELECT 1 FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = v.arn AND ${findingInView})`;
   if (requiresFinding && !options.findingsJoined) verdict.push(hasFinding);
   // A function its text does not match stays when one of its findings in view names the text.
-  if (q) verdict.push(`(v.arn IN (SELECT arn FROM tm) OR ${hasFinding})`);
+  if (q && !textOnCandidates) verdict.push(`(v.arn IN (SELECT arn FROM tm) OR ${hasFinding})`);
 
   // Without suppressed findings the stored score is the view's: a plain column, so the risk order reads its index.
   return {

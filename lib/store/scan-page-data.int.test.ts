@@ -24,8 +24,9 @@ afterAll(async () => t?.dispose());
 const byStoredTerms = async (scanId: number, q: string) =>
   (
     await t.db.query<{ id: number }>(
-      `SELECT s.finding_id AS id FROM search_texts x JOIN finding_search s ON s.text_id = x.id AND s.scan_id = $1
-        WHERE x.scan_id = $1 AND x.term_ids && (SELECT COALESCE(array_agg(id), '{}') FROM search_terms WHERE scan_id = $1 AND strpos(term, $2) > 0) ORDER BY 1`,
+      `SELECT s.finding_id AS id FROM finding_search s
+        WHERE s.scan_id = $1 AND s.text_id IN (SELECT text_id FROM search_text_terms WHERE scan_id = $1 AND term_id IN (SELECT id FROM search_terms WHERE scan_id = $1 AND strpos(term, $2) > 0))
+        ORDER BY 1`,
       [scanId, q],
     )
   ).map((r) => r.id);
@@ -98,7 +99,7 @@ describe("stored page data", () => {
     // Given a scan whose page data is missing (stored by an earlier version)
     const count = async () => (await t.db.query<{ n: number }>(`SELECT (SELECT count(*) FROM role_summaries WHERE scan_id = $1) + (SELECT count(*) FROM finding_search WHERE scan_id = $1) AS n`, [first]))[0].n;
     const before = Number(await count());
-    for (const table of ["finding_search", "search_texts", "search_terms", "role_summaries", "scan_page_data"]) await t.db.query(`DELETE FROM ${table} WHERE scan_id = $1`, [first]);
+    for (const table of ["finding_search", "search_text_terms", "search_terms", "role_summaries", "category_counts", "scan_page_data"]) await t.db.query(`DELETE FROM ${table} WHERE scan_id = $1`, [first]);
     expect(Number(await count())).toBe(0);
 
     // When a page reads the scan, then the same rows are there again

@@ -12,14 +12,14 @@ import { storeDiffCandidates } from "./scan-diff-candidates";
 /** Bumped when what is stored here changes: an older scan's rows are derived again. */
 export const PAGE_DATA_VERSION = 1;
 
-const PAGE_TABLES = ["finding_search", "search_texts", "search_terms", "role_summaries", "category_counts"];
+const PAGE_TABLES = ["finding_search", "search_text_terms", "search_terms", "role_summaries", "category_counts"];
 
 /** A finding's actions and resources from its details (as FINDING_SEARCH_TEXT_SQL reads them), one lower-cased line each. */
 const list = (key: string) => `jsonb_array_elements_text(CASE WHEN jsonb_typeof(f.d->'${key}') = 'array' THEN f.d->'${key}' ELSE '[]'::jsonb END)`;
 
 /**
  * The text search's index of a scan's findings: every distinct line (action or resource) once,
- * every distinct set of lines once (as search_terms ids), and each finding's set. A search text
+ * every distinct set of lines once (its lines in search_text_terms), and each finding's set. A search text
  * without a line break is in a finding's text (its lines joined by line breaks) exactly when it is
  * in one of its lines, so matching the lines answers it.
  */
@@ -29,7 +29,8 @@ async function storeSearchTerms(db: SqlRunner, scanId: number): Promise<void> {
           lines AS (SELECT f.id, f.function_arn, lower(e.v) AS term FROM f, LATERAL (SELECT v FROM ${list("actions")} v UNION ALL SELECT v FROM ${list("resources")} v) e(v)),
           terms AS (INSERT INTO search_terms (scan_id, term) SELECT $1, term FROM (SELECT DISTINCT term FROM lines) d ORDER BY term RETURNING id, term),
           sets AS (SELECT l.id, l.function_arn, array_agg(DISTINCT t.id ORDER BY t.id) AS term_ids FROM lines l JOIN terms t ON t.term = l.term GROUP BY l.id, l.function_arn),
-          texts AS (INSERT INTO search_texts (scan_id, term_ids) SELECT $1, term_ids FROM (SELECT DISTINCT term_ids FROM sets) d RETURNING id, term_ids)
+          texts AS MATERIALIZED (SELECT term_ids, nextval('search_text_id_seq')::int AS id FROM (SELECT DISTINCT term_ids FROM sets) d),
+          links AS (INSERT INTO search_text_terms (scan_id, term_id, text_id) SELECT $1, unnest(term_ids), id FROM texts)
      INSERT INTO finding_search (scan_id, finding_id, function_arn, text_id)
      SELECT $1, s.id, s.function_arn, x.id FROM sets s JOIN texts x ON x.term_ids = s.term_ids`,
     [scanId],
@@ -41,7 +42,7 @@ async function storeRoleSummaries(db: SqlRunner, scanId: number): Promise<void> 
   await db.query(
     `WITH per_role AS (
        SELECT f.role_arn, count(*)::int AS n, max(f.risk_score) AS worst,
-              json_agg(json_build_object('arn', f.arn, 'name', f.name) ORDER BY f.name) AS fns
+              json_agg(json_build_object('arn', f.arn, 'name', f.name) ORDER BY f.name, f.arn) AS fns
          FROM function_verdicts f WHERE f.scan_id = $1 GROUP BY f.role_arn)
      INSERT INTO role_summaries (scan_id, arn, name, account_id, function_count, worst_score, policy_count, has_boundary, functions)
      SELECT $1, r.arn, r.name, r.account_id, p.n, p.worst, jsonb_array_length(r.attached_policy_arns) + jsonb_array_length(r.inline_policies),

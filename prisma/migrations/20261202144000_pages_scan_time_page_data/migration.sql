@@ -2,7 +2,7 @@
 -- of on every request: scans are immutable, so none of it goes stale.
 
 -- Text search over the actions and resources findings name: each distinct line (an action or a
--- resource, lower-cased) once per scan, each finding's set of lines once per scan, and each
+-- resource, lower-cased) once per scan, each distinct set of lines once per scan, and each
 -- finding's set. A search matches the few thousand lines, not every finding's JSON details.
 CREATE TABLE "search_terms" (
     "scan_id" INTEGER NOT NULL,
@@ -13,27 +13,27 @@ CREATE TABLE "search_terms" (
 );
 ALTER TABLE "search_terms" ADD CONSTRAINT "search_terms_scan_id_fkey" FOREIGN KEY ("scan_id") REFERENCES "scans"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
-CREATE TABLE "search_texts" (
+-- A set of lines (search_text_terms) is numbered from one sequence, so ids are unique across scans.
+CREATE SEQUENCE "search_text_id_seq" AS INTEGER;
+CREATE TABLE "search_text_terms" (
     "scan_id" INTEGER NOT NULL,
-    "id" SERIAL NOT NULL,
-    -- search_terms ids (unique across scans: one sequence).
-    "term_ids" INTEGER[] NOT NULL,
+    "term_id" INTEGER NOT NULL,
+    "text_id" INTEGER NOT NULL,
 
-    CONSTRAINT "search_texts_pkey" PRIMARY KEY ("scan_id", "id")
+    CONSTRAINT "search_text_terms_pkey" PRIMARY KEY ("scan_id", "term_id", "text_id")
 );
-CREATE INDEX "search_texts_term_ids_idx" ON "search_texts" USING GIN ("term_ids");
-ALTER TABLE "search_texts" ADD CONSTRAINT "search_texts_scan_id_fkey" FOREIGN KEY ("scan_id") REFERENCES "scans"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "search_text_terms" ADD CONSTRAINT "search_text_terms_scan_id_fkey" FOREIGN KEY ("scan_id") REFERENCES "scans"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 CREATE TABLE "finding_search" (
     "scan_id" INTEGER NOT NULL,
     "finding_id" INTEGER NOT NULL,
     "function_arn" TEXT NOT NULL,
-    -- search_texts id (unique across scans).
+    -- Its set of lines (search_text_terms.text_id).
     "text_id" INTEGER NOT NULL,
 
     CONSTRAINT "finding_search_pkey" PRIMARY KEY ("scan_id", "finding_id")
 );
-CREATE INDEX "finding_search_text_id_idx" ON "finding_search"("text_id");
+CREATE INDEX "finding_search_scan_id_text_id_idx" ON "finding_search"("scan_id", "text_id");
 ALTER TABLE "finding_search" ADD CONSTRAINT "finding_search_scan_id_fkey" FOREIGN KEY ("scan_id") REFERENCES "scans"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- The roles page: one row per execution role with its functions, in the page's order.
