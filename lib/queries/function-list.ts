@@ -3,6 +3,7 @@ import { SEVERITIES, type Severity } from "@/lib/analysis/types";
 import type { Database } from "@/lib/store/db";
 import { incompleteCodec } from "@/lib/store/codecs/incomplete";
 import { readScanAggregates, type ScanAggregates } from "@/lib/store/scan-aggregates";
+import { readCategoryCounts, type CategoryCount } from "@/lib/store/scan-page-data";
 import { atLeast } from "@/lib/analysis/verdicts";
 import type { ScanView, ViewFunction, WorstFinding } from "./scan-view";
 import { canonicalActionsInText } from "./action-names";
@@ -98,15 +99,27 @@ export function selectFunctions(view: ScanView, params: Pick<FunctionListParams,
 }
 
 /**
- * The view's counts from the stored aggregates, for the views most opened (everything, or a
- * minimum severity, suppressed findings hidden); null for other filters (counted in SQL).
+ * The view's counts from the stored aggregates, for the views most opened (everything, a minimum
+ * severity, a category, suppressed findings hidden); null for other filters (counted in SQL).
  * Exact: a function is never below its worst unsuppressed finding, so every unsuppressed finding
  * of severity ≥ X is on a function of severity ≥ X; the overlay corrects for suppressions.
  */
-function countsFromAggregates(filter: ViewFilter, aggregates: ScanAggregates, overlay: SuppressionOverlay): { total: number; finding_total: number } | null {
-  const { severity, suppressed, ...rest } = filter;
+function countsFromAggregates(filter: ViewFilter, aggregates: ScanAggregates, overlay: SuppressionOverlay, categoryCounts: CategoryCount[] | null): { total: number; finding_total: number } | null {
+  const { severity, suppressed, category, ...rest } = filter;
   if ((suppressed ?? "hide") !== "hide" || Object.values(rest).some((v) => v !== undefined)) return null;
   const counted = (s: Severity | null) => (severity ? s !== null && atLeast(s, severity) : true);
+  if (category !== undefined) {
+    if (!categoryCounts) return null;
+    // A category: the functions with an unsuppressed finding of it (of severity ≥ X), which are of severity ≥ X themselves.
+    let total = categoryCounts.reduce((n, c) => n + (counted(c.severity) ? c.functionsWorst : 0), 0);
+    let findings = categoryCounts.reduce((n, c) => n + (counted(c.severity) ? c.findings : 0), 0);
+    for (const fn of overlay.affected) {
+      const listed = (f: { category: string; severity: Severity }) => f.category === category && counted(f.severity);
+      total += Number(fn.findings.some((f) => !f.suppressed && listed(f))) - Number(overlay.stored.get(fn.arn)!.findings.some(listed));
+      findings -= fn.findings.filter((f) => f.suppressed && listed(f)).length;
+    }
+    return { total, finding_total: findings };
+  }
   let total = SEVERITIES.reduce((n, s) => n + (counted(s) ? aggregates.bySeverity[s] : 0), severity ? 0 : aggregates.unanalysed);
   let findings = SEVERITIES.reduce((n, s) => n + (counted(s) ? aggregates.findingsBySeverity[s] : 0), 0);
   for (const fn of overlay.affected) {
@@ -175,11 +188,16 @@ async function pageCountingInSql(
   requested: number,
 ): Promise<PageOfRows> {
   const view = viewSql(scanId, filter, overlay, { findingsJoined: true });
+  // A few selected functions: count each one's findings through the (scan, function) index; else one pass over the scan's findings.
+  const counting = view.narrowed
+    ? `counted AS (SELECT * FROM (SELECT sel.*, (SELECT count(*)::int FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = sel.arn AND ${view.findingInView}) AS finding_count FROM sel) c
+                    ${view.requiresFinding ? "WHERE finding_count > 0" : ""})`
+    : `fc AS (SELECT x.function_arn, count(*)::int AS n FROM finding_verdicts x WHERE x.scan_id = $1 AND ${view.findingInView} GROUP BY x.function_arn),
+       counted AS (SELECT sel.*, COALESCE(fc.n, 0) AS finding_count FROM sel ${view.requiresFinding ? "JOIN" : "LEFT JOIN"} fc ON fc.function_arn = sel.arn)`;
   const query = (page: number) =>
     db.query<SelectedRow & { total: number; finding_total: number }>(
       `${view.with},
-         fc AS (SELECT x.function_arn, count(*)::int AS n FROM finding_verdicts x WHERE x.scan_id = $1 AND ${view.findingInView} GROUP BY x.function_arn),
-         counted AS (SELECT sel.*, COALESCE(fc.n, 0) AS finding_count FROM sel ${view.requiresFinding ? "JOIN" : "LEFT JOIN"} fc ON fc.function_arn = sel.arn)
+         ${counting}
        SELECT *, count(*) OVER ()::int AS total, sum(finding_count) OVER ()::int AS finding_total
          FROM counted ORDER BY ${orderBy(sort, dir)} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
       view.params,
@@ -231,7 +249,8 @@ export async function listFunctionsIn(db: Database, params: FunctionListParams):
     readScanAggregates(db, scanId),
     db.query<{ account_id: string; name: string | null }>(`SELECT account_id, name FROM accounts WHERE scan_id = $1 ORDER BY account_id`, [scanId]),
   ]);
-  const fromAggregates = countsFromAggregates(filter, aggregates, overlay);
+  const categoryCounts = filter.category !== undefined ? await readCategoryCounts(db, scanId, filter.category) : null;
+  const fromAggregates = countsFromAggregates(filter, aggregates, overlay, categoryCounts);
   const { rows, total, findingTotal, page, pageCount } = fromAggregates
     ? await pageWithStoredCounts(db, scanId, filter, overlay, sort, dir, pageSize, params.page ?? 1, fromAggregates)
     : await pageCountingInSql(db, scanId, filter, overlay, sort, dir, pageSize, params.page ?? 1);

@@ -34,6 +34,12 @@ export interface ViewSql {
   findingInView: string;
   /** Only functions with at least one listed finding are in the view (category, suppressed-only). */
   requiresFinding: boolean;
+  /**
+   * The filter selects a small part of the scan by function (account, region, runtime, text):
+   * count the findings of each of `sel`'s functions (through the (scan, function) index), not
+   * every finding of the scan.
+   */
+  narrowed: boolean;
   params: unknown[];
 }
 
@@ -74,14 +80,34 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
   // only those are listed): applyViewFilter's rule, over the findings' stored actions/resources.
   const q = filter.q?.trim().toLowerCase() ?? "";
   let textMatched = "";
+  // The candidates already hold exactly the functions the text selects (see below).
+  let textOnCandidates = false;
+  const stored: string[] = ["f.scan_id = $1"];
   if (q) {
     const qp = p(q);
     textMatched = `tm AS (SELECT f.arn FROM function_verdicts f WHERE f.scan_id = $1 AND (strpos(lower(f.name), ${qp}) > 0 OR strpos(lower(f.arn), ${qp}) > 0 OR strpos(lower(f.role_arn), ${qp}) > 0 OR strpos(lower(coalesce(f.runtime, '')), ${qp}) > 0)),`;
-    finding.push(`(x.function_arn IN (SELECT arn FROM tm) OR EXISTS (SELECT 1 FROM findings y WHERE y.scan_id = $1 AND y.id = x.id AND strpos(${FINDING_SEARCH_TEXT_SQL("y")}, ${qp}) > 0))`);
+    if (q.includes("\n")) {
+      // Text spanning two lines of a finding's text: only the whole text answers (never typed in a search box).
+      finding.push(`(x.function_arn IN (SELECT arn FROM tm) OR EXISTS (SELECT 1 FROM findings y WHERE y.scan_id = $1 AND y.id = x.id AND strpos(${FINDING_SEARCH_TEXT_SQL("y")}, ${qp}) > 0))`);
+    } else {
+      // The findings whose stored lines (lib/store/scan-page-data.ts) contain the text: the few
+      // matching lines, the sets holding them, the findings holding those sets; those of them in
+      // view select their functions. Only those and the functions the text names can be selected.
+      const inView = finding.length ? ` AND ${finding.join(" AND ")}` : "";
+      // Each step hands the next an array (an init plan), so each reads its rows through an index
+      // instead of a join planned for a guessed third of the scan's rows.
+      textMatched += `
+        mterms AS (SELECT COALESCE(array_agg(id), '{}') AS ids FROM search_terms WHERE scan_id = $1 AND strpos(term, ${qp}) > 0),
+        mtexts AS (SELECT COALESCE(array_agg(DISTINCT text_id), '{}') AS ids FROM search_text_terms WHERE scan_id = $1 AND term_id = ANY((SELECT ids FROM mterms)::int[])),
+        mf AS (SELECT COALESCE(array_agg(finding_id), '{}') AS ids FROM finding_search WHERE scan_id = $1 AND text_id = ANY((SELECT ids FROM mtexts)::int[])),
+        cand AS (SELECT array_agg(arn) AS arns FROM (SELECT arn FROM tm UNION SELECT x.function_arn FROM finding_verdicts x WHERE x.scan_id = $1 AND x.id = ANY((SELECT ids FROM mf)::int[])${inView}) c),`;
+      finding.push(`(x.function_arn IN (SELECT arn FROM tm) OR x.id IN (SELECT unnest(ids) FROM mf))`);
+      stored.push(`f.arn = ANY((SELECT arns FROM cand)::text[])`);
+      textOnCandidates = true;
+    }
   }
   const findingInView = finding.length ? finding.join(" AND ") : "TRUE";
 
-  const stored: string[] = ["f.scan_id = $1"];
   if (filter.account) stored.push(`f.account_id = ${p(filter.account)}`);
   if (filter.region) stored.push(`f.region = ${p(filter.region)}`);
   if (filter.runtime) stored.push(`f.runtime = ${p(filter.runtime)}`);
@@ -95,7 +121,7 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
   const hasFinding = `EXISTS (SELECT 1 FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = v.arn AND ${findingInView})`;
   if (requiresFinding && !options.findingsJoined) verdict.push(hasFinding);
   // A function its text does not match stays when one of its findings in view names the text.
-  if (q) verdict.push(`(v.arn IN (SELECT arn FROM tm) OR ${hasFinding})`);
+  if (q && !textOnCandidates) verdict.push(`(v.arn IN (SELECT arn FROM tm) OR ${hasFinding})`);
 
   // Without suppressed findings the stored score is the view's: a plain column, so the risk order reads its index.
   return {
@@ -111,6 +137,7 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
       sel AS (SELECT * FROM v${verdict.length ? ` WHERE ${verdict.join(" AND ")}` : ""})`,
     findingInView,
     requiresFinding,
+    narrowed: Boolean(filter.account || filter.region || filter.runtime || q),
     params,
   };
 }

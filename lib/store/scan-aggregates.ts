@@ -8,6 +8,7 @@ import { z } from "zod";
 import { SEVERITIES, type Severity } from "@/lib/analysis/types";
 import type { SqlRunner } from "./db";
 import { jsonColumn } from "./codecs/json-column";
+import { hasScanPageData, storeScanPageData } from "./scan-page-data";
 
 /** Functions listed as the riskiest, before suppressions (the overview shows ten). */
 export const RISKIEST_STORED = 10;
@@ -138,8 +139,8 @@ export async function storeVerdictProjections(db: SqlRunner, scanId: number): Pr
 }
 
 /**
- * Computes and stores a scan's aggregates (inside the transaction that stores the scan), and its
- * verdict copies unless `verdictsWritten` (the store wrote them with the rows).
+ * Computes and stores a scan's aggregates (inside the transaction that stores the scan), its
+ * verdict copies unless `verdictsWritten` (the store wrote them with the rows), and its page data.
  */
 export async function storeScanAggregates(db: SqlRunner, scanId: number, verdictsWritten = false): Promise<ScanAggregates> {
   if (!verdictsWritten) await storeVerdictProjections(db, scanId);
@@ -151,16 +152,19 @@ export async function storeScanAggregates(db: SqlRunner, scanId: number, verdict
     `INSERT INTO scan_aggregates (scan_id, data) VALUES ($1, $2::json) ON CONFLICT (scan_id) DO UPDATE SET data = EXCLUDED.data`,
     [scanId, JSON.stringify(aggregates)],
   );
+  await storeScanPageData(db, scanId);
   return aggregates;
 }
 
 /**
  * A scan's stored aggregates; computed and stored now (with the verdict copies) when missing or
- * of an older shape. Readers of function_verdicts / finding_verdicts call this first.
+ * of an older shape, and likewise its page data (lib/store/scan-page-data.ts). Readers of
+ * function_verdicts / finding_verdicts and of the page data call this first.
  */
 export async function readScanAggregates(db: SqlRunner, scanId: number): Promise<ScanAggregates> {
   const [row] = await db.query<{ data: unknown }>(`SELECT data FROM scan_aggregates WHERE scan_id = $1`, [scanId]);
   const version = row ? (typeof row.data === "string" ? (JSON.parse(row.data) as { version?: unknown }) : (row.data as { version?: unknown } | null))?.version : undefined;
   if (!row || version !== AGGREGATES_VERSION) return storeScanAggregates(db, scanId);
+  if (!(await hasScanPageData(db, scanId))) await storeScanPageData(db, scanId);
   return scanAggregatesCodec.decode(row.data, { scanId, key: scanId });
 }

@@ -2,7 +2,8 @@
  * The functions whose stored verdicts (score, severity, public, incomplete) or set of finding
  * fingerprints differ between two scans, or that are in only one of them: every other function
  * has the same view in both (suppressions aside, which the reader adds), so the diff derives only
- * these. Computed from the narrow verdict copies on first read of a pair and stored: scans are
+ * these. Computed from the narrow verdict copies when a scan is stored (against the complete scan
+ * before it, lib/store/scan-page-data.ts) or on first read of another pair, and stored: scans are
  * immutable, so the list never goes stale.
  */
 import { z } from "zod";
@@ -36,6 +37,11 @@ export async function readDiffCandidates(db: SqlRunner, from: number, to: number
   if (row) return arnsCodec.decode(row.arns, { scanId: to, key: from });
   await readScanAggregates(db, from);
   await readScanAggregates(db, to);
+  return storeDiffCandidates(db, from, to);
+}
+
+/** Computes and stores the pair's candidates (both scans' verdict copies must be stored): a scan stores them against the one before it. */
+export async function storeDiffCandidates(db: SqlRunner, from: number, to: number): Promise<string[]> {
   const arns = await computeDiffCandidates(db, from, to);
   // ON CONFLICT: two readers computing the same pair at once both succeed.
   await db.query(`INSERT INTO scan_diff_candidates (to_scan_id, from_scan_id, arns) VALUES ($1, $2, $3::json) ON CONFLICT DO NOTHING`, [to, from, JSON.stringify(arns)]);

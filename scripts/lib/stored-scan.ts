@@ -19,7 +19,18 @@ export async function storedScan(db: Database, scanId: number): Promise<Record<s
   out.scan_aggregates = [JSON.stringify(aggregates?.data ?? null)];
   out.function_verdicts = (await db.query<Record<string, unknown>>(`SELECT * FROM function_verdicts WHERE scan_id = $1 ORDER BY arn`, [scanId])).map(({ scan_id: _scan, ...rest }) => JSON.stringify(rest));
   out.finding_verdicts = (await db.query<Record<string, unknown>>(`SELECT * FROM finding_verdicts WHERE scan_id = $1 ORDER BY id`, [scanId])).map(({ id: _id, scan_id: _scan, ...rest }) => JSON.stringify(rest));
+  // What a scan derives for the pages (lib/store/scan-page-data.ts), without the sequence ids.
+  out.finding_search = (
+    await db.query<{ function_arn: string; terms: string[] }>(
+      `SELECT s.function_arn, ARRAY(SELECT m.term FROM search_text_terms x JOIN search_terms m ON m.scan_id = x.scan_id AND m.id = x.term_id
+                                    WHERE x.scan_id = $1 AND x.text_id = s.text_id ORDER BY m.term) AS terms
+         FROM finding_search s WHERE s.scan_id = $1 ORDER BY s.finding_id`,
+      [scanId],
+    )
+  ).map((r) => JSON.stringify(r));
+  out.role_summaries = (await db.query<Record<string, unknown>>(`SELECT * FROM role_summaries WHERE scan_id = $1 ORDER BY arn`, [scanId])).map(({ scan_id: _scan, ...rest }) => JSON.stringify(rest));
+  out.category_counts = (await db.query<Record<string, unknown>>(`SELECT * FROM category_counts WHERE scan_id = $1 ORDER BY category, severity`, [scanId])).map(({ scan_id: _scan, ...rest }) => JSON.stringify(rest));
   return out;
 }
 
-export const STORED_PARTS = [...STORED_TABLES, "scan", "scan_aggregates", "function_verdicts", "finding_verdicts"];
+export const STORED_PARTS = [...STORED_TABLES, "scan", "scan_aggregates", "function_verdicts", "finding_verdicts", "finding_search", "role_summaries", "category_counts"];

@@ -1,0 +1,109 @@
+/**
+ * What the pages read, derived once when a scan is stored (inside its transaction, after its
+ * verdict copies and aggregates) instead of on every request: the findings' search terms, one
+ * summary per execution role, finding counts per category, and the diff candidates against the previous complete scan. Scans
+ * are immutable, so none of it goes stale; a scan stored before these tables gets them on first
+ * read (readScanAggregates). lib/queries reads them; only this module writes them.
+ */
+import { SEVERITIES, type Severity } from "@/lib/analysis/types";
+import type { SqlRunner } from "./db";
+import { storeDiffCandidates } from "./scan-diff-candidates";
+
+/** Bumped when what is stored here changes: an older scan's rows are derived again. */
+export const PAGE_DATA_VERSION = 1;
+
+const PAGE_TABLES = ["finding_search", "search_text_terms", "search_terms", "role_summaries", "category_counts"];
+
+/** A finding's actions and resources from its details (as FINDING_SEARCH_TEXT_SQL reads them), one lower-cased line each. */
+const list = (key: string) => `jsonb_array_elements_text(CASE WHEN jsonb_typeof(f.d->'${key}') = 'array' THEN f.d->'${key}' ELSE '[]'::jsonb END)`;
+
+/**
+ * The text search's index of a scan's findings: every distinct line (action or resource) once,
+ * every distinct set of lines once (its lines in search_text_terms), and each finding's set. A search text
+ * without a line break is in a finding's text (its lines joined by line breaks) exactly when it is
+ * in one of its lines, so matching the lines answers it.
+ */
+async function storeSearchTerms(db: SqlRunner, scanId: number): Promise<void> {
+  await db.query(
+    `WITH f AS (SELECT id, function_arn, details::jsonb AS d FROM findings WHERE scan_id = $1),
+          lines AS (SELECT f.id, f.function_arn, lower(e.v) AS term FROM f, LATERAL (SELECT v FROM ${list("actions")} v UNION ALL SELECT v FROM ${list("resources")} v) e(v)),
+          terms AS (INSERT INTO search_terms (scan_id, term) SELECT $1, term FROM (SELECT DISTINCT term FROM lines) d ORDER BY term RETURNING id, term),
+          sets AS (SELECT l.id, l.function_arn, array_agg(DISTINCT t.id ORDER BY t.id) AS term_ids FROM lines l JOIN terms t ON t.term = l.term GROUP BY l.id, l.function_arn),
+          texts AS MATERIALIZED (SELECT term_ids, nextval('search_text_id_seq')::int AS id FROM (SELECT DISTINCT term_ids FROM sets) d),
+          links AS (INSERT INTO search_text_terms (scan_id, term_id, text_id) SELECT $1, unnest(term_ids), id FROM texts)
+     INSERT INTO finding_search (scan_id, finding_id, function_arn, text_id)
+     SELECT $1, s.id, s.function_arn, x.id FROM sets s JOIN texts x ON x.term_ids = s.term_ids`,
+    [scanId],
+  );
+}
+
+/** The roles page's rows: each role that executes functions, with its functions by name (as the page lists them). */
+async function storeRoleSummaries(db: SqlRunner, scanId: number): Promise<void> {
+  await db.query(
+    `WITH per_role AS (
+       SELECT f.role_arn, count(*)::int AS n, max(f.risk_score) AS worst,
+              json_agg(json_build_object('arn', f.arn, 'name', f.name) ORDER BY f.name, f.arn) AS fns
+         FROM function_verdicts f WHERE f.scan_id = $1 GROUP BY f.role_arn)
+     INSERT INTO role_summaries (scan_id, arn, name, account_id, function_count, worst_score, policy_count, has_boundary, functions)
+     SELECT $1, r.arn, r.name, r.account_id, p.n, p.worst, jsonb_array_length(r.attached_policy_arns) + jsonb_array_length(r.inline_policies),
+            r.permissions_boundary_arn IS NOT NULL, p.fns
+       FROM roles r JOIN per_role p ON p.role_arn = r.arn WHERE r.scan_id = $1`,
+    [scanId],
+  );
+}
+
+const SEVERITY_RANK = `CASE severity ${SEVERITIES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(" ")} END`;
+
+/** Per category and severity: its findings, and the functions whose worst finding of the category has that severity. */
+async function storeCategoryCounts(db: SqlRunner, scanId: number): Promise<void> {
+  await db.query(
+    `WITH worst AS (SELECT category, min(${SEVERITY_RANK}) AS rank FROM finding_verdicts WHERE scan_id = $1 GROUP BY function_arn, category),
+          fns AS (SELECT category, rank, count(*)::int AS n FROM worst GROUP BY category, rank),
+          fds AS (SELECT category, ${SEVERITY_RANK} AS rank, count(*)::int AS n FROM finding_verdicts WHERE scan_id = $1 GROUP BY category, severity)
+     INSERT INTO category_counts (scan_id, category, severity, findings, functions_worst)
+     SELECT $1, COALESCE(fds.category, fns.category), (ARRAY[${SEVERITIES.map((s) => `'${s}'`).join(", ")}])[COALESCE(fds.rank, fns.rank) + 1], COALESCE(fds.n, 0), COALESCE(fns.n, 0)
+       FROM fds FULL JOIN fns ON fns.category = fds.category AND fns.rank = fds.rank`,
+    [scanId],
+  );
+}
+
+export interface CategoryCount {
+  category: string;
+  severity: Severity;
+  findings: number;
+  /** Functions whose worst finding of the category has this severity. */
+  functionsWorst: number;
+}
+
+/** The scan's stored category counts (call readScanAggregates first: it derives them for an older scan). */
+export async function readCategoryCounts(db: SqlRunner, scanId: number, category: string): Promise<CategoryCount[]> {
+  const rows = await db.query<{ severity: Severity; findings: number; functions_worst: number }>(
+    `SELECT severity, findings, functions_worst FROM category_counts WHERE scan_id = $1 AND category = $2`,
+    [scanId, category],
+  );
+  return rows.map((r) => ({ category, severity: r.severity, findings: Number(r.findings), functionsWorst: Number(r.functions_worst) }));
+}
+
+/** Derives and stores a scan's page data (its verdict copies must be stored). */
+export async function storeScanPageData(db: SqlRunner, scanId: number): Promise<void> {
+  for (const table of PAGE_TABLES) await db.query(`DELETE FROM ${table} WHERE scan_id = $1`, [scanId]);
+  await storeSearchTerms(db, scanId);
+  await storeRoleSummaries(db, scanId);
+  await storeCategoryCounts(db, scanId);
+  // The diff the overview and `/scans/diff` open first: this scan against the complete one before it.
+  // (A previous scan stored before the verdict copies has no aggregates yet: the diff derives that pair on first read.)
+  const [previous] = await db.query<{ id: number; copied: boolean }>(
+    `SELECT id, EXISTS (SELECT 1 FROM scan_aggregates a WHERE a.scan_id = s.id) AS copied FROM scans s WHERE id < $1 AND status IN ('succeeded', 'partial') ORDER BY id DESC LIMIT 1`,
+    [scanId],
+  );
+  if (previous?.copied) await storeDiffCandidates(db, previous.id, scanId);
+  await db.query(`INSERT INTO scan_page_data (scan_id, version) VALUES ($1, $2) ON CONFLICT (scan_id) DO UPDATE SET version = EXCLUDED.version`, [scanId, PAGE_DATA_VERSION]);
+  // PGlite runs no autovacuum: without statistics the planner reads these through plans made for one row.
+  await db.exec(PAGE_TABLES.map((t) => `ANALYZE ${t};`).join(" "));
+}
+
+/** Whether the scan's page data is stored, of the current shape. */
+export async function hasScanPageData(db: SqlRunner, scanId: number): Promise<boolean> {
+  const [row] = await db.query<{ version: number }>(`SELECT version FROM scan_page_data WHERE scan_id = $1`, [scanId]);
+  return row?.version === PAGE_DATA_VERSION;
+}
