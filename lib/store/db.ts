@@ -65,9 +65,11 @@ async function openPostgres(url: string): Promise<Database> {
     await pool.end();
     throw new Error(`Cannot connect to PostgreSQL at ${redact(url)}: ${(error as Error).message}`);
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = lazyPrisma(() => new PrismaPg(pool));
   return {
-    prisma,
+    get prisma() {
+      return prisma.client();
+    },
     kind: "postgres",
     location: redact(url),
     async exec(sql) {
@@ -92,7 +94,7 @@ async function openPostgres(url: string): Promise<Database> {
       }
     },
     async close() {
-      await prisma.$disconnect();
+      await prisma.disconnect();
       await pool.end();
     },
   };
@@ -129,7 +131,7 @@ async function openPglite(dataDir: string, templateOption: TemplateSpec | null |
     releaseLock();
     throw new Error(`Cannot open the embedded database at ${dir}: ${(error as Error).message}`);
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
+  const prisma = lazyPrisma(() => new PrismaPGlite(client));
   const runner: SqlRunner = {
     async exec(sql) {
       await client.exec(sql);
@@ -143,16 +145,32 @@ async function openPglite(dataDir: string, templateOption: TemplateSpec | null |
     },
   };
   return {
-    prisma,
+    get prisma() {
+      return prisma.client();
+    },
     kind: "pglite",
     location: dir,
     ...runner,
     // PGlite is a single connection.
     withConnection: (fn) => fn(runner),
     async close() {
-      await prisma.$disconnect();
+      await prisma.disconnect();
       await client.close();
       releaseLock();
+    },
+  };
+}
+
+/**
+ * The Prisma client, made on first use: its first query loads and compiles the query compiler
+ * (WebAssembly, about half a second of CPU), which a CLI scan (plain SQL throughout) never needs.
+ */
+function lazyPrisma(adapter: () => NonNullable<ConstructorParameters<typeof PrismaClient>[0]["adapter"]>) {
+  let client: PrismaClient | null = null;
+  return {
+    client: () => (client ??= new PrismaClient({ adapter: adapter() })),
+    disconnect: async () => {
+      await client?.$disconnect();
     },
   };
 }
