@@ -39,9 +39,9 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  const db = options.databaseUrl ? await openPostgres(options.databaseUrl) : await openPglite(options.dataDir ?? ".saltzer", options.template);
+  const { db, migrated } = options.databaseUrl ? { db: await openPostgres(options.databaseUrl), migrated: false } : await openPglite(options.dataDir ?? ".saltzer", options.template);
   try {
-    await db.withConnection((conn) => applyMigrations(conn));
+    if (!migrated) await db.withConnection((conn) => applyMigrations(conn));
   } catch (error) {
     await db.close();
     throw error;
@@ -100,7 +100,11 @@ async function openPostgres(url: string): Promise<Database> {
   };
 }
 
-async function openPglite(dataDir: string, templateOption: TemplateSpec | null | undefined): Promise<Database> {
+/**
+ * `migrated`: the database was just copied from the default template, which is keyed by the
+ * migrations this build applies (pglite-template.ts), so there is nothing to check.
+ */
+async function openPglite(dataDir: string, templateOption: TemplateSpec | null | undefined): Promise<{ db: Database; migrated: boolean }> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
   const dir = path.resolve(dataDir, "pgdata");
@@ -108,6 +112,7 @@ async function openPglite(dataDir: string, templateOption: TemplateSpec | null |
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   const releaseLock = acquireDataDirLock(path.dirname(dir));
   let client: InstanceType<typeof PGlite>;
+  let migrated = false;
   try {
     const template = templateOption === undefined ? defaultTemplateSpec() : templateOption;
     const fromTemplate =
@@ -120,6 +125,7 @@ async function openPglite(dataDir: string, templateOption: TemplateSpec | null |
       }));
     try {
       client = await PGlite.create(dir, { startParams });
+      migrated = fromTemplate && templateOption === undefined;
     } catch (error) {
       if (!fromTemplate) throw error;
       // A template another PGlite version wrote: forget it and create the database in place.
@@ -144,7 +150,7 @@ async function openPglite(dataDir: string, templateOption: TemplateSpec | null |
       await client.query(sql, [json], { serializers: { [JSON_OID]: (bytes: Uint8Array) => bytes as unknown as string } });
     },
   };
-  return {
+  const db: Database = {
     get prisma() {
       return prisma.client();
     },
@@ -159,6 +165,7 @@ async function openPglite(dataDir: string, templateOption: TemplateSpec | null |
       releaseLock();
     },
   };
+  return { db, migrated };
 }
 
 /**
