@@ -9,22 +9,31 @@ import v8 from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
 import type { EncodedRows } from "@/lib/store/scan-rows";
 import { analyseToRows } from "./analyse-to-rows";
-import type { AnalysisWorkerInput, FromAnalysisWorker } from "./analysis-worker-protocol";
+import { loadAccessLevels } from "@/lib/analysis/policy/access-levels";
+import type { AnalysisWorkerInput, DeferredAnalysisWorkerData, FromAnalysisWorker, ToAnalysisWorker } from "./analysis-worker-protocol";
 import { heapCapExceeded, type HeapSample } from "./heap-projection";
 
 const MESSAGES_IN_FLIGHT = 4;
 
 const port = parentPort!;
-const { scanId, snapshot, now, onlyAccounts, edges: withEdges, storedBlastRadius } = workerData as AnalysisWorkerInput;
 let credits = MESSAGES_IN_FLIGHT;
 let creditReturned: (() => void) | null = null;
-port.on("message", (message: { type: "ack" }) => {
+let start!: (input: AnalysisWorkerInput) => void;
+const inputReady = new Promise<AnalysisWorkerInput>((resolve) => (start = resolve));
+port.on("message", (message: ToAnalysisWorker) => {
+  if (message.type === "start") start(message.input);
   if (message.type !== "ack") return;
   credits += 1;
   creditReturned?.();
   creditReturned = null;
 });
 const post = (message: FromAnalysisWorker) => port.postMessage(message);
+
+const data = workerData as AnalysisWorkerInput | DeferredAnalysisWorkerData;
+if (!("deferred" in data)) start(data);
+// Started ahead of its input (the scan still reads the snapshot): load the access levels every analysis reads meanwhile.
+else await loadAccessLevels();
+const { scanId, snapshot, now, onlyAccounts, edges: withEdges, storedBlastRadius } = await inputReady;
 
 /** Time spent waiting on the writer, left out of the worker's busy time. */
 let waitedMs = 0;

@@ -29,6 +29,12 @@ export async function findReusableAnalysis(db: Database, analysisKey: string, ac
   return accountIds.size ? { fromScanId: scan.id, accountIds } : null;
 }
 
+/** Whether any earlier scan's analysis could be reused (a finished, analysed scan with a key): if not, a scan analyses everything. */
+export async function anyReusableScan(db: SqlRunner): Promise<boolean> {
+  const rows = await db.query(`SELECT 1 FROM scans WHERE analysis_key IS NOT NULL AND analyzed AND status IN ('succeeded', 'partial') LIMIT 1`);
+  return rows.length > 0;
+}
+
 /**
  * Copies rows of one table from scan `from` to scan `to`, every column but the id, in id order.
  * A table with a narrow verdict copy (functions, findings) gets the copy in the same statement,
