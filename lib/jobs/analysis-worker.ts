@@ -9,7 +9,6 @@ import v8 from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
 import type { EncodedRows } from "@/lib/store/scan-rows";
 import { analyseToRows } from "./analyse-to-rows";
-import { loadAccessLevels } from "@/lib/analysis/policy/access-levels";
 import type { AnalysisWorkerInput, DeferredAnalysisWorkerData, FromAnalysisWorker, ToAnalysisWorker } from "./analysis-worker-protocol";
 import { heapCapExceeded, type HeapSample } from "./heap-projection";
 
@@ -30,9 +29,8 @@ port.on("message", (message: ToAnalysisWorker) => {
 const post = (message: FromAnalysisWorker) => port.postMessage(message);
 
 const data = workerData as AnalysisWorkerInput | DeferredAnalysisWorkerData;
+// Started ahead of its input (prepareAnalysisWorker), this worker has loaded its code by the time the snapshot is read.
 if (!("deferred" in data)) start(data);
-// Started ahead of its input (the scan still reads the snapshot): load the access levels every analysis reads meanwhile.
-else await loadAccessLevels();
 const { scanId, snapshot, now, onlyAccounts, edges: withEdges, storedBlastRadius } = await inputReady;
 
 /** Time spent waiting on the writer, left out of the worker's busy time. */
