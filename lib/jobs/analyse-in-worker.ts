@@ -10,7 +10,7 @@ import { Worker } from "node:worker_threads";
 import type { AnalyzeOptions } from "@/lib/audit/analyze-snapshot";
 import type { Snapshot } from "@/lib/snapshot/types";
 import type { RowSink } from "./analyse-to-rows";
-import type { AnalysisWorkerInput, FromAnalysisWorker } from "./analysis-worker-protocol";
+import type { AnalysisWorkerInput, DeferredAnalysisWorkerData, FromAnalysisWorker, ToAnalysisWorker } from "./analysis-worker-protocol";
 
 export interface WorkerFiles {
   /** The TypeScript loader that runs `entry` (sources only); null for the compiled worker. */
@@ -51,9 +51,63 @@ export function analyseInWorker(
   snapshot: Snapshot,
   options: AnalyzeOptions & { edges?: boolean },
   sink: RowSink,
+  heapMb?: number,
+): Promise<{ busyMs: number }> {
+  return startAnalysisWorker(files, scanId, snapshot, options, heapMb).result(sink);
+}
+
+/** A worker thread started before its input is known (`startAnalysisWorker` hands it over). */
+export interface PreparedAnalysisWorker {
+  worker: Worker;
+  heapMb: number;
+  /** Ends the worker unused. */
+  stop(): void;
+  /** How it ended if it did before it was given its input. */
+  early: { error?: Error & { code?: string }; exitCode?: number };
+}
+
+/**
+ * Starts a worker that loads the analysis code (and the access-level data) while this thread is
+ * still reading the snapshot; `startAnalysisWorker` gives it its input.
+ */
+export function prepareAnalysisWorker(
+  files: WorkerFiles,
   // The worker gets the heap cap this thread runs with (bin/saltzer.mjs sets it), so it collects as eagerly.
   heapMb = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20),
-): Promise<{ busyMs: number }> {
+): PreparedAnalysisWorker {
+  const data: DeferredAnalysisWorkerData = { deferred: true, entry: files.entry, tsconfig: files.tsconfig };
+  const worker = new Worker(files.bootstrap ?? files.entry, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
+  // Kept until startAnalysisWorker listens (nothing is reported for a worker never used).
+  const early: PreparedAnalysisWorker["early"] = {};
+  worker.once("error", (error) => (early.error = error));
+  worker.once("exit", (code) => (early.exitCode = code));
+  return { worker, heapMb, stop: () => void worker.terminate(), early };
+}
+
+/** An analysis worker already at work, whose rows wait until `result` names where they go. */
+export interface RunningAnalysis {
+  /** Hands the rows to `sink` (once) and resolves when the analysis is done. */
+  result(sink: RowSink): Promise<{ busyMs: number }>;
+  /** Stops the worker if it still runs (the scan failed before it took the rows). */
+  stop(): void;
+}
+
+/**
+ * Starts the analysis now, so the worker loads its code and builds the graph while this thread
+ * writes the snapshot's own rows; its first rows wait for the sink.
+ */
+export function startAnalysisWorker(
+  files: WorkerFiles,
+  scanId: number,
+  snapshot: Snapshot,
+  options: AnalyzeOptions & { edges?: boolean },
+  heapMbOrPrepared?: number | PreparedAnalysisWorker,
+): RunningAnalysis {
+  const prepared = typeof heapMbOrPrepared === "object" ? heapMbOrPrepared : null;
+  // The worker gets the heap cap this thread runs with (bin/saltzer.mjs sets it), so it collects as eagerly.
+  const heapMb = prepared?.heapMb ?? (heapMbOrPrepared as number | undefined) ?? Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20);
+  let attach!: (sink: RowSink) => void;
+  const sinkReady = new Promise<RowSink>((resolve) => (attach = resolve));
   const input: AnalysisWorkerInput = {
     scanId,
     snapshot,
@@ -64,9 +118,10 @@ export function analyseInWorker(
     entry: files.entry,
     tsconfig: files.tsconfig,
   };
-  const worker = new Worker(files.bootstrap ?? files.entry, { workerData: input, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
-  return new Promise((resolve, reject) => {
-    let settled = false;
+  const worker = prepared?.worker ?? new Worker(files.bootstrap ?? files.entry, { workerData: input, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
+  if (prepared) worker.postMessage({ type: "start", input } satisfies ToAnalysisWorker);
+  let settled = false;
+  const done = new Promise<{ busyMs: number }>((resolve, reject) => {
     let queue = Promise.resolve();
     const fail = (error: unknown) => {
       if (settled) return;
@@ -81,11 +136,11 @@ export function analyseInWorker(
           if (settled) return;
           switch (message.type) {
             case "rows":
-              await sink.rows({ functions: message.functions, batches: message.batches });
+              await (await sinkReady).rows({ functions: message.functions, batches: message.batches });
               worker.postMessage({ type: "ack" });
               break;
             case "edges":
-              await sink.edges(message.batches);
+              await (await sinkReady).edges(message.batches);
               worker.postMessage({ type: "ack" });
               break;
             case "progress":
@@ -113,5 +168,20 @@ export function analyseInWorker(
       ),
     );
     worker.on("exit", (code) => fail(new Error(`The analysis worker stopped (exit code ${code}) before it finished.`)));
+    if (prepared?.early.error) worker.emit("error", prepared.early.error);
+    if (prepared?.early.exitCode !== undefined) worker.emit("exit", prepared.early.exitCode);
   });
+  // Until `result` is called nobody awaits `done`: a failure meanwhile is reported there, not as unhandled.
+  done.catch(() => undefined);
+  return {
+    result(sink) {
+      attach(sink);
+      return done;
+    },
+    stop() {
+      if (settled) return;
+      settled = true;
+      void worker.terminate();
+    },
+  };
 }

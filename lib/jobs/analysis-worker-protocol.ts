@@ -18,6 +18,18 @@ export interface AnalysisWorkerInput {
   tsconfig: string | null;
 }
 
+/**
+ * What a worker started ahead of its input (prepareAnalysisWorker) is given: the files it needs to
+ * load itself; its input then comes as a "start" message.
+ */
+export interface DeferredAnalysisWorkerData {
+  deferred: true;
+  entry: string;
+  tsconfig: string | null;
+}
+
+export type ToAnalysisWorker = { type: "start"; input: AnalysisWorkerInput } | { type: "ack" };
+
 export type FromAnalysisWorker =
   /** Functions analysed since the last message, and the batches of rows that filled (their bytes transferred). */
   | { type: "rows"; functions: FunctionSummary[]; batches: EncodedRows[] }

@@ -9,22 +9,29 @@ import v8 from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
 import type { EncodedRows } from "@/lib/store/scan-rows";
 import { analyseToRows } from "./analyse-to-rows";
-import type { AnalysisWorkerInput, FromAnalysisWorker } from "./analysis-worker-protocol";
+import type { AnalysisWorkerInput, DeferredAnalysisWorkerData, FromAnalysisWorker, ToAnalysisWorker } from "./analysis-worker-protocol";
 import { heapCapExceeded, type HeapSample } from "./heap-projection";
 
 const MESSAGES_IN_FLIGHT = 4;
 
 const port = parentPort!;
-const { scanId, snapshot, now, onlyAccounts, edges: withEdges, storedBlastRadius } = workerData as AnalysisWorkerInput;
 let credits = MESSAGES_IN_FLIGHT;
 let creditReturned: (() => void) | null = null;
-port.on("message", (message: { type: "ack" }) => {
+let start!: (input: AnalysisWorkerInput) => void;
+const inputReady = new Promise<AnalysisWorkerInput>((resolve) => (start = resolve));
+port.on("message", (message: ToAnalysisWorker) => {
+  if (message.type === "start") start(message.input);
   if (message.type !== "ack") return;
   credits += 1;
   creditReturned?.();
   creditReturned = null;
 });
 const post = (message: FromAnalysisWorker) => port.postMessage(message);
+
+const data = workerData as AnalysisWorkerInput | DeferredAnalysisWorkerData;
+// Started ahead of its input (prepareAnalysisWorker), this worker has loaded its code by the time the snapshot is read.
+if (!("deferred" in data)) start(data);
+const { scanId, snapshot, now, onlyAccounts, edges: withEdges, storedBlastRadius } = await inputReady;
 
 /** Time spent waiting on the writer, left out of the worker's busy time. */
 let waitedMs = 0;

@@ -8,13 +8,13 @@ import { createScan, failScan, heartbeat, HEARTBEAT_MS, storeSnapshot, updateSca
 import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
 import { SEVERITIES, type Severity } from "@/lib/analysis/types";
 import type { FunctionSummary } from "@/lib/store/scan-rows";
-import { analyseInWorker, analysisWorkerFiles } from "./analyse-in-worker";
+import { analysisWorkerFiles, prepareAnalysisWorker, startAnalysisWorker, type PreparedAnalysisWorker, type RunningAnalysis } from "./analyse-in-worker";
 import { analyseToRows, type RowSink } from "./analyse-to-rows";
 import { crawlOrganization, type CrawlOptions } from "@/lib/collect/crawl-organization";
 import { saveCrawlStats, type StoredCrawlStats } from "@/lib/store/crawl-stats";
 import type { Snapshot } from "@/lib/snapshot/types";
 import { createScanProgressMeter, type OverallProgress, type ScanCounts, type ScanStep } from "./scan-progress-meter";
-import { findReusableAnalysis, reusedSummaryRows, storedBlastRadii } from "@/lib/store/reuse-analysis";
+import { anyReusableScan, findReusableAnalysis, reusedSummaryRows, storedBlastRadii } from "@/lib/store/reuse-analysis";
 import type { IncrementalStore } from "@/lib/store/save-scan";
 import { analysisInputs } from "./analysis-inputs";
 import { analysisCodeVersion } from "./analysis-code-version";
@@ -141,8 +141,14 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
   // Proof of life between progress events (a slow API call, a long phase).
   const beat = setInterval(() => void heartbeat(db, scanId).catch(() => undefined), HEARTBEAT_MS);
   beat.unref();
+  let worker: RunningAnalysis | null = null;
+  let prepared: PreparedAnalysisWorker | null = null;
   try {
     const t0 = performance.now();
+    const workerFiles = options.analyse !== undefined || options.analysisThread === "main" ? null : analysisWorkerFiles();
+    // Nothing to reuse: the whole snapshot will be analysed on the worker, which loads its code while
+    // this thread reads the directory (a crawl takes long enough that this would only hold memory).
+    if (workerFiles && source.kind === "directory" && (options.reuse === false || !(await anyReusableScan(db)))) prepared = prepareAnalysisWorker(workerFiles);
     report("reading", 0, `reading ${location}`, {}, true);
     let crawlStats: StoredCrawlStats | null = null;
     const snapshot =
@@ -189,7 +195,6 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     let analysis: ScanAnalysis | StreamedAnalysis | null = null;
     let incremental: IncrementalStore | null = null;
     if (options.analyse === undefined) {
-      const workerFiles = options.analysisThread === "main" ? null : analysisWorkerFiles();
       const inputs = analysisInputs(snapshot, analysisCodeVersion((workerFiles ?? analysisWorkerFiles())?.entry ?? null), options.now);
       const reuse = options.reuse === false ? null : await findReusableAnalysis(db, inputs.analysisKey, inputs.accountHashes);
       incremental = { ...inputs, reuse };
@@ -203,19 +208,24 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
       const analysisWorker = light ? null : workerFiles;
       const where = analysisWorker ? "on a worker thread while storing" : "in process";
       report("graph", 0, `analysing ${where}`, {}, true);
+      const analyseOptions = {
+        now: options.now,
+        onlyAccounts,
+        storedBlastRadius,
+        edges: !reuse,
+        onProgress: (fraction: number, message: string) => {
+          checkCancelled();
+          analysisProgress(fraction, message);
+        },
+      };
+      // Started before the store writes the snapshot's rows: the worker loads and builds the graph meanwhile.
+      const running = analysisWorker && onlyAccounts?.size !== 0 ? startAnalysisWorker(analysisWorker, scanId, snapshot, analyseOptions, prepared ?? undefined) : null;
+      worker = running;
+      if (!running) prepared?.stop();
+      prepared = null;
       analysis = {
         stream: async (sink) => {
           const start = performance.now();
-          const analyseOptions = {
-            now: options.now,
-            onlyAccounts,
-            storedBlastRadius,
-            edges: !reuse,
-            onProgress: (fraction: number, message: string) => {
-              checkCancelled();
-              analysisProgress(fraction, message);
-            },
-          };
           const timed = async (write: () => Promise<void>) => {
             const t = performance.now();
             await write();
@@ -230,7 +240,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
           };
           // Every account reused: nothing to analyse, not even the graph (its edges are copied).
           if (onlyAccounts?.size === 0) workerBusyMs = 0;
-          else if (analysisWorker) workerBusyMs = (await analyseInWorker(analysisWorker, scanId, snapshot, analyseOptions, rowSink)).busyMs;
+          else if (running) workerBusyMs = (await running.result(rowSink)).busyMs;
           else await analyseToRows(scanId, snapshot, analyseOptions, rowSink);
           streamMs = performance.now() - start;
           analysisDone = true;
@@ -279,6 +289,8 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     await failScan(db, scanId, error, error instanceof ScanCancelledError || options.signal?.aborted ? "cancelled" : "failed");
     throw error;
   } finally {
+    prepared?.stop();
+    worker?.stop();
     clearInterval(beat);
   }
 }

@@ -39,9 +39,9 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  const db = options.databaseUrl ? await openPostgres(options.databaseUrl) : await openPglite(options.dataDir ?? ".saltzer", options.template);
+  const { db, migrated } = options.databaseUrl ? { db: await openPostgres(options.databaseUrl), migrated: false } : await openPglite(options.dataDir ?? ".saltzer", options.template);
   try {
-    await db.withConnection((conn) => applyMigrations(conn));
+    if (!migrated) await db.withConnection((conn) => applyMigrations(conn));
   } catch (error) {
     await db.close();
     throw error;
@@ -65,9 +65,11 @@ async function openPostgres(url: string): Promise<Database> {
     await pool.end();
     throw new Error(`Cannot connect to PostgreSQL at ${redact(url)}: ${(error as Error).message}`);
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = lazyPrisma(() => new PrismaPg(pool));
   return {
-    prisma,
+    get prisma() {
+      return prisma.client();
+    },
     kind: "postgres",
     location: redact(url),
     async exec(sql) {
@@ -92,13 +94,17 @@ async function openPostgres(url: string): Promise<Database> {
       }
     },
     async close() {
-      await prisma.$disconnect();
+      await prisma.disconnect();
       await pool.end();
     },
   };
 }
 
-async function openPglite(dataDir: string, templateOption: TemplateSpec | null | undefined): Promise<Database> {
+/**
+ * `migrated`: the database was just copied from the default template, which is keyed by the
+ * migrations this build applies (pglite-template.ts), so there is nothing to check.
+ */
+async function openPglite(dataDir: string, templateOption: TemplateSpec | null | undefined): Promise<{ db: Database; migrated: boolean }> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
   const dir = path.resolve(dataDir, "pgdata");
@@ -106,6 +112,7 @@ async function openPglite(dataDir: string, templateOption: TemplateSpec | null |
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   const releaseLock = acquireDataDirLock(path.dirname(dir));
   let client: InstanceType<typeof PGlite>;
+  let migrated = false;
   try {
     const template = templateOption === undefined ? defaultTemplateSpec() : templateOption;
     const fromTemplate =
@@ -118,6 +125,7 @@ async function openPglite(dataDir: string, templateOption: TemplateSpec | null |
       }));
     try {
       client = await PGlite.create(dir, { startParams });
+      migrated = fromTemplate && templateOption === undefined;
     } catch (error) {
       if (!fromTemplate) throw error;
       // A template another PGlite version wrote: forget it and create the database in place.
@@ -129,7 +137,7 @@ async function openPglite(dataDir: string, templateOption: TemplateSpec | null |
     releaseLock();
     throw new Error(`Cannot open the embedded database at ${dir}: ${(error as Error).message}`);
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
+  const prisma = lazyPrisma(() => new PrismaPGlite(client));
   const runner: SqlRunner = {
     async exec(sql) {
       await client.exec(sql);
@@ -142,17 +150,34 @@ async function openPglite(dataDir: string, templateOption: TemplateSpec | null |
       await client.query(sql, [json], { serializers: { [JSON_OID]: (bytes: Uint8Array) => bytes as unknown as string } });
     },
   };
-  return {
-    prisma,
+  const db: Database = {
+    get prisma() {
+      return prisma.client();
+    },
     kind: "pglite",
     location: dir,
     ...runner,
     // PGlite is a single connection.
     withConnection: (fn) => fn(runner),
     async close() {
-      await prisma.$disconnect();
+      await prisma.disconnect();
       await client.close();
       releaseLock();
+    },
+  };
+  return { db, migrated };
+}
+
+/**
+ * The Prisma client, made on first use: its first query loads and compiles the query compiler
+ * (WebAssembly, about half a second of CPU), which a CLI scan (plain SQL throughout) never needs.
+ */
+function lazyPrisma(adapter: () => NonNullable<ConstructorParameters<typeof PrismaClient>[0]["adapter"]>) {
+  let client: PrismaClient | null = null;
+  return {
+    client: () => (client ??= new PrismaClient({ adapter: adapter() })),
+    disconnect: async () => {
+      await client?.$disconnect();
     },
   };
 }

@@ -6,6 +6,7 @@
 import type { BlastRadius } from "@/lib/analysis/types";
 import type { Database, SqlRunner } from "./db";
 import { joinBlastRadius } from "./scan-rows";
+import { VERDICT_COPIES } from "./scan-aggregates";
 
 /** What a scan reuses: the earlier scan, and the accounts whose rows are copied from it. */
 export interface AnalysisReuse {
@@ -28,12 +29,25 @@ export async function findReusableAnalysis(db: Database, analysisKey: string, ac
   return accountIds.size ? { fromScanId: scan.id, accountIds } : null;
 }
 
-/** Copies rows of one table from scan `from` to scan `to`, every column but the id, in id order. */
+/** Whether any earlier scan's analysis could be reused (a finished, analysed scan with a key): if not, a scan analyses everything. */
+export async function anyReusableScan(db: SqlRunner): Promise<boolean> {
+  const rows = await db.query(`SELECT 1 FROM scans WHERE analysis_key IS NOT NULL AND analyzed AND status IN ('succeeded', 'partial') LIMIT 1`);
+  return rows.length > 0;
+}
+
+/**
+ * Copies rows of one table from scan `from` to scan `to`, every column but the id, in id order.
+ * A table with a narrow verdict copy (functions, findings) gets the copy in the same statement,
+ * from the rows just inserted, as a full scan writes it (save-scan.ts).
+ */
 async function copyRows(conn: SqlRunner, table: string, columns: string[], from: number, to: number, where: string, params: unknown[]): Promise<number> {
   const list = columns.map((c) => `"${c}"`).join(", ");
   const values = columns.map((c) => (c === "scan_id" ? "$2" : `t."${c}"`)).join(", ");
+  const verdicts = VERDICT_COPIES[table];
+  const returning = verdicts ? verdicts.columns : "1";
+  const copyVerdicts = verdicts ? `, verdicts AS (INSERT INTO ${verdicts.table} (${verdicts.columns}) SELECT ${verdicts.columns} FROM copied)` : "";
   const rows = await conn.query<{ n: number }>(
-    `WITH copied AS (INSERT INTO ${table} (${list}) SELECT ${values} FROM ${table} t WHERE t.scan_id = $1 AND ${where} ORDER BY t.id RETURNING 1) SELECT count(*)::int AS n FROM copied`,
+    `WITH copied AS (INSERT INTO ${table} (${list}) SELECT ${values} FROM ${table} t WHERE t.scan_id = $1 AND ${where} ORDER BY t.id RETURNING ${returning})${copyVerdicts} SELECT count(*)::int AS n FROM copied`,
     [from, to, ...params],
   );
   return rows[0]?.n ?? 0;
@@ -124,18 +138,19 @@ export async function storedBlastRadii(db: SqlRunner, fromScanId: number, accoun
 /**
  * What a scan summary needs from the reused functions: their findings per severity, and the
  * `top` riskiest of them with every function tied with the last (the caller breaks ties).
+ * Read from the narrow verdict copies (one row per function and finding, as stored).
  */
 export async function reusedSummaryRows(conn: SqlRunner, scanId: number, accountIds: string[], top: number) {
   const findings = await conn.query<{ severity: string; n: number }>(
-    `SELECT severity, count(*)::int AS n FROM findings
-      WHERE scan_id = $1 AND function_arn IN (SELECT arn FROM functions WHERE scan_id = $1 AND account_id = ANY($2::text[]))
-      GROUP BY severity`,
+    `SELECT fv.severity, count(*)::int AS n FROM finding_verdicts fv JOIN function_verdicts f ON f.scan_id = fv.scan_id AND f.arn = fv.function_arn
+      WHERE fv.scan_id = $1 AND f.account_id = ANY($2::text[])
+      GROUP BY fv.severity`,
     [scanId, accountIds],
   );
   const riskiest = await conn.query<{ arn: string; risk_score: number; severity: string }>(
-    `SELECT arn, risk_score, severity FROM functions
+    `SELECT arn, risk_score, severity FROM function_verdicts
       WHERE scan_id = $1 AND account_id = ANY($2::text[]) AND risk_score >= (
-        SELECT min(risk_score) FROM (SELECT risk_score FROM functions WHERE scan_id = $1 AND account_id = ANY($2::text[]) AND risk_score IS NOT NULL ORDER BY risk_score DESC LIMIT $3) best)`,
+        SELECT min(risk_score) FROM (SELECT risk_score FROM function_verdicts WHERE scan_id = $1 AND account_id = ANY($2::text[]) AND risk_score IS NOT NULL ORDER BY risk_score DESC LIMIT $3) best)`,
     [scanId, accountIds, top],
   );
   return { findings, riskiest };
