@@ -8,7 +8,7 @@
  * policies share the result, and each Allow statement's outcome is cached per evaluation context
  * so an AWS-managed policy attached to many roles in one account is evaluated once.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policy-arn";
 import type { ConditionBlock, Group, InlinePolicy, PolicyDocument, PolicyStatement, ServiceControlPolicy } from "@/lib/snapshot/types";
 import { actionMatcher, expandActionPatterns, expandNotActionPatterns, type ActionMatcher } from "./action-expansion";
@@ -152,7 +152,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 function sha1(text: string): string {
-  return createHash("sha1").update(text).digest("hex");
+  return hash("sha1", text, "hex");
 }
 
 function namedJson(p: NamedPolicy): string {

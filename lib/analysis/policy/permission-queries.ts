@@ -50,20 +50,28 @@ const allowedActionSets = new WeakMap<readonly Grant[], Set<string>>();
 const allowedBits = new WeakMap<readonly Grant[], ActionBits>();
 const sortedActionLists = new WeakMap<readonly Grant[], string[]>();
 
+const KIND_WORDS: Record<StatementRef["kind"], string> = {
+  inline: "inline policy",
+  "customer-managed": "managed policy",
+  "aws-managed": "AWS-managed policy",
+  boundary: "permission boundary",
+  scp: "SCP",
+  "resource-policy": "resource policy",
+  "trust-policy": "trust policy",
+};
+
+// Grants keep their statement's ref object, and decisions name it again and again.
+const statementWords = new WeakMap<StatementRef, string>();
+
 /** "inline policy \"app\" statement #1 (Sid ReadBucket)" — the words every reason uses. */
 export function describeStatement(ref: StatementRef): string {
-  const kindWords: Record<StatementRef["kind"], string> = {
-    inline: "inline policy",
-    "customer-managed": "managed policy",
-    "aws-managed": "AWS-managed policy",
-    boundary: "permission boundary",
-    scp: "SCP",
-    "resource-policy": "resource policy",
-    "trust-policy": "trust policy",
-  };
-  const sid = ref.sid ? ` (Sid ${ref.sid})` : "";
-  const name = ref.kind === "resource-policy" ? "" : ` "${ref.policyName}"`;
-  return `${kindWords[ref.kind]}${name} statement #${ref.statementIndex}${sid}`;
+  let words = statementWords.get(ref);
+  if (words === undefined) {
+    const sid = ref.sid ? ` (Sid ${ref.sid})` : "";
+    const name = ref.kind === "resource-policy" ? "" : ` "${ref.policyName}"`;
+    statementWords.set(ref, (words = `${KIND_WORDS[ref.kind]}${name} statement #${ref.statementIndex}${sid}`));
+  }
+  return words;
 }
 
 function limitApplies(limit: GrantLimit, action: string): boolean {
