@@ -4,7 +4,7 @@
  * permission never lowers the score (a property test keeps it so). The formula is data:
  * `RISK_FORMULA` is printed by the README and `saltzer rules`.
  */
-import type { AccessLevel, BlastRadius, Finding, FindingCategory, RiskParts, RiskScore, Severity } from "./types";
+import type { AccessLevel, BlastRadius, DataStoreAccess, Finding, FindingCategory, RiskParts, RiskScore, Severity } from "./types";
 import { findingFingerprint } from "./fingerprint";
 import type { LambdaFunction } from "@/lib/snapshot/types";
 
@@ -139,31 +139,69 @@ function findingCapability(f: Finding): Capability {
   return { points: tier ? tier * FINDING_SEVERITY_WEIGHT[f.severity] : 0, why: `finding "${f.title}" (${f.category}, ${f.severity})` };
 }
 
+const STORE_TIERS: [keyof BlastRadius["dataStores"], number, string][] = [
+  ["delete", CAPABILITY_TIERS.destruction, "delete"],
+  ["read", CAPABILITY_TIERS.exfiltration, "read"],
+  ["write", CAPABILITY_TIERS.exfiltration, "write"],
+];
+
+/** The first of the two when it is at least as bad: candidates taken in order, ties to the first. */
+function worse(a: Capability, b: Capability): Capability {
+  return b.points > a.points ? b : a;
+}
+
+// The services and data stores of a blast radius are its permission set's, shared by every
+// function holding the set: their worst capability is worked out once per set.
+const servicesWorst = new WeakMap<BlastRadius["services"], Capability>();
+const storesWorst = new WeakMap<BlastRadius["dataStores"], Capability[]>();
+
+function worstService(services: BlastRadius["services"]): Capability {
+  let found = servicesWorst.get(services);
+  if (!found) {
+    const candidates: Capability[] = [];
+    for (const s of services) {
+      for (const level of s.levels) {
+        const scope = bestScope(level.resources);
+        // Changing IAM permissions on any principal is as good as administrator access.
+        const tier = level.level === "Permissions management" && s.service === "iam" && scope === 1 ? CAPABILITY_TIERS.admin : LEVEL_TIERS[level.level];
+        candidates.push({ points: tier * scope, why: `${level.level} on ${s.service} (${level.actionCount} actions, e.g. ${level.actions[0]}) on ${level.resources.slice(0, 2).join(", ")}` });
+      }
+    }
+    servicesWorst.set(services, (found = worstOf(candidates)));
+  }
+  return found;
+}
+
+function storeCandidates(stores: DataStoreAccess[], tier: number, verb: string): Capability[] {
+  return stores.map((d) => ({ points: tier * scopeFactor(d.resource) * (d.conditional ? CONDITIONAL_FACTOR : 1), why: `${verb} ${d.service} data on ${d.resource} (${d.actions.slice(0, 3).join(", ")})` }));
+}
+
+/** Per STORE_TIERS kind, the worst of the data stores themselves. */
+function worstStores(dataStores: BlastRadius["dataStores"]): Capability[] {
+  let found = storesWorst.get(dataStores);
+  if (!found) storesWorst.set(dataStores, (found = STORE_TIERS.map(([kind, tier, verb]) => worstOf(storeCandidates(dataStores[kind], tier, `can ${verb}`)))));
+  return found;
+}
+
 function radiusCapability(br: BlastRadius): Capability {
-  const candidates: Capability[] = [];
-  for (const s of br.services) {
-    for (const level of s.levels) {
-      const scope = bestScope(level.resources);
-      // Changing IAM permissions on any principal is as good as administrator access.
-      const tier = level.level === "Permissions management" && s.service === "iam" && scope === 1 ? CAPABILITY_TIERS.admin : LEVEL_TIERS[level.level];
-      candidates.push({ points: tier * scope, why: `${level.level} on ${s.service} (${level.actionCount} actions, e.g. ${level.actions[0]}) on ${level.resources.slice(0, 2).join(", ")}` });
-    }
-  }
-  const storeTiers: [keyof BlastRadius["dataStores"], number, string][] = [
-    ["delete", CAPABILITY_TIERS.destruction, "delete"],
-    ["read", CAPABILITY_TIERS.exfiltration, "read"],
-    ["write", CAPABILITY_TIERS.exfiltration, "write"],
-  ];
-  for (const [kind, tier, verb] of storeTiers) {
-    for (const d of br.dataStores[kind]) {
-      candidates.push({ points: tier * scopeFactor(d.resource) * (d.conditional ? CONDITIONAL_FACTOR : 1), why: `can ${verb} ${d.service} data on ${d.resource} (${d.actions.slice(0, 3).join(", ")})` });
-    }
+  // The worst of: every service level, then per kind its data stores and those after escalation.
+  let worst = worstService(br.services);
+  const direct = worstStores(br.dataStores);
+  STORE_TIERS.forEach(([kind, tier, verb], i) => {
+    worst = worse(worst, direct[i]);
     // The same numbers the blast radius shows under "after escalation".
-    for (const d of br.afterEscalation?.dataStores[kind] ?? []) {
-      candidates.push({ points: tier * scopeFactor(d.resource) * (d.conditional ? CONDITIONAL_FACTOR : 1), why: `after escalation can ${verb} ${d.service} data on ${d.resource} (${d.actions.slice(0, 3).join(", ")})` });
-    }
-  }
-  return worstOf(candidates);
+    const after = br.afterEscalation?.dataStores[kind];
+    if (after?.length) worst = worse(worst, worstOf(storeCandidates(after, tier, `after escalation can ${verb}`)));
+  });
+  return { ...worst };
+}
+
+const wildcardCounts = new WeakMap<BlastRadius["services"], number>();
+/** Services with an action on every resource (`*`), once per permission set. */
+function wildcardServices(services: BlastRadius["services"]): number {
+  let count = wildcardCounts.get(services);
+  if (count === undefined) wildcardCounts.set(services, (count = services.filter((s) => s.levels.some((l) => l.resources.includes("*"))).length));
+  return count;
 }
 
 /** Which exposure a finding causes (exposureOf in lib/audit/analyze-snapshot.ts reads the same findings). */
@@ -193,7 +231,7 @@ export function riskParts(input: RiskInput): RiskParts {
     findings: findings.map((f) => ({ fingerprint: findingFingerprint(f), severity: f.severity, ...findingCapability(f), exposure: findingExposure(f) })),
     exposure: { ...exposure },
     services: br.services.length,
-    wildcardServices: br.services.filter((s) => s.levels.some((l) => l.resources.includes("*"))).length,
+    wildcardServices: wildcardServices(br.services),
     reachableFunctions: br.totals.reachableFunctions,
     roles: new Set([...br.rolesPassable, ...br.rolesAssumable]).size,
     unusedShare,

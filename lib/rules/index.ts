@@ -33,8 +33,11 @@ const PERMISSION_SCOPED = new Set([
   "infrastructure-modification",
 ]);
 
+/** Rules that read only the role: its permissions, its last-accessed data and the reference time. */
+const ROLE_SCOPED = new Set(["unused-permissions"]);
+
 function rule(mod: { meta: RuleMeta; evaluate: Rule["evaluate"] }): Rule {
-  return { ...mod.meta, evaluate: mod.evaluate, scope: PERMISSION_SCOPED.has(mod.meta.id) ? "permissions" : "function" };
+  return { ...mod.meta, evaluate: mod.evaluate, scope: PERMISSION_SCOPED.has(mod.meta.id) ? "permissions" : ROLE_SCOPED.has(mod.meta.id) ? "role" : "function" };
 }
 
 /** Every rule, in catalogue order. */
@@ -62,12 +65,15 @@ export const RULES: Rule[] = [
 export const RULE_CATALOGUE: RuleMeta[] = RULES.map(({ evaluate: _evaluate, scope: _scope, ...meta }) => meta);
 
 const PERMISSION_RULES = RULES.filter((r) => r.scope === "permissions");
+const ROLE_RULES = RULES.filter((r) => r.scope === "role");
 const FUNCTION_RULES = RULES.filter((r) => r.scope === "function");
 const RULE_ORDER = new Map(RULES.map((r, i) => [r.id, i]));
 
 /**
  * Every rule on one function, with the permission-scoped rules' hits shared by every function
- * whose inputs to them are the same (same permission set, policies, escalation steps, event sources).
+ * whose inputs to them are the same (same permission set, policies, escalation steps, event
+ * sources), and the role-scoped rules' hits by every function of the role (one analysis gives
+ * them the same last-accessed data and reference time).
  */
 export function evaluateRulesCached(ctx: RuleContext, cache: Map<string, Finding[]>): Finding[] {
   const key = [
@@ -76,13 +82,18 @@ export function evaluateRulesCached(ctx: RuleContext, cache: Map<string, Finding
     ctx.escalationPaths.flatMap((p) => p.steps.map((s) => s.action)).sort().join(","),
     (ctx.index.mappingsByFunction.get(ctx.fn.arn) ?? []).map((m) => m.eventSourceArn?.split(":")[2] ?? "").sort().join(","),
   ].join("|");
-  let shared = cache.get(key);
-  if (!shared) {
-    shared = evaluateRules(ctx, PERMISSION_RULES);
-    cache.set(key, shared);
-  }
+  const roleKey = `role\u0000${ctx.account.accountId}\u0000${ctx.fn.roleArn}\u0000${ctx.perms.key}`;
+  const shared = cachedHits(cache, key, ctx, PERMISSION_RULES);
+  const sharedByRole = cachedHits(cache, roleKey, ctx, ROLE_RULES);
   const own = evaluateRules(ctx, FUNCTION_RULES);
-  return sortFindings([...shared.map((f) => ({ ...f, functionArn: ctx.fn.arn })), ...own]);
+  const mine = (f: Finding) => ({ ...f, functionArn: ctx.fn.arn });
+  return sortFindings([...shared.map(mine), ...sharedByRole.map(mine), ...own]);
+}
+
+function cachedHits(cache: Map<string, Finding[]>, key: string, ctx: RuleContext, rules: Rule[]): Finding[] {
+  let found = cache.get(key);
+  if (!found) cache.set(key, (found = evaluateRules(ctx, rules)));
+  return found;
 }
 
 function sortFindings(findings: Finding[]): Finding[] {

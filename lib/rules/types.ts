@@ -33,7 +33,9 @@ export interface Rule extends RuleMeta {
   /**
    * What the rule reads: `permissions` rules read only the role's effective permissions and
    * attached policies (plus escalation steps and event-source services), so their hits are
-   * computed once per distinct permission set; `function` rules read the function itself.
+   * computed once per distinct permission set; `role` rules read only the role (its permissions,
+   * last-accessed data and the reference time), computed once per role; `function` rules read
+   * the function itself.
    */
-  scope: "permissions" | "function";
+  scope: "permissions" | "role" | "function";
 }

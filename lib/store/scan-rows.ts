@@ -49,10 +49,12 @@ const utf8 = new TextEncoder();
 
 /**
  * Collects rows per table, in the order they are added, and encodes a table's batch once it
- * is full (or on `flush`). Order within a table is kept; tables are independent.
+ * is full (or on `flush`). Order within a table is kept; tables are independent. Each row's JSON
+ * is written to the batch's UTF-8 bytes as it is added, so the text dies young: a batch's rows
+ * would otherwise live long enough to be promoted, and be collected again by full collections.
  */
 export class RowBatcher {
-  private pending = new Map<string, { parts: string[]; columns: Set<string>; chars: number }>();
+  private pending = new Map<string, PendingBatch>();
   private ready: EncodedRows[] = [];
 
   add(table: string, row: object): void {
@@ -61,11 +63,10 @@ export class RowBatcher {
 
   addSerialized(table: string, row: SerializedRow): void {
     let batch = this.pending.get(table);
-    if (!batch) this.pending.set(table, (batch = { parts: [], columns: new Set(), chars: 0 }));
+    if (!batch) this.pending.set(table, (batch = new PendingBatch()));
     for (const column of row.columns) batch.columns.add(column);
-    batch.parts.push(row.json);
-    batch.chars += row.json.length;
-    if (batch.parts.length >= BATCH_ROWS || batch.chars >= BATCH_CHARS) this.encode(table, batch);
+    batch.append(row.json);
+    if (batch.count >= BATCH_ROWS || batch.chars >= BATCH_CHARS) this.encode(table, batch);
   }
 
   /** Whether a full batch waits to be taken. */
@@ -75,7 +76,7 @@ export class RowBatcher {
 
   /** Encodes every table's rows not yet encoded. */
   flush(): void {
-    for (const [table, batch] of this.pending) if (batch.parts.length) this.encode(table, batch);
+    for (const [table, batch] of this.pending) if (batch.count) this.encode(table, batch);
   }
 
   /** The encoded batches, oldest first; the batcher forgets them. */
@@ -85,9 +86,51 @@ export class RowBatcher {
     return ready;
   }
 
-  private encode(table: string, batch: { parts: string[]; columns: Set<string>; chars: number }): void {
-    this.ready.push({ table, columns: [...batch.columns], count: batch.parts.length, bytes: utf8.encode(`[${batch.parts.join(",")}]`) });
-    this.pending.set(table, { parts: [], columns: new Set(), chars: 0 });
+  private encode(table: string, batch: PendingBatch): void {
+    this.ready.push({ table, columns: [...batch.columns], count: batch.count, bytes: batch.bytes() });
+    batch.reset();
+  }
+}
+
+/** One table's rows so far: `[row,row,…` in UTF-8, growing as rows are appended. */
+class PendingBatch {
+  columns = new Set<string>();
+  count = 0;
+  /** UTF-16 length of the rows' JSON (the batch budget is in characters). */
+  chars = 0;
+  private buffer = new Uint8Array(64 * 1024);
+  private used = 0;
+
+  append(json: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; plus the separator.
+    this.reserve(json.length * 3 + 2);
+    this.buffer[this.used++] = this.count === 0 ? 0x5b /* [ */ : 0x2c; /* , */
+    this.used += utf8.encodeInto(json, this.buffer.subarray(this.used)).written;
+    this.count += 1;
+    this.chars += json.length;
+  }
+
+  /** Empties the batch, keeping its buffer: a new buffer per batch is memory outside the heap that makes the collector run. */
+  reset(): void {
+    this.columns = new Set();
+    this.count = 0;
+    this.chars = 0;
+    this.used = 0;
+  }
+
+  /** The batch's bytes, `[…]`, in an array of their own (handed to another thread as is). */
+  bytes(): Uint8Array {
+    this.reserve(2);
+    if (this.count === 0) this.buffer[this.used++] = 0x5b;
+    this.buffer[this.used++] = 0x5d; /* ] */
+    return this.buffer.slice(0, this.used);
+  }
+
+  private reserve(bytes: number): void {
+    if (this.used + bytes <= this.buffer.length) return;
+    const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.used + bytes));
+    grown.set(this.buffer.subarray(0, this.used));
+    this.buffer = grown;
   }
 }
 

@@ -32,6 +32,11 @@ export interface Candidate {
 /** One method family's checker: which targets it tries, and which of a method's `requires` groups are judged per target. */
 export interface EscalationChecker {
   kind: EscalationKind;
+  /**
+   * True when the candidates depend on the escalating function itself (`ctx.actor.fn`), not only
+   * on its role: the other families' candidates are worked out once per role (see `RoleMemo`).
+   */
+  readsFunction?: boolean;
   /** What the family checks a target for: listed by `saltzer rules --escalation`. */
   targetTest: string;
   /** How many leading `requires` groups are checked against each target (the rest on any resource). */
@@ -70,6 +75,31 @@ export function rolesNaming(index: SnapshotIndex, principalArn: string): Role[] 
   return byPrincipal.get(principalArn) ?? [];
 }
 
+/** A role the escalating role can pass to a service, worth more than its own. */
+export interface PassableRole {
+  role: Role;
+  step: Step;
+  cmp: PrivilegeComparison;
+  trustConditional: boolean;
+}
+
+/**
+ * What the escalation contexts of one role's functions share: every answer that depends on the
+ * role, its account and its permissions but not on the function (checkers do not read the
+ * region). A context works its answers out in the same order whichever function it starts from,
+ * so the first function's answers are the others' too.
+ */
+export interface RoleMemo {
+  prerequisites: Map<EscalationMethod, Step[] | null>;
+  /** Candidates of the methods whose checker does not read the function, in the checker's order. */
+  candidates: Map<EscalationMethod, Candidate[]>;
+  passable: Map<string, PassableRole[]>;
+}
+
+export function newRoleMemo(): RoleMemo {
+  return { prerequisites: new Map(), candidates: new Map(), passable: new Map() };
+}
+
 /** Who escalates: the function's role, or a role reached mid-chain (no function of its own). */
 export interface Actor {
   roleArn: string;
@@ -92,6 +122,8 @@ export class EscalationContext {
     readonly index: SnapshotIndex,
     readonly actor: Actor,
     readonly permsOf: (roleArn: string) => EffectivePermissions,
+    /** Answers shared with the contexts of the role's other functions (a fresh one by default). */
+    readonly memo: RoleMemo = newRoleMemo(),
   ) {
     this.accountId = actor.accountId;
     this.region = actor.region;
@@ -208,8 +240,14 @@ export class EscalationContext {
   }
 
   /** Roles in the account that trust the service and can be passed to it, worth more than the function's. */
-  passableRoles(service: string): { role: Role; step: Step; cmp: PrivilegeComparison; trustConditional: boolean }[] {
-    const out: { role: Role; step: Step; cmp: PrivilegeComparison; trustConditional: boolean }[] = [];
+  passableRoles(service: string): readonly PassableRole[] {
+    let found = this.memo.passable.get(service);
+    if (!found) this.memo.passable.set(service, (found = this.findPassableRoles(service)));
+    return found;
+  }
+
+  private findPassableRoles(service: string): PassableRole[] {
+    const out: PassableRole[] = [];
     for (const role of this.rolesInAccount()) {
       const trust = trustsService(role, service, this.accountId);
       if (!trust) continue;

@@ -16,7 +16,7 @@ import type { EffectivePermissions, EscalationPath } from "../types";
 import type { LambdaFunction } from "@/lib/snapshot/types";
 import type { EscalationMove } from "../graph/capabilities";
 import { CHECKERS } from "./checkers";
-import { byValue, EscalationContext, impactRank, type Actor, type Candidate, type EscalationImpact, type Step } from "./context";
+import { byValue, EscalationContext, impactRank, newRoleMemo, type Actor, type Candidate, type EscalationImpact, type RoleMemo, type Step } from "./context";
 import { ESCALATION_METHODS, type EscalationKind, type EscalationMethod } from "./methods";
 
 export type { EscalationImpact } from "./context";
@@ -41,12 +41,13 @@ export function findEscalationPaths(input: EscalationInput): RankedEscalationPat
   const paths: RankedEscalationPath[] = [];
   if (isAdminEquivalent(input.perms)) return paths; // nothing left to escalate to
   const actor: Actor = { roleArn: input.fn.roleArn, accountId: input.fn.accountId, region: input.fn.region, fn: input.fn, perms: input.perms };
-  const ctx = new EscalationContext(input.index, actor, input.permsOf);
+  const ctx = new EscalationContext(input.index, actor, input.permsOf, startMemo(input));
   for (const method of ESCALATION_METHODS) {
     const candidates = methodCandidates(ctx, method);
     if (candidates.length === 0) continue;
-    candidates.sort(byValue);
-    const best = candidates[0];
+    // The first of the most valuable (a stable sort's first): the list itself may be shared.
+    let best = candidates[0];
+    for (const c of candidates) if (byValue(c, best) < 0) best = c;
     paths.push({
       method: method.id,
       title: method.title,
@@ -63,9 +64,31 @@ export function findEscalationPaths(input: EscalationInput): RankedEscalationPat
   return paths;
 }
 
-/** Every usable candidate of a method, or none when a required action is missing. */
-function methodCandidates(ctx: EscalationContext, method: EscalationMethod): Candidate[] {
-  const steps = prerequisites(ctx, method);
+/**
+ * The memo the start contexts of one role's functions share (functions sharing a role share its
+ * escalation work). Kept for one account at a time: a scan analyses an account's functions together.
+ */
+const startMemos = new WeakMap<SnapshotIndex, { accountId: string; byRole: Map<string, { perms: EffectivePermissions; memo: RoleMemo }> }>();
+function startMemo(input: EscalationInput): RoleMemo {
+  let memos = startMemos.get(input.index);
+  if (!memos || memos.accountId !== input.fn.accountId) startMemos.set(input.index, (memos = { accountId: input.fn.accountId, byRole: new Map() }));
+  let found = memos.byRole.get(input.fn.roleArn);
+  if (!found || found.perms !== input.perms) memos.byRole.set(input.fn.roleArn, (found = { perms: input.perms, memo: newRoleMemo() }));
+  return found.memo;
+}
+
+/** Every usable candidate of a method, or none when a required action is missing. The list may be shared: callers read it. */
+function methodCandidates(ctx: EscalationContext, method: EscalationMethod): readonly Candidate[] {
+  const checker = CHECKERS[method.kind];
+  if (checker.readsFunction) return candidatesOf(ctx, method);
+  let found = ctx.memo.candidates.get(method);
+  if (!found) ctx.memo.candidates.set(method, (found = candidatesOf(ctx, method)));
+  return found;
+}
+
+function candidatesOf(ctx: EscalationContext, method: EscalationMethod): Candidate[] {
+  let steps = ctx.memo.prerequisites.get(method);
+  if (steps === undefined) ctx.memo.prerequisites.set(method, (steps = prerequisites(ctx, method)));
   if (!steps) return [];
   return CHECKERS[method.kind].candidates(ctx, method, steps);
 }

@@ -3,24 +3,13 @@
  * the function do — per service and access level, which data stores it reads, writes or
  * deletes, which roles it can pass or assume, which functions it reaches.
  */
-import { isGrantConditional } from "../policy/permission-queries";
-import { accessLevelsOf, serviceOf } from "../policy/access-levels";
-import { DATA_STORE_ACTIONS, type DataAccessKind } from "../data/data-stores";
+import type { DataAccessKind } from "../data/data-stores";
 import { passableRoles, roleCapabilities } from "./capabilities";
-import { resourcePatternsFor, type PermissionGraph } from "./edges";
+import type { PermissionGraph } from "./edges";
+import { summarizePermissions as summarize } from "./permission-summary";
 import { reachDetailed, REACH_MAX_HOPS, type ReachedRole } from "./reach";
 import type { SnapshotIndex } from "../snapshot-index";
-import {
-  ACCESS_LEVELS,
-  type AccessLevel,
-  type AfterEscalation,
-  type BlastRadius,
-  type DataStoreAccess,
-  type EffectivePermissions,
-  type EscalationPath,
-  type Grant,
-  type ServiceReach,
-} from "../types";
+import type { AfterEscalation, BlastRadius, DataStoreAccess, EffectivePermissions, EscalationPath } from "../types";
 import type { LambdaFunction } from "@/lib/snapshot/types";
 import { LIST_CAPS } from "../types";
 
@@ -36,101 +25,6 @@ export interface BlastRadiusInput {
   maxHops?: number;
   /** Effective permissions of another role: what an escalation path's target role holds. */
   permsOf?: (roleArn: string) => EffectivePermissions;
-}
-
-/** Actions iam-data does not know are bucketed as Write: an unknown action is not assumed harmless. */
-const UNKNOWN_ACTION_LEVELS: readonly AccessLevel[] = ["Write"];
-
-/** Some ARN services differ from the action prefix. */
-const ARN_SERVICES: Record<string, string[]> = {
-  "rds-data": ["rds"],
-  "rds-db": ["rds-db"],
-  efs: ["elasticfilesystem"],
-};
-
-function arnServicesOf(service: string): string[] {
-  return ARN_SERVICES[service] ?? [service];
-}
-
-const isConditional = (grant: Grant): boolean => isGrantConditional(grant);
-
-interface PermissionSummary {
-  services: ServiceReach[];
-  dataStores: BlastRadius["dataStores"];
-  totals: BlastRadius["totals"];
-}
-
-/**
- * The part that depends only on the grants, shared by functions whose permissions share them
- * (effectivePermissions hands out the same grants array for equal keys).
- */
-const summaries = new WeakMap<readonly Grant[], PermissionSummary>();
-
-function summarize(perms: EffectivePermissions): PermissionSummary {
-  const cached = summaries.get(perms.grants);
-  if (cached) return cached;
-  const byService = new Map<string, Map<AccessLevel, { actions: Set<string>; resources: Set<string> }>>();
-  const stores = new Map<string, { kind: DataAccessKind; service: string; resource: string; actions: Set<string>; conditional: boolean }>();
-  const allActions = new Set<string>();
-  const allResources = new Set<string>();
-
-  for (const grant of perms.grants) {
-    const conditional = isConditional(grant);
-    const patternsByService = new Map<string, string[]>();
-    for (const action of grant.actions) {
-      allActions.add(action);
-      const service = serviceOf(action);
-      let patterns = patternsByService.get(service);
-      if (!patterns) patternsByService.set(service, (patterns = resourcePatternsFor(grant, arnServicesOf(service))));
-      if (patterns.length === 0) continue;
-      for (const p of patterns) allResources.add(p);
-
-      let levels = byService.get(service);
-      if (!levels) byService.set(service, (levels = new Map()));
-      const known = accessLevelsOf(action);
-      for (const level of known.length ? known : UNKNOWN_ACTION_LEVELS) {
-        let bucket = levels.get(level);
-        if (!bucket) levels.set(level, (bucket = { actions: new Set(), resources: new Set() }));
-        bucket.actions.add(action);
-        for (const p of patterns) bucket.resources.add(p);
-      }
-
-      const store = DATA_STORE_ACTIONS.get(action);
-      if (!store) continue;
-      for (const resource of resourcePatternsFor(grant, store.entry.arnServices)) {
-        for (const kind of store.kinds) {
-          const key = `${kind}|${store.entry.store}|${resource}`;
-          let entry = stores.get(key);
-          if (!entry) stores.set(key, (entry = { kind, service: store.entry.store, resource, actions: new Set(), conditional: true }));
-          entry.actions.add(action);
-          // Conditional only when every grant contributing to it is.
-          if (!conditional) entry.conditional = false;
-        }
-      }
-    }
-  }
-
-  const services: ServiceReach[] = [...byService]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([service, levels]) => ({
-      service,
-      levels: ACCESS_LEVELS.filter((l) => levels.has(l)).map((level) => ({
-        level,
-        actions: [...levels.get(level)!.actions].sort().slice(0, LIST_CAPS.actionsPerLevel),
-        actionCount: levels.get(level)!.actions.size,
-        resources: [...levels.get(level)!.resources].sort(),
-      })),
-    }));
-
-  const dataStores: BlastRadius["dataStores"] = { read: [], write: [], delete: [] };
-  for (const s of [...stores.values()].sort((a, b) => (a.service + a.resource < b.service + b.resource ? -1 : 1))) {
-    const access: DataStoreAccess = { service: s.service, resource: s.resource, actions: [...s.actions].sort(), conditional: s.conditional };
-    dataStores[s.kind].push(access);
-  }
-
-  const summary = { services, dataStores, totals: { actions: allActions.size, services: byService.size, resources: allResources.size, reachableFunctions: 0 } };
-  summaries.set(perms.grants, summary);
-  return summary;
 }
 
 /**

@@ -351,6 +351,13 @@ export const CALLER_CHOSEN_KEYS: ReadonlySet<string> = new Set(["aws:requestedre
 
 /** Does the condition block test only caller-chosen keys (the request's region)? False for an empty block. */
 export function testsOnlyCallerChosenKeys(block: ConditionBlock): boolean {
-  const keys = Object.values(block).flatMap((b) => Object.keys(b));
-  return keys.length > 0 && keys.every((k) => CALLER_CHOSEN_KEYS.has(k.toLowerCase()));
+  let only = callerChosenOnly.get(block);
+  if (only === undefined) {
+    const keys = Object.values(block).flatMap((b) => Object.keys(b));
+    callerChosenOnly.set(block, (only = keys.length > 0 && keys.every((k) => CALLER_CHOSEN_KEYS.has(k.toLowerCase()))));
+  }
+  return only;
 }
+
+// Asked of the same grant conditions for every decision on the grant.
+const callerChosenOnly = new WeakMap<ConditionBlock, boolean>();

@@ -8,11 +8,11 @@
  * policies share the result, and each Allow statement's outcome is cached per evaluation context
  * so an AWS-managed policy attached to many roles in one account is evaluated once.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policy-arn";
 import type { ConditionBlock, Group, InlinePolicy, PolicyDocument, PolicyStatement, ServiceControlPolicy } from "@/lib/snapshot/types";
 import { actionMatcher, expandActionPatterns, expandNotActionPatterns, type ActionMatcher } from "./action-expansion";
-import { actionPositions, matcherTest, WorkingActions } from "./working-actions";
+import { actionPositions, matcherTest, rememberPositions, WorkingActions, type PositionedActions } from "./working-actions";
 import { arnPatternMatches, parseArn, patternsOverlap } from "./arn-match";
 import { resolvePolicyVariables, settleConditions, testsOnlyCallerChosenKeys, type ConditionContext } from "./conditions";
 import { describeStatement } from "./permission-queries";
@@ -152,7 +152,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 function sha1(text: string): string {
-  return createHash("sha1").update(text).digest("hex");
+  return hash("sha1", text, "hex");
 }
 
 function namedJson(p: NamedPolicy): string {
@@ -272,26 +272,57 @@ interface EvaluationContext {
 interface DraftLimit {
   limit: GrantLimit;
   /** null: every action of the grant at the time. */
-  actions: string[] | null;
+  actions: PositionedActions | null;
+}
+
+// Lists of actions travel with their universe positions: removing them, testing them and
+// reading the removed ones again as bits then costs no lookups of 22k action names.
+const positioned = (): PositionedActions => ({ actions: [], positions: [] });
+
+/** A new action array of the list (its positions remembered). */
+function frozenList(list: PositionedActions): string[] {
+  const actions = [...list.actions];
+  rememberPositions(actions, list.positions);
+  return actions;
 }
 
 /** Actions of `working` the matcher matches; `all` when every one does. */
-function intersect(working: WorkingActions, matcher: ActionMatcher): { all: boolean; list: string[] } {
-  if (matcher.all) return { all: true, list: [] };
+function intersect(working: WorkingActions, matcher: ActionMatcher): { all: boolean; list: PositionedActions } {
+  const list = positioned();
+  if (matcher.all) return { all: true, list };
   const expanded = matcher.expanded!;
-  let list: string[];
   if (expanded.length < working.size) {
     const positions = actionPositions(expanded);
-    list = expanded.filter((a, i) => working.holds(a, positions[i]));
+    for (let i = 0; i < expanded.length; i++) {
+      if (!working.holds(expanded[i], positions[i])) continue;
+      list.actions.push(expanded[i]);
+      list.positions.push(positions[i]);
+    }
     // Unknown (literal) actions of the grant are matched against the written patterns.
-    for (const a of working.unknownActions()) if (matcher.has(a)) list.push(a);
+    for (const a of working.unknownActions()) {
+      if (!matcher.has(a)) continue;
+      list.actions.push(a);
+      list.positions.push(-1);
+    }
   } else {
-    list = [];
-    working.forEach((a) => {
-      if (matcher.has(a)) list.push(a);
+    const test = matcherTest(matcher);
+    working.forEach((a, p) => {
+      if (!test(a, p)) return;
+      list.actions.push(a);
+      list.positions.push(p);
     });
   }
-  return { all: list.length === working.size, list };
+  return { all: list.actions.length === working.size, list };
+}
+
+/** Every action `working` holds, with positions. */
+function everyHeld(working: WorkingActions): PositionedActions {
+  const list = positioned();
+  working.forEach((a, p) => {
+    list.actions.push(a);
+    list.positions.push(p);
+  });
+  return list;
 }
 
 function evaluateStatement(
@@ -301,20 +332,22 @@ function evaluateStatement(
 ): StatementOutcome {
   const working = new WorkingActions(expanded);
   const drafts: DraftLimit[] = [];
-  const removed: Omit<RemovedActions, "allowedBy">[] = [];
-  const remove = (list: string[], entry: Omit<RemovedActions, "allowedBy" | "actions">): void => {
-    if (list.length === 0) return;
+  const removed: (Omit<RemovedActions, "allowedBy" | "actions"> & { list: PositionedActions })[] = [];
+  const remove = (list: PositionedActions, entry: Omit<RemovedActions, "allowedBy" | "actions">): void => {
+    if (list.actions.length === 0) return;
     const same = removed.find((r) => r.reason === entry.reason && r.removedByName === entry.removedByName);
-    if (same) same.actions.push(...list);
-    else removed.push({ ...entry, actions: [...list] });
-    working.remove(list);
+    if (same) {
+      same.list.actions.push(...list.actions);
+      same.list.positions.push(...list.positions);
+    } else removed.push({ ...entry, list: { actions: [...list.actions], positions: [...list.positions] } });
+    working.removePositioned(list);
   };
 
   // 1. Explicit denies: identity, boundary and SCP Deny statements.
   for (const { statement: d, reason } of ctx.denies) {
     if (working.size === 0) break;
     const hit = intersect(working, d.matcher);
-    if (!hit.all && hit.list.length === 0) continue;
+    if (!hit.all && hit.list.actions.length === 0) continue;
     const actions = hit.all ? null : hit.list;
     if (d.conditions) {
       drafts.push({
@@ -322,7 +355,7 @@ function evaluateStatement(
         limit: { by: d.ref, kind: "deny-conditional", actions: null, resources: d.resources, notResources: d.notResources, conditions: d.conditions, ...avoidability(d.conditions, "deny") },
       });
     } else if (coversGrantResources(d, grantResources)) {
-      remove(hit.all ? [...working.toArray()] : hit.list, { reason, removedBy: d.ref, removedByName: d.name });
+      remove(hit.all ? everyHeld(working) : hit.list, { reason, removedBy: d.ref, removedByName: d.name });
     } else {
       drafts.push({
         actions,
@@ -348,7 +381,7 @@ function evaluateStatement(
     const covering = level.allows.map((a) => a.conditions === null && coversGrantResources(a, grantResources));
     if (level.allows.some((a, i) => covering[i] && a.matcher.all)) continue;
     // Group the grant's actions by which of the level's Allow statements match them.
-    const groups = new Map<string, string[]>();
+    const groups = new Map<string, PositionedActions>();
     const tests = level.allows.map((a) => matcherTest(a.matcher));
     working.forEach((action, position) => {
       let signature = "";
@@ -362,9 +395,10 @@ function evaluateStatement(
         signature += `${i},`;
       }
       if (covered) return;
-      const group = groups.get(signature);
-      if (group) group.push(action);
-      else groups.set(signature, [action]);
+      let group = groups.get(signature);
+      if (!group) groups.set(signature, (group = positioned()));
+      group.actions.push(action);
+      group.positions.push(position);
     });
     const reasonNotAllowed = level.kind === "boundary" ? "boundary-not-allowed" : "scp-not-allowed";
     for (const [signature, actions] of groups) {
@@ -372,7 +406,7 @@ function evaluateStatement(
         remove(actions, { reason: reasonNotAllowed, removedBy: null, removedByName: level.notAllowedName });
         continue;
       }
-      const all = actions.length === working.size ? null : actions;
+      const all = actions.actions.length === working.size ? null : actions;
       const matching = signature
         .split(",")
         .filter((s) => s !== "")
@@ -409,12 +443,18 @@ function evaluateStatement(
         limits.push(draft.limit);
         continue;
       }
-      const kept = draft.actions.filter((a) => working.has(a));
-      if (kept.length === 0) continue;
-      limits.push({ ...draft.limit, actions: kept.length === working.size ? null : kept });
+      const kept = positioned();
+      const { actions, positions } = draft.actions;
+      for (let i = 0; i < actions.length; i++) {
+        if (!working.holds(actions[i], positions[i])) continue;
+        kept.actions.push(actions[i]);
+        kept.positions.push(positions[i]);
+      }
+      if (kept.actions.length === 0) continue;
+      limits.push({ ...draft.limit, actions: kept.actions.length === working.size ? null : frozenList(kept) });
     }
   }
-  return { actions: working.toArray(), limits, removed };
+  return { actions: working.toArray(), limits, removed: removed.map(({ list, ...entry }) => ({ ...entry, actions: frozenList(list) })) };
 }
 
 function buildEvaluationContext(set: PolicySet): EvaluationContext {

@@ -50,20 +50,28 @@ const allowedActionSets = new WeakMap<readonly Grant[], Set<string>>();
 const allowedBits = new WeakMap<readonly Grant[], ActionBits>();
 const sortedActionLists = new WeakMap<readonly Grant[], string[]>();
 
+const KIND_WORDS: Record<StatementRef["kind"], string> = {
+  inline: "inline policy",
+  "customer-managed": "managed policy",
+  "aws-managed": "AWS-managed policy",
+  boundary: "permission boundary",
+  scp: "SCP",
+  "resource-policy": "resource policy",
+  "trust-policy": "trust policy",
+};
+
+// Grants keep their statement's ref object, and decisions name it again and again.
+const statementWords = new WeakMap<StatementRef, string>();
+
 /** "inline policy \"app\" statement #1 (Sid ReadBucket)" — the words every reason uses. */
 export function describeStatement(ref: StatementRef): string {
-  const kindWords: Record<StatementRef["kind"], string> = {
-    inline: "inline policy",
-    "customer-managed": "managed policy",
-    "aws-managed": "AWS-managed policy",
-    boundary: "permission boundary",
-    scp: "SCP",
-    "resource-policy": "resource policy",
-    "trust-policy": "trust policy",
-  };
-  const sid = ref.sid ? ` (Sid ${ref.sid})` : "";
-  const name = ref.kind === "resource-policy" ? "" : ` "${ref.policyName}"`;
-  return `${kindWords[ref.kind]}${name} statement #${ref.statementIndex}${sid}`;
+  let words = statementWords.get(ref);
+  if (words === undefined) {
+    const sid = ref.sid ? ` (Sid ${ref.sid})` : "";
+    const name = ref.kind === "resource-policy" ? "" : ` "${ref.policyName}"`;
+    statementWords.set(ref, (words = `${KIND_WORDS[ref.kind]}${name} statement #${ref.statementIndex}${sid}`));
+  }
+  return words;
 }
 
 function limitApplies(limit: GrantLimit, action: string): boolean {
@@ -141,9 +149,9 @@ export function applyLimits(grant: Grant, action: string, resource: string): { b
     const fixed = regionOf(resource);
     const candidates = fixed ? [fixed] : candidateRegions([...(regionalGrant ? [grant.conditions!] : []), ...regionLimits.map((l) => l.conditions!)]);
     const failing = (region: string): GrantLimit | "grant" | null => {
-      if (regionalGrant && settleConditions(grant.conditions, { requestedRegion: region }).outcome !== "true") return "grant";
+      if (regionalGrant && !holdsInRegion(grant.conditions!, region)) return "grant";
       for (const limit of regionLimits) {
-        const holds = settleConditions(limit.conditions, { requestedRegion: region }).outcome === "true";
+        const holds = holdsInRegion(limit.conditions!, region);
         if (limit.kind === "deny-conditional" ? holds : !holds) return limit;
       }
       return null;
@@ -161,6 +169,18 @@ export function applyLimits(grant: Grant, action: string, resource: string): { b
   return { blocked, conditional, deniedBy };
 }
 
+
+// Conditions belong to grants and limits shared by every decision on them: each is settled once per region.
+const regionOutcomes = new WeakMap<ConditionBlock, Map<string, boolean>>();
+
+/** Do the conditions hold for a request to this region (and nothing else known)? */
+function holdsInRegion(conditions: ConditionBlock, region: string): boolean {
+  let byRegion = regionOutcomes.get(conditions);
+  if (!byRegion) regionOutcomes.set(conditions, (byRegion = new Map()));
+  let holds = byRegion.get(region);
+  if (holds === undefined) byRegion.set(region, (holds = settleConditions(conditions, { requestedRegion: region }).outcome === "true"));
+  return holds;
+}
 
 /** Every region the conditions name, plus one none of them names. */
 function candidateRegions(blocks: ConditionBlock[]): string[] {

@@ -21,6 +21,21 @@ export function actionPositions(actions: readonly string[]): Int32Array {
   return positions;
 }
 
+/**
+ * Records the universe positions of a new action array whose positions are known already
+ * (-1: unknown), so reading it again by position (action-bits.ts) costs no lookups.
+ */
+export function rememberPositions(actions: readonly string[], positions: ArrayLike<number>): void {
+  if (positions.length !== actions.length) throw new Error(`${positions.length} positions for ${actions.length} actions`);
+  positionCache.set(actions, Int32Array.from(positions));
+}
+
+/** Some actions with their universe positions (-1: unknown), side by side. */
+export interface PositionedActions {
+  actions: string[];
+  positions: number[];
+}
+
 const maskCache = new WeakMap<ActionMatcher, Uint32Array>();
 
 /** The known actions a matcher matches, as a bitset over universe positions (once per matcher). */
@@ -108,6 +123,20 @@ export class WorkingActions {
     const out: string[] = [];
     for (let i = 0; i < this.expanded.length; i++) if (this.positions[i] < 0 && this.heldUnknown.has(this.expanded[i])) out.push(this.expanded[i]);
     return out;
+  }
+
+  /** `remove` with the actions' positions known. */
+  removePositioned(list: PositionedActions): void {
+    const { actions, positions } = list;
+    for (let i = 0; i < actions.length; i++) {
+      const p = positions[i];
+      if (p < 0) {
+        if (this.heldUnknown.delete(actions[i])) this.count -= 1;
+      } else if (this.held[p] === 1) {
+        this.held[p] = 0;
+        this.count -= 1;
+      }
+    }
   }
 
   remove(actions: readonly string[]): void {

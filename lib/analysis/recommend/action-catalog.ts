@@ -67,12 +67,18 @@ function readActionInfo(action: string): ActionInfo | null {
   return { name: raw.name, accessLevel: level, resourceTypes: raw.resourceTypes.map((r) => r.name) };
 }
 
-/** `s3:getobject` → `s3:GetObject`; unknown actions keep the service lower-case and the action as given. */
+const canonicalNames = new Map<string, string>();
+
+/** `s3:getobject` → `s3:GetObject`; unknown actions keep the service lower-case and the action as given. Memoized. */
 export function canonicalActionName(action: string): string {
-  const parts = splitAction(action);
-  if (!parts) return action;
-  const info = actionInfo(action);
-  return `${parts[0]}:${info ? info.name : action.slice(action.indexOf(":") + 1)}`;
+  let name = canonicalNames.get(action);
+  if (name === undefined) {
+    const parts = splitAction(action);
+    const info = parts ? actionInfo(action) : null;
+    name = parts ? `${parts[0]}:${info ? info.name : action.slice(action.indexOf(":") + 1)}` : action;
+    canonicalNames.set(action, name);
+  }
+  return name;
 }
 
 function serviceResourceTypes(service: string) {

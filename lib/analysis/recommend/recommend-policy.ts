@@ -64,9 +64,18 @@ export function usageClassifier(lastAccessed: ServiceLastAccessed[] | null): (ac
       : null;
     services.set(s.serviceNamespace.toLowerCase(), { used: s.lastAuthenticated !== null, tracked });
   }
+  // Actions come sorted, a service's together: its entry is looked up once per run of them.
+  let prefix: string | null = null;
+  let service: { used: boolean; tracked: Map<string, boolean> | null } | undefined;
   return (action) => {
     const i = action.indexOf(":");
-    const service = services.get(action.slice(0, i).toLowerCase());
+    if (i < 0) {
+      prefix = null;
+      service = services.get(action.slice(0, i).toLowerCase());
+    } else if (prefix === null || i !== prefix.length - 1 || !action.startsWith(prefix)) {
+      prefix = action.slice(0, i + 1);
+      service = services.get(action.slice(0, i).toLowerCase());
+    }
     if (!service) return "unknown";
     if (!service.used) return "service-never-used";
     const tracked = service.tracked?.get(action.slice(i + 1).toLowerCase());
@@ -207,19 +216,22 @@ export function recommendRolePolicy(input: RolePolicyInput): RecommendedPolicy {
   const notes: string[] = [];
 
   const entries = new Map<string, Entry>();
+  /** `action\0resource` of every entry with a resource. */
+  const entryTargets = new Set<string>();
   const entryKey = (e: Pick<Entry, "action" | "resource" | "notResources" | "conditions">) =>
     `${e.action}\u0000${e.resource ?? `not:${(e.notResources ?? []).join(",")}`}\u0000${stableStringify(e.conditions)}`;
   const addEntry = (e: Entry) => {
     const key = entryKey(e);
-    if (!entries.has(key)) entries.set(key, e);
+    if (entries.has(key)) return;
+    entries.set(key, e);
+    if (e.resource !== null) entryTargets.add(`${e.action}\u0000${e.resource}`);
   };
 
   // 1. What the configuration requires, where the role allows it today.
   for (const req of requirements) {
     const missing: { action: string; resource: string }[] = [];
     for (const { action, resource } of req.entries) {
-      const already = [...entries.values()].some((e) => e.action === action && e.resource === resource);
-      if (already) continue;
+      if (entryTargets.has(`${action}\u0000${resource}`)) continue;
       const scopes = permittedScopes(perms, action, resource);
       if (scopes.length === 0) missing.push({ action, resource });
       for (const s of scopes) {
@@ -238,37 +250,38 @@ export function recommendRolePolicy(input: RolePolicyInput): RecommendedPolicy {
   }
 
   // 2. What it uses (or, without usage data, what its configuration references).
+  // Each allowed action is looked at once, so each lands in at most one list, in sorted order.
   const dropped = {
-    serviceNeverUsed: new Set<string>(),
-    actionNeverUsed: new Set<string>(),
-    notReferenced: new Set<string>(),
-    managementWithoutUsage: new Set<string>(),
+    serviceNeverUsed: [] as string[],
+    actionNeverUsed: [] as string[],
+    notReferenced: [] as string[],
+    managementWithoutUsage: [] as string[],
   };
-  const unknownServices = new Set<string>();
+  const unknownActions: string[] = [];
   const requiredActions = new Set([...entries.values()].map((e) => e.action));
   for (const action of sortedAllowedActions(perms)) {
     const use = usage(action);
     if (use === "service-never-used") {
-      dropped.serviceNeverUsed.add(action);
+      dropped.serviceNeverUsed.push(action);
       continue;
     }
     if (use === "action-never-used") {
-      dropped.actionNeverUsed.add(action);
+      dropped.actionNeverUsed.push(action);
       continue;
     }
     const byConfiguration = use === "unknown";
-    if (byConfiguration && hasUsage) unknownServices.add(action.slice(0, action.indexOf(":")));
+    if (byConfiguration && hasUsage) unknownActions.push(action);
     // Without usage data only referenced resources can justify an action: with none, nothing is kept
     // (the same outcome as walking its grants, without the walk).
     if (byConfiguration && environmentRefs.length === 0) {
-      dropped.notReferenced.add(action);
+      dropped.notReferenced.push(action);
       continue;
     }
     if (byConfiguration) {
       // Without usage data, permission and tag management on a referenced resource is not assumed needed.
       const level = actionInfo(action)?.accessLevel;
       if (level === "Permissions management" || level === "Tagging") {
-        dropped.managementWithoutUsage.add(action);
+        dropped.managementWithoutUsage.push(action);
         continue;
       }
     }
@@ -278,7 +291,7 @@ export function recommendRolePolicy(input: RolePolicyInput): RecommendedPolicy {
     const untracked = use === "service-used";
     const level = untracked ? actionInfo(action)?.accessLevel : undefined;
     if (untracked && (level === "Permissions management" || level === "Tagging")) {
-      dropped.managementWithoutUsage.add(action);
+      dropped.managementWithoutUsage.push(action);
       continue;
     }
     let kept = false;
@@ -303,7 +316,7 @@ export function recommendRolePolicy(input: RolePolicyInput): RecommendedPolicy {
         }
       }
     }
-    if (!kept) dropped.notReferenced.add(action);
+    if (!kept) dropped.notReferenced.push(action);
   }
 
   // 2b. A role the functions pass is passed to a service that will run as it: the calls that hand it over.
@@ -311,21 +324,24 @@ export function recommendRolePolicy(input: RolePolicyInput): RecommendedPolicy {
 
   // 3. Drop an entry another entry of the same action and conditions already covers.
   const all = [...entries.values()];
-  const kept = all.filter(
-    (e) =>
-      e.resource === null ||
-      !all.some(
-        (o) =>
-          o !== e &&
-          o.action === e.action &&
-          o.resource !== null &&
-          o.resource !== e.resource &&
-          stableStringify(o.conditions) === stableStringify(e.conditions) &&
-          arnPatternMatches(o.resource, e.resource!) &&
-          // Keep a configuration-required entry rather than the usage entry that covers it.
-          !(e.requirement && !o.requirement),
-      ),
+  const sameAction = groupBy(
+    all.map((e) => ({ e, conditions: stableStringify(e.conditions) })),
+    ({ e }) => e.action,
   );
+  const kept = all.filter((e) => {
+    if (e.resource === null) return true;
+    const conditions = stableStringify(e.conditions);
+    return !sameAction.get(e.action)!.some(
+      ({ e: o, conditions: other }) =>
+        o !== e &&
+        o.resource !== null &&
+        o.resource !== e.resource &&
+        other === conditions &&
+        arnPatternMatches(o.resource, e.resource!) &&
+        // Keep a configuration-required entry rather than the usage entry that covers it.
+        !(e.requirement && !o.requirement),
+    );
+  });
 
   const statements = buildStatements(kept, input.functions.length > 1 ? `its ${input.functions.length} functions use` : "the function uses");
   const document: PolicyDocument = { Version: "2012-10-17", Statement: statements.map((s) => s.statement) };
@@ -335,8 +351,9 @@ export function recommendRolePolicy(input: RolePolicyInput): RecommendedPolicy {
   const keptActions = new Set(kept.map((e) => e.action));
   // Already in order: the sorted list is shared by every function holding this permission set.
   const removed = sortedAllowedActions(perms).filter((a) => !keptActions.has(a));
-  const countServices = (actions: Iterable<string>) => new Set([...actions].map((a) => a.slice(0, a.indexOf(":")))).size;
-  const onlyRemoved = (set: Set<string>) => [...set].filter((a) => !keptActions.has(a));
+  const countServices = (actions: readonly string[]) => servicesOf(actions).length;
+  const onlyRemoved = (list: string[]) => list.filter((a) => !keptActions.has(a));
+  const unknownServices = servicesOf(unknownActions);
   const serviceNeverUsed = onlyRemoved(dropped.serviceNeverUsed);
   if (serviceNeverUsed.length > 0) {
     notes.push(
@@ -361,9 +378,9 @@ export function recommendRolePolicy(input: RolePolicyInput): RecommendedPolicy {
       `Dropped ${plural(management.length, "permissions-management or tagging action")}: without action-level usage data they are not assumed needed (${listActions(management)}).`,
     );
   }
-  if (unknownServices.size > 0) {
+  if (unknownServices.length > 0) {
     notes.push(
-      `Last-accessed data does not cover ${[...unknownServices].sort(byString).join(", ")}; their actions were kept only where the configuration references a resource.`,
+      `Last-accessed data does not cover ${unknownServices.sort(byString).join(", ")}; their actions were kept only where the configuration references a resource.`,
     );
   }
   for (const u of uncovered) {
@@ -695,7 +712,13 @@ function currentPolicyText(index: SnapshotIndex, roleArn: string): { text: strin
 }
 
 function sortCanonical(actions: string[]): string[] {
-  return actions.map(canonicalActionName).sort((a, b) => byString(a.toLowerCase(), b.toLowerCase()));
+  return actions
+    .map((a) => {
+      const name = canonicalActionName(a);
+      return { name, lower: name.toLowerCase() };
+    })
+    .sort((a, b) => byString(a.lower, b.lower))
+    .map((a) => a.name);
 }
 
 function single(values: string[]): string | string[] {
@@ -719,15 +742,41 @@ function capitalize(s: string): string {
 
 /** `1 action`, `1,024 actions`. */
 function plural(n: number, noun: string): string {
-  return `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
+  // What toLocaleString("en-US") writes for a count, without its cost (ICU, once per note).
+  return `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",")} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * The distinct services of some actions, in first-seen order. The lists are mostly sorted, so a
+ * service is cut out of an action only where the previous action's service ends.
+ */
+function servicesOf(actions: readonly string[]): string[] {
+  const services = new Set<string>();
+  let prefix = "";
+  for (const a of actions) {
+    if (prefix && a.startsWith(prefix)) continue;
+    const service = a.slice(0, a.indexOf(":"));
+    services.add(service);
+    prefix = `${service}:`;
+  }
+  return [...services];
 }
 
 function listServices(actions: string[]): string {
-  const services = [...new Set(actions.map((a) => a.slice(0, a.indexOf(":"))))].sort(byString);
+  const services = servicesOf(actions).sort(byString);
   return services.length > 10 ? `${services.slice(0, 10).join(", ")} and ${services.length - 10} more` : services.join(", ");
 }
 
 function listActions(actions: string[]): string {
-  const names = actions.map(canonicalActionName).sort(byString);
-  return names.length > 10 ? `${names.slice(0, 10).join(", ")} and ${names.length - 10} more` : names.join(", ");
+  // The first ten names in sorted order, without sorting thousands of them.
+  const first: string[] = [];
+  for (const a of actions) {
+    const name = canonicalActionName(a);
+    if (first.length === 10 && byString(name, first[9]) >= 0) continue;
+    let at = first.length;
+    while (at > 0 && byString(name, first[at - 1]) < 0) at--;
+    first.splice(at, 0, name);
+    if (first.length > 10) first.pop();
+  }
+  return actions.length > 10 ? `${first.join(", ")} and ${actions.length - 10} more` : first.join(", ");
 }

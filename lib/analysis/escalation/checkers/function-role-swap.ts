@@ -6,6 +6,8 @@ export const functionRoleSwapChecker: EscalationChecker = {
   kind: "function-role-swap",
   targetTest: "a more privileged role that trusts lambda.amazonaws.com and that iam:PassRole covers, set on a function the grant covers",
   targetGroups: 1,
+  // It prefers the function itself as the one whose role is swapped.
+  readsFunction: true,
   candidates: (ctx, method) => functionRoleSwap(ctx, method),
 };
 

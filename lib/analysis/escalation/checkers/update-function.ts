@@ -14,7 +14,8 @@ function updateFunction(ctx: EscalationContext, method: EscalationMethod): Candi
   const out: Candidate[] = [];
   const layer = method.id === "lambda-update-function-configuration-layer";
   for (const fn of ctx.functionsInAccount()) {
-    if (fn.arn === ctx.actor.fn?.arn || fn.roleArn === ctx.roleArn) continue;
+    // Skips the escalating function too (it runs as ctx.roleArn): the candidates are its role's.
+    if (fn.roleArn === ctx.roleArn) continue;
     if (layer && fn.packageType === "Image") continue; // layers do not apply to container images
     const step = ctx.firstStep(method.requires[0], fn.arn);
     if (!step) continue;
