@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policy-arn";
 import type { ConditionBlock, Group, InlinePolicy, PolicyDocument, PolicyStatement, ServiceControlPolicy } from "@/lib/snapshot/types";
 import { actionMatcher, expandActionPatterns, expandNotActionPatterns, type ActionMatcher } from "./action-expansion";
-import { actionPositions, matcherTest, WorkingActions } from "./working-actions";
+import { actionPositions, internActionList, matcherTest, WorkingActions } from "./working-actions";
 import { arnPatternMatches, parseArn, patternsOverlap } from "./arn-match";
 import { resolvePolicyVariables, settleConditions, testsOnlyCallerChosenKeys, type ConditionContext } from "./conditions";
 import { describeStatement } from "./permission-queries";
@@ -411,9 +411,10 @@ function evaluateStatement(
       }
       const kept = draft.actions.filter((a) => working.has(a));
       if (kept.length === 0) continue;
-      limits.push({ ...draft.limit, actions: kept.length === working.size ? null : kept });
+      limits.push({ ...draft.limit, actions: kept.length === working.size ? null : internActionList(kept) });
     }
   }
+  for (const r of removed) r.actions = internActionList(r.actions);
   return { actions: working.toArray(), limits, removed };
 }
 
