@@ -4,12 +4,13 @@
  * the thread that writes to the database.
  */
 import { streamAnalysis, type AnalyzeOptions } from "@/lib/audit/analyze-snapshot";
-import { addFunctionRows, countFunctionsPerRole, edgeRows, functionRows, RowBatcher, type AnalysedRows, type EncodedRows, type FunctionSummary } from "@/lib/store/scan-rows";
+import { addFunctionRows, countFunctionsPerRole, edgeRow, functionRows, RowBatcher, type AnalysedRows, type EncodedRows, type FunctionSummary } from "@/lib/store/scan-rows";
 import type { Snapshot } from "@/lib/snapshot/types";
+import type { Edge } from "@/lib/analysis/types";
 
 export type { AnalysedRows };
 
-/** Where analysed rows go: the functions' as batches fill, then the graph's edges. */
+/** Where analysed rows go: the graph's edges once it is built, then the functions' as batches fill. */
 export interface RowSink {
   rows(rows: AnalysedRows): void | Promise<void>;
   edges(batches: EncodedRows[]): void | Promise<void>;
@@ -39,7 +40,19 @@ export async function analyseToRows(scanId: number, snapshot: Snapshot, options:
     functions = [];
     await sink.rows(rows);
   };
-  const { edges } = await streamAnalysis(snapshot, options, async (result) => {
+  // The graph's edges go out first, encoded as they are made: kept until the last function, they
+  // would be a large organization's largest retained structure.
+  const writeEdges = async (edges: Iterable<Edge>) => {
+    const edgeBatcher = new RowBatcher();
+    for (const edge of edges) {
+      edgeBatcher.add("edges", edgeRow(scanId, edge));
+      if (edgeBatcher.hasReady) await sink.edges(edgeBatcher.take());
+    }
+    edgeBatcher.flush();
+    const last = edgeBatcher.take();
+    if (last.length) await sink.edges(last);
+  };
+  await streamAnalysis(snapshot, options, async (result) => {
     const base = bases.get(result.functionArn);
     if (!base) throw new Error(`Analysis returned ${result.functionArn}, which is not in the snapshot.`);
     if (cutAtAccounts && account !== undefined && base.accountId !== account) await handOver(true);
@@ -50,14 +63,6 @@ export async function analyseToRows(scanId: number, snapshot: Snapshot, options:
     rolesStored.add(result.roleArn);
     functions.push(addFunctionRows(batcher, scanId, base, result, first, firstOfRole));
     if (batcher.hasReady) await handOver(false);
-  });
+  }, options.edges === false ? async () => {} : writeEdges);
   await handOver(true);
-  if (options.edges === false) return;
-  for (const row of edgeRows(scanId, edges)) {
-    batcher.add("edges", row);
-    if (batcher.hasReady) await sink.edges(batcher.take());
-  }
-  batcher.flush();
-  const last = batcher.take();
-  if (last.length) await sink.edges(last);
 }
