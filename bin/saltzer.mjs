@@ -4,6 +4,8 @@
 // sources, so it runs as is, with no TypeScript anywhere.
 // V8 grows its heap lazily far past what a scan keeps alive; a cap (SALTZER_HEAP_MB, default
 // 1024) makes it collect sooner, so a 10,000-function scan peaks near 1.1 GiB instead of 1.8.
+// Unless SALTZER_HEAP_MB is set, the analysis worker of a larger organization gets the cap its
+// function count needs (lib/jobs/heap-projection.ts, analysisHeapMb); this thread keeps 1024.
 // The cap needs a second node process; help and the rule catalogue hold nothing and skip it.
 import { spawn } from "node:child_process";
 import fs from "node:fs";

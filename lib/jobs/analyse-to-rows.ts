@@ -5,7 +5,7 @@
  */
 import { streamAnalysis, type AnalyzeOptions } from "@/lib/audit/analyze-snapshot";
 import { addFunctionRows, countFunctionsPerRole, edgeRow, functionRows, RowBatcher, type AnalysedRows, type EncodedRows, type FunctionSummary } from "@/lib/store/scan-rows";
-import type { Snapshot } from "@/lib/snapshot/types";
+import type { Account, Snapshot } from "@/lib/snapshot/types";
 import type { Edge } from "@/lib/analysis/types";
 
 export type { AnalysedRows };
@@ -24,7 +24,18 @@ export interface RowSink {
  */
 export async function analyseToRows(scanId: number, snapshot: Snapshot, options: AnalyzeOptions & { edges?: boolean }, sink: RowSink): Promise<void> {
   const analysed = options.onlyAccounts ? snapshot.accounts.filter((a) => options.onlyAccounts!.has(a.accountId)) : snapshot.accounts;
-  const bases = new Map(analysed.flatMap((account) => functionRows(scanId, account)).map((row) => [row.arn, row]));
+  // A function's row before analysis, made for one account at a time (results come account by account).
+  const accountOf = new Map(analysed.flatMap((a) => a.functions.map((fn) => [fn.arn, a] as const)));
+  let basesOf: Account | null = null;
+  let bases = new Map<string, ReturnType<typeof functionRows>[number]>();
+  const baseOf = (arn: string) => {
+    const owner = accountOf.get(arn);
+    if (owner && owner !== basesOf) {
+      basesOf = owner;
+      bases = new Map(functionRows(scanId, owner).map((row) => [row.arn, row]));
+    }
+    return bases.get(arn);
+  };
   const permissionSets = new Set<string>();
   const functionsPerRole = new Map(snapshot.accounts.flatMap((account) => [...countFunctionsPerRole(account)]));
   const rolesStored = new Set<string>();
@@ -53,7 +64,7 @@ export async function analyseToRows(scanId: number, snapshot: Snapshot, options:
     if (last.length) await sink.edges(last);
   };
   await streamAnalysis(snapshot, options, async (result) => {
-    const base = bases.get(result.functionArn);
+    const base = baseOf(result.functionArn);
     if (!base) throw new Error(`Analysis returned ${result.functionArn}, which is not in the snapshot.`);
     if (cutAtAccounts && account !== undefined && base.accountId !== account) await handOver(true);
     account = base.accountId;

@@ -132,23 +132,29 @@ function principalOf(
 
 const canonicalCache = new WeakMap<object, string>();
 
-/** JSON with sorted object keys (array order kept: statement indexes matter). */
+/**
+ * JSON with sorted object keys (array order kept: statement indexes matter). Kept per value asked
+ * for (a document, a statement), not per value inside it: a copy for every condition and list of
+ * every policy in the organization cost more memory than it saved time.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
   const cached = canonicalCache.get(value);
   if (cached !== undefined) return cached;
-  let out: string;
-  if (Array.isArray(value)) out = `[${value.map(canonicalJson).join(",")}]`;
-  else {
-    const obj = value as Record<string, unknown>;
-    out = `{${Object.keys(obj)
-      .filter((k) => obj[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
-      .join(",")}}`;
-  }
+  const out = canonicalText(value);
   canonicalCache.set(value, out);
   return out;
+}
+
+function canonicalText(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map(canonicalText).join(",")}]`;
+  const obj = value as Record<string, unknown>;
+  return `{${Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalText(obj[k])}`)
+    .join(",")}}`;
 }
 
 function sha1(text: string): string {
