@@ -38,8 +38,6 @@ const schema = z.object({
   SALTZER_SCAN_SOURCE: z.enum(["snapshot", "aws"]).default("snapshot"),
   /** `saltzer scan --aws` flags for dashboard rescans, e.g. "--org --regions us-east-1,eu-west-1". */
   SALTZER_AWS_FLAGS: z.string().default(""),
-  /** Heap cap (MiB) of the CLI and its analysis worker; unset: 1024, and the analysis of a large organization what it needs. */
-  SALTZER_HEAP_MB: z.coerce.number().int().positive("must be a positive whole number (MiB)").optional(),
   SALTZER_RESCAN_INTERVAL: z.coerce
     .number()
     .int()

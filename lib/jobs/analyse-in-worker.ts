@@ -4,7 +4,6 @@
  * instead of taking turns on one.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import v8 from "node:v8";
 import { Worker } from "node:worker_threads";
@@ -12,8 +11,6 @@ import type { AnalyzeOptions } from "@/lib/audit/analyze-snapshot";
 import type { Snapshot } from "@/lib/snapshot/types";
 import type { RowSink } from "./analyse-to-rows";
 import type { AnalysisWorkerInput, FromAnalysisWorker } from "./analysis-worker-protocol";
-import { analysisHeapMb } from "./heap-projection";
-import { env } from "@/lib/env";
 
 export interface WorkerFiles {
   /** The TypeScript loader that runs `entry` (sources only); null for the compiled worker. */
@@ -54,13 +51,9 @@ export function analyseInWorker(
   snapshot: Snapshot,
   options: AnalyzeOptions & { edges?: boolean },
   sink: RowSink,
-  // The worker gets the heap cap this thread runs with (bin/saltzer.mjs sets it), so it collects as
-  // eagerly, or, unless SALTZER_HEAP_MB says otherwise, what a larger organization needs.
-  heapMb = analysisHeapMb(
-    // The whole organization's: an incremental rescan still builds its whole graph.
-    snapshot.accounts.reduce((n, a) => n + a.functions.length, 0),
-    { configured: env().SALTZER_HEAP_MB, defaultMb: Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20), machineMb: os.totalmem() / 2 ** 20 },
-  ),
+  // The worker gets the heap cap this thread runs with (bin/saltzer.mjs sets it, bin/heap-cap.mjs
+  // for a large snapshot), so it collects as eagerly: V8's process-wide flag would override more.
+  heapMb = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20),
 ): Promise<{ busyMs: number }> {
   const input: AnalysisWorkerInput = {
     scanId,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { analysisHeapMb, HEAP_FIXED_MIB, HEAP_KIB_PER_FUNCTION, heapCapExceeded, projectRetainedHeap } from "./heap-projection";
+import path from "node:path";
+import { heapCapExceeded, projectRetainedHeap } from "./heap-projection";
+import { analysisHeapMb, HEAP_FIXED_MIB, HEAP_KIB_PER_FUNCTION, scannedSnapshotDir, snapshotFunctionCount } from "../../bin/heap-cap.mjs";
 
 const MiB = 2 ** 20;
 
@@ -48,5 +50,15 @@ describe("heap projection", () => {
     expect(analysisHeapMb(100_000, { ...machine, configured: 768 })).toBe(768);
     // And a machine with 2 GiB does not get a cap it cannot hold (the projection then stops the scan early)
     expect(analysisHeapMb(100_000, { defaultMb: 1024, machineMb: 2048 })).toBe(1536);
+  });
+
+  it("reads the cap's inputs from the command line and the snapshot's list-functions files", () => {
+    // Given `saltzer scan --snapshot samples/acme` (48 functions)
+    const dir = path.resolve(import.meta.dirname, "../../samples/acme");
+    // Then the directory and its function count are found, and other commands have none
+    expect(scannedSnapshotDir(["scan", "--snapshot", dir])).toBe(dir);
+    expect(scannedSnapshotDir(["scan", `--snapshot=${dir}`, "--quiet"])).toBe(dir);
+    expect(scannedSnapshotDir(["report", "--snapshot", dir])).toBeNull();
+    expect(snapshotFunctionCount(dir)).toBe(48);
   });
 });

@@ -5,29 +5,6 @@
  * whether the cap will do, instead of after many minutes of ever more frequent collections.
  */
 
-/**
- * What the analysis keeps (scripts/heap-growth.ts, retained heap at its peak): a fixed part (the
- * action data, code) and about this much per function (the snapshot, permission sets,
- * capabilities; measured at 10,000 and 100,000 functions).
- */
-export const HEAP_FIXED_MIB = 64;
-export const HEAP_KIB_PER_FUNCTION = 9.5;
-/** Room for V8 to collect in above what is kept: with less it spends its time collecting. */
-const HEAP_ROOM = 1.5;
-
-/**
- * The analysis worker's heap cap (MiB) for this many functions: `configured` (SALTZER_HEAP_MB) when
- * set; else the default cap, raised to what the functions need, but never above three quarters of
- * the machine's memory: an organization too large for the machine then stops early with the
- * projection's advice (heapCapExceeded) instead of swapping.
- */
-export function analysisHeapMb(functions: number, options: { configured?: number; defaultMb: number; machineMb: number }): number {
-  if (options.configured !== undefined) return options.configured;
-  const needed = Math.ceil(((HEAP_FIXED_MIB + (functions * HEAP_KIB_PER_FUNCTION) / 1024) * HEAP_ROOM) / 256) * 256;
-  const most = Math.floor((options.machineMb * 0.75) / 256) * 256;
-  return Math.max(options.defaultMb, Math.min(needed, most));
-}
-
 /** Retained heap (bytes) measured after a full collection, at this share of the functions. */
 export interface HeapSample {
   fraction: number;
