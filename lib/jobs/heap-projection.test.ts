@@ -48,8 +48,8 @@ describe("heap projection", () => {
     expect(analysisHeapMb(1_000, machine)).toBe(1024);
     // And SALTZER_HEAP_MB wins
     expect(analysisHeapMb(100_000, { ...machine, configured: 768 })).toBe(768);
-    // And a machine with 2 GiB does not get a cap it cannot hold (the projection then stops the scan early)
-    expect(analysisHeapMb(100_000, { defaultMb: 1024, machineMb: 2048 })).toBe(1536);
+    // And a machine with 1.5 GiB does not get a cap it cannot hold (the projection then stops the scan early)
+    expect(analysisHeapMb(100_000, { defaultMb: 1024, machineMb: 1536 })).toBe(1152);
   });
 
   it("reads the cap's inputs from the command line and the snapshot's list-functions files", () => {
