@@ -4,18 +4,26 @@
 // sources, so it runs as is, with no TypeScript anywhere.
 // V8 grows its heap lazily far past what a scan keeps alive; a cap (SALTZER_HEAP_MB, default
 // 1024) makes it collect sooner, so a 10,000-function scan peaks near 1.1 GiB instead of 1.8.
+// Unless SALTZER_HEAP_MB is set, `scan --snapshot DIR` of a larger organization gets the cap its
+// function count needs (bin/heap-cap.mjs); the analysis worker runs with the same cap.
 // The cap needs a second node process; help and the rule catalogue hold nothing and skip it.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { analysisHeapMb, scannedSnapshotDir, snapshotFunctionCount } from "./heap-cap.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
 const capped = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((a) => a.includes("--max-old-space-size"));
-const heapMb = Number(process.env.SALTZER_HEAP_MB ?? 1024);
 const light = args.length === 0 || ["help", "--help", "-h", "rules"].includes(args[0]) || args.includes("--help") || args.includes("-h");
+const scanned = light || capped ? null : scannedSnapshotDir(args);
+const heapMb = process.env.SALTZER_HEAP_MB
+  ? Number(process.env.SALTZER_HEAP_MB)
+  : scanned
+    ? analysisHeapMb(snapshotFunctionCount(scanned), { defaultMb: 1024, machineMb: os.totalmem() / 2 ** 20 })
+    : 1024;
 
 const checked = process.env.SALTZER_DIST_CHECKED;
 delete process.env.SALTZER_DIST_CHECKED;

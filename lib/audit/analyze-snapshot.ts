@@ -7,11 +7,11 @@
 import type { Snapshot } from "@/lib/snapshot/types";
 import { evaluateRulesCached } from "@/lib/rules/index";
 import { loadAccessLevels } from "@/lib/analysis/policy/access-levels";
-import { blastRadius } from "@/lib/analysis/graph/blast-radius";
+import { blastRadius, releaseSummaries } from "@/lib/analysis/graph/blast-radius";
 import { createPermissionsCache, effectivePermissions } from "@/lib/analysis/policy/effective-permissions";
 import { findEscalationPaths, roleEscalationMoves } from "@/lib/analysis/escalation/escalation-paths";
-import { buildPermissionGraph } from "@/lib/analysis/graph/edges";
-import { roleReach } from "@/lib/analysis/graph/reach";
+import { buildPermissionGraph, streamPermissionGraph, type PermissionGraph } from "@/lib/analysis/graph/edges";
+import { releaseWalks, roleReach } from "@/lib/analysis/graph/reach";
 import { allowedActionBits } from "@/lib/analysis/policy/permission-queries";
 import { actionCount, countOutsideServices } from "@/lib/analysis/policy/action-bits";
 import { recommendPolicy } from "@/lib/analysis/recommend/recommend-policy";
@@ -65,6 +65,12 @@ export async function streamAnalysis(
   snapshot: Snapshot,
   options: AnalyzeOptions,
   onFunction: (result: FunctionAnalysis) => void | Promise<void>,
+  /**
+   * Receives the graph's edges before the first function, each made as it is read; the analysis
+   * keeps none (reach reads the capabilities, not the edges) and returns none. A large
+   * organization's edges (~8 per function, each with its reason) need not be in memory at once.
+   */
+  onEdges?: (edges: Iterable<Edge>) => void | Promise<void>,
 ): Promise<Omit<SnapshotAnalysis, "functions">> {
   await loadAccessLevels();
   const index = indexSnapshot(snapshot);
@@ -84,12 +90,19 @@ export async function streamAnalysis(
   const storedRadius = stored && analysed.every((a) => a.functions.every((fn) => stored.has(fn.arn))) ? stored : null;
   options.onProgress?.(0, storedRadius ? "reading the stored blast radius" : "building the permission graph");
   // The graph's reach follows the escalation methods' role hops too, so reach and chains agree.
-  const graph = storedRadius
-    ? null
-    : buildPermissionGraph(index, permsOf, {
-        escalationMoves: (roleArn) => roleEscalationMoves(index, roleArn, permsOf),
-        onProgress: (done, steps) => options.onProgress?.(0, `building the permission graph: ${done}/${steps} functions and roles`),
-      });
+  const graphOptions = {
+    escalationMoves: (roleArn: string) => roleEscalationMoves(index, roleArn, permsOf),
+    onProgress: (done: number, steps: number) => options.onProgress?.(0, `building the permission graph: ${done}/${steps} functions and roles`),
+  };
+  let graph: PermissionGraph | null = null;
+  if (storedRadius) graph = null;
+  else if (onEdges) {
+    // Each edge goes out as it is made; none is kept.
+    const streamed = streamPermissionGraph(index, permsOf, graphOptions);
+    graph = streamed.graph;
+    await onEdges(streamed.edges);
+  } else graph = buildPermissionGraph(index, permsOf, graphOptions);
+  const edges = graph?.edges ?? [];
   const total = analysed.reduce((n, a) => n + a.functions.length, 0);
   const ruleCache = new Map<string, Finding[]>();
   let done = 0;
@@ -98,6 +111,9 @@ export async function streamAnalysis(
   const rolesWithReach = new Set<string>();
 
   for (const account of analysed) {
+    // A role's functions are all in its account: the walks kept for the last one are done with.
+    if (graph) releaseWalks(graph);
+    releaseSummaries();
     for (const fn of account.functions) {
       const role = index.roles.get(fn.roleArn) ?? null;
       const perms = permsOf(fn.roleArn);
@@ -141,7 +157,7 @@ export async function streamAnalysis(
   }
   options.onProgress?.(1, `${total} functions analysed`);
   return {
-    edges: graph?.edges ?? [],
+    edges,
     stats: {
       functions: total,
       roles: permsByRole.size,

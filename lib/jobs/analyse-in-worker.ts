@@ -72,7 +72,8 @@ export interface PreparedAnalysisWorker {
  */
 export function prepareAnalysisWorker(
   files: WorkerFiles,
-  // The worker gets the heap cap this thread runs with (bin/saltzer.mjs sets it), so it collects as eagerly.
+  // The worker gets the heap cap this thread runs with (bin/saltzer.mjs sets it, bin/heap-cap.mjs
+  // for a large snapshot), so it collects as eagerly: V8's process-wide flag would override more.
   heapMb = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20),
 ): PreparedAnalysisWorker {
   const data: DeferredAnalysisWorkerData = { deferred: true, entry: files.entry, tsconfig: files.tsconfig };

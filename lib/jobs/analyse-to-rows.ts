@@ -4,12 +4,13 @@
  * the thread that writes to the database.
  */
 import { streamAnalysis, type AnalyzeOptions } from "@/lib/audit/analyze-snapshot";
-import { addFunctionRows, countFunctionsPerRole, edgeRows, functionRows, RowBatcher, type AnalysedRows, type EncodedRows, type FunctionSummary } from "@/lib/store/scan-rows";
-import type { Snapshot } from "@/lib/snapshot/types";
+import { addFunctionRows, countFunctionsPerRole, edgeRow, functionRows, RowBatcher, type AnalysedRows, type EncodedRows, type FunctionSummary } from "@/lib/store/scan-rows";
+import type { Account, Snapshot } from "@/lib/snapshot/types";
+import type { Edge } from "@/lib/analysis/types";
 
 export type { AnalysedRows };
 
-/** Where analysed rows go: the functions' as batches fill, then the graph's edges. */
+/** Where analysed rows go: the graph's edges once it is built, then the functions' as batches fill. */
 export interface RowSink {
   rows(rows: AnalysedRows): void | Promise<void>;
   edges(batches: EncodedRows[]): void | Promise<void>;
@@ -23,7 +24,18 @@ export interface RowSink {
  */
 export async function analyseToRows(scanId: number, snapshot: Snapshot, options: AnalyzeOptions & { edges?: boolean }, sink: RowSink): Promise<void> {
   const analysed = options.onlyAccounts ? snapshot.accounts.filter((a) => options.onlyAccounts!.has(a.accountId)) : snapshot.accounts;
-  const bases = new Map(analysed.flatMap((account) => functionRows(scanId, account)).map((row) => [row.arn, row]));
+  // A function's row before analysis, made for one account at a time (results come account by account).
+  const accountOf = new Map(analysed.flatMap((a) => a.functions.map((fn) => [fn.arn, a] as const)));
+  let basesOf: Account | null = null;
+  let bases = new Map<string, ReturnType<typeof functionRows>[number]>();
+  const baseOf = (arn: string) => {
+    const owner = accountOf.get(arn);
+    if (owner && owner !== basesOf) {
+      basesOf = owner;
+      bases = new Map(functionRows(scanId, owner).map((row) => [row.arn, row]));
+    }
+    return bases.get(arn);
+  };
   const permissionSets = new Set<string>();
   const functionsPerRole = new Map(snapshot.accounts.flatMap((account) => [...countFunctionsPerRole(account)]));
   const rolesStored = new Set<string>();
@@ -39,8 +51,20 @@ export async function analyseToRows(scanId: number, snapshot: Snapshot, options:
     functions = [];
     await sink.rows(rows);
   };
-  const { edges } = await streamAnalysis(snapshot, options, async (result) => {
-    const base = bases.get(result.functionArn);
+  // The graph's edges go out first, encoded as they are made: kept until the last function, they
+  // would be a large organization's largest retained structure.
+  const writeEdges = async (edges: Iterable<Edge>) => {
+    const edgeBatcher = new RowBatcher();
+    for (const edge of edges) {
+      edgeBatcher.add("edges", edgeRow(scanId, edge));
+      if (edgeBatcher.hasReady) await sink.edges(edgeBatcher.take());
+    }
+    edgeBatcher.flush();
+    const last = edgeBatcher.take();
+    if (last.length) await sink.edges(last);
+  };
+  await streamAnalysis(snapshot, options, async (result) => {
+    const base = baseOf(result.functionArn);
     if (!base) throw new Error(`Analysis returned ${result.functionArn}, which is not in the snapshot.`);
     if (cutAtAccounts && account !== undefined && base.accountId !== account) await handOver(true);
     account = base.accountId;
@@ -50,14 +74,6 @@ export async function analyseToRows(scanId: number, snapshot: Snapshot, options:
     rolesStored.add(result.roleArn);
     functions.push(addFunctionRows(batcher, scanId, base, result, first, firstOfRole));
     if (batcher.hasReady) await handOver(false);
-  });
+  }, options.edges === false ? async () => {} : writeEdges);
   await handOver(true);
-  if (options.edges === false) return;
-  for (const row of edgeRows(scanId, edges)) {
-    batcher.add("edges", row);
-    if (batcher.hasReady) await sink.edges(batcher.take());
-  }
-  batcher.flush();
-  const last = batcher.take();
-  if (last.length) await sink.edges(last);
 }

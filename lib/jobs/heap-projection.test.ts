@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import path from "node:path";
 import { heapCapExceeded, projectRetainedHeap } from "./heap-projection";
+import { analysisHeapMb, HEAP_FIXED_MIB, HEAP_KIB_PER_FUNCTION, scannedSnapshotDir, snapshotFunctionCount } from "../../bin/heap-cap.mjs";
 
 const MiB = 2 ** 20;
 
@@ -34,5 +36,29 @@ describe("heap projection", () => {
     ];
     expect(projectRetainedHeap(samples)).toBeNull();
     expect(heapCapExceeded(samples, 128 * MiB, 1000)).toBeNull();
+  });
+
+  it("gives a large organization's analysis the cap it needs, unless SALTZER_HEAP_MB is set or the machine is too small", () => {
+    // Given 100,000 functions on a 24 GiB machine, with the default cap of 1024 MiB
+    const machine = { defaultMb: 1024, machineMb: 24 * 1024 };
+    const cap = analysisHeapMb(100_000, machine);
+    // Then the cap is above what the analysis keeps, so the scan runs instead of stopping early
+    expect(cap).toBeGreaterThan(HEAP_FIXED_MIB + (100_000 * HEAP_KIB_PER_FUNCTION) / 1024);
+    // And a small organization keeps the default
+    expect(analysisHeapMb(1_000, machine)).toBe(1024);
+    // And SALTZER_HEAP_MB wins
+    expect(analysisHeapMb(100_000, { ...machine, configured: 768 })).toBe(768);
+    // And a machine with 1.5 GiB does not get a cap it cannot hold (the projection then stops the scan early)
+    expect(analysisHeapMb(100_000, { defaultMb: 512, machineMb: 1536 })).toBe(1024);
+  });
+
+  it("reads the cap's inputs from the command line and the snapshot's list-functions files", () => {
+    // Given `saltzer scan --snapshot samples/acme` (48 functions)
+    const dir = path.resolve(import.meta.dirname, "../../samples/acme");
+    // Then the directory and its function count are found, and other commands have none
+    expect(scannedSnapshotDir(["scan", "--snapshot", dir])).toBe(dir);
+    expect(scannedSnapshotDir(["scan", `--snapshot=${dir}`, "--quiet"])).toBe(dir);
+    expect(scannedSnapshotDir(["report", "--snapshot", dir])).toBeNull();
+    expect(snapshotFunctionCount(dir)).toBe(48);
   });
 });

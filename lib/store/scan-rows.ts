@@ -257,11 +257,14 @@ export function edgeRows(scanId: number, edgeList: Edge[]): Iterable<Prisma.Edge
   return {
     length: edgeList.length,
     *[Symbol.iterator]() {
-      for (const e of edgeList) {
-        yield { scanId, fromNode: e.from, toNode: e.to, kind: e.kind, via: e.via ?? null, reason: e.reason, shortReason: e.shortReason, conditional: e.conditional };
-      }
+      for (const e of edgeList) yield edgeRow(scanId, e);
     },
   };
+}
+
+/** One graph edge's row. */
+export function edgeRow(scanId: number, e: Edge): Prisma.EdgeCreateManyInput {
+  return { scanId, fromNode: e.from, toNode: e.to, kind: e.kind, via: e.via ?? null, reason: e.reason, shortReason: e.shortReason, conditional: e.conditional };
 }
 
 function json(value: unknown): Prisma.InputJsonValue {

@@ -7,6 +7,8 @@ import type { DataAccessKind } from "../data/data-stores";
 import { passableRoles, roleCapabilities } from "./capabilities";
 import type { PermissionGraph } from "./edges";
 import { summarizePermissions as summarize } from "./permission-summary";
+
+export { releaseSummaries } from "./permission-summary";
 import { reachDetailed, REACH_MAX_HOPS, type ReachedRole } from "./reach";
 import type { SnapshotIndex } from "../snapshot-index";
 import type { AfterEscalation, BlastRadius, DataStoreAccess, EffectivePermissions, EscalationPath } from "../types";

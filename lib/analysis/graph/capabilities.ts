@@ -144,8 +144,6 @@ export interface KeyCapabilities {
   functionCaps: FunctionCapability[];
   pass: TargetMatches;
   createWithRole: Map<string, RoleMove>;
-  /** Role → resource-pattern edges (from = placeholder), built on first use. */
-  resourceEdges: Omit<Edge, "from">[] | null;
 }
 
 const capabilityIndexes = new WeakMap<SnapshotIndex, CapabilityIndex>();
@@ -415,7 +413,7 @@ export function keyCapabilities(ci: CapabilityIndex, perms: EffectivePermissions
       }
     }
   }
-  found = { functionCaps, pass, createWithRole, resourceEdges: null };
+  found = { functionCaps, pass, createWithRole };
   ci.byKey.set(cacheKey, found);
   return found;
 }

@@ -19,6 +19,7 @@ import {
   shortName,
   type EscalationMove,
   type FunctionCapability,
+  type KeyCapabilities,
   type RoleCapabilities,
   type RoleMove,
   type TriggerSource,
@@ -271,9 +272,11 @@ export function resourcePatternsFor(grant: Grant, arnServices: string[]): string
 // Graph
 
 export interface PermissionGraph {
+  /**
+   * Every drawable edge. A scan hands them to the store once the graph is built and empties this
+   * array (lib/audit/analyze-snapshot.ts): walks read the capabilities below, never the edges.
+   */
   edges: Edge[];
-  /** Node id → edges leaving it. */
-  outgoing: Map<string, Edge[]>;
   index: SnapshotIndex;
   /** Effective permissions of a role, memoized; null when the role is not in the snapshot. */
   permsOf(roleArn: string): EffectivePermissions | null;
@@ -300,6 +303,22 @@ const GRAPH_PROGRESS_EVERY = 500;
  * edges read access levels synchronously.
  */
 export function buildPermissionGraph(index: SnapshotIndex, permsOf: (roleArn: string) => EffectivePermissions, options: PermissionGraphOptions = {}): PermissionGraph {
+  const { graph, edges } = streamPermissionGraph(index, permsOf, options);
+  graph.edges = [...edges];
+  return graph;
+}
+
+/**
+ * The graph without its edges, and its edges one at a time, in `buildPermissionGraph`'s order:
+ * each is made as it is read, so a large organization's edges (~8 per function, each with its
+ * reason) can be written as they come instead of all held at once. The capabilities the walks
+ * read fill as the edges are read (or on first use).
+ */
+export function streamPermissionGraph(
+  index: SnapshotIndex,
+  permsOf: (roleArn: string) => EffectivePermissions,
+  options: PermissionGraphOptions = {},
+): { graph: PermissionGraph; edges: Iterable<Edge> } {
   const permsMemo = new Map<string, EffectivePermissions | null>();
   const memoPerms = (roleArn: string): EffectivePermissions | null => {
     if (permsMemo.has(roleArn)) return permsMemo.get(roleArn)!;
@@ -328,69 +347,63 @@ export function buildPermissionGraph(index: SnapshotIndex, permsOf: (roleArn: st
     return moves;
   };
 
-  const ci = capabilityIndex(index);
-  const edges: Edge[] = [];
+  const graph: PermissionGraph = { edges: [], index, permsOf: memoPerms, capabilitiesOf, escalationMovesOf };
 
-  // Function → role, and function → function (templates shared by functions with the same permissions).
-  const fnTemplatesByKey = new Map<string, Edge[]>();
-  const steps = index.functions.size + index.roles.size;
-  let step = 0;
-  const stepDone = () => {
-    step += 1;
-    if (step % GRAPH_PROGRESS_EVERY === 0) options.onProgress?.(step, steps);
-  };
-  for (const fn of index.functions.values()) {
-    stepDone();
-    edges.push(executesAsEdge(fn.arn, fn.roleArn));
-    const perms = memoPerms(fn.roleArn);
-    const caps = capabilitiesOf(fn.roleArn);
-    if (!perms || !caps) continue;
-    // Reasons name the role, so the template key is (role, permission set).
-    const templateKey = `${fn.roleArn}|${perms.key}`;
-    let templates = fnTemplatesByKey.get(templateKey);
-    if (!templates) fnTemplatesByKey.set(templateKey, (templates = functionEdgeTemplates(fn.roleArn, caps)));
-    for (const t of templates) if (t.to !== fn.arn) edges.push({ ...t, from: fn.arn });
-  }
+  function* edges(): Generator<Edge> {
+    const ci = capabilityIndex(index);
 
-  // Role → role and role → resource pattern.
-  for (const roleArn of index.roles.keys()) {
-    stepDone();
-    const perms = memoPerms(roleArn);
-    const caps = capabilitiesOf(roleArn);
-    if (!perms || !caps) continue;
-    edges.push(...roleEdgeList(roleArn, caps));
-    for (const move of escalationMovesOf(roleArn)) edges.push(escalationEdge(roleArn, move));
-    const keyCaps = keyCapabilities(ci, perms, accountOf(roleArn));
-    keyCaps.resourceEdges ??= resourceEdgeTemplates(perms);
-    for (const t of keyCaps.resourceEdges) edges.push({ ...t, from: roleArn });
-  }
+    // Function → role, and function → function (templates shared by functions with the same permissions).
+    const fnTemplatesByKey = new Map<string, Edge[]>();
+    const steps = index.functions.size + index.roles.size;
+    let step = 0;
+    const stepDone = () => {
+      step += 1;
+      if (step % GRAPH_PROGRESS_EVERY === 0) options.onProgress?.(step, steps);
+    };
+    for (const fn of index.functions.values()) {
+      stepDone();
+      yield executesAsEdge(fn.arn, fn.roleArn);
+      const perms = memoPerms(fn.roleArn);
+      const caps = capabilitiesOf(fn.roleArn);
+      if (!perms || !caps) continue;
+      // Reasons name the role, so the template key is (role, permission set).
+      const templateKey = `${fn.roleArn}|${perms.key}`;
+      let templates = fnTemplatesByKey.get(templateKey);
+      if (!templates) fnTemplatesByKey.set(templateKey, (templates = functionEdgeTemplates(fn.roleArn, caps)));
+      for (const t of templates) if (t.to !== fn.arn) yield { ...t, from: fn.arn };
+    }
 
-  // Event source → function.
-  for (const trigger of ci.triggers) {
-    for (const sources of trigger.sources.values()) {
-      for (const s of sources) {
-        edges.push({
-          from: s.sourceArn,
-          to: s.functionArn,
-          kind: "triggers",
-          via: s.via,
-          reason: `${s.detail[0].toUpperCase()}${s.detail.slice(1)}.`,
-          shortReason: `${s.via} trigger`,
-          conditional: false,
-        });
+    // Role → role and role → resource pattern (templates per shared capabilities, kept only while building).
+    const resourceTemplates = new Map<KeyCapabilities, Omit<Edge, "from">[]>();
+    for (const roleArn of index.roles.keys()) {
+      stepDone();
+      const perms = memoPerms(roleArn);
+      const caps = capabilitiesOf(roleArn);
+      if (!perms || !caps) continue;
+      yield* roleEdgeList(roleArn, caps);
+      for (const move of escalationMovesOf(roleArn)) yield escalationEdge(roleArn, move);
+      const keyCaps = keyCapabilities(ci, perms, accountOf(roleArn));
+      let templates = resourceTemplates.get(keyCaps);
+      if (!templates) resourceTemplates.set(keyCaps, (templates = resourceEdgeTemplates(perms)));
+      for (const t of templates) yield { ...t, from: roleArn };
+    }
+
+    // Event source → function.
+    for (const trigger of ci.triggers) {
+      for (const sources of trigger.sources.values()) {
+        for (const s of sources) {
+          yield {
+            from: s.sourceArn,
+            to: s.functionArn,
+            kind: "triggers",
+            via: s.via,
+            reason: `${s.detail[0].toUpperCase()}${s.detail.slice(1)}.`,
+            shortReason: `${s.via} trigger`,
+            conditional: false,
+          };
+        }
       }
     }
   }
-
-  // Only the outgoing index: every walk goes forward, and an unused reverse index only held memory (~1 MiB per 5,000 functions).
-  const outgoing = new Map<string, Edge[]>();
-  for (const e of edges) pushTo(outgoing, e.from, e);
-  return { edges, outgoing, index, permsOf: memoPerms, capabilitiesOf, escalationMovesOf };
+  return { graph, edges: { [Symbol.iterator]: edges } };
 }
-
-function pushTo(map: Map<string, Edge[]>, key: string, edge: Edge): void {
-  const list = map.get(key);
-  if (list) list.push(edge);
-  else map.set(key, [edge]);
-}
-

@@ -29,7 +29,7 @@ function graphOf(index: SnapshotIndex, grantsByRole: Record<string, Grant[]>): P
 }
 
 function edgesFrom(graph: PermissionGraph, from: string) {
-  return graph.outgoing.get(from) ?? [];
+  return graph.edges.filter((e) => e.from === from);
 }
 
 beforeAll(async () => {

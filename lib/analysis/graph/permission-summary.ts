@@ -71,7 +71,17 @@ function byServiceOf(actions: readonly string[]): ServiceActions[] {
 /**
  * Keyed by the grants array, which effectivePermissions shares between equal permission sets.
  */
-const summaries = new WeakMap<readonly Grant[], PermissionSummary>();
+let summaries = new WeakMap<readonly Grant[], PermissionSummary>();
+
+/**
+ * Forgets the summaries made so far. A scan calls it between accounts: the summaries are only
+ * read again by functions sharing the permission set, which mostly sit in the same account, and
+ * kept for the whole organization they held ~1.5 KiB per function. One asked for again is made
+ * again, the same.
+ */
+export function releaseSummaries(): void {
+  summaries = new WeakMap();
+}
 
 export function summarizePermissions(perms: EffectivePermissions): PermissionSummary {
   const cached = summaries.get(perms.grants);

@@ -244,6 +244,17 @@ interface CompactWalk {
 
 const compactCaches = new WeakMap<PermissionGraph, Map<string, CompactWalk>>();
 
+/**
+ * Forgets the walks kept for the graph's roles. A scan calls it between accounts: a walk starts
+ * from a role and only that role's functions read it, so an account's walks are no use once its
+ * functions are done (kept for every role they were a large organization's largest cache).
+ * Walks asked for again are walked again, with the same result.
+ */
+export function releaseWalks(graph: PermissionGraph): void {
+  compactCaches.delete(graph);
+  walkCaches.delete(graph);
+}
+
 /** `ownFunctions`: the start role's functions, to keep only their membership; null keeps the whole walk's. */
 function compact(walk: RoleWalk, limit: number, ownFunctions: { arn: string }[] | null): CompactWalk {
   return {

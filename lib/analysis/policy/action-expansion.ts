@@ -196,16 +196,39 @@ export interface ActionMatcher {
   has(action: string): boolean;
 }
 
-const setCache = new WeakMap<readonly string[], Set<string>>();
+/** Membership in an action array (lower-cased actions). */
+export type ActionLookup = Pick<ReadonlySet<string>, "has">;
 
-/** A Set over a (shared, frozen) action array, built once per array. */
-export function actionSetOf(actions: readonly string[]): Set<string> {
+const setCache = new WeakMap<readonly string[], ActionLookup>();
+
+/** Up to this many actions, a plain Set; above, bits over the universe (a Set of `*`'s 22k actions holds ~600 KiB, its bits 3 KiB). */
+const SET_LIMIT = 256;
+
+/** Membership in a (shared, frozen) action array, built once per array. */
+export function actionSetOf(actions: readonly string[]): ActionLookup {
   let set = setCache.get(actions);
   if (!set) {
-    set = new Set(actions);
+    set = actions.length <= SET_LIMIT ? new Set(actions) : bitLookup(actions);
     setCache.set(actions, set);
   }
   return set;
+}
+
+function bitLookup(actions: readonly string[]): ActionLookup {
+  const { position } = actionUniverse();
+  const bits = new Uint32Array((position.size + 31) >>> 5);
+  let unknown: Set<string> | null = null;
+  for (const action of actions) {
+    const p = position.get(action);
+    if (p === undefined) (unknown ??= new Set()).add(action);
+    else bits[p >>> 5] |= 1 << (p & 31);
+  }
+  return {
+    has(action) {
+      const p = position.get(action);
+      return p === undefined ? (unknown?.has(action) ?? false) : ((bits[p >>> 5] >>> (p & 31)) & 1) === 1;
+    },
+  };
 }
 
 const matcherCache = new Map<string, ActionMatcher>();

@@ -12,7 +12,7 @@ import { hash } from "node:crypto";
 import { isAwsManagedPolicyArn } from "@/lib/snapshot/aws-managed-policy-arn";
 import type { ConditionBlock, Group, InlinePolicy, PolicyDocument, PolicyStatement, ServiceControlPolicy } from "@/lib/snapshot/types";
 import { actionMatcher, expandActionPatterns, expandNotActionPatterns, type ActionMatcher } from "./action-expansion";
-import { actionPositions, matcherTest, rememberPositions, WorkingActions, type PositionedActions } from "./working-actions";
+import { actionPositions, internActionList, matcherTest, rememberPositions, WorkingActions, type PositionedActions } from "./working-actions";
 import { arnPatternMatches, parseArn, patternsOverlap } from "./arn-match";
 import { resolvePolicyVariables, settleConditions, testsOnlyCallerChosenKeys, type ConditionContext } from "./conditions";
 import { describeStatement } from "./permission-queries";
@@ -132,23 +132,29 @@ function principalOf(
 
 const canonicalCache = new WeakMap<object, string>();
 
-/** JSON with sorted object keys (array order kept: statement indexes matter). */
+/**
+ * JSON with sorted object keys (array order kept: statement indexes matter). Kept per value asked
+ * for (a document, a statement), not per value inside it: a copy for every condition and list of
+ * every policy in the organization cost more memory than it saved time.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
   const cached = canonicalCache.get(value);
   if (cached !== undefined) return cached;
-  let out: string;
-  if (Array.isArray(value)) out = `[${value.map(canonicalJson).join(",")}]`;
-  else {
-    const obj = value as Record<string, unknown>;
-    out = `{${Object.keys(obj)
-      .filter((k) => obj[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
-      .join(",")}}`;
-  }
+  const out = canonicalText(value);
   canonicalCache.set(value, out);
   return out;
+}
+
+function canonicalText(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map(canonicalText).join(",")}]`;
+  const obj = value as Record<string, unknown>;
+  return `{${Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalText(obj[k])}`)
+    .join(",")}}`;
 }
 
 function sha1(text: string): string {
@@ -280,9 +286,11 @@ interface DraftLimit {
 const positioned = (): PositionedActions => ({ actions: [], positions: [] });
 
 /** A new action array of the list (its positions remembered). */
+/** The list as one shared array per content (long lists repeat across roles), its positions remembered. */
 function frozenList(list: PositionedActions): string[] {
-  const actions = [...list.actions];
-  rememberPositions(actions, list.positions);
+  const fresh = [...list.actions];
+  const actions = internActionList(fresh);
+  if (actions === fresh) rememberPositions(actions, list.positions);
   return actions;
 }
 

@@ -3,14 +3,14 @@
  * the same questions slowly with full reasons; tests keep the two in agreement.
  */
 import { bitsOf, holdsAction, sortedActions, unionBits, type ActionBits } from "./action-bits";
-import { actionSetOf } from "./action-expansion";
+import { actionSetOf, type ActionLookup } from "./action-expansion";
 import { arnPatternMatches, parseArn, resourceElementMatches } from "./arn-match";
 import { settleConditions, testsOnlyCallerChosenKeys } from "./conditions";
 import type { AccessDecision, EffectivePermissions, Grant, GrantLimit, StatementRef } from "../types";
 import type { ConditionBlock } from "@/lib/snapshot/types";
 
-/** The grant's actions as a Set, built once per (shared) action array. */
-export function actionSet(grant: Grant): Set<string> {
+/** Membership in the grant's actions, built once per (shared) action array. */
+export function actionSet(grant: Grant): ActionLookup {
   return actionSetOf(grant.actions);
 }
 

@@ -38,6 +38,13 @@ export interface PositionedActions {
 
 const maskCache = new WeakMap<ActionMatcher, Uint32Array>();
 
+/**
+ * What is left of an expanded action array, one array per content: many statements on `*` lose
+ * the same few actions to the same deny or SCP, and every cache keyed by an action array (its Set,
+ * positions, bits, subsets) then holds one entry for all of them instead of one 22k-action copy each.
+ */
+const interned = new WeakMap<readonly string[], Map<string, WeakRef<readonly string[]>>>();
+
 /** The known actions a matcher matches, as a bitset over universe positions (once per matcher). */
 function matcherMask(matcher: ActionMatcher): Uint32Array {
   let mask = maskCache.get(matcher);
@@ -92,20 +99,48 @@ export class WorkingActions {
     return position >= 0 ? this.held[position] === 1 : this.heldUnknown.has(action);
   }
 
-  /** The held actions, in the expanded order: the expanded array itself while nothing was removed. */
+  /**
+   * The held actions, in the expanded order: the expanded array itself while nothing was removed,
+   * else one array per content (see `interned`).
+   */
   toArray(): readonly string[] {
     if (this.array.length !== this.count) {
-      const out: string[] = [];
-      const positions = new Int32Array(this.count);
-      this.forEach((action, position) => {
-        positions[out.length] = position;
-        out.push(action);
-      });
-      this.array = Object.freeze(out);
-      // The grant's array is read again by position (action-bits.ts): known here already.
-      positionCache.set(this.array, positions);
+      const { expanded, positions: expandedPositions, held, heldUnknown } = this;
+      // The content, named by what is left out of the expanded array (or what is kept, when shorter).
+      const dropped: number[] = [];
+      for (let i = 0; i < expanded.length; i++) {
+        const p = expandedPositions[i];
+        if (!(p >= 0 ? held[p] === 1 : heldUnknown.has(expanded[i]))) dropped.push(i);
+      }
+      const key = dropped.length <= this.count ? `-${dropped.join(",")}` : `+${this.keptIndexes().join(",")}`;
+      let byContent = interned.get(expanded);
+      if (!byContent) interned.set(expanded, (byContent = new Map()));
+      const known = byContent.get(key)?.deref();
+      if (known) this.array = known;
+      else {
+        const out: string[] = [];
+        const positions = new Int32Array(this.count);
+        this.forEach((action, position) => {
+          positions[out.length] = position;
+          out.push(action);
+        });
+        this.array = Object.freeze(out);
+        // The grant's array is read again by position (action-bits.ts): known here already.
+        positionCache.set(this.array, positions);
+        // Weakly held: the expanded arrays live as long as the process, a scan's grants do not.
+        byContent.set(key, new WeakRef(this.array));
+      }
     }
     return this.array;
+  }
+
+  private keptIndexes(): number[] {
+    const kept: number[] = [];
+    for (let i = 0; i < this.expanded.length; i++) {
+      const p = this.positions[i];
+      if (p >= 0 ? this.held[p] === 1 : this.heldUnknown.has(this.expanded[i])) kept.push(i);
+    }
+    return kept;
   }
 
   /** Visit each held action in order, with its universe position (-1 when unknown). */
@@ -151,4 +186,31 @@ export class WorkingActions {
       }
     }
   }
+}
+
+/** Below this many actions a list is not worth interning (the lookup would cost what it saves). */
+const INTERN_MIN = 64;
+// Weakly held: a server runs many scans, and a list no permission set holds any more may go.
+const internedLists = new Map<string, WeakRef<string[]>[]>();
+
+/**
+ * One array per content for the action lists a permission set keeps beside its grants (the
+ * actions a limit touches, the actions a deny or an SCP removed): a boundary or SCP that leaves
+ * `*` conditional touches the same ~22k actions in every role under it. Returns `list` itself
+ * when it is small or new. The lists are read, never changed, once the permission set is made.
+ */
+export function internActionList(list: string[]): string[] {
+  if (list.length < INTERN_MIN) return list;
+  const position = actionUniverse().position;
+  let hash = 0x811c9dc5;
+  for (const action of list) hash = Math.imul(hash ^ (position.get(action) ?? action.length + 0x10000), 0x01000193);
+  const key = `${list.length}|${hash >>> 0}`;
+  const candidates = (internedLists.get(key) ?? []).filter((ref) => ref.deref() !== undefined);
+  internedLists.set(key, candidates);
+  for (const ref of candidates) {
+    const known = ref.deref();
+    if (known && known.every((a, i) => a === list[i])) return known;
+  }
+  candidates.push(new WeakRef(list));
+  return list;
 }

@@ -1,0 +1,55 @@
+// The heap cap a scan of a snapshot directory needs. V8's --max-old-space-size is process-wide and
+// overrides a worker's own resourceLimits, so the CLI decides it before it starts the process that
+// scans (bin/saltzer.mjs); lib/jobs/heap-projection.ts still stops a scan early when it will not fit.
+import fs from "node:fs";
+import path from "node:path";
+
+/**
+ * What the analysis keeps (scripts/heap-growth.ts, retained heap at its peak, and the 100,000-function
+ * scan's worker): a fixed part (the action data, code) and about this much per function (the
+ * snapshot, permission sets, capabilities).
+ */
+export const HEAP_FIXED_MIB = 64;
+export const HEAP_KIB_PER_FUNCTION = 9.5;
+/** Room for V8 to collect in above what is kept, as the projection advises (less: it spends its time collecting; more: RSS grows past 2 GiB at 100,000 functions). */
+const HEAP_ROOM = 1.25;
+
+/**
+ * The heap cap (MiB) for this many functions: `configured` (SALTZER_HEAP_MB) when set; else the
+ * default, raised to what the functions need, but never above three quarters of the machine's
+ * memory: an organization too large for the machine then stops early with the projection's advice
+ * instead of swapping.
+ */
+export function analysisHeapMb(functions, { configured, defaultMb, machineMb }) {
+  if (configured !== undefined) return configured;
+  const needed = Math.ceil(((HEAP_FIXED_MIB + (functions * HEAP_KIB_PER_FUNCTION) / 1024) * HEAP_ROOM) / 256) * 256;
+  const most = Math.floor((machineMb * 0.75) / 256) * 256;
+  return Math.max(defaultMb, Math.min(needed, most));
+}
+
+/** The functions of a snapshot directory (AWS CLI layout), counted in its list-functions files only; 0 when it has none. */
+export function snapshotFunctionCount(dir) {
+  let functions = 0;
+  const accounts = path.join(dir, "accounts");
+  for (const account of subdirectories(accounts)) {
+    for (const region of subdirectories(path.join(accounts, account, "regions"))) {
+      const file = path.join(accounts, account, "regions", region, "lambda", "list-functions.json");
+      if (fs.existsSync(file)) functions += fs.readFileSync(file, "utf8").split('"FunctionArn"').length - 1;
+    }
+  }
+  return functions;
+}
+
+/** The snapshot directory of `saltzer scan --snapshot DIR`, or null for any other command. */
+export function scannedSnapshotDir(args) {
+  if (args[0] !== "scan") return null;
+  const at = args.findIndex((a) => a === "--snapshot" || a.startsWith("--snapshot="));
+  if (at < 0) return null;
+  return (args[at].startsWith("--snapshot=") ? args[at].slice("--snapshot=".length) : args[at + 1]) || null;
+}
+
+function subdirectories(dir) {
+  // A missing directory: the scan itself says what is missing.
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+}
