@@ -3,11 +3,13 @@
  * (in process) and its rows are replayed into storeSnapshot, so the process's CPU time around
  * each write is the store's alone. Usage: tsx scripts/bench-store.ts SNAPSHOT_DIR [DATA_DIR]
  * Experiments: BENCH_SQL runs SQL on the fresh database first (e.g. a setting), BENCH_DROP_INDEXES=1
- * drops every secondary index, BENCH_WINDOW=1 prints the storing window in --cpu-prof time units.
+ * drops every secondary index, BENCH_WINDOW=1 prints the storing window in --cpu-prof time units,
+ * BENCH_ROWS=FILE keeps the analysed rows in FILE and replays them on the next run.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import v8 from "node:v8";
 import { openDatabase, type Database, type SqlRunner } from "@/lib/store/db";
 import { createScan, storeSnapshot } from "@/lib/store/save-scan";
 import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
@@ -24,10 +26,15 @@ const cpu = () => {
   return (u.user + u.system) / 1e6;
 };
 const perTable = new Map<string, { cpu: number; calls: number }>();
-const tableOf = (sql: string) => /^\s*(?:INSERT INTO|COPY)\s+"?(\w+)/i.exec(sql)?.[1] ?? (/^\s*UPDATE\s+(\w+)/i.exec(sql)?.[1] ?? "other");
+const tableOf = (sql: string) =>
+  /^\s*(?:WITH written AS \(\s*)?(?:INSERT INTO|COPY)\s+"?(\w+)/i.exec(sql)?.[1] ?? /^\s*(UPDATE|ANALYZE|COMMIT|BEGIN|SELECT|DELETE|SET)\b/i.exec(sql)?.[1].toUpperCase() ?? sql.slice(0, 40);
+// BENCH_WAL=1 also counts the WAL bytes each statement writes (one more query per statement).
+const walBytes = new Map<string, number>();
 function measured(conn: SqlRunner): SqlRunner {
+  const lsn = async () => (process.env.BENCH_WAL ? Number((await conn.query<{ b: string }>(`SELECT pg_current_wal_insert_lsn() - '0/0' AS b`))[0].b) : 0);
   const wrap = <A extends unknown[], R>(fn: (sql: string, ...rest: A) => Promise<R>) =>
     async (sql: string, ...rest: A): Promise<R> => {
+      const wal = await lsn();
       const start = cpu();
       try {
         return await fn(sql, ...rest);
@@ -36,6 +43,7 @@ function measured(conn: SqlRunner): SqlRunner {
         t.cpu += cpu() - start;
         t.calls++;
         perTable.set(tableOf(sql), t);
+        if (process.env.BENCH_WAL && !/^(COMMIT|ROLLBACK)/.test(sql)) walBytes.set(tableOf(sql), (walBytes.get(tableOf(sql)) ?? 0) + (await lsn()) - wal);
       }
     };
   return { exec: wrap(conn.exec.bind(conn)), query: wrap(conn.query.bind(conn)) as SqlRunner["query"], queryJson: wrap(conn.queryJson.bind(conn)) };
@@ -50,10 +58,16 @@ if (process.env.BENCH_DROP_INDEXES) {
   for (const { indexname } of idx) await db.exec(`DROP INDEX "${indexname}"`);
   console.log(`dropped ${idx.length} indexes`);
 }
-const results: AnalysedRows[] = [];
-const edges: EncodedRows[][] = [];
+let results: AnalysedRows[] = [];
+let edges: EncodedRows[][] = [];
 let t = cpu();
-await analyseToRows(scanId, snapshot, {}, { rows: (r) => void results.push(r), edges: (batches) => void edges.push(batches) });
+// BENCH_ROWS=FILE keeps the analysed rows between runs (the scan id is 1 on a fresh database).
+const cached = process.env.BENCH_ROWS;
+if (cached && fs.existsSync(cached)) ({ results, edges } = v8.deserialize(fs.readFileSync(cached)) as { results: AnalysedRows[]; edges: EncodedRows[][] });
+else {
+  await analyseToRows(scanId, snapshot, {}, { rows: (r) => void results.push(r), edges: (batches) => void edges.push(batches) });
+  if (cached) fs.writeFileSync(cached, v8.serialize({ results, edges }));
+}
 console.log(`analysis (not measured below): ${(cpu() - t).toFixed(1)} s CPU, ${results.reduce((n, r) => n + r.functions.length, 0)} functions`);
 const withConnection = db.withConnection;
 db.withConnection = (fn) => withConnection((conn) => fn(measured(conn)));
@@ -69,7 +83,10 @@ await storeSnapshot(db, scanId, snapshot, {
 const total = cpu() - t;
 if (process.env.BENCH_WINDOW) console.log(`window ${Number(startTicks / 1000n)} ${Number(process.hrtime.bigint() / 1000n)}`);
 console.log(`store: ${total.toFixed(2)} s CPU, ${((performance.now() - t0) / 1000).toFixed(2)} s wall, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
-for (const [table, { cpu: c, calls }] of [...perTable].sort((a, b) => b[1].cpu - a[1].cpu)) console.log(`  ${table.padEnd(24)} ${c.toFixed(2).padStart(7)} s  ${calls} statements`);
+for (const [table, { cpu: c, calls }] of [...perTable].sort((a, b) => b[1].cpu - a[1].cpu)) {
+  const wal = walBytes.has(table) ? `  WAL ${(walBytes.get(table)! / 2 ** 20).toFixed(1)} MiB` : "";
+  console.log(`  ${table.padEnd(24)} ${c.toFixed(2).padStart(7)} s  ${calls} statements${wal}`);
+}
 const sizes = await db.query<{ t: string; b: string }>(`SELECT relname t, pg_size_pretty(pg_total_relation_size(oid)) b FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace ORDER BY pg_total_relation_size(oid) DESC LIMIT 8`);
 console.log(sizes.map((c) => `${c.t}=${c.b}`).join(" "));
 const counts = await db.query<{ t: string; n: number }>(
