@@ -34,7 +34,7 @@ export function snapshotFunctionCount(dir) {
   for (const account of subdirectories(accounts)) {
     for (const region of subdirectories(path.join(accounts, account, "regions"))) {
       const file = path.join(accounts, account, "regions", region, "lambda", "list-functions.json");
-      if (fs.existsSync(file)) functions += fs.readFileSync(file, "utf8").split('"FunctionArn"').length - 1;
+      functions += unlessUnreadable(() => (fs.statSync(file).isFile() ? fs.readFileSync(file, "utf8").split('"FunctionArn"').length - 1 : 0), 0);
     }
   }
   return functions;
@@ -49,7 +49,21 @@ export function scannedSnapshotDir(args) {
 }
 
 function subdirectories(dir) {
-  // A missing directory: the scan itself says what is missing.
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  return unlessUnreadable(() => fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name), []);
+}
+
+/** Errors of a snapshot path that is missing, of the wrong kind or unreadable. */
+const UNREADABLE = new Set(["ENOENT", "ENOTDIR", "EISDIR", "EACCES", "ELOOP"]);
+
+/**
+ * The count only sizes the heap: a path that cannot be read counts as nothing here, and the scan
+ * itself then names the file and what is wrong with it.
+ */
+function unlessUnreadable(read, fallback) {
+  try {
+    return read();
+  } catch (error) {
+    if (error && UNREADABLE.has(error.code)) return fallback;
+    throw error;
+  }
 }

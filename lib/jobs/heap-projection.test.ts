@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { heapCapExceeded, projectRetainedHeap } from "./heap-projection";
 import { analysisHeapMb, HEAP_FIXED_MIB, HEAP_KIB_PER_FUNCTION, scannedSnapshotDir, snapshotFunctionCount } from "../../bin/heap-cap.mjs";
@@ -60,5 +62,21 @@ describe("heap projection", () => {
     expect(scannedSnapshotDir(["scan", `--snapshot=${dir}`, "--quiet"])).toBe(dir);
     expect(scannedSnapshotDir(["report", "--snapshot", dir])).toBeNull();
     expect(snapshotFunctionCount(dir)).toBe(48);
+  });
+
+  it("sizes the heap of a malformed snapshot without failing, so the scan itself can name what is wrong", () => {
+    // Given a snapshot whose list-functions.json is a directory, and one whose accounts is a file
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "saltzer-heap-cap-"));
+    try {
+      fs.mkdirSync(path.join(root, "a", "accounts", "111111111111", "regions", "us-east-1", "lambda", "list-functions.json"), { recursive: true });
+      fs.mkdirSync(path.join(root, "b"));
+      fs.writeFileSync(path.join(root, "b", "accounts"), "not a directory");
+      // When their functions are counted
+      // Then they count as none (the default cap), and nothing throws
+      expect(snapshotFunctionCount(path.join(root, "a"))).toBe(0);
+      expect(snapshotFunctionCount(path.join(root, "b"))).toBe(0);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
