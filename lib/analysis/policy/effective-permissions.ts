@@ -289,7 +289,7 @@ const positioned = (): PositionedActions => ({ actions: [], positions: [] });
 /** The list as one shared array per content (long lists repeat across roles), its positions remembered. */
 function frozenList(list: PositionedActions): string[] {
   const fresh = [...list.actions];
-  const actions = internActionList(fresh);
+  const actions = internActionList(fresh, list.positions);
   if (actions === fresh) rememberPositions(actions, list.positions);
   return actions;
 }

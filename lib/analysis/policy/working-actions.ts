@@ -198,12 +198,17 @@ const internedLists = new Map<string, WeakRef<string[]>[]>();
  * actions a limit touches, the actions a deny or an SCP removed): a boundary or SCP that leaves
  * `*` conditional touches the same ~22k actions in every role under it. Returns `list` itself
  * when it is small or new. The lists are read, never changed, once the permission set is made.
+ * `positions`, when given, are the actions' universe positions (actionPositions), saving the lookups.
  */
-export function internActionList(list: string[]): string[] {
+export function internActionList(list: string[], positions?: ArrayLike<number>): string[] {
   if (list.length < INTERN_MIN) return list;
-  const position = actionUniverse().position;
+  // The caller's positions when it has them (-1: unknown action), else looked up.
+  const position = positions ? null : actionUniverse().position;
   let hash = 0x811c9dc5;
-  for (const action of list) hash = Math.imul(hash ^ (position.get(action) ?? action.length + 0x10000), 0x01000193);
+  for (let i = 0; i < list.length; i++) {
+    const p = positions ? positions[i] : (position!.get(list[i]) ?? -1);
+    hash = Math.imul(hash ^ (p >= 0 ? p : list[i].length + 0x10000), 0x01000193);
+  }
   const key = `${list.length}|${hash >>> 0}`;
   const candidates = (internedLists.get(key) ?? []).filter((ref) => ref.deref() !== undefined);
   internedLists.set(key, candidates);
