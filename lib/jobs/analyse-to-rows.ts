@@ -5,6 +5,7 @@
  */
 import { streamAnalysis, type AnalyzeOptions } from "@/lib/audit/analyze-snapshot";
 import { addFunctionRows, countFunctionsPerRole, edgeRow, functionRows, RowBatcher, type AnalysedRows, type EncodedRows, type FunctionSummary } from "@/lib/store/scan-rows";
+import { FindingSearchIndex } from "@/lib/store/finding-search-index";
 import type { Account, Snapshot } from "@/lib/snapshot/types";
 import type { Edge } from "@/lib/analysis/types";
 
@@ -40,6 +41,7 @@ export async function analyseToRows(scanId: number, snapshot: Snapshot, options:
   const functionsPerRole = new Map(snapshot.accounts.flatMap((account) => [...countFunctionsPerRole(account)]));
   const rolesStored = new Set<string>();
   const batcher = new RowBatcher();
+  const search = new FindingSearchIndex();
   const cutAtAccounts = options.onlyAccounts !== undefined;
   let functions: FunctionSummary[] = [];
   let account: string | undefined;
@@ -72,7 +74,7 @@ export async function analyseToRows(scanId: number, snapshot: Snapshot, options:
     permissionSets.add(result.permissionsKey);
     const firstOfRole = rolesStored.has(result.roleArn) ? null : { functionCount: functionsPerRole.get(result.roleArn) ?? 1 };
     rolesStored.add(result.roleArn);
-    functions.push(addFunctionRows(batcher, scanId, base, result, first, firstOfRole));
+    functions.push(addFunctionRows(batcher, scanId, base, result, first, firstOfRole, search));
     if (batcher.hasReady) await handOver(false);
   }, options.edges === false ? async () => {} : writeEdges);
   await handOver(true);

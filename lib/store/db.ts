@@ -175,7 +175,9 @@ async function openPglite(dataDir: string, templateOption: TemplateSpec | null |
 function lazyPrisma(adapter: () => NonNullable<ConstructorParameters<typeof PrismaClient>[0]["adapter"]>) {
   let client: PrismaClient | null = null;
   return {
-    client: () => (client ??= new PrismaClient({ adapter: adapter() })),
+    // The search index's 64-bit ids would come back as BigInt, which no page or JSON export can
+    // serialize; only lib/queries/view-sql.ts reads them, in SQL.
+    client: () => (client ??= new PrismaClient({ adapter: adapter(), omit: { finding: { searchTextId: true }, findingVerdict: { searchTextId: true } } })),
     disconnect: async () => {
       await client?.$disconnect();
     },

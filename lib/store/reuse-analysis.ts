@@ -101,10 +101,26 @@ export function analysisCopier(conn: SqlRunner, reuse: AnalysisReuse, toScanId: 
       await copyRows(conn, "role_recommendations", await columns("role_recommendations"), from, toScanId, `split_part(t.role_arn, ':', 5) = ANY($3::text[])`, [accountIds]);
       return { functions, findings };
     },
-    /** Edges, permission sets and role reach of the whole organization; returns how many rows. */
+    /**
+     * Edges, permission sets and role reach of the whole organization, then the search index's
+     * texts and terms the copied findings name (every finding is stored by then: the analysed
+     * ones brought theirs, and ids are content hashes, so one already there is the same row).
+     * Returns how many rows.
+     */
     async organizationTables(): Promise<number> {
       let rows = 0;
       for (const table of ["permission_sets", "role_reach", "edges"]) rows += await copyRows(conn, table, await columns(table), from, toScanId, "TRUE", []);
+      /** Copies rows of the earlier scan's index that `named` selects; one already there (same hash, same row) stays. */
+      const copyIndex = async (table: string, columns: string, named: string) => {
+        const [copied] = await conn.query<{ n: number }>(
+          `WITH copied AS (INSERT INTO ${table} (scan_id, ${columns}) SELECT $2, ${columns} FROM ${table} t WHERE t.scan_id = $1 AND ${named} ON CONFLICT DO NOTHING RETURNING 1)
+           SELECT count(*)::int AS n FROM copied`,
+          [from, toScanId],
+        );
+        return copied.n;
+      };
+      rows += await copyIndex("search_text_terms", "term_id, text_id", "t.text_id IN (SELECT search_text_id FROM finding_verdicts WHERE scan_id = $2)");
+      rows += await copyIndex("search_terms", "id, term", "t.id IN (SELECT term_id FROM search_text_terms WHERE scan_id = $2)");
       return rows;
     },
   };

@@ -132,7 +132,7 @@ export async function storeSnapshot(
   const reuse = incremental?.reuse ?? null;
   const functionCount = rows.functions.length;
   let total =
-    rows.accounts.length + rows.roles.length + rows.policies.length + functionCount + rows.mappings.length + rows.findings.length + rows.permissionSets.length + rows.roleReach.length + rows.roleRecommendations.length + rows.edges.length;
+    rows.accounts.length + rows.roles.length + rows.policies.length + functionCount + rows.mappings.length + rows.findings.length + rows.searchTerms.length + rows.searchTextTerms.length + rows.permissionSets.length + rows.roleReach.length + rows.roleRecommendations.length + rows.edges.length;
   let written = 0;
   let findingCount = rows.findings.length;
   const status: ScanStatus = snapshot.gaps.length > 0 ? "partial" : "succeeded";
@@ -217,6 +217,8 @@ export async function storeSnapshot(
       } else {
         await write("functions", rows.functions);
         await write("findings", rows.findings);
+        await write("search_terms", rows.searchTerms);
+        await write("search_text_terms", rows.searchTextTerms);
         await write("permission_sets", rows.permissionSets);
         await write("role_reach", rows.roleReach);
         await write("role_recommendations", rows.roleRecommendations);

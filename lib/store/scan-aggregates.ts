@@ -126,7 +126,7 @@ export async function computeScanAggregates(db: SqlRunner, scanId: number): Prom
  */
 export const VERDICT_COPIES: Record<string, { table: string; columns: string }> = {
   functions: { table: "function_verdicts", columns: "scan_id, arn, name, account_id, region, runtime, role_arn, policy_count, has_secrets, has_shared_role, risk_score, severity, is_public, incomplete" },
-  findings: { table: "finding_verdicts", columns: "scan_id, id, function_arn, category, severity, fingerprint" },
+  findings: { table: "finding_verdicts", columns: "scan_id, id, function_arn, category, severity, fingerprint, search_text_id" },
 };
 
 /** Fills the verdict copies of a scan from its stored rows (scans stored before they existed, and copied rows of incremental rescans). */

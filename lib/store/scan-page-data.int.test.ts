@@ -24,8 +24,8 @@ afterAll(async () => t?.dispose());
 const byStoredTerms = async (scanId: number, q: string) =>
   (
     await t.db.query<{ id: number }>(
-      `SELECT s.finding_id AS id FROM finding_search s
-        WHERE s.scan_id = $1 AND s.text_id IN (SELECT text_id FROM search_text_terms WHERE scan_id = $1 AND term_id IN (SELECT id FROM search_terms WHERE scan_id = $1 AND strpos(term, $2) > 0))
+      `SELECT s.id FROM finding_verdicts s
+        WHERE s.scan_id = $1 AND s.search_text_id IN (SELECT text_id FROM search_text_terms WHERE scan_id = $1 AND term_id IN (SELECT id FROM search_terms WHERE scan_id = $1 AND strpos(term, $2) > 0))
         ORDER BY 1`,
       [scanId, q],
     )
@@ -95,16 +95,26 @@ describe("stored page data", () => {
     expect(row.arns).toEqual(await computeDiffCandidates(t.db, first, second));
   });
 
-  it("derives the page data of a scan stored before it existed on first read", async () => {
-    // Given a scan whose page data is missing (stored by an earlier version)
-    const count = async () => (await t.db.query<{ n: number }>(`SELECT (SELECT count(*) FROM role_summaries WHERE scan_id = $1) + (SELECT count(*) FROM finding_search WHERE scan_id = $1) AS n`, [first]))[0].n;
-    const before = Number(await count());
-    for (const table of ["finding_search", "search_text_terms", "search_terms", "role_summaries", "category_counts", "scan_page_data"]) await t.db.query(`DELETE FROM ${table} WHERE scan_id = $1`, [first]);
-    expect(Number(await count())).toBe(0);
+  it("derives the page data of a scan stored before it existed on first read, the search index with the ids its findings would carry", async () => {
+    // Given a scan whose page data and search index are missing (stored by an earlier version)
+    const index = async () => ({
+      terms: await t.db.query(`SELECT id::text, term FROM search_terms WHERE scan_id = $1 ORDER BY id`, [first]),
+      links: await t.db.query(`SELECT term_id::text, text_id::text FROM search_text_terms WHERE scan_id = $1 ORDER BY text_id, term_id`, [first]),
+      findings: await t.db.query(`SELECT id, search_text_id::text FROM finding_verdicts WHERE scan_id = $1 ORDER BY id`, [first]),
+      roles: await t.db.query(`SELECT arn FROM role_summaries WHERE scan_id = $1 ORDER BY arn`, [first]),
+    });
+    const written = await index();
+    expect(written.terms.length).toBeGreaterThan(10);
+    expect(written.findings.filter((f) => (f as { search_text_id: string | null }).search_text_id !== null).length).toBeGreaterThan(10);
+    for (const table of ["search_text_terms", "search_terms", "role_summaries", "category_counts", "scan_page_data"]) await t.db.query(`DELETE FROM ${table} WHERE scan_id = $1`, [first]);
+    await t.db.query(`UPDATE findings SET search_text_id = NULL WHERE scan_id = $1`, [first]);
+    await t.db.query(`UPDATE finding_verdicts SET search_text_id = NULL WHERE scan_id = $1`, [first]);
+    expect((await index()).roles).toEqual([]);
 
-    // When a page reads the scan, then the same rows are there again
+    // When a page reads the scan, then the same rows are there again, the search index derived
+    // from the findings' details with the same ids as the store writes with the findings
     await readScanAggregates(t.db, first);
-    expect(Number(await count())).toBe(before);
+    expect(await index()).toEqual(written);
     expect(await byStoredTerms(first, "s3:putobject")).toEqual(await byDetails(first, "s3:putobject"));
   });
 });

@@ -1,38 +1,49 @@
 /**
  * What the pages read, derived once when a scan is stored (inside its transaction, after its
- * verdict copies and aggregates) instead of on every request: the findings' search terms, one
- * summary per execution role, finding counts per category, and the diff candidates against the previous complete scan. Scans
- * are immutable, so none of it goes stale; a scan stored before these tables gets them on first
- * read (readScanAggregates). lib/queries reads them; only this module writes them.
+ * verdict copies and aggregates) instead of on every request: one summary per execution role,
+ * finding counts per category, and the diff candidates against the previous complete scan; the
+ * findings' search index is written with them (finding-search-index.ts) and derived here only for
+ * scans stored before that. Scans are immutable, so none of it goes stale; a scan stored before
+ * these tables gets them on first read (readScanAggregates). lib/queries reads them.
  */
 import { SEVERITIES, type Severity } from "@/lib/analysis/types";
 import type { SqlRunner } from "./db";
 import { storeDiffCandidates } from "./scan-diff-candidates";
+import { SEARCH_ID_SQL } from "./finding-search-index";
 
 /** Bumped when what is stored here changes: an older scan's rows are derived again. */
-export const PAGE_DATA_VERSION = 1;
+export const PAGE_DATA_VERSION = 2;
 
-const PAGE_TABLES = ["finding_search", "search_text_terms", "search_terms", "role_summaries", "category_counts"];
+/** Derived here for every scan; the search index only for scans stored before it was written with the findings. */
+const PAGE_TABLES = ["role_summaries", "category_counts"];
+const SEARCH_TABLES = ["search_text_terms", "search_terms"];
 
-/** A finding's actions and resources from its details (as FINDING_SEARCH_TEXT_SQL reads them), one lower-cased line each. */
+/** A finding's actions and resources from its details, one lower-cased line each (as FindingSearchIndex reads them). */
 const list = (key: string) => `jsonb_array_elements_text(CASE WHEN jsonb_typeof(f.d->'${key}') = 'array' THEN f.d->'${key}' ELSE '[]'::jsonb END)`;
 
+/** Whether the scan's findings were stored with their search index (finding-search-index.ts). */
+async function searchIndexWritten(db: SqlRunner, scanId: number): Promise<boolean> {
+  const [row] = await db.query<{ written: boolean }>(`SELECT EXISTS (SELECT 1 FROM findings WHERE scan_id = $1 AND search_text_id IS NOT NULL) AS written`, [scanId]);
+  return row.written;
+}
+
 /**
- * The text search's index of a scan's findings: every distinct line (action or resource) once,
- * every distinct set of lines once (its lines in search_text_terms), and each finding's set. A search text
- * without a line break is in a finding's text (its lines joined by line breaks) exactly when it is
- * in one of its lines, so matching the lines answers it.
+ * The text search's index of a scan stored before the findings carried it: the same rows, with
+ * the same ids, as FindingSearchIndex writes (each distinct line once, each distinct set of lines
+ * once, and each finding's set on its verdict copy).
  */
-async function storeSearchTerms(db: SqlRunner, scanId: number): Promise<void> {
+async function deriveSearchIndex(db: SqlRunner, scanId: number): Promise<void> {
+  for (const table of SEARCH_TABLES) await db.query(`DELETE FROM ${table} WHERE scan_id = $1`, [scanId]);
   await db.query(
-    `WITH f AS (SELECT id, function_arn, details::jsonb AS d FROM findings WHERE scan_id = $1),
-          lines AS (SELECT f.id, f.function_arn, lower(e.v) AS term FROM f, LATERAL (SELECT v FROM ${list("actions")} v UNION ALL SELECT v FROM ${list("resources")} v) e(v)),
-          terms AS (INSERT INTO search_terms (scan_id, term) SELECT $1, term FROM (SELECT DISTINCT term FROM lines) d ORDER BY term RETURNING id, term),
-          sets AS (SELECT l.id, l.function_arn, array_agg(DISTINCT t.id ORDER BY t.id) AS term_ids FROM lines l JOIN terms t ON t.term = l.term GROUP BY l.id, l.function_arn),
-          texts AS MATERIALIZED (SELECT term_ids, nextval('search_text_id_seq')::int AS id FROM (SELECT DISTINCT term_ids FROM sets) d),
-          links AS (INSERT INTO search_text_terms (scan_id, term_id, text_id) SELECT $1, unnest(term_ids), id FROM texts)
-     INSERT INTO finding_search (scan_id, finding_id, function_arn, text_id)
-     SELECT $1, s.id, s.function_arn, x.id FROM sets s JOIN texts x ON x.term_ids = s.term_ids`,
+    `WITH f AS (SELECT id, details::jsonb AS d FROM findings WHERE scan_id = $1),
+          lines AS (SELECT DISTINCT f.id, lower(e.v) AS term FROM f, LATERAL (SELECT v FROM ${list("actions")} v UNION ALL SELECT v FROM ${list("resources")} v) e(v)),
+          texts AS MATERIALIZED (
+            SELECT id, terms, ${SEARCH_ID_SQL("array_to_string(terms, chr(10))")} AS text_id
+              FROM (SELECT id, array_agg(term ORDER BY term COLLATE "C") AS terms FROM lines GROUP BY id) s),
+          marked AS (UPDATE finding_verdicts v SET search_text_id = t.text_id FROM texts t WHERE v.scan_id = $1 AND v.id = t.id),
+          links AS (INSERT INTO search_text_terms (scan_id, term_id, text_id)
+                    SELECT DISTINCT $1::int, ${SEARCH_ID_SQL("term")}, text_id FROM texts, unnest(terms) term ON CONFLICT DO NOTHING)
+     INSERT INTO search_terms (scan_id, id, term) SELECT $1, ${SEARCH_ID_SQL("term")}, term FROM (SELECT DISTINCT term FROM lines) d ON CONFLICT DO NOTHING`,
     [scanId],
   );
 }
@@ -87,7 +98,7 @@ export async function readCategoryCounts(db: SqlRunner, scanId: number, category
 /** Derives and stores a scan's page data (its verdict copies must be stored). */
 export async function storeScanPageData(db: SqlRunner, scanId: number): Promise<void> {
   for (const table of PAGE_TABLES) await db.query(`DELETE FROM ${table} WHERE scan_id = $1`, [scanId]);
-  await storeSearchTerms(db, scanId);
+  if (!(await searchIndexWritten(db, scanId))) await deriveSearchIndex(db, scanId);
   await storeRoleSummaries(db, scanId);
   await storeCategoryCounts(db, scanId);
   // The diff the overview and `/scans/diff` open first: this scan against the complete one before it.
@@ -99,7 +110,7 @@ export async function storeScanPageData(db: SqlRunner, scanId: number): Promise<
   if (previous?.copied) await storeDiffCandidates(db, previous.id, scanId);
   await db.query(`INSERT INTO scan_page_data (scan_id, version) VALUES ($1, $2) ON CONFLICT (scan_id) DO UPDATE SET version = EXCLUDED.version`, [scanId, PAGE_DATA_VERSION]);
   // PGlite runs no autovacuum: without statistics the planner reads these through plans made for one row.
-  await db.exec(PAGE_TABLES.map((t) => `ANALYZE ${t};`).join(" "));
+  await db.exec([...PAGE_TABLES, ...SEARCH_TABLES].map((t) => `ANALYZE ${t};`).join(" "));
 }
 
 /** Whether the scan's page data is stored, of the current shape. */

@@ -7,6 +7,7 @@ import { findingFingerprint } from "@/lib/analysis/fingerprint";
 import type { BlastRadius, Edge, FunctionAnalysis, Severity } from "@/lib/analysis/types";
 import type { Account, Snapshot } from "@/lib/snapshot/types";
 import { encodeRoleReach } from "./role-reach-codec";
+import { FindingSearchIndex } from "./finding-search-index";
 
 /** One row as JSON text (snake_case column names) and the columns it sets. */
 export interface SerializedRow {
@@ -205,9 +206,13 @@ export function addFunctionRows(
   result: FunctionAnalysis,
   firstOfPermissionSet: boolean,
   firstOfRole: { functionCount: number } | null,
+  search: FindingSearchIndex,
 ): FunctionSummary {
   batcher.add("functions", withAnalysis(base, result));
-  for (const row of findingRows(scanId, result)) batcher.add("findings", row);
+  const index = searchIndexRows(scanId, result, search);
+  for (const row of findingRows(scanId, result, index.textIds)) batcher.add("findings", row);
+  for (const row of index.terms) batcher.add("search_terms", row);
+  for (const row of index.textTerms) batcher.add("search_text_terms", row);
   if (firstOfPermissionSet) batcher.add("permission_sets", permissionSetRow(scanId, result));
   if (result.roleReach) batcher.add("role_reach", roleReachRow(scanId, result.roleArn, result.roleReach));
   if (firstOfRole) batcher.add("role_recommendations", roleRecommendationRow(scanId, result, firstOfRole.functionCount));
@@ -238,8 +243,30 @@ function storedBlastRadius({ services: _services, dataStores: _dataStores, ...re
   return rest;
 }
 
-export function findingRows(scanId: number, result: FunctionAnalysis): Prisma.FindingCreateManyInput[] {
-  return result.findings.map((finding) => ({
+/**
+ * The search index's rows for a function's findings (finding-search-index.ts): each finding's text
+ * id, and the terms and texts the scan has not stored yet.
+ */
+export function searchIndexRows(scanId: number, result: FunctionAnalysis, search: FindingSearchIndex) {
+  const textIds: (string | null)[] = [];
+  const terms: SearchTermRow[] = [];
+  const textTerms: SearchTextTermRow[] = [];
+  for (const finding of result.findings) {
+    const rows = search.add(finding.actions, finding.resources);
+    textIds.push(rows.textId);
+    for (const t of rows.terms) terms.push({ scanId, id: t.id, term: t.term });
+    for (const t of rows.textTerms) textTerms.push({ scanId, termId: t.termId, textId: t.textId });
+  }
+  return { textIds, terms, textTerms };
+}
+
+// 64-bit ids go to the database as decimal text (JSON has no 64-bit integers; the BIGINT column casts it).
+export type FindingRow = Omit<Prisma.FindingCreateManyInput, "searchTextId"> & { searchTextId: string | null };
+export type SearchTermRow = { scanId: number; id: string; term: string };
+export type SearchTextTermRow = { scanId: number; termId: string; textId: string };
+
+export function findingRows(scanId: number, result: FunctionAnalysis, searchTextIds: readonly (string | null)[]): FindingRow[] {
+  return result.findings.map((finding, i) => ({
     scanId,
     functionArn: result.functionArn,
     ruleId: finding.ruleId,
@@ -249,6 +276,7 @@ export function findingRows(scanId: number, result: FunctionAnalysis): Prisma.Fi
     reason: finding.reason,
     details: json({ statements: finding.statements, actions: finding.actions, resources: finding.resources, escalation: finding.escalation ?? null }),
     fingerprint: findingFingerprint(finding),
+    searchTextId: searchTextIds[i],
   }));
 }
 
@@ -277,7 +305,10 @@ export function snapshotRows(scanId: number, snapshot: Snapshot, analysis: { fun
   const policies: Prisma.ManagedPolicyCreateManyInput[] = [];
   const functions: Prisma.LambdaFunctionCreateManyInput[] = [];
   const mappings: Prisma.EventSourceMappingCreateManyInput[] = [];
-  const findings: Prisma.FindingCreateManyInput[] = [];
+  const findings: FindingRow[] = [];
+  const searchTerms: SearchTermRow[] = [];
+  const searchTextTerms: SearchTextTermRow[] = [];
+  const search = new FindingSearchIndex();
   const permissionSets = new Map<string, Prisma.PermissionSetCreateManyInput>();
   const roleReach = new Map<string, Prisma.RoleReachCreateManyInput>();
   const roleRecommendations = new Map<string, Prisma.RoleRecommendationCreateManyInput>();
@@ -324,7 +355,12 @@ export function snapshotRows(scanId: number, snapshot: Snapshot, analysis: { fun
     for (const row of functionRows(scanId, account)) {
       const result = analysis?.functions.get(row.arn);
       functions.push(result ? withAnalysis(row, result) : row);
-      if (result) findings.push(...findingRows(scanId, result));
+      if (result) {
+        const index = searchIndexRows(scanId, result, search);
+        findings.push(...findingRows(scanId, result, index.textIds));
+        searchTerms.push(...index.terms);
+        searchTextTerms.push(...index.textTerms);
+      }
       if (result && !permissionSets.has(result.permissionsKey)) permissionSets.set(result.permissionsKey, permissionSetRow(scanId, result));
       if (result?.roleReach && !roleReach.has(result.roleArn)) roleReach.set(result.roleArn, roleReachRow(scanId, result.roleArn, result.roleReach));
       if (result && !roleRecommendations.has(result.roleArn)) roleRecommendations.set(result.roleArn, roleRecommendationRow(scanId, result, functionsPerRole.get(result.roleArn) ?? 1));
@@ -344,7 +380,7 @@ export function snapshotRows(scanId: number, snapshot: Snapshot, analysis: { fun
     }
   }
   const edges = edgeRows(scanId, analysis?.edges ?? []);
-  return { accounts, roles, policies, functions, mappings, findings, permissionSets: [...permissionSets.values()], roleReach: [...roleReach.values()], roleRecommendations: [...roleRecommendations.values()], edges };
+  return { accounts, roles, policies, functions, mappings, findings, searchTerms, searchTextTerms, permissionSets: [...permissionSets.values()], roleReach: [...roleReach.values()], roleRecommendations: [...roleRecommendations.values()], edges };
 }
 
 /** Role ARN → how many of the account's functions execute as it. */

@@ -1,0 +1,64 @@
+/**
+ * The text search's index of a scan's findings, built as the findings are written (on the
+ * analysis worker) instead of from their stored JSON afterwards. A finding's search lines are its
+ * actions and resources, lower-cased; each distinct line is a term, each distinct set of lines a
+ * text. Ids are content hashes (searchId): a term or a set has the same id in every scan, so an
+ * incremental rescan copies the reused findings' ids with their rows and the terms and texts they
+ * name, with no numbering to reconcile. Ids are scoped to a scan (every key starts with scan_id):
+ * a 64-bit hash makes a collision among one scan's few hundred thousand terms negligible.
+ *
+ * The SQL that derives the same index for scans stored before it (scan-page-data.ts) computes
+ * the same ids: SEARCH_ID_SQL.
+ */
+import crypto from "node:crypto";
+
+/** A term's or a text's id: the first 8 bytes of the MD5 of its text, as a signed 64-bit integer in decimal. */
+export function searchId(text: string): string {
+  return BigInt.asIntN(64, BigInt(`0x${crypto.hash("md5", text).slice(0, 16)}`)).toString();
+}
+
+/** searchId in SQL, of a text expression. */
+export const SEARCH_ID_SQL = (text: string) => `('x' || left(md5(${text}), 16))::bit(64)::bigint`;
+
+/** A text's lines, sorted, are joined by a line break (chr(10) in SQL) to hash them: no action or ARN holds one. */
+const SEARCH_LINE_SEPARATOR = "\n";
+
+/** The rows a finding brings to the index: its text id, and the terms and texts not yet written in this scan. */
+export interface SearchRows {
+  textId: string | null;
+  terms: { id: string; term: string }[];
+  textTerms: { termId: string; textId: string }[];
+}
+
+/** One scan's index as it is written: remembers which terms and texts it has already handed out. */
+export class FindingSearchIndex {
+  private termIds = new Map<string, string>();
+  private texts = new Set<string>();
+
+  /** The finding's text (null when it names no action or resource) and the rows it adds to the scan's index. */
+  add(actions: readonly unknown[] | null | undefined, resources: readonly unknown[] | null | undefined): SearchRows {
+    const lines = new Set<string>();
+    for (const list of [actions, resources]) if (Array.isArray(list)) for (const v of list) lines.add(searchLine(v));
+    if (lines.size === 0) return { textId: null, terms: [], textTerms: [] };
+    const sorted = [...lines].sort();
+    const textId = searchId(sorted.join(SEARCH_LINE_SEPARATOR));
+    const rows: SearchRows = { textId, terms: [], textTerms: [] };
+    if (this.texts.has(textId)) return rows;
+    this.texts.add(textId);
+    for (const term of sorted) {
+      let id = this.termIds.get(term);
+      if (id === undefined) {
+        id = searchId(term);
+        this.termIds.set(term, id);
+        rows.terms.push({ id, term });
+      }
+      rows.textTerms.push({ termId: id, textId });
+    }
+    return rows;
+  }
+}
+
+/** A search line: the lower-cased text of one element (as jsonb_array_elements_text reads a non-string one). */
+function searchLine(value: unknown): string {
+  return (typeof value === "string" ? value : JSON.stringify(value)).toLowerCase();
+}
