@@ -157,3 +157,14 @@ test("the HTML report uses the dashboard's palette and shows the blast radius af
   expect(["rgb(194, 65, 12)", "rgb(163, 17, 46)"]).toContain(colour);
   await page.screenshot({ path: shot("html-report"), fullPage: false });
 });
+
+test("an export goes out as it is, not gzipped, even to a client that accepts gzip", async ({ request }) => {
+  // Given a client that accepts gzip, as every browser does
+  const response = await request.get("/api/export?format=json", { headers: { "Accept-Encoding": "gzip, deflate" } });
+  // Then the server does not spend its CPU compressing the download (Cache-Control: no-transform)…
+  expect(response.ok()).toBe(true);
+  expect(response.headers()["content-encoding"]).toBeUndefined();
+  expect(response.headers()["cache-control"]).toContain("no-transform");
+  // …and the body is the JSON report
+  expect((JSON.parse(await response.text()) as { schemaVersion: number }).schemaVersion).toBe(1);
+});

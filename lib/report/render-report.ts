@@ -153,7 +153,9 @@ export function renderReport(report: JsonReport, format: ReportFormat): Rendered
  */
 export async function* streamReport(source: ReportSource, format: ReportFormat): AsyncGenerator<string> {
   const writer = reportWriter(format, source.head, source.entries);
-  yield writer.begin();
+  const begin = writer.begin();
+  if (typeof begin === "string") yield begin;
+  else yield* begin;
   let batch = "";
   let i = 0;
   // The source yields the records of writer.order, in that order.
@@ -175,8 +177,15 @@ export async function* streamReport(source: ReportSource, format: ReportFormat):
 export async function* streamReportBytes(source: ReportSource, format: ReportFormat): AsyncGenerator<Uint8Array> {
   const writer = reportWriter(format, source.head, source.entries);
   const batch = new ByteBatch();
-  batch.add(writer.begin());
-  yield batch.take();
+  const begin = writer.begin();
+  // The first text at once (the download starts), the rest of what precedes the functions in chunks.
+  let first = true;
+  for (const text of typeof begin === "string" ? [begin] : begin) {
+    batch.add(text);
+    if (first || batch.size >= 1 << 16) yield batch.take();
+    first = false;
+  }
+  if (batch.size > 0) yield batch.take();
   let i = 0;
   for await (const fn of source.functions(writer.order, writer.parts)) {
     batch.add(writer.write(fn, writer.order[i++]));

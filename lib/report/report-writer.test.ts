@@ -106,10 +106,23 @@ describe("streamed exports", () => {
       read = true;
       yield* inner(order);
     };
+    // When the pieces are taken until a full record is asked for
+    const pieces: string[] = [];
+    for await (const piece of streamReport(source, "html")) {
+      if (read) break;
+      pieces.push(piece);
+    }
+    // Then those pieces already list every function
+    for (const name of ["api", "worker", "quiet"]) expect(pieces.join("")).toContain(`>${name}</bdi>`);
+  });
+
+  it("HTML sends the page's head before it writes the table of functions", async () => {
+    // Given a report with functions
     // When the first piece is taken
-    const first = await streamReport(source, "html").next();
-    // Then it already lists every function, and no record was read yet
-    expect(read).toBe(false);
-    for (const name of ["api", "worker", "quiet"]) expect(first.value).toContain(`>${name}</bdi>`);
+    const first = (await streamReport(reportSource(report), "html").next()).value as string;
+    // Then it is the page up to the table's rows: the download starts before the table is written
+    expect(first).toContain('<section id="summary">');
+    expect(first.endsWith("<tbody>\n")).toBe(true);
+    expect(first).not.toContain("</bdi></a>");
   });
 });

@@ -27,7 +27,8 @@ export interface ReportWriter {
   parts: ReportParts;
   /** The entries whose full records the writer needs, in the order it writes them. */
   order: readonly ReportEntry[];
-  begin(): string;
+  /** What precedes the functions: one text, or several to send as they are made (the HTML report's table of functions). */
+  begin(): string | Iterable<string>;
   write(fn: ReportFunction, entry: ReportEntry): string | ReportPiece[];
   end(): string;
 }
@@ -71,10 +72,16 @@ export function streamedJsonArray(value: unknown): { before: string; item: (item
   };
 }
 
+/** A writer's `begin` as one text. */
+export function beginText(writer: ReportWriter): string {
+  const begin = writer.begin();
+  return typeof begin === "string" ? begin : [...begin].join("");
+}
+
 /** The joined parts of a writer over an in-memory list of functions (entries[i] describes functions[i]). */
 export function writeAll(writer: ReportWriter, entries: readonly ReportEntry[], functions: readonly ReportFunction[]): string {
   const full = new Map(entries.map((e, i) => [e, functions[i]]));
-  let out = writer.begin();
+  let out = beginText(writer);
   for (const entry of writer.order) out += piecesText(writer.write(full.get(entry)!, entry));
   return out + writer.end();
 }
