@@ -85,7 +85,12 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
   const stored: string[] = ["f.scan_id = $1"];
   if (q) {
     const qp = p(q);
-    textMatched = `tm AS (SELECT f.arn FROM function_verdicts f WHERE f.scan_id = $1 AND (strpos(lower(f.name), ${qp}) > 0 OR strpos(lower(f.arn), ${qp}) > 0 OR strpos(lower(f.role_arn), ${qp}) > 0 OR strpos(lower(coalesce(f.runtime, '')), ${qp}) > 0)),`;
+    // Without a line break the text is in one of the four exactly when it is in their stored
+    // lower-cased text (one per line); with one, it must be in one of them whole.
+    const inOwnText = q.includes("\n")
+      ? `(strpos(lower(f.name), ${qp}) > 0 OR strpos(lower(f.arn), ${qp}) > 0 OR strpos(lower(f.role_arn), ${qp}) > 0 OR strpos(lower(coalesce(f.runtime, '')), ${qp}) > 0)`
+      : `strpos(f.search_text, ${qp}) > 0`;
+    textMatched = `tm AS (SELECT f.arn FROM function_verdicts f WHERE f.scan_id = $1 AND ${inOwnText}),`;
     if (q.includes("\n")) {
       // Text spanning two lines of a finding's text: only the whole text answers (never typed in a search box).
       finding.push(`(x.function_arn IN (SELECT arn FROM tm) OR EXISTS (SELECT 1 FROM findings y WHERE y.scan_id = $1 AND y.id = x.id AND strpos(${FINDING_SEARCH_TEXT_SQL("y")}, ${qp}) > 0))`);
