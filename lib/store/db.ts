@@ -193,8 +193,14 @@ function lazyPrisma(adapter: () => NonNullable<ConstructorParameters<typeof Pris
  * - Shared buffers live in the process's own memory (WebAssembly, never given back), and a scan
  *   writes more than any buffer pool holds: 32 MiB instead of 128 keeps a 10,000-function scan
  *   under 1 GiB; pages beyond it are read from the OS file cache.
+ * - Full-page images guard against a page half written when the machine loses power; without
+ *   fsync (PGlite) such a loss can damage the database anyway, while a killed process never
+ *   leaves a half-written page (each page goes to the OS in one write). Off, a rescan no longer
+ *   logs each earlier page it first touches in whole (~120 MB of WAL at 10,000 functions).
+ * - WAL buffers of 16 MiB instead of 1/32 of the shared buffers (1 MiB): the WAL goes to the file
+ *   in ~1,000 writes instead of ~27,000 at 10,000 functions.
  */
-const PGLITE_SETTINGS = ["wal_init_zero=off", "shared_buffers=32MB"];
+const PGLITE_SETTINGS = ["wal_init_zero=off", "shared_buffers=32MB", "full_page_writes=off", "wal_buffers=16MB"];
 
 const JSON_OID = 114;
 
