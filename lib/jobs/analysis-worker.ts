@@ -8,6 +8,7 @@ import { constants, PerformanceObserver } from "node:perf_hooks";
 import v8 from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
 import type { EncodedRows } from "@/lib/store/scan-rows";
+import { loadAnalysisData } from "@/lib/audit/analyze-snapshot";
 import { analyseToRows } from "./analyse-to-rows";
 import type { AnalysisWorkerInput, DeferredAnalysisWorkerData, FromAnalysisWorker, ToAnalysisWorker } from "./analysis-worker-protocol";
 import { heapCapExceeded, type HeapSample } from "./heap-projection";
@@ -31,6 +32,8 @@ const post = (message: FromAnalysisWorker) => port.postMessage(message);
 const data = workerData as AnalysisWorkerInput | DeferredAnalysisWorkerData;
 // Started ahead of its input (prepareAnalysisWorker), this worker has loaded its code by the time the snapshot is read.
 if (!("deferred" in data)) start(data);
+// …and its action data: a failure here recurs when the analysis loads it, and is reported from there.
+else await loadAnalysisData().catch(() => undefined);
 const { scanId, snapshot, now, onlyAccounts, edges: withEdges, storedBlastRadius } = await inputReady;
 
 /** Time spent waiting on the writer, left out of the worker's busy time. */
