@@ -6,23 +6,26 @@
 // 1024) makes it collect sooner, so a 10,000-function scan peaks near 1.1 GiB instead of 1.8.
 // Unless SALTZER_HEAP_MB is set, `scan --snapshot DIR` of a larger organization gets the cap its
 // function count needs (bin/heap-cap.mjs); the analysis worker runs with the same cap.
-// The cap needs a second node process; help and the rule catalogue hold nothing and skip it.
+// The cap needs a second node process; help, the rule catalogue and the scan of a small snapshot
+// (bin/heap-cap.mjs, UNCAPPED_SCAN_FUNCTIONS) hold too little to need it and skip it.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { analysisHeapMb, scannedSnapshotDir, snapshotFunctionCount } from "./heap-cap.mjs";
+import { analysisHeapMb, scannedSnapshotDir, snapshotFunctionCount, UNCAPPED_SCAN_FUNCTIONS } from "./heap-cap.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
 const capped = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((a) => a.includes("--max-old-space-size"));
 const light = args.length === 0 || ["help", "--help", "-h", "rules"].includes(args[0]) || args.includes("--help") || args.includes("-h");
 const scanned = light || capped ? null : scannedSnapshotDir(args);
+const functions = scanned && !process.env.SALTZER_HEAP_MB ? snapshotFunctionCount(scanned) : null;
+const small = functions !== null && functions <= UNCAPPED_SCAN_FUNCTIONS;
 const heapMb = process.env.SALTZER_HEAP_MB
   ? Number(process.env.SALTZER_HEAP_MB)
-  : scanned
-    ? analysisHeapMb(snapshotFunctionCount(scanned), { defaultMb: 1024, machineMb: os.totalmem() / 2 ** 20 })
+  : functions !== null
+    ? analysisHeapMb(functions, { defaultMb: 1024, machineMb: os.totalmem() / 2 ** 20 })
     : 1024;
 
 const checked = process.env.SALTZER_DIST_CHECKED;
@@ -32,7 +35,7 @@ if (fs.existsSync(path.join(root, "cli", "run.ts")) && !checked) {
   await ensureDist();
 }
 
-if (!capped && !light && Number.isInteger(heapMb) && heapMb > 0) {
+if (!capped && !light && !small && Number.isInteger(heapMb) && heapMb > 0) {
   const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, ...process.execArgv, fileURLToPath(import.meta.url), ...args], {
     stdio: "inherit",
     env: { ...process.env, SALTZER_DIST_CHECKED: "1" },

@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { runScan, type ScanResult, type ScanSource } from "@/lib/jobs/run-scan";
+import { analysisWorkerFiles, prepareAnalysisWorker } from "@/lib/jobs/analyse-in-worker";
 import { CRAWL_FLAG_OPTIONS, parseCrawlFlags, type CrawlOptions } from "@/lib/collect/crawl-organization";
 import { describeCrawlStats } from "@/lib/store/crawl-stats";
 import { SEVERITIES } from "@/lib/analysis/types";
@@ -138,6 +139,9 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
     }
     source = { kind: "aws", crawl };
   }
+  // The analysis worker starts now and reads the snapshot while the store opens.
+  const workerFiles = source.kind === "directory" ? analysisWorkerFiles() : null;
+  const preparedWorker = source.kind === "directory" && workerFiles ? prepareAnalysisWorker(workerFiles, { snapshotDir: source.dir }) : undefined;
   return withStore(async (db) => {
     const bar = createProgressBar(out.stderr, !values.quiet);
     const cancellation = cancelOnSignals((signal) => out.stderr.write(`\nsaltzer: ${signal} again: stopping now; the scan was not stored.\n`));
@@ -147,6 +151,7 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
         signal: cancellation.signal,
         onProgress: (p) => bar.update(p.phase, p.overall.overall, p.message),
         reuse: !values.full,
+        preparedWorker,
       });
     } catch (error) {
       const signal = cancellation.received();
@@ -184,7 +189,7 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
     target(`${summary.map(safeTerminalText).join("\n")}\n`);
     if (format) await writeReport(db, result.scanId, format, values.out as string | undefined, out, {}, fileSuppressions);
     return 0;
-  });
+  }).finally(() => preparedWorker?.stop());
 }
 
 function jobTimeout(value: unknown): number | undefined {

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { writeIamActionDigest } from "./lib/iam-action-digest.mjs";
 import { writeManagedPolicyDigest } from "./lib/managed-policy-digest.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -15,7 +16,7 @@ const distDir = path.join(root, "dist");
 const manifestFile = path.join(distDir, "build-inputs.json");
 const ENTRY_POINTS = { cli: "cli/run.ts", "analysis-worker": "lib/jobs/analysis-worker.ts" };
 /** What the build depends on besides the sources esbuild reports. */
-const CONFIG_FILES = ["package.json", "package-lock.json", "tsconfig.json", "scripts/build-dist.mjs", "scripts/lib/managed-policy-digest.mjs"];
+const CONFIG_FILES = ["package.json", "package-lock.json", "tsconfig.json", "scripts/build-dist.mjs", "scripts/lib/managed-policy-digest.mjs", "scripts/lib/iam-action-digest.mjs"];
 
 // Loaded only when `scan --aws` first uses them: evaluating the AWS SDK's clients costs more CPU than
 // everything else the CLI loads together (profiled: `saltzer --help` 1.4 s CPU with them eager,
@@ -124,8 +125,13 @@ async function buildDist() {
       // Inlined CommonJS (Prisma's runtime) calls require() for Node's built-in modules: give it Node's.
       banner: { js: 'import { createRequire as __saltzerCreateRequire } from "node:module"; const require = __saltzerCreateRequire(import.meta.url);' },
     });
-    // The AWS-managed policies' latest versions, so a scan need not parse the package's 75 MB.
-    const outputs = [...Object.keys(result.metafile.outputs).map((f) => path.relative(staging, path.resolve(root, f))), writeManagedPolicyDigest(root, staging)];
+    // The AWS-managed policies' latest versions, so a scan need not parse the package's 75 MB; the
+    // IAM actions' names, access levels and resource types, so the analysis need not parse iam-data's 11 MB.
+    const outputs = [
+      ...Object.keys(result.metafile.outputs).map((f) => path.relative(staging, path.resolve(root, f))),
+      writeManagedPolicyDigest(root, staging),
+      writeIamActionDigest(root, staging),
+    ];
     const inputs = [...new Set([...Object.keys(result.metafile.inputs).filter((f) => !f.includes(":") && !f.startsWith("node_modules/")), ...CONFIG_FILES])].sort();
     fs.mkdirSync(distDir, { recursive: true });
     for (const file of outputs) fs.renameSync(path.join(staging, file), path.join(distDir, file));

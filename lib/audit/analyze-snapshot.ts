@@ -7,6 +7,7 @@
 import type { Snapshot } from "@/lib/snapshot/types";
 import { evaluateRulesCached } from "@/lib/rules/index";
 import { loadAccessLevels } from "@/lib/analysis/policy/access-levels";
+import { actionUniverse } from "@/lib/analysis/policy/action-expansion";
 import { blastRadius, releaseSummaries } from "@/lib/analysis/graph/blast-radius";
 import { createPermissionsCache, effectivePermissions } from "@/lib/analysis/policy/effective-permissions";
 import { findEscalationPaths, roleEscalationMoves } from "@/lib/analysis/escalation/escalation-paths";
@@ -47,6 +48,12 @@ export interface AnalyzeOptions {
 
 const PROGRESS_EVERY = 250;
 
+/** Loads the IAM action data every analysis reads; a worker started ahead of its input does it while the snapshot is read. */
+export async function loadAnalysisData(): Promise<void> {
+  await loadAccessLevels();
+  actionUniverse();
+}
+
 /** The whole analysis, kept in memory (tests, `saltzer check`). Scans stream it instead. */
 export async function analyzeSnapshot(snapshot: Snapshot, options: AnalyzeOptions = {}): Promise<SnapshotAnalysis> {
   const functions = new Map<string, FunctionAnalysis>();
@@ -72,7 +79,7 @@ export async function streamAnalysis(
    */
   onEdges?: (edges: Iterable<Edge>) => void | Promise<void>,
 ): Promise<Omit<SnapshotAnalysis, "functions">> {
-  await loadAccessLevels();
+  await loadAnalysisData();
   const index = indexSnapshot(snapshot);
   const cache = createPermissionsCache();
   const permsByRole = new Map<string, EffectivePermissions>();

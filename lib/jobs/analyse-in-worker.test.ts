@@ -1,5 +1,9 @@
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
+import { SnapshotError } from "@/lib/snapshot/snapshot-error";
 import type { Snapshot } from "@/lib/snapshot/types";
 import { analyseInWorker, analysisWorkerFiles, prepareAnalysisWorker, startAnalysisWorker } from "./analyse-in-worker";
 
@@ -58,5 +62,35 @@ describe("analyseInWorker", () => {
     const run = startAnalysisWorker(files, 1, { accounts: [], gaps: [] } as unknown as Snapshot, {}, prepared).result(ignore);
     // Then it rejects instead of waiting forever
     await expect(run).rejects.toThrow("The analysis worker stopped (exit code 3) before it finished.");
+  });
+
+  it("a worker given the snapshot directory reads it, posts it with its progress, and analyses its own copy", async () => {
+    // Given a worker started with the sample snapshot's directory
+    const dir = path.resolve(import.meta.dirname, "..", "..", "samples", "acme");
+    const files = analysisWorkerFiles()!;
+    const prepared = prepareAnalysisWorker(files, { snapshotDir: dir });
+    // When the scan asks for the snapshot
+    const progress: number[] = [];
+    const snapshot = await prepared.readSnapshot!((p) => progress.push(p.accountsDone));
+    // Then it is the snapshot this thread would have read, and the read's progress came along
+    expect(snapshot).toEqual(await readSnapshotDir(dir));
+    expect(progress.length).toBeGreaterThan(0);
+    // And the analysis it is then started on runs on its own copy, rows and all
+    let functions = 0;
+    await startAnalysisWorker(files, 1, snapshot, { now: "2026-12-02T08:00:00.000Z" }, prepared).result({ rows: async (rows) => void (functions += rows.functions.length), edges: async () => undefined });
+    expect(functions).toBe(snapshot.accounts.reduce((n, a) => n + a.functions.length, 0));
+  });
+
+  it("a worker that cannot read the snapshot directory hands back the read's own SnapshotError", async () => {
+    // Given a directory that is not a snapshot (no accounts folder)
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "saltzer-not-a-snapshot-"));
+    const prepared = prepareAnalysisWorker(analysisWorkerFiles()!, { snapshotDir: dir });
+    // When the scan asks for the snapshot
+    const error = await prepared.readSnapshot!(() => undefined).catch((e: Error) => e);
+    prepared.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    // Then it rejects with the SnapshotError a read on this thread throws (the CLI names the file and exits 2)
+    expect(error).toBeInstanceOf(SnapshotError);
+    expect((error as SnapshotError).message).toBe("accounts: required directory is missing");
   });
 });

@@ -8,9 +8,11 @@ import path from "node:path";
 import v8 from "node:v8";
 import { Worker } from "node:worker_threads";
 import type { AnalyzeOptions } from "@/lib/audit/analyze-snapshot";
+import type { ReadSnapshotProgress } from "@/lib/snapshot/read-snapshot-dir";
+import { SnapshotError } from "@/lib/snapshot/snapshot-error";
 import type { Snapshot } from "@/lib/snapshot/types";
 import type { RowSink } from "./analyse-to-rows";
-import type { AnalysisWorkerInput, DeferredAnalysisWorkerData, FromAnalysisWorker, ToAnalysisWorker } from "./analysis-worker-protocol";
+import type { AnalysisWorkerInput, DeferredAnalysisWorkerData, FromAnalysisWorker, ReadErrorMessage, ToAnalysisWorker } from "./analysis-worker-protocol";
 
 export interface WorkerFiles {
   /** The TypeScript loader that runs `entry` (sources only); null for the compiled worker. */
@@ -64,25 +66,78 @@ export interface PreparedAnalysisWorker {
   stop(): void;
   /** How it ended if it did before it was given its input. */
   early: { error?: Error & { code?: string }; exitCode?: number };
+  /**
+   * The snapshot of the directory the worker was given (null without one): the worker's progress
+   * reading it goes to `onProgress`, the latest one first; it rejects with the read's own error.
+   * The worker keeps its copy to analyse.
+   */
+  readSnapshot: ((onProgress: (progress: ReadSnapshotProgress) => void) => Promise<Snapshot>) | null;
 }
 
 /**
  * Starts a worker that loads the analysis code (and the access-level data) while this thread is
- * still reading the snapshot; `startAnalysisWorker` gives it its input.
+ * still opening the database or reading the snapshot; `startAnalysisWorker` gives it its input.
+ * Given `snapshotDir`, the worker reads the snapshot itself meanwhile and posts it back, so the
+ * read overlaps whatever this thread does before it needs the snapshot (opening the database).
  */
 export function prepareAnalysisWorker(
   files: WorkerFiles,
-  // The worker gets the heap cap this thread runs with (bin/saltzer.mjs sets it, bin/heap-cap.mjs
-  // for a large snapshot), so it collects as eagerly: V8's process-wide flag would override more.
-  heapMb = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20),
+  {
+    // The worker gets the heap cap this thread runs with (bin/saltzer.mjs sets it, bin/heap-cap.mjs
+    // for a large snapshot), so it collects as eagerly: V8's process-wide flag would override more.
+    heapMb = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20),
+    snapshotDir,
+  }: { heapMb?: number; snapshotDir?: string } = {},
 ): PreparedAnalysisWorker {
-  const data: DeferredAnalysisWorkerData = { deferred: true, entry: files.entry, tsconfig: files.tsconfig };
+  const data: DeferredAnalysisWorkerData = { deferred: true, entry: files.entry, tsconfig: files.tsconfig, ...(snapshotDir === undefined ? {} : { snapshotDir }) };
   const worker = new Worker(files.bootstrap ?? files.entry, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
   // Kept until startAnalysisWorker listens (nothing is reported for a worker never used).
   const early: PreparedAnalysisWorker["early"] = {};
   worker.once("error", (error) => (early.error = error));
   worker.once("exit", (code) => (early.exitCode = code));
-  return { worker, heapMb, stop: () => void worker.terminate(), early };
+  return { worker, heapMb, stop: () => void worker.terminate(), early, readSnapshot: snapshotDir === undefined ? null : snapshotFromWorker(worker) };
+}
+
+/** The snapshot a worker reads (its "reading", "snapshot" and "read-error" messages), listened to from its start. */
+function snapshotFromWorker(worker: Worker): PreparedAnalysisWorker["readSnapshot"] {
+  let latest: ReadSnapshotProgress | null = null;
+  let forward: ((progress: ReadSnapshotProgress) => void) | null = null;
+  let settle!: { resolve: (snapshot: Snapshot) => void; reject: (error: Error) => void };
+  const read = new Promise<Snapshot>((resolve, reject) => (settle = { resolve, reject }));
+  // Until readSnapshot is called nobody awaits it: a failure meanwhile is reported there, not as unhandled.
+  read.catch(() => undefined);
+  const onMessage = (message: FromAnalysisWorker) => {
+    if (message.type === "reading") {
+      latest = message.progress;
+      // The caller may end the read here (a scan cancelled between accounts).
+      try {
+        forward?.(message.progress);
+      } catch (error) {
+        forward = null;
+        settle.reject(error as Error);
+      }
+    } else if (message.type === "snapshot" || message.type === "read-error") {
+      worker.off("message", onMessage);
+      if (message.type === "snapshot") settle.resolve(message.snapshot);
+      else settle.reject(readError(message.error));
+    }
+  };
+  worker.on("message", onMessage);
+  worker.once("error", (error) => settle.reject(new Error(`The analysis worker failed while reading the snapshot: ${error.message}`)));
+  worker.once("exit", (code) => settle.reject(new Error(`The analysis worker stopped (exit code ${code}) before it read the snapshot.`)));
+  return (onProgress) => {
+    forward = onProgress;
+    if (latest) onProgress(latest);
+    return read;
+  };
+}
+
+/** The worker's read error as this thread's: a SnapshotError stays one (the CLI names the file and exits 2). */
+function readError(error: ReadErrorMessage): Error {
+  const rebuilt = error.snapshotError ? new SnapshotError(error.snapshotError.file, error.snapshotError.jsonPath, error.snapshotError.detail) : Object.assign(new Error(error.message), { name: error.name });
+  if (error.stack) rebuilt.stack = error.stack;
+  if (error.code) Object.assign(rebuilt, { code: error.code });
+  return rebuilt;
 }
 
 /** An analysis worker already at work, whose rows wait until `result` names where they go. */
@@ -111,7 +166,8 @@ export function startAnalysisWorker(
   const sinkReady = new Promise<RowSink>((resolve) => (attach = resolve));
   const input: AnalysisWorkerInput = {
     scanId,
-    snapshot,
+    // A worker that read the snapshot analyses its own copy: this one is the clone it posted.
+    snapshot: prepared?.readSnapshot ? null : snapshot,
     now: options.now,
     onlyAccounts: options.onlyAccounts ? [...options.onlyAccounts] : null,
     edges: options.edges !== false,

@@ -2,10 +2,12 @@
 import type { EncodedRows, FunctionSummary } from "@/lib/store/scan-rows";
 import type { BlastRadius } from "@/lib/analysis/types";
 import type { Snapshot } from "@/lib/snapshot/types";
+import type { ReadSnapshotProgress } from "@/lib/snapshot/read-snapshot-dir";
 
 export interface AnalysisWorkerInput {
   scanId: number;
-  snapshot: Snapshot;
+  /** Null: the snapshot the worker read itself (DeferredAnalysisWorkerData.snapshotDir). */
+  snapshot: Snapshot | null;
   now?: string;
   /** Accounts to analyse (null: all); the others' results are reused from an earlier scan. */
   onlyAccounts: string[] | null;
@@ -26,11 +28,26 @@ export interface DeferredAnalysisWorkerData {
   deferred: true;
   entry: string;
   tsconfig: string | null;
+  /** A snapshot directory the worker reads while the scan opens its database, and posts back ("snapshot"). */
+  snapshotDir?: string;
+}
+
+/** An error of the worker's snapshot read, as a message: a SnapshotError keeps its parts. */
+export interface ReadErrorMessage {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: string;
+  snapshotError?: { file: string; jsonPath: string; detail: string };
 }
 
 export type ToAnalysisWorker = { type: "start"; input: AnalysisWorkerInput } | { type: "ack" };
 
 export type FromAnalysisWorker =
+  /** The snapshot read of a worker given snapshotDir: its progress, then the snapshot or the error it ended with. */
+  | { type: "reading"; progress: ReadSnapshotProgress }
+  | { type: "snapshot"; snapshot: Snapshot }
+  | { type: "read-error"; error: ReadErrorMessage }
   /** Functions analysed since the last message, and the batches of rows that filled (their bytes transferred). */
   | { type: "rows"; functions: FunctionSummary[]; batches: EncodedRows[] }
   | { type: "progress"; fraction: number; message: string }

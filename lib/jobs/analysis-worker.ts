@@ -8,8 +8,12 @@ import { constants, PerformanceObserver } from "node:perf_hooks";
 import v8 from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
 import type { EncodedRows } from "@/lib/store/scan-rows";
+import { loadAnalysisData } from "@/lib/audit/analyze-snapshot";
+import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
+import { SnapshotError } from "@/lib/snapshot/snapshot-error";
+import type { Snapshot } from "@/lib/snapshot/types";
 import { analyseToRows } from "./analyse-to-rows";
-import type { AnalysisWorkerInput, DeferredAnalysisWorkerData, FromAnalysisWorker, ToAnalysisWorker } from "./analysis-worker-protocol";
+import type { AnalysisWorkerInput, DeferredAnalysisWorkerData, FromAnalysisWorker, ReadErrorMessage, ToAnalysisWorker } from "./analysis-worker-protocol";
 import { heapCapExceeded, type HeapSample } from "./heap-projection";
 
 const MESSAGES_IN_FLIGHT = 4;
@@ -28,10 +32,43 @@ port.on("message", (message: ToAnalysisWorker) => {
 });
 const post = (message: FromAnalysisWorker) => port.postMessage(message);
 
+/** Reads the snapshot directory and posts it (or why it could not) to the scan, which stores what it reads. */
+async function readOwnSnapshot(dir: string): Promise<Snapshot | null> {
+  try {
+    const read = await readSnapshotDir(dir, { onProgress: (progress) => post({ type: "reading", progress }) });
+    post({ type: "snapshot", snapshot: read });
+    return read;
+  } catch (error) {
+    post({ type: "read-error", error: readErrorMessage(error) });
+    return null;
+  }
+}
+
+function readErrorMessage(error: unknown): ReadErrorMessage {
+  if (!(error instanceof Error)) return { name: "Error", message: String(error) };
+  const code = (error as NodeJS.ErrnoException).code;
+  return {
+    name: error.name,
+    message: error.message,
+    stack: error.stack,
+    ...(typeof code === "string" ? { code } : {}),
+    ...(error instanceof SnapshotError ? { snapshotError: { file: error.file, jsonPath: error.jsonPath, detail: error.detail } } : {}),
+  };
+}
+
 const data = workerData as AnalysisWorkerInput | DeferredAnalysisWorkerData;
-// Started ahead of its input (prepareAnalysisWorker), this worker has loaded its code by the time the snapshot is read.
+let ownSnapshot: Snapshot | null = null;
 if (!("deferred" in data)) start(data);
-const { scanId, snapshot, now, onlyAccounts, edges: withEdges, storedBlastRadius } = await inputReady;
+else {
+  // Started ahead of its input (prepareAnalysisWorker), this worker loads its code, reads the
+  // snapshot when given its directory, and loads its action data while the scan opens its
+  // database. A failure of the last recurs when the analysis loads it, and is reported from there.
+  if (data.snapshotDir !== undefined) ownSnapshot = await readOwnSnapshot(data.snapshotDir);
+  await loadAnalysisData().catch(() => undefined);
+}
+const { scanId, snapshot: given, now, onlyAccounts, edges: withEdges, storedBlastRadius } = await inputReady;
+const snapshot = given ?? ownSnapshot;
+if (!snapshot) throw new Error("The analysis worker was given no snapshot and read none.");
 
 /** Time spent waiting on the writer, left out of the worker's busy time. */
 let waitedMs = 0;

@@ -5,7 +5,7 @@
  */
 import type { Database } from "@/lib/store/db";
 import { createScan, failScan, heartbeat, HEARTBEAT_MS, storeSnapshot, updateScanProgress, type ScanAnalysis, type ScanStatus, type StreamedAnalysis } from "@/lib/store/save-scan";
-import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
+import { readSnapshotDir, type ReadSnapshotProgress } from "@/lib/snapshot/read-snapshot-dir";
 import { SEVERITIES, type Severity } from "@/lib/analysis/types";
 import type { FunctionSummary } from "@/lib/store/scan-rows";
 import { analysisWorkerFiles, prepareAnalysisWorker, startAnalysisWorker, type PreparedAnalysisWorker, type RunningAnalysis } from "./analyse-in-worker";
@@ -90,6 +90,12 @@ export interface ScanOptions {
    */
   analysisThread?: "worker" | "main";
   /**
+   * The analysis worker, started by the caller before it opened the database (prepareAnalysisWorker
+   * given the scanned directory): it reads the snapshot meanwhile. Stopped unused when the analysis
+   * runs elsewhere.
+   */
+  preparedWorker?: PreparedAnalysisWorker;
+  /**
    * Reuse the stored analysis of accounts whose inputs did not change since an earlier scan
    * (default true; lib/jobs/analysis-inputs.ts says what counts as an input). False recomputes all.
    */
@@ -146,20 +152,22 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
   try {
     const t0 = performance.now();
     const workerFiles = options.analyse !== undefined || options.analysisThread === "main" ? null : analysisWorkerFiles();
-    // Nothing to reuse: the whole snapshot will be analysed on the worker, which loads its code while
+    // A worker the caller started while it opened the database reads the directory itself. Else, with
+    // nothing to reuse, the whole snapshot will be analysed on the worker, which loads its code while
     // this thread reads the directory (a crawl takes long enough that this would only hold memory).
-    if (workerFiles && source.kind === "directory" && (options.reuse === false || !(await anyReusableScan(db)))) prepared = prepareAnalysisWorker(workerFiles);
+    if (workerFiles && source.kind === "directory") {
+      prepared = options.preparedWorker ?? (options.reuse === false || !(await anyReusableScan(db)) ? prepareAnalysisWorker(workerFiles) : null);
+    } else options.preparedWorker?.stop();
     report("reading", 0, `reading ${location}`, {}, true);
     let crawlStats: StoredCrawlStats | null = null;
+    // Throwing here ends the read when the next account is done, so a signal is not kept waiting on a large snapshot.
+    const onReadProgress = (p: ReadSnapshotProgress) => {
+      checkCancelled();
+      report("reading", p.accountsTotal ? p.accountsDone / p.accountsTotal : 0, `${p.phase}: ${p.filesRead} files read`, { accountsRead: p.accountsDone, accountsTotal: p.accountsTotal });
+    };
     const snapshot =
       source.kind === "directory"
-        ? await readSnapshotDir(source.dir, {
-            // Throwing here ends the read when the next account is done, so a signal is not kept waiting on a large snapshot.
-            onProgress: (p) => {
-              checkCancelled();
-              report("reading", p.accountsTotal ? p.accountsDone / p.accountsTotal : 0, `${p.phase}: ${p.filesRead} files read`, { accountsRead: p.accountsDone, accountsTotal: p.accountsTotal });
-            },
-          })
+        ? await (prepared?.readSnapshot ? prepared.readSnapshot(onReadProgress) : readSnapshotDir(source.dir, { onProgress: onReadProgress }))
         : await (source.crawl.queue ? async (crawl: CrawlOptions) => (await import("./crawl-queue")).crawlThroughQueue(db, scanId, crawl) : crawlOrganization)({
             ...source.crawl,
             signal: options.signal,

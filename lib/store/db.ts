@@ -3,10 +3,11 @@
  * PGlite under SALTZER_DATA_DIR otherwise. Same schema and code path above the adapter.
  */
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { applyMigrations } from "./migrate";
-import { copyFromTemplate, defaultTemplateSpec, templatePath, type TemplateSpec } from "./pglite-template";
+import { copyFromTemplate, defaultTemplateSpec, DROP_TEMPLATE_DATABASES, templatePath, type TemplateSpec } from "./pglite-template";
 
 /** Raw SQL access for migrations and bulk reads, beside the Prisma client. */
 export interface SqlRunner {
@@ -111,6 +112,8 @@ async function openPglite(dataDir: string, templateOption: TemplateSpec | null |
   const startParams = [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ["-c", setting])];
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   const releaseLock = acquireDataDirLock(path.dirname(dir));
+  // Compiled on V8's background threads while this thread copies the template.
+  const wasm = compilePgliteWasm();
   let client: InstanceType<typeof PGlite>;
   let migrated = false;
   try {
@@ -119,8 +122,9 @@ async function openPglite(dataDir: string, templateOption: TemplateSpec | null |
       template !== null &&
       !fs.existsSync(path.join(dir, "PG_VERSION")) &&
       (await copyFromTemplate(dir, template, async (building) => {
-        const fresh = await PGlite.create(building, { startParams });
+        const fresh = await PGlite.create(building, { startParams, pgliteWasmModule: await wasm });
         await applyMigrations({ exec: async (sql) => void (await fresh.exec(sql)), query: async <T>(sql: string, params?: unknown[]) => (await fresh.query<T>(sql, params)).rows });
+        for (const sql of DROP_TEMPLATE_DATABASES) await fresh.exec(sql);
         await fresh.close();
       }));
     try {
@@ -131,7 +135,7 @@ async function openPglite(dataDir: string, templateOption: TemplateSpec | null |
       // A template another PGlite version wrote: forget it and create the database in place.
       fs.rmSync(dir, { recursive: true, force: true });
       fs.rmSync(templatePath(template!), { recursive: true, force: true });
-      client = await PGlite.create(dir, { startParams });
+      client = await PGlite.create(dir, { startParams, pgliteWasmModule: await wasm });
     }
   } catch (error) {
     releaseLock();
@@ -166,6 +170,22 @@ async function openPglite(dataDir: string, templateOption: TemplateSpec | null |
     },
   };
   return { db, migrated };
+}
+
+/**
+ * PGlite's WebAssembly (9 MB), compiled from the moment the database is opened: PGlite itself
+ * starts compiling only once asked to start, which is about half a second of a new database's
+ * opening on this thread. Never rejects: when the file is not where the package keeps it, or does
+ * not compile, PGlite is left to load it itself and report what is wrong.
+ */
+async function compilePgliteWasm(): Promise<WebAssembly.Module | undefined> {
+  try {
+    const file = path.join(path.dirname(createRequire(import.meta.url).resolve("@electric-sql/pglite")), "pglite.wasm");
+    return await WebAssembly.compile(await fs.promises.readFile(file));
+  } catch {
+    // PGlite then locates and compiles its WebAssembly as it always does, and names any problem.
+    return undefined;
+  }
 }
 
 /**

@@ -40,6 +40,17 @@ describe("new embedded databases from a prepared template", () => {
     await fresh.close();
   });
 
+  it("leaves PostgreSQL's template databases out of the template, so a new database copies half the files", async () => {
+    // Given a template built for a fresh data directory
+    const slim: TemplateSpec = { cacheDir: path.join(root, "slim-cache"), key: "slim" };
+    await appliedMigrations(path.join(root, "f"), slim);
+    // Then it holds one database's files, and the database copied from it knows only that one
+    expect(fs.readdirSync(path.join(templatePath(slim), "base"))).toHaveLength(1);
+    const db = await openDatabase({ dataDir: path.join(root, "f"), template: slim });
+    expect(await db.query(`SELECT datname FROM pg_database`)).toEqual([{ datname: "postgres" }]);
+    await db.close();
+  });
+
   it("deletes other migration sets' templates once unused for a week, and keeps recent ones", async () => {
     // Given an old template of another migration set and a recently used one
     const old = templatePath({ ...spec, key: "older-migrations" });

