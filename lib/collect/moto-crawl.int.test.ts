@@ -115,7 +115,9 @@ async function dumpDatabase(dataDir: string): Promise<string> {
   try {
     const tables = await db.query<{ table_name: string }>("select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'");
     const dump: string[] = [];
-    for (const { table_name } of tables) dump.push(table_name, JSON.stringify(await db.query(`select * from "${table_name}"`)));
+    // 64-bit columns (the search index's ids) come back as BigInt, which JSON.stringify refuses.
+    const text = (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value);
+    for (const { table_name } of tables) dump.push(table_name, JSON.stringify(await db.query(`select * from "${table_name}"`), text));
     return dump.join("\n");
   } finally {
     await db.close();
