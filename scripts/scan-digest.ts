@@ -3,7 +3,10 @@
  * row count and a SHA-256 of its rows (scripts/lib/stored-scan.ts): run it before and after a
  * speed change to show the stored result did not move.
  *
- *   npx tsx scripts/scan-digest.ts <snapshot-dir> [--now ISO] [--out rows.json]
+ *   npx tsx scripts/scan-digest.ts <snapshot-dir> [--now ISO] [--out rows.json] [--as-cli]
+ *
+ * `--as-cli` reads the snapshot as `saltzer scan --snapshot` does: the analysis worker and this
+ * thread share the read (lib/jobs/shared-account-reads.ts).
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -12,14 +15,17 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { openDatabase } from "@/lib/store/db";
 import { scanSnapshotDir } from "@/lib/jobs/run-scan";
+import { analysisWorkerFiles, prepareAnalysisWorker } from "@/lib/jobs/analyse-in-worker";
 import { STORED_PARTS, storedScan } from "./lib/stored-scan";
 
-const { values, positionals } = parseArgs({ options: { now: { type: "string", default: "2026-12-02T08:00:00.000Z" }, out: { type: "string" } }, allowPositionals: true });
+const { values, positionals } = parseArgs({ options: { now: { type: "string", default: "2026-12-02T08:00:00.000Z" }, out: { type: "string" }, "as-cli": { type: "boolean", default: false } }, allowPositionals: true });
 if (positionals.length !== 1) throw new Error("usage: scan-digest <snapshot-dir> [--now ISO] [--out rows.json]");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "saltzer-digest-"));
 const db = await openDatabase({ dataDir: dir });
 try {
-  const result = await scanSnapshotDir(db, path.resolve(positionals[0]), { now: values.now });
+  const snapshotDir = path.resolve(positionals[0]);
+  const preparedWorker = values["as-cli"] ? prepareAnalysisWorker(analysisWorkerFiles()!, { snapshotDir }) : undefined;
+  const result = await scanSnapshotDir(db, snapshotDir, { now: values.now, preparedWorker });
   const stored = await storedScan(db, result.scanId);
   for (const part of STORED_PARTS) {
     const rows = stored[part] ?? [];
