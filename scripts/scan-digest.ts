@@ -5,8 +5,8 @@
  *
  *   npx tsx scripts/scan-digest.ts <snapshot-dir> [--now ISO] [--out rows.json] [--as-cli]
  *
- * `--as-cli` reads the snapshot as `saltzer scan --snapshot` does: the analysis worker and this
- * thread share the read (lib/jobs/shared-account-reads.ts).
+ * `--as-cli` reads the snapshot as `saltzer scan --snapshot` does: the analysis worker reads it
+ * while the database opens and hands it over (prepareAnalysisWorker).
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -19,7 +19,7 @@ import { analysisWorkerFiles, prepareAnalysisWorker } from "@/lib/jobs/analyse-i
 import { STORED_PARTS, storedScan } from "./lib/stored-scan";
 
 const { values, positionals } = parseArgs({ options: { now: { type: "string", default: "2026-12-02T08:00:00.000Z" }, out: { type: "string" }, "as-cli": { type: "boolean", default: false } }, allowPositionals: true });
-if (positionals.length !== 1) throw new Error("usage: scan-digest <snapshot-dir> [--now ISO] [--out rows.json]");
+if (positionals.length !== 1) throw new Error("usage: scan-digest <snapshot-dir> [--now ISO] [--out rows.json] [--as-cli]");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "saltzer-digest-"));
 const db = await openDatabase({ dataDir: dir });
 try {
