@@ -24,7 +24,9 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "saltzer-digest-"));
 const db = await openDatabase({ dataDir: dir });
 try {
   const snapshotDir = path.resolve(positionals[0]);
-  const preparedWorker = values["as-cli"] ? prepareAnalysisWorker(analysisWorkerFiles()!, { snapshotDir }) : undefined;
+  const workerFiles = values["as-cli"] ? analysisWorkerFiles() : null;
+  if (values["as-cli"] && !workerFiles) throw new Error("--as-cli needs the analysis worker: build it with `node scripts/build-dist.mjs`.");
+  const preparedWorker = workerFiles ? prepareAnalysisWorker(workerFiles, { snapshotDir }) : undefined;
   const result = await scanSnapshotDir(db, snapshotDir, { now: values.now, preparedWorker });
   const stored = await storedScan(db, result.scanId);
   for (const part of STORED_PARTS) {
