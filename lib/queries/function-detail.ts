@@ -10,11 +10,13 @@ import { layersCodec } from "@/lib/store/codecs/string-list";
 import { vpcCodec } from "@/lib/store/codecs/vpc";
 import { RULE_CATALOGUE } from "@/lib/rules/index";
 import { getDb } from "@/lib/server/db";
+import type { Database } from "@/lib/store/db";
 import { blastRadiusInAwsCase, findingInAwsCase, riskInAwsCase } from "./action-names";
 import { shownRisk, viewStoredFunction, type ViewSuppression } from "./scan-view";
 import { rolePolicyViews, type PolicyView } from "./role-policies";
 import { roleRecommendation } from "./role-recommendation";
 import { loadSuppressionMatcher } from "./suppressions";
+import { graphScanId } from "@/lib/store/graph-scan";
 
 export type { PolicyView };
 
@@ -77,7 +79,10 @@ export interface FunctionDetail {
 }
 
 export async function getFunctionDetail(scanId: number, arn: string): Promise<FunctionDetail | null> {
-  const db = await getDb();
+  return functionDetailIn(await getDb(), scanId, arn);
+}
+
+export async function functionDetailIn(db: Database, scanId: number, arn: string): Promise<FunctionDetail | null> {
   const fn = await db.prisma.lambdaFunction.findUnique({ where: { scanId_arn: { scanId, arn } } });
   if (!fn) return null;
   // A corrupted JSON column fails here, naming the scan, table, column and row.
@@ -117,7 +122,7 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
       expiredSuppression: verdict?.expiredSuppression ?? null,
     });
   });
-  const permissionSet = fn.permissionsKey ? await db.prisma.permissionSet.findUnique({ where: { scanId_permissionsKey: { scanId, permissionsKey: fn.permissionsKey } } }) : null;
+  const permissionSet = fn.permissionsKey ? await db.prisma.permissionSet.findUnique({ where: { scanId_permissionsKey: { scanId: await graphScanId(db, scanId), permissionsKey: fn.permissionsKey } } }) : null;
   const blastRadius = decodeBlastRadius(fn.blastRadius, permissionSet ? decodePermissionSet(permissionSet, scanId) : null, ref);
   const reachedArns = [...(blastRadius?.reachableFunctions.map((r) => r.arn) ?? [])];
   const reached = reachedArns.length

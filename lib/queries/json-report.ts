@@ -42,6 +42,7 @@ import { loadSuppressionOverlay } from "./suppression-overlay";
 import type { SuppressionEntry } from "./suppressions";
 import { applyViewFilter, findingsListed, type ViewFilter } from "./view-filter";
 import { FINDING_SEARCH_TEXT_SQL, viewSql, type SelectedVerdictRow } from "./view-sql";
+import { GRAPH_SCAN_SQL } from "@/lib/store/graph-scan";
 
 /** The newest scan that finished with data (succeeded or partial). */
 export async function latestCompleteScanId(db: Database): Promise<number | null> {
@@ -472,7 +473,7 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
   const [roleByArn, permissionSets, recommendations] = await Promise.all([
     rolesOf(db, scanId, roleArns, cache),
     keys.length
-      ? db.query<{ packed: string }>(`SELECT ${packedColumns(["permissions_key"], ["services", "data_stores"])} FROM permission_sets WHERE scan_id = $1 AND permissions_key = ANY($2::text[])`, [scanId, keys])
+      ? db.query<{ packed: string }>(`SELECT ${packedColumns(["permissions_key"], ["services", "data_stores"])} FROM permission_sets WHERE scan_id = ${GRAPH_SCAN_SQL("$1")} AND permissions_key = ANY($2::text[])`, [scanId, keys])
       : [],
     // The role's recommendation (one per role); scans stored before that kept one per function.
     analysis ? recommendationsOf(db, scanId, functions.map((f) => f.roleArn), cache) : new Map<string, RecommendedPolicy | null>(),

@@ -20,6 +20,7 @@ import { reachedFunctionsIn } from "./reach";
 import { loadSuppressionOverlay } from "./suppression-overlay";
 import { canonicalActionsInText } from "./action-names";
 import { attachedPolicyKind } from "@/lib/snapshot/aws-managed-policy-arn";
+import { graphScanId } from "@/lib/store/graph-scan";
 
 export type { GraphEdge, GraphNode, GraphView } from "@/components/permission-graph/graph-view-model";
 
@@ -54,10 +55,11 @@ export async function functionGraphIn(db: Database, scanId: number, functionArn:
   });
   if (!fn) return null;
   // One read of the stored reach: the depth control needs its deepest move, the graph what lies within the depth.
+  const graphScan = await graphScanId(db, scanId);
   const [reach, roleEdges, triggersIn] = await Promise.all([
     reachedFunctionsIn(db, scanId, functionArn, { names: false }),
-    prisma.edge.findMany({ where: { scanId, fromNode: fn.roleArn }, select: EDGE_SELECT, orderBy: { id: "asc" } }),
-    prisma.edge.findMany({ where: { scanId, toNode: functionArn, kind: "triggers" }, select: EDGE_SELECT, orderBy: { id: "asc" } }),
+    prisma.edge.findMany({ where: { scanId: graphScan, fromNode: fn.roleArn }, select: EDGE_SELECT, orderBy: { id: "asc" } }),
+    prisma.edge.findMany({ where: { scanId: graphScan, toNode: functionArn, kind: "triggers" }, select: EDGE_SELECT, orderBy: { id: "asc" } }),
   ]);
   const maxHops = reach?.deepest ?? 0;
   const depth = clampDepth(opts.depth, maxHops);

@@ -5,6 +5,7 @@ import type { ReachedFunction } from "@/lib/analysis/types";
 import { decodeRoleReach } from "@/lib/store/role-reach-codec";
 import type { Database } from "@/lib/store/db";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
+import { graphScanId } from "@/lib/store/graph-scan";
 
 /** Functions listed per page of a function's reach list. */
 export const REACH_PAGE_SIZE = 25;
@@ -44,7 +45,7 @@ export interface ReachOptions {
 export async function reachedFunctionsIn(db: Database, scanId: number, functionArn: string, opts: ReachOptions = {}): Promise<ReachPage | null> {
   const fn = await db.prisma.lambdaFunction.findUnique({ where: { scanId_arn: { scanId, arn: functionArn } }, select: { roleArn: true, blastRadius: true } });
   if (!fn) return null;
-  const stored = await db.prisma.roleReach.findUnique({ where: { scanId_roleArn: { scanId, roleArn: fn.roleArn } }, select: { functions: true } });
+  const stored = await db.prisma.roleReach.findUnique({ where: { scanId_roleArn: { scanId: await graphScanId(db, scanId), roleArn: fn.roleArn } }, select: { functions: true } });
   let all: ReachedFunction[];
   let total: number;
   if (stored) {

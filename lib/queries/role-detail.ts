@@ -10,12 +10,14 @@ import type { ServiceReach, Severity, StatementRef } from "@/lib/analysis/types"
 import { indexSnapshot } from "@/lib/analysis/snapshot-index";
 import type { Organization } from "@/lib/snapshot/types";
 import { getDb } from "@/lib/server/db";
+import type { Database } from "@/lib/store/db";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
 import { blastRadiusInAwsCase, canonicalActionsInText } from "./action-names";
 import { roleRecommendation, type RoleRecommendation } from "./role-recommendation";
 import { rolePolicyViews, type PolicyView } from "./role-policies";
 import { viewStoredFunction, type ViewFinding } from "./scan-view";
 import { loadSuppressionMatcher } from "./suppressions";
+import { graphScanId } from "@/lib/store/graph-scan";
 
 export interface RoleFunction {
   arn: string;
@@ -68,7 +70,10 @@ const EDGE_CAP = 100;
 const SEVERITY_ORDER: Severity[] = ["critical", "high", "medium", "low", "info"];
 
 export async function getRoleDetail(scanId: number, arn: string): Promise<RoleDetail | null> {
-  const db = await getDb();
+  return roleDetailIn(await getDb(), scanId, arn);
+}
+
+export async function roleDetailIn(db: Database, scanId: number, arn: string): Promise<RoleDetail | null> {
   const role = await db.prisma.role.findUnique({ where: { scanId_arn: { scanId, arn } } });
   if (!role) return null;
   const [account, scan, fns, suppressions, recommendation] = await Promise.all([
@@ -114,12 +119,13 @@ export async function getRoleDetail(scanId: number, arn: string): Promise<RoleDe
 
   // Every function of the role holds the same permission set: read it once, from the first.
   const first = fns[0];
-  const permissionSet = first?.permissionsKey ? await db.prisma.permissionSet.findUnique({ where: { scanId_permissionsKey: { scanId, permissionsKey: first.permissionsKey } } }) : null;
+  const graphScan = await graphScanId(db, scanId);
+  const permissionSet = first?.permissionsKey ? await db.prisma.permissionSet.findUnique({ where: { scanId_permissionsKey: { scanId: graphScan, permissionsKey: first.permissionsKey } } }) : null;
   const radius = first ? joinBlastRadius(first.blastRadius, permissionSet) : null;
 
   const [edges, edgeCount] = await Promise.all([
-    db.prisma.edge.findMany({ where: { scanId, fromNode: arn }, select: { kind: true, toNode: true, shortReason: true, conditional: true }, orderBy: [{ kind: "asc" }, { toNode: "asc" }], take: EDGE_CAP }),
-    db.prisma.edge.count({ where: { scanId, fromNode: arn } }),
+    db.prisma.edge.findMany({ where: { scanId: graphScan, fromNode: arn }, select: { kind: true, toNode: true, shortReason: true, conditional: true }, orderBy: [{ kind: "asc" }, { toNode: "asc" }], take: EDGE_CAP }),
+    db.prisma.edge.count({ where: { scanId: graphScan, fromNode: arn } }),
   ]);
   const organization = (scan.organization as unknown as Organization | null) ?? null;
   return {

@@ -102,8 +102,8 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
       // Each step hands the next an array (an init plan), so each reads its rows through an index
       // instead of a join planned for a guessed third of the scan's rows.
       textMatched += `
-        mterms AS (SELECT COALESCE(array_agg(id), '{}') AS ids FROM search_terms WHERE scan_id = $1 AND strpos(term, ${qp}) > 0),
-        mtexts AS (SELECT COALESCE(array_agg(DISTINCT text_id), '{}') AS ids FROM search_text_terms WHERE scan_id = $1 AND term_id = ANY((SELECT ids FROM mterms)::bigint[])),
+        mterms AS (SELECT COALESCE(array_agg(id), '{}') AS ids FROM search_terms WHERE strpos(term, ${qp}) > 0),
+        mtexts AS (SELECT COALESCE(array_agg(DISTINCT text_id), '{}') AS ids FROM search_text_terms WHERE term_id = ANY((SELECT ids FROM mterms)::bigint[])),
         mf AS (SELECT COALESCE(array_agg(id), '{}') AS ids FROM finding_verdicts WHERE scan_id = $1 AND search_text_id = ANY((SELECT ids FROM mtexts)::bigint[])),
         cand AS (SELECT array_agg(arn) AS arns FROM (SELECT arn FROM tm UNION SELECT x.function_arn FROM finding_verdicts x WHERE x.scan_id = $1 AND x.id = ANY((SELECT ids FROM mf)::int[])${inView}) c),`;
       finding.push(`(x.function_arn IN (SELECT arn FROM tm) OR x.id IN (SELECT unnest(ids) FROM mf))`);

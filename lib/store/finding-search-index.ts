@@ -2,10 +2,11 @@
  * The text search's index of a scan's findings, built as the findings are written (on the
  * analysis worker) instead of from their stored JSON afterwards. A finding's search lines are its
  * actions and resources, lower-cased; each distinct line is a term, each distinct set of lines a
- * text. Ids are content hashes (searchId): a term or a set has the same id in every scan, so an
- * incremental rescan copies the reused findings' ids with their rows and the terms and texts they
- * name, with no numbering to reconcile. Ids are scoped to a scan (every key starts with scan_id):
- * a 64-bit hash makes a collision among one scan's few hundred thousand terms negligible.
+ * text. Ids are content hashes (searchId): a term or a set has the same id in every scan, so the
+ * terms and sets are stored once for every scan (search_terms and search_text_terms have no scan
+ * id; a scan's index is the sets its findings name), and an incremental rescan copies the reused
+ * findings' ids with their rows and nothing else. A 64-bit hash makes a collision among the few
+ * million distinct terms a data directory could hold negligible (about one in 10^5 at 10^7 terms).
  *
  * The SQL that derives the same index for scans stored before it (scan-page-data.ts) computes
  * the same ids: SEARCH_ID_SQL.
@@ -23,7 +24,7 @@ export const SEARCH_ID_SQL = (text: string) => `('x' || left(md5(${text}), 16)):
 /** A text's lines, sorted, are joined by a line break (chr(10) in SQL) to hash them: no action or ARN holds one. */
 const SEARCH_LINE_SEPARATOR = "\n";
 
-/** The rows a finding brings to the index: its text id, and the terms and texts not yet written in this scan. */
+/** The rows a finding brings to the index: its text id, and the terms and texts not yet handed out by this scan. */
 export interface SearchRows {
   textId: string | null;
   terms: { id: string; term: string }[];

@@ -1,17 +1,21 @@
 /**
  * Incremental rescans, storage side: finds the earlier scan whose analysis a new scan may reuse,
  * and copies the reused accounts' analysed rows into the new scan inside its transaction
- * (server-side INSERT … SELECT: nothing travels through JavaScript).
+ * (server-side INSERT … SELECT: nothing travels through JavaScript). What is the same for the whole
+ * organization is not copied: the new scan reads the earlier scan's graph (graph-scan.ts), and the
+ * text search's terms are shared by every scan (finding-search-index.ts).
  */
 import type { BlastRadius } from "@/lib/analysis/types";
 import type { Database, SqlRunner } from "./db";
 import { joinBlastRadius } from "./scan-rows";
 import { VERDICT_COPIES } from "./scan-aggregates";
+import { GRAPH_SCAN_SQL } from "./graph-scan";
 
-/** What a scan reuses: the earlier scan, and the accounts whose rows are copied from it. */
+/** What a scan reuses: the earlier scan, the accounts whose rows are copied from it, and the scan holding its graph. */
 export interface AnalysisReuse {
   fromScanId: number;
   accountIds: Set<string>;
+  graphScanId: number;
 }
 
 /**
@@ -19,14 +23,14 @@ export interface AnalysisReuse {
  * given accounts it stored with the same input hash. Null when nothing can be reused.
  */
 export async function findReusableAnalysis(db: Database, analysisKey: string, accountHashes: Map<string, string>): Promise<AnalysisReuse | null> {
-  const [scan] = await db.query<{ id: number }>(
-    `SELECT id FROM scans WHERE analysis_key = $1 AND analyzed AND status IN ('succeeded', 'partial') ORDER BY id DESC LIMIT 1`,
+  const [scan] = await db.query<{ id: number; graph_scan_id: number }>(
+    `SELECT id, COALESCE(graph_scan_id, id) AS graph_scan_id FROM scans WHERE analysis_key = $1 AND analyzed AND status IN ('succeeded', 'partial') ORDER BY id DESC LIMIT 1`,
     [analysisKey],
   );
   if (!scan) return null;
   const stored = await db.query<{ account_id: string; input_hash: string | null }>(`SELECT account_id, input_hash FROM accounts WHERE scan_id = $1`, [scan.id]);
   const accountIds = new Set(stored.filter((a) => a.input_hash !== null && accountHashes.get(a.account_id) === a.input_hash).map((a) => a.account_id));
-  return accountIds.size ? { fromScanId: scan.id, accountIds } : null;
+  return accountIds.size ? { fromScanId: scan.id, accountIds, graphScanId: scan.graph_scan_id } : null;
 }
 
 /** Whether any earlier scan's analysis could be reused (a finished, analysed scan with a key): if not, a scan analyses everything. */
@@ -53,14 +57,16 @@ async function copyRows(conn: SqlRunner, table: string, columns: string[], from:
   return rows[0]?.n ?? 0;
 }
 
-const COPIED_TABLES = ["functions", "findings", "role_recommendations", "permission_sets", "role_reach", "edges"];
+const COPIED_TABLES = ["functions", "findings", "role_recommendations"];
 
 /**
  * Copies analysed rows into a new scan; one instance per scan transaction. Per account: function
  * rows, their findings and the account's role recommendations (a recommendation reads the
- * account's own last-accessed data). Whole tables: the graph's edges, the permission sets and
- * every role's reach, which read only organization-level inputs: equal keys mean equal rows
- * (lib/jobs/analysis-inputs.ts), so they are copied for analysed accounts too.
+ * account's own last-accessed data). The graph's edges, the permission sets and every role's
+ * reach read only organization-level inputs: equal keys mean equal rows (lib/jobs/analysis-inputs.ts),
+ * so the new scan reads the earlier one's (scans.graph_scan_id, set by save-scan.ts), analysed
+ * accounts included. The search index's terms are shared by every scan: the copied findings'
+ * text ids name them.
  */
 export function analysisCopier(conn: SqlRunner, reuse: AnalysisReuse, toScanId: number) {
   let columnsOf: Promise<Map<string, string[]>> | null = null;
@@ -101,35 +107,6 @@ export function analysisCopier(conn: SqlRunner, reuse: AnalysisReuse, toScanId: 
       await copyRows(conn, "role_recommendations", await columns("role_recommendations"), from, toScanId, `split_part(t.role_arn, ':', 5) = ANY($3::text[])`, [accountIds]);
       return { functions, findings };
     },
-    /**
-     * Edges, permission sets and role reach of the whole organization, then the search index's
-     * texts and terms the copied findings name (every finding is stored by then: the analysed
-     * ones brought theirs, and ids are content hashes, so one already there is the same row).
-     * Returns how many rows.
-     */
-    async organizationTables(): Promise<number> {
-      let rows = 0;
-      for (const table of ["permission_sets", "role_reach", "edges"]) rows += await copyRows(conn, table, await columns(table), from, toScanId, "TRUE", []);
-      /** Copies rows of the earlier scan's index that `named` selects; one already there (same hash, same row) stays. */
-      const copyIndex = async (table: string, columns: string, named: string) => {
-        const [copied] = await conn.query<{ n: number }>(
-          `WITH copied AS (INSERT INTO ${table} (scan_id, ${columns}) SELECT $2, ${columns} FROM ${table} t WHERE t.scan_id = $1 AND ${named} ON CONFLICT DO NOTHING RETURNING 1)
-           SELECT count(*)::int AS n FROM copied`,
-          [from, toScanId],
-        );
-        return copied.n;
-      };
-      // The new scan's rows are not in the planner's statistics yet (estimated as one row): with
-      // earlier scans in the table it would look each named text up in the index by its second key
-      // column, reading the earlier scan's whole index once per text (40 s instead of 1 s at
-      // 10,000 functions). A hash join reads each side once, whatever the estimates.
-      const [{ setting }] = await conn.query<{ setting: string }>(`SELECT current_setting('enable_nestloop') AS setting`);
-      await conn.query(`SELECT set_config('enable_nestloop', 'off', true)`);
-      rows += await copyIndex("search_text_terms", "term_id, text_id", "t.text_id IN (SELECT search_text_id FROM finding_verdicts WHERE scan_id = $2)");
-      rows += await copyIndex("search_terms", "id, term", "t.id IN (SELECT term_id FROM search_text_terms WHERE scan_id = $2)");
-      await conn.query(`SELECT set_config('enable_nestloop', $1, true)`, [setting]);
-      return rows;
-    },
   };
 }
 
@@ -142,7 +119,7 @@ export function analysisCopier(conn: SqlRunner, reuse: AnalysisReuse, toScanId: 
 export async function storedBlastRadii(db: SqlRunner, fromScanId: number, accountIds: string[]): Promise<Map<string, BlastRadius>> {
   const rows = await db.query<{ arn: string; blast_radius: unknown; services: unknown; data_stores: unknown; has_set: boolean }>(
     `SELECT f.arn, f.blast_radius, p.services, p.data_stores, p.id IS NOT NULL AS has_set
-       FROM functions f LEFT JOIN permission_sets p ON p.scan_id = f.scan_id AND p.permissions_key = f.permissions_key
+       FROM functions f LEFT JOIN permission_sets p ON p.scan_id = ${GRAPH_SCAN_SQL("$1")} AND p.permissions_key = f.permissions_key
       WHERE f.scan_id = $1 AND f.account_id = ANY($2::text[]) AND f.blast_radius IS NOT NULL`,
     [fromScanId, accountIds],
   );

@@ -45,10 +45,15 @@ export type ScanStatus = "running" | "succeeded" | "partial" | "failed" | "cance
  */
 async function insertRows(conn: SqlRunner, batch: EncodedRows, withVerdicts: boolean): Promise<void> {
   const columns = batch.columns.map((c) => `"${c}"`).join(", ");
-  const insert = `INSERT INTO ${batch.table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${batch.table}, $1::json)`;
+  // The search index's rows are shared by every scan: one an earlier scan wrote is the same row.
+  const shared = SHARED_TABLES.has(batch.table) ? " ON CONFLICT DO NOTHING" : "";
+  const insert = `INSERT INTO ${batch.table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${batch.table}, $1::json)${shared}`;
   const copy = withVerdicts ? VERDICT_COPIES[batch.table] : undefined;
   await conn.queryJson(copy ? `WITH written AS (${insert} RETURNING ${copy.columns}) INSERT INTO ${copy.table} (${copy.columns}) SELECT ${copy.columns} FROM written` : insert, batch.bytes);
 }
+
+/** Content-addressed tables without a scan id (finding-search-index.ts). */
+const SHARED_TABLES = new Set(["search_terms", "search_text_terms"]);
 
 /**
  * Every row written here references `scanId`, so the per-row foreign-key check against `scans`
@@ -207,11 +212,6 @@ export async function storeSnapshot(
           },
         });
         await copyReusedBefore(null);
-        if (copier) {
-          const copied = await copier.organizationTables();
-          written += copied;
-          total += copied;
-        }
         // Functions the analysis skipped (none expected) are still stored, unanalysed.
         await write("functions", unanalysed.values());
       } else {
@@ -237,11 +237,14 @@ export async function storeSnapshot(
         analyzed: analysis !== null,
         analysis_key: incremental?.analysisKey ?? null,
         reused_accounts: reuse?.accountIds.size ?? 0,
+        // Equal analysis keys: the earlier scan's graph is this scan's (reuse-analysis.ts).
+        graph_scan_id: reuse?.graphScanId ?? null,
       };
       await conn.query(
         `UPDATE scans s SET status = u.status, phase = u.phase, finished_at = u.finished_at, gaps = u.gaps, organization_id = u.organization_id,
                 organization = u.organization, account_count = u.account_count, function_count = u.function_count,
-                finding_count = u.finding_count, analyzed = u.analyzed, analysis_key = u.analysis_key, reused_accounts = u.reused_accounts
+                finding_count = u.finding_count, analyzed = u.analyzed, analysis_key = u.analysis_key, reused_accounts = u.reused_accounts,
+                graph_scan_id = u.graph_scan_id
            FROM json_populate_record(NULL::scans, $2::json) u WHERE s.id = $1`,
         [scanId, JSON.stringify(scanUpdate)],
       );

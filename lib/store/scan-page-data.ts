@@ -33,7 +33,7 @@ async function searchIndexWritten(db: SqlRunner, scanId: number): Promise<boolea
  * once, and each finding's set on its verdict copy).
  */
 async function deriveSearchIndex(db: SqlRunner, scanId: number): Promise<void> {
-  for (const table of SEARCH_TABLES) await db.query(`DELETE FROM ${table} WHERE scan_id = $1`, [scanId]);
+  // The terms and sets are shared by every scan (content-addressed): one already there is the same row.
   await db.query(
     `WITH f AS (SELECT id, details::jsonb AS d FROM findings WHERE scan_id = $1),
           lines AS (SELECT DISTINCT f.id, lower(e.v) AS term FROM f, LATERAL (SELECT v FROM ${list("actions")} v UNION ALL SELECT v FROM ${list("resources")} v) e(v)),
@@ -41,9 +41,9 @@ async function deriveSearchIndex(db: SqlRunner, scanId: number): Promise<void> {
             SELECT id, terms, ${SEARCH_ID_SQL("array_to_string(terms, chr(10))")} AS text_id
               FROM (SELECT id, array_agg(term ORDER BY term COLLATE "C") AS terms FROM lines GROUP BY id) s),
           marked AS (UPDATE finding_verdicts v SET search_text_id = t.text_id FROM texts t WHERE v.scan_id = $1 AND v.id = t.id),
-          links AS (INSERT INTO search_text_terms (scan_id, term_id, text_id)
-                    SELECT DISTINCT $1::int, ${SEARCH_ID_SQL("term")}, text_id FROM texts, unnest(terms) term ON CONFLICT DO NOTHING)
-     INSERT INTO search_terms (scan_id, id, term) SELECT $1, ${SEARCH_ID_SQL("term")}, term FROM (SELECT DISTINCT term FROM lines) d ON CONFLICT DO NOTHING`,
+          links AS (INSERT INTO search_text_terms (term_id, text_id)
+                    SELECT DISTINCT ${SEARCH_ID_SQL("term")}, text_id FROM texts, unnest(terms) term ON CONFLICT DO NOTHING)
+     INSERT INTO search_terms (id, term) SELECT ${SEARCH_ID_SQL("term")}, term FROM (SELECT DISTINCT term FROM lines) d ON CONFLICT DO NOTHING`,
     [scanId],
   );
 }

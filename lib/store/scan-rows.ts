@@ -209,7 +209,7 @@ export function addFunctionRows(
   search: FindingSearchIndex,
 ): FunctionSummary {
   batcher.add("functions", withAnalysis(base, result));
-  const index = searchIndexRows(scanId, result, search);
+  const index = searchIndexRows(result, search);
   for (const row of findingRows(scanId, result, index.textIds)) batcher.add("findings", row);
   for (const row of index.terms) batcher.add("search_terms", row);
   for (const row of index.textTerms) batcher.add("search_text_terms", row);
@@ -245,25 +245,26 @@ function storedBlastRadius({ services: _services, dataStores: _dataStores, ...re
 
 /**
  * The search index's rows for a function's findings (finding-search-index.ts): each finding's text
- * id, and the terms and texts the scan has not stored yet.
+ * id, and the terms and texts the scan has not handed out yet (an earlier scan may have stored them).
  */
-export function searchIndexRows(scanId: number, result: FunctionAnalysis, search: FindingSearchIndex) {
+export function searchIndexRows(result: FunctionAnalysis, search: FindingSearchIndex) {
   const textIds: (string | null)[] = [];
   const terms: SearchTermRow[] = [];
   const textTerms: SearchTextTermRow[] = [];
   for (const finding of result.findings) {
     const rows = search.add(finding.actions, finding.resources);
     textIds.push(rows.textId);
-    for (const t of rows.terms) terms.push({ scanId, id: t.id, term: t.term });
-    for (const t of rows.textTerms) textTerms.push({ scanId, termId: t.termId, textId: t.textId });
+    terms.push(...rows.terms);
+    textTerms.push(...rows.textTerms);
   }
   return { textIds, terms, textTerms };
 }
 
 // 64-bit ids go to the database as decimal text (JSON has no 64-bit integers; the BIGINT column casts it).
 export type FindingRow = Omit<Prisma.FindingCreateManyInput, "searchTextId"> & { searchTextId: string | null };
-export type SearchTermRow = { scanId: number; id: string; term: string };
-export type SearchTextTermRow = { scanId: number; termId: string; textId: string };
+/** The search index's rows carry no scan id: every scan shares them (finding-search-index.ts). */
+export type SearchTermRow = { id: string; term: string };
+export type SearchTextTermRow = { termId: string; textId: string };
 
 export function findingRows(scanId: number, result: FunctionAnalysis, searchTextIds: readonly (string | null)[]): FindingRow[] {
   return result.findings.map((finding, i) => ({
@@ -356,7 +357,7 @@ export function snapshotRows(scanId: number, snapshot: Snapshot, analysis: { fun
       const result = analysis?.functions.get(row.arn);
       functions.push(result ? withAnalysis(row, result) : row);
       if (result) {
-        const index = searchIndexRows(scanId, result, search);
+        const index = searchIndexRows(result, search);
         findings.push(...findingRows(scanId, result, index.textIds));
         searchTerms.push(...index.terms);
         searchTextTerms.push(...index.textTerms);
