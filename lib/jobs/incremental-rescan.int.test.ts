@@ -108,8 +108,9 @@ describe.each([
     // When it is scanned again unchanged, every account reused
     const again = await scanSnapshotDir(t.db, dir, { now: NOW });
     expect(again.reused).toEqual({ accounts: 10, fromScanId: previous.scanId });
-    // Then the rescan wrote no edge, permission set, role reach or search-index row of its own ...
-    for (const table of ["edges", "permission_sets", "role_reach"]) expect(await count(table, again.scanId), table).toBe(0);
+    // Then the rescan wrote no finding, edge, permission set, role reach or search-index row of its own ...
+    for (const table of ["findings", "edges", "permission_sets", "role_reach"]) expect(await count(table, again.scanId), table).toBe(0);
+    expect(await count("finding_verdicts", again.scanId)).toBe(await count("findings", previous.scanId));
     expect(await count("edges", previous.scanId)).toBeGreaterThan(50);
     expect([await count("search_terms"), await count("search_text_terms")]).toEqual(indexBefore);
     // ... yet stores, read as the pages read it, what the full scan stores
@@ -129,16 +130,31 @@ describe.each([
       // Row ids and the scan's own id differ between any two scans.
       const withoutScan = (value: unknown) =>
         JSON.parse(JSON.stringify(value ?? null, (key, v: unknown) => (key === "id" && typeof v === "number" ? 0 : key === "scanId" && v === scanId ? 0 : v))) as unknown;
+      const { buildJsonReport } = await import("@/lib/queries/json-report");
+      const { loadScanView } = await import("@/lib/queries/scan-view");
+      const { suppressionRegister } = await import("@/lib/queries/suppression-register");
       return withoutScan({
         detail: await functionDetailIn(t.db, scanId, arn),
         graph: await functionGraphIn(t.db, scanId, arn),
         reach: await reachedFunctionsIn(t.db, scanId, arn),
         role: await roleDetailIn(t.db, scanId, roleArn),
         search: await listFunctionsIn(t.db, { scanId, filter: { q: "iam:" } }),
+        riskView: await listFunctionsIn(t.db, { scanId, filter: {}, pageSize: 200 }),
+        report: (await buildJsonReport(t.db, scanId)).functions,
+        view: (await loadScanView(t.db, scanId)).functions,
+        register: (await suppressionRegister(t.db, scanId, new Date(NOW))).entries,
       });
     };
     const [onRescan, onFull] = [await pages(again.scanId), await pages(previous.scanId)];
     expect(JSON.stringify(onRescan)).toContain('"blastRadius"');
     expect(onRescan).toEqual(onFull);
+    // ... also once one of the function's findings is suppressed
+    const [finding] = await t.db.query<{ fingerprint: string }>(`SELECT fingerprint FROM findings WHERE scan_id = $1 AND function_arn = $2 ORDER BY id LIMIT 1`, [previous.scanId, arn]);
+    const { saveSuppression } = await import("@/lib/store/suppressions");
+    await saveSuppression(t.db, { fingerprint: finding.fingerprint, reason: "accepted risk", expiresAt: null, createdBy: "test" });
+    const [suppressedRescan, suppressedFull] = [await pages(again.scanId), await pages(previous.scanId)];
+    expect(JSON.stringify(suppressedRescan)).toContain("accepted risk");
+    expect(suppressedRescan).toEqual(suppressedFull);
+    expect(suppressedRescan).not.toEqual(onRescan);
   }, 300_000);
 });

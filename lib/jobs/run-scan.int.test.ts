@@ -2,7 +2,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPglite, type TestDatabase } from "@/lib/store/test-support";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
-import { graphScanId } from "@/lib/store/graph-scan";
+import { graphScanId } from "@/lib/store/shared-rows";
 import { analyzeSnapshot } from "@/lib/audit/analyze-snapshot";
 import { analysisWorkerFiles } from "./analyse-in-worker";
 import { runScan, ScanCancelledError } from "./run-scan";
@@ -74,7 +74,7 @@ describe("runScan", () => {
     const expected = await analyzeSnapshot(snapshot, { now });
     // When the stored rows are read back
     const functions = await t.db.prisma.lambdaFunction.findMany({ where: { scanId } });
-    // (where the scan reads them: an unchanged rescan shares an earlier scan's, lib/store/graph-scan.ts)
+    // (where the scan reads them: an unchanged rescan shares an earlier scan's, lib/store/shared-rows.ts)
     const sets = new Map((await t.db.prisma.permissionSet.findMany({ where: { scanId: await graphScanId(t.db, scanId) } })).map((p) => [p.permissionsKey, p]));
     // Then there is one permission set per distinct key, fewer than functions (roles are shared)
     expect(sets.size).toBe(new Set(functions.map((f) => f.permissionsKey)).size);

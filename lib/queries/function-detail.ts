@@ -16,7 +16,7 @@ import { shownRisk, viewStoredFunction, type ViewSuppression } from "./scan-view
 import { rolePolicyViews, type PolicyView } from "./role-policies";
 import { roleRecommendation } from "./role-recommendation";
 import { loadSuppressionMatcher } from "./suppressions";
-import { graphScanId } from "@/lib/store/graph-scan";
+import { findingIdsOf, graphScanId } from "@/lib/store/shared-rows";
 
 export type { PolicyView };
 
@@ -93,7 +93,7 @@ export async function functionDetailIn(db: Database, scanId: number, arn: string
     db.prisma.account.findUnique({ where: { scanId_accountId: { scanId, accountId: fn.accountId } }, select: { name: true } }),
     db.prisma.eventSourceMapping.findMany({ where: { scanId, functionArn: arn }, orderBy: { uuid: "asc" } }),
     db.prisma.lambdaFunction.findMany({ where: { scanId, roleArn: fn.roleArn, NOT: { arn } }, select: { arn: true, name: true }, orderBy: { name: "asc" } }),
-    db.prisma.finding.findMany({ where: { scanId, functionArn: arn }, orderBy: { id: "asc" } }),
+    findingIdsOf(db, scanId, [arn]).then((ids) => db.prisma.finding.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } })),
     loadSuppressionMatcher(db),
   ]);
   // The verdicts shown (severity, public, suppression state) come from the one derivation every surface uses.

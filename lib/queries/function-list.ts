@@ -10,6 +10,7 @@ import { canonicalActionsInText } from "./action-names";
 import { loadSuppressionOverlay, type SuppressionOverlay } from "./suppression-overlay";
 import { applyViewFilter, type ViewFilter } from "./view-filter";
 import { SEVERITY_RANK_SQL, viewSql, type SelectedVerdictRow } from "./view-sql";
+import { FINDING_OF_SCAN_SQL } from "@/lib/store/shared-rows";
 
 export const FUNCTION_SORTS = ["risk", "name", "account", "region", "runtime", "role", "policies", "findings", "public"] as const;
 export type FunctionSort = (typeof FUNCTION_SORTS)[number];
@@ -223,8 +224,8 @@ async function pageCountingInSql(
 async function worstFindings(db: Database, scanId: number, overlay: SuppressionOverlay, arns: string[]): Promise<Map<string, WorstFinding>> {
   if (arns.length === 0) return new Map();
   const rows = await db.query<{ function_arn: string; rule_id: string; title: string | null; severity: Severity }>(
-    `SELECT DISTINCT ON (function_arn) function_arn, rule_id, title, severity FROM findings
-      WHERE scan_id = $1 AND function_arn = ANY($2::text[]) AND NOT (fingerprint = ANY($3::text[]))
+    `SELECT DISTINCT ON (function_arn) function_arn, rule_id, title, severity FROM findings f
+      WHERE ${FINDING_OF_SCAN_SQL("f", "$1", "v.function_arn = ANY($2::text[])")} AND NOT (fingerprint = ANY($3::text[]))
       ORDER BY function_arn, ${SEVERITY_RANK_SQL}, id`,
     [scanId, arns, overlay.active],
   );

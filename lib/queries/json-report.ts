@@ -42,7 +42,7 @@ import { loadSuppressionOverlay } from "./suppression-overlay";
 import type { SuppressionEntry } from "./suppressions";
 import { applyViewFilter, findingsListed, type ViewFilter } from "./view-filter";
 import { FINDING_SEARCH_TEXT_SQL, viewSql, type SelectedVerdictRow } from "./view-sql";
-import { GRAPH_SCAN_SQL } from "@/lib/store/graph-scan";
+import { FINDING_OF_SCAN_SQL, GRAPH_SCAN_SQL } from "@/lib/store/shared-rows";
 
 /** The newest scan that finished with data (succeeded or partial). */
 export async function latestCompleteScanId(db: Database): Promise<number | null> {
@@ -170,7 +170,7 @@ async function selectInDatabase(db: Database, scanId: number, filter: ViewFilter
       const found = (
         await db.query<{ packed: string }>(
           `SELECT ${packedColumns(["id", "function_arn", "rule_id", "category", "severity", "fingerprint", "title", "reason", ...(search ? [FINDING_SEARCH_TEXT_SQL("findings")] : [])], ["details"])}
-             FROM findings WHERE scan_id = $1 AND function_arn = ANY($2::text[]) ORDER BY id`,
+             FROM findings WHERE ${FINDING_OF_SCAN_SQL("findings", "$1", "v.function_arn = ANY($2::text[])")} ORDER BY id`,
           [scanId, page.map((e) => e.arn)],
         )
       ).map((r) => {

@@ -20,7 +20,7 @@ import { reachedFunctionsIn } from "./reach";
 import { loadSuppressionOverlay } from "./suppression-overlay";
 import { canonicalActionsInText } from "./action-names";
 import { attachedPolicyKind } from "@/lib/snapshot/aws-managed-policy-arn";
-import { graphScanId } from "@/lib/store/graph-scan";
+import { findingIdsOf, graphScanId } from "@/lib/store/shared-rows";
 
 export type { GraphEdge, GraphNode, GraphView } from "@/components/permission-graph/graph-view-model";
 
@@ -73,7 +73,7 @@ export async function functionGraphIn(db: Database, scanId: number, functionArn:
   const [metaRows, role, allFindingRows, overlay] = await Promise.all([
     prisma.lambdaFunction.findMany({ where: { scanId, arn: { in: [...functionIds] } }, select: { arn: true, name: true, severity: true, riskScore: true } }),
     prisma.role.findUnique({ where: { scanId_arn: { scanId, arn: fn.roleArn } }, select: { inlinePolicies: true, attachedPolicyArns: true, permissionsBoundaryArn: true } }),
-    prisma.finding.findMany({ where: { scanId, functionArn }, select: { ruleId: true, category: true, severity: true, title: true, details: true, fingerprint: true }, orderBy: { id: "asc" } }),
+    prisma.finding.findMany({ where: { id: { in: await findingIdsOf(db, scanId, [functionArn]) } }, select: { ruleId: true, category: true, severity: true, title: true, details: true, fingerprint: true }, orderBy: { id: "asc" } }),
     loadSuppressionOverlay(db, scanId),
   ]);
   // Suppressions as every surface applies them: a suppressed finding marks no statement, and a

@@ -5,7 +5,7 @@ import type { ReachedFunction } from "@/lib/analysis/types";
 import { decodeRoleReach } from "@/lib/store/role-reach-codec";
 import type { Database } from "@/lib/store/db";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
-import { graphScanId } from "@/lib/store/graph-scan";
+import { graphScanId } from "@/lib/store/shared-rows";
 
 /** Functions listed per page of a function's reach list. */
 export const REACH_PAGE_SIZE = 25;

@@ -17,7 +17,7 @@ import { roleRecommendation, type RoleRecommendation } from "./role-recommendati
 import { rolePolicyViews, type PolicyView } from "./role-policies";
 import { viewStoredFunction, type ViewFinding } from "./scan-view";
 import { loadSuppressionMatcher } from "./suppressions";
-import { graphScanId } from "@/lib/store/graph-scan";
+import { findingIdsOf, graphScanId } from "@/lib/store/shared-rows";
 
 export interface RoleFunction {
   arn: string;
@@ -88,7 +88,7 @@ export async function roleDetailIn(db: Database, scanId: number, arn: string): P
     roleRecommendation(db, scanId, arn),
   ]);
   const findingRows = fns.length
-    ? await db.prisma.finding.findMany({ where: { scanId, functionArn: { in: fns.map((f) => f.arn) } }, orderBy: { id: "asc" } })
+    ? await db.prisma.finding.findMany({ where: { id: { in: await findingIdsOf(db, scanId, fns.map((f) => f.arn)) } }, orderBy: { id: "asc" } })
     : [];
   const findingsByFunction = new Map<string, typeof findingRows>();
   for (const f of findingRows) findingsByFunction.set(f.functionArn, [...(findingsByFunction.get(f.functionArn) ?? []), f]);

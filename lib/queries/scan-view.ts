@@ -18,6 +18,7 @@ import { findingActionsCodec, findingResourcesCodec } from "@/lib/store/codecs/s
 import { loadSuppressionMatcher, type SuppressionEntry, type SuppressionMatcher } from "./suppressions";
 import { canonicalActionsInText } from "./action-names";
 import { findingSearchText, type FilterableFunction } from "./view-filter";
+import { FINDING_OF_SCAN_SQL } from "@/lib/store/shared-rows";
 
 export interface ViewSuppression {
   reason: string;
@@ -230,7 +231,7 @@ export async function loadScanView(
     db.query<{ id: number; function_arn: string; rule_id: string; category: string; severity: string; title: string | null; reason: string | null; fingerprint: string; actions?: unknown; resources?: unknown }>(
       `SELECT id, function_arn, rule_id, category, severity, title, ${options.light ? "NULL AS reason" : "reason"}, fingerprint
               ${options.search ? ", details->'actions' AS actions, details->'resources' AS resources" : ""}
-         FROM findings WHERE scan_id = $1 ${options.only ? "AND function_arn = ANY($2::text[])" : ""} ORDER BY id`,
+         FROM findings f WHERE ${FINDING_OF_SCAN_SQL("f", "$1", options.only ? "v.function_arn = ANY($2::text[])" : undefined)} ORDER BY id`,
       options.only ? [scanId, options.only] : [scanId],
     ),
     loadSuppressionMatcher(db, options.extraSuppressions, options.now),

@@ -93,7 +93,7 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
     textMatched = `tm AS (SELECT f.arn FROM function_verdicts f WHERE f.scan_id = $1 AND ${inOwnText}),`;
     if (q.includes("\n")) {
       // Text spanning two lines of a finding's text: only the whole text answers (never typed in a search box).
-      finding.push(`(x.function_arn IN (SELECT arn FROM tm) OR EXISTS (SELECT 1 FROM findings y WHERE y.scan_id = $1 AND y.id = x.id AND strpos(${FINDING_SEARCH_TEXT_SQL("y")}, ${qp}) > 0))`);
+      finding.push(`(x.function_arn IN (SELECT arn FROM tm) OR EXISTS (SELECT 1 FROM findings y WHERE y.id = x.id AND strpos(${FINDING_SEARCH_TEXT_SQL("y")}, ${qp}) > 0))`);
     } else {
       // The findings whose stored lines (lib/store/scan-page-data.ts) contain the text: the few
       // matching lines, the sets holding them, the findings holding those sets; those of them in

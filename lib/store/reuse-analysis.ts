@@ -1,15 +1,16 @@
 /**
  * Incremental rescans, storage side: finds the earlier scan whose analysis a new scan may reuse,
  * and copies the reused accounts' analysed rows into the new scan inside its transaction
- * (server-side INSERT … SELECT: nothing travels through JavaScript). What is the same for the whole
- * organization is not copied: the new scan reads the earlier scan's graph (graph-scan.ts), and the
- * text search's terms are shared by every scan (finding-search-index.ts).
+ * (server-side INSERT … SELECT: nothing travels through JavaScript). What needs no copy is
+ * shared: the new scan reads the earlier scan's graph and the reused findings' rows where they were
+ * written (shared-rows.ts), and the text search's terms are shared by every scan
+ * (finding-search-index.ts).
  */
 import type { BlastRadius } from "@/lib/analysis/types";
 import type { Database, SqlRunner } from "./db";
 import { joinBlastRadius } from "./scan-rows";
 import { VERDICT_COPIES } from "./scan-aggregates";
-import { GRAPH_SCAN_SQL } from "./graph-scan";
+import { GRAPH_SCAN_SQL } from "./shared-rows";
 
 /** What a scan reuses: the earlier scan, the accounts whose rows are copied from it, and the scan holding its graph. */
 export interface AnalysisReuse {
@@ -57,12 +58,14 @@ async function copyRows(conn: SqlRunner, table: string, columns: string[], from:
   return rows[0]?.n ?? 0;
 }
 
-const COPIED_TABLES = ["functions", "findings", "role_recommendations"];
+const COPIED_TABLES = ["functions", "role_recommendations"];
+const FINDING_VERDICT_COLUMNS = VERDICT_COPIES.findings.columns;
 
 /**
  * Copies analysed rows into a new scan; one instance per scan transaction. Per account: function
- * rows, their findings and the account's role recommendations (a recommendation reads the
- * account's own last-accessed data). The graph's edges, the permission sets and every role's
+ * rows, the account's role recommendations (a recommendation reads the account's own
+ * last-accessed data), and the functions' findings, listed in the new scan's verdict copy and not
+ * written again (shared-rows.ts). The graph's edges, the permission sets and every role's
  * reach read only organization-level inputs: equal keys mean equal rows (lib/jobs/analysis-inputs.ts),
  * so the new scan reads the earlier one's (scans.graph_scan_id, set by save-scan.ts), analysed
  * accounts included. The search index's terms are shared by every scan: the copied findings'
@@ -95,14 +98,13 @@ export function analysisCopier(conn: SqlRunner, reuse: AnalysisReuse, toScanId: 
      */
     async accounts(accountIds: string[]): Promise<{ functions: number; findings: number }> {
       const functions = await copyRows(conn, "functions", await columns("functions"), from, toScanId, `t.account_id = ANY($3::text[])`, [accountIds]);
-      const findings = await copyRows(
-        conn,
-        "findings",
-        await columns("findings"),
-        from,
-        toScanId,
-        `t.function_arn IN (SELECT arn FROM functions f WHERE f.scan_id = $1 AND f.account_id = ANY($3::text[]))`,
-        [accountIds],
+      // Findings are shared, not copied: the new scan's verdict copy names the rows the earlier scan
+      // named (their ids), wherever they were written (shared-rows.ts).
+      const [{ n: findings }] = await conn.query<{ n: number }>(
+        `WITH listed AS (INSERT INTO finding_verdicts (${FINDING_VERDICT_COLUMNS}) SELECT $2, ${FINDING_VERDICT_COLUMNS.replace("scan_id, ", "")} FROM finding_verdicts t
+                          WHERE t.scan_id = $1 AND t.function_arn IN (SELECT arn FROM function_verdicts f WHERE f.scan_id = $1 AND f.account_id = ANY($3::text[])) ORDER BY t.id RETURNING 1)
+         SELECT count(*)::int AS n FROM listed`,
+        [from, toScanId, accountIds],
       );
       await copyRows(conn, "role_recommendations", await columns("role_recommendations"), from, toScanId, `split_part(t.role_arn, ':', 5) = ANY($3::text[])`, [accountIds]);
       return { functions, findings };

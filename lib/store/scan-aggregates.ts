@@ -129,12 +129,21 @@ export const VERDICT_COPIES: Record<string, { table: string; columns: string }> 
   findings: { table: "finding_verdicts", columns: "scan_id, id, function_arn, category, severity, fingerprint, search_text_id" },
 };
 
-/** Fills the verdict copies of a scan from its stored rows (scans stored before they existed, and copied rows of incremental rescans). */
+/**
+ * Fills the verdict copies of a scan from its stored rows (scans stored before they existed, or
+ * of an older shape). A scan's findings are those its verdict copy names (an incremental rescan
+ * lists rows an earlier scan wrote, shared-rows.ts): when it has a copy, the same findings are
+ * listed again; only a scan without one takes the findings it wrote.
+ */
 export async function storeVerdictProjections(db: SqlRunner, scanId: number): Promise<void> {
   for (const [wide, copy] of Object.entries(VERDICT_COPIES)) {
+    const listed = wide === "findings" ? (await db.query<{ id: number }>(`SELECT id FROM finding_verdicts WHERE scan_id = $1`, [scanId])).map((r) => r.id) : [];
     await db.query(`DELETE FROM ${copy.table} WHERE scan_id = $1`, [scanId]);
+    const source = listed.length
+      ? `SELECT $1::int AS scan_id, w.* FROM (SELECT ${copy.columns.replace("scan_id, ", "")} FROM ${wide} WHERE id = ANY($2::int[])) w`
+      : `SELECT ${copy.columns} FROM ${wide} WHERE scan_id = $1`;
     // ON CONFLICT: two readers filling an older scan's copies at once both succeed.
-    await db.query(`INSERT INTO ${copy.table} (${copy.columns}) SELECT ${copy.columns} FROM ${wide} WHERE scan_id = $1 ON CONFLICT DO NOTHING`, [scanId]);
+    await db.query(`INSERT INTO ${copy.table} (${copy.columns}) SELECT ${copy.columns} FROM (${source}) s ON CONFLICT DO NOTHING`, listed.length ? [scanId, listed] : [scanId]);
   }
 }
 

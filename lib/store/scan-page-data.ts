@@ -10,6 +10,7 @@ import { SEVERITIES, type Severity } from "@/lib/analysis/types";
 import type { SqlRunner } from "./db";
 import { storeDiffCandidates } from "./scan-diff-candidates";
 import { SEARCH_ID_SQL } from "./finding-search-index";
+import { FINDING_OF_SCAN_SQL } from "./shared-rows";
 
 /** Bumped when what is stored here changes: an older scan's rows are derived again. */
 export const PAGE_DATA_VERSION = 2;
@@ -23,7 +24,7 @@ const list = (key: string) => `jsonb_array_elements_text(CASE WHEN jsonb_typeof(
 
 /** Whether the scan's findings were stored with their search index (finding-search-index.ts). */
 async function searchIndexWritten(db: SqlRunner, scanId: number): Promise<boolean> {
-  const [row] = await db.query<{ written: boolean }>(`SELECT EXISTS (SELECT 1 FROM findings WHERE scan_id = $1 AND search_text_id IS NOT NULL) AS written`, [scanId]);
+  const [row] = await db.query<{ written: boolean }>(`SELECT EXISTS (SELECT 1 FROM finding_verdicts WHERE scan_id = $1 AND search_text_id IS NOT NULL) AS written`, [scanId]);
   return row.written;
 }
 
@@ -35,7 +36,7 @@ async function searchIndexWritten(db: SqlRunner, scanId: number): Promise<boolea
 async function deriveSearchIndex(db: SqlRunner, scanId: number): Promise<void> {
   // The terms and sets are shared by every scan (content-addressed): one already there is the same row.
   await db.query(
-    `WITH f AS (SELECT id, details::jsonb AS d FROM findings WHERE scan_id = $1),
+    `WITH f AS (SELECT id, details::jsonb AS d FROM findings x WHERE ${FINDING_OF_SCAN_SQL("x", "$1")}),
           lines AS (SELECT DISTINCT f.id, lower(e.v) AS term FROM f, LATERAL (SELECT v FROM ${list("actions")} v UNION ALL SELECT v FROM ${list("resources")} v) e(v)),
           texts AS MATERIALIZED (
             SELECT id, terms, ${SEARCH_ID_SQL("array_to_string(terms, chr(10))")} AS text_id

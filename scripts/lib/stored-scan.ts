@@ -3,7 +3,7 @@
  * incremental rescan and a full scan must agree on, and what a speed change must not alter.
  */
 import type { Database } from "@/lib/store/db";
-import { GRAPH_SCAN_SQL } from "@/lib/store/graph-scan";
+import { FINDING_OF_SCAN_SQL, GRAPH_SCAN_SQL } from "@/lib/store/shared-rows";
 
 export const STORED_TABLES = ["accounts", "roles", "managed_policies", "event_source_mappings", "functions", "findings", "permission_sets", "role_reach", "role_recommendations", "edges"];
 
@@ -12,9 +12,15 @@ const GRAPH_TABLES = new Set(["permission_sets", "role_reach", "edges"]);
 export async function storedScan(db: Database, scanId: number): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   for (const table of STORED_TABLES) {
-    // The graph's tables are read where the scan reads them: a rescan may share an earlier scan's (lib/store/graph-scan.ts).
-    const scan = GRAPH_TABLES.has(table) ? GRAPH_SCAN_SQL("$1") : "$1";
-    const rows = await db.query<Record<string, unknown>>(`SELECT * FROM ${table} WHERE scan_id = ${scan} ORDER BY id`, [scanId]);
+    // The graph's tables are read where the scan reads them: a rescan may share an earlier scan's (lib/store/shared-rows.ts).
+    // A scan's findings are those its verdict copy lists, some written by an earlier scan: compared per function, in
+    // their order (the order the pages and reports show them in).
+    const rows = await db.query<Record<string, unknown>>(
+      table === "findings"
+        ? `SELECT * FROM findings f WHERE ${FINDING_OF_SCAN_SQL("f", "$1")} ORDER BY function_arn, id`
+        : `SELECT * FROM ${table} WHERE scan_id = ${GRAPH_TABLES.has(table) ? GRAPH_SCAN_SQL("$1") : "$1"} ORDER BY id`,
+      [scanId],
+    );
     // The search index's ids are compared through the terms they name (finding_search below).
     out[table] = rows.map(({ id: _id, scan_id: _scan, input_hash: _hash, search_text_id: _text, ...rest }) => JSON.stringify(rest));
   }
@@ -27,7 +33,7 @@ export async function storedScan(db: Database, scanId: number): Promise<Record<s
   out.function_verdicts = (await db.query<Record<string, unknown>>(`SELECT * FROM function_verdicts WHERE scan_id = $1 ORDER BY arn`, [scanId])).map(
     ({ scan_id: _scan, search_text: _text, ...rest }) => JSON.stringify(rest),
   );
-  out.finding_verdicts = (await db.query<Record<string, unknown>>(`SELECT * FROM finding_verdicts WHERE scan_id = $1 ORDER BY id`, [scanId])).map(
+  out.finding_verdicts = (await db.query<Record<string, unknown>>(`SELECT * FROM finding_verdicts WHERE scan_id = $1 ORDER BY function_arn, id`, [scanId])).map(
     ({ id: _id, scan_id: _scan, search_text_id: _text, ...rest }) => JSON.stringify(rest),
   );
   // The text search's index (lib/store/finding-search-index.ts, shared by every scan): each finding with a text, and its terms.
@@ -37,7 +43,7 @@ export async function storedScan(db: Database, scanId: number): Promise<Record<s
       `WITH texts AS (SELECT x.text_id, array_agg(m.term ORDER BY m.term) AS terms FROM search_text_terms x JOIN search_terms m ON m.id = x.term_id
                        WHERE x.text_id IN (${scanTexts}) GROUP BY x.text_id)
        SELECT s.function_arn, COALESCE(t.terms, '{}') AS terms FROM finding_verdicts s LEFT JOIN texts t ON t.text_id = s.search_text_id
-        WHERE s.scan_id = $1 AND s.search_text_id IS NOT NULL ORDER BY s.id`,
+        WHERE s.scan_id = $1 AND s.search_text_id IS NOT NULL ORDER BY s.function_arn, s.id`,
       [scanId],
     )
   ).map((r) => JSON.stringify(r));

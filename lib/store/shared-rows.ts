@@ -1,0 +1,35 @@
+/**
+ * What an incremental rescan shares with the earlier scan it reuses instead of copying
+ * (reuse-analysis.ts), and how every reader finds a scan's rows anyway:
+ * - the organization-level graph (edges, permission sets, role reach): a scan whose analysis key
+ *   equals an earlier scan's reads the same rows, so it points at the scan that wrote them
+ *   (`scans.graph_scan_id`);
+ * - findings: the wide rows (title, reason, details) of a reused account's findings stay where
+ *   they were written; the new scan lists them in its narrow verdict copy (finding_verdicts, whose
+ *   ids are the findings' ids). A scan's findings are the findings its verdict copy names, never
+ *   `findings.scan_id` (the scan that wrote the row).
+ * Every reader of those tables goes through here.
+ */
+import type { SqlRunner } from "./db";
+
+/** SQL for the id of the scan holding the graph of scan `param` (a parameter such as `$1`). */
+export const GRAPH_SCAN_SQL = (param: string) => `(SELECT COALESCE(graph_scan_id, id) FROM scans WHERE id = ${param})`;
+
+/** The id of the scan whose edges, permission sets and role reach scan `scanId` reads (its own unless shared). */
+export async function graphScanId(db: SqlRunner, scanId: number): Promise<number> {
+  const [row] = await db.query<{ id: number }>(`SELECT ${GRAPH_SCAN_SQL("$1")} AS id`, [scanId]);
+  return row?.id ?? scanId;
+}
+
+/**
+ * SQL condition: the findings row aliased `alias` is one of scan `param`'s findings, optionally
+ * narrowed by a condition on its verdict copy `v` (such as `v.function_arn = ANY($2::text[])`).
+ */
+export const FINDING_OF_SCAN_SQL = (alias: string, param: string, narrowed?: string) =>
+  `${alias}.id IN (SELECT v.id FROM finding_verdicts v WHERE v.scan_id = ${param}${narrowed ? ` AND ${narrowed}` : ""})`;
+
+/** The ids of scan `scanId`'s findings of the given functions, in id order (for reads through Prisma). */
+export async function findingIdsOf(db: SqlRunner, scanId: number, functionArns: readonly string[]): Promise<number[]> {
+  const rows = await db.query<{ id: number }>(`SELECT id FROM finding_verdicts WHERE scan_id = $1 AND function_arn = ANY($2::text[]) ORDER BY id`, [scanId, functionArns]);
+  return rows.map((r) => r.id);
+}
