@@ -113,9 +113,12 @@ describe.each([
     expect(await count("finding_verdicts", again.scanId)).toBe(await count("findings", previous.scanId));
     expect(await count("edges", previous.scanId)).toBeGreaterThan(50);
     expect([await count("search_terms"), await count("search_text_terms")]).toEqual(indexBefore);
-    // ... yet stores, read as the pages read it, what the full scan stores
+    // ... yet stores, read as the pages read it, what the full scan stores (its aggregates and page data copied) ...
     const [a, b] = [await storedScan(t.db, again.scanId), await storedScan(t.db, previous.scanId)];
     for (const table of STORED_PARTS) expect(a[table], table).toEqual(b[table]);
+    // ... and no function differs from the scan before it
+    const [diff] = await t.db.query<{ arns: unknown }>(`SELECT arns FROM scan_diff_candidates WHERE to_scan_id = $1 AND from_scan_id = $2`, [again.scanId, previous.scanId]);
+    expect(typeof diff.arns === "string" ? JSON.parse(diff.arns) : diff.arns).toEqual([]);
     // ... and the function page, its graph, its reach list, the role page and a text search answer as for the full scan
     const [{ arn, role_arn: roleArn }] = await t.db.query<{ arn: string; role_arn: string }>(
       `SELECT f.arn, f.role_arn FROM functions f WHERE f.scan_id = $1 AND f.permissions_key IS NOT NULL ORDER BY f.risk_score DESC, f.arn LIMIT 1`,

@@ -248,7 +248,9 @@ export async function storeSnapshot(
            FROM json_populate_record(NULL::scans, $2::json) u WHERE s.id = $1`,
         [scanId, JSON.stringify(scanUpdate)],
       );
-      await storeScanAggregates(conn, scanId, true);
+      // Every account reused (and the same organization-level key): the earlier scan's verdicts are this scan's.
+      const sameAs = reuse && reuse.accountIds.size === snapshot.accounts.length ? reuse.fromScanId : null;
+      await storeScanAggregates(conn, scanId, true, sameAs);
       await conn.exec("COMMIT");
     } catch (error) {
       await conn.exec("ROLLBACK");

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { SEVERITIES, type Severity } from "@/lib/analysis/types";
 import type { SqlRunner } from "./db";
 import { jsonColumn } from "./codecs/json-column";
-import { hasScanPageData, storeScanPageData } from "./scan-page-data";
+import { copyScanPageData, hasScanPageData, storeScanPageData } from "./scan-page-data";
 
 /** Functions listed as the riskiest, before suppressions (the overview shows ten). */
 export const RISKIEST_STORED = 10;
@@ -150,12 +150,21 @@ export async function storeVerdictProjections(db: SqlRunner, scanId: number): Pr
 /**
  * Computes and stores a scan's aggregates (inside the transaction that stores the scan), its
  * verdict copies unless `verdictsWritten` (the store wrote them with the rows), and its page data.
+ * `sameAs`: an earlier scan whose stored verdicts are this scan's, row for row (an incremental
+ * rescan that reused every account): its aggregates and page data are copied, not derived again.
  */
-export async function storeScanAggregates(db: SqlRunner, scanId: number, verdictsWritten = false): Promise<ScanAggregates> {
+export async function storeScanAggregates(db: SqlRunner, scanId: number, verdictsWritten = false, sameAs: number | null = null): Promise<ScanAggregates> {
   if (!verdictsWritten) await storeVerdictProjections(db, scanId);
   // The planner's statistics of what the pages filter: PGlite runs no autovacuum, and without
   // statistics it reads a scan's verdicts through nested loops planned for one row.
   await db.exec("ANALYZE function_verdicts; ANALYZE finding_verdicts");
+  const [same] = sameAs === null ? [] : await db.query<{ data: unknown }>(`SELECT data FROM scan_aggregates WHERE scan_id = $1`, [sameAs]);
+  const copied = same && (await hasScanPageData(db, sameAs!)) ? scanAggregatesCodec.safeDecode(same.data, { scanId: sameAs!, key: sameAs! }) : null;
+  if (copied) {
+    await db.query(`INSERT INTO scan_aggregates (scan_id, data) VALUES ($1, $2::json) ON CONFLICT (scan_id) DO UPDATE SET data = EXCLUDED.data`, [scanId, JSON.stringify(copied)]);
+    await copyScanPageData(db, sameAs!, scanId);
+    return copied;
+  }
   const aggregates = await computeScanAggregates(db, scanId);
   await db.query(
     `INSERT INTO scan_aggregates (scan_id, data) VALUES ($1, $2::json) ON CONFLICT (scan_id) DO UPDATE SET data = EXCLUDED.data`,

@@ -40,9 +40,13 @@ export async function readDiffCandidates(db: SqlRunner, from: number, to: number
   return storeDiffCandidates(db, from, to);
 }
 
-/** Computes and stores the pair's candidates (both scans' verdict copies must be stored): a scan stores them against the one before it. */
-export async function storeDiffCandidates(db: SqlRunner, from: number, to: number): Promise<string[]> {
-  const arns = await computeDiffCandidates(db, from, to);
+/**
+ * Computes and stores the pair's candidates (both scans' verdict copies must be stored): a scan
+ * stores them against the one before it. `known`: the candidates, when the caller knows them
+ * (none, for a rescan whose verdicts are the earlier scan's).
+ */
+export async function storeDiffCandidates(db: SqlRunner, from: number, to: number, known?: string[]): Promise<string[]> {
+  const arns = known ?? (await computeDiffCandidates(db, from, to));
   // ON CONFLICT: two readers computing the same pair at once both succeed.
   await db.query(`INSERT INTO scan_diff_candidates (to_scan_id, from_scan_id, arns) VALUES ($1, $2, $3::json) ON CONFLICT DO NOTHING`, [to, from, JSON.stringify(arns)]);
   return arns;

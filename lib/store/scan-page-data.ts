@@ -102,13 +102,39 @@ export async function storeScanPageData(db: SqlRunner, scanId: number): Promise<
   if (!(await searchIndexWritten(db, scanId))) await deriveSearchIndex(db, scanId);
   await storeRoleSummaries(db, scanId);
   await storeCategoryCounts(db, scanId);
+  await finishPageData(db, scanId, null);
+}
+
+/**
+ * Stores as scan `to`'s page data a copy of scan `from`'s, whose verdicts and roles are `to`'s
+ * row for row (an incremental rescan that reused every account; `from`'s page data is stored).
+ */
+export async function copyScanPageData(db: SqlRunner, from: number, to: number): Promise<void> {
+  for (const table of PAGE_TABLES) {
+    const [{ columns }] = await db.query<{ columns: string }>(
+      `SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) AS columns FROM information_schema.columns
+        WHERE table_schema = current_schema() AND table_name = $1 AND column_name <> 'scan_id'`,
+      [table],
+    );
+    await db.query(`DELETE FROM ${table} WHERE scan_id = $1`, [to]);
+    await db.query(`INSERT INTO ${table} (scan_id, ${columns}) SELECT $2, ${columns} FROM ${table} WHERE scan_id = $1`, [from, to]);
+  }
+  await finishPageData(db, to, from);
+}
+
+/**
+ * The diff against the complete scan before (none differ when that is `sameAs`, whose verdicts
+ * are this scan's), the page data's version, and the statistics.
+ */
+async function finishPageData(db: SqlRunner, scanId: number, sameAs: number | null): Promise<void> {
   // The diff the overview and `/scans/diff` open first: this scan against the complete one before it.
   // (A previous scan stored before the verdict copies has no aggregates yet: the diff derives that pair on first read.)
   const [previous] = await db.query<{ id: number; copied: boolean }>(
     `SELECT id, EXISTS (SELECT 1 FROM scan_aggregates a WHERE a.scan_id = s.id) AS copied FROM scans s WHERE id < $1 AND status IN ('succeeded', 'partial') ORDER BY id DESC LIMIT 1`,
     [scanId],
   );
-  if (previous?.copied) await storeDiffCandidates(db, previous.id, scanId);
+  if (previous?.id === sameAs && sameAs !== null) await storeDiffCandidates(db, sameAs, scanId, []);
+  else if (previous?.copied) await storeDiffCandidates(db, previous.id, scanId);
   await db.query(`INSERT INTO scan_page_data (scan_id, version) VALUES ($1, $2) ON CONFLICT (scan_id) DO UPDATE SET version = EXCLUDED.version`, [scanId, PAGE_DATA_VERSION]);
   // PGlite runs no autovacuum: without statistics the planner reads these through plans made for one row.
   await db.exec([...PAGE_TABLES, ...SEARCH_TABLES].map((t) => `ANALYZE ${t};`).join(" "));
