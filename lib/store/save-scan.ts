@@ -46,14 +46,22 @@ export type ScanStatus = "running" | "succeeded" | "partial" | "failed" | "cance
 async function insertRows(conn: SqlRunner, batch: EncodedRows, withVerdicts: boolean): Promise<void> {
   const columns = batch.columns.map((c) => `"${c}"`).join(", ");
   // The search index's rows are shared by every scan: one an earlier scan wrote is the same row.
-  const shared = SHARED_TABLES.has(batch.table) ? " ON CONFLICT DO NOTHING" : "";
+  const key = SHARED_TABLE_KEYS[batch.table];
+  const shared = key ? ` ORDER BY ${key} ON CONFLICT DO NOTHING` : "";
   const insert = `INSERT INTO ${batch.table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${batch.table}, $1::json)${shared}`;
   const copy = withVerdicts ? VERDICT_COPIES[batch.table] : undefined;
   await conn.queryJson(copy ? `WITH written AS (${insert} RETURNING ${copy.columns}) INSERT INTO ${copy.table} (${copy.columns}) SELECT ${copy.columns} FROM written` : insert, batch.bytes);
 }
 
-/** Content-addressed tables without a scan id (finding-search-index.ts). */
-const SHARED_TABLES = new Set(["search_terms", "search_text_terms"]);
+/**
+ * Content-addressed tables without a scan id (finding-search-index.ts), with their keys. On
+ * PostgreSQL another scan may be writing the same rows at the same time: inside a scan's
+ * transaction, a row it inserted would make every other scan wait for that scan's commit (or
+ * deadlock with it), so each batch is committed on its own, in key order (no two batches can then
+ * wait on each other). A row of a scan that fails later stays: it is the same for every scan, and
+ * a scan's index is what its findings name.
+ */
+const SHARED_TABLE_KEYS: Record<string, string> = { search_terms: "id", search_text_terms: "term_id, text_id" };
 
 /**
  * Every row written here references `scanId`, so the per-row foreign-key check against `scans`
@@ -144,9 +152,10 @@ export async function storeSnapshot(
 
   // One transaction on one connection: the scan's rows appear all at once or not at all.
   await db.withConnection(async (conn) => {
-    // Verdict copies are written with their rows, copied ones too (reuse-analysis.ts).
+    // Verdict copies are written with their rows, copied ones too (reuse-analysis.ts); the shared
+    // search index outside the transaction on PostgreSQL (PGlite has one connection and one writer).
     const insert = async (batch: EncodedRows) => {
-      await insertRows(conn, batch, true);
+      await insertRows(SHARED_TABLE_KEYS[batch.table] && db.kind !== "pglite" ? db : conn, batch, true);
       written += batch.count;
       onProgress?.(written, total);
     };
