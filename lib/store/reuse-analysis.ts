@@ -11,6 +11,7 @@ import type { Database, SqlRunner } from "./db";
 import { joinBlastRadius } from "./scan-rows";
 import { VERDICT_COPIES } from "./scan-aggregates";
 import { GRAPH_SCAN_SQL } from "./shared-rows";
+import { tableColumns } from "./table-columns";
 
 /** What a scan reuses: the earlier scan, the accounts whose rows are copied from it, and the scan holding its graph. */
 export interface AnalysisReuse {
@@ -58,7 +59,6 @@ async function copyRows(conn: SqlRunner, table: string, columns: string[], from:
   return rows[0]?.n ?? 0;
 }
 
-const COPIED_TABLES = ["functions", "role_recommendations"];
 const FINDING_VERDICT_COLUMNS = VERDICT_COPIES.findings.columns;
 
 /**
@@ -72,23 +72,11 @@ const FINDING_VERDICT_COLUMNS = VERDICT_COPIES.findings.columns;
  * text ids name them.
  */
 export function analysisCopier(conn: SqlRunner, reuse: AnalysisReuse, toScanId: number) {
-  let columnsOf: Promise<Map<string, string[]>> | null = null;
+  const columnsOf = new Map<string, Promise<string[]>>();
   /** Every column but the id, of each table copied, read once. */
-  const columns = async (table: string): Promise<string[]> => {
-    columnsOf ??= conn
-      .query<{ table_name: string; column_name: string }>(
-        `SELECT table_name, column_name FROM information_schema.columns
-          WHERE table_schema = current_schema() AND table_name = ANY($1::text[]) AND column_name <> 'id' ORDER BY table_name, ordinal_position`,
-        [COPIED_TABLES],
-      )
-      .then((rows) => {
-        const byTable = new Map<string, string[]>();
-        for (const r of rows) byTable.set(r.table_name, [...(byTable.get(r.table_name) ?? []), r.column_name]);
-        return byTable;
-      });
-    const list = (await columnsOf).get(table);
-    if (!list) throw new Error(`No columns found for table ${table}.`);
-    return list;
+  const columns = (table: string): Promise<string[]> => {
+    if (!columnsOf.has(table)) columnsOf.set(table, tableColumns(conn, table, ["id"]));
+    return columnsOf.get(table)!;
   };
   const from = reuse.fromScanId;
   return {

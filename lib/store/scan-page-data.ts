@@ -11,6 +11,7 @@ import type { SqlRunner } from "./db";
 import { storeDiffCandidates } from "./scan-diff-candidates";
 import { SEARCH_ID_SQL } from "./finding-search-index";
 import { FINDING_OF_SCAN_SQL } from "./shared-rows";
+import { tableColumns } from "./table-columns";
 
 /** Bumped when what is stored here changes: an older scan's rows are derived again. */
 export const PAGE_DATA_VERSION = 2;
@@ -111,11 +112,7 @@ export async function storeScanPageData(db: SqlRunner, scanId: number): Promise<
  */
 export async function copyScanPageData(db: SqlRunner, from: number, to: number): Promise<void> {
   for (const table of PAGE_TABLES) {
-    const [{ columns }] = await db.query<{ columns: string }>(
-      `SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) AS columns FROM information_schema.columns
-        WHERE table_schema = current_schema() AND table_name = $1 AND column_name <> 'scan_id'`,
-      [table],
-    );
+    const columns = (await tableColumns(db, table, ["scan_id"])).map((c) => `"${c}"`).join(", ");
     await db.query(`DELETE FROM ${table} WHERE scan_id = $1`, [to]);
     await db.query(`INSERT INTO ${table} (scan_id, ${columns}) SELECT $2, ${columns} FROM ${table} WHERE scan_id = $1`, [from, to]);
   }
