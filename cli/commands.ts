@@ -141,7 +141,7 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
   }
   // The analysis worker starts now and reads the snapshot while the store opens.
   const workerFiles = source.kind === "directory" ? analysisWorkerFiles() : null;
-  const preparedWorker = source.kind === "directory" && workerFiles ? prepareAnalysisWorker(workerFiles, { snapshotDir: source.dir }) : undefined;
+  const preparedWorker = source.kind === "directory" && workerFiles ? prepareAnalysisWorker(workerFiles, { snapshotDir: source.dir, readCacheDir: env().readCacheDir }) : undefined;
   return withStore(async (db) => {
     const bar = createProgressBar(out.stderr, !values.quiet);
     const cancellation = cancelOnSignals((signal) => out.stderr.write(`\nsaltzer: ${signal} again: stopping now; the scan was not stored.\n`));
@@ -152,6 +152,7 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
         onProgress: (p) => bar.update(p.phase, p.overall.overall, p.message),
         reuse: !values.full,
         preparedWorker,
+        readCacheDir: env().readCacheDir,
       });
     } catch (error) {
       const signal = cancellation.received();

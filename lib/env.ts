@@ -48,6 +48,8 @@ const schema = z.object({
 /** Validated configuration. */
 export type Env = z.infer<typeof schema> & {
   dataDir: string;
+  /** Where reads of scanned snapshot directories are kept for rescans (lib/snapshot/account-read-cache.ts). */
+  readCacheDir: string;
   snapshotDir: string;
   /** Every host name the dashboard answers to: loopback names, HOST, SALTZER_ALLOWED_HOSTS. */
   allowedHosts: string[];
@@ -69,6 +71,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   return {
     ...parsed.data,
     dataDir: path.resolve(parsed.data.SALTZER_DATA_DIR),
+    readCacheDir: path.join(path.resolve(parsed.data.SALTZER_DATA_DIR), "read-cache"),
     snapshotDir: parsed.data.SALTZER_SNAPSHOT_DIR ? path.resolve(parsed.data.SALTZER_SNAPSHOT_DIR) : path.join(packageRoot(), "samples", "acme"),
     allowedHosts: allowedHostNames(parsed.data.HOST, parsed.data.SALTZER_ALLOWED_HOSTS),
   };

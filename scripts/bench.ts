@@ -111,7 +111,8 @@ async function freshDatabase(dir: string): Promise<{ env: NodeJS.ProcessEnv; dro
   const url = new URL(values.postgres);
   url.pathname = `/${name}`;
   return {
-    env: { ...process.env, DATABASE_URL: url.toString() },
+    // Its own data directory too: the read cache (SALTZER_DATA_DIR/read-cache) starts empty.
+    env: { ...process.env, DATABASE_URL: url.toString(), SALTZER_DATA_DIR: path.join(dir, "data") },
     async drop() {
       const again = new pg.Client({ connectionString: values.postgres });
       await again.connect();

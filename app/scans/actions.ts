@@ -18,7 +18,7 @@ export async function startRescanAction(_previous: RescanState, form: FormData):
   try {
     // Unchecked: accounts whose inputs did not change keep their stored analysis (incremental rescan).
     const full = form.get("full") === "on";
-    const scanId = await startScan(await getDb(), configuredSource(env()), { full });
+    const scanId = await startScan(await getDb(), configuredSource(env()), { full, readCacheDir: env().readCacheDir });
     revalidatePath("/scans");
     return { scanId };
   } catch (error) {

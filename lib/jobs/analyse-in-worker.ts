@@ -87,9 +87,16 @@ export function prepareAnalysisWorker(
     // for a large snapshot), so it collects as eagerly: V8's process-wide flag would override more.
     heapMb = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20),
     snapshotDir,
-  }: { heapMb?: number; snapshotDir?: string } = {},
+    readCacheDir,
+  }: { heapMb?: number; snapshotDir?: string; readCacheDir?: string } = {},
 ): PreparedAnalysisWorker {
-  const data: DeferredAnalysisWorkerData = { deferred: true, entry: files.entry, tsconfig: files.tsconfig, ...(snapshotDir === undefined ? {} : { snapshotDir }) };
+  const data: DeferredAnalysisWorkerData = {
+    deferred: true,
+    entry: files.entry,
+    tsconfig: files.tsconfig,
+    ...(snapshotDir === undefined ? {} : { snapshotDir }),
+    ...(snapshotDir === undefined || readCacheDir === undefined ? {} : { readCacheDir }),
+  };
   const worker = new Worker(files.bootstrap ?? files.entry, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
   // Kept until startAnalysisWorker listens (nothing is reported for a worker never used).
   const early: PreparedAnalysisWorker["early"] = {};

@@ -31,14 +31,17 @@ function hashFiles(files: string[]): string {
   return h.digest("hex").slice(0, 24);
 }
 
-/** `workerEntry`: the compiled worker (dist/analysis-worker.mjs) or the TypeScript entry. */
+/**
+ * `workerEntry`: the compiled worker (dist/analysis-worker.mjs) or the TypeScript entry. A build
+ * is named by its modules and its data files (the IAM actions and AWS-managed policies it ships).
+ */
 export function analysisCodeVersion(workerEntry: string | null): string {
   const entry = workerEntry ?? "";
   if (cached?.entry === entry) return cached.version;
   const compiled = entry.endsWith(".mjs");
   const dist = path.dirname(entry);
   const files = compiled
-    ? [...fs.readdirSync(dist).filter((name) => name.endsWith(".mjs")).sort().map((name) => path.join(dist, name)), path.join(packageRoot(), "package.json")].filter((file) => fs.existsSync(file))
+    ? [...fs.readdirSync(dist).filter((name) => name.endsWith(".mjs") || name.endsWith(".json")).sort().map((name) => path.join(dist, name)), path.join(packageRoot(), "package.json")].filter((file) => fs.existsSync(file))
     : [
         ...SOURCE_DIRS.flatMap((dir) => filesUnder(path.join(packageRoot(), dir), (name) => (name.endsWith(".ts") && !name.endsWith(".test.ts")) || name.endsWith(".json"))),
         ...SOURCE_FILES.map((file) => path.join(packageRoot(), file)).filter((file) => fs.existsSync(file)),

@@ -30,6 +30,8 @@ export interface DeferredAnalysisWorkerData {
   tsconfig: string | null;
   /** A snapshot directory the worker reads while the scan opens its database, and posts back ("snapshot"). */
   snapshotDir?: string;
+  /** Where the worker keeps its reads of snapshotDir's accounts (lib/snapshot/account-read-cache.ts). */
+  readCacheDir?: string;
 }
 
 /** An error of the worker's snapshot read, as a message: a SnapshotError keeps its parts. */

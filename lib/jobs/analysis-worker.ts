@@ -13,6 +13,7 @@ import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
 import { SnapshotError } from "@/lib/snapshot/snapshot-error";
 import type { Snapshot } from "@/lib/snapshot/types";
 import { analyseToRows } from "./analyse-to-rows";
+import { analysisCodeVersion } from "./analysis-code-version";
 import type { AnalysisWorkerInput, DeferredAnalysisWorkerData, FromAnalysisWorker, ReadErrorMessage, ToAnalysisWorker } from "./analysis-worker-protocol";
 import { heapCapExceeded, type HeapSample } from "./heap-projection";
 
@@ -33,9 +34,10 @@ port.on("message", (message: ToAnalysisWorker) => {
 const post = (message: FromAnalysisWorker) => port.postMessage(message);
 
 /** Reads the snapshot directory and posts it (or why it could not) to the scan, which stores what it reads. */
-async function readOwnSnapshot(dir: string): Promise<Snapshot | null> {
+async function readOwnSnapshot(dir: string, readCacheDir: string | undefined): Promise<Snapshot | null> {
   try {
-    const read = await readSnapshotDir(dir, { onProgress: (progress) => post({ type: "reading", progress }) });
+    const cache = readCacheDir === undefined ? undefined : { dir: readCacheDir, codeVersion: analysisCodeVersion((workerData as DeferredAnalysisWorkerData).entry) };
+    const read = await readSnapshotDir(dir, { onProgress: (progress) => post({ type: "reading", progress }), cache });
     post({ type: "snapshot", snapshot: read });
     return read;
   } catch (error) {
@@ -63,7 +65,7 @@ else {
   // Started ahead of its input (prepareAnalysisWorker), this worker loads its code, reads the
   // snapshot when given its directory, and loads its action data while the scan opens its
   // database. A failure of the last recurs when the analysis loads it, and is reported from there.
-  if (data.snapshotDir !== undefined) ownSnapshot = await readOwnSnapshot(data.snapshotDir);
+  if (data.snapshotDir !== undefined) ownSnapshot = await readOwnSnapshot(data.snapshotDir, data.readCacheDir);
   await loadAnalysisData().catch(() => undefined);
 }
 const { scanId, snapshot: given, now, onlyAccounts, edges: withEdges, storedBlastRadius } = await inputReady;

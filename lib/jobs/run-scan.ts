@@ -100,6 +100,11 @@ export interface ScanOptions {
    * (default true; lib/jobs/analysis-inputs.ts says what counts as an input). False recomputes all.
    */
   reuse?: boolean;
+  /**
+   * Where reads of a snapshot directory's accounts are kept, so a rescan reads only what changed
+   * (lib/snapshot/account-read-cache.ts); none when absent. A prepared worker was given its own.
+   */
+  readCacheDir?: string;
 }
 
 /** Where a scan reads from: an offline snapshot directory, or AWS through the crawler. */
@@ -167,7 +172,12 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     };
     const snapshot =
       source.kind === "directory"
-        ? await (prepared?.readSnapshot ? prepared.readSnapshot(onReadProgress) : readSnapshotDir(source.dir, { onProgress: onReadProgress }))
+        ? await (prepared?.readSnapshot
+            ? prepared.readSnapshot(onReadProgress)
+            : readSnapshotDir(source.dir, {
+                onProgress: onReadProgress,
+                cache: options.readCacheDir === undefined ? undefined : { dir: options.readCacheDir, codeVersion: analysisCodeVersion((workerFiles ?? analysisWorkerFiles())?.entry ?? null) },
+              }))
         : await (source.crawl.queue ? async (crawl: CrawlOptions) => (await import("./crawl-queue")).crawlThroughQueue(db, scanId, crawl) : crawlOrganization)({
             ...source.crawl,
             signal: options.signal,

@@ -33,7 +33,7 @@ export function configuredSource(config: Env): ScanSource {
  * Starts a scan in the background; resolves with its id once the scan row exists.
  * `full`: recompute every account rather than reuse the analysis of unchanged ones (`saltzer scan --full`).
  */
-export async function startScan(db: Database, source: ScanSource, options: { full?: boolean } = {}): Promise<number> {
+export async function startScan(db: Database, source: ScanSource, options: { full?: boolean; readCacheDir?: string } = {}): Promise<number> {
   if (state.running) throw new ScanBusyError(`Scan ${state.running.scanId ?? ""} is still running: one scan at a time.`);
   // Claimed before the first await: a second click or timer tick in the meantime finds it busy.
   const entry: NonNullable<RunnerState["running"]> = { scanId: null, controller: new AbortController(), promise: Promise.resolve() };
@@ -51,6 +51,7 @@ export async function startScan(db: Database, source: ScanSource, options: { ful
     await runScan(db, source, {
       signal: entry.controller.signal,
       reuse: !options.full,
+      readCacheDir: options.readCacheDir,
       onProgress: (p) => {
         if (entry.scanId === null) {
           entry.scanId = p.scanId;
@@ -81,7 +82,7 @@ export function startInterval(db: Database, config: Env, seconds: number): void 
   if (state.timer) return;
   state.timer = setInterval(() => {
     if (state.running) return;
-    startScan(db, configuredSource(config)).catch((error: unknown) => {
+    startScan(db, configuredSource(config), { readCacheDir: config.readCacheDir }).catch((error: unknown) => {
       console.error(`saltzer: scheduled rescan did not start: ${(error as Error).message}`);
     });
   }, seconds * 1000);

@@ -8,6 +8,7 @@
  * value, whatever its variable is called, is dropped: `DB_PASS=canary-pass-0042` must not
  * resurface as a queue ARN or a policy Sid.
  */
+import crypto from "node:crypto";
 import type { Account, LambdaFunction } from "@/lib/snapshot/types";
 
 /** One part of a value that may name a resource; lives only while the snapshot is read. */
@@ -81,6 +82,22 @@ export function resourceInventory(accounts: readonly Account[]): ResourceInvento
     for (const mapping of account.eventSourceMappings) addArn(mapping.eventSourceArn);
   }
   return inventory;
+}
+
+/**
+ * Per account, a digest of the inventory's entries under that account: all a name in the variables
+ * of that account's functions is resolved against (resolveEnvironmentReferences), so equal digests
+ * mean a function's resolved references are still those it was given.
+ */
+export function inventoryDigests(inventory: ResourceInventory): Map<string, string> {
+  const byAccount = new Map<string, string[]>();
+  for (const [key, arns] of inventory) {
+    const account = key.slice(0, key.indexOf("|"));
+    let lines = byAccount.get(account);
+    if (!lines) byAccount.set(account, (lines = []));
+    lines.push(`${key}\t${arns.join(" ")}`);
+  }
+  return new Map([...byAccount].map(([account, lines]) => [account, crypto.createHash("sha256").update(lines.sort().join("\n")).digest("hex")]));
 }
 
 /** The name and the resource's own ARN for the kinds of ARN a function's configuration holds. */

@@ -43,6 +43,8 @@ import { SnapshotError, formatJsonPath } from "@/lib/snapshot/snapshot-error";
 import { MemorySnapshotFiles, SnapshotFiles, fileSystemError, type SnapshotSource } from "@/lib/snapshot/snapshot-source";
 import { organizationTreeProblems } from "@/lib/snapshot/organization-tree";
 import { reduceEnvironment, settleEnvironmentReferences } from "@/lib/snapshot/secret-detection";
+import { inventoryDigests, resourceInventory } from "@/lib/snapshot/environment-references";
+import { AccountReadCache, RecordingSource, type AccountRead, type AccountReadCacheOptions } from "@/lib/snapshot/account-read-cache";
 import { isAwsManagedPolicyArn, isResolved, resolveAwsManagedPolicy } from "@/lib/snapshot/aws-managed-policies";
 
 /** Progress while reading a snapshot directory. */
@@ -57,6 +59,8 @@ export interface ReadSnapshotOptions {
   onProgress?: (progress: ReadSnapshotProgress) => void;
   /** Files read at once; 32 by default. */
   concurrency?: number;
+  /** Keep each account's read, and reuse it while its files are unchanged (account-read-cache.ts). */
+  cache?: AccountReadCacheOptions;
 }
 
 /**
@@ -71,7 +75,8 @@ export async function readSnapshotDir(dir: string, opts: ReadSnapshotOptions = {
     throw fileSystemError(dir, error);
   });
   if (!rootStat.isDirectory()) throw new SnapshotError(dir, "", "snapshot path is not a directory");
-  return readSnapshot(new SnapshotFiles(root, opts.concurrency ?? 32), { kind: "directory", location: root }, opts);
+  const files = new SnapshotFiles(root, opts.concurrency ?? 32);
+  return readSnapshot(files, { kind: "directory", location: root }, opts, opts.cache ? { files, options: opts.cache } : null);
 }
 
 /**
@@ -86,8 +91,9 @@ export async function readSnapshotFiles(files: ReadonlyMap<string, unknown>, sou
 /** Optional file of gaps a crawl recorded, so a saved partial crawl reads back as partial. */
 export const COVERAGE_GAPS_FILE = "saltzer-coverage-gaps.json";
 
-async function readSnapshot(reader: SnapshotSource, source: Snapshot["source"], opts: ReadSnapshotOptions): Promise<Snapshot> {
+async function readSnapshot(reader: SnapshotSource, source: Snapshot["source"], opts: ReadSnapshotOptions, caching: { files: SnapshotFiles; options: AccountReadCacheOptions } | null = null): Promise<Snapshot> {
   const gaps: CoverageGap[] = [...((await reader.optional(COVERAGE_GAPS_FILE, coverageGapsSchema))?.Gaps ?? [])];
+  const cache = caching ? new AccountReadCache(caching.options, source.location, gaps) : null;
   let accountsDone = 0;
   let accountsTotal = 0;
   const report = (phase: ReadSnapshotProgress["phase"]) =>
@@ -106,14 +112,49 @@ async function readSnapshot(reader: SnapshotSource, source: Snapshot["source"], 
 
   const memberNames = new Map(organization?.members.map((m) => [m.id, m.name]) ?? []);
   const origins: MappingOrigins = new Map();
+  const recordedGaps = [...gaps];
+  /** An account read through the cache: a stored read whose files are unchanged, else a fresh read recorded for the next time. */
+  const readThroughCache = async (accountId: string, fresh: boolean): Promise<AccountRead> => {
+    const name = memberNames.get(accountId) ?? null;
+    const stored = fresh ? null : await cache!.load(caching!.files, accountId);
+    if (stored) return { ...stored, account: { ...stored.account, name } };
+    const recorder = new RecordingSource(caching!.files);
+    const ownGaps = [...recordedGaps];
+    const ownOrigins: MappingOrigins = new Map();
+    const account = await readAccount(recorder, accountId, name, ownGaps, ownOrigins);
+    const mappingOrigins = account.eventSourceMappings.map((m) => ownOrigins.get(m)!);
+    return { account, gaps: ownGaps.slice(recordedGaps.length), mappingOrigins, observations: recorder.observations, inventory: "" };
+  };
+  const cachedReads = new Map<string, AccountRead & { fresh: boolean }>();
   const accounts = await Promise.all(
     accountIds.map(async (accountId) => {
-      const account = await readAccount(reader, accountId, memberNames.get(accountId) ?? null, gaps, origins);
+      let account: Account;
+      if (cache) {
+        const read = await readThroughCache(accountId, false);
+        cachedReads.set(accountId, { ...read, fresh: read.inventory === "" });
+        account = read.account;
+      } else account = await readAccount(reader, accountId, memberNames.get(accountId) ?? null, gaps, origins);
       accountsDone++;
       report("accounts");
       return account;
     }),
   );
+  const inventory = resourceInventory(accounts);
+  if (cache) {
+    // A stored read resolved its names against its account's resources then: read afresh if they differ now.
+    const digests = inventoryDigests(inventory);
+    for (const [i, accountId] of accountIds.entries()) {
+      const read = cachedReads.get(accountId)!;
+      if (!read.fresh && read.inventory !== (digests.get(accountId) ?? "none")) {
+        const again = await readThroughCache(accountId, true);
+        cachedReads.set(accountId, { ...again, fresh: true });
+        accounts[i] = again.account;
+      }
+      const final = cachedReads.get(accountId)!;
+      gaps.push(...final.gaps);
+      final.account.eventSourceMappings.forEach((m, j) => origins.set(m, final.mappingOrigins[j]));
+    }
+  }
   // A mapping's UUID is unique across AWS; two files naming one would make the stored scan ambiguous.
   const uuids = new Map<string, string>();
   for (const mapping of accounts.flatMap((a) => a.eventSourceMappings)) {
@@ -133,7 +174,12 @@ async function readSnapshot(reader: SnapshotSource, source: Snapshot["source"], 
   }
 
   // Names in environment values count only for resources the snapshot holds, known only now.
-  settleEnvironmentReferences(accounts);
+  settleEnvironmentReferences(accounts, inventory);
+  if (cache) {
+    const digests = inventoryDigests(inventory);
+    const fresh = [...cachedReads.values()].filter((read) => read.fresh).map(({ fresh: _, ...read }) => ({ ...read, inventory: digests.get(read.account.accountId) ?? "none" }));
+    cache.save(fresh, accountIds);
+  }
   report("done");
   return { source, organization, accounts, gaps: sortGaps(gaps) };
 }

@@ -1,5 +1,5 @@
 import type { Account, EnvironmentVariable } from "@/lib/snapshot/types";
-import { environmentReferences, resolveEnvironmentReferences, resourceInventory, type EnvironmentReference } from "@/lib/snapshot/environment-references";
+import { environmentReferences, resolveEnvironmentReferences, resourceInventory, type EnvironmentReference, type ResourceInventory } from "@/lib/snapshot/environment-references";
 
 /**
  * Reduce a Lambda function's environment variables to names plus hints: whether a value
@@ -27,8 +27,7 @@ const pending = new WeakMap<EnvironmentVariable, EnvironmentReference[]>();
  * Fill every function's `referencedArns` from its variables' pending references, now that the
  * snapshot's resources are known, and forget the references. Call once, after all accounts are read.
  */
-export function settleEnvironmentReferences(accounts: readonly Account[]): void {
-  const inventory = resourceInventory(accounts);
+export function settleEnvironmentReferences(accounts: readonly Account[], inventory: ResourceInventory = resourceInventory(accounts)): void {
   for (const account of accounts) {
     for (const fn of account.functions) {
       for (const variable of fn.environment) {

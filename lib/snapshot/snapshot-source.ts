@@ -187,13 +187,17 @@ export class SnapshotFiles implements SnapshotSource {
 
   async optional<S extends z.ZodType>(rel: string, schema: S): Promise<z.output<S> | null> {
     const bytes = await this.readBytes(rel);
-    if (bytes === null) return null;
+    return bytes === null ? null : this.parse(rel, bytes, schema);
+  }
+
+  /** A file's bytes (readBytes) as the schema's value, counted as read. */
+  parse<S extends z.ZodType>(rel: string, bytes: Uint8Array, schema: S): z.output<S> {
     this.filesRead++;
     return validate(rel, parseStrictJson(bytes, rel), schema);
   }
 
   /** The file's bytes; null when it does not exist. Never opens a FIFO or device in blocking mode. */
-  private async readBytes(rel: string): Promise<Uint8Array | null> {
+  async readBytes(rel: string): Promise<Uint8Array | null> {
     if (NOFOLLOW !== undefined) {
       const fast = await this.limit(() => this.readRegularFile(rel));
       if (fast !== FOLLOW_LINK) return fast;

@@ -259,7 +259,7 @@ export async function storeSnapshot(
       );
       // Every account reused (and the same organization-level key): the earlier scan's verdicts are this scan's.
       const sameAs = reuse && reuse.accountIds.size === snapshot.accounts.length ? reuse.fromScanId : null;
-      await storeScanAggregates(conn, scanId, true, sameAs);
+      await storeScanAggregates(conn, scanId, { verdictsWritten: true, sameAs, reused: reuse !== null });
       await conn.exec("COMMIT");
     } catch (error) {
       await conn.exec("ROLLBACK");

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { SEVERITIES, type Severity } from "@/lib/analysis/types";
 import type { SqlRunner } from "./db";
 import { jsonColumn } from "./codecs/json-column";
-import { copyScanPageData, hasScanPageData, storeScanPageData } from "./scan-page-data";
+import { analyzeTables, copyScanPageData, hasScanPageData, storeScanPageData } from "./scan-page-data";
 
 /** Functions listed as the riskiest, before suppressions (the overview shows ten). */
 export const RISKIEST_STORED = 10;
@@ -152,12 +152,15 @@ export async function storeVerdictProjections(db: SqlRunner, scanId: number): Pr
  * verdict copies unless `verdictsWritten` (the store wrote them with the rows), and its page data.
  * `sameAs`: an earlier scan whose stored verdicts are this scan's, row for row (an incremental
  * rescan that reused every account): its aggregates and page data are copied, not derived again.
+ * `reused`: most of the scan's rows repeat an earlier scan's (an incremental rescan).
  */
-export async function storeScanAggregates(db: SqlRunner, scanId: number, verdictsWritten = false, sameAs: number | null = null): Promise<ScanAggregates> {
+export async function storeScanAggregates(
+  db: SqlRunner,
+  scanId: number,
+  { verdictsWritten = false, sameAs = null, reused = false }: { verdictsWritten?: boolean; sameAs?: number | null; reused?: boolean } = {},
+): Promise<ScanAggregates> {
   if (!verdictsWritten) await storeVerdictProjections(db, scanId);
-  // The planner's statistics of what the pages filter: PGlite runs no autovacuum, and without
-  // statistics it reads a scan's verdicts through nested loops planned for one row.
-  await db.exec("ANALYZE function_verdicts; ANALYZE finding_verdicts");
+  await analyzeTables(db, ["function_verdicts", "finding_verdicts"], reused);
   const [same] = sameAs === null ? [] : await db.query<{ data: unknown }>(`SELECT data FROM scan_aggregates WHERE scan_id = $1`, [sameAs]);
   const copied = same && (await hasScanPageData(db, sameAs!)) ? scanAggregatesCodec.safeDecode(same.data, { scanId: sameAs!, key: sameAs! }) : null;
   if (copied) {
@@ -170,7 +173,7 @@ export async function storeScanAggregates(db: SqlRunner, scanId: number, verdict
     `INSERT INTO scan_aggregates (scan_id, data) VALUES ($1, $2::json) ON CONFLICT (scan_id) DO UPDATE SET data = EXCLUDED.data`,
     [scanId, JSON.stringify(aggregates)],
   );
-  await storeScanPageData(db, scanId);
+  await storeScanPageData(db, scanId, reused);
   return aggregates;
 }
 
