@@ -149,7 +149,7 @@ export async function storeVerdictProjections(db: SqlRunner, scanId: number): Pr
 
 /**
  * Computes and stores a scan's aggregates (inside the transaction that stores the scan), its
- * verdict copies unless `verdictsWritten` (the store wrote them with the rows), and its page data.
+ * verdict copies unless `verdictsWritten` (the store wrote them, and the search index, with the rows), and its page data.
  * `sameAs`: an earlier scan whose stored verdicts are this scan's, row for row (an incremental
  * rescan that reused every account): its aggregates and page data are copied, not derived again.
  * `reused`: most of the scan's rows repeat an earlier scan's (an incremental rescan).
@@ -173,7 +173,7 @@ export async function storeScanAggregates(
     `INSERT INTO scan_aggregates (scan_id, data) VALUES ($1, $2::json) ON CONFLICT (scan_id) DO UPDATE SET data = EXCLUDED.data`,
     [scanId, JSON.stringify(aggregates)],
   );
-  await storeScanPageData(db, scanId, reused);
+  await storeScanPageData(db, scanId, { reused, indexWritten: verdictsWritten });
   return aggregates;
 }
 

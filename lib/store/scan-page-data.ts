@@ -97,10 +97,13 @@ export async function readCategoryCounts(db: SqlRunner, scanId: number, category
   return rows.map((r) => ({ category, severity: r.severity, findings: Number(r.findings), functionsWorst: Number(r.functions_worst) }));
 }
 
-/** Derives and stores a scan's page data (its verdict copies must be stored). */
-export async function storeScanPageData(db: SqlRunner, scanId: number, reused = false): Promise<void> {
+/**
+ * Derives and stores a scan's page data (its verdict copies must be stored). `indexWritten`: the
+ * scan was stored with its search index (as the store writes every scan now), so none is derived.
+ */
+export async function storeScanPageData(db: SqlRunner, scanId: number, { reused = false, indexWritten = false }: { reused?: boolean; indexWritten?: boolean } = {}): Promise<void> {
   for (const table of PAGE_TABLES) await db.query(`DELETE FROM ${table} WHERE scan_id = $1`, [scanId]);
-  if (!(await searchIndexWritten(db, scanId))) await deriveSearchIndex(db, scanId);
+  if (!indexWritten && !(await searchIndexWritten(db, scanId))) await deriveSearchIndex(db, scanId);
   await storeRoleSummaries(db, scanId);
   await storeCategoryCounts(db, scanId);
   await finishPageData(db, scanId, null, reused);
