@@ -67,8 +67,8 @@ const reachRows = await db.prisma.roleReach.findMany({ where: { scanId: scan.id 
 if (reachRows.length === 0) throw new Error(`Scan ${scan.id} in ${dataDir} has no stored reach (scanned before it was stored): rescan it.`);
 const best = reachRows.map((r) => ({ role: r.roleArn, size: decodeRoleReach(r.functions, r.roleArn).length })).sort((a, b) => Math.abs(a.size - target) - Math.abs(b.size - target))[0];
 const fn = values.arn
-  ? await db.prisma.lambdaFunction.findUnique({ where: { scanId_arn: { scanId: scan.id, arn: values.arn } }, select: { arn: true, name: true } })
-  : await db.prisma.lambdaFunction.findFirst({ where: { scanId: scan.id, roleArn: best.role }, select: { arn: true, name: true }, orderBy: { arn: "asc" } });
+  ? await db.prisma.functionVerdict.findUnique({ where: { scanId_arn: { scanId: scan.id, arn: values.arn } }, select: { arn: true, name: true } })
+  : await db.prisma.functionVerdict.findFirst({ where: { scanId: scan.id, roleArn: best.role }, select: { arn: true, name: true }, orderBy: { arn: "asc" } });
 const reachBytes = reachRows.reduce((n, r) => n + JSON.stringify(r.functions).length, 0);
 await db.close();
 if (!fn) throw new Error(values.arn ? `No function ${values.arn} in scan ${scan.id}.` : `No function runs as ${best.role}.`);

@@ -99,7 +99,7 @@ describe.each([
     expect(previous.scanId).toBeLessThan(rescan.scanId);
   }, 300_000);
 
-  it("shares the organization's graph and search index with the scan it reuses instead of copying them, and every page reads the same", async () => {
+  it("shares the organization's graph, search index, functions and findings with the scan it reuses instead of copying them, and every page reads the same", async () => {
     // Given a full scan of the organization
     const previous = await scanSnapshotDir(t.db, dir, { now: NOW, reuse: false });
     const count = async (table: string, scanId?: number) =>
@@ -108,9 +108,10 @@ describe.each([
     // When it is scanned again unchanged, every account reused
     const again = await scanSnapshotDir(t.db, dir, { now: NOW });
     expect(again.reused).toEqual({ accounts: 10, fromScanId: previous.scanId });
-    // Then the rescan wrote no finding, edge, permission set, role reach or search-index row of its own ...
-    for (const table of ["findings", "edges", "permission_sets", "role_reach"]) expect(await count(table, again.scanId), table).toBe(0);
+    // Then the rescan wrote no function, finding, edge, permission set, role reach or search-index row of its own ...
+    for (const table of ["functions", "findings", "edges", "permission_sets", "role_reach"]) expect(await count(table, again.scanId), table).toBe(0);
     expect(await count("finding_verdicts", again.scanId)).toBe(await count("findings", previous.scanId));
+    expect(await count("function_verdicts", again.scanId)).toBe(await count("functions", previous.scanId));
     expect(await count("edges", previous.scanId)).toBeGreaterThan(50);
     expect([await count("search_terms"), await count("search_text_terms")]).toEqual(indexBefore);
     // ... yet stores, read as the pages read it, what the full scan stores (its aggregates and page data copied) ...

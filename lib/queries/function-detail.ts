@@ -16,7 +16,7 @@ import { shownRisk, viewStoredFunction, type ViewSuppression } from "./scan-view
 import { rolePolicyViews, type PolicyView } from "./role-policies";
 import { roleRecommendation } from "./role-recommendation";
 import { loadSuppressionMatcher } from "./suppressions";
-import { findingIdsOf, graphScanId } from "@/lib/store/shared-rows";
+import { findingIdsOf, functionIdOf, graphScanId } from "@/lib/store/shared-rows";
 
 export type { PolicyView };
 
@@ -83,7 +83,8 @@ export async function getFunctionDetail(scanId: number, arn: string): Promise<Fu
 }
 
 export async function functionDetailIn(db: Database, scanId: number, arn: string): Promise<FunctionDetail | null> {
-  const fn = await db.prisma.lambdaFunction.findUnique({ where: { scanId_arn: { scanId, arn } } });
+  const id = await functionIdOf(db, scanId, arn);
+  const fn = id === null ? null : await db.prisma.lambdaFunction.findUnique({ where: { id } });
   if (!fn) return null;
   // A corrupted JSON column fails here, naming the scan, table, column and row.
   const ref = { scanId, key: fn.arn };
@@ -92,7 +93,7 @@ export async function functionDetailIn(db: Database, scanId: number, arn: string
     db.prisma.role.findUnique({ where: { scanId_arn: { scanId, arn: fn.roleArn } } }),
     db.prisma.account.findUnique({ where: { scanId_accountId: { scanId, accountId: fn.accountId } }, select: { name: true } }),
     db.prisma.eventSourceMapping.findMany({ where: { scanId, functionArn: arn }, orderBy: { uuid: "asc" } }),
-    db.prisma.lambdaFunction.findMany({ where: { scanId, roleArn: fn.roleArn, NOT: { arn } }, select: { arn: true, name: true }, orderBy: { name: "asc" } }),
+    db.prisma.functionVerdict.findMany({ where: { scanId, roleArn: fn.roleArn, NOT: { arn } }, select: { arn: true, name: true }, orderBy: { name: "asc" } }),
     findingIdsOf(db, scanId, [arn]).then((ids) => db.prisma.finding.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } })),
     loadSuppressionMatcher(db),
   ]);
@@ -126,7 +127,7 @@ export async function functionDetailIn(db: Database, scanId: number, arn: string
   const blastRadius = decodeBlastRadius(fn.blastRadius, permissionSet ? decodePermissionSet(permissionSet, scanId) : null, ref);
   const reachedArns = [...(blastRadius?.reachableFunctions.map((r) => r.arn) ?? [])];
   const reached = reachedArns.length
-    ? await db.prisma.lambdaFunction.findMany({ where: { scanId, arn: { in: reachedArns } }, select: { arn: true, name: true } })
+    ? await db.prisma.functionVerdict.findMany({ where: { scanId, arn: { in: reachedArns } }, select: { arn: true, name: true } })
     : [];
   const policies = await rolePolicyViews(db, scanId, fn.accountId, role, findings.flatMap((f) => f.statements));
   const recommendation = await roleRecommendation(db, scanId, fn.roleArn);
@@ -176,6 +177,6 @@ export async function functionDetailIn(db: Database, scanId: number, arn: string
 /** The account of a function in a scan, or null when it is not there. */
 export async function functionAccount(scanId: number, arn: string): Promise<string | null> {
   const db = await getDb();
-  const fn = await db.prisma.lambdaFunction.findUnique({ where: { scanId_arn: { scanId, arn } }, select: { accountId: true } });
+  const fn = await db.prisma.functionVerdict.findUnique({ where: { scanId_arn: { scanId, arn } }, select: { accountId: true } });
   return fn?.accountId ?? null;
 }

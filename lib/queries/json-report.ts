@@ -42,7 +42,7 @@ import { loadSuppressionOverlay } from "./suppression-overlay";
 import type { SuppressionEntry } from "./suppressions";
 import { applyViewFilter, findingsListed, type ViewFilter } from "./view-filter";
 import { FINDING_SEARCH_TEXT_SQL, viewSql, type SelectedVerdictRow } from "./view-sql";
-import { FINDING_OF_SCAN_SQL, GRAPH_SCAN_SQL } from "@/lib/store/shared-rows";
+import { FINDING_OF_SCAN_SQL, FUNCTION_OF_SCAN_SQL, GRAPH_SCAN_SQL } from "@/lib/store/shared-rows";
 
 /** The newest scan that finished with data (succeeded or partial). */
 export async function latestCompleteScanId(db: Database): Promise<number | null> {
@@ -433,7 +433,7 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
   // Columns a format never prints are not read (ReportParts).
   const json = [...(all ? ["environment", "resource_policy"] : []), ...(analysis ? ["urls", "risk", "blast_radius", "recommended_policy"] : [])];
   const [functionRows, mappings, findingRows] = await Promise.all([
-    db.query<{ packed: string }>(`SELECT ${packedColumns(["arn", "account_id", "role_arn", "handler", "package_type", "permissions_key"], json)} FROM functions WHERE scan_id = $1 AND arn = ANY($2::text[])`, [
+    db.query<{ packed: string }>(`SELECT ${packedColumns(["arn", "account_id", "role_arn", "handler", "package_type", "permissions_key"], json)} FROM functions f WHERE ${FUNCTION_OF_SCAN_SQL("f", "$1", "v.arn = ANY($2::text[])")}`, [
       scanId,
       arns,
     ]),

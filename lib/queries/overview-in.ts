@@ -85,7 +85,7 @@ export async function overviewIn(db: Database, scanId: number): Promise<Overview
   if (counted.length) {
     const rows = await db.query<{ scan_id: number; critical: number; high: number }>(
       `SELECT scan_id, count(*) FILTER (WHERE severity = 'critical')::int AS critical, count(*) FILTER (WHERE severity = 'high')::int AS high
-         FROM functions WHERE scan_id = ANY($1::int[]) GROUP BY scan_id`,
+         FROM function_verdicts WHERE scan_id = ANY($1::int[]) GROUP BY scan_id`,
       [counted],
     );
     for (const r of rows) points.set(r.scan_id, { critical: Number(r.critical), high: Number(r.high) });
@@ -123,8 +123,8 @@ const codeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  */
 async function riskiestIn(db: Database, scanId: number, overlay: SuppressionOverlay): Promise<Riskiest[]> {
   const rows = await db.query<{ arn: string; name: string; role_arn: string; account_id: string; region: string; risk_score: number; severity: Severity; finding_count: number; is_public: boolean }>(
-    `SELECT arn, name, role_arn, account_id, region, risk_score, severity, finding_count, is_public FROM functions
-      WHERE scan_id = $1 AND risk_score IS NOT NULL ORDER BY risk_score DESC NULLS LAST, name COLLATE "C", arn COLLATE "C" LIMIT ${SHOWN_RISKIEST + overlay.affected.length}`,
+    `SELECT v.arn, v.name, v.role_arn, v.account_id, v.region, v.risk_score, v.severity, f.finding_count, v.is_public FROM function_verdicts v JOIN functions f ON f.id = v.function_id
+      WHERE v.scan_id = $1 AND v.risk_score IS NOT NULL ORDER BY v.risk_score DESC NULLS LAST, v.name COLLATE "C", v.arn COLLATE "C" LIMIT ${SHOWN_RISKIEST + overlay.affected.length}`,
     [scanId],
   );
   const affected = new Map(overlay.affected.map((f) => [f.arn, f]));

@@ -49,7 +49,7 @@ const EDGE_SELECT = { fromNode: true, toNode: true, kind: true, via: true, reaso
  */
 export async function functionGraphIn(db: Database, scanId: number, functionArn: string, opts: FunctionGraphOptions = {}): Promise<FunctionGraph | null> {
   const prisma = db.prisma;
-  const fn = await prisma.lambdaFunction.findUnique({
+  const fn = await prisma.functionVerdict.findUnique({
     where: { scanId_arn: { scanId, arn: functionArn } },
     select: { arn: true, name: true, roleArn: true, accountId: true, severity: true, riskScore: true },
   });
@@ -71,7 +71,7 @@ export async function functionGraphIn(db: Database, scanId: number, functionArn:
   const functionIds = new Set<string>([functionArn]);
   for (const r of entries) for (const e of r.path) for (const id of [e.from, e.to]) if (id.includes(":function:") && !/[*?]/.test(id)) functionIds.add(id);
   const [metaRows, role, allFindingRows, overlay] = await Promise.all([
-    prisma.lambdaFunction.findMany({ where: { scanId, arn: { in: [...functionIds] } }, select: { arn: true, name: true, severity: true, riskScore: true } }),
+    prisma.functionVerdict.findMany({ where: { scanId, arn: { in: [...functionIds] } }, select: { arn: true, name: true, severity: true, riskScore: true } }),
     prisma.role.findUnique({ where: { scanId_arn: { scanId, arn: fn.roleArn } }, select: { inlinePolicies: true, attachedPolicyArns: true, permissionsBoundaryArn: true } }),
     prisma.finding.findMany({ where: { id: { in: await findingIdsOf(db, scanId, [functionArn]) } }, select: { ruleId: true, category: true, severity: true, title: true, details: true, fingerprint: true }, orderBy: { id: "asc" } }),
     loadSuppressionOverlay(db, scanId),

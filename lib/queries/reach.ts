@@ -5,7 +5,7 @@ import type { ReachedFunction } from "@/lib/analysis/types";
 import { decodeRoleReach } from "@/lib/store/role-reach-codec";
 import type { Database } from "@/lib/store/db";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
-import { graphScanId } from "@/lib/store/shared-rows";
+import { functionIdOf, graphScanId } from "@/lib/store/shared-rows";
 
 /** Functions listed per page of a function's reach list. */
 export const REACH_PAGE_SIZE = 25;
@@ -43,7 +43,8 @@ export interface ReachOptions {
  * both show the same functions. Null when the scan has no such analysed function.
  */
 export async function reachedFunctionsIn(db: Database, scanId: number, functionArn: string, opts: ReachOptions = {}): Promise<ReachPage | null> {
-  const fn = await db.prisma.lambdaFunction.findUnique({ where: { scanId_arn: { scanId, arn: functionArn } }, select: { roleArn: true, blastRadius: true } });
+  const id = await functionIdOf(db, scanId, functionArn);
+  const fn = id === null ? null : await db.prisma.lambdaFunction.findUnique({ where: { id }, select: { roleArn: true, blastRadius: true } });
   if (!fn) return null;
   const stored = await db.prisma.roleReach.findUnique({ where: { scanId_roleArn: { scanId: await graphScanId(db, scanId), roleArn: fn.roleArn } }, select: { functions: true } });
   let all: ReachedFunction[];
@@ -73,6 +74,6 @@ export async function reachedFunctionsIn(db: Database, scanId: number, functionA
 
 async function namesOf(db: Database, scanId: number, arns: string[]): Promise<Map<string, string>> {
   if (arns.length === 0) return new Map();
-  const rows = await db.prisma.lambdaFunction.findMany({ where: { scanId, arn: { in: [...new Set(arns)] } }, select: { arn: true, name: true } });
+  const rows = await db.prisma.functionVerdict.findMany({ where: { scanId, arn: { in: [...new Set(arns)] } }, select: { arn: true, name: true } });
   return new Map(rows.map((r) => [r.arn, r.name]));
 }

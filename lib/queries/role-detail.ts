@@ -17,7 +17,7 @@ import { roleRecommendation, type RoleRecommendation } from "./role-recommendati
 import { rolePolicyViews, type PolicyView } from "./role-policies";
 import { viewStoredFunction, type ViewFinding } from "./scan-view";
 import { loadSuppressionMatcher } from "./suppressions";
-import { findingIdsOf, graphScanId } from "@/lib/store/shared-rows";
+import { findingIdsOf, functionIdsOf, graphScanId } from "@/lib/store/shared-rows";
 
 export interface RoleFunction {
   arn: string;
@@ -80,7 +80,7 @@ export async function roleDetailIn(db: Database, scanId: number, arn: string): P
     db.prisma.account.findUnique({ where: { scanId_accountId: { scanId, accountId: role.accountId } }, select: { name: true } }),
     db.prisma.scan.findUniqueOrThrow({ where: { id: scanId }, select: { organization: true } }),
     db.prisma.lambdaFunction.findMany({
-      where: { scanId, roleArn: arn },
+      where: { id: { in: await functionIdsOf(db, scanId, { where: "v.role_arn = $2", params: [arn] }) } },
       select: { arn: true, name: true, accountId: true, region: true, runtime: true, roleArn: true, policyCount: true, hasSecrets: true, hasSharedRole: true, riskScore: true, risk: true, incomplete: true, permissionsKey: true, blastRadius: true },
       orderBy: [{ riskScore: "desc" }, { name: "asc" }],
     }),

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { RecommendedPolicy } from "@/lib/analysis/types";
 import type { Database } from "@/lib/store/db";
+import { FUNCTION_OF_SCAN_SQL } from "@/lib/store/shared-rows";
 
 /** The stored policy column, validated (its shape is lib/analysis/types.ts RecommendedPolicy). */
 const recommendedPolicyCodec = z.object({
@@ -43,7 +44,7 @@ export async function roleRecommendation(db: Database, scanId: number, roleArn: 
   const stored = (await roleRecommendations(db, scanId, [roleArn])).get(roleArn);
   if (stored) return stored;
   const [legacy] = await db.query<{ recommended_policy: unknown }>(
-    `SELECT recommended_policy FROM functions WHERE scan_id = $1 AND role_arn = $2 AND recommended_policy IS NOT NULL ORDER BY name LIMIT 1`,
+    `SELECT f.recommended_policy FROM functions f WHERE ${FUNCTION_OF_SCAN_SQL("f", "$1", "v.role_arn = $2")} AND f.recommended_policy IS NOT NULL ORDER BY f.name LIMIT 1`,
     [scanId, roleArn],
   );
   const policy = decodeRecommendedPolicy(legacy?.recommended_policy ?? null);

@@ -18,7 +18,7 @@ import { findingActionsCodec, findingResourcesCodec } from "@/lib/store/codecs/s
 import { loadSuppressionMatcher, type SuppressionEntry, type SuppressionMatcher } from "./suppressions";
 import { canonicalActionsInText } from "./action-names";
 import { findingSearchText, type FilterableFunction } from "./view-filter";
-import { FINDING_OF_SCAN_SQL } from "@/lib/store/shared-rows";
+import { FINDING_OF_SCAN_SQL, FUNCTION_OF_SCAN_SQL } from "@/lib/store/shared-rows";
 
 export interface ViewSuppression {
   reason: string;
@@ -225,7 +225,7 @@ export async function loadScanView(
     // Raw SQL: at 10,000 functions the view reads ~50,000 finding rows, and Prisma's row mapping dominated.
     db.query<{ arn: string; name: string; account_id: string; region: string; runtime: string | null; role_arn: string; policy_count: number; has_secrets: boolean; has_shared_role: boolean; risk_score: number | null; incomplete: unknown }>(
       `SELECT arn, name, account_id, region, runtime, role_arn, policy_count, has_secrets, has_shared_role, risk_score, incomplete
-         FROM functions WHERE scan_id = $1 ${options.only ? "AND arn = ANY($2::text[])" : ""} ORDER BY account_id, region, name`,
+         FROM function_verdicts WHERE scan_id = $1 ${options.only ? "AND arn = ANY($2::text[])" : ""} ORDER BY account_id, region, name`,
       options.only ? [scanId, options.only] : [scanId],
     ),
     db.query<{ id: number; function_arn: string; rule_id: string; category: string; severity: string; title: string | null; reason: string | null; fingerprint: string; actions?: unknown; resources?: unknown }>(
@@ -273,7 +273,7 @@ export async function loadScanView(
   // A function with a suppressed finding is scored again without it: its stored score is read only for those few.
   const rescore = viewed.filter((f) => f.findings.some((x) => x.suppressed)).map((f) => f.arn);
   if (rescore.length > 0) {
-    const rows = await db.query<{ arn: string; risk: unknown }>(`SELECT arn, risk FROM functions WHERE scan_id = $1 AND arn = ANY($2::text[])`, [scanId, rescore]);
+    const rows = await db.query<{ arn: string; risk: unknown }>(`SELECT arn, risk FROM functions f WHERE ${FUNCTION_OF_SCAN_SQL("f", "$1", "v.arn = ANY($2::text[])")}`, [scanId, rescore]);
     const riskByArn = new Map(rows.map((r) => [r.arn, decodeRisk(r.risk, { scanId, key: r.arn })]));
     viewed = bases.map((base, i) => (riskByArn.has(base.arn) ? viewFunction(base, findingsByFunction.get(base.arn) ?? [], suppressions, riskByArn.get(base.arn)) : viewed[i]));
   }

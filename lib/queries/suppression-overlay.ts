@@ -14,7 +14,7 @@ import { incompleteCodec } from "@/lib/store/codecs/incomplete";
 import { canonicalActionsInText } from "./action-names";
 import { decodeRisk, viewFunction, type ViewFunction } from "./scan-view";
 import { loadSuppressionMatcher, type SuppressionMatcher } from "./suppressions";
-import { FINDING_OF_SCAN_SQL } from "@/lib/store/shared-rows";
+import { FINDING_OF_SCAN_SQL, FUNCTION_OF_SCAN_SQL } from "@/lib/store/shared-rows";
 
 export interface SuppressionOverlay {
   /** Fingerprints of the stored suppressions that apply now. */
@@ -51,8 +51,8 @@ export async function loadSuppressionOverlay(db: Database, scanId: number, now =
   }>(
     `SELECT f.arn, f.name, f.account_id, a.name AS account_name, f.region, f.runtime, f.role_arn, f.policy_count, f.has_secrets, f.has_shared_role,
             f.risk_score, f.incomplete, f.severity, f.is_public, f.risk
-       FROM functions f LEFT JOIN accounts a ON a.scan_id = f.scan_id AND a.account_id = f.account_id
-      WHERE f.scan_id = $1 AND f.arn IN (SELECT function_arn FROM finding_verdicts WHERE scan_id = $1 AND fingerprint = ANY($2::text[]))
+       FROM functions f LEFT JOIN accounts a ON a.scan_id = $1 AND a.account_id = f.account_id
+      WHERE ${FUNCTION_OF_SCAN_SQL("f", "$1", "v.arn IN (SELECT function_arn FROM finding_verdicts WHERE scan_id = $1 AND fingerprint = ANY($2::text[]))")}
       ORDER BY f.account_id, f.region, f.name`,
     [scanId, active],
   );

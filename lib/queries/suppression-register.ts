@@ -60,7 +60,7 @@ export async function suppressionRegister(db: Database, scanId: number | null, n
     scanId !== null && fingerprints.length > 0
       ? await db.query<{ fingerprint: string; function_arn: string; rule_id: string; title: string; severity: string; category: string; name: string; account_id: string; region: string }>(
           `SELECT f.fingerprint, f.function_arn, f.rule_id, f.title, f.severity, f.category, fn.name, fn.account_id, fn.region
-             FROM finding_verdicts v JOIN findings f ON f.id = v.id JOIN functions fn ON fn.scan_id = v.scan_id AND fn.arn = v.function_arn
+             FROM finding_verdicts v JOIN findings f ON f.id = v.id JOIN function_verdicts fn ON fn.scan_id = v.scan_id AND fn.arn = v.function_arn
             WHERE v.scan_id = $1 AND v.fingerprint = ANY($2::text[])`,
           [scanId, fingerprints],
         )

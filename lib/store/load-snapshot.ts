@@ -14,6 +14,7 @@ import { otherVersionsCodec } from "./codecs/policy-versions";
 import { groupsCodec, usersCodec } from "./codecs/principals";
 import { accountRegionsCodec, architecturesCodec, attachedPolicyArnsCodec, layersCodec } from "./codecs/string-list";
 import { vpcCodec } from "./codecs/vpc";
+import { functionIdsOf } from "./shared-rows";
 import type { Database } from "./db";
 
 /** `accountIds` limits the load to those accounts (the organization and its SCPs always come along). */
@@ -26,7 +27,7 @@ export async function loadSnapshot(db: Database, scanId: number, options: { acco
     db.prisma.account.findMany({ where, orderBy: { accountId: "asc" } }),
     db.prisma.role.findMany({ where, orderBy: { id: "asc" } }),
     db.prisma.managedPolicy.findMany({ where, orderBy: { id: "asc" } }),
-    db.prisma.lambdaFunction.findMany({ where, orderBy: { id: "asc" } }),
+    functionsOfScan(db, scanId, options.accountIds),
     db.prisma.eventSourceMapping.findMany({ where, orderBy: { id: "asc" } }),
   ]);
   const byAccount = new Map<string, Account>();
@@ -118,3 +119,17 @@ export async function loadSnapshot(db: Database, scanId: number, options: { acco
     gaps: gapsCodec.decode(scan.gaps, { scanId }),
   };
 }
+
+/**
+ * The scan's function rows, in the order they were written (each account's rows come from one
+ * scan: the one that analysed it, shared-rows.ts), read in parts of a bounded number of ids.
+ */
+async function functionsOfScan(db: Database, scanId: number, accountIds: string[] | undefined) {
+  const ids = await functionIdsOf(db, scanId, accountIds ? { where: "v.account_id = ANY($2::text[])", params: [accountIds] } : { where: "TRUE", params: [] });
+  ids.sort((a, b) => a - b);
+  const rows = [];
+  for (let i = 0; i < ids.length; i += FUNCTIONS_PER_READ) rows.push(...(await db.prisma.lambdaFunction.findMany({ where: { id: { in: ids.slice(i, i + FUNCTIONS_PER_READ) } }, orderBy: { id: "asc" } })));
+  return rows;
+}
+
+const FUNCTIONS_PER_READ = 5_000;

@@ -2,15 +2,15 @@
  * Incremental rescans, storage side: finds the earlier scan whose analysis a new scan may reuse,
  * and copies the reused accounts' analysed rows into the new scan inside its transaction
  * (server-side INSERT … SELECT: nothing travels through JavaScript). What needs no copy is
- * shared: the new scan reads the earlier scan's graph and the reused findings' rows where they were
- * written (shared-rows.ts), and the text search's terms are shared by every scan
+ * shared: the new scan reads the earlier scan's graph and the reused functions' and findings' rows
+ * where they were written (shared-rows.ts), and the text search's terms are shared by every scan
  * (finding-search-index.ts).
  */
 import type { BlastRadius } from "@/lib/analysis/types";
 import type { Database, SqlRunner } from "./db";
 import { joinBlastRadius } from "./scan-rows";
 import { VERDICT_COPIES } from "./scan-aggregates";
-import { GRAPH_SCAN_SQL } from "./shared-rows";
+import { FUNCTION_OF_SCAN_SQL, GRAPH_SCAN_SQL } from "./shared-rows";
 import { tableColumns } from "./table-columns";
 
 /** What a scan reuses: the earlier scan, the accounts whose rows are copied from it, and the scan holding its graph. */
@@ -41,30 +41,24 @@ export async function anyReusableScan(db: SqlRunner): Promise<boolean> {
   return rows.length > 0;
 }
 
-/**
- * Copies rows of one table from scan `from` to scan `to`, every column but the id, in id order.
- * A table with a narrow verdict copy (functions, findings) gets the copy in the same statement,
- * from the rows just inserted, as a full scan writes it (save-scan.ts).
- */
+/** Copies rows of one table from scan `from` to scan `to`, every column but the id, in id order. */
 async function copyRows(conn: SqlRunner, table: string, columns: string[], from: number, to: number, where: string, params: unknown[]): Promise<number> {
   const list = columns.map((c) => `"${c}"`).join(", ");
   const values = columns.map((c) => (c === "scan_id" ? "$2" : `t."${c}"`)).join(", ");
-  const verdicts = VERDICT_COPIES[table];
-  const returning = verdicts ? verdicts.columns : "1";
-  const copyVerdicts = verdicts ? `, verdicts AS (INSERT INTO ${verdicts.table} (${verdicts.columns}) SELECT ${verdicts.columns} FROM copied)` : "";
   const rows = await conn.query<{ n: number }>(
-    `WITH copied AS (INSERT INTO ${table} (${list}) SELECT ${values} FROM ${table} t WHERE t.scan_id = $1 AND ${where} ORDER BY t.id RETURNING ${returning})${copyVerdicts} SELECT count(*)::int AS n FROM copied`,
+    `WITH copied AS (INSERT INTO ${table} (${list}) SELECT ${values} FROM ${table} t WHERE t.scan_id = $1 AND ${where} ORDER BY t.id RETURNING 1) SELECT count(*)::int AS n FROM copied`,
     [from, to, ...params],
   );
   return rows[0]?.n ?? 0;
 }
 
 const FINDING_VERDICT_COLUMNS = VERDICT_COPIES.findings.columns;
+const FUNCTION_VERDICT_COLUMNS = VERDICT_COPIES.functions.columns;
 
 /**
- * Copies analysed rows into a new scan; one instance per scan transaction. Per account: function
- * rows, the account's role recommendations (a recommendation reads the account's own
- * last-accessed data), and the functions' findings, listed in the new scan's verdict copy and not
+ * Copies analysed rows into a new scan; one instance per scan transaction. Per account: the
+ * account's role recommendations (a recommendation reads the account's own last-accessed data) are
+ * copied; its functions and their findings are listed in the new scan's verdict copies and not
  * written again (shared-rows.ts). The graph's edges, the permission sets and every role's
  * reach read only organization-level inputs: equal keys mean equal rows (lib/jobs/analysis-inputs.ts),
  * so the new scan reads the earlier one's (scans.graph_scan_id, set by save-scan.ts), analysed
@@ -85,9 +79,14 @@ export function analysisCopier(conn: SqlRunner, reuse: AnalysisReuse, toScanId: 
      * them), one statement per table; returns how many functions and findings.
      */
     async accounts(accountIds: string[]): Promise<{ functions: number; findings: number }> {
-      const functions = await copyRows(conn, "functions", await columns("functions"), from, toScanId, `t.account_id = ANY($3::text[])`, [accountIds]);
-      // Findings are shared, not copied: the new scan's verdict copy names the rows the earlier scan
-      // named (their ids), wherever they were written (shared-rows.ts).
+      // Functions and findings are shared, not copied: the new scan's verdict copies name the rows
+      // the earlier scan named, wherever they were written (shared-rows.ts).
+      const [{ n: functions }] = await conn.query<{ n: number }>(
+        `WITH listed AS (INSERT INTO function_verdicts (${FUNCTION_VERDICT_COLUMNS}) SELECT $2, ${FUNCTION_VERDICT_COLUMNS.replace("scan_id, ", "")} FROM function_verdicts t
+                          WHERE t.scan_id = $1 AND t.account_id = ANY($3::text[]) RETURNING 1)
+         SELECT count(*)::int AS n FROM listed`,
+        [from, toScanId, accountIds],
+      );
       const [{ n: findings }] = await conn.query<{ n: number }>(
         `WITH listed AS (INSERT INTO finding_verdicts (${FINDING_VERDICT_COLUMNS}) SELECT $2, ${FINDING_VERDICT_COLUMNS.replace("scan_id, ", "")} FROM finding_verdicts t
                           WHERE t.scan_id = $1 AND t.function_arn IN (SELECT arn FROM function_verdicts f WHERE f.scan_id = $1 AND f.account_id = ANY($3::text[])) ORDER BY t.id RETURNING 1)
@@ -110,7 +109,7 @@ export async function storedBlastRadii(db: SqlRunner, fromScanId: number, accoun
   const rows = await db.query<{ arn: string; blast_radius: unknown; services: unknown; data_stores: unknown; has_set: boolean }>(
     `SELECT f.arn, f.blast_radius, p.services, p.data_stores, p.id IS NOT NULL AS has_set
        FROM functions f LEFT JOIN permission_sets p ON p.scan_id = ${GRAPH_SCAN_SQL("$1")} AND p.permissions_key = f.permissions_key
-      WHERE f.scan_id = $1 AND f.account_id = ANY($2::text[]) AND f.blast_radius IS NOT NULL`,
+      WHERE ${FUNCTION_OF_SCAN_SQL("f", "$1", "v.account_id = ANY($2::text[])")} AND f.blast_radius IS NOT NULL`,
     [fromScanId, accountIds],
   );
   const radii = new Map<string, BlastRadius>();

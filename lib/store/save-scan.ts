@@ -50,7 +50,7 @@ async function insertRows(conn: SqlRunner, batch: EncodedRows, withVerdicts: boo
   const shared = key ? ` ORDER BY ${key} ON CONFLICT DO NOTHING` : "";
   const insert = `INSERT INTO ${batch.table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${batch.table}, $1::json)${shared}`;
   const copy = withVerdicts ? VERDICT_COPIES[batch.table] : undefined;
-  await conn.queryJson(copy ? `WITH written AS (${insert} RETURNING ${copy.columns}) INSERT INTO ${copy.table} (${copy.columns}) SELECT ${copy.columns} FROM written` : insert, batch.bytes);
+  await conn.queryJson(copy ? `WITH written AS (${insert} RETURNING ${copy.from}) INSERT INTO ${copy.table} (${copy.columns}) SELECT ${copy.columns} FROM written` : insert, batch.bytes);
 }
 
 /**

@@ -75,8 +75,8 @@ export async function computeScanAggregates(db: SqlRunner, scanId: number): Prom
     [scanId],
   );
   const riskiest = await db.query<{ arn: string; name: string; account_id: string; region: string; risk_score: number; severity: string; finding_count: number; is_public: boolean }>(
-    `SELECT arn, name, account_id, region, risk_score, severity, finding_count, is_public FROM functions
-      WHERE scan_id = $1 AND risk_score IS NOT NULL ORDER BY risk_score DESC, name COLLATE "C", arn COLLATE "C" LIMIT ${RISKIEST_STORED}`,
+    `SELECT v.arn, v.name, v.account_id, v.region, v.risk_score, v.severity, f.finding_count, v.is_public FROM function_verdicts v JOIN functions f ON f.id = v.function_id
+      WHERE v.scan_id = $1 AND v.risk_score IS NOT NULL ORDER BY v.risk_score DESC, v.name COLLATE "C", v.arn COLLATE "C" LIMIT ${RISKIEST_STORED}`,
     [scanId],
   );
   const bySeverity = emptyCounts();
@@ -122,26 +122,30 @@ export async function computeScanAggregates(db: SqlRunner, scanId: number): Prom
 /**
  * The narrow copies the risk view reads (function_verdicts, finding_verdicts): what it filters,
  * sorts and counts, without the policies, blast radius and reasons that make the full rows wide.
- * Per wide table, the copy's table and the columns it takes (same names in both).
+ * Each copy is also the list of its scan's rows of the wide table (shared-rows.ts): a function's
+ * copy names its row (`function_id`), a finding's has its id. Per wide table: the copy's table, its
+ * columns, and what each is selected as from the wide table (`from`, in the same order).
  */
-export const VERDICT_COPIES: Record<string, { table: string; columns: string }> = {
-  functions: { table: "function_verdicts", columns: "scan_id, arn, name, account_id, region, runtime, role_arn, policy_count, has_secrets, has_shared_role, risk_score, severity, is_public, incomplete" },
-  findings: { table: "finding_verdicts", columns: "scan_id, id, function_arn, category, severity, fingerprint, search_text_id" },
+const FUNCTION_VERDICT_COLUMNS = "scan_id, arn, name, account_id, region, runtime, role_arn, policy_count, has_secrets, has_shared_role, risk_score, severity, is_public, incomplete";
+const FINDING_VERDICT_COLUMNS = "scan_id, id, function_arn, category, severity, fingerprint, search_text_id";
+export const VERDICT_COPIES: Record<string, { table: string; columns: string; from: string; listedBy: string }> = {
+  functions: { table: "function_verdicts", columns: `${FUNCTION_VERDICT_COLUMNS}, function_id`, from: `${FUNCTION_VERDICT_COLUMNS}, id AS function_id`, listedBy: "function_id" },
+  findings: { table: "finding_verdicts", columns: FINDING_VERDICT_COLUMNS, from: FINDING_VERDICT_COLUMNS, listedBy: "id" },
 };
 
 /**
  * Fills the verdict copies of a scan from its stored rows (scans stored before they existed, or
- * of an older shape). A scan's findings are those its verdict copy names (an incremental rescan
- * lists rows an earlier scan wrote, shared-rows.ts): when it has a copy, the same findings are
- * listed again; only a scan without one takes the findings it wrote.
+ * of an older shape). A scan's functions and findings are those its verdict copies name (an
+ * incremental rescan lists rows an earlier scan wrote, shared-rows.ts): when it has a copy, the
+ * same rows are listed again; only a scan without one takes the rows it wrote.
  */
 export async function storeVerdictProjections(db: SqlRunner, scanId: number): Promise<void> {
   for (const [wide, copy] of Object.entries(VERDICT_COPIES)) {
-    const listed = wide === "findings" ? (await db.query<{ id: number }>(`SELECT id FROM finding_verdicts WHERE scan_id = $1`, [scanId])).map((r) => r.id) : [];
+    const listed = (await db.query<{ id: number }>(`SELECT ${copy.listedBy} AS id FROM ${copy.table} WHERE scan_id = $1`, [scanId])).map((r) => r.id);
     await db.query(`DELETE FROM ${copy.table} WHERE scan_id = $1`, [scanId]);
     const source = listed.length
-      ? `SELECT $1::int AS scan_id, w.* FROM (SELECT ${copy.columns.replace("scan_id, ", "")} FROM ${wide} WHERE id = ANY($2::int[])) w`
-      : `SELECT ${copy.columns} FROM ${wide} WHERE scan_id = $1`;
+      ? `SELECT $1::int AS scan_id, w.* FROM (SELECT ${copy.from.replace("scan_id, ", "")} FROM ${wide} WHERE id = ANY($2::int[])) w`
+      : `SELECT ${copy.from} FROM ${wide} WHERE scan_id = $1`;
     // ON CONFLICT: two readers filling an older scan's copies at once both succeed.
     await db.query(`INSERT INTO ${copy.table} (${copy.columns}) SELECT ${copy.columns} FROM (${source}) s ON CONFLICT DO NOTHING`, listed.length ? [scanId, listed] : [scanId]);
   }

@@ -8,6 +8,10 @@
  *   they were written; the new scan lists them in its narrow verdict copy (finding_verdicts, whose
  *   ids are the findings' ids). A scan's findings are the findings its verdict copy names, never
  *   `findings.scan_id` (the scan that wrote the row).
+ * - functions: likewise, a reused account's function rows (configuration, risk, blast radius,
+ *   recommended policy) stay where they were written; the new scan's verdict copy
+ *   (function_verdicts) names each one (`function_id`). A scan's functions are the rows its verdict
+ *   copy names, never `functions.scan_id`.
  * Every reader of those tables goes through here.
  */
 import type { SqlRunner } from "./db";
@@ -27,6 +31,29 @@ export async function graphScanId(db: SqlRunner, scanId: number): Promise<number
  */
 export const FINDING_OF_SCAN_SQL = (alias: string, param: string, narrowed?: string) =>
   `${alias}.id IN (SELECT v.id FROM finding_verdicts v WHERE v.scan_id = ${param}${narrowed ? ` AND ${narrowed}` : ""})`;
+
+/**
+ * SQL condition: the functions row aliased `alias` is one of scan `param`'s functions, optionally
+ * narrowed by a condition on its verdict copy `v` (such as `v.arn = ANY($2::text[])`).
+ */
+export const FUNCTION_OF_SCAN_SQL = (alias: string, param: string, narrowed?: string) =>
+  `${alias}.id IN (SELECT v.function_id FROM function_verdicts v WHERE v.scan_id = ${param}${narrowed ? ` AND ${narrowed}` : ""})`;
+
+/**
+ * The ids of scan `scanId`'s function rows (for reads through Prisma): those of the given ARNs,
+ * or of every function the condition on the verdict copy `v` selects (with `params` from $2).
+ */
+export async function functionIdsOf(db: SqlRunner, scanId: number, which: { arns: readonly string[] } | { where: string; params: unknown[] }): Promise<number[]> {
+  const [where, params] = "arns" in which ? ["v.arn = ANY($2::text[])", [which.arns]] : [which.where, which.params];
+  const rows = await db.query<{ id: number }>(`SELECT v.function_id AS id FROM function_verdicts v WHERE v.scan_id = $1 AND ${where}`, [scanId, ...params]);
+  return rows.map((r) => r.id);
+}
+
+/** The id of scan `scanId`'s row of one function; null when the scan has no such function. */
+export async function functionIdOf(db: SqlRunner, scanId: number, arn: string): Promise<number | null> {
+  const [row] = await db.query<{ id: number }>(`SELECT function_id AS id FROM function_verdicts WHERE scan_id = $1 AND arn = $2`, [scanId, arn]);
+  return row?.id ?? null;
+}
 
 /** The ids of scan `scanId`'s findings of the given functions, in id order (for reads through Prisma). */
 export async function findingIdsOf(db: SqlRunner, scanId: number, functionArns: readonly string[]): Promise<number[]> {
