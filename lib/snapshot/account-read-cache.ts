@@ -23,7 +23,7 @@ import path from "node:path";
 import type { z } from "zod";
 import type { Account, CoverageGap } from "@/lib/snapshot/types";
 import { SnapshotError } from "@/lib/snapshot/snapshot-error";
-import type { SnapshotFiles, SnapshotSource } from "@/lib/snapshot/snapshot-source";
+import { sha256Hex, type SnapshotFiles, type SnapshotSource } from "@/lib/snapshot/snapshot-source";
 
 /** Where entries are kept and which reader code they are valid for. */
 export interface AccountReadCacheOptions {
@@ -53,7 +53,6 @@ interface Entry extends AccountRead {
 
 const FORMAT = 1;
 
-const sha256 = (bytes: Uint8Array | string) => crypto.createHash("sha256").update(bytes).digest("hex");
 
 /** The source an account is read through, recording what it observes. */
 export class RecordingSource implements SnapshotSource {
@@ -91,26 +90,31 @@ export class RecordingSource implements SnapshotSource {
 
   async optional<S extends z.ZodType>(rel: string, schema: S): Promise<z.output<S> | null> {
     const bytes = await this.files.readBytes(rel);
-    this.observations.push(["file", rel, bytes === null ? null : sha256(bytes)]);
+    this.observations.push(["file", rel, bytes === null ? null : sha256Hex(bytes)]);
     return bytes === null ? null : this.files.parse(rel, bytes, schema);
   }
 }
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
-/** Whether the directory still shows everything the entry was read from; any error is a "no" (a fresh read reports it). */
+/**
+ * Whether the directory still shows everything the entry was read from, checked in order up to the
+ * first difference (accounts are checked side by side); any error is a "no" (a fresh read reports it).
+ */
 async function stillHolds(files: SnapshotFiles, observations: readonly Observation[]): Promise<boolean> {
   try {
-    const checks = await Promise.all(
-      observations.map(async ([kind, rel, seen]) => {
-        if (kind === "exists") return (await files.exists(rel)) === seen;
-        if (kind === "dirs") return sameList(await files.listDirs(rel), seen);
-        if (kind === "json-names") return sameList(await files.listJsonNames(rel), seen);
-        const bytes = await files.readBytes(rel);
-        return bytes === null ? seen === null : seen !== null && sha256(bytes) === seen;
-      }),
-    );
-    return checks.every(Boolean);
+    for (const [kind, rel, seen] of observations) {
+      const holds =
+        kind === "exists"
+          ? (await files.exists(rel)) === seen
+          : kind === "dirs"
+            ? sameList(await files.listDirs(rel), seen)
+            : kind === "json-names"
+              ? sameList(await files.listJsonNames(rel), seen)
+              : (await files.digest(rel)) === seen;
+      if (!holds) return false;
+    }
+    return true;
   } catch {
     return false;
   }
@@ -122,9 +126,9 @@ export class AccountReadCache {
   private readonly key: string;
 
   constructor(options: AccountReadCacheOptions, location: string, recordedGaps: readonly CoverageGap[]) {
-    this.dir = path.join(options.dir, sha256(location).slice(0, 32));
+    this.dir = path.join(options.dir, sha256Hex(location).slice(0, 32));
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    this.key = sha256(JSON.stringify([FORMAT, options.codeVersion, zone, recordedGaps]));
+    this.key = sha256Hex(JSON.stringify([FORMAT, options.codeVersion, zone, recordedGaps]));
   }
 
   private file(accountId: string): string {
