@@ -36,7 +36,7 @@ const post = (message: FromAnalysisWorker) => port.postMessage(message);
 /** Reads the snapshot directory and posts it (or why it could not) to the scan, which stores what it reads. */
 async function readOwnSnapshot(dir: string, readCacheDir: string | undefined): Promise<Snapshot | null> {
   try {
-    const cache = readCacheDir === undefined ? undefined : { dir: readCacheDir, codeVersion: analysisCodeVersion((workerData as DeferredAnalysisWorkerData).entry) };
+    const cache = readCacheDir === undefined ? undefined : { dir: readCacheDir, codeVersion: analysisCodeVersion((workerData as DeferredAnalysisWorkerData).entry), saveAfterReturn: true };
     const read = await readSnapshotDir(dir, { onProgress: (progress) => post({ type: "reading", progress }), cache });
     post({ type: "snapshot", snapshot: read });
     return read;

@@ -29,6 +29,11 @@ import { sha256Hex, type SnapshotFiles, type SnapshotSource } from "@/lib/snapsh
 export interface AccountReadCacheOptions {
   dir: string;
   codeVersion: string;
+  /**
+   * Write new entries once the read has returned (on the next turn of the event loop), so that the
+   * caller hands the snapshot on first: the analysis worker posts it to the scan, which stores it meanwhile.
+   */
+  saveAfterReturn?: boolean;
 }
 
 /** One thing the reader saw: [kind, relative path, what it saw]. Files are SHA-256 digests (null: missing). */
@@ -52,6 +57,7 @@ interface Entry extends AccountRead {
 }
 
 const FORMAT = 1;
+const STALE_TEMPORARY_MS = 10 * 60_000;
 
 
 /** The source an account is read through, recording what it observes. */
@@ -163,7 +169,12 @@ export class AccountReadCache {
         fs.renameSync(temporary, target);
       }
       const kept = new Set(accountIds.map((id) => `${id}.json`));
-      for (const name of fs.readdirSync(this.dir)) if (!kept.has(name) && !name.endsWith(".tmp")) fs.rmSync(path.join(this.dir, name), { force: true });
+      for (const name of fs.readdirSync(this.dir)) {
+        const file = path.join(this.dir, name);
+        // A temporary file is another save's until it is renamed; one left by a stopped process goes after a while.
+        const stale = name.endsWith(".tmp") ? Date.now() - (fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > STALE_TEMPORARY_MS : !kept.has(name);
+        if (stale) fs.rmSync(file, { force: true });
+      }
     } catch (error) {
       process.emitWarning(`Could not keep the snapshot read cache in ${this.dir}: ${(error as Error).message}`);
     }

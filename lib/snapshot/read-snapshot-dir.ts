@@ -178,7 +178,8 @@ async function readSnapshot(reader: SnapshotSource, source: Snapshot["source"], 
   if (cache) {
     const digests = inventoryDigests(inventory);
     const fresh = [...cachedReads.values()].filter((read) => read.fresh).map(({ fresh: _, ...read }) => ({ ...read, inventory: digests.get(read.account.accountId) ?? "none" }));
-    cache.save(fresh, accountIds);
+    if (caching!.options.saveAfterReturn) setImmediate(() => cache.save(fresh, accountIds));
+    else cache.save(fresh, accountIds);
   }
   report("done");
   return { source, organization, accounts, gaps: sortGaps(gaps) };
