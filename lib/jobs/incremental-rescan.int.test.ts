@@ -108,8 +108,8 @@ describe.each([
     // When it is scanned again unchanged, every account reused
     const again = await scanSnapshotDir(t.db, dir, { now: NOW });
     expect(again.reused).toEqual({ accounts: 10, fromScanId: previous.scanId });
-    // Then the rescan wrote no function, finding, edge, permission set, role reach or search-index row of its own ...
-    for (const table of ["functions", "findings", "edges", "permission_sets", "role_reach"]) expect(await count(table, again.scanId), table).toBe(0);
+    // Then the rescan wrote no function, finding, role recommendation, edge, permission set, role reach or search-index row of its own ...
+    for (const table of ["functions", "findings", "role_recommendations", "edges", "permission_sets", "role_reach"]) expect(await count(table, again.scanId), table).toBe(0);
     expect(await count("finding_verdicts", again.scanId)).toBe(await count("findings", previous.scanId));
     expect(await count("function_verdicts", again.scanId)).toBe(await count("functions", previous.scanId));
     expect(await count("edges", previous.scanId)).toBeGreaterThan(50);

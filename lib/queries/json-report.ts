@@ -42,7 +42,7 @@ import { loadSuppressionOverlay } from "./suppression-overlay";
 import type { SuppressionEntry } from "./suppressions";
 import { applyViewFilter, findingsListed, type ViewFilter } from "./view-filter";
 import { FINDING_SEARCH_TEXT_SQL, viewSql, type SelectedVerdictRow } from "./view-sql";
-import { FINDING_OF_SCAN_SQL, FUNCTION_OF_SCAN_SQL, GRAPH_SCAN_SQL } from "@/lib/store/shared-rows";
+import { FINDING_OF_SCAN_SQL, FUNCTION_OF_SCAN_SQL, GRAPH_SCAN_SQL, ROLE_RECOMMENDATIONS_SQL } from "@/lib/store/shared-rows";
 
 /** The newest scan that finished with data (succeeded or partial). */
 export async function latestCompleteScanId(db: Database): Promise<number | null> {
@@ -383,7 +383,7 @@ async function recommendationsOf(db: Database, scanId: number, roleArns: string[
   const missing = wanted.filter((arn) => !cache.recommendations.has(arn));
   // The same decoding as roleRecommendations (role-recommendation.ts), from the stored text.
   const rows = missing.length
-    ? await db.query<{ packed: string }>(`SELECT ${packedColumns(["role_arn"], ["policy"])} FROM role_recommendations WHERE scan_id = $1 AND role_arn = ANY($2::text[])`, [scanId, missing])
+    ? await db.query<{ packed: string }>(`SELECT ${packedColumns(["role_arn"], ["policy"])} FROM ${ROLE_RECOMMENDATIONS_SQL("$1", "$2")} r`, [scanId, missing])
     : [];
   const read = new Map(
     rows.map((r) => {

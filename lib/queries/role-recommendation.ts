@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { RecommendedPolicy } from "@/lib/analysis/types";
 import type { Database } from "@/lib/store/db";
-import { FUNCTION_OF_SCAN_SQL } from "@/lib/store/shared-rows";
+import { FUNCTION_OF_SCAN_SQL, ROLE_RECOMMENDATIONS_SQL } from "@/lib/store/shared-rows";
 
 /** The stored policy column, validated (its shape is lib/analysis/types.ts RecommendedPolicy). */
 const recommendedPolicyCodec = z.object({
@@ -32,8 +32,9 @@ export interface RoleRecommendation {
 
 /** Every stored role recommendation of a scan (or of the given roles), by role ARN. */
 export async function roleRecommendations(db: Database, scanId: number, roleArns?: string[]): Promise<Map<string, RoleRecommendation>> {
-  const rows = await db.prisma.roleRecommendation.findMany({ where: { scanId, ...(roleArns ? { roleArn: { in: roleArns } } : {}) } });
-  return new Map(rows.map((r) => [r.roleArn, { roleArn: r.roleArn, functionCount: r.functionCount, policy: decodeRecommendedPolicy(r.policy)! }]));
+  const arns = roleArns ?? (await db.query<{ role_arn: string }>(`SELECT DISTINCT role_arn FROM function_verdicts WHERE scan_id = $1`, [scanId])).map((r) => r.role_arn);
+  const rows = await db.query<{ role_arn: string; function_count: number; policy: unknown }>(`SELECT role_arn, function_count, policy FROM ${ROLE_RECOMMENDATIONS_SQL("$1", "$2")} r`, [scanId, arns]);
+  return new Map(rows.map((r) => [r.role_arn, { roleArn: r.role_arn, functionCount: Number(r.function_count), policy: decodeRecommendedPolicy(r.policy)! }]));
 }
 
 /**

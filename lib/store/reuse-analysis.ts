@@ -11,13 +11,14 @@ import type { Database, SqlRunner } from "./db";
 import { joinBlastRadius } from "./scan-rows";
 import { VERDICT_COPIES } from "./scan-aggregates";
 import { FUNCTION_OF_SCAN_SQL, GRAPH_SCAN_SQL } from "./shared-rows";
-import { tableColumns } from "./table-columns";
 
 /** What a scan reuses: the earlier scan, the accounts whose rows are copied from it, and the scan holding its graph. */
 export interface AnalysisReuse {
   fromScanId: number;
   accountIds: Set<string>;
   graphScanId: number;
+  /** Per reused account, the scan that analysed it (and wrote its role recommendations). */
+  analysedIn: Map<string, number>;
 }
 
 /**
@@ -30,9 +31,13 @@ export async function findReusableAnalysis(db: Database, analysisKey: string, ac
     [analysisKey],
   );
   if (!scan) return null;
-  const stored = await db.query<{ account_id: string; input_hash: string | null }>(`SELECT account_id, input_hash FROM accounts WHERE scan_id = $1`, [scan.id]);
-  const accountIds = new Set(stored.filter((a) => a.input_hash !== null && accountHashes.get(a.account_id) === a.input_hash).map((a) => a.account_id));
-  return accountIds.size ? { fromScanId: scan.id, accountIds, graphScanId: scan.graph_scan_id } : null;
+  const stored = await db.query<{ account_id: string; input_hash: string | null; analysed_in: number }>(
+    `SELECT account_id, input_hash, COALESCE(analysed_in, scan_id) AS analysed_in FROM accounts WHERE scan_id = $1`,
+    [scan.id],
+  );
+  const reused = stored.filter((a) => a.input_hash !== null && accountHashes.get(a.account_id) === a.input_hash);
+  const accountIds = new Set(reused.map((a) => a.account_id));
+  return accountIds.size ? { fromScanId: scan.id, accountIds, graphScanId: scan.graph_scan_id, analysedIn: new Map(reused.map((a) => [a.account_id, Number(a.analysed_in)])) } : null;
 }
 
 /** Whether any earlier scan's analysis could be reused (a finished, analysed scan with a key): if not, a scan analyses everything. */
@@ -41,37 +46,20 @@ export async function anyReusableScan(db: SqlRunner): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** Copies rows of one table from scan `from` to scan `to`, every column but the id, in id order. */
-async function copyRows(conn: SqlRunner, table: string, columns: string[], from: number, to: number, where: string, params: unknown[]): Promise<number> {
-  const list = columns.map((c) => `"${c}"`).join(", ");
-  const values = columns.map((c) => (c === "scan_id" ? "$2" : `t."${c}"`)).join(", ");
-  const rows = await conn.query<{ n: number }>(
-    `WITH copied AS (INSERT INTO ${table} (${list}) SELECT ${values} FROM ${table} t WHERE t.scan_id = $1 AND ${where} ORDER BY t.id RETURNING 1) SELECT count(*)::int AS n FROM copied`,
-    [from, to, ...params],
-  );
-  return rows[0]?.n ?? 0;
-}
-
 const FINDING_VERDICT_COLUMNS = VERDICT_COPIES.findings.columns;
 const FUNCTION_VERDICT_COLUMNS = VERDICT_COPIES.functions.columns;
 
 /**
- * Copies analysed rows into a new scan; one instance per scan transaction. Per account: the
- * account's role recommendations (a recommendation reads the account's own last-accessed data) are
- * copied; its functions and their findings are listed in the new scan's verdict copies and not
- * written again (shared-rows.ts). The graph's edges, the permission sets and every role's
+ * Lists a reused account's analysed rows in a new scan; one instance per scan transaction. Its
+ * functions and their findings are listed in the new scan's verdict copies and not written again;
+ * its role recommendations (a recommendation reads the account's own last-accessed data) are read
+ * where they were written, which the new scan's account row names (`analysed_in`, shared-rows.ts). The graph's edges, the permission sets and every role's
  * reach read only organization-level inputs: equal keys mean equal rows (lib/jobs/analysis-inputs.ts),
  * so the new scan reads the earlier one's (scans.graph_scan_id, set by save-scan.ts), analysed
  * accounts included. The search index's terms are shared by every scan: the copied findings'
  * text ids name them.
  */
 export function analysisCopier(conn: SqlRunner, reuse: AnalysisReuse, toScanId: number) {
-  const columnsOf = new Map<string, Promise<string[]>>();
-  /** Every column but the id, of each table copied, read once. */
-  const columns = (table: string): Promise<string[]> => {
-    if (!columnsOf.has(table)) columnsOf.set(table, tableColumns(conn, table, ["id"]));
-    return columnsOf.get(table)!;
-  };
   const from = reuse.fromScanId;
   return {
     /**
@@ -93,7 +81,6 @@ export function analysisCopier(conn: SqlRunner, reuse: AnalysisReuse, toScanId: 
          SELECT count(*)::int AS n FROM listed`,
         [from, toScanId, accountIds],
       );
-      await copyRows(conn, "role_recommendations", await columns("role_recommendations"), from, toScanId, `split_part(t.role_arn, ':', 5) = ANY($3::text[])`, [accountIds]);
       return { functions, findings };
     },
   };

@@ -141,8 +141,12 @@ export async function storeSnapshot(
   const streamed = analysis !== null && "stream" in analysis ? analysis : null;
   if (incremental?.reuse && !streamed) throw new Error("Reusing an earlier scan's analysis needs the streamed analysis.");
   const rows = snapshotRows(scanId, snapshot, streamed ? null : (analysis as ScanAnalysis | null));
-  if (incremental) for (const account of rows.accounts) account.inputHash = incremental.accountHashes.get(account.accountId) ?? null;
   const reuse = incremental?.reuse ?? null;
+  for (const account of rows.accounts) {
+    if (incremental) account.inputHash = incremental.accountHashes.get(account.accountId) ?? null;
+    // A reused account's role recommendations stay where they were written (shared-rows.ts).
+    if (reuse?.accountIds.has(account.accountId)) account.analysedIn = reuse.analysedIn.get(account.accountId) ?? null;
+  }
   const functionCount = rows.functions.length;
   let total =
     rows.accounts.length + rows.roles.length + rows.policies.length + functionCount + rows.mappings.length + rows.findings.length + rows.searchTerms.length + rows.searchTextTerms.length + rows.permissionSets.length + rows.roleReach.length + rows.roleRecommendations.length + rows.edges.length;

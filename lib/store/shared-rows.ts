@@ -12,6 +12,8 @@
  *   recommended policy) stay where they were written; the new scan's verdict copy
  *   (function_verdicts) names each one (`function_id`). A scan's functions are the rows its verdict
  *   copy names, never `functions.scan_id`.
+ * - role recommendations: those of a reused account's roles stay where they were written; the new
+ *   scan's account row names that scan (`accounts.analysed_in`; null: the scan itself).
  * Every reader of those tables goes through here.
  */
 import type { SqlRunner } from "./db";
@@ -54,6 +56,15 @@ export async function functionIdOf(db: SqlRunner, scanId: number, arn: string): 
   const [row] = await db.query<{ id: number }>(`SELECT function_id AS id FROM function_verdicts WHERE scan_id = $1 AND arn = $2`, [scanId, arn]);
   return row?.id ?? null;
 }
+
+/**
+ * SQL for the role_recommendations rows of scan `scanParam` for the roles in the text array
+ * `arnsParam` (a subquery to select from): each read where its account's analysis was written.
+ */
+export const ROLE_RECOMMENDATIONS_SQL = (scanParam: string, arnsParam: string) =>
+  `(SELECT r.* FROM unnest(${arnsParam}::text[]) AS q(role_arn)
+      JOIN accounts a ON a.scan_id = ${scanParam} AND a.account_id = split_part(q.role_arn, ':', 5)
+      JOIN role_recommendations r ON r.scan_id = COALESCE(a.analysed_in, a.scan_id) AND r.role_arn = q.role_arn)`;
 
 /** The ids of scan `scanId`'s findings of the given functions, in id order (for reads through Prisma). */
 export async function findingIdsOf(db: SqlRunner, scanId: number, functionArns: readonly string[]): Promise<number[]> {

@@ -3,7 +3,7 @@
  * incremental rescan and a full scan must agree on, and what a speed change must not alter.
  */
 import type { Database } from "@/lib/store/db";
-import { FINDING_OF_SCAN_SQL, FUNCTION_OF_SCAN_SQL, GRAPH_SCAN_SQL } from "@/lib/store/shared-rows";
+import { FINDING_OF_SCAN_SQL, FUNCTION_OF_SCAN_SQL, GRAPH_SCAN_SQL, ROLE_RECOMMENDATIONS_SQL } from "@/lib/store/shared-rows";
 
 export const STORED_TABLES = ["accounts", "roles", "managed_policies", "event_source_mappings", "functions", "findings", "permission_sets", "role_reach", "role_recommendations", "edges"];
 
@@ -21,11 +21,13 @@ export async function storedScan(db: Database, scanId: number): Promise<Record<s
         ? `SELECT * FROM findings f WHERE ${FINDING_OF_SCAN_SQL("f", "$1")} ORDER BY function_arn, id`
         : table === "functions"
           ? `SELECT * FROM functions f WHERE ${FUNCTION_OF_SCAN_SQL("f", "$1")} ORDER BY account_id, id`
-          : `SELECT * FROM ${table} WHERE scan_id = ${GRAPH_TABLES.has(table) ? GRAPH_SCAN_SQL("$1") : "$1"} ORDER BY id`,
+          : table === "role_recommendations"
+            ? `SELECT * FROM ${ROLE_RECOMMENDATIONS_SQL("$1", "(SELECT array_agg(DISTINCT role_arn) FROM function_verdicts WHERE scan_id = $1)")} r ORDER BY split_part(role_arn, ':', 5), id`
+            : `SELECT * FROM ${table} WHERE scan_id = ${GRAPH_TABLES.has(table) ? GRAPH_SCAN_SQL("$1") : "$1"} ORDER BY id`,
       [scanId],
     );
     // The search index's ids are compared through the terms they name (finding_search below).
-    out[table] = rows.map(({ id: _id, scan_id: _scan, input_hash: _hash, search_text_id: _text, ...rest }) => JSON.stringify(rest));
+    out[table] = rows.map(({ id: _id, scan_id: _scan, input_hash: _hash, analysed_in: _analysedIn, search_text_id: _text, ...rest }) => JSON.stringify(rest));
   }
   const [scan] = await db.query<Record<string, unknown>>(`SELECT status, gaps, organization_id, account_count, function_count, finding_count, analyzed FROM scans WHERE id = $1`, [scanId]);
   out.scan = [JSON.stringify(scan)];
