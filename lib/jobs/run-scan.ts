@@ -157,6 +157,8 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
   try {
     const t0 = performance.now();
     const workerFiles = options.analyse !== undefined || options.analysisThread === "main" ? null : analysisWorkerFiles();
+    /** The analysis code's name: part of the reuse key and of the read cache's (the worker's, or its sources'). */
+    const codeVersion = () => analysisCodeVersion((workerFiles ?? analysisWorkerFiles())?.entry ?? null);
     // A worker the caller started while it opened the database reads the directory itself. Else, with
     // nothing to reuse, the whole snapshot will be analysed on the worker, which loads its code while
     // this thread reads the directory (a crawl takes long enough that this would only hold memory).
@@ -176,7 +178,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
             ? prepared.readSnapshot(onReadProgress)
             : readSnapshotDir(source.dir, {
                 onProgress: onReadProgress,
-                cache: options.readCacheDir === undefined ? undefined : { dir: options.readCacheDir, codeVersion: analysisCodeVersion((workerFiles ?? analysisWorkerFiles())?.entry ?? null) },
+                cache: options.readCacheDir === undefined ? undefined : { dir: options.readCacheDir, codeVersion: codeVersion() },
               }))
         : await (source.crawl.queue ? async (crawl: CrawlOptions) => (await import("./crawl-queue")).crawlThroughQueue(db, scanId, crawl) : crawlOrganization)({
             ...source.crawl,
@@ -213,7 +215,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     let analysis: ScanAnalysis | StreamedAnalysis | null = null;
     let incremental: IncrementalStore | null = null;
     if (options.analyse === undefined) {
-      const inputs = analysisInputs(snapshot, analysisCodeVersion((workerFiles ?? analysisWorkerFiles())?.entry ?? null), options.now);
+      const inputs = analysisInputs(snapshot, codeVersion(), options.now);
       const reuse = options.reuse === false ? null : await findReusableAnalysis(db, inputs.analysisKey, inputs.accountHashes);
       incremental = { ...inputs, reuse };
       const onlyAccounts = reuse ? new Set(snapshot.accounts.map((a) => a.accountId).filter((id) => !reuse.accountIds.has(id))) : undefined;

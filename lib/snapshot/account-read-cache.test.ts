@@ -36,12 +36,10 @@ function twoAccounts(dlqOfB: string | null = null): SnapshotFixtureSpec {
 let dir: string;
 let snapshot: string;
 let cacheDir: string;
-const cache = { dir: "", codeVersion: "test-1" };
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "saltzer-read-cache-"));
   snapshot = path.join(dir, "org");
   cacheDir = path.join(dir, "cache");
-  cache.dir = cacheDir;
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });

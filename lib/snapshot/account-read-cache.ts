@@ -59,7 +59,6 @@ interface Entry extends AccountRead {
 const FORMAT = 1;
 const STALE_TEMPORARY_MS = 10 * 60_000;
 
-
 /** The source an account is read through, recording what it observes. */
 export class RecordingSource implements SnapshotSource {
   readonly observations: Observation[] = [];

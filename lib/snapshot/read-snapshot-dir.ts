@@ -114,16 +114,17 @@ async function readSnapshot(reader: SnapshotSource, source: Snapshot["source"], 
   const origins: MappingOrigins = new Map();
   const recordedGaps = [...gaps];
   /** An account read through the cache: a stored read whose files are unchanged, else a fresh read recorded for the next time. */
-  const readThroughCache = async (accountId: string, fresh: boolean): Promise<AccountRead> => {
+  const readThroughCache = async (accountId: string, afresh: boolean): Promise<AccountRead & { fresh: boolean }> => {
     const name = memberNames.get(accountId) ?? null;
-    const stored = fresh ? null : await cache!.load(caching!.files, accountId);
-    if (stored) return { ...stored, account: { ...stored.account, name } };
+    const stored = afresh ? null : await cache!.load(caching!.files, accountId);
+    if (stored) return { ...stored, account: { ...stored.account, name }, fresh: false };
     const recorder = new RecordingSource(caching!.files);
     const ownGaps = [...recordedGaps];
     const ownOrigins: MappingOrigins = new Map();
     const account = await readAccount(recorder, accountId, name, ownGaps, ownOrigins);
     const mappingOrigins = account.eventSourceMappings.map((m) => ownOrigins.get(m)!);
-    return { account, gaps: ownGaps.slice(recordedGaps.length), mappingOrigins, observations: recorder.observations, inventory: "" };
+    // Its inventory digest is known once every account is read.
+    return { account, gaps: ownGaps.slice(recordedGaps.length), mappingOrigins, observations: recorder.observations, inventory: "", fresh: true };
   };
   const cachedReads = new Map<string, AccountRead & { fresh: boolean }>();
   const accounts = await Promise.all(
@@ -131,7 +132,7 @@ async function readSnapshot(reader: SnapshotSource, source: Snapshot["source"], 
       let account: Account;
       if (cache) {
         const read = await readThroughCache(accountId, false);
-        cachedReads.set(accountId, { ...read, fresh: read.inventory === "" });
+        cachedReads.set(accountId, read);
         account = read.account;
       } else account = await readAccount(reader, accountId, memberNames.get(accountId) ?? null, gaps, origins);
       accountsDone++;
@@ -140,14 +141,15 @@ async function readSnapshot(reader: SnapshotSource, source: Snapshot["source"], 
     }),
   );
   const inventory = resourceInventory(accounts);
-  if (cache) {
+  const digests = cache ? inventoryDigests(inventory) : null;
+  const digestOf = (accountId: string) => digests?.get(accountId) ?? "none";
+  if (digests) {
     // A stored read resolved its names against its account's resources then: read afresh if they differ now.
-    const digests = inventoryDigests(inventory);
     for (const [i, accountId] of accountIds.entries()) {
       const read = cachedReads.get(accountId)!;
-      if (!read.fresh && read.inventory !== (digests.get(accountId) ?? "none")) {
+      if (!read.fresh && read.inventory !== digestOf(accountId)) {
         const again = await readThroughCache(accountId, true);
-        cachedReads.set(accountId, { ...again, fresh: true });
+        cachedReads.set(accountId, again);
         accounts[i] = again.account;
       }
       const final = cachedReads.get(accountId)!;
@@ -176,8 +178,8 @@ async function readSnapshot(reader: SnapshotSource, source: Snapshot["source"], 
   // Names in environment values count only for resources the snapshot holds, known only now.
   settleEnvironmentReferences(accounts, inventory);
   if (cache) {
-    const digests = inventoryDigests(inventory);
-    const fresh = [...cachedReads.values()].filter((read) => read.fresh).map(({ fresh: _, ...read }) => ({ ...read, inventory: digests.get(read.account.accountId) ?? "none" }));
+    // A read afresh has the same files as the stored one it replaced: the inventory is unchanged.
+    const fresh = [...cachedReads.values()].filter((read) => read.fresh).map(({ fresh: _, ...read }) => ({ ...read, inventory: digestOf(read.account.accountId) }));
     if (caching!.options.saveAfterReturn) setImmediate(() => cache.save(fresh, accountIds));
     else cache.save(fresh, accountIds);
   }

@@ -46,15 +46,26 @@ export async function anyReusableScan(db: SqlRunner): Promise<boolean> {
   return rows.length > 0;
 }
 
-const FINDING_VERDICT_COLUMNS = VERDICT_COPIES.findings.columns;
-const FUNCTION_VERDICT_COLUMNS = VERDICT_COPIES.functions.columns;
+/**
+ * Lists in scan `to`'s verdict copy the rows scan `from` lists there that `where` (on `t`, with
+ * `$1` the earlier scan and `$3` the accounts) selects, in the order of the rows they name; returns how many.
+ */
+async function listAgain(conn: SqlRunner, copy: (typeof VERDICT_COPIES)[string], from: number, to: number, where: string, accountIds: string[]): Promise<number> {
+  const { table, columns, listedBy } = copy;
+  const [{ n }] = await conn.query<{ n: number }>(
+    `WITH listed AS (INSERT INTO ${table} (${columns}) SELECT $2, ${columns.replace("scan_id, ", "")} FROM ${table} t WHERE t.scan_id = $1 AND ${where} ORDER BY t.${listedBy} RETURNING 1)
+     SELECT count(*)::int AS n FROM listed`,
+    [from, to, accountIds],
+  );
+  return n;
+}
 
 /**
  * Lists a reused account's analysed rows in a new scan; one instance per scan transaction. Its
  * functions and their findings are listed in the new scan's verdict copies and not written again;
  * its role recommendations (a recommendation reads the account's own last-accessed data) are read
- * where they were written, which the new scan's account row names (`analysed_in`, shared-rows.ts). The graph's edges, the permission sets and every role's
- * reach read only organization-level inputs: equal keys mean equal rows (lib/jobs/analysis-inputs.ts),
+ * where they were written, which the new scan's account row names (`analysed_in`, shared-rows.ts).
+ * The graph's edges, the permission sets and every role's reach read only organization-level inputs: equal keys mean equal rows (lib/jobs/analysis-inputs.ts),
  * so the new scan reads the earlier one's (scans.graph_scan_id, set by save-scan.ts), analysed
  * accounts included. The search index's terms are shared by every scan: the copied findings'
  * text ids name them.
@@ -69,18 +80,8 @@ export function analysisCopier(conn: SqlRunner, reuse: AnalysisReuse, toScanId: 
     async accounts(accountIds: string[]): Promise<{ functions: number; findings: number }> {
       // Functions and findings are shared, not copied: the new scan's verdict copies name the rows
       // the earlier scan named, wherever they were written (shared-rows.ts).
-      const [{ n: functions }] = await conn.query<{ n: number }>(
-        `WITH listed AS (INSERT INTO function_verdicts (${FUNCTION_VERDICT_COLUMNS}) SELECT $2, ${FUNCTION_VERDICT_COLUMNS.replace("scan_id, ", "")} FROM function_verdicts t
-                          WHERE t.scan_id = $1 AND t.account_id = ANY($3::text[]) RETURNING 1)
-         SELECT count(*)::int AS n FROM listed`,
-        [from, toScanId, accountIds],
-      );
-      const [{ n: findings }] = await conn.query<{ n: number }>(
-        `WITH listed AS (INSERT INTO finding_verdicts (${FINDING_VERDICT_COLUMNS}) SELECT $2, ${FINDING_VERDICT_COLUMNS.replace("scan_id, ", "")} FROM finding_verdicts t
-                          WHERE t.scan_id = $1 AND t.function_arn IN (SELECT arn FROM function_verdicts f WHERE f.scan_id = $1 AND f.account_id = ANY($3::text[])) ORDER BY t.id RETURNING 1)
-         SELECT count(*)::int AS n FROM listed`,
-        [from, toScanId, accountIds],
-      );
+      const functions = await listAgain(conn, VERDICT_COPIES.functions, from, toScanId, "t.account_id = ANY($3::text[])", accountIds);
+      const findings = await listAgain(conn, VERDICT_COPIES.findings, from, toScanId, "t.function_arn IN (SELECT arn FROM function_verdicts f WHERE f.scan_id = $1 AND f.account_id = ANY($3::text[]))", accountIds);
       return { functions, findings };
     },
   };
