@@ -48,12 +48,12 @@ export async function anyReusableScan(db: SqlRunner): Promise<boolean> {
 
 /**
  * Lists in scan `to`'s verdict copy the rows scan `from` lists there that `where` (on `t`, with
- * `$1` the earlier scan and `$3` the accounts) selects, in the order of the rows they name; returns how many.
+ * `$1` the earlier scan and `$3` the accounts) selects, in `order` when given; returns how many.
  */
-async function listAgain(conn: SqlRunner, copy: (typeof VERDICT_COPIES)[string], from: number, to: number, where: string, accountIds: string[]): Promise<number> {
-  const { table, columns, listedBy } = copy;
+async function listAgain(conn: SqlRunner, copy: (typeof VERDICT_COPIES)[string], from: number, to: number, where: string, accountIds: string[], order?: string): Promise<number> {
+  const { table, columns } = copy;
   const [{ n }] = await conn.query<{ n: number }>(
-    `WITH listed AS (INSERT INTO ${table} (${columns}) SELECT $2, ${columns.replace("scan_id, ", "")} FROM ${table} t WHERE t.scan_id = $1 AND ${where} ORDER BY t.${listedBy} RETURNING 1)
+    `WITH listed AS (INSERT INTO ${table} (${columns}) SELECT $2, ${columns.replace("scan_id, ", "")} FROM ${table} t WHERE t.scan_id = $1 AND ${where}${order ? ` ORDER BY ${order}` : ""} RETURNING 1)
      SELECT count(*)::int AS n FROM listed`,
     [from, to, accountIds],
   );
@@ -81,7 +81,7 @@ export function analysisCopier(conn: SqlRunner, reuse: AnalysisReuse, toScanId: 
       // Functions and findings are shared, not copied: the new scan's verdict copies name the rows
       // the earlier scan named, wherever they were written (shared-rows.ts).
       const functions = await listAgain(conn, VERDICT_COPIES.functions, from, toScanId, "t.account_id = ANY($3::text[])", accountIds);
-      const findings = await listAgain(conn, VERDICT_COPIES.findings, from, toScanId, "t.function_arn IN (SELECT arn FROM function_verdicts f WHERE f.scan_id = $1 AND f.account_id = ANY($3::text[]))", accountIds);
+      const findings = await listAgain(conn, VERDICT_COPIES.findings, from, toScanId, "t.function_arn IN (SELECT arn FROM function_verdicts f WHERE f.scan_id = $1 AND f.account_id = ANY($3::text[]))", accountIds, "t.id");
       return { functions, findings };
     },
   };
