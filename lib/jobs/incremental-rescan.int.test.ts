@@ -6,6 +6,7 @@ import { parseGenArgs, writeGeneratedOrganization } from "@/scripts/gen-org";
 import { deployedFunction, deployFunctions, snapshotAccountIds, tightenScp, trustRole } from "@/scripts/lib/mutate-snapshot";
 import { freshPglite, freshPostgres, type TestDatabase } from "@/lib/store/test-support";
 import { STORED_PARTS, STORED_TABLES as TABLES, storedScan } from "@/scripts/lib/stored-scan";
+import { computeDiffCandidates } from "@/lib/store/scan-diff-candidates";
 import { scanSnapshotDir } from "./run-scan";
 
 const NOW = "2026-12-02T08:00:00.000Z";
@@ -49,6 +50,12 @@ describe.each([
     // ... which differs from the first scan where the deployment changed something
     const before = await storedScan(t.db, first.scanId);
     expect(before.functions).not.toEqual(a.functions);
+    // ... and its diff against the first scan, derived for the changed account only, names what
+    // comparing every function of the two scans names
+    const [stored] = await t.db.query<{ arns: unknown }>(`SELECT arns FROM scan_diff_candidates WHERE from_scan_id = $1 AND to_scan_id = $2`, [first.scanId, incremental.scanId]);
+    const everyFunction = await computeDiffCandidates(t.db, first.scanId, incremental.scanId);
+    expect(everyFunction.length).toBeGreaterThan(0);
+    expect(typeof stored.arns === "string" ? JSON.parse(stored.arns) : stored.arns).toEqual(everyFunction);
   }, 300_000);
 
   it("keeps what another account's trust gives a changed account's function, without rebuilding the organization's graph", async () => {

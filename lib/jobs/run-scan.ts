@@ -14,7 +14,8 @@ import { crawlOrganization, type CrawlOptions } from "@/lib/collect/crawl-organi
 import { saveCrawlStats, type StoredCrawlStats } from "@/lib/store/crawl-stats";
 import type { Snapshot } from "@/lib/snapshot/types";
 import { createScanProgressMeter, type OverallProgress, type ScanCounts, type ScanStep } from "./scan-progress-meter";
-import { anyReusableScan, findReusableAnalysis, reusedSummaryRows, storedBlastRadii } from "@/lib/store/reuse-analysis";
+import { anyReusableScan, findReusableAnalysis, reusedRiskiest, storedBlastRadii } from "@/lib/store/reuse-analysis";
+import { readScanAggregates } from "@/lib/store/scan-aggregates";
 import type { IncrementalStore } from "@/lib/store/save-scan";
 import { analysisInputs } from "./analysis-inputs";
 import { analysisCodeVersion } from "./analysis-code-version";
@@ -289,13 +290,13 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
       else meter.count({ rowsStored: written, rowsTotal: total });
     }, incremental);
     if (incremental?.reuse) {
-      // The summary covers every function, reused ones included.
-      const reused = await reusedSummaryRows(db, scanId, [...incremental.reuse.accountIds], RISKIEST_IN_SUMMARY);
-      for (const f of reused.findings) {
-        tally.summary.findings += f.n;
-        tally.summary.findingsBySeverity[f.severity as Severity] += f.n;
+      // The summary covers every function, reused ones included: its findings are the stored aggregates'.
+      const { findingsBySeverity } = await readScanAggregates(db, scanId);
+      tally.summary.findingsBySeverity = { ...findingsBySeverity };
+      tally.summary.findings = SEVERITIES.reduce((n, s) => n + findingsBySeverity[s], 0);
+      for (const f of await reusedRiskiest(db, scanId, [...incremental.reuse.accountIds], RISKIEST_IN_SUMMARY)) {
+        tally.add({ functionArn: f.arn, riskScore: f.risk_score, severity: f.severity as Severity, findingSeverities: [] });
       }
-      for (const f of reused.riskiest) tally.add({ functionArn: f.arn, riskScore: f.risk_score, severity: f.severity as Severity, findingSeverities: [] });
     }
     const t3 = performance.now();
     await persisting;

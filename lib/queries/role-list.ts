@@ -39,7 +39,7 @@ export async function listRolesIn(db: Database, scanId: number, options: RoleLis
     db.query<{ arn: string; name: string; account_id: string; n: number; worst: number | null; policies: number; has_boundary: boolean; fns: { arn: string; name: string }[] }>(
       `SELECT arn, name, account_id, function_count AS n, worst_score AS worst, policy_count AS policies, has_boundary, functions AS fns
          FROM role_summaries WHERE ${where}
-        ORDER BY function_count DESC, worst_score DESC NULLS LAST, name
+        ORDER BY function_count DESC, worst_score DESC NULLS LAST, name, arn
         LIMIT $4 OFFSET $5`,
       [...params, pageSize, (page - 1) * pageSize],
     ),

@@ -45,7 +45,7 @@ export async function roleRecommendation(db: Database, scanId: number, roleArn: 
   const stored = (await roleRecommendations(db, scanId, [roleArn])).get(roleArn);
   if (stored) return stored;
   const [legacy] = await db.query<{ recommended_policy: unknown }>(
-    `SELECT f.recommended_policy FROM functions f WHERE ${FUNCTION_OF_SCAN_SQL("f", "$1", "v.role_arn = $2")} AND f.recommended_policy IS NOT NULL ORDER BY f.name LIMIT 1`,
+    `SELECT f.recommended_policy FROM functions f WHERE ${FUNCTION_OF_SCAN_SQL("f", "$1", "v.role_arn = $2")} AND f.recommended_policy IS NOT NULL ORDER BY f.name, f.arn LIMIT 1`,
     [scanId, roleArn],
   );
   const policy = decodeRecommendedPolicy(legacy?.recommended_policy ?? null);

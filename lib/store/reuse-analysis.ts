@@ -113,22 +113,14 @@ export async function storedBlastRadii(db: SqlRunner, fromScanId: number, accoun
 }
 
 /**
- * What a scan summary needs from the reused functions: their findings per severity, and the
- * `top` riskiest of them with every function tied with the last (the caller breaks ties).
- * Read from the narrow verdict copies (one row per function and finding, as stored).
+ * What a scan summary needs from the reused functions: the `top` riskiest of them with every
+ * function tied with the last (the caller breaks ties), from the narrow verdict copy.
  */
-export async function reusedSummaryRows(conn: SqlRunner, scanId: number, accountIds: string[], top: number) {
-  const findings = await conn.query<{ severity: string; n: number }>(
-    `SELECT fv.severity, count(*)::int AS n FROM finding_verdicts fv JOIN function_verdicts f ON f.scan_id = fv.scan_id AND f.arn = fv.function_arn
-      WHERE fv.scan_id = $1 AND f.account_id = ANY($2::text[])
-      GROUP BY fv.severity`,
-    [scanId, accountIds],
-  );
-  const riskiest = await conn.query<{ arn: string; risk_score: number; severity: string }>(
+export async function reusedRiskiest(conn: SqlRunner, scanId: number, accountIds: string[], top: number) {
+  return conn.query<{ arn: string; risk_score: number; severity: string }>(
     `SELECT arn, risk_score, severity FROM function_verdicts
       WHERE scan_id = $1 AND account_id = ANY($2::text[]) AND risk_score >= (
         SELECT min(risk_score) FROM (SELECT risk_score FROM function_verdicts WHERE scan_id = $1 AND account_id = ANY($2::text[]) AND risk_score IS NOT NULL ORDER BY risk_score DESC LIMIT $3) best)`,
     [scanId, accountIds, top],
   );
-  return { findings, riskiest };
 }

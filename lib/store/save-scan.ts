@@ -263,7 +263,8 @@ export async function storeSnapshot(
       );
       // Every account reused (and the same organization-level key): the earlier scan's verdicts are this scan's.
       const sameAs = reuse && reuse.accountIds.size === snapshot.accounts.length ? reuse.fromScanId : null;
-      await storeScanAggregates(conn, scanId, { verdictsWritten: true, sameAs, reused: reuse !== null });
+      const listedFrom = reuse ? { scanId: reuse.fromScanId, accounts: [...reuse.accountIds] } : null;
+      await storeScanAggregates(conn, scanId, { verdictsWritten: true, sameAs, reused: reuse !== null, listedFrom });
       await conn.exec("COMMIT");
     } catch (error) {
       await conn.exec("ROLLBACK");

@@ -9,6 +9,7 @@ import { SEVERITIES, type Severity } from "@/lib/analysis/types";
 import type { SqlRunner } from "./db";
 import { jsonColumn } from "./codecs/json-column";
 import { analyzeTables, copyScanPageData, hasScanPageData, storeScanPageData } from "./scan-page-data";
+import { FINDINGS_OUTSIDE_SQL, FUNCTIONS_OUTSIDE_SQL, type ListedFrom } from "./listed-from";
 
 /** Functions listed as the riskiest, before suppressions (the overview shows ten). */
 export const RISKIEST_STORED = 10;
@@ -57,21 +58,96 @@ export const scanAggregatesCodec = jsonColumn<ScanAggregates>(
 
 const emptyCounts = (): Record<Severity, number> => ({ critical: 0, high: 0, medium: 0, low: 0, info: 0 });
 
-/** The aggregates of a stored scan, from its verdict copies (narrow: the wide rows are not read again) and its riskiest functions. */
-export async function computeScanAggregates(db: SqlRunner, scanId: number): Promise<ScanAggregates> {
+/** The aggregates that are sums over functions: a scan's, or one part of it, which add and subtract. */
+interface Sums {
+  byAccount: Map<string, { functions: number; counts: Record<Severity, number> }>;
+  incomplete: number;
+  findingsBySeverity: Record<Severity, number>;
+  categories: Map<string, { findings: number; functions: number }>;
+}
+
+/** The sums over scan `scanId`'s functions, or over those outside the accounts `outside` only. */
+async function sumsOf(db: SqlRunner, scanId: number, outside: string[] | null): Promise<Sums> {
+  const params = outside ? [scanId, outside] : [scanId];
   const perAccount = await db.query<{ account_id: string; severity: string | null; n: number; incomplete: number }>(
     `SELECT account_id, severity, count(*)::int AS n, count(*) FILTER (WHERE json_array_length(incomplete) > 0)::int AS incomplete
-       FROM function_verdicts WHERE scan_id = $1 GROUP BY account_id, severity`,
-    [scanId],
+       FROM (${FUNCTIONS_OUTSIDE_SQL(outside !== null)}) v GROUP BY account_id, severity`,
+    params,
   );
+  const findings = await db.query<{ category: string; severity: Severity; n: number }>(
+    `SELECT category, severity, count(*)::int AS n FROM (${FINDINGS_OUTSIDE_SQL(outside !== null)}) x GROUP BY category, severity`,
+    params,
+  );
+  const categoryFunctions = await db.query<{ category: string; functions: number }>(
+    `SELECT category, count(*)::int AS functions FROM (SELECT DISTINCT category, function_arn FROM (${FINDINGS_OUTSIDE_SQL(outside !== null)}) x) c GROUP BY category`,
+    params,
+  );
+  const sums: Sums = { byAccount: new Map(), incomplete: 0, findingsBySeverity: emptyCounts(), categories: new Map() };
+  for (const r of perAccount) {
+    const entry = sums.byAccount.get(r.account_id) ?? { functions: 0, counts: emptyCounts() };
+    entry.functions += Number(r.n);
+    if (r.severity) entry.counts[r.severity as Severity] += Number(r.n);
+    sums.incomplete += Number(r.incomplete);
+    sums.byAccount.set(r.account_id, entry);
+  }
+  for (const r of findings) {
+    sums.findingsBySeverity[r.severity] += Number(r.n);
+    const entry = sums.categories.get(r.category) ?? { findings: 0, functions: 0 };
+    entry.findings += Number(r.n);
+    sums.categories.set(r.category, entry);
+  }
+  for (const r of categoryFunctions) sums.categories.get(r.category)!.functions = Number(r.functions);
+  return sums;
+}
+
+/** The sums stored in a scan's aggregates. */
+function storedSums(aggregates: ScanAggregates): Sums {
+  return {
+    byAccount: new Map(aggregates.byAccount.map((a) => [a.accountId, { functions: a.functions, counts: { ...a.counts } }])),
+    incomplete: aggregates.incomplete,
+    findingsBySeverity: { ...aggregates.findingsBySeverity },
+    categories: new Map(aggregates.categories.map((c) => [c.category, { findings: c.findings, functions: c.functions }])),
+  };
+}
+
+/** `into` plus `sign` times `part`, in place; what sums to nothing is left out, as a scan without it has none. */
+function addSums(into: Sums, part: Sums, sign: 1 | -1): Sums {
+  for (const [accountId, p] of part.byAccount) {
+    const entry = into.byAccount.get(accountId) ?? { functions: 0, counts: emptyCounts() };
+    entry.functions += sign * p.functions;
+    for (const s of SEVERITIES) entry.counts[s] += sign * p.counts[s];
+    if (entry.functions === 0) into.byAccount.delete(accountId);
+    else into.byAccount.set(accountId, entry);
+  }
+  into.incomplete += sign * part.incomplete;
+  for (const s of SEVERITIES) into.findingsBySeverity[s] += sign * part.findingsBySeverity[s];
+  for (const [category, p] of part.categories) {
+    const entry = into.categories.get(category) ?? { findings: 0, functions: 0 };
+    entry.findings += sign * p.findings;
+    entry.functions += sign * p.functions;
+    if (entry.findings === 0) into.categories.delete(category);
+    else into.categories.set(category, entry);
+  }
+  return into;
+}
+
+/**
+ * The aggregates of a stored scan, from its verdict copies (narrow: the wide rows are not read
+ * again) and its riskiest functions. `listedFrom` (an incremental rescan, whose earlier scan's
+ * aggregates are stored): the earlier scan's sums, less its other accounts' share, plus this
+ * scan's share of those accounts; the same numbers a full derivation gives.
+ */
+export async function computeScanAggregates(db: SqlRunner, scanId: number, listedFrom: { from: ListedFrom; aggregates: ScanAggregates } | null = null): Promise<ScanAggregates> {
+  const sums = listedFrom
+    ? addSums(
+        addSums(storedSums(listedFrom.aggregates), await sumsOf(db, listedFrom.from.scanId, listedFrom.from.accounts), -1),
+        await sumsOf(db, scanId, listedFrom.from.accounts),
+        1,
+      )
+    : await sumsOf(db, scanId, null);
   const facets = await db.query<{ kind: string; value: string }>(
     `SELECT DISTINCT 'region' AS kind, region AS value FROM function_verdicts WHERE scan_id = $1
      UNION SELECT DISTINCT 'runtime', runtime FROM function_verdicts WHERE scan_id = $1 AND runtime IS NOT NULL`,
-    [scanId],
-  );
-  const findingSeverities = await db.query<{ severity: Severity; n: number }>(`SELECT severity, count(*)::int AS n FROM finding_verdicts WHERE scan_id = $1 GROUP BY severity`, [scanId]);
-  const categories = await db.query<{ category: string; findings: number; functions: number }>(
-    `SELECT category, count(*)::int AS findings, count(DISTINCT function_arn)::int AS functions FROM finding_verdicts WHERE scan_id = $1 GROUP BY category`,
     [scanId],
   );
   const riskiest = await db.query<{ arn: string; name: string; account_id: string; region: string; risk_score: number; severity: string; finding_count: number; is_public: boolean }>(
@@ -81,31 +157,21 @@ export async function computeScanAggregates(db: SqlRunner, scanId: number): Prom
   );
   const bySeverity = emptyCounts();
   let unanalysed = 0;
-  let incomplete = 0;
-  const byAccount = new Map<string, { accountId: string; functions: number; counts: Record<Severity, number> }>();
-  for (const r of perAccount) {
-    const entry = byAccount.get(r.account_id) ?? { accountId: r.account_id, functions: 0, counts: emptyCounts() };
-    entry.functions += Number(r.n);
-    if (r.severity) {
-      entry.counts[r.severity as Severity] += Number(r.n);
-      bySeverity[r.severity as Severity] += Number(r.n);
-    } else unanalysed += Number(r.n);
-    incomplete += Number(r.incomplete);
-    byAccount.set(r.account_id, entry);
+  for (const entry of sums.byAccount.values()) {
+    for (const s of SEVERITIES) bySeverity[s] += entry.counts[s];
+    unanalysed += entry.functions - SEVERITIES.reduce((n, s) => n + entry.counts[s], 0);
   }
-  const findingsBySeverity = emptyCounts();
-  for (const r of findingSeverities) findingsBySeverity[r.severity] += Number(r.n);
   const codeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return {
     version: AGGREGATES_VERSION,
     regions: facets.filter((f) => f.kind === "region").map((f) => f.value).sort(codeUnits),
     runtimes: facets.filter((f) => f.kind === "runtime").map((f) => f.value).sort(codeUnits),
     bySeverity,
-    findingsBySeverity,
+    findingsBySeverity: sums.findingsBySeverity,
     unanalysed,
-    incomplete,
-    byAccount: [...byAccount.values()].sort((a, b) => codeUnits(a.accountId, b.accountId)),
-    categories: categories.map((c) => ({ category: c.category, findings: Number(c.findings), functions: Number(c.functions) })),
+    incomplete: sums.incomplete,
+    byAccount: [...sums.byAccount].map(([accountId, a]) => ({ accountId, functions: a.functions, counts: a.counts })).sort((a, b) => codeUnits(a.accountId, b.accountId)),
+    categories: [...sums.categories].map(([category, c]) => ({ category, findings: c.findings, functions: c.functions })).sort((a, b) => codeUnits(a.category, b.category)),
     riskiest: riskiest.map((r) => ({
       arn: r.arn,
       name: r.name,
@@ -157,28 +223,36 @@ export async function storeVerdictProjections(db: SqlRunner, scanId: number): Pr
  * `sameAs`: an earlier scan whose stored verdicts are this scan's, row for row (an incremental
  * rescan that reused every account): its aggregates and page data are copied, not derived again.
  * `reused`: most of the scan's rows repeat an earlier scan's (an incremental rescan).
+ * `listedFrom`: the earlier scan whose rows of some accounts this scan lists unchanged; when that
+ * scan's aggregates and page data are stored, only the other accounts' share is derived.
  */
 export async function storeScanAggregates(
   db: SqlRunner,
   scanId: number,
-  { verdictsWritten = false, sameAs = null, reused = false }: { verdictsWritten?: boolean; sameAs?: number | null; reused?: boolean } = {},
+  { verdictsWritten = false, sameAs = null, reused = false, listedFrom = null }: { verdictsWritten?: boolean; sameAs?: number | null; reused?: boolean; listedFrom?: ListedFrom | null } = {},
 ): Promise<ScanAggregates> {
   if (!verdictsWritten) await storeVerdictProjections(db, scanId);
   await analyzeTables(db, ["function_verdicts", "finding_verdicts"], reused);
-  const [same] = sameAs === null ? [] : await db.query<{ data: unknown }>(`SELECT data FROM scan_aggregates WHERE scan_id = $1`, [sameAs]);
-  const copied = same && (await hasScanPageData(db, sameAs!)) ? scanAggregatesCodec.safeDecode(same.data, { scanId: sameAs!, key: sameAs! }) : null;
+  const copied = sameAs === null ? null : await storedAggregates(db, sameAs);
   if (copied) {
     await db.query(`INSERT INTO scan_aggregates (scan_id, data) VALUES ($1, $2::json) ON CONFLICT (scan_id) DO UPDATE SET data = EXCLUDED.data`, [scanId, JSON.stringify(copied)]);
     await copyScanPageData(db, sameAs!, scanId);
     return copied;
   }
-  const aggregates = await computeScanAggregates(db, scanId);
+  const earlier = listedFrom === null ? null : await storedAggregates(db, listedFrom.scanId);
+  const aggregates = await computeScanAggregates(db, scanId, earlier && { from: listedFrom!, aggregates: earlier });
   await db.query(
     `INSERT INTO scan_aggregates (scan_id, data) VALUES ($1, $2::json) ON CONFLICT (scan_id) DO UPDATE SET data = EXCLUDED.data`,
     [scanId, JSON.stringify(aggregates)],
   );
-  await storeScanPageData(db, scanId, { reused, indexWritten: verdictsWritten });
+  await storeScanPageData(db, scanId, { reused, indexWritten: verdictsWritten, listedFrom: earlier ? listedFrom : null });
   return aggregates;
+}
+
+/** A scan's aggregates and page data, when both are stored of the current shape; else null. */
+async function storedAggregates(db: SqlRunner, scanId: number): Promise<ScanAggregates | null> {
+  const [row] = await db.query<{ data: unknown }>(`SELECT data FROM scan_aggregates WHERE scan_id = $1`, [scanId]);
+  return row && (await hasScanPageData(db, scanId)) ? scanAggregatesCodec.safeDecode(row.data, { scanId, key: scanId }) : null;
 }
 
 /**

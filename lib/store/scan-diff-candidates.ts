@@ -13,12 +13,19 @@ import { readScanAggregates } from "./scan-aggregates";
 
 const arnsCodec = jsonColumn<string[]>("scan_diff_candidates", "arns", z.array(z.string()));
 
-export async function computeDiffCandidates(db: SqlRunner, from: number, to: number): Promise<string[]> {
+/**
+ * `outside`: accounts whose functions and findings both scans list alike (an incremental rescan
+ * against the scan it lists them from): only the other accounts' functions are compared.
+ */
+export async function computeDiffCandidates(db: SqlRunner, from: number, to: number, outside?: string[]): Promise<string[]> {
+  const functions = (scan: string) => `function_verdicts WHERE scan_id = ${scan}${outside ? " AND NOT (account_id = ANY($3::text[]))" : ""}`;
+  const findings = (scan: string) =>
+    `finding_verdicts WHERE scan_id = ${scan}${outside ? ` AND function_arn IN (SELECT arn FROM ${functions(scan)})` : ""}`;
   const rows = await db.query<{ arn: string }>(
-    `WITH a AS (SELECT arn, risk_score, severity, is_public, incomplete::text AS inc FROM function_verdicts WHERE scan_id = $1),
-          b AS (SELECT arn, risk_score, severity, is_public, incomplete::text AS inc FROM function_verdicts WHERE scan_id = $2),
-          x AS (SELECT function_arn, fingerprint FROM finding_verdicts WHERE scan_id = $1),
-          y AS (SELECT function_arn, fingerprint FROM finding_verdicts WHERE scan_id = $2)
+    `WITH a AS (SELECT arn, risk_score, severity, is_public, incomplete::text AS inc FROM ${functions("$1")}),
+          b AS (SELECT arn, risk_score, severity, is_public, incomplete::text AS inc FROM ${functions("$2")}),
+          x AS (SELECT function_arn, fingerprint FROM ${findings("$1")}),
+          y AS (SELECT function_arn, fingerprint FROM ${findings("$2")})
      SELECT COALESCE(a.arn, b.arn) AS arn FROM a FULL JOIN b ON a.arn = b.arn
       WHERE a.arn IS NULL OR b.arn IS NULL OR a.risk_score IS DISTINCT FROM b.risk_score OR a.severity IS DISTINCT FROM b.severity
          OR a.is_public <> b.is_public OR a.inc <> b.inc
@@ -26,7 +33,7 @@ export async function computeDiffCandidates(db: SqlRunner, from: number, to: num
      SELECT COALESCE(x.function_arn, y.function_arn) FROM x FULL JOIN y ON x.function_arn = y.function_arn AND x.fingerprint = y.fingerprint
       WHERE x.function_arn IS NULL OR y.function_arn IS NULL
      ORDER BY 1`,
-    [from, to],
+    outside ? [from, to, outside] : [from, to],
   );
   return rows.map((r) => r.arn);
 }
@@ -43,10 +50,10 @@ export async function readDiffCandidates(db: SqlRunner, from: number, to: number
 /**
  * Computes and stores the pair's candidates (both scans' verdict copies must be stored): a scan
  * stores them against the one before it. `known`: the candidates, when the caller knows them
- * (none, for a rescan whose verdicts are the earlier scan's).
+ * (none, for a rescan whose verdicts are the earlier scan's); `outside` as computeDiffCandidates.
  */
-export async function storeDiffCandidates(db: SqlRunner, from: number, to: number, known?: string[]): Promise<string[]> {
-  const arns = known ?? (await computeDiffCandidates(db, from, to));
+export async function storeDiffCandidates(db: SqlRunner, from: number, to: number, known?: string[], outside?: string[]): Promise<string[]> {
+  const arns = known ?? (await computeDiffCandidates(db, from, to, outside));
   // ON CONFLICT: two readers computing the same pair at once both succeed.
   await db.query(`INSERT INTO scan_diff_candidates (to_scan_id, from_scan_id, arns) VALUES ($1, $2, $3::json) ON CONFLICT DO NOTHING`, [to, from, JSON.stringify(arns)]);
   return arns;

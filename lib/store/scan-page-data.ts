@@ -8,6 +8,7 @@
  */
 import { SEVERITIES, type Severity } from "@/lib/analysis/types";
 import type { SqlRunner } from "./db";
+import { FINDINGS_OUTSIDE_SQL, type ListedFrom } from "./listed-from";
 import { storeDiffCandidates } from "./scan-diff-candidates";
 import { SEARCH_ID_SQL } from "./finding-search-index";
 import { FINDING_OF_SCAN_SQL } from "./shared-rows";
@@ -50,34 +51,90 @@ async function deriveSearchIndex(db: SqlRunner, scanId: number): Promise<void> {
   );
 }
 
-/** The roles page's rows: each role that executes functions, with its functions by name (as the page lists them). */
-async function storeRoleSummaries(db: SqlRunner, scanId: number): Promise<void> {
+/**
+ * The roles page's rows: each role that executes functions, with its functions by name (as the
+ * page lists them). `listedFrom`: a role untouched by the other accounts (neither theirs nor
+ * executing one of their functions, in either scan) has the earlier scan's row: its role and
+ * functions are listed unchanged.
+ */
+async function storeRoleSummaries(db: SqlRunner, scanId: number, listedFrom: ListedFrom | null): Promise<void> {
+  const touched = `SELECT role_arn FROM function_verdicts WHERE scan_id IN ($1, $3) AND NOT (account_id = ANY($2::text[]))
+                   UNION SELECT arn FROM roles WHERE scan_id IN ($1, $3) AND NOT (account_id = ANY($2::text[]))`;
+  if (listedFrom) {
+    await db.query(
+      `INSERT INTO role_summaries (scan_id, arn, name, account_id, function_count, worst_score, policy_count, has_boundary, functions)
+       SELECT $1, arn, name, account_id, function_count, worst_score, policy_count, has_boundary, functions FROM role_summaries
+        WHERE scan_id = $3 AND account_id = ANY($2::text[]) AND arn NOT IN (${touched})`,
+      [scanId, listedFrom.accounts, listedFrom.scanId],
+    );
+  }
   await db.query(
     `WITH per_role AS (
        SELECT f.role_arn, count(*)::int AS n, max(f.risk_score) AS worst,
               json_agg(json_build_object('arn', f.arn, 'name', f.name) ORDER BY f.name, f.arn) AS fns
-         FROM function_verdicts f WHERE f.scan_id = $1 GROUP BY f.role_arn)
+         FROM function_verdicts f WHERE f.scan_id = $1${listedFrom ? ` AND f.role_arn IN (${touched})` : ""} GROUP BY f.role_arn)
      INSERT INTO role_summaries (scan_id, arn, name, account_id, function_count, worst_score, policy_count, has_boundary, functions)
      SELECT $1, r.arn, r.name, r.account_id, p.n, p.worst, jsonb_array_length(r.attached_policy_arns) + jsonb_array_length(r.inline_policies),
             r.permissions_boundary_arn IS NOT NULL, p.fns
        FROM roles r JOIN per_role p ON p.role_arn = r.arn WHERE r.scan_id = $1`,
-    [scanId],
+    listedFrom ? [scanId, listedFrom.accounts, listedFrom.scanId] : [scanId],
   );
 }
 
 const SEVERITY_RANK = `CASE severity ${SEVERITIES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(" ")} END`;
 
-/** Per category and severity: its findings, and the functions whose worst finding of the category has that severity. */
-async function storeCategoryCounts(db: SqlRunner, scanId: number): Promise<void> {
+/**
+ * SQL: per category and severity of the findings `findings` (a query of finding_verdicts rows), how
+ * many, and the functions whose worst finding of the category has that severity.
+ */
+const CATEGORY_COUNTS_SQL = (findings: string) =>
+  `WITH x AS (${findings}),
+        worst AS (SELECT category, min(${SEVERITY_RANK}) AS rank FROM x GROUP BY function_arn, category),
+        fns AS (SELECT category, rank, count(*)::int AS n FROM worst GROUP BY category, rank),
+        fds AS (SELECT category, ${SEVERITY_RANK} AS rank, count(*)::int AS n FROM x GROUP BY category, severity)
+   SELECT COALESCE(fds.category, fns.category) AS category, (ARRAY[${SEVERITIES.map((s) => `'${s}'`).join(", ")}])[COALESCE(fds.rank, fns.rank) + 1] AS severity,
+          COALESCE(fds.n, 0) AS findings, COALESCE(fns.n, 0) AS functions_worst
+     FROM fds FULL JOIN fns ON fns.category = fds.category AND fns.rank = fds.rank`;
+
+/**
+ * Per category and severity: its findings, and the functions whose worst finding of the category
+ * has that severity. Both are sums over functions: with `listedFrom`, the earlier scan's counts,
+ * less its other accounts' share, plus this scan's share of them (a count left at no finding is no row, as in a full derivation).
+ */
+async function storeCategoryCounts(db: SqlRunner, scanId: number, listedFrom: ListedFrom | null): Promise<void> {
+  if (!listedFrom) {
+    await db.query(`INSERT INTO category_counts (scan_id, category, severity, findings, functions_worst) SELECT $1, c.* FROM (${CATEGORY_COUNTS_SQL(FINDINGS_OUTSIDE_SQL(false))}) c`, [scanId]);
+    return;
+  }
+  // The same query for either scan: $1 is the scan whose share it counts.
+  const share = CATEGORY_COUNTS_SQL(FINDINGS_OUTSIDE_SQL(true));
+  const [earlier, now] = [await db.query<CountRow>(share, [listedFrom.scanId, listedFrom.accounts]), await db.query<CountRow>(share, [scanId, listedFrom.accounts])];
+  const counts = new Map<string, CountRow>();
+  const add = (rows: CountRow[], sign: number) => {
+    for (const r of rows) {
+      const key = `${r.category}\0${r.severity}`;
+      const entry = counts.get(key) ?? { category: r.category, severity: r.severity, findings: 0, functions_worst: 0 };
+      entry.findings += sign * Number(r.findings);
+      entry.functions_worst += sign * Number(r.functions_worst);
+      counts.set(key, entry);
+    }
+  };
+  add(await db.query<CountRow>(`SELECT category, severity, findings, functions_worst FROM category_counts WHERE scan_id = $1`, [listedFrom.scanId]), 1);
+  add(earlier, -1);
+  add(now, 1);
+  const rows = [...counts.values()].filter((r) => r.findings > 0);
   await db.query(
-    `WITH worst AS (SELECT category, min(${SEVERITY_RANK}) AS rank FROM finding_verdicts WHERE scan_id = $1 GROUP BY function_arn, category),
-          fns AS (SELECT category, rank, count(*)::int AS n FROM worst GROUP BY category, rank),
-          fds AS (SELECT category, ${SEVERITY_RANK} AS rank, count(*)::int AS n FROM finding_verdicts WHERE scan_id = $1 GROUP BY category, severity)
-     INSERT INTO category_counts (scan_id, category, severity, findings, functions_worst)
-     SELECT $1, COALESCE(fds.category, fns.category), (ARRAY[${SEVERITIES.map((s) => `'${s}'`).join(", ")}])[COALESCE(fds.rank, fns.rank) + 1], COALESCE(fds.n, 0), COALESCE(fns.n, 0)
-       FROM fds FULL JOIN fns ON fns.category = fds.category AND fns.rank = fds.rank`,
-    [scanId],
+    `INSERT INTO category_counts (scan_id, category, severity, findings, functions_worst)
+     SELECT $1, category, severity, findings, functions_worst FROM json_to_recordset($2::json) AS r(category text, severity text, findings int, functions_worst int)`,
+    [scanId, JSON.stringify(rows)],
   );
+}
+
+interface CountRow {
+  category: string;
+  severity: string;
+  findings: number;
+  functions_worst: number;
 }
 
 export interface CategoryCount {
@@ -100,13 +157,19 @@ export async function readCategoryCounts(db: SqlRunner, scanId: number, category
 /**
  * Derives and stores a scan's page data (its verdict copies must be stored). `indexWritten`: the
  * scan was stored with its search index (as the store writes every scan now), so none is derived.
+ * `listedFrom`: an earlier scan, whose page data is stored, lists some accounts' rows as this one
+ * does: only the other accounts' share is derived again.
  */
-export async function storeScanPageData(db: SqlRunner, scanId: number, { reused = false, indexWritten = false }: { reused?: boolean; indexWritten?: boolean } = {}): Promise<void> {
+export async function storeScanPageData(
+  db: SqlRunner,
+  scanId: number,
+  { reused = false, indexWritten = false, listedFrom = null }: { reused?: boolean; indexWritten?: boolean; listedFrom?: ListedFrom | null } = {},
+): Promise<void> {
   for (const table of PAGE_TABLES) await db.query(`DELETE FROM ${table} WHERE scan_id = $1`, [scanId]);
   if (!indexWritten && !(await searchIndexWritten(db, scanId))) await deriveSearchIndex(db, scanId);
-  await storeRoleSummaries(db, scanId);
-  await storeCategoryCounts(db, scanId);
-  await finishPageData(db, scanId, null, reused);
+  await storeRoleSummaries(db, scanId, listedFrom);
+  await storeCategoryCounts(db, scanId, listedFrom);
+  await finishPageData(db, scanId, null, reused, listedFrom);
 }
 
 /**
@@ -119,14 +182,14 @@ export async function copyScanPageData(db: SqlRunner, from: number, to: number):
     await db.query(`DELETE FROM ${table} WHERE scan_id = $1`, [to]);
     await db.query(`INSERT INTO ${table} (scan_id, ${columns}) SELECT $2, ${columns} FROM ${table} WHERE scan_id = $1`, [from, to]);
   }
-  await finishPageData(db, to, from, true);
+  await finishPageData(db, to, from, true, null);
 }
 
 /**
  * The diff against the complete scan before (none differ when that is `sameAs`, whose verdicts
  * are this scan's), the page data's version, and the statistics.
  */
-async function finishPageData(db: SqlRunner, scanId: number, sameAs: number | null, reused: boolean): Promise<void> {
+async function finishPageData(db: SqlRunner, scanId: number, sameAs: number | null, reused: boolean, listedFrom: ListedFrom | null): Promise<void> {
   // The diff the overview and `/scans/diff` open first: this scan against the complete one before it.
   // (A previous scan stored before the verdict copies has no aggregates yet: the diff derives that pair on first read.)
   const [previous] = await db.query<{ id: number; copied: boolean }>(
@@ -134,7 +197,8 @@ async function finishPageData(db: SqlRunner, scanId: number, sameAs: number | nu
     [scanId],
   );
   if (previous?.id === sameAs && sameAs !== null) await storeDiffCandidates(db, sameAs, scanId, []);
-  else if (previous?.copied) await storeDiffCandidates(db, previous.id, scanId);
+  // Against the scan it lists accounts from, only the other accounts' functions can differ.
+  else if (previous?.copied) await storeDiffCandidates(db, previous.id, scanId, undefined, previous.id === listedFrom?.scanId ? listedFrom.accounts : undefined);
   await db.query(`INSERT INTO scan_page_data (scan_id, version) VALUES ($1, $2) ON CONFLICT (scan_id) DO UPDATE SET version = EXCLUDED.version`, [scanId, PAGE_DATA_VERSION]);
   // The search index is shared by every scan: a rescan adds the few terms of what changed, if any.
   await analyzeTables(db, reused ? PAGE_TABLES : [...PAGE_TABLES, ...SEARCH_TABLES], reused);
