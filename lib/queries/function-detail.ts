@@ -93,7 +93,7 @@ export async function functionDetailIn(db: Database, scanId: number, arn: string
     db.prisma.role.findUnique({ where: { scanId_arn: { scanId, arn: fn.roleArn } } }),
     db.prisma.account.findUnique({ where: { scanId_accountId: { scanId, accountId: fn.accountId } }, select: { name: true } }),
     db.prisma.eventSourceMapping.findMany({ where: { scanId, functionArn: arn }, orderBy: { uuid: "asc" } }),
-    db.prisma.functionVerdict.findMany({ where: { scanId, roleArn: fn.roleArn, NOT: { arn } }, select: { arn: true, name: true }, orderBy: { name: "asc" } }),
+    db.prisma.functionVerdict.findMany({ where: { scanId, roleArn: fn.roleArn, NOT: { arn } }, select: { arn: true, name: true }, orderBy: [{ name: "asc" }, { arn: "asc" }] }),
     findingIdsOf(db, scanId, [arn]).then((ids) => db.prisma.finding.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } })),
     loadSuppressionMatcher(db),
   ]);

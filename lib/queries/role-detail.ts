@@ -82,7 +82,7 @@ export async function roleDetailIn(db: Database, scanId: number, arn: string): P
     db.prisma.lambdaFunction.findMany({
       where: { id: { in: await functionIdsOf(db, scanId, { where: "v.role_arn = $2", params: [arn] }) } },
       select: { arn: true, name: true, accountId: true, region: true, runtime: true, roleArn: true, policyCount: true, hasSecrets: true, hasSharedRole: true, riskScore: true, risk: true, incomplete: true, permissionsKey: true, blastRadius: true },
-      orderBy: [{ riskScore: "desc" }, { name: "asc" }],
+      orderBy: [{ riskScore: "desc" }, { name: "asc" }, { arn: "asc" }],
     }),
     loadSuppressionMatcher(db),
     roleRecommendation(db, scanId, arn),
