@@ -104,8 +104,9 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
       textMatched += `
         mterms AS (SELECT COALESCE(array_agg(id), '{}') AS ids FROM search_terms WHERE strpos(term, ${qp}) > 0),
         mtexts AS (SELECT COALESCE(array_agg(DISTINCT text_id), '{}') AS ids FROM search_text_terms WHERE term_id = ANY((SELECT ids FROM mterms)::bigint[])),
-        mf AS (SELECT COALESCE(array_agg(id), '{}') AS ids FROM finding_verdicts WHERE scan_id = $1 AND search_text_id = ANY((SELECT ids FROM mtexts)::bigint[])),
-        cand AS (SELECT array_agg(arn) AS arns FROM (SELECT arn FROM tm UNION SELECT x.function_arn FROM finding_verdicts x WHERE x.scan_id = $1 AND x.id = ANY((SELECT ids FROM mf)::int[])${inView}) c),`;
+        mf AS (SELECT COALESCE(array_agg(id), '{}') AS ids, COALESCE(array_agg(function_arn), '{}') AS arns FROM finding_verdicts x
+                WHERE x.scan_id = $1 AND x.search_text_id = ANY((SELECT ids FROM mtexts)::bigint[])${inView}),
+        cand AS (SELECT array_agg(arn) AS arns FROM (SELECT arn FROM tm UNION SELECT unnest(arns) FROM mf) c),`;
       finding.push(`(x.function_arn IN (SELECT arn FROM tm) OR x.id IN (SELECT unnest(ids) FROM mf))`);
       stored.push(`f.arn = ANY((SELECT arns FROM cand)::text[])`);
       textOnCandidates = true;
