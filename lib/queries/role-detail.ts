@@ -124,7 +124,7 @@ export async function roleDetailIn(db: Database, scanId: number, arn: string): P
   const radius = first ? joinBlastRadius(first.blastRadius, permissionSet) : null;
 
   const [edges, edgeCount] = await Promise.all([
-    db.prisma.edge.findMany({ where: { scanId: graphScan, fromNode: arn }, select: { kind: true, toNode: true, shortReason: true, conditional: true }, orderBy: [{ kind: "asc" }, { toNode: "asc" }], take: EDGE_CAP }),
+    db.prisma.edge.findMany({ where: { scanId: graphScan, fromNode: arn }, select: { kind: true, toNode: true, shortReason: true, conditional: true }, orderBy: [{ kind: "asc" }, { toNode: "asc" }, { id: "asc" }], take: EDGE_CAP }),
     db.prisma.edge.count({ where: { scanId: graphScan, fromNode: arn } }),
   ]);
   const organization = (scan.organization as unknown as Organization | null) ?? null;

@@ -62,7 +62,7 @@ export function suppressionMatcher(entries: SuppressionEntry[], now = new Date()
 
 /** Every stored suppression, expired ones included. */
 export async function storedSuppressions(db: Database): Promise<SuppressionEntry[]> {
-  const rows = await db.prisma.suppression.findMany({ orderBy: { createdAt: "asc" } });
+  const rows = await db.prisma.suppression.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
   return rows.map((r) => ({
     fingerprint: r.fingerprint,
     functionArn: r.functionArn,
