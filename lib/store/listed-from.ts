@@ -4,14 +4,18 @@
  * those accounts is already derived, so only the other accounts' share is derived again.
  */
 
-/** The earlier scan, and the accounts whose verdicts the new scan lists from it unchanged. */
+/** The earlier scan, the accounts whose verdicts the new scan lists from it unchanged, and whether those are all its accounts. */
 export interface ListedFrom {
   scanId: number;
   accounts: string[];
+  /** Every account of the new scan is listed: its verdicts are the earlier scan's, row for row. */
+  all: boolean;
 }
 
-/** SQL: the verdict copy `function_verdicts` rows of scan `$1`, outside the accounts `$2` when `outside`. */
-export const FUNCTIONS_OUTSIDE_SQL = (outside: boolean) => `SELECT * FROM function_verdicts WHERE scan_id = $1${outside ? " AND NOT (account_id = ANY($2::text[]))" : ""}`;
-/** SQL: the `finding_verdicts` rows of scan `$1`, of functions outside the accounts `$2` when `outside`. */
-export const FINDINGS_OUTSIDE_SQL = (outside: boolean) =>
-  `SELECT * FROM finding_verdicts WHERE scan_id = $1${outside ? " AND function_arn IN (SELECT arn FROM function_verdicts WHERE scan_id = $1 AND NOT (account_id = ANY($2::text[])))" : ""}`;
+/** SQL: scan `scan`'s `function_verdicts` rows, outside the accounts `accounts` (a text[] parameter) when given. */
+export const functionsOutside = (scan: string, accounts: string | null) =>
+  `SELECT * FROM function_verdicts WHERE scan_id = ${scan}${accounts ? ` AND NOT (account_id = ANY(${accounts}::text[]))` : ""}`;
+
+/** SQL: scan `scan`'s `finding_verdicts` rows, of its functions outside the accounts `accounts` when given. */
+export const findingsOutside = (scan: string, accounts: string | null) =>
+  `SELECT * FROM finding_verdicts WHERE scan_id = ${scan}${accounts ? ` AND function_arn IN (SELECT arn FROM (${functionsOutside(scan, accounts)}) o)` : ""}`;

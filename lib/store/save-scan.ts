@@ -262,9 +262,8 @@ export async function storeSnapshot(
         [scanId, JSON.stringify(scanUpdate)],
       );
       // Every account reused (and the same organization-level key): the earlier scan's verdicts are this scan's.
-      const sameAs = reuse && reuse.accountIds.size === snapshot.accounts.length ? reuse.fromScanId : null;
-      const listedFrom = reuse ? { scanId: reuse.fromScanId, accounts: [...reuse.accountIds] } : null;
-      await storeScanAggregates(conn, scanId, { verdictsWritten: true, sameAs, reused: reuse !== null, listedFrom });
+      const listedFrom = reuse ? { scanId: reuse.fromScanId, accounts: [...reuse.accountIds], all: reuse.accountIds.size === snapshot.accounts.length } : null;
+      await storeScanAggregates(conn, scanId, { verdictsWritten: true, listedFrom });
       await conn.exec("COMMIT");
     } catch (error) {
       await conn.exec("ROLLBACK");

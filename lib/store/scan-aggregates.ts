@@ -9,7 +9,7 @@ import { SEVERITIES, type Severity } from "@/lib/analysis/types";
 import type { SqlRunner } from "./db";
 import { jsonColumn } from "./codecs/json-column";
 import { analyzeTables, copyScanPageData, hasScanPageData, storeScanPageData } from "./scan-page-data";
-import { FINDINGS_OUTSIDE_SQL, FUNCTIONS_OUTSIDE_SQL, type ListedFrom } from "./listed-from";
+import { findingsOutside, functionsOutside, type ListedFrom } from "./listed-from";
 
 /** Functions listed as the riskiest, before suppressions (the overview shows ten). */
 export const RISKIEST_STORED = 10;
@@ -69,17 +69,18 @@ interface Sums {
 /** The sums over scan `scanId`'s functions, or over those outside the accounts `outside` only. */
 async function sumsOf(db: SqlRunner, scanId: number, outside: string[] | null): Promise<Sums> {
   const params = outside ? [scanId, outside] : [scanId];
+  const accounts = outside ? "$2" : null;
   const perAccount = await db.query<{ account_id: string; severity: string | null; n: number; incomplete: number }>(
     `SELECT account_id, severity, count(*)::int AS n, count(*) FILTER (WHERE json_array_length(incomplete) > 0)::int AS incomplete
-       FROM (${FUNCTIONS_OUTSIDE_SQL(outside !== null)}) v GROUP BY account_id, severity`,
+       FROM (${functionsOutside("$1", accounts)}) v GROUP BY account_id, severity`,
     params,
   );
   const findings = await db.query<{ category: string; severity: Severity; n: number }>(
-    `SELECT category, severity, count(*)::int AS n FROM (${FINDINGS_OUTSIDE_SQL(outside !== null)}) x GROUP BY category, severity`,
+    `SELECT category, severity, count(*)::int AS n FROM (${findingsOutside("$1", accounts)}) x GROUP BY category, severity`,
     params,
   );
   const categoryFunctions = await db.query<{ category: string; functions: number }>(
-    `SELECT category, count(*)::int AS functions FROM (SELECT DISTINCT category, function_arn FROM (${FINDINGS_OUTSIDE_SQL(outside !== null)}) x) c GROUP BY category`,
+    `SELECT category, count(*)::int AS functions FROM (SELECT DISTINCT category, function_arn FROM (${findingsOutside("$1", accounts)}) x) c GROUP BY category`,
     params,
   );
   const sums: Sums = { byAccount: new Map(), incomplete: 0, findingsBySeverity: emptyCounts(), categories: new Map() };
@@ -220,26 +221,24 @@ export async function storeVerdictProjections(db: SqlRunner, scanId: number): Pr
 /**
  * Computes and stores a scan's aggregates (inside the transaction that stores the scan), its
  * verdict copies unless `verdictsWritten` (the store wrote them, and the search index, with the rows), and its page data.
- * `sameAs`: an earlier scan whose stored verdicts are this scan's, row for row (an incremental
- * rescan that reused every account): its aggregates and page data are copied, not derived again.
- * `reused`: most of the scan's rows repeat an earlier scan's (an incremental rescan).
- * `listedFrom`: the earlier scan whose rows of some accounts this scan lists unchanged; when that
- * scan's aggregates and page data are stored, only the other accounts' share is derived.
+ * `listedFrom`: the earlier scan whose rows of some accounts this scan lists unchanged (an
+ * incremental rescan). When it lists every account, that scan's aggregates and page data are
+ * copied; else, when they are stored, only the other accounts' share is derived.
  */
 export async function storeScanAggregates(
   db: SqlRunner,
   scanId: number,
-  { verdictsWritten = false, sameAs = null, reused = false, listedFrom = null }: { verdictsWritten?: boolean; sameAs?: number | null; reused?: boolean; listedFrom?: ListedFrom | null } = {},
+  { verdictsWritten = false, listedFrom = null }: { verdictsWritten?: boolean; listedFrom?: ListedFrom | null } = {},
 ): Promise<ScanAggregates> {
   if (!verdictsWritten) await storeVerdictProjections(db, scanId);
+  const reused = listedFrom !== null;
   await analyzeTables(db, ["function_verdicts", "finding_verdicts"], reused);
-  const copied = sameAs === null ? null : await storedAggregates(db, sameAs);
-  if (copied) {
-    await db.query(`INSERT INTO scan_aggregates (scan_id, data) VALUES ($1, $2::json) ON CONFLICT (scan_id) DO UPDATE SET data = EXCLUDED.data`, [scanId, JSON.stringify(copied)]);
-    await copyScanPageData(db, sameAs!, scanId);
-    return copied;
-  }
   const earlier = listedFrom === null ? null : await storedAggregates(db, listedFrom.scanId);
+  if (earlier && listedFrom!.all) {
+    await db.query(`INSERT INTO scan_aggregates (scan_id, data) VALUES ($1, $2::json) ON CONFLICT (scan_id) DO UPDATE SET data = EXCLUDED.data`, [scanId, JSON.stringify(earlier)]);
+    await copyScanPageData(db, listedFrom!.scanId, scanId);
+    return earlier;
+  }
   const aggregates = await computeScanAggregates(db, scanId, earlier && { from: listedFrom!, aggregates: earlier });
   await db.query(
     `INSERT INTO scan_aggregates (scan_id, data) VALUES ($1, $2::json) ON CONFLICT (scan_id) DO UPDATE SET data = EXCLUDED.data`,

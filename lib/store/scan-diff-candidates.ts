@@ -9,6 +9,7 @@
 import { z } from "zod";
 import type { SqlRunner } from "./db";
 import { jsonColumn } from "./codecs/json-column";
+import { findingsOutside, functionsOutside } from "./listed-from";
 import { readScanAggregates } from "./scan-aggregates";
 
 const arnsCodec = jsonColumn<string[]>("scan_diff_candidates", "arns", z.array(z.string()));
@@ -18,14 +19,12 @@ const arnsCodec = jsonColumn<string[]>("scan_diff_candidates", "arns", z.array(z
  * against the scan it lists them from): only the other accounts' functions are compared.
  */
 export async function computeDiffCandidates(db: SqlRunner, from: number, to: number, outside?: string[]): Promise<string[]> {
-  const functions = (scan: string) => `function_verdicts WHERE scan_id = ${scan}${outside ? " AND NOT (account_id = ANY($3::text[]))" : ""}`;
-  const findings = (scan: string) =>
-    `finding_verdicts WHERE scan_id = ${scan}${outside ? ` AND function_arn IN (SELECT arn FROM ${functions(scan)})` : ""}`;
+  const accounts = outside ? "$3" : null;
   const rows = await db.query<{ arn: string }>(
-    `WITH a AS (SELECT arn, risk_score, severity, is_public, incomplete::text AS inc FROM ${functions("$1")}),
-          b AS (SELECT arn, risk_score, severity, is_public, incomplete::text AS inc FROM ${functions("$2")}),
-          x AS (SELECT function_arn, fingerprint FROM ${findings("$1")}),
-          y AS (SELECT function_arn, fingerprint FROM ${findings("$2")})
+    `WITH a AS (SELECT arn, risk_score, severity, is_public, incomplete::text AS inc FROM (${functionsOutside("$1", accounts)}) v),
+          b AS (SELECT arn, risk_score, severity, is_public, incomplete::text AS inc FROM (${functionsOutside("$2", accounts)}) v),
+          x AS (SELECT function_arn, fingerprint FROM (${findingsOutside("$1", accounts)}) v),
+          y AS (SELECT function_arn, fingerprint FROM (${findingsOutside("$2", accounts)}) v)
      SELECT COALESCE(a.arn, b.arn) AS arn FROM a FULL JOIN b ON a.arn = b.arn
       WHERE a.arn IS NULL OR b.arn IS NULL OR a.risk_score IS DISTINCT FROM b.risk_score OR a.severity IS DISTINCT FROM b.severity
          OR a.is_public <> b.is_public OR a.inc <> b.inc

@@ -8,7 +8,7 @@
  */
 import { SEVERITIES, type Severity } from "@/lib/analysis/types";
 import type { SqlRunner } from "./db";
-import { FINDINGS_OUTSIDE_SQL, type ListedFrom } from "./listed-from";
+import { findingsOutside, functionsOutside, type ListedFrom } from "./listed-from";
 import { storeDiffCandidates } from "./scan-diff-candidates";
 import { SEARCH_ID_SQL } from "./finding-search-index";
 import { FINDING_OF_SCAN_SQL } from "./shared-rows";
@@ -58,7 +58,7 @@ async function deriveSearchIndex(db: SqlRunner, scanId: number): Promise<void> {
  * functions are listed unchanged.
  */
 async function storeRoleSummaries(db: SqlRunner, scanId: number, listedFrom: ListedFrom | null): Promise<void> {
-  const touched = `SELECT role_arn FROM function_verdicts WHERE scan_id IN ($1, $3) AND NOT (account_id = ANY($2::text[]))
+  const touched = `SELECT role_arn FROM (${functionsOutside("$1", "$2")}) f UNION SELECT role_arn FROM (${functionsOutside("$3", "$2")}) e
                    UNION SELECT arn FROM roles WHERE scan_id IN ($1, $3) AND NOT (account_id = ANY($2::text[]))`;
   if (listedFrom) {
     await db.query(
@@ -103,11 +103,11 @@ const CATEGORY_COUNTS_SQL = (findings: string) =>
  */
 async function storeCategoryCounts(db: SqlRunner, scanId: number, listedFrom: ListedFrom | null): Promise<void> {
   if (!listedFrom) {
-    await db.query(`INSERT INTO category_counts (scan_id, category, severity, findings, functions_worst) SELECT $1, c.* FROM (${CATEGORY_COUNTS_SQL(FINDINGS_OUTSIDE_SQL(false))}) c`, [scanId]);
+    await db.query(`INSERT INTO category_counts (scan_id, category, severity, findings, functions_worst) SELECT $1, c.* FROM (${CATEGORY_COUNTS_SQL(findingsOutside("$1", null))}) c`, [scanId]);
     return;
   }
   // The same query for either scan: $1 is the scan whose share it counts.
-  const share = CATEGORY_COUNTS_SQL(FINDINGS_OUTSIDE_SQL(true));
+  const share = CATEGORY_COUNTS_SQL(findingsOutside("$1", "$2"));
   const [earlier, now] = [await db.query<CountRow>(share, [listedFrom.scanId, listedFrom.accounts]), await db.query<CountRow>(share, [scanId, listedFrom.accounts])];
   const counts = new Map<string, CountRow>();
   const add = (rows: CountRow[], sign: number) => {
