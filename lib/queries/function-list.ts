@@ -190,7 +190,15 @@ async function pageCountingInSql(
 ): Promise<PageOfRows> {
   const view = viewSql(scanId, filter, overlay, { findingsJoined: true });
   // A few selected functions: count each one's findings through the (scan, function) index; else one pass over the scan's findings.
-  const counting = view.narrowed
+  // Matched by text: a function its own text names lists every finding in view (counted through
+  // the index), any other one exactly its matching findings (counted from the match itself).
+  const counting = view.textMatched
+    ? `mfc AS (SELECT arn, count(*)::int AS n FROM (SELECT unnest(arns) AS arn FROM mf) m GROUP BY arn),
+       counted AS (SELECT * FROM (SELECT sel.*, CASE WHEN sel.arn IN (SELECT arn FROM tm)
+                    THEN (SELECT count(*)::int FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = sel.arn AND ${view.findingInView})
+                    ELSE COALESCE(mfc.n, 0) END AS finding_count FROM sel LEFT JOIN mfc ON mfc.arn = sel.arn) c
+                    ${view.requiresFinding ? "WHERE finding_count > 0" : ""})`
+    : view.narrowed
     ? `counted AS (SELECT * FROM (SELECT sel.*, (SELECT count(*)::int FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = sel.arn AND ${view.findingInView}) AS finding_count FROM sel) c
                     ${view.requiresFinding ? "WHERE finding_count > 0" : ""})`
     : `fc AS (SELECT x.function_arn, count(*)::int AS n FROM finding_verdicts x WHERE x.scan_id = $1 AND ${view.findingInView} GROUP BY x.function_arn),

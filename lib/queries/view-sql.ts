@@ -40,6 +40,12 @@ export interface ViewSql {
    * every finding of the scan.
    */
   narrowed: boolean;
+  /**
+   * A text filter selected the functions through CTEs `tm` (functions whose own text matches: all
+   * their findings in view are listed) and `mf` (the matching findings in view, `arns` one per
+   * finding): a function's listed findings are counted from those without reading its findings again.
+   */
+  textMatched: boolean;
   params: unknown[];
 }
 
@@ -144,6 +150,7 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
     findingInView,
     requiresFinding,
     narrowed: Boolean(filter.account || filter.region || filter.runtime || q),
+    textMatched: textOnCandidates,
     params,
   };
 }
