@@ -36,6 +36,8 @@ if (fs.existsSync(path.join(root, "cli", "run.ts")) && !checked) {
 }
 
 if (!capped && !light && !small && Number.isInteger(heapMb) && heapMb > 0) {
+  // SALTZER_TRACE counts from this process's start, before the capped one below starts (lib/scan-trace.ts).
+  if (process.env.SALTZER_TRACE && !process.env.SALTZER_TRACE_ORIGIN) process.env.SALTZER_TRACE_ORIGIN = String(performance.timeOrigin);
   const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, ...process.execArgv, fileURLToPath(import.meta.url), ...args], {
     stdio: "inherit",
     env: { ...process.env, SALTZER_DIST_CHECKED: "1" },

@@ -43,6 +43,13 @@ const schema = z.object({
     .int()
     .min(60, "must be at least 60 (seconds)")
     .optional(),
+  /** Set (and not "0"): a scan prints when each of its steps begins (lib/scan-trace.ts). */
+  SALTZER_TRACE: z
+    .string()
+    .optional()
+    .transform((v) => Boolean(v) && v !== "0"),
+  /** Where the trace's clock starts (epoch ms): set by bin/saltzer.mjs for the process it starts. */
+  SALTZER_TRACE_ORIGIN: z.coerce.number().positive().optional(),
 });
 
 /** Validated configuration. */
@@ -62,22 +69,40 @@ export class ConfigError extends Error {
 
 let cached: Env | null = null;
 
-export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = schema.safeParse(source);
+/** The values `of` reads from `source`, or a ConfigError naming each bad one. */
+function parseConfig<S extends z.ZodType>(of: S, source: NodeJS.ProcessEnv): z.output<S> {
+  const parsed = of.safeParse(source);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
   }
+  return parsed.data;
+}
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const values = parseConfig(schema, source);
   return {
-    ...parsed.data,
-    dataDir: path.resolve(parsed.data.SALTZER_DATA_DIR),
-    readCacheDir: path.join(path.resolve(parsed.data.SALTZER_DATA_DIR), "read-cache"),
-    snapshotDir: parsed.data.SALTZER_SNAPSHOT_DIR ? path.resolve(parsed.data.SALTZER_SNAPSHOT_DIR) : path.join(packageRoot(), "samples", "acme"),
-    allowedHosts: allowedHostNames(parsed.data.HOST, parsed.data.SALTZER_ALLOWED_HOSTS),
+    ...values,
+    dataDir: path.resolve(values.SALTZER_DATA_DIR),
+    readCacheDir: path.join(path.resolve(values.SALTZER_DATA_DIR), "read-cache"),
+    snapshotDir: values.SALTZER_SNAPSHOT_DIR ? path.resolve(values.SALTZER_SNAPSHOT_DIR) : path.join(packageRoot(), "samples", "acme"),
+    allowedHosts: allowedHostNames(values.HOST, values.SALTZER_ALLOWED_HOSTS),
   };
 }
 
 export function env(): Env {
   cached ??= readEnv();
   return cached;
+}
+
+const traceSchema = schema.pick({ SALTZER_TRACE: true, SALTZER_TRACE_ORIGIN: true });
+let cachedTrace: z.infer<typeof traceSchema> | null = null;
+
+/**
+ * SALTZER_TRACE and its clock's origin alone (lib/scan-trace.ts): the analysis worker traces its
+ * steps without the rest of the configuration, which the command that started it has validated.
+ */
+export function traceSettings(): z.infer<typeof traceSchema> {
+  cachedTrace ??= parseConfig(traceSchema, process.env);
+  return cachedTrace;
 }

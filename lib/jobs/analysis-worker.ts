@@ -16,6 +16,7 @@ import { analyseToRows } from "./analyse-to-rows";
 import { analysisCodeVersion } from "./analysis-code-version";
 import type { AnalysisWorkerInput, DeferredAnalysisWorkerData, FromAnalysisWorker, ReadErrorMessage, ToAnalysisWorker } from "./analysis-worker-protocol";
 import { heapCapExceeded, type HeapSample } from "./heap-projection";
+import { traceStep } from "@/lib/scan-trace";
 
 const MESSAGES_IN_FLIGHT = 4;
 
@@ -37,7 +38,9 @@ const post = (message: FromAnalysisWorker) => port.postMessage(message);
 async function readOwnSnapshot(dir: string, readCacheDir: string | undefined): Promise<Snapshot | null> {
   try {
     const cache = readCacheDir === undefined ? undefined : { dir: readCacheDir, codeVersion: analysisCodeVersion((workerData as DeferredAnalysisWorkerData).entry), saveAfterReturn: true };
+    traceStep("worker", "reading the snapshot");
     const read = await readSnapshotDir(dir, { onProgress: (progress) => post({ type: "reading", progress }), cache });
+    traceStep("worker", "snapshot read; handing it to the scan");
     post({ type: "snapshot", snapshot: read });
     return read;
   } catch (error) {
@@ -67,6 +70,7 @@ else {
   // database. A failure of the last recurs when the analysis loads it, and is reported from there.
   if (data.snapshotDir !== undefined) ownSnapshot = await readOwnSnapshot(data.snapshotDir, data.readCacheDir);
   await loadAnalysisData().catch(() => undefined);
+  traceStep("worker", "analysis data loaded; waiting for the scan");
 }
 const { scanId, snapshot: given, now, onlyAccounts, edges: withEdges, storedBlastRadius } = await inputReady;
 const snapshot = given ?? ownSnapshot;
@@ -125,6 +129,8 @@ const postRows = async (message: FromAnalysisWorker, batches: EncodedRows[]) => 
 };
 
 const started = performance.now();
+traceStep("worker", "analysing");
+let firstRows = true;
 try {
   const options = {
     now,
@@ -138,6 +144,8 @@ try {
   };
   await analyseToRows(scanId, snapshot, options, {
     rows: (rows) => {
+      if (firstRows) traceStep("worker", "first rows analysed");
+      firstRows = false;
       totalFunctions ||= countFunctions();
       analysed += rows.functions.length;
       return postRows({ type: "rows", ...rows }, rows.batches);
@@ -145,6 +153,7 @@ try {
     edges: (batches) => postCounted({ type: "edges", batches }, batches),
   });
   gcWatch.disconnect();
+  traceStep("worker", "analysis done");
   post({ type: "done", busyMs: performance.now() - started - waitedMs });
 } catch (error) {
   post({ type: "error", message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined });

@@ -19,6 +19,7 @@ import { readScanAggregates } from "@/lib/store/scan-aggregates";
 import type { IncrementalStore } from "@/lib/store/save-scan";
 import { analysisInputs } from "./analysis-inputs";
 import { analysisCodeVersion } from "./analysis-code-version";
+import { traceStep } from "@/lib/scan-trace";
 
 export type ScanPhase = "reading" | "analysing" | "storing" | "done";
 
@@ -195,6 +196,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
             await saveCrawlStats(db, scanId, stats);
             return snapshot;
           });
+    traceStep("main", "snapshot received");
     checkCancelled();
     const functions = snapshot.accounts.reduce((n, a) => n + a.functions.length, 0);
     const accountsTotal = snapshot.accounts.length;
@@ -217,6 +219,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     let incremental: IncrementalStore | null = null;
     if (options.analyse === undefined) {
       const inputs = analysisInputs(snapshot, codeVersion(), options.now);
+      traceStep("main", "inputs hashed; looking for an analysis to reuse");
       const reuse = options.reuse === false ? null : await findReusableAnalysis(db, inputs.analysisKey, inputs.accountHashes);
       incremental = { ...inputs, reuse };
       const onlyAccounts = reuse ? new Set(snapshot.accounts.map((a) => a.accountId).filter((id) => !reuse.accountIds.has(id))) : undefined;
@@ -228,6 +231,8 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
       const light = storedBlastRadius !== undefined && analysed.length <= LIGHT_ANALYSIS_FUNCTIONS && analysed.every((fn) => storedBlastRadius.has(fn.arn));
       const analysisWorker = light ? null : workerFiles;
       const where = analysisWorker ? "on a worker thread while storing" : "in process";
+      const toAnalyse = onlyAccounts ? analysed.length : functions;
+      traceStep("main", `${reuse ? `reusing ${reuse.accountIds.size} account(s) of scan ${reuse.fromScanId}` : "nothing to reuse"}; ${toAnalyse ? `analysing ${toAnalyse} function(s) ${where}` : "nothing to analyse"}`);
       report("graph", 0, `analysing ${where}`, {}, true);
       const analyseOptions = {
         now: options.now,
@@ -264,6 +269,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
           else if (running) workerBusyMs = (await running.result(rowSink)).busyMs;
           else await analyseToRows(scanId, snapshot, analyseOptions, rowSink);
           streamMs = performance.now() - start;
+          traceStep("main", "analysis stored");
           analysisDone = true;
           checkCancelled();
           report("storing", 0.5, "finishing", {}, true);
@@ -299,6 +305,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
       }
     }
     const t3 = performance.now();
+    traceStep("main", `scan ${scanId} committed`);
     await persisting;
     publish(meter.done(), 1, status, false);
     // Time this thread waited on the analysis; the rest after reading was spent writing.

@@ -9,6 +9,7 @@ import { storeScanAggregates, VERDICT_COPIES } from "./scan-aggregates";
 import type { Database, SqlRunner } from "./db";
 import { encodedBatches, snapshotRows, type AnalysedRows, type EncodedRows } from "./scan-rows";
 import { analysisCopier, type AnalysisReuse } from "./reuse-analysis";
+import { traceStep } from "@/lib/scan-trace";
 
 /**
  * What lets a later scan reuse this one's analysis (stored with it), and what this scan reuses
@@ -169,6 +170,7 @@ export async function storeSnapshot(
     await conn.exec("BEGIN");
     try {
       if (db.kind === "pglite") await skipScanForeignKeyChecks(conn, scanId);
+      traceStep("main", "writing the snapshot's rows");
       await write("accounts", rows.accounts);
       await write("roles", rows.roles);
       await write("managed_policies", rows.policies);
@@ -192,7 +194,9 @@ export async function storeSnapshot(
           }
           currentAccount = accountId ?? undefined;
           if (run.length === 0) return;
+          traceStep("main", `listing ${run.length} reused account(s)`);
           const copied = await copier.accounts(run);
+          traceStep("main", "reused accounts listed");
           const copiedAccounts = new Set(run);
           for (const row of rows.functions) if (copiedAccounts.has(row.accountId)) unanalysed.delete(row.arn);
           findingCount += copied.findings;
@@ -263,6 +267,7 @@ export async function storeSnapshot(
       );
       // Every account reused (and the same organization-level key): the earlier scan's verdicts are this scan's.
       const listedFrom = reuse ? { scanId: reuse.fromScanId, accounts: [...reuse.accountIds], all: reuse.accountIds.size === snapshot.accounts.length } : null;
+      traceStep("main", "deriving page data");
       await storeScanAggregates(conn, scanId, { verdictsWritten: true, listedFrom });
       await conn.exec("COMMIT");
     } catch (error) {
