@@ -50,8 +50,11 @@ for (const vp of VIEWPORTS) {
       const rows = page.getByRole("table", { name: "Functions" }).locator("tbody tr");
       await expect(rows.first()).toBeVisible();
       // And a listed function's page names the action as AWS spells it
+      const name = await rows.first().locator(".fn-name").innerText();
       await rows.first().locator(".fn-name").click();
-      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      // (its own heading: the list's "Functions" heading stays on screen until the function page replaces it,
+      // and folds counted before then would be the list's, leaving the function page's folds closed)
+      await expect(page.getByRole("heading", { level: 1, name, exact: true })).toBeVisible();
       // (a rule's findings past its first 3 are folded: the user opens the folds to read them all)
       const folds = page.locator("main details > summary");
       for (let i = 0, n = await folds.count(); i < n; i++) {
