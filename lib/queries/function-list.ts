@@ -189,19 +189,19 @@ async function pageCountingInSql(
   requested: number,
 ): Promise<PageOfRows> {
   const view = viewSql(scanId, filter, overlay, { findingsJoined: true });
-  // A few selected functions: count each one's findings through the (scan, function) index; else one pass over the scan's findings.
+  // How many findings the view lists for each selected function. A few selected functions: each
+  // one's counted through the (scan, function) index; else one pass over the scan's findings.
   // Matched by text: a function its own text names lists every finding in view (counted through
   // the index), any other one exactly its matching findings (counted from the match itself).
+  const throughIndex = `(SELECT count(*)::int FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = sel.arn AND ${view.findingInView})`;
+  const listedOnly = view.requiresFinding ? "WHERE finding_count > 0" : "";
   const counting = view.textMatched
     ? `mfc AS (SELECT arn, count(*)::int AS n FROM (SELECT unnest(arns) AS arn FROM mf) m GROUP BY arn),
-       counted AS (SELECT * FROM (SELECT sel.*, CASE WHEN sel.arn IN (SELECT arn FROM tm)
-                    THEN (SELECT count(*)::int FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = sel.arn AND ${view.findingInView})
-                    ELSE COALESCE(mfc.n, 0) END AS finding_count FROM sel LEFT JOIN mfc ON mfc.arn = sel.arn) c
-                    ${view.requiresFinding ? "WHERE finding_count > 0" : ""})`
+       counted AS (SELECT * FROM (SELECT sel.*, CASE WHEN sel.arn IN (SELECT arn FROM tm) THEN ${throughIndex} ELSE COALESCE(mfc.n, 0) END AS finding_count
+                    FROM sel LEFT JOIN mfc ON mfc.arn = sel.arn) c ${listedOnly})`
     : view.narrowed
-    ? `counted AS (SELECT * FROM (SELECT sel.*, (SELECT count(*)::int FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = sel.arn AND ${view.findingInView}) AS finding_count FROM sel) c
-                    ${view.requiresFinding ? "WHERE finding_count > 0" : ""})`
-    : `fc AS (SELECT x.function_arn, count(*)::int AS n FROM finding_verdicts x WHERE x.scan_id = $1 AND ${view.findingInView} GROUP BY x.function_arn),
+      ? `counted AS (SELECT * FROM (SELECT sel.*, ${throughIndex} AS finding_count FROM sel) c ${listedOnly})`
+      : `fc AS (SELECT x.function_arn, count(*)::int AS n FROM finding_verdicts x WHERE x.scan_id = $1 AND ${view.findingInView} GROUP BY x.function_arn),
        counted AS (SELECT sel.*, COALESCE(fc.n, 0) AS finding_count FROM sel ${view.requiresFinding ? "JOIN" : "LEFT JOIN"} fc ON fc.function_arn = sel.arn)`;
   const query = (page: number) =>
     db.query<SelectedRow & { total: number; finding_total: number }>(
