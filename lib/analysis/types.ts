@@ -255,7 +255,11 @@ export interface BlastRadius {
   dataStores: { read: DataStoreAccess[]; write: DataStoreAccess[]; delete: DataStoreAccess[] };
   rolesPassable: string[];
   rolesAssumable: string[];
-  /** Compromising paths first, then by hops; at most LIST_CAPS.reachableFunctions (see totals). */
+  /**
+   * Compromising paths first, then by hops, then ARN; the first LIST_CAPS.reachableFunctions (see
+   * totals) of the role's whole reach seen from the function (`roleReach`, `reachSeenFrom`). Stored
+   * empty: readers take it from the role's stored reach (lib/queries/reach.ts).
+   */
   reachableFunctions: ReachedFunction[];
   escalationPaths: EscalationPath[];
   totals: { actions: number; services: number; resources: number; reachableFunctions: number };

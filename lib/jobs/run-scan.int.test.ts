@@ -4,6 +4,8 @@ import { freshPglite, type TestDatabase } from "@/lib/store/test-support";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
 import { functionIdsOf, graphScanId } from "@/lib/store/shared-rows";
 import { analyzeSnapshot } from "@/lib/audit/analyze-snapshot";
+import { edgeInAwsCase } from "@/lib/queries/action-names";
+import { firstReachedOf } from "@/lib/queries/reach";
 import { analysisWorkerFiles } from "./analyse-in-worker";
 import { runScan, ScanCancelledError } from "./run-scan";
 
@@ -79,9 +81,16 @@ describe("runScan", () => {
     // Then there is one permission set per distinct key, fewer than functions (roles are shared)
     expect(sets.size).toBe(new Set(functions.map((f) => f.permissionsKey)).size);
     expect(sets.size).toBeLessThan(functions.length);
-    // And each function's blast radius, joined with its set, is the one the analysis computed
+    // And each function's blast radius, joined with its set and its first reached functions (read
+    // from its role's stored reach, in AWS's spelling), is the one the analysis computed
+    const reached = await firstReachedOf(t.db, scanId, functions);
+    let listed = 0;
     for (const fn of functions) {
-      expect(joinBlastRadius(fn.blastRadius, sets.get(fn.permissionsKey!))).toEqual(expected.functions.get(fn.arn)!.blastRadius);
+      const computed = expected.functions.get(fn.arn)!.blastRadius;
+      expect(joinBlastRadius(fn.blastRadius, sets.get(fn.permissionsKey!))).toEqual({ ...computed, reachableFunctions: [] });
+      expect(reached.get(fn.arn)).toEqual(computed.reachableFunctions.map((r) => ({ ...r, path: r.path.map(edgeInAwsCase) })));
+      listed += computed.reachableFunctions.length;
     }
+    expect(listed).toBeGreaterThan(0);
   });
 });

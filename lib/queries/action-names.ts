@@ -59,7 +59,7 @@ export function canonicalActionsInText(text: string): string {
 }
 
 type Reasoned = { reason: string; shortReason?: string };
-const edgeInAwsCase = <E extends Reasoned>(e: E): E => ({ ...e, reason: canonicalActionsInText(e.reason), ...(e.shortReason !== undefined ? { shortReason: canonicalActionsInText(e.shortReason) } : {}) });
+export const edgeInAwsCase = <E extends Reasoned>(e: E): E => ({ ...e, reason: canonicalActionsInText(e.reason), ...(e.shortReason !== undefined ? { shortReason: canonicalActionsInText(e.shortReason) } : {}) });
 
 /** An escalation path with its steps' actions and its sentences in AWS's spelling. */
 export function escalationInAwsCase(path: EscalationPath): EscalationPath {

@@ -14,6 +14,7 @@ import type { Database } from "@/lib/store/db";
 import { blastRadiusInAwsCase, findingInAwsCase, riskInAwsCase } from "./action-names";
 import { shownRisk, viewStoredFunction, type ViewSuppression } from "./scan-view";
 import { rolePolicyViews, type PolicyView } from "./role-policies";
+import { firstReachedOf, reachListedElsewhere, withReachedFunctions } from "./reach";
 import { roleRecommendation } from "./role-recommendation";
 import { loadSuppressionMatcher } from "./suppressions";
 import { findingIdsOf, functionIdOf, graphScanId } from "@/lib/store/shared-rows";
@@ -124,7 +125,8 @@ export async function functionDetailIn(db: Database, scanId: number, arn: string
     });
   });
   const permissionSet = fn.permissionsKey ? await db.prisma.permissionSet.findUnique({ where: { scanId_permissionsKey: { scanId: await graphScanId(db, scanId), permissionsKey: fn.permissionsKey } } }) : null;
-  const blastRadius = decodeBlastRadius(fn.blastRadius, permissionSet ? decodePermissionSet(permissionSet, scanId) : null, ref);
+  const stored = decodeBlastRadius(fn.blastRadius, permissionSet ? decodePermissionSet(permissionSet, scanId) : null, ref);
+  const blastRadius = reachListedElsewhere(stored) ? withReachedFunctions(stored, (await firstReachedOf(db, scanId, [fn])).get(fn.arn)) : stored;
   const reachedArns = [...(blastRadius?.reachableFunctions.map((r) => r.arn) ?? [])];
   const reached = reachedArns.length
     ? await db.prisma.functionVerdict.findMany({ where: { scanId, arn: { in: reachedArns } }, select: { arn: true, name: true } })

@@ -2,7 +2,7 @@
  * One answer for reach (issue 11 §7): for the sample and a generated 1,000-function organization,
  * every function's graph contains every function its page says it reaches, at every depth the
  * graph offers (drawn, or inside a group that expands to it), and the page's count, its paginated
- * list and the blast radius agree.
+ * list and the blast radius agree; the JSON report's blast radius lists the start of that list.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -14,6 +14,8 @@ import { scanSnapshotDir } from "@/lib/jobs/run-scan";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
 import { freshPglite, type TestDatabase } from "@/lib/store/test-support";
 import { functionGraphIn } from "./permission-graph";
+import { LIST_CAPS } from "@/lib/analysis/types";
+import { buildJsonReport } from "./json-report";
 import { reachedFunctionsIn, REACH_PAGE_SIZE, type ReachEntry } from "./reach";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -79,6 +81,21 @@ describe.each([
     }
     // The check means something: many functions reach others, some more than one page's worth.
     expect(reaching).toBeGreaterThan(3);
+  }, 600_000);
+
+  it("lists in each blast radius of the JSON report the start of the function page's reach list, paths included", async () => {
+    const report = await buildJsonReport(t.db, scanId);
+    let cut = 0;
+    for (const fn of report.functions) {
+      const radius = fn.blastRadius!;
+      const listed = await listedOnPages(t, scanId, fn.arn);
+      expect(radius.totals.reachableFunctions, fn.name).toBe(listed.total);
+      const start = listed.entries.slice(0, LIST_CAPS.reachableFunctions).map(({ name: _name, ...r }) => r);
+      expect(radius.reachableFunctions, fn.name).toEqual(start);
+      if (listed.total > LIST_CAPS.reachableFunctions) cut += 1;
+    }
+    // Some lists are cut: which functions the cut keeps is what this checks.
+    if (functions.length > 100) expect(cut).toBeGreaterThan(0);
   }, 600_000);
 
   it("contains every listed function up to the depth shown, at every depth, and the depth changes what is drawn", async () => {

@@ -7,7 +7,7 @@
  * verdicts (no policies, no blast radius), then the renderers ask for the full records page by
  * page, so a whole organization's export starts at once and holds one page in memory.
  */
-import type { BlastRadius, RecommendedPolicy, RiskScore, Severity } from "@/lib/analysis/types";
+import type { BlastRadius, ReachedFunction, RecommendedPolicy, RiskScore, Severity } from "@/lib/analysis/types";
 import type { FunctionUrl, InlinePolicy, PolicyDocument } from "@/lib/snapshot/types";
 import type { Database } from "@/lib/store/db";
 import { decodeBlastRadius, decodePermissionSet, type PermissionSetPart } from "@/lib/store/codecs/blast-radius";
@@ -36,6 +36,7 @@ import { readScanAggregates } from "@/lib/store/scan-aggregates";
 import { attachedPolicyKind } from "@/lib/snapshot/aws-managed-policy-arn";
 import { blastRadiusInAwsCase, canonicalActions, canonicalActionsInText, escalationInAwsCase, permissionSetInAwsCase, riskInAwsCase } from "./action-names";
 import { packedColumns, TextIntern, unpackRow } from "./packed-rows";
+import { firstReachedOf, reachListedElsewhere, withReachedFunctions } from "./reach";
 import { decodeRecommendedPolicy } from "./role-recommendation";
 import { loadScanView, shownRisk, viewFunction, type ViewFinding, type ViewFunction, type ViewSuppression } from "./scan-view";
 import { loadSuppressionOverlay } from "./suppression-overlay";
@@ -344,6 +345,8 @@ interface PageCache {
   sets: Map<string, PermissionSetPart>;
   casedSets: WeakMap<PermissionSetPart, Pick<BlastRadius, "services" | "dataStores">>;
   recommendations: Map<string, RecommendedPolicy | null>;
+  /** Each role's first reached functions, decoded from its stored reach (lib/queries/reach.ts). */
+  reachStarts: Map<string, ReachedFunction[]>;
   radii: TextIntern<BlastRadius | null>;
   details: TextIntern<CasedDetails>;
   environments: TextIntern<ReportFunction["environment"]>;
@@ -359,6 +362,7 @@ function newPageCache(): PageCache {
     sets: new Map(),
     casedSets: new WeakMap(),
     recommendations: new Map(),
+    reachStarts: new Map(),
     // Characters of stored text each holds: a few accounts' worth, a few MB.
     radii: new TextIntern(4_000_000),
     details: new TextIntern(2_000_000),
@@ -567,6 +571,10 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
       document: p?.document ?? null,
     };
   };
+  const radii = new Map(functions.map((fn) => [fn.arn, analysis ? radiusOf(fn, { scanId, key: fn.arn }) : null]));
+  // The JSON report lists each radius' first reached functions; a stored radius counts them only (lib/queries/reach.ts).
+  if (cache.reachStarts.size > CACHE_ENTRIES) cache.reachStarts.clear();
+  const reached = all ? await firstReachedOf(db, scanId, functions.filter((fn) => reachListedElsewhere(radii.get(fn.arn) ?? null)), cache.reachStarts) : new Map<string, ReachedFunction[]>();
   return page.map((v): ReportFunction => {
     const fn = rowByArn.get(v.arn);
     if (!fn) throw new Error(`Function ${v.arn} of scan ${scanId} disappeared while the report was read.`);
@@ -617,7 +625,7 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
       // The stored score with suppressed findings' shares left out (riskWithout), as every view shows it.
       risk: !analysis ? null : withAwsCase(shownRisk(views.get(v)!.view, fn.risk, ref)),
       findings: findingsOut,
-      blastRadius: !analysis ? null : radiusOf(fn, ref),
+      blastRadius: !analysis ? null : withReachedFunctions(radii.get(fn.arn) ?? null, reached.get(fn.arn)),
       recommendedPolicy: !analysis ? null : (recommendations.get(fn.roleArn) ?? cache.legacyRecommendations.get(fn.recommendedPolicy, (text) => recommendedPolicyCodec.decode(text, ref) ?? null)),
     };
   });

@@ -1,7 +1,7 @@
 /** The stored reach of a function, on a given store: no `server-only`, so the consistency tests can read it. */
-import { canonicalActionsInText } from "./action-names";
+import { edgeInAwsCase } from "./action-names";
 import { reachSeenFrom } from "@/lib/analysis/graph/reach";
-import type { ReachedFunction } from "@/lib/analysis/types";
+import { LIST_CAPS, type BlastRadius, type ReachedFunction } from "@/lib/analysis/types";
 import { decodeRoleReach } from "@/lib/store/role-reach-codec";
 import type { Database } from "@/lib/store/db";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
@@ -67,9 +67,41 @@ export async function reachedFunctionsIn(db: Database, scanId: number, functionA
     matching: opts.maxHops === undefined ? total : matchingList.length,
     deepest: all.reduce((m, r) => Math.max(m, r.hops), 0),
     offset,
-    // Reasons name actions: shown in AWS's spelling like every other surface.
-    entries: slice.map((r) => ({ ...r, path: r.path.map((e) => ({ ...e, reason: canonicalActionsInText(e.reason), shortReason: canonicalActionsInText(e.shortReason) })), name: names.get(r.arn) ?? null })),
+    entries: slice.map((r) => ({ ...inAwsCase(r), name: names.get(r.arn) ?? null })),
   };
+}
+
+/** Reasons name actions: shown in AWS's spelling like every other surface. */
+const inAwsCase = (r: ReachedFunction): ReachedFunction => ({ ...r, path: r.path.map(edgeInAwsCase) });
+
+/**
+ * Whether a stored blast radius lists none of the functions it counts: scans store the list
+ * empty, since it is the start of the role's stored reach (lib/store/scan-rows.ts), and readers
+ * that show it take it from there (`firstReachedOf`). Older scans stored it, and it is read as stored.
+ */
+export function reachListedElsewhere(radius: BlastRadius | null): boolean {
+  return radius !== null && radius.reachableFunctions.length === 0 && radius.totals.reachableFunctions > 0;
+}
+
+/** The radius with its first reached functions (the same object when there are none to add). */
+export function withReachedFunctions<R extends BlastRadius | null>(radius: R, reached: ReachedFunction[] | undefined): R {
+  return radius && reached?.length ? { ...radius, reachableFunctions: reached } : radius;
+}
+
+/**
+ * Each function's first `LIST_CAPS.reachableFunctions` reached functions, as its blast radius
+ * lists them: the start of the reach list its page shows (its role's stored reach, seen from it),
+ * in AWS's spelling. `decoded` keeps the roles' decoded reach starts between calls (a report's pages).
+ */
+export async function firstReachedOf(db: Database, scanId: number, fns: readonly { arn: string; roleArn: string }[], decoded = new Map<string, ReachedFunction[]>()): Promise<Map<string, ReachedFunction[]>> {
+  const limit = LIST_CAPS.reachableFunctions;
+  const missing = [...new Set(fns.map((f) => f.roleArn))].filter((role) => !decoded.has(role));
+  if (missing.length) {
+    const rows = await db.query<{ role_arn: string; functions: unknown }>(`SELECT role_arn, functions FROM role_reach WHERE scan_id = $1 AND role_arn = ANY($2::text[])`, [await graphScanId(db, scanId), missing]);
+    // One more than listed: the reading function itself may be among them.
+    for (const row of rows) decoded.set(row.role_arn, decodeRoleReach(typeof row.functions === "string" ? JSON.parse(row.functions) : row.functions, `role ${row.role_arn}`, limit + 1));
+  }
+  return new Map(fns.map((f) => [f.arn, reachSeenFrom(decoded.get(f.roleArn) ?? [], f.arn).slice(0, limit).map(inAwsCase)]));
 }
 
 async function namesOf(db: Database, scanId: number, arns: string[]): Promise<Map<string, string>> {

@@ -85,13 +85,13 @@ export function encodeRoleReach(reach: readonly ReachedFunction[]): StoredRoleRe
   return { v: 1, nodes, texts, steps, entries };
 }
 
-/** Decodes and checks the stored form; a malformed value throws naming `where` (the role). */
-export function decodeRoleReach(value: unknown, where: string): ReachedFunction[] {
+/** Decodes and checks the stored form (its first `limit` entries); a malformed value throws naming `where` (the role). */
+export function decodeRoleReach(value: unknown, where: string, limit = Number.POSITIVE_INFINITY): ReachedFunction[] {
   const bad = (what: string): never => {
     throw new Error(`Stored reach of ${where} is malformed: ${what}.`);
   };
   // Scans stored before this codec kept the plain list: read it as it is, checked.
-  if (Array.isArray(value)) return value.map((entry, n) => plainEntry(entry, n, bad));
+  if (Array.isArray(value)) return value.slice(0, limit).map((entry, n) => plainEntry(entry, n, bad));
   const v = value as Partial<StoredRoleReach> | null;
   if (!v || v.v !== 1 || !Array.isArray(v.nodes) || !Array.isArray(v.texts) || !Array.isArray(v.steps) || !Array.isArray(v.entries)) return bad("not a version 1 reach");
   const { nodes, texts, steps } = v as StoredRoleReach;
@@ -113,7 +113,7 @@ export function decodeRoleReach(value: unknown, where: string): ReachedFunction[
     };
     return (edges[i] = edge);
   };
-  return (v.entries as StoredRoleReach["entries"]).map((entry, n) => {
+  return (v.entries as StoredRoleReach["entries"]).slice(0, limit).map((entry, n) => {
     if (!Array.isArray(entry) || entry.length !== 3) return bad(`entry ${n}`);
     const path: Edge[] = [];
     // Parents come before children (encoding order), so the chain ends.

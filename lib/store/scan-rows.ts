@@ -146,7 +146,12 @@ export function* encodedBatches(table: string, rows: Iterable<object>): Generato
   yield* batcher.take();
 }
 
-/** A function's stored blast radius: the permission-set part lives in `permission_sets`. */
+/**
+ * A function's stored blast radius: the permission-set part lives in `permission_sets`, and its
+ * first reached functions are stored empty (their count stays): they are the start of its role's
+ * stored reach (`role_reach`), which readers list from (lib/queries/reach.ts, `withReachedFunctions`).
+ * Scans stored before this kept the list here; a list that is not empty is read as it is.
+ */
 export type StoredBlastRadius = Omit<BlastRadius, "services" | "dataStores">;
 type PermissionSetPart = Pick<BlastRadius, "services" | "dataStores">;
 
@@ -240,7 +245,8 @@ export function withAnalysis(row: Prisma.LambdaFunctionCreateManyInput, result: 
 }
 
 function storedBlastRadius({ services: _services, dataStores: _dataStores, ...rest }: BlastRadius): StoredBlastRadius {
-  return rest;
+  // The key stays where it was, so a reader that puts the list back writes the report's key order.
+  return { ...rest, reachableFunctions: [] };
 }
 
 /**

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadAccessLevels } from "../policy/access-levels";
 import { blastRadius } from "./blast-radius";
 import { buildPermissionGraph } from "./edges";
+import { reachSeenFrom, roleReach } from "./reach";
 import { ACCOUNT, escalationPath, functionArn, grant, lambdaFunction, perms, role, roleArn, snapshotIndex } from "@/test/builders/analysis-builders";
 import { LIST_CAPS, type Grant } from "../types";
 
@@ -129,6 +130,22 @@ describe("blastRadius lists", () => {
     const br = blastRadius({ index, fn: index.functions.get(functionArn("a"))!, perms: graph.permsOf(roleArn("ra"))!, graph, escalationPaths: [] });
     expect(br.reachableFunctions).toHaveLength(LIST_CAPS.reachableFunctions);
     expect(br.totals.reachableFunctions).toBe(names.length);
+  });
+
+  it("lists the start of the role's whole reach list when the cap falls among equally distant functions", () => {
+    // Given a may update the code of 20 "z" functions and the configuration of 20 "a" functions,
+    // all one move away: more than the cap, found z first, listed a first (by ARN)
+    const zs = Array.from({ length: 20 }, (_, i) => `z${i}`);
+    const as = Array.from({ length: 20 }, (_, i) => `a${i}`);
+    const index = snapshotIndex({ roles: [role("ra"), role("rf")], functions: [lambdaFunction("start", "ra"), ...[...zs, ...as].map((n) => lambdaFunction(n, "rf"))] });
+    const grants = [grant(["lambda:updatefunctioncode"], [functionArn("z*")]), grant(["lambda:updatefunctionconfiguration"], [functionArn("a*")])];
+    const graph = buildPermissionGraph(index, (arn) => perms(arn, arn === roleArn("ra") ? grants : []));
+    // When computing the blast radius / Then it lists what the function page lists first (the role's stored reach, seen from it)
+    const br = blastRadius({ index, fn: index.functions.get(functionArn("start"))!, perms: graph.permsOf(roleArn("ra"))!, graph, escalationPaths: [] });
+    const pageStart = reachSeenFrom(roleReach(graph, roleArn("ra")), functionArn("start")).slice(0, LIST_CAPS.reachableFunctions);
+    expect(br.totals.reachableFunctions).toBe(40);
+    expect(br.reachableFunctions).toEqual(pageStart);
+    expect(br.reachableFunctions.map((r) => r.arn)).toContain(functionArn("a9"));
   });
 
   it("caps the actions listed per level but counts them all", () => {

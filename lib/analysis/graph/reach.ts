@@ -279,19 +279,27 @@ function compactWalk(graph: PermissionGraph, startRole: string, maxHops: number,
 }
 
 /**
- * The first `limit` entries of a discovery-ordered map: those in `preferred` (functions taken
- * over) first, then by hops, then ARN.
+ * The first `limit` entries of a discovery-ordered map in listing order: those in `preferred`
+ * (functions taken over) first, then by hops, then ARN. The same entries as the first `limit` of
+ * the whole sorted listing, so a capped list (a blast radius) is the start of the uncapped one
+ * (a role's stored reach, which the function page lists).
  */
 function firstEntries(found: Map<string, Step>, limit: number, preferred: Set<string> | null, skip: string | null): [string, Step][] {
   const picked: [string, Step][] = [];
   const rank = (arn: string) => (preferred && !preferred.has(arn) ? 1 : 0);
   for (const pass of preferred ? [0, 1] : [0]) {
+    if (picked.length >= limit) break;
+    // Discovery order is nondecreasing in hops: past the limit, only entries as far as the last one
+    // taken can still come before it (by ARN); the sort below keeps the first `limit`.
+    let lastHops = -1;
     for (const entry of found) {
-      if (picked.length >= limit) break;
-      if (entry[0] !== skip && rank(entry[0]) === pass) picked.push(entry);
+      if (entry[0] === skip || rank(entry[0]) !== pass) continue;
+      if (picked.length >= limit && entry[1].hops !== lastHops) break;
+      picked.push(entry);
+      lastHops = entry[1].hops;
     }
   }
-  return picked.sort(([a, x], [b, y]) => rank(a) - rank(b) || x.hops - y.hops || (a < b ? -1 : a > b ? 1 : 0));
+  return picked.sort(([a, x], [b, y]) => rank(a) - rank(b) || x.hops - y.hops || (a < b ? -1 : a > b ? 1 : 0)).slice(0, limit);
 }
 
 /** Functions a compromised function reaches within `maxHops`, each with one shortest path (taken-over first, then by hops). */
