@@ -473,7 +473,8 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
   });
   const rowByArn = new Map(functions.map((f) => [f.arn, f]));
   const roleArns = all ? [...new Set(functions.map((f) => f.roleArn))] : [];
-  const keys = [...new Set(functions.flatMap((f) => (f.permissionsKey && !cache.sets.has(f.permissionsKey) ? [f.permissionsKey] : [])))];
+  // A permission set is part of a blast radius, which only `analysis` and `all` print.
+  const keys = analysis ? [...new Set(functions.flatMap((f) => (f.permissionsKey && !cache.sets.has(f.permissionsKey) ? [f.permissionsKey] : [])))] : [];
   const [roleByArn, permissionSets, recommendations] = await Promise.all([
     rolesOf(db, scanId, roleArns, cache),
     keys.length
