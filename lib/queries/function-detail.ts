@@ -76,7 +76,6 @@ export interface FunctionDetail {
   /** The role's recommended policy, covering every function of the role (`functionCount`). */
   recommendedPolicy: RecommendedPolicy | null;
   recommendationCovers: number;
-  reachedNames: Record<string, string>;
 }
 
 export async function getFunctionDetail(scanId: number, arn: string): Promise<FunctionDetail | null> {
@@ -127,10 +126,6 @@ export async function functionDetailIn(db: Database, scanId: number, arn: string
   const permissionSet = fn.permissionsKey ? await db.prisma.permissionSet.findUnique({ where: { scanId_permissionsKey: { scanId: await graphScanId(db, scanId), permissionsKey: fn.permissionsKey } } }) : null;
   const stored = decodeBlastRadius(fn.blastRadius, permissionSet ? decodePermissionSet(permissionSet, scanId) : null, ref);
   const blastRadius = reachListedElsewhere(stored) ? withReachedFunctions(stored, (await firstReachedOf(db, scanId, [fn])).get(fn.arn)) : stored;
-  const reachedArns = [...(blastRadius?.reachableFunctions.map((r) => r.arn) ?? [])];
-  const reached = reachedArns.length
-    ? await db.prisma.functionVerdict.findMany({ where: { scanId, arn: { in: reachedArns } }, select: { arn: true, name: true } })
-    : [];
   const policies = await rolePolicyViews(db, scanId, fn.accountId, role, findings.flatMap((f) => f.statements));
   const recommendation = await roleRecommendation(db, scanId, fn.roleArn);
   return {
@@ -172,7 +167,6 @@ export async function functionDetailIn(db: Database, scanId: number, arn: string
     blastRadius: blastRadius ? blastRadiusInAwsCase(blastRadius) : null,
     recommendedPolicy: recommendation?.policy ?? null,
     recommendationCovers: recommendation?.functionCount ?? 0,
-    reachedNames: Object.fromEntries(reached.map((r) => [r.arn, r.name])),
   };
 }
 
