@@ -51,8 +51,8 @@ function jsonWriter(head: ReportHead, entries: readonly ReportEntry[]): ReportWr
 
 /**
  * Most of a JSON report's bytes repeat: a managed policy document on thousands of roles, a
- * role's blast radius (with its permission set's services and data stores) and its recommended
- * policy on each of the role's functions. The source hands the same object to every function that shares
+ * permission set's services and data stores in the blast radius of each of its functions, and a
+ * role's recommended policy on each of the role's functions. The source hands the same object to every function that shares
  * it (lib/queries/json-report.ts), so each is serialized once, at the depth it sits in a function
  * record, and encoded once as UTF-8: the record is the text around the tokens that stood for
  * them, with those bytes in between. Joined, it is what JSON.stringify writes of the record.
@@ -79,7 +79,8 @@ class SharedText {
       ...fn,
       policies: fn.policies.map((p) => ({ ...p, document: token(p.document, 5) })),
       permissionsBoundary: fn.permissionsBoundary ? { ...fn.permissionsBoundary, document: token(fn.permissionsBoundary.document, 4) } : fn.permissionsBoundary,
-      blastRadius: token(fn.blastRadius, 3),
+      // A radius is often the function's own (its reach), its services and data stores its permission set's.
+      blastRadius: fn.blastRadius ? { ...fn.blastRadius, services: token(fn.blastRadius.services, 4), dataStores: token(fn.blastRadius.dataStores, 4) } : fn.blastRadius,
       recommendedPolicy: token(fn.recommendedPolicy, 3),
     };
   }
