@@ -9,6 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SEVERITIES } from "@/lib/analysis/types";
 import { gate } from "@/cli/check-command";
 import { scanSnapshotDir } from "@/lib/jobs/run-scan";
 import { renderReport } from "@/lib/report/render-report";
@@ -167,6 +168,10 @@ describe.each([
       names: report.functions.map((f) => f.name),
       checkCount: checked.offending.length,
       unsuppressedInView: report.functions.reduce((n, f) => n + f.findings.filter((x) => !x.suppressed).length, 0),
+      // The report's summary counts what it lists: its unsuppressed findings by severity.
+      summaryBySeverity: report.summary.findingsBySeverity,
+      listedBySeverity: Object.fromEntries(SEVERITIES.map((sev) => [sev, report.functions.reduce((n, f) => n + f.findings.filter((x) => !x.suppressed && x.severity === sev).length, 0)])),
+      suppressedInSummary: report.summary.suppressedFindings,
     };
   }
 
@@ -204,11 +209,23 @@ describe.each([
       }
       // The gate at the filter's severity counts exactly the view's unsuppressed findings.
       expect(s.checkCount, label).toBe(s.unsuppressedInView);
+      expect(s.summaryBySeverity, label).toEqual(s.listedBySeverity);
+      // Suppressed findings are counted as the same filter with "only suppressed" lists them.
+      if (filter.suppressed === "only") expect(s.suppressedInSummary, label).toBe(s.report.findings.length);
       if (s.listed.length > 0) nonEmpty += 1;
     }
     // The combinations are not vacuous.
     expect(nonEmpty).toBeGreaterThanOrEqual(18);
   }, 1_800_000);
+
+  it("counts in the whole organization's report summary the suppressed findings the view lists as suppressed", async () => {
+    const all = await buildJsonReport(t.db, scanId);
+    const only = await buildJsonReport(t.db, scanId, { filter: { suppressed: "only" } });
+    const suppressed = only.functions.reduce((n, f) => n + f.findings.length, 0);
+    expect(suppressed).toBeGreaterThan(0);
+    expect(all.summary.suppressedFindings).toBe(suppressed);
+    expect(only.summary.suppressedFindings).toBe(suppressed);
+  });
 
   it("finds functions by an action their findings name, listing only the findings that name it", async () => {
     // Given a search for an action no function is named after

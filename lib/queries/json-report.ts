@@ -32,14 +32,14 @@ import {
   type ReportSuppression,
 } from "@/lib/report/build-json-report";
 import { incompleteCodec } from "@/lib/store/codecs/incomplete";
-import { readScanAggregates } from "@/lib/store/scan-aggregates";
+import { readScanAggregates, type ScanAggregates } from "@/lib/store/scan-aggregates";
 import { attachedPolicyKind } from "@/lib/snapshot/aws-managed-policy-arn";
 import { blastRadiusInAwsCase, canonicalActions, canonicalActionsInText, escalationInAwsCase, permissionSetInAwsCase, riskInAwsCase } from "./action-names";
 import { packedColumns, TextIntern, unpackRow } from "./packed-rows";
 import { firstReachedOf, reachListedElsewhere, withReachedFunctions } from "./reach";
 import { decodeRecommendedPolicy } from "./role-recommendation";
 import { loadScanView, shownRisk, viewFunction, type ViewFinding, type ViewFunction, type ViewSuppression } from "./scan-view";
-import { loadSuppressionOverlay } from "./suppression-overlay";
+import { loadSuppressionOverlay, type SuppressionOverlay } from "./suppression-overlay";
 import type { SuppressionEntry } from "./suppressions";
 import { applyViewFilter, findingsListed, type ViewFilter } from "./view-filter";
 import { FINDING_SEARCH_TEXT_SQL, viewSql, type SelectedVerdictRow } from "./view-sql";
@@ -102,7 +102,7 @@ interface Selection {
  * stored order with their view verdicts, counts in SQL, each page's findings read with the page.
  */
 async function selectInDatabase(db: Database, scanId: number, filter: ViewFilter, now: Date | undefined): Promise<Selection> {
-  await readScanAggregates(db, scanId);
+  const aggregates = await readScanAggregates(db, scanId);
   const overlay = await loadSuppressionOverlay(db, scanId, now);
   const view = viewSql(scanId, filter, overlay);
   const rows = await db.query<SelectedVerdictRow & { finding_count: number }>(
@@ -112,20 +112,7 @@ async function selectInDatabase(db: Database, scanId: number, filter: ViewFilter
        FROM sel LEFT JOIN counts ON counts.function_arn = sel.arn ORDER BY sel.account_id, sel.region, sel.name`,
     view.params,
   );
-  const findingCounts = await db.query<{ severity: Severity; n: number }>(
-    `${view.with}
-     SELECT x.severity, count(*)::int AS n FROM finding_verdicts x JOIN sel ON sel.arn = x.function_arn
-      WHERE x.scan_id = $1 AND ${view.findingInView} AND NOT (x.fingerprint = ANY($2::text[])) GROUP BY x.severity`,
-    view.params,
-  );
-  // Suppressed findings the same filter would show with `suppressed: "only"` (see view-filter.ts).
-  const only = viewSql(scanId, { ...filter, suppressed: "only" }, overlay);
-  const [suppressed] = await db.query<{ n: number }>(
-    `${only.with} SELECT count(*)::int AS n FROM finding_verdicts x JOIN sel ON sel.arn = x.function_arn WHERE x.scan_id = $1 AND ${only.findingInView}`,
-    only.params,
-  );
-  const findingsBySeverity = emptyCounts();
-  for (const r of findingCounts) findingsBySeverity[r.severity] += Number(r.n);
+  const { findingsBySeverity, suppressed } = storedFindingCounts(filter, aggregates, overlay) ?? (await findingCountsInSql(db, scanId, filter, overlay));
   const base = new Map<ReportEntry, Parameters<typeof viewFunction>[0]>();
   const entries = rows.map((r) => {
     const incomplete = incompleteCodec.decode(r.incomplete, { scanId, key: r.arn });
@@ -163,7 +150,7 @@ async function selectInDatabase(db: Database, scanId: number, filter: ViewFilter
   return {
     entries,
     findingsBySeverity,
-    suppressedFindings: Number(suppressed.n),
+    suppressedFindings: suppressed,
     async findingsOf(page) {
       // A text filter (`q`) also matches the findings' actions and resources: read their search text then.
       const search = Boolean(filter.q?.trim());
@@ -208,6 +195,50 @@ async function selectInDatabase(db: Database, scanId: number, filter: ViewFilter
       );
     },
   };
+}
+
+interface FindingCounts {
+  /** Unsuppressed findings the report lists, by severity. */
+  findingsBySeverity: Record<Severity, number>;
+  /** Suppressed findings the same filter would list with `suppressed: "only"` (see view-filter.ts). */
+  suppressed: number;
+}
+
+/**
+ * The whole organization's finding counts from the stored aggregates, as the risk view counts it
+ * (lib/queries/function-list.ts), the overlay taking out actively suppressed findings; null for any
+ * filter (counted in SQL).
+ */
+function storedFindingCounts(filter: ViewFilter, aggregates: ScanAggregates, overlay: SuppressionOverlay): FindingCounts | null {
+  const { suppressed, ...rest } = filter;
+  if ((suppressed ?? "hide") !== "hide" || Object.values(rest).some((v) => v !== undefined)) return null;
+  const findingsBySeverity = { ...aggregates.findingsBySeverity };
+  let suppressedCount = 0;
+  for (const fn of overlay.affected) {
+    for (const f of fn.findings.filter((x) => x.suppressed)) {
+      findingsBySeverity[f.severity] -= 1;
+      suppressedCount += 1;
+    }
+  }
+  return { findingsBySeverity, suppressed: suppressedCount };
+}
+
+async function findingCountsInSql(db: Database, scanId: number, filter: ViewFilter, overlay: SuppressionOverlay): Promise<FindingCounts> {
+  const view = viewSql(scanId, filter, overlay);
+  const bySeverity = await db.query<{ severity: Severity; n: number }>(
+    `${view.with}
+     SELECT x.severity, count(*)::int AS n FROM finding_verdicts x JOIN sel ON sel.arn = x.function_arn
+      WHERE x.scan_id = $1 AND ${view.findingInView} AND NOT (x.fingerprint = ANY($2::text[])) GROUP BY x.severity`,
+    view.params,
+  );
+  const only = viewSql(scanId, { ...filter, suppressed: "only" }, overlay);
+  const [suppressed] = await db.query<{ n: number }>(
+    `${only.with} SELECT count(*)::int AS n FROM finding_verdicts x JOIN sel ON sel.arn = x.function_arn WHERE x.scan_id = $1 AND ${only.findingInView}`,
+    only.params,
+  );
+  const findingsBySeverity = emptyCounts();
+  for (const r of bySeverity) findingsBySeverity[r.severity] += Number(r.n);
+  return { findingsBySeverity, suppressed: Number(suppressed.n) };
 }
 
 /** The selection from the whole scan view in memory: needed when a suppressions file matches by name or rule. */
