@@ -99,7 +99,8 @@ interface Selection {
 
 /**
  * The selection in the database (lib/queries/view-sql.ts, as the risk view pages): functions in
- * stored order with their view verdicts, counts in SQL, each page's findings read with the page.
+ * stored order with their view verdicts, counts in SQL (the whole organization's summary from the
+ * stored aggregates), each page's findings read with the page.
  */
 async function selectInDatabase(db: Database, scanId: number, filter: ViewFilter, now: Date | undefined): Promise<Selection> {
   const aggregates = await readScanAggregates(db, scanId);
