@@ -81,6 +81,9 @@ interface EntryView {
   stored?: Map<number, StoredFinding>;
 }
 
+/** A finding's details when its format does not print them (`results`): not read, never stored JSON text. */
+const NO_DETAILS = "";
+
 /** A finding's stored title, reason and details (findings table; details as their stored JSON text). */
 interface StoredFinding {
   title: string;
@@ -94,7 +97,7 @@ interface Selection {
   findingsBySeverity: Record<Severity, number>;
   suppressedFindings: number;
   /** The findings the report lists for these entries (suppression state applied, filter applied). */
-  findingsOf(page: readonly ReportEntry[]): Promise<Map<ReportEntry, EntryView>>;
+  findingsOf(page: readonly ReportEntry[], details: boolean): Promise<Map<ReportEntry, EntryView>>;
 }
 
 /**
@@ -152,20 +155,20 @@ async function selectInDatabase(db: Database, scanId: number, filter: ViewFilter
     entries,
     findingsBySeverity,
     suppressedFindings: suppressed,
-    async findingsOf(page) {
+    async findingsOf(page, details) {
       // A text filter (`q`) also matches the findings' actions and resources: read their search text then.
       const search = Boolean(filter.q?.trim());
       // Their words and details too: the page's records need them, and one read beats two.
       const found = (
         await db.query<{ packed: string }>(
-          `SELECT ${packedColumns(["id", "function_arn", "rule_id", "category", "severity", "fingerprint", "title", "reason", ...(search ? [FINDING_SEARCH_TEXT_SQL("findings")] : [])], ["details"])}
+          `SELECT ${packedColumns(["id", "function_arn", "rule_id", "category", "severity", "fingerprint", "title", "reason", ...(search ? [FINDING_SEARCH_TEXT_SQL("findings")] : [])], details ? ["details"] : [])}
              FROM findings WHERE ${FINDING_OF_SCAN_SQL("findings", "$1", "v.function_arn = ANY($2::text[])")} ORDER BY id`,
           [scanId, page.map((e) => e.arn)],
         )
       ).map((r) => {
         const { scalars, json } = unpackRow(r.packed);
         const [id, functionArn, ruleId, category, severity, fingerprint, title, reason, searchText] = scalars as [number, string, string, string, Severity, string, string, string, string | undefined];
-        return { id, functionArn, ruleId, category, severity, fingerprint, title, reason, details: json[0], searchText };
+        return { id, functionArn, ruleId, category, severity, fingerprint, title, reason, details: json[0] ?? NO_DETAILS, searchText };
       });
       const stored = new Map(found.map((f) => [f.id, { title: f.title, reason: f.reason, details: f.details }]));
       const byFunction = new Map<string, typeof found>();
@@ -330,7 +333,7 @@ export async function openJsonReport(db: Database, scanId: number, options: Repo
     async *functions(order, parts = "all") {
       for (let i = 0; i < order.length; i += pageSize) {
         const page = order.slice(i, i + pageSize);
-        yield* await readReportPage(db, scanId, page, await selection.findingsOf(page), parts, cache);
+        yield* await readReportPage(db, scanId, page, await selection.findingsOf(page, parts !== "results"), parts, cache);
       }
     },
   };
@@ -464,7 +467,8 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
   const listed = new Map(page.map((v) => [v, views.get(v)?.listed ?? []]));
   // Findings whose words and details the selection did not read with the page.
   const findingIds = page.flatMap((v) => (listed.get(v) ?? []).flatMap((f) => (f.id !== null && !views.get(v)?.stored?.has(f.id) ? [f.id] : [])));
-  const analysis = parts !== "findings";
+  const details = parts !== "results";
+  const analysis = parts === "analysis" || parts === "all";
   const all = parts === "all";
   // Columns a format never prints are not read (ReportParts).
   const json = [...(all ? ["environment", "resource_policy"] : []), ...(analysis ? ["urls", "risk", "blast_radius", "recommended_policy"] : [])];
@@ -479,7 +483,7 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
           [scanId, arns],
         )
       : [],
-    findingIds.length ? db.query<{ packed: string }>(`SELECT ${packedColumns(["id", "title", "reason"], ["details"])} FROM findings WHERE id = ANY($1::int[])`, [findingIds]) : [],
+    findingIds.length ? db.query<{ packed: string }>(`SELECT ${packedColumns(["id", "title", "reason"], details ? ["details"] : [])} FROM findings WHERE id = ANY($1::int[])`, [findingIds]) : [],
   ]);
   const functions = functionRows.map((r): FunctionRow => {
     const { scalars, json: texts } = unpackRow(r.packed);
@@ -572,7 +576,7 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
     findingRows.map((r) => {
       const { scalars, json: texts } = unpackRow(r.packed);
       const [id, title, reason] = scalars as [number, string, string];
-      return [id, { title, reason, details: texts[0] }];
+      return [id, { title, reason, details: texts[0] ?? NO_DETAILS }];
     }),
   );
   for (const stored of new Set(page.map((v) => views.get(v)?.stored))) for (const [id, f] of stored ?? []) findingById.set(id, f);
@@ -615,7 +619,7 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
     const role = roleByArn.get(fn.roleArn);
     const findingsOut = (listed.get(v) ?? []).map((f): ReportFinding => {
       const row = f.id !== null ? findingById.get(f.id) : undefined;
-      const details = row ? detailsOf(row, f.id!) : noDetails;
+      const found = row && row.details !== NO_DETAILS ? detailsOf(row, f.id!) : noDetails;
       return {
         ruleId: f.ruleId,
         category: f.category,
@@ -626,10 +630,10 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
         suppressed: f.suppressed,
         suppression: suppressionOf(f.suppression),
         expiredSuppression: suppressionOf(f.expiredSuppression),
-        statements: details.statements,
-        actions: details.actions,
-        resources: details.resources,
-        escalation: details.escalation,
+        statements: found.statements,
+        actions: found.actions,
+        resources: found.resources,
+        escalation: found.escalation,
       };
     });
     return {

@@ -111,12 +111,13 @@ export type ReportEntry = Pick<ReportFunction, "arn" | "name" | "accountId" | "r
 };
 
 /**
- * What of a function's record a writer reads: `findings` (CSV, SARIF: the function's identity and
- * its findings), `analysis` (HTML: also risk, blast radius, recommendation, URLs and event
- * sources), `all` (JSON). Fields outside the parts asked for come back empty, so a source need
- * not read the largest columns for a format that never prints them.
+ * What of a function's record a writer reads: `results` (SARIF: the function's identity and its
+ * findings' words), `findings` (CSV: also each finding's statements, actions and resources),
+ * `analysis` (HTML: also risk, blast radius, recommendation, URLs and event sources), `all`
+ * (JSON). Fields outside the parts asked for come back empty, so a source need not read the
+ * largest columns for a format that never prints them.
  */
-export type ReportParts = "findings" | "analysis" | "all";
+export type ReportParts = "results" | "findings" | "analysis" | "all";
 
 /**
  * A report to stream: the head and the entries first, then the full functions read page by page

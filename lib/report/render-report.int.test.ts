@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RULE_CATALOGUE } from "@/lib/rules/index";
 import { scanSnapshotDir } from "@/lib/jobs/run-scan";
 import { freshPglite, type TestDatabase } from "@/lib/store/test-support";
-import { buildJsonReport } from "@/lib/queries/json-report";
+import { buildJsonReport, openJsonReport } from "@/lib/queries/json-report";
 import type { ViewFilter } from "@/lib/queries/view-filter";
 import type { JsonReport } from "./build-json-report";
-import { renderReport, REPORT_FORMATS } from "./render-report";
+import { renderReport, REPORT_FORMATS, streamReportBytes } from "./render-report";
 import { toSarif } from "./sarif-report";
 import { validateJsonSchema } from "./validate-json-schema";
 import { sarifSchemaForAjv } from "./report-fixtures";
@@ -45,6 +45,24 @@ describe("report exports of the analysed sample scan", () => {
     expect(log.runs[0].tool.driver.rules).toHaveLength(RULE_CATALOGUE.length);
     expect(log.runs[0].results).toHaveLength(unsuppressed.length);
     expect(log.runs[0].results.some((r) => r.partialFingerprints["saltzerFingerprint/v1"] === suppressedFingerprint)).toBe(false);
+  });
+
+  it("streams from the store, page by page, exactly what the whole report renders, in every format", async () => {
+    // Each format reads only the parts it prints (ReportParts): what it prints must not change.
+    let compared = 0;
+    for (const filter of [{}, { suppressed: "include" }, { severity: "high" }] as ViewFilter[]) {
+      const whole = await report(filter);
+      for (const format of REPORT_FORMATS) {
+        const source = await openJsonReport(t.db, scan, { filter, pageSize: 3 });
+        source.head.generatedAt = whole.generatedAt;
+        const decoder = new TextDecoder();
+        let streamed = "";
+        for await (const chunk of streamReportBytes(source, format)) streamed += decoder.decode(chunk, { stream: true });
+        expect(streamed, `${format} ${JSON.stringify(filter)}`).toBe(renderReport(whole, format).body);
+        compared += 1;
+      }
+    }
+    expect(compared).toBe(3 * REPORT_FORMATS.length);
   });
 
   it("renders one CSV row per finding plus the header", () => {

@@ -198,7 +198,7 @@ export function sarifWriter(head: ReportHead, entries: readonly ReportEntry[]): 
   const frame = streamedJsonArray(sarifLog(head, entries, STREAMED_ARRAY as SarifResult[]));
   let count = 0;
   return {
-    parts: "findings",
+    parts: "results",
     order: entries,
     begin: () => frame.before,
     write(fn) {
