@@ -14,7 +14,6 @@ import type { Database } from "@/lib/store/db";
 import { blastRadiusInAwsCase, findingInAwsCase, riskInAwsCase } from "./action-names";
 import { shownRisk, viewStoredFunction, type ViewSuppression } from "./scan-view";
 import { rolePolicyViews, type PolicyView } from "./role-policies";
-import { firstReachedOf, reachListedElsewhere, withReachedFunctions } from "./reach";
 import { roleRecommendation } from "./role-recommendation";
 import { loadSuppressionMatcher } from "./suppressions";
 import { findingIdsOf, functionIdOf, graphScanId } from "@/lib/store/shared-rows";
@@ -72,6 +71,10 @@ export interface FunctionDetail {
   severity: Severity | null;
   risk: RiskScore | null;
   findings: FindingView[];
+  /**
+   * As stored: its reached functions are counted, not listed (older scans listed the first 25). The
+   * page lists the whole reach page by page from the role's stored reach (lib/queries/reach.ts).
+   */
   blastRadius: BlastRadius | null;
   /** The role's recommended policy, covering every function of the role (`functionCount`). */
   recommendedPolicy: RecommendedPolicy | null;
@@ -124,8 +127,7 @@ export async function functionDetailIn(db: Database, scanId: number, arn: string
     });
   });
   const permissionSet = fn.permissionsKey ? await db.prisma.permissionSet.findUnique({ where: { scanId_permissionsKey: { scanId: await graphScanId(db, scanId), permissionsKey: fn.permissionsKey } } }) : null;
-  const stored = decodeBlastRadius(fn.blastRadius, permissionSet ? decodePermissionSet(permissionSet, scanId) : null, ref);
-  const blastRadius = reachListedElsewhere(stored) ? withReachedFunctions(stored, (await firstReachedOf(db, scanId, [fn])).get(fn.arn)) : stored;
+  const blastRadius = decodeBlastRadius(fn.blastRadius, permissionSet ? decodePermissionSet(permissionSet, scanId) : null, ref);
   const policies = await rolePolicyViews(db, scanId, fn.accountId, role, findings.flatMap((f) => f.statements));
   const recommendation = await roleRecommendation(db, scanId, fn.roleArn);
   return {

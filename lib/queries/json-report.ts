@@ -36,7 +36,7 @@ import { readScanAggregates, type ScanAggregates } from "@/lib/store/scan-aggreg
 import { attachedPolicyKind } from "@/lib/snapshot/aws-managed-policy-arn";
 import { blastRadiusInAwsCase, canonicalActions, canonicalActionsInText, escalationInAwsCase, permissionSetInAwsCase, riskInAwsCase } from "./action-names";
 import { packedColumns, TextIntern, unpackRow } from "./packed-rows";
-import { firstReachedOf, reachListedElsewhere, withReachedFunctions } from "./reach";
+import { withFirstReachedFunctions } from "./reach";
 import { decodeRecommendedPolicy } from "./role-recommendation";
 import { loadScanView, shownRisk, viewFunction, type ViewFinding, type ViewFunction, type ViewSuppression } from "./scan-view";
 import { loadSuppressionOverlay, type SuppressionOverlay } from "./suppression-overlay";
@@ -81,14 +81,12 @@ interface EntryView {
   stored?: Map<number, StoredFinding>;
 }
 
-/** A finding's details when its format does not print them (`results`): not read, never stored JSON text. */
-const NO_DETAILS = "";
-
 /** A finding's stored title, reason and details (findings table; details as their stored JSON text). */
 interface StoredFinding {
   title: string;
   reason: string;
-  details: string;
+  /** Null when the format does not print them (`results`): not read. */
+  details: string | null;
 }
 
 /** What the report selected: its entries, its summary counts, and each entry's listed findings on demand. */
@@ -168,7 +166,7 @@ async function selectInDatabase(db: Database, scanId: number, filter: ViewFilter
       ).map((r) => {
         const { scalars, json } = unpackRow(r.packed);
         const [id, functionArn, ruleId, category, severity, fingerprint, title, reason, searchText] = scalars as [number, string, string, string, Severity, string, string, string, string | undefined];
-        return { id, functionArn, ruleId, category, severity, fingerprint, title, reason, details: json[0] ?? NO_DETAILS, searchText };
+        return { id, functionArn, ruleId, category, severity, fingerprint, title, reason, details: json[0] ?? null, searchText };
       });
       const stored = new Map(found.map((f) => [f.id, { title: f.title, reason: f.reason, details: f.details }]));
       const byFunction = new Map<string, typeof found>();
@@ -576,7 +574,7 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
     findingRows.map((r) => {
       const { scalars, json: texts } = unpackRow(r.packed);
       const [id, title, reason] = scalars as [number, string, string];
-      return [id, { title, reason, details: texts[0] ?? NO_DETAILS }];
+      return [id, { title, reason, details: texts[0] ?? null }];
     }),
   );
   for (const stored of new Set(page.map((v) => views.get(v)?.stored))) for (const [id, f] of stored ?? []) findingById.set(id, f);
@@ -586,8 +584,8 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
     list.push(m);
     mappingsByFunction.set(m.function_arn, list);
   }
-  const detailsOf = (row: StoredFinding, id: number): CasedDetails =>
-    cache.details.get(row.details, (text) => {
+  const detailsOf = (storedDetails: string, id: number): CasedDetails =>
+    cache.details.get(storedDetails, (text) => {
       const details = findingDetailsCodec.decode(text, { scanId, key: id });
       // findingInAwsCase's spelling of the lists, shared by every finding with these details.
       return {
@@ -608,10 +606,10 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
       document: p?.document ?? null,
     };
   };
-  const radii = new Map(functions.map((fn) => [fn.arn, analysis ? radiusOf(fn, { scanId, key: fn.arn }) : null]));
-  // The JSON report lists each radius' first reached functions; a stored radius counts them only (lib/queries/reach.ts).
+  const stored = functions.map((fn) => ({ arn: fn.arn, roleArn: fn.roleArn, radius: analysis ? radiusOf(fn, { scanId, key: fn.arn }) : null }));
+  // Only the JSON report lists a radius' reached functions.
   if (cache.reachStarts.size > CACHE_ENTRIES) cache.reachStarts.clear();
-  const reached = all ? await firstReachedOf(db, scanId, functions.filter((fn) => reachListedElsewhere(radii.get(fn.arn) ?? null)), cache.reachStarts) : new Map<string, ReachedFunction[]>();
+  const radii = all ? await withFirstReachedFunctions(db, scanId, stored, cache.reachStarts) : new Map(stored.map((f) => [f.arn, f.radius]));
   return page.map((v): ReportFunction => {
     const fn = rowByArn.get(v.arn);
     if (!fn) throw new Error(`Function ${v.arn} of scan ${scanId} disappeared while the report was read.`);
@@ -619,7 +617,7 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
     const role = roleByArn.get(fn.roleArn);
     const findingsOut = (listed.get(v) ?? []).map((f): ReportFinding => {
       const row = f.id !== null ? findingById.get(f.id) : undefined;
-      const found = row && row.details !== NO_DETAILS ? detailsOf(row, f.id!) : noDetails;
+      const found = row?.details != null ? detailsOf(row.details, f.id!) : noDetails;
       return {
         ruleId: f.ruleId,
         category: f.category,
@@ -662,7 +660,7 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
       // The stored score with suppressed findings' shares left out (riskWithout), as every view shows it.
       risk: !analysis ? null : withAwsCase(shownRisk(views.get(v)!.view, fn.risk, ref)),
       findings: findingsOut,
-      blastRadius: !analysis ? null : withReachedFunctions(radii.get(fn.arn) ?? null, reached.get(fn.arn)),
+      blastRadius: radii.get(fn.arn) ?? null,
       recommendedPolicy: !analysis ? null : (recommendations.get(fn.roleArn) ?? cache.legacyRecommendations.get(fn.recommendedPolicy, (text) => recommendedPolicyCodec.decode(text, ref) ?? null)),
     };
   });

@@ -75,17 +75,25 @@ export async function reachedFunctionsIn(db: Database, scanId: number, functionA
 const inAwsCase = (r: ReachedFunction): ReachedFunction => ({ ...r, path: r.path.map(edgeInAwsCase) });
 
 /**
- * Whether a stored blast radius lists none of the functions it counts: scans store the list
- * empty, since it is the start of the role's stored reach (lib/store/scan-rows.ts), and readers
- * that show it take it from there (`firstReachedOf`). Older scans stored it, and it is read as stored.
+ * Each function's blast radius with its first reached functions, as the JSON report prints it.
+ * Scans store the list empty (lib/store/scan-rows.ts): it is the start of the role's stored
+ * reach, read here (`firstReachedOf`); older scans stored it, and it is kept as stored.
  */
-export function reachListedElsewhere(radius: BlastRadius | null): boolean {
-  return radius !== null && radius.reachableFunctions.length === 0 && radius.totals.reachableFunctions > 0;
-}
-
-/** The radius with its first reached functions (the same object when there are none to add). */
-export function withReachedFunctions<R extends BlastRadius | null>(radius: R, reached: ReachedFunction[] | undefined): R {
-  return radius && reached?.length ? { ...radius, reachableFunctions: reached } : radius;
+export async function withFirstReachedFunctions(
+  db: Database,
+  scanId: number,
+  fns: readonly { arn: string; roleArn: string; radius: BlastRadius | null }[],
+  decoded?: Map<string, ReachedFunction[]>,
+): Promise<Map<string, BlastRadius | null>> {
+  const unlisted = fns.filter(({ radius }) => radius !== null && radius.reachableFunctions.length === 0 && radius.totals.reachableFunctions > 0);
+  const reached = unlisted.length ? await firstReachedOf(db, scanId, unlisted, decoded) : new Map<string, ReachedFunction[]>();
+  return new Map(
+    fns.map(({ arn, radius }) => {
+      const list = reached.get(arn);
+      // The same object when nothing is added: the writers render a shared radius once.
+      return [arn, radius && list?.length ? { ...radius, reachableFunctions: list } : radius];
+    }),
+  );
 }
 
 /**

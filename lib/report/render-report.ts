@@ -52,10 +52,10 @@ function jsonWriter(head: ReportHead, entries: readonly ReportEntry[]): ReportWr
 /**
  * Most of a JSON report's bytes repeat: a managed policy document on thousands of roles, a
  * permission set's services and data stores in the blast radius of each of its functions, and a
- * role's recommended policy on each of the role's functions. The source hands the same object to every function that shares
- * it (lib/queries/json-report.ts), so each is serialized once, at the depth it sits in a function
- * record, and encoded once as UTF-8: the record is the text around the tokens that stood for
- * them, with those bytes in between. Joined, it is what JSON.stringify writes of the record.
+ * role's recommended policy on each of the role's functions. The source hands the same object to
+ * every function that shares it (lib/queries/json-report.ts), so each is serialized once, at the
+ * depth it sits in a function record, and encoded once as UTF-8: the record is the text around
+ * the tokens that stood for them, with those bytes in between. Joined, it is what JSON.stringify writes of the record.
  * (Splicing into one string would also make every record two-byte text as soon as it holds a "→".)
  */
 class SharedText {

@@ -149,7 +149,7 @@ export function* encodedBatches(table: string, rows: Iterable<object>): Generato
 /**
  * A function's stored blast radius: the permission-set part lives in `permission_sets`, and its
  * first reached functions are stored empty (their count stays): they are the start of its role's
- * stored reach (`role_reach`), which readers list from (lib/queries/reach.ts, `withReachedFunctions`).
+ * stored reach (`role_reach`), which readers list from (lib/queries/reach.ts, `withFirstReachedFunctions`).
  * Scans stored before this kept the list here; a list that is not empty is read as it is.
  */
 export type StoredBlastRadius = Omit<BlastRadius, "services" | "dataStores">;
