@@ -44,6 +44,11 @@ export interface AnalyzeOptions {
    * compute, and the role reach is left out (the store copies it).
    */
   storedBlastRadius?: ReadonlyMap<string, BlastRadius>;
+  /**
+   * false: each blast radius leaves out its first reached functions and their paths, keeping their
+   * count. The store keeps none of them (lib/store/scan-rows.ts): a role's stored reach lists them all.
+   */
+  listReachedFunctions?: boolean;
 }
 
 const PROGRESS_EVERY = 250;
@@ -129,7 +134,7 @@ export async function streamAnalysis(
       const escalationPaths = reused ? reused.escalationPaths : findEscalationPaths({ index, fn, perms, permsOf });
       const sharedWith = (index.functionsByRole.get(fn.roleArn) ?? []).filter((f) => f.arn !== fn.arn).map((f) => f.arn);
       const findings = evaluateRulesCached({ fn, role, account, index, perms, sharedWith, lastAccessed, escalationPaths, now: options.now }, ruleCache);
-      const radius = reused ?? blastRadius({ index, fn, perms, graph: graph!, escalationPaths, permsOf });
+      const radius = reused ?? blastRadius({ index, fn, perms, graph: graph!, escalationPaths, permsOf, listReachedFunctions: options.listReachedFunctions });
       const rolePolicyArns = role ? [...role.attachedPolicyArns, ...(role.permissionsBoundaryArn ? [role.permissionsBoundaryArn] : [])] : [];
       const incomplete = incompleteInputs({ ...fn, rolePolicyArns }, snapshot.gaps);
       const risk = withVerdicts(

@@ -65,7 +65,8 @@ export async function analyseToRows(scanId: number, snapshot: Snapshot, options:
     const last = edgeBatcher.take();
     if (last.length) await sink.edges(last);
   };
-  await streamAnalysis(snapshot, options, async (result) => {
+  // The store keeps no blast radius' list of reached functions (scan-rows.ts): none is built.
+  await streamAnalysis(snapshot, { ...options, listReachedFunctions: false }, async (result) => {
     const base = baseOf(result.functionArn);
     if (!base) throw new Error(`Analysis returned ${result.functionArn}, which is not in the snapshot.`);
     if (cutAtAccounts && account !== undefined && base.accountId !== account) await handOver(true);

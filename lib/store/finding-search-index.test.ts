@@ -22,6 +22,29 @@ describe("the findings' search index as it is written", () => {
     expect(other.textTerms).toEqual([{ termId: searchId("s3:getobject"), textId: other.textId }]);
   });
 
+  it("answers the same lists a role's functions share from memory, and the same as reading them again", () => {
+    // Given the lists of a role's finding, shared by its functions' findings (lib/rules/index.ts)
+    const actions = ["S3:GetObject"];
+    const resources = ["arn:aws:s3:::orders/*"];
+    const index = new FindingSearchIndex();
+    const first = index.add(actions, resources);
+
+    // When the same lists come again, and the same lines in other lists, and the actions alone
+    const again = index.add(actions, resources);
+    const copy = new FindingSearchIndex();
+    copy.add(actions, resources);
+    const alone = index.add(actions, null);
+
+    // Then the same lists name the same text with nothing new, as a copy of them does in a fresh index
+    expect(again).toEqual({ textId: first.textId, terms: [], textTerms: [] });
+    expect(copy.add([...actions], [...resources])).toEqual(again);
+    // And the actions without the resources are another text, with its one term already handed out
+    expect(alone.textId).toBe(searchId("s3:getobject"));
+    expect(alone.terms).toEqual([]);
+    expect(alone.textTerms).toEqual([{ termId: searchId("s3:getobject"), textId: alone.textId }]);
+    expect(index.add(actions, undefined)).toEqual({ textId: alone.textId, terms: [], textTerms: [] });
+  });
+
   it("gives a finding naming no action or resource no text", () => {
     expect(new FindingSearchIndex().add([], null)).toEqual({ textId: null, terms: [], textTerms: [] });
   });

@@ -35,9 +35,27 @@ export interface SearchRows {
 export class FindingSearchIndex {
   private termIds = new Map<string, string>();
   private texts = new Set<string>();
+  /**
+   * Text ids by the lists they were made from: the functions of a role share their findings'
+   * lists (lib/rules/index.ts hands each the same arrays), so each pair is read once per scan.
+   */
+  private byLists = new WeakMap<object, Map<object, string | null>>();
 
   /** The finding's text (null when it names no action or resource) and the rows it adds to the scan's index. */
   add(actions: readonly unknown[] | null | undefined, resources: readonly unknown[] | null | undefined): SearchRows {
+    const outer = Array.isArray(actions) ? actions : NO_LIST;
+    const inner = Array.isArray(resources) ? resources : NO_LIST;
+    let seen = this.byLists.get(outer);
+    const known = seen?.get(inner);
+    // Seen before: its text and terms were handed out then.
+    if (known !== undefined) return { textId: known, terms: [], textTerms: [] };
+    if (!seen) this.byLists.set(outer, (seen = new Map()));
+    const rows = this.rowsOf(actions, resources);
+    seen.set(inner, rows.textId);
+    return rows;
+  }
+
+  private rowsOf(actions: readonly unknown[] | null | undefined, resources: readonly unknown[] | null | undefined): SearchRows {
     const lines = new Set<string>();
     for (const list of [actions, resources]) if (Array.isArray(list)) for (const v of list) lines.add(searchLine(v));
     if (lines.size === 0) return { textId: null, terms: [], textTerms: [] };
@@ -58,6 +76,9 @@ export class FindingSearchIndex {
     return rows;
   }
 }
+
+/** Stands for a missing list in FindingSearchIndex's memo. */
+const NO_LIST: object = Object.freeze([]);
 
 /** A search line: the lower-cased text of one element (as jsonb_array_elements_text reads a non-string one). */
 function searchLine(value: unknown): string {

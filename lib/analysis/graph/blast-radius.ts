@@ -27,6 +27,8 @@ export interface BlastRadiusInput {
   maxHops?: number;
   /** Effective permissions of another role: what an escalation path's target role holds. */
   permsOf?: (roleArn: string) => EffectivePermissions;
+  /** false: `reachableFunctions` is left empty (the count stays), and no path is built for it. */
+  listReachedFunctions?: boolean;
 }
 
 /**
@@ -38,7 +40,7 @@ export function blastRadius(input: BlastRadiusInput): BlastRadius {
   const summary = summarize(perms);
   const caps = graph?.capabilitiesOf(fn.roleArn) ?? roleCapabilities(index, fn.roleArn, perms);
   // Paths are built only for the listed functions; the count covers all of them.
-  const reached = graph ? reachDetailed(graph, fn.arn, input.maxHops ?? REACH_MAX_HOPS, LIST_CAPS.reachableFunctions) : null;
+  const reached = graph ? reachDetailed(graph, fn.arn, input.maxHops ?? REACH_MAX_HOPS, LIST_CAPS.reachableFunctions, { listFunctions: input.listReachedFunctions !== false }) : null;
   return {
     services: summary.services,
     dataStores: summary.dataStores,

@@ -214,17 +214,20 @@ export interface ReachResult {
  * Cost follows the roles expanded, not pairs of functions: functions sharing an expanded role are
  * not expanded again, a walk stops looking at function moves once every function is compromised,
  * and edges and paths are only built for the `limit` nearest results (an admin role reaches every
- * function, and 10,000 paths per function is more than any report shows).
+ * function, and 10,000 paths per function is more than any report shows). `listFunctions: false`
+ * leaves the functions out (their count stays): a caller that keeps only the count builds no path.
  */
-export function reachDetailed(graph: PermissionGraph, functionArn: string, maxHops = 5, limit = Number.POSITIVE_INFINITY): ReachResult {
+export function reachDetailed(graph: PermissionGraph, functionArn: string, maxHops = 5, limit = Number.POSITIVE_INFINITY, { listFunctions = true } = {}): ReachResult {
   const start = graph.index.functions.get(functionArn);
   if (!start) return { functions: [], functionCount: 0, roles: [], roleCount: 0 };
   const walk = Number.isFinite(limit) ? compactWalk(graph, start.roleArn, maxHops, limit) : compact(walkFromRole(graph, start.roleArn, maxHops), limit, null);
   return {
-    functions: walk.functions
-      .filter(([arn]) => arn !== functionArn)
-      .slice(0, limit)
-      .map(([arn, step]) => ({ arn, hops: step.hops, path: pathOf(step, functionArn) })),
+    functions: listFunctions
+      ? walk.functions
+          .filter(([arn]) => arn !== functionArn)
+          .slice(0, limit)
+          .map(([arn, step]) => ({ arn, hops: step.hops, path: pathOf(step, functionArn) }))
+      : [],
     functionCount: walk.functionCount - (walk.ownReached.has(functionArn) ? 1 : 0),
     roles: walk.roles.map(([arn, step]) => ({ arn, hops: step.hops, path: pathOf(step, functionArn), ...movesOf(step) })),
     roleCount: walk.roleCount,
