@@ -93,6 +93,8 @@ export async function benchPaths(base: string): Promise<[string, string][]> {
     ["risk view, default (risk desc)", "/functions"],
     ["risk view, severity+category filter", "/functions?severity=high&category=data-exfiltration"],
     ["risk view, account+public filter", `/functions?account=${account ?? ""}&public=no`],
+    ["risk view, region filter", "/functions?region=us-east-1"],
+    ["risk view, runtime filter", "/functions?runtime=python3.12"],
     ["risk view, text search", "/functions?q=orders"],
     ["risk view, deep page by name", "/functions?sort=name&dir=asc&page=150"],
     ["function detail (riskiest)", `/functions/${encodeURIComponent(riskiest)}`],

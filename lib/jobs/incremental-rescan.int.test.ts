@@ -47,6 +47,14 @@ describe.each([
     for (const table of STORED_PARTS) expect(a[table], table).toEqual(b[table]);
     expect(a.role_recommendations.length).toBeGreaterThan(0);
     expect(incremental.summary).toEqual(full.summary);
+    // ... with each function's finding count (what the risk view shows without suppressions) the findings the rescan lists for it
+    const counts = await t.db.query<{ arn: string; stored: number; listed: number }>(
+      `SELECT v.arn, v.finding_count AS stored, (SELECT count(*)::int FROM finding_verdicts x WHERE x.scan_id = v.scan_id AND x.function_arn = v.arn) AS listed
+         FROM function_verdicts v WHERE v.scan_id = $1`,
+      [incremental.scanId],
+    );
+    expect(counts.filter((c) => c.listed > 0).length).toBeGreaterThan(10);
+    expect(counts.filter((c) => c.stored !== c.listed)).toEqual([]);
     // ... which differs from the first scan where the deployment changed something
     const before = await storedScan(t.db, first.scanId);
     expect(before.functions).not.toEqual(a.functions);

@@ -160,7 +160,7 @@ async function pageWithStoredCounts(
 ): Promise<PageOfRows> {
   const view = viewSql(scanId, filter, overlay);
   const { page, pageCount } = clampPage(requested, counts.total, pageSize);
-  const findingCount = (alias: string) => `(SELECT count(*)::int FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = ${alias}.arn AND ${view.findingInView})`;
+  const findingCount = (alias: string) => view.listedFindings(alias, `(SELECT count(*)::int FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = ${alias}.arn AND ${view.findingInView})`);
   const order = orderBy(sort, dir);
   const rows =
     sort === "findings"
@@ -189,26 +189,28 @@ async function pageCountingInSql(
   requested: number,
 ): Promise<PageOfRows> {
   const view = viewSql(scanId, filter, overlay, { findingsJoined: true });
-  // How many findings the view lists for each selected function. A few selected functions: each
-  // one's counted through the (scan, function) index; else one pass over the scan's findings.
-  // Matched by text: a function its own text names lists every finding in view (counted through
-  // the index), any other one exactly its matching findings (counted from the match itself).
+  // How many findings the view lists for each selected function. A part of the scan selected by
+  // function: each one's stored count, or its findings counted through the (scan, function) index
+  // when a finding filter or a suppression applies to it (view.listedFindings); else one pass over
+  // the scan's findings. Matched by text: a function its own text names lists every finding in view
+  // (counted so), any other one exactly its matching findings (counted from the match itself).
   const throughIndex = `(SELECT count(*)::int FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = sel.arn AND ${view.findingInView})`;
   const listedOnly = view.requiresFinding ? "WHERE finding_count > 0" : "";
   const counting = view.textMatched
     ? `mfc AS (SELECT arn, count(*)::int AS n FROM (SELECT unnest(arns) AS arn FROM mf) m GROUP BY arn),
-       counted AS (SELECT * FROM (SELECT sel.*, CASE WHEN sel.arn IN (SELECT arn FROM tm) THEN ${throughIndex} ELSE COALESCE(mfc.n, 0) END AS finding_count
+       counted AS (SELECT * FROM (SELECT sel.*, CASE WHEN sel.arn IN (SELECT arn FROM tm) THEN ${view.listedFindings("sel", throughIndex)} ELSE COALESCE(mfc.n, 0) END AS finding_count
                     FROM sel LEFT JOIN mfc ON mfc.arn = sel.arn) c ${listedOnly})`
     : view.narrowed
-      ? `counted AS (SELECT * FROM (SELECT sel.*, ${throughIndex} AS finding_count FROM sel) c ${listedOnly})`
+      ? `counted AS (SELECT * FROM (SELECT sel.*, ${view.listedFindings("sel", throughIndex)} AS finding_count FROM sel) c ${listedOnly})`
       : `fc AS (SELECT x.function_arn, count(*)::int AS n FROM finding_verdicts x WHERE x.scan_id = $1 AND ${view.findingInView} GROUP BY x.function_arn),
        counted AS (SELECT sel.*, COALESCE(fc.n, 0) AS finding_count FROM sel ${view.requiresFinding ? "JOIN" : "LEFT JOIN"} fc ON fc.function_arn = sel.arn)`;
   const query = (page: number) =>
     db.query<SelectedRow & { total: number; finding_total: number }>(
       `${view.with},
          ${counting}
-       SELECT *, count(*) OVER ()::int AS total, sum(finding_count) OVER ()::int AS finding_total
-         FROM counted ORDER BY ${orderBy(sort, dir)} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+       , totals AS (SELECT count(*)::int AS total, COALESCE(sum(finding_count), 0)::int AS finding_total FROM counted)
+       SELECT counted.*, totals.total, totals.finding_total
+         FROM counted, totals ORDER BY ${orderBy(sort, dir)} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
       view.params,
     );
   let page = Math.max(requested, 1);
