@@ -177,6 +177,22 @@ async function pageWithStoredCounts(
   return { rows, total: counts.total, findingTotal: counts.finding_total, page, pageCount };
 }
 
+/**
+ * The view's counts in one narrow pass over the selected functions, when each one's listed findings
+ * are its stored counts (view.countsStored, no text filter); null otherwise. The page is then read
+ * alone, in the order of an index where one serves (pageWithStoredCounts).
+ */
+async function countsInSql(db: Database, scanId: number, filter: ViewFilter, overlay: SuppressionOverlay): Promise<{ total: number; finding_total: number } | null> {
+  const view = viewSql(scanId, filter, overlay);
+  if (view.textMatched || !view.countsStored || view.requiresFinding) return null;
+  const throughIndex = `(SELECT count(*)::int FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = sel.arn AND ${view.findingInView})`;
+  const [row] = await db.query<{ total: number; finding_total: number }>(
+    `${view.with} SELECT count(*)::int AS total, COALESCE(sum(${view.listedFindings("sel", throughIndex)}), 0)::int AS finding_total FROM sel`,
+    view.params,
+  );
+  return { total: Number(row.total), finding_total: Number(row.finding_total) };
+}
+
 /** Other filters: one pass counts every selected function's listed findings, the totals and the page. */
 async function pageCountingInSql(
   db: Database,
@@ -200,7 +216,7 @@ async function pageCountingInSql(
     ? `mfc AS (SELECT arn, count(*)::int AS n FROM (SELECT unnest(arns) AS arn FROM mf) m GROUP BY arn),
        counted AS (SELECT * FROM (SELECT sel.*, CASE WHEN sel.arn IN (SELECT arn FROM tm) THEN ${view.listedFindings("sel", throughIndex)} ELSE COALESCE(mfc.n, 0) END AS finding_count
                     FROM sel LEFT JOIN mfc ON mfc.arn = sel.arn) c ${listedOnly})`
-    : view.narrowed
+    : view.narrowed || view.countsStored
       ? `counted AS (SELECT * FROM (SELECT sel.*, ${view.listedFindings("sel", throughIndex)} AS finding_count FROM sel) c ${listedOnly})`
       : `fc AS (SELECT x.function_arn, count(*)::int AS n FROM finding_verdicts x WHERE x.scan_id = $1 AND ${view.findingInView} GROUP BY x.function_arn),
        counted AS (SELECT sel.*, COALESCE(fc.n, 0) AS finding_count FROM sel ${view.requiresFinding ? "JOIN" : "LEFT JOIN"} fc ON fc.function_arn = sel.arn)`;
@@ -261,9 +277,9 @@ export async function listFunctionsIn(db: Database, params: FunctionListParams):
     db.query<{ account_id: string; name: string | null }>(`SELECT account_id, name FROM accounts WHERE scan_id = $1 ORDER BY account_id`, [scanId]),
   ]);
   const categoryCounts = filter.category !== undefined ? await readCategoryCounts(db, scanId, filter.category) : null;
-  const fromAggregates = countsFromAggregates(filter, aggregates, overlay, categoryCounts);
-  const { rows, total, findingTotal, page, pageCount } = fromAggregates
-    ? await pageWithStoredCounts(db, scanId, filter, overlay, sort, dir, pageSize, params.page ?? 1, fromAggregates)
+  const counts = countsFromAggregates(filter, aggregates, overlay, categoryCounts) ?? (await countsInSql(db, scanId, filter, overlay));
+  const { rows, total, findingTotal, page, pageCount } = counts
+    ? await pageWithStoredCounts(db, scanId, filter, overlay, sort, dir, pageSize, params.page ?? 1, counts)
     : await pageCountingInSql(db, scanId, filter, overlay, sort, dir, pageSize, params.page ?? 1);
   const accountNames = new Map(accounts.map((a) => [a.account_id, a.name]));
   const worst = await worstFindings(db, scanId, overlay, rows.map((r) => r.arn));

@@ -46,12 +46,14 @@ export interface ViewSql {
    * finding): a function's listed findings are counted from those without reading its findings again.
    */
   textMatched: boolean;
+  /** Without a category or "suppressed only" filter: listedFindings reads stored counts. */
+  countsStored: boolean;
   /**
    * How many findings the view lists for the `sel` row `alias`, all of whose findings the text
-   * filter (if any) keeps: its stored count (function_verdicts.finding_count) when no finding-level
-   * filter (severity, category, suppressed only) applies and no active suppression touches it,
-   * else `throughIndex` (its findings counted in SQL). A region's 60,000 functions then cost no
-   * index read each.
+   * filter (if any) keeps: its stored count, in all or of the severities the filter keeps
+   * (function_verdicts.finding_count, findings_by_severity), when no category filter, no
+   * "suppressed only" and no active suppression apply to it, else `throughIndex` (its findings
+   * counted in SQL). A region's 60,000 functions then cost no index read each.
    */
   listedFindings(alias: string, throughIndex: string): string;
   params: unknown[];
@@ -144,6 +146,9 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
   // Suppressed findings alone: their own severity selects, not the function's (as in applyViewFilter).
   if (filter.severity && mode !== "only") verdict.push(`v.severity = ANY(${p(atLeastList(filter.severity))}::text[])`);
   const requiresFinding = Boolean(filter.category) || mode === "only";
+  // Without a category or "suppressed only", a function's listed findings are its stored counts
+  // (listedFindings), unless a text across lines selects among them (it is matched per finding).
+  const countsStored = !filter.category && mode !== "only" && !(q && !textOnCandidates);
   const hasFinding = `EXISTS (SELECT 1 FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = v.arn AND ${findingInView})`;
   if (requiresFinding && !options.findingsJoined) verdict.push(hasFinding);
   // A function its text does not match stays when one of its findings in view names the text.
@@ -155,7 +160,7 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
     with: `WITH ${textMatched} o AS (SELECT * FROM unnest($3::text[], $4::text[], $5::boolean[], $6::int[]) AS o(arn, severity, is_public, risk_score) WHERE $2::text[] IS NOT NULL),
       v AS (
         SELECT f.arn, f.name, f.account_id, f.region, f.runtime, f.role_arn, f.policy_count, f.has_secrets, f.has_shared_role, f.incomplete,
-               f.finding_count AS stored_finding_count, o.arn IS NOT NULL AS overlaid, ${ownTextColumn}
+               f.finding_count AS stored_finding_count, f.findings_by_severity AS stored_by_severity, o.arn IS NOT NULL AS overlaid, ${ownTextColumn}
                ${overlay.affected.length ? "CASE WHEN o.arn IS NULL THEN f.risk_score ELSE o.risk_score END" : "f.risk_score"} AS risk_score,
                CASE WHEN o.arn IS NULL THEN f.severity ELSE o.severity END AS severity,
                CASE WHEN o.arn IS NULL THEN f.is_public ELSE o.is_public END AS is_public
@@ -167,12 +172,15 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
     requiresFinding,
     narrowed: Boolean(filter.account || filter.region || filter.runtime || q),
     textMatched: textOnCandidates,
-    listedFindings: (alias, throughIndex) =>
-      filter.severity || filter.category || mode === "only"
-        ? throughIndex
-        : mode === "include"
-          ? `${alias}.stored_finding_count`
-          : `CASE WHEN ${alias}.overlaid THEN ${throughIndex} ELSE ${alias}.stored_finding_count END`,
+    countsStored,
+    listedFindings: (alias, throughIndex) => {
+      if (!countsStored) return throughIndex;
+      const { severity } = filter;
+      const stored = severity ? `(${atLeastList(severity).map((s) => `${alias}.stored_by_severity[${SEVERITIES.indexOf(s) + 1}]`).join(" + ")})` : `${alias}.stored_finding_count`;
+      // Counted after all: a function a suppression touches (unless suppressed ones are listed too), or whose counts by severity are not known.
+      const counted = [mode === "hide" ? `${alias}.overlaid` : null, severity ? `cardinality(${alias}.stored_by_severity) <> ${SEVERITIES.length}` : null].filter(Boolean);
+      return counted.length ? `CASE WHEN ${counted.join(" OR ")} THEN ${throughIndex} ELSE ${stored} END` : stored;
+    },
     params,
   };
 }

@@ -193,7 +193,7 @@ export async function computeScanAggregates(db: SqlRunner, scanId: number, liste
  * copy names its row (`function_id`), a finding's has its id. Per wide table: the copy's table, its
  * columns, and what each is selected as from the wide table (`from`, in the same order).
  */
-const FUNCTION_VERDICT_COLUMNS = "scan_id, arn, name, account_id, region, runtime, role_arn, policy_count, has_secrets, has_shared_role, risk_score, severity, is_public, incomplete, finding_count";
+const FUNCTION_VERDICT_COLUMNS = "scan_id, arn, name, account_id, region, runtime, role_arn, policy_count, has_secrets, has_shared_role, risk_score, severity, is_public, incomplete, finding_count, findings_by_severity";
 const FINDING_VERDICT_COLUMNS = "scan_id, id, function_arn, category, severity, fingerprint, search_text_id";
 export const VERDICT_COPIES: Record<string, { table: string; columns: string; from: string; listedBy: string }> = {
   functions: { table: "function_verdicts", columns: `${FUNCTION_VERDICT_COLUMNS}, function_id`, from: `${FUNCTION_VERDICT_COLUMNS}, id AS function_id`, listedBy: "function_id" },

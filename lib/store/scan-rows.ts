@@ -4,7 +4,7 @@
  */
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { findingFingerprint } from "@/lib/analysis/fingerprint";
-import type { BlastRadius, Edge, FunctionAnalysis, Severity } from "@/lib/analysis/types";
+import { SEVERITIES, type BlastRadius, type Edge, type FunctionAnalysis, type Severity } from "@/lib/analysis/types";
 import type { Account, Snapshot } from "@/lib/snapshot/types";
 import { encodeRoleReach } from "./role-reach-codec";
 import { FindingSearchIndex } from "./finding-search-index";
@@ -235,6 +235,7 @@ export function withAnalysis(row: Prisma.LambdaFunctionCreateManyInput, result: 
     riskScore: result.risk.score,
     severity: result.risk.severity,
     findingCount: result.findings.length,
+    findingsBySeverity: SEVERITIES.map((severity) => result.findings.filter((f) => f.severity === severity).length),
     isPublic: result.isPublic,
     incomplete: json(result.incomplete),
     permissionsKey: result.permissionsKey,
