@@ -107,17 +107,49 @@ async function selectInDatabase(db: Database, scanId: number, filter: ViewFilter
   const aggregates = await readScanAggregates(db, scanId);
   const overlay = await loadSuppressionOverlay(db, scanId, now);
   const view = viewSql(scanId, filter, overlay);
-  const rows = await db.query<SelectedVerdictRow & { finding_count: number }>(
-    `${view.with}
-     , counts AS (SELECT x.function_arn, count(*)::int AS n FROM finding_verdicts x WHERE x.scan_id = $1 AND ${view.findingInView} GROUP BY x.function_arn)
-     SELECT sel.*, COALESCE(counts.n, 0) AS finding_count
-       FROM sel LEFT JOIN counts ON counts.function_arn = sel.arn ORDER BY sel.account_id, sel.region, sel.name`,
+  // Each function's listed findings: its stored counts where they are the view's (view.listedFindings),
+  // else one pass over the scan's findings. Rows come packed (packed-rows.ts): 100,000 of them as
+  // separate fields were most of a whole-organization export's first second.
+  const stored = view.countsStored && !view.textMatched && !view.requiresFinding;
+  const throughIndex = `(SELECT count(*)::int FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = sel.arn AND ${view.findingInView})`;
+  const scalars = ["arn", "name", "account_id", "region", "runtime", "role_arn", "policy_count", "has_secrets", "has_shared_role", "risk_score", "severity", "is_public"].map((c) => `sel.${c}`);
+  const packed = await db.query<{ packed: string }>(
+    stored
+      ? `${view.with}
+         SELECT ${packedColumns([...scalars, view.listedFindings("sel", throughIndex)], ["sel.incomplete"])} FROM sel ORDER BY sel.account_id, sel.region, sel.name`
+      : `${view.with}
+         , counts AS (SELECT x.function_arn, count(*)::int AS n FROM finding_verdicts x WHERE x.scan_id = $1 AND ${view.findingInView} GROUP BY x.function_arn)
+         SELECT ${packedColumns([...scalars, "COALESCE(counts.n, 0)"], ["sel.incomplete"])}
+           FROM sel LEFT JOIN counts ON counts.function_arn = sel.arn ORDER BY sel.account_id, sel.region, sel.name`,
     view.params,
   );
+  const incompletes = new Map<string, ReturnType<typeof incompleteCodec.decode>>();
+  const rows = packed.map((p): SelectedVerdictRow & { finding_count: number } => {
+    const { scalars: s, json } = unpackRow(p.packed);
+    return {
+      arn: s[0] as string,
+      name: s[1] as string,
+      account_id: s[2] as string,
+      region: s[3] as string,
+      runtime: s[4] as string | null,
+      role_arn: s[5] as string,
+      policy_count: s[6] as number,
+      has_secrets: s[7] as boolean,
+      has_shared_role: s[8] as boolean,
+      risk_score: s[9] as number | null,
+      severity: s[10] as Severity | null,
+      is_public: s[11] as boolean,
+      finding_count: s[12] as number,
+      incomplete: json[0],
+    };
+  });
   const { findingsBySeverity, suppressed } = storedFindingCounts(filter, aggregates, overlay) ?? (await findingCountsInSql(db, scanId, filter, overlay));
   const base = new Map<ReportEntry, Parameters<typeof viewFunction>[0]>();
   const entries = rows.map((r) => {
-    const incomplete = incompleteCodec.decode(r.incomplete, { scanId, key: r.arn });
+    // Most functions share one text ("[]"): decoded once, the same value for each.
+    const text = r.incomplete as string;
+    let incomplete = incompletes.get(text);
+    if (!incomplete) incompletes.set(text, (incomplete = incompleteCodec.decode(text, { scanId, key: r.arn })));
     const riskScore = r.risk_score === null ? null : Number(r.risk_score);
     const entry = {
       arn: r.arn,
