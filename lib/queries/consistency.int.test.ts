@@ -238,6 +238,21 @@ describe.each([
     }
   });
 
+  it("lists the same page for a text search whether it reads matching terms by index or in one pass (a text most terms hold)", async () => {
+    // Given every text filter of the suite, and texts every function's ARN holds
+    const texts = [...filters.filter((f) => f.q !== undefined), { q: "a" }, { q: "lambda" }, { q: action, severity: "high" as const }];
+    for (const filter of texts) {
+      // When the risk view lists it by index reads and in one pass from the first matching term on
+      const byIndex = await listFunctionsIn(t.db, { scanId, filter, pageSize: 200 });
+      const onePass = await listFunctionsIn(t.db, { scanId, filter, pageSize: 200, broadAfter: 0 });
+      // Then both list the same functions, counts and findings
+      const label = JSON.stringify(filter);
+      expect(onePass.rows.map((r) => [r.arn, r.findingCount]), label).toEqual(byIndex.rows.map((r) => [r.arn, r.findingCount]));
+      expect([onePass.total, onePass.findingTotal], label).toEqual([byIndex.total, byIndex.findingTotal]);
+    }
+    expect(texts.length).toBeGreaterThanOrEqual(8);
+  });
+
   it("marks every function of the account and region with the gap as incomplete, in the view and the report", async () => {
     const report = await buildJsonReport(t.db, scanId, { filter: { incomplete: true } });
     expect(report.functions.length).toBeGreaterThan(0);

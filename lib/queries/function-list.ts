@@ -23,6 +23,8 @@ export interface FunctionListParams {
   dir?: "asc" | "desc";
   page?: number;
   pageSize?: number;
+  /** Where a text search switches to reading its tables in one pass (viewSql); tests set it to compare both ways. */
+  broadAfter?: number;
 }
 
 export interface FunctionRow {
@@ -157,8 +159,9 @@ async function pageWithStoredCounts(
   pageSize: number,
   requested: number,
   counts: { total: number; finding_total: number },
+  broadAfter?: number,
 ): Promise<PageOfRows> {
-  const view = viewSql(scanId, filter, overlay);
+  const view = viewSql(scanId, filter, overlay, { broadAfter });
   const { page, pageCount } = clampPage(requested, counts.total, pageSize);
   const findingCount = (alias: string) => view.listedFindings(alias, `(SELECT count(*)::int FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = ${alias}.arn AND ${view.findingInView})`);
   const order = orderBy(sort, dir);
@@ -182,8 +185,8 @@ async function pageWithStoredCounts(
  * are its stored counts (view.countsStored, no text filter); null otherwise. The page is then read
  * alone, in the order of an index where one serves (pageWithStoredCounts).
  */
-async function countsInSql(db: Database, scanId: number, filter: ViewFilter, overlay: SuppressionOverlay): Promise<{ total: number; finding_total: number } | null> {
-  const view = viewSql(scanId, filter, overlay);
+async function countsInSql(db: Database, scanId: number, filter: ViewFilter, overlay: SuppressionOverlay, broadAfter?: number): Promise<{ total: number; finding_total: number } | null> {
+  const view = viewSql(scanId, filter, overlay, { broadAfter });
   if (view.textMatched || !view.countsStored || view.requiresFinding) return null;
   const throughIndex = `(SELECT count(*)::int FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = sel.arn AND ${view.findingInView})`;
   const [row] = await db.query<{ total: number; finding_total: number }>(
@@ -203,8 +206,9 @@ async function pageCountingInSql(
   dir: "ASC" | "DESC",
   pageSize: number,
   requested: number,
+  broadAfter?: number,
 ): Promise<PageOfRows> {
-  const view = viewSql(scanId, filter, overlay, { findingsJoined: true });
+  const view = viewSql(scanId, filter, overlay, { findingsJoined: true, broadAfter });
   // How many findings the view lists for each selected function. A part of the scan selected by
   // function: each one's stored count, or its findings counted through the (scan, function) index
   // when a finding filter or a suppression applies to it (view.listedFindings); else one pass over
@@ -277,10 +281,10 @@ export async function listFunctionsIn(db: Database, params: FunctionListParams):
     db.query<{ account_id: string; name: string | null }>(`SELECT account_id, name FROM accounts WHERE scan_id = $1 ORDER BY account_id`, [scanId]),
   ]);
   const categoryCounts = filter.category !== undefined ? await readCategoryCounts(db, scanId, filter.category) : null;
-  const counts = countsFromAggregates(filter, aggregates, overlay, categoryCounts) ?? (await countsInSql(db, scanId, filter, overlay));
+  const counts = countsFromAggregates(filter, aggregates, overlay, categoryCounts) ?? (await countsInSql(db, scanId, filter, overlay, params.broadAfter));
   const { rows, total, findingTotal, page, pageCount } = counts
-    ? await pageWithStoredCounts(db, scanId, filter, overlay, sort, dir, pageSize, params.page ?? 1, counts)
-    : await pageCountingInSql(db, scanId, filter, overlay, sort, dir, pageSize, params.page ?? 1);
+    ? await pageWithStoredCounts(db, scanId, filter, overlay, sort, dir, pageSize, params.page ?? 1, counts, params.broadAfter)
+    : await pageCountingInSql(db, scanId, filter, overlay, sort, dir, pageSize, params.page ?? 1, params.broadAfter);
   const accountNames = new Map(accounts.map((a) => [a.account_id, a.name]));
   const worst = await worstFindings(db, scanId, overlay, rows.map((r) => r.arn));
   return {

@@ -75,11 +75,18 @@ export const FINDING_SEARCH_TEXT_SQL = (alias: string) => {
 const atLeastList = (min: Severity): Severity[] => SEVERITIES.filter((s) => atLeast(s, min));
 
 /**
+ * Matching terms or texts past which a text search reads its next table in one pass rather than by
+ * index (viewSql's `broadAfter`: the tests run both ways on small scans and compare).
+ */
+const BROAD = 20_000;
+
+/**
  * `findingsJoined`: the caller joins each function's count of listed findings itself and keeps
  * only functions with some when `requiresFinding` (category and suppressed-only filters), instead
  * of a per-function EXISTS: one pass over the findings for the page, the totals and the filter.
  */
-export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<SuppressionOverlay, "active" | "affected">, options: { findingsJoined?: boolean } = {}): ViewSql {
+export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<SuppressionOverlay, "active" | "affected">, options: { findingsJoined?: boolean; broadAfter?: number } = {}): ViewSql {
+  const broad = options.broadAfter ?? BROAD;
   const params: unknown[] = [scanId, overlay.active, overlay.affected.map((f) => f.arn), overlay.affected.map((f) => f.severity), overlay.affected.map((f) => f.isPublic), overlay.affected.map((f) => f.riskScore)];
   const p = (value: unknown) => {
     params.push(value);
@@ -119,12 +126,20 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
       // view select their functions. Only those and the functions the text names can be selected.
       const inView = finding.length ? ` AND ${finding.join(" AND ")}` : "";
       // Each step hands the next an array (an init plan), so each reads its rows through an index
-      // instead of a join planned for a guessed third of the scan's rows.
+      // instead of a join planned for a guessed third of the scan's rows; past BROAD ids (a text
+      // such as "lambda", in most terms), one pass with the ids hashed instead of an index read each.
       textMatched = `
         mterms AS (SELECT COALESCE(array_agg(id), '{}') AS ids FROM search_terms WHERE strpos(term, ${qp}) > 0),
-        mtexts AS (SELECT COALESCE(array_agg(DISTINCT text_id), '{}') AS ids FROM search_text_terms WHERE term_id = ANY((SELECT ids FROM mterms)::bigint[])),
-        mf AS (SELECT COALESCE(array_agg(id), '{}') AS ids, COALESCE(array_agg(function_arn), '{}') AS arns FROM finding_verdicts x
-                WHERE x.scan_id = $1 AND x.search_text_id = ANY((SELECT ids FROM mtexts)::bigint[])${inView}),`;
+        mtexts AS (SELECT COALESCE(array_agg(DISTINCT text_id), '{}') AS ids FROM (
+                     SELECT text_id FROM search_text_terms WHERE cardinality((SELECT ids FROM mterms)) <= ${broad} AND term_id = ANY((SELECT ids FROM mterms)::bigint[])
+                     UNION ALL
+                     SELECT text_id FROM search_text_terms WHERE cardinality((SELECT ids FROM mterms)) > ${broad} AND term_id + 0 IN (SELECT unnest(ids) FROM mterms)) t),
+        mf AS (SELECT COALESCE(array_agg(id), '{}') AS ids, COALESCE(array_agg(function_arn), '{}') AS arns FROM (
+                 SELECT id, function_arn FROM finding_verdicts x
+                  WHERE cardinality((SELECT ids FROM mtexts)) <= ${broad} AND x.scan_id = $1 AND x.search_text_id = ANY((SELECT ids FROM mtexts)::bigint[])${inView}
+                 UNION ALL
+                 SELECT id, function_arn FROM finding_verdicts x
+                  WHERE cardinality((SELECT ids FROM mtexts)) > ${broad} AND x.scan_id = $1 AND x.search_text_id + 0 IN (SELECT unnest(ids) FROM mtexts)${inView}) f),`;
       finding.push(`(x.function_arn IN (SELECT arn FROM tm) OR x.id IN (SELECT unnest(ids) FROM mf))`);
       // One pass over the scan's functions selects both: those the text names and those of the
       // matching findings (a hashed set), instead of an index read per candidate.
