@@ -42,7 +42,7 @@ export interface OpenOptions {
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   const { db, migrated } = options.databaseUrl ? { db: await openPostgres(options.databaseUrl), migrated: false } : await openPglite(options.dataDir ?? ".saltzer", options.template);
   try {
-    if (!migrated) await db.withConnection((conn) => applyMigrations(conn));
+    if (!migrated) await db.withConnection((conn) => applyMigrations(conn, undefined, { vacuumAfterUpgrade: db.kind === "pglite" }));
   } catch (error) {
     await db.close();
     throw error;
