@@ -46,7 +46,7 @@ export interface ViewSql {
    * finding): a function's listed findings are counted from those without reading its findings again.
    */
   textMatched: boolean;
-  /** Without a category or "suppressed only" filter: listedFindings reads stored counts. */
+  /** No category, not "suppressed only", no text across lines: listedFindings reads stored counts. */
   countsStored: boolean;
   /**
    * How many findings the view lists for the `sel` row `alias`, all of whose findings the text
