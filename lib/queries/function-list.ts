@@ -220,7 +220,7 @@ async function pageCountingInSql(
     ? `mfc AS (SELECT arn, count(*)::int AS n FROM (SELECT unnest(arns) AS arn FROM mf) m GROUP BY arn),
        counted AS (SELECT * FROM (SELECT sel.*, CASE WHEN sel.arn IN (SELECT arn FROM tm) THEN ${view.listedFindings("sel", throughIndex)} ELSE COALESCE(mfc.n, 0) END AS finding_count
                     FROM sel LEFT JOIN mfc ON mfc.arn = sel.arn) c ${listedOnly})`
-    : view.narrowed || view.countsStored
+    : view.narrowed
       ? `counted AS (SELECT * FROM (SELECT sel.*, ${view.listedFindings("sel", throughIndex)} AS finding_count FROM sel) c ${listedOnly})`
       : `fc AS (SELECT x.function_arn, count(*)::int AS n FROM finding_verdicts x WHERE x.scan_id = $1 AND ${view.findingInView} GROUP BY x.function_arn),
        counted AS (SELECT sel.*, COALESCE(fc.n, 0) AS finding_count FROM sel ${view.requiresFinding ? "JOIN" : "LEFT JOIN"} fc ON fc.function_arn = sel.arn)`;
