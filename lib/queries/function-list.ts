@@ -163,7 +163,7 @@ async function pageWithStoredCounts(
 ): Promise<PageOfRows> {
   const view = viewSql(scanId, filter, overlay, { broadAfter });
   const { page, pageCount } = clampPage(requested, counts.total, pageSize);
-  const findingCount = (alias: string) => view.listedFindings(alias, `(SELECT count(*)::int FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = ${alias}.arn AND ${view.findingInView})`);
+  const findingCount = (alias: string) => view.listedFindings(alias);
   const order = orderBy(sort, dir);
   const rows =
     sort === "findings"
@@ -187,10 +187,9 @@ async function pageWithStoredCounts(
  */
 async function countsInSql(db: Database, scanId: number, filter: ViewFilter, overlay: SuppressionOverlay, broadAfter?: number): Promise<{ total: number; finding_total: number } | null> {
   const view = viewSql(scanId, filter, overlay, { broadAfter });
-  if (view.textMatched || !view.countsStored || view.requiresFinding) return null;
-  const throughIndex = `(SELECT count(*)::int FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = sel.arn AND ${view.findingInView})`;
+  if (view.textMatched || !view.countsStored) return null;
   const [row] = await db.query<{ total: number; finding_total: number }>(
-    `${view.with} SELECT count(*)::int AS total, COALESCE(sum(${view.listedFindings("sel", throughIndex)}), 0)::int AS finding_total FROM sel`,
+    `${view.with} SELECT count(*)::int AS total, COALESCE(sum(${view.listedFindings("sel")}), 0)::int AS finding_total FROM sel`,
     view.params,
   );
   return { total: Number(row.total), finding_total: Number(row.finding_total) };
@@ -214,14 +213,13 @@ async function pageCountingInSql(
   // when a finding filter or a suppression applies to it (view.listedFindings); else one pass over
   // the scan's findings. Matched by text: a function its own text names lists every finding in view
   // (counted so), any other one exactly its matching findings (counted from the match itself).
-  const throughIndex = `(SELECT count(*)::int FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = sel.arn AND ${view.findingInView})`;
   const listedOnly = view.requiresFinding ? "WHERE finding_count > 0" : "";
   const counting = view.textMatched
     ? `mfc AS (SELECT arn, count(*)::int AS n FROM (SELECT unnest(arns) AS arn FROM mf) m GROUP BY arn),
-       counted AS (SELECT * FROM (SELECT sel.*, CASE WHEN sel.arn IN (SELECT arn FROM tm) THEN ${view.listedFindings("sel", throughIndex)} ELSE COALESCE(mfc.n, 0) END AS finding_count
+       counted AS (SELECT * FROM (SELECT sel.*, CASE WHEN sel.arn IN (SELECT arn FROM tm) THEN ${view.listedFindings("sel")} ELSE COALESCE(mfc.n, 0) END AS finding_count
                     FROM sel LEFT JOIN mfc ON mfc.arn = sel.arn) c ${listedOnly})`
     : view.narrowed
-      ? `counted AS (SELECT * FROM (SELECT sel.*, ${view.listedFindings("sel", throughIndex)} AS finding_count FROM sel) c ${listedOnly})`
+      ? `counted AS (SELECT * FROM (SELECT sel.*, ${view.listedFindings("sel")} AS finding_count FROM sel) c ${listedOnly})`
       : `fc AS (SELECT x.function_arn, count(*)::int AS n FROM finding_verdicts x WHERE x.scan_id = $1 AND ${view.findingInView} GROUP BY x.function_arn),
        counted AS (SELECT sel.*, COALESCE(fc.n, 0) AS finding_count FROM sel ${view.requiresFinding ? "JOIN" : "LEFT JOIN"} fc ON fc.function_arn = sel.arn)`;
   const query = (page: number) =>

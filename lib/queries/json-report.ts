@@ -110,13 +110,12 @@ async function selectInDatabase(db: Database, scanId: number, filter: ViewFilter
   // Each function's listed findings: its stored counts where they are the view's (view.listedFindings),
   // else one pass over the scan's findings. Rows come packed (packed-rows.ts): 100,000 of them as
   // separate fields were most of a whole-organization export's first second.
-  const stored = view.countsStored && !view.textMatched && !view.requiresFinding;
-  const throughIndex = `(SELECT count(*)::int FROM finding_verdicts x WHERE x.scan_id = $1 AND x.function_arn = sel.arn AND ${view.findingInView})`;
+  const stored = view.countsStored && !view.textMatched;
   const scalars = ["arn", "name", "account_id", "region", "runtime", "role_arn", "policy_count", "has_secrets", "has_shared_role", "risk_score", "severity", "is_public"].map((c) => `sel.${c}`);
   const packed = await db.query<{ packed: string }>(
     stored
       ? `${view.with}
-         SELECT ${packedColumns([...scalars, view.listedFindings("sel", throughIndex)], ["sel.incomplete"])} FROM sel ORDER BY sel.account_id, sel.region, sel.name`
+         SELECT ${packedColumns([...scalars, view.listedFindings("sel")], ["sel.incomplete"])} FROM sel ORDER BY sel.account_id, sel.region, sel.name`
       : `${view.with}
          , counts AS (SELECT x.function_arn, count(*)::int AS n FROM finding_verdicts x WHERE x.scan_id = $1 AND ${view.findingInView} GROUP BY x.function_arn)
          SELECT ${packedColumns([...scalars, "COALESCE(counts.n, 0)"], ["sel.incomplete"])}
