@@ -37,10 +37,15 @@ export interface OpenOptions {
   dataDir?: string;
   /** Where a new embedded database is copied from (lib/store/pglite-template.ts); null creates it in place. */
   template?: TemplateSpec | null;
+  /**
+   * The embedded database's page cache (shared buffers) in MiB; default 32 (see PGLITE_SETTINGS).
+   * The dashboard asks for more on a large store (lib/store/page-cache-size.ts).
+   */
+  cacheMb?: number;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  const { db, migrated } = options.databaseUrl ? { db: await openPostgres(options.databaseUrl), migrated: false } : await openPglite(options.dataDir ?? ".saltzer", options.template);
+  const { db, migrated } = options.databaseUrl ? { db: await openPostgres(options.databaseUrl), migrated: false } : await openPglite(options.dataDir ?? ".saltzer", options.template, options.cacheMb);
   try {
     if (!migrated) await db.withConnection((conn) => applyMigrations(conn, undefined, { vacuumAfterUpgrade: db.kind === "pglite" }));
   } catch (error) {
@@ -105,11 +110,12 @@ async function openPostgres(url: string): Promise<Database> {
  * `migrated`: the database was just copied from the default template, which is keyed by the
  * migrations this build applies (pglite-template.ts), so there is nothing to check.
  */
-async function openPglite(dataDir: string, templateOption: TemplateSpec | null | undefined): Promise<{ db: Database; migrated: boolean }> {
+async function openPglite(dataDir: string, templateOption: TemplateSpec | null | undefined, cacheMb = DEFAULT_CACHE_MB): Promise<{ db: Database; migrated: boolean }> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
   const dir = path.resolve(dataDir, "pgdata");
-  const startParams = [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ["-c", setting])];
+  if (!Number.isInteger(cacheMb) || cacheMb < 1) throw new Error(`Cannot open the embedded database at ${dir}: its page cache must be a whole number of MiB, not ${cacheMb}.`);
+  const startParams = [...PGlite.defaultStartParams, ...[...PGLITE_SETTINGS, `shared_buffers=${cacheMb}MB`].flatMap((setting) => ["-c", setting])];
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   const releaseLock = acquireDataDirLock(path.dirname(dir));
   // Compiled on V8's background threads while this thread copies the template.
@@ -210,9 +216,10 @@ function lazyPrisma(adapter: () => NonNullable<ConstructorParameters<typeof Pris
  *   WAL twice, once as zeros. Off is what PostgreSQL recommends where preallocation buys nothing;
  *   recovery reads a segment only up to its last valid record, so a crash mid-scan still replays
  *   to the last commit and the scan's uncommitted rows stay invisible.
- * - Shared buffers live in the process's own memory (WebAssembly, never given back), and a scan
- *   writes more than any buffer pool holds: 32 MiB instead of 128 keeps a 10,000-function scan
- *   under 1 GiB; pages beyond it are read from the OS file cache.
+ * - Shared buffers (DEFAULT_CACHE_MB, or OpenOptions.cacheMb) live in the process's own memory
+ *   (WebAssembly, all of it touched at start, never given back), and a scan writes more than any
+ *   buffer pool holds: 32 MiB instead of 128 keeps a 10,000-function scan under 1 GiB; pages
+ *   beyond it are read from the OS file cache, one system call each.
  * - Full-page images guard against a page half written when the machine loses power; without
  *   fsync (PGlite) such a loss can damage the database anyway, while a killed process never
  *   leaves a half-written page (each page goes to the OS in one write). Off, a rescan no longer
@@ -220,7 +227,9 @@ function lazyPrisma(adapter: () => NonNullable<ConstructorParameters<typeof Pris
  * - WAL buffers of 16 MiB instead of 1/32 of the shared buffers (1 MiB): the WAL goes to the file
  *   in ~1,000 writes instead of ~27,000 at 10,000 functions.
  */
-const PGLITE_SETTINGS = ["wal_init_zero=off", "shared_buffers=32MB", "full_page_writes=off", "wal_buffers=16MB"];
+const PGLITE_SETTINGS = ["wal_init_zero=off", "full_page_writes=off", "wal_buffers=16MB"];
+
+export const DEFAULT_CACHE_MB = 32;
 
 const JSON_OID = 114;
 
