@@ -23,6 +23,8 @@ export async function resolveScan(scanParam: string | undefined): Promise<ScanSu
       ...(Number.isInteger(requested) ? { id: requested } : {}),
     },
     orderBy: { id: "desc" },
+    // Every page asks: not the stored organization tree (~190 KB at 1,000 accounts).
+    select: { id: true, status: true, startedAt: true, finishedAt: true, sourceLocation: true, accountCount: true, functionCount: true, findingCount: true, gaps: true },
   });
   if (!scan) return null;
   return {
