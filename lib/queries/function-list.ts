@@ -9,7 +9,7 @@ import type { ScanView, ViewFunction, WorstFinding } from "./scan-view";
 import { canonicalActionsInText } from "./action-names";
 import { loadSuppressionOverlay, type SuppressionOverlay } from "./suppression-overlay";
 import { applyViewFilter, type ViewFilter } from "./view-filter";
-import { SEVERITY_RANK_SQL, viewSql, type SelectedVerdictRow } from "./view-sql";
+import { SEVERITY_RANK_SQL, viewSql, type BroadAfter, type SelectedVerdictRow } from "./view-sql";
 import { FINDING_OF_SCAN_SQL } from "@/lib/store/shared-rows";
 
 export const FUNCTION_SORTS = ["risk", "name", "account", "region", "runtime", "role", "policies", "findings", "public"] as const;
@@ -24,7 +24,7 @@ export interface FunctionListParams {
   page?: number;
   pageSize?: number;
   /** Where a text search switches to reading its tables in one pass (viewSql); tests set it to compare both ways. */
-  broadAfter?: number;
+  broadAfter?: BroadAfter;
 }
 
 export interface FunctionRow {
@@ -159,7 +159,7 @@ async function pageWithStoredCounts(
   pageSize: number,
   requested: number,
   counts: { total: number; finding_total: number },
-  broadAfter?: number,
+  broadAfter?: BroadAfter,
 ): Promise<PageOfRows> {
   const view = viewSql(scanId, filter, overlay, { broadAfter });
   const { page, pageCount } = clampPage(requested, counts.total, pageSize);
@@ -185,7 +185,7 @@ async function pageWithStoredCounts(
  * are its stored counts (view.countsStored, no text filter); null otherwise. The page is then read
  * alone, in the order of an index where one serves (pageWithStoredCounts).
  */
-async function countsInSql(db: Database, scanId: number, filter: ViewFilter, overlay: SuppressionOverlay, broadAfter?: number): Promise<{ total: number; finding_total: number } | null> {
+async function countsInSql(db: Database, scanId: number, filter: ViewFilter, overlay: SuppressionOverlay, broadAfter?: BroadAfter): Promise<{ total: number; finding_total: number } | null> {
   const view = viewSql(scanId, filter, overlay, { broadAfter });
   if (view.textMatched || !view.countsStored) return null;
   const [row] = await db.query<{ total: number; finding_total: number }>(
@@ -205,7 +205,7 @@ async function pageCountingInSql(
   dir: "ASC" | "DESC",
   pageSize: number,
   requested: number,
-  broadAfter?: number,
+  broadAfter?: BroadAfter,
 ): Promise<PageOfRows> {
   const view = viewSql(scanId, filter, overlay, { findingsJoined: true, broadAfter });
   // How many findings the view lists for each selected function. A part of the scan selected by
@@ -216,7 +216,7 @@ async function pageCountingInSql(
   const listedOnly = view.requiresFinding ? "WHERE finding_count > 0" : "";
   const counting = view.textMatched
     ? `mfc AS (SELECT arn, count(*)::int AS n FROM (SELECT unnest(arns) AS arn FROM mf) m GROUP BY arn),
-       counted AS (SELECT * FROM (SELECT sel.*, CASE WHEN sel.arn IN (SELECT arn FROM tm) THEN ${view.listedFindings("sel")} ELSE COALESCE(mfc.n, 0) END AS finding_count
+       counted AS (SELECT * FROM (SELECT sel.*, CASE WHEN sel.own_text THEN ${view.listedFindings("sel")} ELSE COALESCE(mfc.n, 0) END AS finding_count
                     FROM sel LEFT JOIN mfc ON mfc.arn = sel.arn) c ${listedOnly})`
     : view.narrowed
       ? `counted AS (SELECT * FROM (SELECT sel.*, ${view.listedFindings("sel")} AS finding_count FROM sel) c ${listedOnly})`

@@ -76,17 +76,21 @@ const atLeastList = (min: Severity): Severity[] => SEVERITIES.filter((s) => atLe
 
 /**
  * Matching terms or texts past which a text search reads its next table in one pass rather than by
- * index (viewSql's `broadAfter`: the tests run both ways on small scans and compare).
+ * index (viewSql's `broadAfter`: the tests run every way on small scans and compare).
  */
 const BROAD = 20_000;
+
+/** Where a text search stops reading by index: one threshold for terms and texts, or one each (tests). */
+export type BroadAfter = number | { terms: number; texts: number };
 
 /**
  * `findingsJoined`: the caller joins each function's count of listed findings itself and keeps
  * only functions with some when `requiresFinding` (category and suppressed-only filters), instead
  * of a per-function EXISTS: one pass over the findings for the page, the totals and the filter.
  */
-export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<SuppressionOverlay, "active" | "affected">, options: { findingsJoined?: boolean; broadAfter?: number } = {}): ViewSql {
-  const broad = options.broadAfter ?? BROAD;
+export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<SuppressionOverlay, "active" | "affected">, options: { findingsJoined?: boolean; broadAfter?: BroadAfter } = {}): ViewSql {
+  const given = options.broadAfter ?? BROAD;
+  const broad = typeof given === "number" ? { terms: given, texts: given } : given;
   const params: unknown[] = [scanId, overlay.active, overlay.affected.map((f) => f.arn), overlay.affected.map((f) => f.severity), overlay.affected.map((f) => f.isPublic), overlay.affected.map((f) => f.riskScore)];
   const p = (value: unknown) => {
     params.push(value);
@@ -109,6 +113,11 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
   let ownTextColumn = "";
   let afterV = "";
   const stored: string[] = ["f.scan_id = $1"];
+  if (filter.account) stored.push(`f.account_id = ${p(filter.account)}`);
+  if (filter.region) stored.push(`f.region = ${p(filter.region)}`);
+  if (filter.runtime) stored.push(`f.runtime = ${p(filter.runtime)}`);
+  if (filter.sharedRole !== undefined) stored.push(`f.has_shared_role = ${p(filter.sharedRole)}`);
+  if (filter.incomplete !== undefined) stored.push(`(json_array_length(f.incomplete) > 0) = ${p(filter.incomplete)}`);
   if (q) {
     const qp = p(q);
     // Without a line break the text is in one of the four exactly when it is in their stored
@@ -126,20 +135,28 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
       // view select their functions. Only those and the functions the text names can be selected.
       const inView = finding.length ? ` AND ${finding.join(" AND ")}` : "";
       // Each step hands the next an array (an init plan), so each reads its rows through an index
-      // instead of a join planned for a guessed third of the scan's rows; past BROAD ids (a text
-      // such as "lambda", in most terms), one pass with the ids hashed instead of an index read each.
+      // instead of a join planned for a guessed third of the scan's rows; past BROAD texts, the
+      // findings are read in one pass with the texts hashed instead of an index read each.
+      // Past BROAD terms (a text such as "lambda" or "a", in most terms and in every ARN), the texts
+      // are not listed: a function its own text names lists every finding in view anyway, so only
+      // the findings of the functions it does not name (`rest`, read by function) are matched, each
+      // by its text's terms, hashed once. A text every ARN holds then matches no finding at all.
+      const terms = `cardinality((SELECT ids FROM mterms))`;
+      const texts = `cardinality((SELECT ids FROM mtexts))`;
       textMatched = `
         mterms AS (SELECT COALESCE(array_agg(id), '{}') AS ids FROM search_terms WHERE strpos(term, ${qp}) > 0),
-        mtexts AS (SELECT COALESCE(array_agg(DISTINCT text_id), '{}') AS ids FROM (
-                     SELECT text_id FROM search_text_terms WHERE cardinality((SELECT ids FROM mterms)) <= ${broad} AND term_id = ANY((SELECT ids FROM mterms)::bigint[])
-                     UNION ALL
-                     SELECT text_id FROM search_text_terms WHERE cardinality((SELECT ids FROM mterms)) > ${broad} AND term_id + 0 IN (SELECT unnest(ids) FROM mterms)) t),
+        mtexts AS (SELECT COALESCE(array_agg(DISTINCT text_id), '{}') AS ids FROM search_text_terms WHERE ${terms} <= ${broad.terms} AND term_id = ANY((SELECT ids FROM mterms)::bigint[])),
+        rest AS (SELECT x.id, x.function_arn, x.search_text_id FROM function_verdicts f JOIN finding_verdicts x ON x.scan_id = $1 AND x.function_arn = f.arn
+                  WHERE ${stored.join(" AND ")} AND NOT (${inOwnText})${inView}),
         mf AS (SELECT COALESCE(array_agg(id), '{}') AS ids, COALESCE(array_agg(function_arn), '{}') AS arns FROM (
                  SELECT id, function_arn FROM finding_verdicts x
-                  WHERE cardinality((SELECT ids FROM mtexts)) <= ${broad} AND x.scan_id = $1 AND x.search_text_id = ANY((SELECT ids FROM mtexts)::bigint[])${inView}
+                  WHERE ${terms} <= ${broad.terms} AND ${texts} <= ${broad.texts} AND x.scan_id = $1 AND x.search_text_id = ANY((SELECT ids FROM mtexts)::bigint[])${inView}
                  UNION ALL
                  SELECT id, function_arn FROM finding_verdicts x
-                  WHERE cardinality((SELECT ids FROM mtexts)) > ${broad} AND x.scan_id = $1 AND x.search_text_id + 0 IN (SELECT unnest(ids) FROM mtexts)${inView}) f),`;
+                  WHERE ${terms} <= ${broad.terms} AND ${texts} > ${broad.texts} AND x.scan_id = $1 AND x.search_text_id + 0 IN (SELECT unnest(ids) FROM mtexts)${inView}
+                 UNION ALL
+                 SELECT id, function_arn FROM rest
+                  WHERE ${terms} > ${broad.terms} AND search_text_id + 0 IN (SELECT text_id FROM search_text_terms WHERE term_id + 0 IN (SELECT unnest(ids) FROM mterms))) f),`;
       finding.push(`(x.function_arn IN (SELECT arn FROM tm) OR x.id IN (SELECT unnest(ids) FROM mf))`);
       // One pass over the scan's functions selects both: those the text names and those of the
       // matching findings (a hashed set), instead of an index read per candidate.
@@ -151,11 +168,6 @@ export function viewSql(scanId: number, filter: ViewFilter, overlay: Pick<Suppre
   }
   const findingInView = finding.length ? finding.join(" AND ") : "TRUE";
 
-  if (filter.account) stored.push(`f.account_id = ${p(filter.account)}`);
-  if (filter.region) stored.push(`f.region = ${p(filter.region)}`);
-  if (filter.runtime) stored.push(`f.runtime = ${p(filter.runtime)}`);
-  if (filter.sharedRole !== undefined) stored.push(`f.has_shared_role = ${p(filter.sharedRole)}`);
-  if (filter.incomplete !== undefined) stored.push(`(json_array_length(f.incomplete) > 0) = ${p(filter.incomplete)}`);
   const verdict: string[] = [];
   if (filter.public !== undefined) verdict.push(`v.is_public = ${p(filter.public)}`);
   // Suppressed findings alone: their own severity selects, not the function's (as in applyViewFilter).
