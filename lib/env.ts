@@ -44,7 +44,10 @@ const schema = z.object({
     .min(60, "must be at least 60 (seconds)")
     .optional(),
   /** The dashboard's page cache for the embedded database, MiB; unset: sized by the store (lib/store/page-cache-size.ts). */
-  SALTZER_DB_CACHE_MB: z.coerce.number().int().min(16, "must be at least 16 (MiB)").max(4096, "must be at most 4096 (MiB)").optional(),
+  SALTZER_DB_CACHE_MB: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.coerce.number({ error: "must be a number of MiB" }).int({ error: "must be a whole number of MiB" }).min(16, "must be at least 16 (MiB)").max(4096, "must be at most 4096 (MiB)").optional(),
+  ),
   /** Set (and not "0"): a scan prints when each of its steps begins (lib/scan-trace.ts). */
   SALTZER_TRACE: z
     .string()

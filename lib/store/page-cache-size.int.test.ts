@@ -57,6 +57,9 @@ describe("the embedded database's page cache", () => {
     expect(read("8")).toThrow(ConfigError);
     expect(read("8")).toThrow(/SALTZER_DB_CACHE_MB must be at least 16/);
     expect(read("lots")).toThrow(/SALTZER_DB_CACHE_MB/);
+    expect(read("256.5")).toThrow(/SALTZER_DB_CACHE_MB must be a whole number of MiB/);
     expect(readEnv({ SALTZER_DB_CACHE_MB: "512" } as unknown as NodeJS.ProcessEnv).SALTZER_DB_CACHE_MB).toBe(512);
+    // Set but empty (`SALTZER_DB_CACHE_MB=`) is unset: the store decides.
+    expect(readEnv({ SALTZER_DB_CACHE_MB: "" } as unknown as NodeJS.ProcessEnv).SALTZER_DB_CACHE_MB).toBeUndefined();
   });
 });
