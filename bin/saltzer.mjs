@@ -2,12 +2,12 @@
 // Runs the compiled CLI (dist/cli.mjs). In a source checkout it first rebuilds dist/ when a source
 // file is newer than the build (scripts/build-dist.mjs); an installed package ships dist/ and has no
 // sources, so it runs as is, with no TypeScript anywhere.
-// V8 grows its heap lazily far past what a scan keeps alive; a cap (SALTZER_HEAP_MB, default
-// 1024) makes it collect sooner, so a 10,000-function scan peaks near 1.1 GiB instead of 1.8.
+// V8 grows its heap lazily past what a scan keeps alive; a cap (SALTZER_HEAP_MB, default 1024)
+// makes it collect sooner, which keeps a 100,000-function scan near 2 GiB.
 // Unless SALTZER_HEAP_MB is set, `scan --snapshot DIR` of a larger organization gets the cap its
 // function count needs (bin/heap-cap.mjs); the analysis worker runs with the same cap.
-// The cap needs a second node process; help, the rule catalogue and the scan of a small snapshot
-// (bin/heap-cap.mjs, UNCAPPED_SCAN_FUNCTIONS) hold too little to need it and skip it.
+// The cap needs a second node process; help, the rule catalogue and the scan of a snapshot of up to
+// UNCAPPED_SCAN_FUNCTIONS functions (bin/heap-cap.mjs: the second start costs more than the cap saves) skip it.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
