@@ -118,15 +118,17 @@ async function openPglite(dataDir: string, templateOption: TemplateSpec | null |
   const startParams = [...PGlite.defaultStartParams, ...[...PGLITE_SETTINGS, `shared_buffers=${cacheMb}MB`].flatMap((setting) => ["-c", setting])];
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   const releaseLock = acquireDataDirLock(path.dirname(dir));
-  // Compiled on V8's background threads while this thread copies the template.
-  const wasm = compilePgliteWasm();
+  // Compiled on V8's background threads while this thread copies the template. An existing
+  // database is opened by PGlite's own compile; a second one held ~15 MB more for nothing.
+  const existing = fs.existsSync(path.join(dir, "PG_VERSION"));
+  const wasm = existing ? Promise.resolve(undefined) : compilePgliteWasm();
   let client: InstanceType<typeof PGlite>;
   let migrated = false;
   try {
     const template = templateOption === undefined ? defaultTemplateSpec() : templateOption;
     const fromTemplate =
       template !== null &&
-      !fs.existsSync(path.join(dir, "PG_VERSION")) &&
+      !existing &&
       (await copyFromTemplate(dir, template, async (building) => {
         const fresh = await PGlite.create(building, { startParams, pgliteWasmModule: await wasm });
         await applyMigrations({ exec: async (sql) => void (await fresh.exec(sql)), query: async <T>(sql: string, params?: unknown[]) => (await fresh.query<T>(sql, params)).rows });
