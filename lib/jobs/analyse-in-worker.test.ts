@@ -6,6 +6,7 @@ import { readSnapshotDir } from "@/lib/snapshot/read-snapshot-dir";
 import { SnapshotError } from "@/lib/snapshot/snapshot-error";
 import type { Snapshot } from "@/lib/snapshot/types";
 import { analyseInWorker, analysisWorkerFiles, prepareAnalysisWorker, startAnalysisWorker } from "./analyse-in-worker";
+import { analysisInputParts } from "./analysis-inputs";
 
 const ignore = { rows: async () => undefined, edges: async () => undefined };
 
@@ -75,6 +76,8 @@ describe("analyseInWorker", () => {
     // Then it is the snapshot this thread would have read, and the read's progress came along
     expect(snapshot).toEqual(await readSnapshotDir(dir));
     expect(progress.length).toBeGreaterThan(0);
+    // ... and the input hashes it posted first are those of that snapshot (what a rescan's reuse is decided from)
+    expect(await prepared.readInputs).toEqual(analysisInputParts(snapshot));
     // And the analysis it is then started on runs on its own copy, rows and all
     let functions = 0;
     await startAnalysisWorker(files, 1, snapshot, { now: "2026-12-02T08:00:00.000Z" }, prepared).result({ rows: async (rows) => void (functions += rows.functions.length), edges: async () => undefined });
@@ -89,8 +92,9 @@ describe("analyseInWorker", () => {
     const error = await prepared.readSnapshot!(() => undefined).catch((e: Error) => e);
     prepared.stop();
     fs.rmSync(dir, { recursive: true, force: true });
-    // Then it rejects with the SnapshotError a read on this thread throws (the CLI names the file and exits 2)
+    // Then it rejects with the SnapshotError a read on this thread throws (the CLI names the file and exits 2), and there are no input hashes
     expect(error).toBeInstanceOf(SnapshotError);
+    expect(await prepared.readInputs).toBeNull();
     expect((error as SnapshotError).message).toBe("accounts: required directory is missing");
   });
 });

@@ -11,6 +11,7 @@ import type { AnalyzeOptions } from "@/lib/audit/analyze-snapshot";
 import type { ReadSnapshotProgress } from "@/lib/snapshot/read-snapshot-dir";
 import { SnapshotError } from "@/lib/snapshot/snapshot-error";
 import type { Snapshot } from "@/lib/snapshot/types";
+import type { AnalysisInputParts } from "./analysis-inputs";
 import type { RowSink } from "./analyse-to-rows";
 import type { AnalysisWorkerInput, DeferredAnalysisWorkerData, FromAnalysisWorker, ReadErrorMessage, ToAnalysisWorker } from "./analysis-worker-protocol";
 
@@ -72,6 +73,11 @@ export interface PreparedAnalysisWorker {
    * The worker keeps its copy to analyse.
    */
   readSnapshot: ((onProgress: (progress: ReadSnapshotProgress) => void) => Promise<Snapshot>) | null;
+  /**
+   * The input hashes of the snapshot the worker reads (null without one), which it posts before the
+   * snapshot: resolves null when the read fails (`readSnapshot` then rejects with its error).
+   */
+  readInputs: Promise<AnalysisInputParts | null> | null;
 }
 
 /**
@@ -102,11 +108,14 @@ export function prepareAnalysisWorker(
   const early: PreparedAnalysisWorker["early"] = {};
   worker.once("error", (error) => (early.error = error));
   worker.once("exit", (code) => (early.exitCode = code));
-  return { worker, heapMb, stop: () => void worker.terminate(), early, readSnapshot: snapshotDir === undefined ? null : snapshotFromWorker(worker) };
+  const read = snapshotDir === undefined ? null : snapshotFromWorker(worker);
+  return { worker, heapMb, stop: () => void worker.terminate(), early, readSnapshot: read?.readSnapshot ?? null, readInputs: read?.inputs ?? null };
 }
 
-/** The snapshot a worker reads (its "reading", "snapshot" and "read-error" messages), listened to from its start. */
-function snapshotFromWorker(worker: Worker): PreparedAnalysisWorker["readSnapshot"] {
+/** The snapshot a worker reads (its "reading", "inputs", "snapshot" and "read-error" messages), listened to from its start. */
+function snapshotFromWorker(worker: Worker): { readSnapshot: NonNullable<PreparedAnalysisWorker["readSnapshot"]>; inputs: Promise<AnalysisInputParts | null> } {
+  let inputsArrived!: (parts: AnalysisInputParts | null) => void;
+  const inputs = new Promise<AnalysisInputParts | null>((resolve) => (inputsArrived = resolve));
   let latest: ReadSnapshotProgress | null = null;
   let forward: ((progress: ReadSnapshotProgress) => void) | null = null;
   let settle!: { resolve: (snapshot: Snapshot) => void; reject: (error: Error) => void };
@@ -123,19 +132,30 @@ function snapshotFromWorker(worker: Worker): PreparedAnalysisWorker["readSnapsho
         forward = null;
         settle.reject(error as Error);
       }
-    } else if (message.type === "snapshot" || message.type === "read-error") {
+    } else if (message.type === "inputs") inputsArrived(message.parts);
+    else if (message.type === "snapshot" || message.type === "read-error") {
       worker.off("message", onMessage);
+      inputsArrived(null);
       if (message.type === "snapshot") settle.resolve(message.snapshot);
       else settle.reject(readError(message.error));
     }
   };
   worker.on("message", onMessage);
-  worker.once("error", (error) => settle.reject(new Error(`The analysis worker failed while reading the snapshot: ${error.message}`)));
-  worker.once("exit", (code) => settle.reject(new Error(`The analysis worker stopped (exit code ${code}) before it read the snapshot.`)));
-  return (onProgress) => {
-    forward = onProgress;
-    if (latest) onProgress(latest);
-    return read;
+  worker.once("error", (error) => {
+    inputsArrived(null);
+    settle.reject(new Error(`The analysis worker failed while reading the snapshot: ${error.message}`));
+  });
+  worker.once("exit", (code) => {
+    inputsArrived(null);
+    settle.reject(new Error(`The analysis worker stopped (exit code ${code}) before it read the snapshot.`));
+  });
+  return {
+    readSnapshot: (onProgress) => {
+      forward = onProgress;
+      if (latest) onProgress(latest);
+      return read;
+    },
+    inputs,
   };
 }
 
@@ -162,7 +182,8 @@ export interface RunningAnalysis {
 export function startAnalysisWorker(
   files: WorkerFiles,
   scanId: number,
-  snapshot: Snapshot,
+  /** Null only for a prepared worker that read the snapshot itself. */
+  snapshot: Snapshot | null,
   options: AnalyzeOptions & { edges?: boolean },
   heapMbOrPrepared?: number | PreparedAnalysisWorker,
 ): RunningAnalysis {

@@ -75,18 +75,32 @@ function sharedPart(account: Account): unknown {
 }
 
 /**
+ * What the inputs' hashes are made of, per snapshot: each account's own hash, in snapshot order, and
+ * one hash of the organization-level inputs. The worker that reads a snapshot computes it while the
+ * scan opens its store (lib/jobs/analysis-worker.ts), so the scan decides what to reuse, and starts
+ * the analysis, before the snapshot has been handed over.
+ */
+export interface AnalysisInputParts {
+  accountHashes: [string, string][];
+  sharedHash: string;
+}
+
+export function analysisInputParts(snapshot: Snapshot): AnalysisInputParts {
+  return {
+    accountHashes: snapshot.accounts.map((account) => [account.accountId, hash([accountJson(account)])]),
+    sharedHash: hash([canonicalJson(snapshot.organization), canonicalJson(snapshot.gaps), ...snapshot.accounts.map((account) => JSON.stringify(sharedPart(account)))]),
+  };
+}
+
+/**
  * `codeVersion` names the analysis code (a hash of its build or sources); `now` is the scan's
  * reference time: date-based rules count whole days, so results are reused within one UTC day.
  */
-export function analysisInputs(snapshot: Snapshot, codeVersion: string, now: string | undefined): AnalysisInputs {
-  const accountHashes = new Map(snapshot.accounts.map((account) => [account.accountId, hash([accountJson(account)])]));
+export function analysisInputsFrom(parts: AnalysisInputParts, codeVersion: string, now: string | undefined): AnalysisInputs {
   const day = (now ?? new Date().toISOString()).slice(0, 10);
-  const analysisKey = hash([
-    `code ${codeVersion}`,
-    `day ${day}`,
-    canonicalJson(snapshot.organization),
-    canonicalJson(snapshot.gaps),
-    ...snapshot.accounts.map((account) => JSON.stringify(sharedPart(account))),
-  ]);
-  return { analysisKey, accountHashes };
+  return { analysisKey: hash([`code ${codeVersion}`, `day ${day}`, parts.sharedHash]), accountHashes: new Map(parts.accountHashes) };
+}
+
+export function analysisInputs(snapshot: Snapshot, codeVersion: string, now: string | undefined): AnalysisInputs {
+  return analysisInputsFrom(analysisInputParts(snapshot), codeVersion, now);
 }

@@ -3,6 +3,7 @@ import type { EncodedRows, FunctionSummary } from "@/lib/store/scan-rows";
 import type { BlastRadius } from "@/lib/analysis/types";
 import type { Snapshot } from "@/lib/snapshot/types";
 import type { ReadSnapshotProgress } from "@/lib/snapshot/read-snapshot-dir";
+import type { AnalysisInputParts } from "./analysis-inputs";
 
 export interface AnalysisWorkerInput {
   scanId: number;
@@ -48,6 +49,8 @@ export type ToAnalysisWorker = { type: "start"; input: AnalysisWorkerInput } | {
 export type FromAnalysisWorker =
   /** The snapshot read of a worker given snapshotDir: its progress, then the snapshot or the error it ended with. */
   | { type: "reading"; progress: ReadSnapshotProgress }
+  /** The read snapshot's input hashes (lib/jobs/analysis-inputs.ts), posted before the snapshot, whose hand-over takes longer. */
+  | { type: "inputs"; parts: AnalysisInputParts }
   | { type: "snapshot"; snapshot: Snapshot }
   | { type: "read-error"; error: ReadErrorMessage }
   /** Functions analysed since the last message, and the batches of rows that filled (their bytes transferred). */

@@ -14,6 +14,7 @@ import { SnapshotError } from "@/lib/snapshot/snapshot-error";
 import type { Snapshot } from "@/lib/snapshot/types";
 import { analyseToRows } from "./analyse-to-rows";
 import { analysisCodeVersion } from "./analysis-code-version";
+import { analysisInputParts } from "./analysis-inputs";
 import type { AnalysisWorkerInput, DeferredAnalysisWorkerData, FromAnalysisWorker, ReadErrorMessage, ToAnalysisWorker } from "./analysis-worker-protocol";
 import { heapCapExceeded, type HeapSample } from "./heap-projection";
 import { traceStep } from "@/lib/scan-trace";
@@ -40,7 +41,10 @@ async function readOwnSnapshot(dir: string, readCacheDir: string | undefined): P
     const cache = readCacheDir === undefined ? undefined : { dir: readCacheDir, codeVersion: analysisCodeVersion((workerData as DeferredAnalysisWorkerData).entry), saveAfterReturn: true };
     traceStep("worker", "reading the snapshot");
     const read = await readSnapshotDir(dir, { onProgress: (progress) => post({ type: "reading", progress }), cache });
-    traceStep("worker", "snapshot read; handing it to the scan");
+    // The scan decides what to reuse from these, and may start the analysis, while the snapshot is handed over.
+    traceStep("worker", "snapshot read; hashing its inputs");
+    post({ type: "inputs", parts: analysisInputParts(read) });
+    traceStep("worker", "inputs hashed; handing the snapshot to the scan");
     post({ type: "snapshot", snapshot: read });
     return read;
   } catch (error) {

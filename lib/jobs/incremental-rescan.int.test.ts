@@ -7,7 +7,8 @@ import { deployedFunction, deployFunctions, snapshotAccountIds, tightenScp, trus
 import { freshPglite, freshPostgres, type TestDatabase } from "@/lib/store/test-support";
 import { STORED_PARTS, STORED_TABLES as TABLES, storedScan } from "@/scripts/lib/stored-scan";
 import { computeDiffCandidates } from "@/lib/store/scan-diff-candidates";
-import { scanSnapshotDir } from "./run-scan";
+import { analysisWorkerFiles, prepareAnalysisWorker } from "./analyse-in-worker";
+import { runScan, scanSnapshotDir } from "./run-scan";
 
 const NOW = "2026-12-02T08:00:00.000Z";
 // The pages' queries are server-only; here they run in a plain Node process.
@@ -175,5 +176,30 @@ describe.each([
     expect(JSON.stringify(suppressedRescan)).toContain("accepted risk");
     expect(suppressedRescan).toEqual(suppressedFull);
     expect(suppressedRescan).not.toEqual(onRescan);
+  }, 300_000);
+
+  it("decides from the input hashes of a worker that reads the directory itself (as `saltzer scan` does), and stores what a full scan stores", async () => {
+    // Given a scan of the organization as it is now
+    const before = await scanSnapshotDir(t.db, dir, { now: NOW });
+    // When another account is redeployed and the directory is scanned again by a worker that reads it, hashes its
+    // inputs and hands them over before the snapshot (the reuse is decided from those) ...
+    const [, changed] = snapshotAccountIds(dir);
+    deployFunctions(dir, [changed]);
+    const files = analysisWorkerFiles()!;
+    const onWorker = (reuse: boolean) => runScan(t.db, { kind: "directory", dir }, { now: NOW, reuse, preparedWorker: prepareAnalysisWorker(files, { snapshotDir: dir }) });
+    const rescan = await onWorker(true);
+    // ... and then from scratch, by such a worker (which starts analysing before the snapshot is handed over) and on this thread
+    const fullOnWorker = await onWorker(false);
+    const full = await scanSnapshotDir(t.db, dir, { now: NOW, reuse: false, analysisThread: "main" });
+    // Then the rescan reused the nine unchanged accounts, as the scan without the worker's hashes decides ...
+    expect(rescan.reused).toEqual({ accounts: 9, fromScanId: before.scanId });
+    expect(fullOnWorker.reused).toBeNull();
+    // ... and all three stored the same rows
+    const [a, b, c] = [await storedScan(t.db, rescan.scanId), await storedScan(t.db, fullOnWorker.scanId), await storedScan(t.db, full.scanId)];
+    for (const table of STORED_PARTS) {
+      expect(a[table], table).toEqual(c[table]);
+      expect(b[table], table).toEqual(c[table]);
+    }
+    expect([rescan.summary, fullOnWorker.summary]).toEqual([full.summary, full.summary]);
   }, 300_000);
 });

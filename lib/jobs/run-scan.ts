@@ -10,14 +10,15 @@ import { SEVERITIES, type Severity } from "@/lib/analysis/types";
 import type { FunctionSummary } from "@/lib/store/scan-rows";
 import { analysisWorkerFiles, prepareAnalysisWorker, startAnalysisWorker, type PreparedAnalysisWorker, type RunningAnalysis } from "./analyse-in-worker";
 import { analyseToRows, type RowSink } from "./analyse-to-rows";
+import type { AnalyzeOptions } from "@/lib/audit/analyze-snapshot";
 import { crawlOrganization, type CrawlOptions } from "@/lib/collect/crawl-organization";
 import { saveCrawlStats, type StoredCrawlStats } from "@/lib/store/crawl-stats";
 import type { Snapshot } from "@/lib/snapshot/types";
 import { createScanProgressMeter, type OverallProgress, type ScanCounts, type ScanStep } from "./scan-progress-meter";
-import { anyReusableScan, findReusableAnalysis, reusedRiskiest, storedBlastRadii } from "@/lib/store/reuse-analysis";
+import { anyReusableScan, findReusableAnalysis, reusedRiskiest, storedBlastRadii, type AnalysisReuse } from "@/lib/store/reuse-analysis";
 import { readScanAggregates } from "@/lib/store/scan-aggregates";
 import type { IncrementalStore } from "@/lib/store/save-scan";
-import { analysisInputs } from "./analysis-inputs";
+import { analysisInputs, analysisInputsFrom } from "./analysis-inputs";
 import { analysisCodeVersion } from "./analysis-code-version";
 import { traceStep } from "@/lib/scan-trace";
 
@@ -174,15 +175,15 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
       checkCancelled();
       report("reading", p.accountsTotal ? p.accountsDone / p.accountsTotal : 0, `${p.phase}: ${p.filesRead} files read`, { accountsRead: p.accountsDone, accountsTotal: p.accountsTotal });
     };
-    const snapshot =
+    const snapshotRead =
       source.kind === "directory"
-        ? await (prepared?.readSnapshot
+        ? (prepared?.readSnapshot
             ? prepared.readSnapshot(onReadProgress)
             : readSnapshotDir(source.dir, {
                 onProgress: onReadProgress,
                 cache: options.readCacheDir === undefined ? undefined : { dir: options.readCacheDir, codeVersion: codeVersion() },
               }))
-        : await (source.crawl.queue ? async (crawl: CrawlOptions) => (await import("./crawl-queue")).crawlThroughQueue(db, scanId, crawl) : crawlOrganization)({
+        : (source.crawl.queue ? async (crawl: CrawlOptions) => (await import("./crawl-queue")).crawlThroughQueue(db, scanId, crawl) : crawlOrganization)({
             ...source.crawl,
             signal: options.signal,
             onProgress: (p) =>
@@ -196,16 +197,46 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
             await saveCrawlStats(db, scanId, stats);
             return snapshot;
           });
-    traceStep("main", "snapshot received");
-    checkCancelled();
-    const functions = snapshot.accounts.reduce((n, a) => n + a.functions.length, 0);
-    const accountsTotal = snapshot.accounts.length;
-    const t1 = performance.now();
+    // Until awaited below, a failed read is that await's to report.
+    snapshotRead.catch(() => undefined);
+
+    // A worker that reads the snapshot posts its input hashes before the snapshot itself: what to
+    // reuse is decided from them, and with nothing to reuse the analysis starts on the worker's own
+    // copy while this thread still receives the snapshot (seconds at 100,000 functions).
+    /** The snapshot's functions, once it is here (an analysis started before reports only its graph's progress until then). */
+    let functions = 0;
     // The analysis reports 0 while it builds the permission graph, then the share of functions done.
     const analysisProgress = (fraction: number, message: string) =>
       fraction > 0
         ? report("functions", fraction, message, { functionsAnalysed: Math.round(fraction * functions) })
         : report("graph", 0, message);
+    const earlyParts = options.analyse === undefined && prepared?.readInputs ? await prepared.readInputs : null;
+    let inputs = earlyParts ? analysisInputsFrom(earlyParts, codeVersion(), options.now) : null;
+    /** Decided from the worker's input hashes (undefined: not yet). */
+    let earlyReuse: AnalysisReuse | null | undefined;
+    const fullAnalyseOptions = (): AnalyzeOptions & { edges?: boolean } => ({
+      now: options.now,
+      edges: true,
+      onProgress: (fraction: number, message: string) => {
+        checkCancelled();
+        analysisProgress(fraction, message);
+      },
+    });
+    if (inputs) {
+      traceStep("main", "inputs received; looking for an analysis to reuse");
+      earlyReuse = options.reuse === false ? null : await findReusableAnalysis(db, inputs.analysisKey, inputs.accountHashes);
+      if (!earlyReuse && workerFiles && prepared) {
+        worker = startAnalysisWorker(workerFiles, scanId, null, fullAnalyseOptions(), prepared);
+        prepared = null;
+        traceStep("main", "nothing to reuse; the worker analyses its copy while the snapshot is handed over");
+      }
+    }
+    const snapshot = await snapshotRead;
+    traceStep("main", "snapshot received");
+    checkCancelled();
+    functions = snapshot.accounts.reduce((n, a) => n + a.functions.length, 0);
+    const accountsTotal = snapshot.accounts.length;
+    const t1 = performance.now();
     report("reading", 1, `${accountsTotal} accounts read`, { accountsRead: accountsTotal, accountsTotal, functionsTotal: functions }, true);
 
     // By default the analysis streams into the store: each function's results are written as
@@ -218,9 +249,11 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     let analysis: ScanAnalysis | StreamedAnalysis | null = null;
     let incremental: IncrementalStore | null = null;
     if (options.analyse === undefined) {
-      const inputs = analysisInputs(snapshot, codeVersion(), options.now);
-      traceStep("main", "inputs hashed; looking for an analysis to reuse");
-      const reuse = options.reuse === false ? null : await findReusableAnalysis(db, inputs.analysisKey, inputs.accountHashes);
+      if (!inputs) {
+        inputs = analysisInputs(snapshot, codeVersion(), options.now);
+        traceStep("main", "inputs hashed; looking for an analysis to reuse");
+      }
+      const reuse = earlyReuse !== undefined ? earlyReuse : options.reuse === false ? null : await findReusableAnalysis(db, inputs.analysisKey, inputs.accountHashes);
       incremental = { ...inputs, reuse };
       const onlyAccounts = reuse ? new Set(snapshot.accounts.map((a) => a.accountId).filter((id) => !reuse.accountIds.has(id))) : undefined;
       // The changed accounts' functions keep their blast radius: the graph it reads is unchanged.
@@ -234,18 +267,9 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
       const toAnalyse = onlyAccounts ? analysed.length : functions;
       traceStep("main", `${reuse ? `reusing ${reuse.accountIds.size} account(s) of scan ${reuse.fromScanId}` : "nothing to reuse"}; ${toAnalyse ? `analysing ${toAnalyse} function(s) ${where}` : "nothing to analyse"}`);
       report("graph", 0, `analysing ${where}`, {}, true);
-      const analyseOptions = {
-        now: options.now,
-        onlyAccounts,
-        storedBlastRadius,
-        edges: !reuse,
-        onProgress: (fraction: number, message: string) => {
-          checkCancelled();
-          analysisProgress(fraction, message);
-        },
-      };
-      // Started before the store writes the snapshot's rows: the worker loads and builds the graph meanwhile.
-      const running = analysisWorker && onlyAccounts?.size !== 0 ? startAnalysisWorker(analysisWorker, scanId, snapshot, analyseOptions, prepared ?? undefined) : null;
+      const analyseOptions = { ...fullAnalyseOptions(), onlyAccounts, storedBlastRadius, edges: !reuse };
+      // Started before the store writes the snapshot's rows (if not already, above): the worker loads and builds the graph meanwhile.
+      const running = worker ?? (analysisWorker && onlyAccounts?.size !== 0 ? startAnalysisWorker(analysisWorker, scanId, snapshot, analyseOptions, prepared ?? undefined) : null);
       worker = running;
       if (!running) prepared?.stop();
       prepared = null;
