@@ -50,28 +50,36 @@ function canonicalJson(value: unknown): string {
   );
 }
 
-/** An account's records as hashed: JSON in construction order, its one map (last-accessed by role) sorted. */
-function accountJson(account: Account): string {
-  return JSON.stringify({ ...account, lastAccessed: Object.fromEntries(Object.entries(account.lastAccessed).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) });
+const LOCAL_FIELDS: ReadonlySet<string> = new Set(FUNCTION_LOCAL_FIELDS);
+
+/**
+ * An account's records as hashed, in two JSON texts that together hold all of them (each written
+ * once: the account is large and the text is what costs): `shared`, what other accounts' analyses
+ * may read (the account without its last-accessed data and its functions' local fields), and
+ * `local`, the rest (last-accessed data by role, sorted: the one map; each function's local fields).
+ * JSON in construction order otherwise.
+ */
+function accountTexts(account: Account): { shared: string; local: string } {
+  const { lastAccessed, functions, ...rest } = account;
+  const sharedFunctions: Record<string, unknown>[] = [];
+  const localFunctions: Record<string, unknown>[] = [];
+  for (const fn of functions) {
+    const shared: Record<string, unknown> = {};
+    const local: Record<string, unknown> = {};
+    for (const key in fn) (LOCAL_FIELDS.has(key) ? local : shared)[key] = fn[key as keyof LambdaFunction];
+    sharedFunctions.push(shared);
+    localFunctions.push(local);
+  }
+  return {
+    shared: JSON.stringify({ ...rest, functions: sharedFunctions }),
+    local: JSON.stringify({ lastAccessed: Object.fromEntries(Object.entries(lastAccessed).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), functions: localFunctions }),
+  };
 }
 
 function hash(parts: Iterable<string>): string {
   const h = crypto.createHash("sha256");
   for (const part of parts) h.update(part).update("\0");
   return h.digest("hex");
-}
-
-/** The part of an account other accounts' analyses may read. */
-function sharedPart(account: Account): unknown {
-  const { lastAccessed: _ownUsageOnly, functions, ...rest } = account;
-  return {
-    ...rest,
-    functions: functions.map((fn) => {
-      const shared: Partial<LambdaFunction> = { ...fn };
-      for (const field of FUNCTION_LOCAL_FIELDS) delete shared[field];
-      return shared;
-    }),
-  };
 }
 
 /**
@@ -86,9 +94,10 @@ export interface AnalysisInputParts {
 }
 
 export function analysisInputParts(snapshot: Snapshot): AnalysisInputParts {
+  const texts = snapshot.accounts.map(accountTexts);
   return {
-    accountHashes: snapshot.accounts.map((account) => [account.accountId, hash([accountJson(account)])]),
-    sharedHash: hash([canonicalJson(snapshot.organization), canonicalJson(snapshot.gaps), ...snapshot.accounts.map((account) => JSON.stringify(sharedPart(account)))]),
+    accountHashes: snapshot.accounts.map((account, i) => [account.accountId, hash([texts[i].shared, texts[i].local])]),
+    sharedHash: hash([canonicalJson(snapshot.organization), canonicalJson(snapshot.gaps), ...texts.map((t) => t.shared)]),
   };
 }
 
