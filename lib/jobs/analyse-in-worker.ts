@@ -117,6 +117,8 @@ function snapshotFromWorker(worker: Worker): { readSnapshot: NonNullable<Prepare
   let inputsArrived!: (parts: AnalysisInputParts | null) => void;
   const inputs = new Promise<AnalysisInputParts | null>((resolve) => (inputsArrived = resolve));
   let latest: ReadSnapshotProgress | null = null;
+  let hashed: AnalysisInputParts | null = null;
+  let received: Snapshot | null = null;
   let forward: ((progress: ReadSnapshotProgress) => void) | null = null;
   let settle!: { resolve: (snapshot: Snapshot) => void; reject: (error: Error) => void };
   const read = new Promise<Snapshot>((resolve, reject) => (settle = { resolve, reject }));
@@ -132,12 +134,15 @@ function snapshotFromWorker(worker: Worker): { readSnapshot: NonNullable<Prepare
         forward = null;
         settle.reject(error as Error);
       }
-    } else if (message.type === "inputs") inputsArrived(message.parts);
-    else if (message.type === "snapshot" || message.type === "read-error") {
+    } else if (message.type === "inputs" || message.type === "snapshot") {
+      // Either may come first (analysis-worker.ts): listened to until both are here.
+      if (message.type === "inputs") inputsArrived((hashed = message.parts));
+      else settle.resolve((received = message.snapshot));
+      if (hashed && received) worker.off("message", onMessage);
+    } else if (message.type === "read-error") {
       worker.off("message", onMessage);
       inputsArrived(null);
-      if (message.type === "snapshot") settle.resolve(message.snapshot);
-      else settle.reject(readError(message.error));
+      settle.reject(readError(message.error));
     }
   };
   worker.on("message", onMessage);

@@ -40,12 +40,22 @@ async function readOwnSnapshot(dir: string, readCacheDir: string | undefined): P
   try {
     const cache = readCacheDir === undefined ? undefined : { dir: readCacheDir, codeVersion: analysisCodeVersion((workerData as DeferredAnalysisWorkerData).entry), saveAfterReturn: true };
     traceStep("worker", "reading the snapshot");
-    const read = await readSnapshotDir(dir, { onProgress: (progress) => post({ type: "reading", progress }), cache });
-    // The scan decides what to reuse from these, and may start the analysis, while the snapshot is handed over.
-    traceStep("worker", "snapshot read; hashing its inputs");
-    post({ type: "inputs", parts: analysisInputParts(read) });
-    traceStep("worker", "inputs hashed; handing the snapshot to the scan");
-    post({ type: "snapshot", snapshot: read });
+    let unchanged = false;
+    const read = await readSnapshotDir(dir, { onProgress: (progress) => post({ type: "reading", progress }), cache, onCacheUse: (same, accounts) => (unchanged = same * 2 >= accounts && accounts > 0) });
+    // The scan decides what to reuse from the input hashes. After a first scan it starts the analysis
+    // from them, on this copy, while the snapshot is handed over: they go first. A rescan (most
+    // accounts unchanged) needs the snapshot to write its rows: it goes first, and the hashes are
+    // computed while the scan receives it.
+    if (unchanged) {
+      traceStep("worker", "snapshot read, mostly unchanged; handing it to the scan, then hashing its inputs");
+      post({ type: "snapshot", snapshot: read });
+      post({ type: "inputs", parts: analysisInputParts(read) });
+    } else {
+      traceStep("worker", "snapshot read; hashing its inputs");
+      post({ type: "inputs", parts: analysisInputParts(read) });
+      traceStep("worker", "inputs hashed; handing the snapshot to the scan");
+      post({ type: "snapshot", snapshot: read });
+    }
     return read;
   } catch (error) {
     post({ type: "read-error", error: readErrorMessage(error) });

@@ -179,17 +179,20 @@ describe.each([
   }, 300_000);
 
   it("decides from the input hashes of a worker that reads the directory itself (as `saltzer scan` does), and stores what a full scan stores", async () => {
-    // Given a scan of the organization as it is now
-    const before = await scanSnapshotDir(t.db, dir, { now: NOW });
-    // When another account is redeployed and the directory is scanned again by a worker that reads it, hashes its
-    // inputs and hands them over before the snapshot (the reuse is decided from those) ...
+    // Given a scan of the organization as it is now, its reads kept in a read cache
+    const readCacheDir = path.join(root, "read-cache");
+    const before = await scanSnapshotDir(t.db, dir, { now: NOW, readCacheDir });
+    // When another account is redeployed and the directory is scanned again by a worker that reads it through the
+    // cache (nine accounts unchanged: it hands over the snapshot, then its input hashes, from which the reuse is decided) ...
     const [, changed] = snapshotAccountIds(dir);
     deployFunctions(dir, [changed]);
     const files = analysisWorkerFiles()!;
-    const onWorker = (reuse: boolean) => runScan(t.db, { kind: "directory", dir }, { now: NOW, reuse, preparedWorker: prepareAnalysisWorker(files, { snapshotDir: dir }) });
-    const rescan = await onWorker(true);
-    // ... and then from scratch, by such a worker (which starts analysing before the snapshot is handed over) and on this thread
-    const fullOnWorker = await onWorker(false);
+    const onWorker = (reuse: boolean, cached: boolean) =>
+      runScan(t.db, { kind: "directory", dir }, { now: NOW, reuse, preparedWorker: prepareAnalysisWorker(files, { snapshotDir: dir, ...(cached ? { readCacheDir } : {}) }) });
+    const rescan = await onWorker(true, true);
+    // ... and then from scratch, by a worker reading it afresh (its hashes first: it starts analysing before the
+    // snapshot is handed over) and on this thread
+    const fullOnWorker = await onWorker(false, false);
     const full = await scanSnapshotDir(t.db, dir, { now: NOW, reuse: false, analysisThread: "main" });
     // Then the rescan reused the nine unchanged accounts, as the scan without the worker's hashes decides ...
     expect(rescan.reused).toEqual({ accounts: 9, fromScanId: before.scanId });

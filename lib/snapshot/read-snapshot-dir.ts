@@ -61,6 +61,8 @@ export interface ReadSnapshotOptions {
   concurrency?: number;
   /** Keep each account's read, and reuse it while its files are unchanged (account-read-cache.ts). */
   cache?: AccountReadCacheOptions;
+  /** With `cache`: once read, how many accounts came from it unchanged, of how many. */
+  onCacheUse?: (unchanged: number, accounts: number) => void;
 }
 
 /**
@@ -180,6 +182,7 @@ async function readSnapshot(reader: SnapshotSource, source: Snapshot["source"], 
   if (cache) {
     // A read afresh has the same files as the stored one it replaced: the inventory is unchanged.
     const fresh = [...cachedReads.values()].filter((read) => read.fresh).map(({ fresh: _, ...read }) => ({ ...read, inventory: digestOf(read.account.accountId) }));
+    opts.onCacheUse?.(cachedReads.size - fresh.length, cachedReads.size);
     if (caching!.options.saveAfterReturn) setImmediate(() => cache.save(fresh, accountIds));
     else cache.save(fresh, accountIds);
   }
