@@ -74,8 +74,8 @@ export interface PreparedAnalysisWorker {
    */
   readSnapshot: ((onProgress: (progress: ReadSnapshotProgress) => void) => Promise<Snapshot>) | null;
   /**
-   * The input hashes of the snapshot the worker reads (null without one), which it posts before the
-   * snapshot: resolves null when the read fails (`readSnapshot` then rejects with its error).
+   * The input hashes of the snapshot the worker reads (null without one), posted before or after the
+   * snapshot (analysis-worker.ts): resolves null when the read fails (`readSnapshot` then rejects with its error).
    */
   readInputs: Promise<AnalysisInputParts | null> | null;
 }

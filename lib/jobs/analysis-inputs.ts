@@ -84,9 +84,8 @@ function hash(parts: Iterable<string>): string {
 
 /**
  * What the inputs' hashes are made of, per snapshot: each account's own hash, in snapshot order, and
- * one hash of the organization-level inputs. The worker that reads a snapshot computes it while the
- * scan opens its store (lib/jobs/analysis-worker.ts), so the scan decides what to reuse, and starts
- * the analysis, before the snapshot has been handed over.
+ * one hash of the organization-level inputs. The worker that reads a snapshot computes them and
+ * posts them beside the snapshot (lib/jobs/analysis-worker.ts), so the scan need not hash it again.
  */
 export interface AnalysisInputParts {
   accountHashes: [string, string][];

@@ -49,7 +49,7 @@ export type ToAnalysisWorker = { type: "start"; input: AnalysisWorkerInput } | {
 export type FromAnalysisWorker =
   /** The snapshot read of a worker given snapshotDir: its progress, then the snapshot or the error it ended with. */
   | { type: "reading"; progress: ReadSnapshotProgress }
-  /** The read snapshot's input hashes (lib/jobs/analysis-inputs.ts), posted before the snapshot, whose hand-over takes longer. */
+  /** The read snapshot's input hashes (lib/jobs/analysis-inputs.ts): before the snapshot after a first read, after it on a rescan. */
   | { type: "inputs"; parts: AnalysisInputParts }
   | { type: "snapshot"; snapshot: Snapshot }
   | { type: "read-error"; error: ReadErrorMessage }

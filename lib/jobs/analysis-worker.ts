@@ -46,16 +46,10 @@ async function readOwnSnapshot(dir: string, readCacheDir: string | undefined): P
     // from them, on this copy, while the snapshot is handed over: they go first. A rescan (most
     // accounts unchanged) needs the snapshot to write its rows: it goes first, and the hashes are
     // computed while the scan receives it.
-    if (unchanged) {
-      traceStep("worker", "snapshot read, mostly unchanged; handing it to the scan, then hashing its inputs");
-      post({ type: "snapshot", snapshot: read });
-      post({ type: "inputs", parts: analysisInputParts(read) });
-    } else {
-      traceStep("worker", "snapshot read; hashing its inputs");
-      post({ type: "inputs", parts: analysisInputParts(read) });
-      traceStep("worker", "inputs hashed; handing the snapshot to the scan");
-      post({ type: "snapshot", snapshot: read });
-    }
+    const postInputs = () => post({ type: "inputs", parts: analysisInputParts(read) });
+    const postSnapshot = () => post({ type: "snapshot", snapshot: read });
+    traceStep("worker", unchanged ? "snapshot read, mostly unchanged; handing it to the scan, then hashing its inputs" : "snapshot read; hashing its inputs, then handing it to the scan");
+    for (const send of unchanged ? [postSnapshot, postInputs] : [postInputs, postSnapshot]) send();
     return read;
   } catch (error) {
     post({ type: "read-error", error: readErrorMessage(error) });

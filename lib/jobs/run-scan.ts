@@ -18,7 +18,7 @@ import { createScanProgressMeter, type OverallProgress, type ScanCounts, type Sc
 import { anyReusableScan, findReusableAnalysis, reusedRiskiest, storedBlastRadii, type AnalysisReuse } from "@/lib/store/reuse-analysis";
 import { readScanAggregates } from "@/lib/store/scan-aggregates";
 import type { IncrementalStore } from "@/lib/store/save-scan";
-import { analysisInputs, analysisInputsFrom } from "./analysis-inputs";
+import { analysisInputs, analysisInputsFrom, type AnalysisInputs } from "./analysis-inputs";
 import { analysisCodeVersion } from "./analysis-code-version";
 import { traceStep } from "@/lib/scan-trace";
 
@@ -200,9 +200,9 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     // Until awaited below, a failed read is that await's to report.
     snapshotRead.catch(() => undefined);
 
-    // A worker that reads the snapshot posts its input hashes before the snapshot itself: what to
-    // reuse is decided from them, and with nothing to reuse the analysis starts on the worker's own
-    // copy while this thread still receives the snapshot (seconds at 100,000 functions).
+    // A worker that reads the snapshot also posts its input hashes: what to reuse is decided from
+    // them, and with nothing to reuse the analysis starts on the worker's own copy, while this thread
+    // may still be receiving the snapshot (seconds at 100,000 functions).
     /** The snapshot's functions, once it is here (an analysis started before reports only its graph's progress until then). */
     let functions = 0;
     // The analysis reports 0 while it builds the permission graph, then the share of functions done.
@@ -212,6 +212,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
         : report("graph", 0, message);
     const earlyParts = options.analyse === undefined && prepared?.readInputs ? await prepared.readInputs : null;
     let inputs = earlyParts ? analysisInputsFrom(earlyParts, codeVersion(), options.now) : null;
+    const findReuse = (found: AnalysisInputs) => (options.reuse === false ? null : findReusableAnalysis(db, found.analysisKey, found.accountHashes));
     /** Decided from the worker's input hashes (undefined: not yet). */
     let earlyReuse: AnalysisReuse | null | undefined;
     const fullAnalyseOptions = (): AnalyzeOptions & { edges?: boolean } => ({
@@ -224,7 +225,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     });
     if (inputs) {
       traceStep("main", "inputs received; looking for an analysis to reuse");
-      earlyReuse = options.reuse === false ? null : await findReusableAnalysis(db, inputs.analysisKey, inputs.accountHashes);
+      earlyReuse = await findReuse(inputs);
       if (!earlyReuse && workerFiles && prepared) {
         worker = startAnalysisWorker(workerFiles, scanId, null, fullAnalyseOptions(), prepared);
         prepared = null;
@@ -253,7 +254,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
         inputs = analysisInputs(snapshot, codeVersion(), options.now);
         traceStep("main", "inputs hashed; looking for an analysis to reuse");
       }
-      const reuse = earlyReuse !== undefined ? earlyReuse : options.reuse === false ? null : await findReusableAnalysis(db, inputs.analysisKey, inputs.accountHashes);
+      const reuse = earlyReuse !== undefined ? earlyReuse : await findReuse(inputs);
       incremental = { ...inputs, reuse };
       const onlyAccounts = reuse ? new Set(snapshot.accounts.map((a) => a.accountId).filter((id) => !reuse.accountIds.has(id))) : undefined;
       // The changed accounts' functions keep their blast radius: the graph it reads is unchanged.
