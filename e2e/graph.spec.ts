@@ -12,6 +12,37 @@ async function openGraph(page: Page, query = "") {
   await expect(page.locator("[data-graph-ready]")).toBeVisible();
 }
 
+/** The function and the given nodes lie wholly inside the canvas, on the screen, with the function's name ≥ 10 px on screen. */
+async function expectReadableFirstView(page: Page, rootId: string, neighbours: string[]) {
+  const canvas = (await page.locator(".pg-canvas").boundingBox())!;
+  const screen = page.viewportSize()!;
+  const area = { left: Math.max(0, canvas.x), top: Math.max(0, canvas.y), right: Math.min(screen.width, canvas.x + canvas.width), bottom: Math.min(screen.height, canvas.y + canvas.height) };
+  for (const id of [rootId, ...neighbours]) {
+    const node = page.locator(`.react-flow__node[data-id=${JSON.stringify(id)}]`);
+    const box = (await node.boundingBox())!;
+    expect(box, `${id} is drawn`).not.toBeNull();
+    const where = `${id} at x ${Math.round(box.x)}–${Math.round(box.x + box.width)}, y ${Math.round(box.y)}–${Math.round(box.y + box.height)} in ${JSON.stringify(area)}`;
+    expect(box.x, where).toBeGreaterThanOrEqual(area.left);
+    expect(box.x + box.width, where).toBeLessThanOrEqual(area.right);
+    expect(box.y, where).toBeGreaterThanOrEqual(area.top);
+    expect(box.y + box.height, where).toBeLessThanOrEqual(area.bottom);
+  }
+  const namePx = await page.locator(`.react-flow__node[data-id=${JSON.stringify(rootId)}] .pg-label`).evaluate((el) => {
+    const zoom = new DOMMatrix(getComputedStyle(el.closest<HTMLElement>(".react-flow__viewport")!).transform).a;
+    return parseFloat(getComputedStyle(el).fontSize) * zoom;
+  });
+  expect(namePx).toBeGreaterThanOrEqual(10);
+}
+
+/** The function's node and the nodes one edge from it in the graph the page draws (the JSON route serves the same view). */
+async function firstMoves(page: Page, depth: number): Promise<{ rootId: string; neighbours: string[]; edges: { id: string; source: string; target: string }[] }> {
+  const res = await page.request.get(`/api/graph?arn=${encodeURIComponent(DEPLOY_HELPER)}&depth=${depth}`);
+  expect(res.ok()).toBe(true);
+  const { rootId, edges } = (await res.json()) as { rootId: string; edges: { id: string; source: string; target: string }[] };
+  const neighbours = [...new Set(edges.flatMap((e) => (e.source === rootId ? [e.target] : e.target === rootId ? [e.source] : [])))];
+  return { rootId, neighbours, edges };
+}
+
 /** "17 nodes, 17 edges" → 17. */
 async function nodeCount(page: Page): Promise<number> {
   const text = (await page.getByTestId("graph-counts").textContent()) ?? "";
@@ -50,34 +81,40 @@ for (const viewport of [
 
     test("the first view shows the function and every node one move from it, inside the screen and readable", async ({ page }) => {
       for (const depth of [1, 3]) {
-        // Given deploy-helper's graph and the nodes one edge from the function (the route serves the page's graph)
-        const res = await page.request.get(`/api/graph?arn=${encodeURIComponent(DEPLOY_HELPER)}&depth=${depth}`);
-        expect(res.ok()).toBe(true);
-        const { rootId, edges } = (await res.json()) as { rootId: string; edges: { source: string; target: string }[] };
-        const neighbours = [...new Set(edges.flatMap((e) => (e.source === rootId ? [e.target] : e.target === rootId ? [e.source] : [])))];
+        // Given deploy-helper's graph and the nodes one edge from the function
+        const { rootId, neighbours } = await firstMoves(page, depth);
         expect(neighbours.length).toBeGreaterThan(1);
         // When the user opens it
         await openGraph(page, `?depth=${depth}`);
-        // Then the function and each of those nodes lie wholly inside the canvas, on the screen
-        const canvas = (await page.locator(".pg-canvas").boundingBox())!;
-        const screen = page.viewportSize()!;
-        const area = { left: Math.max(0, canvas.x), top: Math.max(0, canvas.y), right: Math.min(screen.width, canvas.x + canvas.width), bottom: Math.min(screen.height, canvas.y + canvas.height) };
-        for (const id of [rootId, ...neighbours]) {
-          const node = page.locator(`.react-flow__node[data-id=${JSON.stringify(id)}]`);
-          const box = (await node.boundingBox())!;
-          const where = `${id} at x ${Math.round(box.x)}–${Math.round(box.x + box.width)}, y ${Math.round(box.y)}–${Math.round(box.y + box.height)} in ${JSON.stringify(area)}`;
-          expect(box.x, where).toBeGreaterThanOrEqual(area.left);
-          expect(box.x + box.width, where).toBeLessThanOrEqual(area.right);
-          expect(box.y, where).toBeGreaterThanOrEqual(area.top);
-          expect(box.y + box.height, where).toBeLessThanOrEqual(area.bottom);
-        }
-        // And the names are drawn at a size a user reads (≥ 10 px on screen), not as a thumbnail of the graph
-        const namePx = await page.locator(`.react-flow__node[data-id=${JSON.stringify(rootId)}] .pg-label`).evaluate((el) => {
-          const zoom = new DOMMatrix(getComputedStyle(el.closest<HTMLElement>(".react-flow__viewport")!).transform).a;
-          return parseFloat(getComputedStyle(el).fontSize) * zoom;
-        });
-        expect(namePx).toBeGreaterThanOrEqual(10);
+        // Then the function and each of those nodes lie wholly inside the canvas, on the screen,
+        // and the names are drawn at a size a user reads (≥ 10 px on screen), not as a thumbnail of the graph
+        await expectReadableFirstView(page, rootId, neighbours);
         await page.screenshot({ path: `e2e/screenshots/graph-first-view-depth${depth}-${viewport.name}.png` });
+      }
+    });
+
+    test("the first view arrives drawn: before any script runs, the page shows the function, what is one move from it and the edges between", async ({ page, browser }) => {
+      // Given deploy-helper's graph, and a browser that has opened a graph here before (its canvas' size is remembered)
+      const { rootId, neighbours, edges } = await firstMoves(page, 1);
+      await openGraph(page, "?depth=1");
+      const contexts = [{ remembered: true, cookies: await page.context().cookies() }];
+      // (a first visit gets the canvas of a laptop's window: the desktop canvas)
+      if (viewport.name === "desktop") contexts.push({ remembered: false, cookies: [] });
+      for (const { remembered, cookies } of contexts) {
+        // When the page is opened with scripts off (what the user sees before the scripts arrive)
+        const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: viewport.width, height: viewport.height } });
+        await context.addCookies(cookies);
+        const noScript = await context.newPage();
+        await noScript.goto(graphUrl("?depth=1"));
+        // Then no script ran, and yet the function and its neighbours are drawn, readable, inside the screen
+        await expect(noScript.locator("[data-graph-ready]")).toHaveCount(0);
+        await expectReadableFirstView(noScript, rootId, neighbours);
+        // And every edge between them is drawn
+        for (const e of edges.filter((e) => e.source === rootId || e.target === rootId)) {
+          await expect(noScript.locator(`.react-flow__edge[data-id=${JSON.stringify(e.id)}] path.react-flow__edge-path`), e.id).toHaveAttribute("d", /C/);
+        }
+        await noScript.screenshot({ path: `e2e/screenshots/graph-first-view-no-script-${remembered ? "remembered" : "first-visit"}-${viewport.name}.png` });
+        await context.close();
       }
     });
 

@@ -10,16 +10,18 @@ import {
   MiniMap,
   Position,
   ReactFlow,
-  ReactFlowProvider,
+  useReactFlow,
   type Edge,
   type EdgeProps,
   type Node,
   type NodeProps,
   type ReactFlowInstance,
+  type Viewport,
 } from "@xyflow/react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type MouseEvent as ReactMouseEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useTransition, type KeyboardEvent as ReactKeyboardEvent, type MouseEvent as ReactMouseEvent } from "react";
+import { createPortal } from "react-dom";
 import { graphToSvg } from "./export-svg";
 import { EDGE_STYLE, edgeStyleOf, NODE_STYLE, nodeKindWords, nodeSubtitle, TYPE_WORDS, type EdgeStyleKey } from "./graph-style";
 import {
@@ -35,7 +37,7 @@ import {
   type GraphNode,
   type GraphView,
 } from "./graph-view-model";
-import type { FirstViewLayout } from "./first-view";
+import { CANVAS_COOKIE, canvasCookieValue, type FirstViewLayout, type FirstViewStart } from "./first-view";
 import { densityFor, layoutGraph, layoutKey, READABLE_ZOOM, readableViewport, type LayoutDensity, type Positioned } from "./layout";
 
 /** Link to a function's detail page in the same scan. */
@@ -157,6 +159,8 @@ export interface PermissionGraphProps {
   graph: GraphView;
   /** The server's layout of the first view (`firstViewOf`), used while the same nodes and edges are drawn. */
   layout?: FirstViewLayout;
+  /** Where the server drew the first view (`firstViewOf`): the page starts there and moves to its own canvas' view once its scripts run. */
+  start?: FirstViewStart;
   scanId: number;
   functionArn: string;
   functionName: string;
@@ -179,16 +183,18 @@ function fileStem(name: string): string {
 }
 
 /**
- * The permission and blast-radius graph around one function: React Flow with a dagre layout.
- * Filtering, search and group expansion happen here, on the data the server sent; the filters
- * and the search live in the URL, the depth is a server parameter (it decides the reach loaded).
+ * Inside React Flow (its pan and zoom exist once it is mounted): moves the view the server drew,
+ * for a guessed canvas, to this canvas' own first view. Runs once, after the page's first paint.
  */
-export function PermissionGraph(props: PermissionGraphProps) {
-  return (
-    <ReactFlowProvider>
-      <PermissionGraphInner {...props} />
-    </ReactFlowProvider>
-  );
+function PlaceFirstView({ place }: { place: () => Viewport | null }) {
+  const { setViewport } = useReactFlow();
+  useEffect(() => {
+    const viewport = place();
+    if (viewport) void setViewport(viewport);
+    // Once, on mount.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  return null;
 }
 
 /** Where a node's edges attach (left in, right out), given up front so React Flow draws edges without measuring the nodes first. */
@@ -207,10 +213,22 @@ function canvasBox(el: HTMLElement) {
   return { width: r.width, height: r.height, visibleHeight: Math.min(r.height, window.innerHeight - Math.max(0, r.top)) };
 }
 
-function PermissionGraphInner({ graph: firstGraph, layout, scanId, functionArn, functionName, initial }: PermissionGraphProps) {
+/**
+ * The permission and blast-radius graph around one function: React Flow with a dagre layout.
+ * Filtering, search and group expansion happen here, on the data the server sent; the filters
+ * and the search live in the URL, the depth is a server parameter (it decides the reach loaded).
+ *
+ * The first view is rendered on the server (React Flow's server rendering: nodes with sizes and
+ * handles need no measuring), so it is on screen before any script runs; once mounted, the view
+ * moves to this canvas' own first view and the graph becomes interactive.
+ */
+export function PermissionGraph({ graph: firstGraph, layout, start, scanId, functionArn, functionName, initial }: PermissionGraphProps) {
   const router = useRouter();
+  // A new depth is a new server render (no loading screen): the depth bar says it is coming.
+  const [depthPending, startDepthChange] = useTransition();
+  // False on the server and until the first view is placed for this canvas.
   const [mounted, setMounted] = useState(false);
-  const [initialViewport, setInitialViewport] = useState<{ x: number; y: number; zoom: number } | undefined>(undefined);
+  const [miniMapBox, setMiniMapBox] = useState<HTMLDivElement | null>(null);
   // The whole graph (group members included) once loaded; until then the first view's.
   const [loaded, setLoaded] = useState<GraphView | null>(() => (hasMembers(firstGraph) ? firstGraph : null));
   const graph = loaded ?? firstGraph;
@@ -226,10 +244,11 @@ function PermissionGraphInner({ graph: firstGraph, layout, scanId, functionArn, 
   const [focusTarget, setFocusTarget] = useState<string | null>(null);
   const [hover, setHover] = useState<{ edge: GraphEdge; x: number; y: number } | null>(null);
   const [full, setFull] = useState(false);
-  const [filtersOpen, setFiltersOpen] = useState(true);
+  // Folded on a phone (the graph then starts on the first screen): from the server when it knows the canvas is narrow, else once mounted.
+  const [filtersOpen, setFiltersOpen] = useState(start?.density !== "narrow");
   const [status, setStatus] = useState("");
-  // Decided once the canvas' width is known (mount): a phone's canvas gets the narrow layout.
-  const [density, setDensity] = useState<LayoutDensity>("wide");
+  // The server's guess until the canvas' width is known (mount): a phone's canvas gets the narrow layout.
+  const [density, setDensity] = useState<LayoutDensity>(start?.density ?? "wide");
   const containerRef = useRef<HTMLDivElement>(null);
   const flowRef = useRef<ReactFlowInstance<PermissionFlowNode, PermissionFlowEdge> | null>(null);
 
@@ -297,24 +316,23 @@ function PermissionGraphInner({ graph: firstGraph, layout, scanId, functionArn, 
     [loaded, loadWhole],
   );
 
-  // The first view is placed before React Flow first draws (its default viewport): the container's
-  // size is known once mounted. On a phone the filters start folded, so the graph is on the first screen.
-  useEffect(() => {
+  // The server drew the first view for a guessed canvas; once mounted, the container's size is known:
+  // the view moves to this canvas' own (PlaceFirstView), and the size is kept in a cookie so the
+  // server draws the next first view for it. On a phone the filters start folded, so the graph is on the first screen.
+  const placeFirstView = (): Viewport | null => {
     if (window.matchMedia("(max-width: 900px)").matches) setFiltersOpen(false);
-    const el = containerRef.current;
-    if (el) {
-      const box = canvasBox(el);
-      const d = densityFor(box.width);
-      const placed = positionsFor(visible, d);
-      setDensity(d);
-      setInitialViewport(readableViewport(placed, graph.rootId, box, visible.edges) ?? undefined);
-      // Placed by the default viewport: not placed again when this density's positions first render.
-      placedFor.current = placed;
-    }
     setMounted(true);
-    // Placed once, for the positions of the first render.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+    const el = containerRef.current;
+    if (!el) return null;
+    const box = canvasBox(el);
+    document.cookie = `${CANVAS_COOKIE}=${canvasCookieValue(box)}; path=/; max-age=31536000; samesite=lax`;
+    const d = densityFor(box.width);
+    const placed = positionsFor(visible, d);
+    setDensity(d);
+    // Placed here: not placed again when this density's positions first render.
+    placedFor.current = placed;
+    return readableViewport(placed, graph.rootId, box, visible.edges);
+  };
 
   // Drawn: React Flow's first commit has the nodes and edges at their places (fixed sizes and
   // handles, nothing to measure). Then the rest of the graph loads.
@@ -581,13 +599,16 @@ function PermissionGraphInner({ graph: firstGraph, layout, scanId, functionArn, 
                 aria-label={`Depth ${d}`}
                 onClick={(e) => {
                   e.preventDefault();
-                  router.push(depthHref(d, window.location.search));
+                  startDepthChange(() => router.push(depthHref(d, window.location.search)));
                 }}
               >
                 {d}
               </Link>
             ),
           )}
+          <span className="muted pg-depth-pending" aria-live="polite">
+            {depthPending ? "Drawing…" : ""}
+          </span>
         </nav>
         <form
           className="pg-search"
@@ -682,13 +703,17 @@ function PermissionGraphInner({ graph: firstGraph, layout, scanId, functionArn, 
       </p>
       <div className="pg-body">
         <div className="pg-canvas" ref={containerRef} aria-label="Permission graph: Tab moves through nodes and edges, Enter opens one" role="region">
-          {mounted ? (
+          {/* Before the scripts run, the server's first view is placed by this rule (React Flow's
+              store starts at the origin; its pan and zoom exist only once mounted). */}
+          {!mounted && start?.viewport ? (
+            <style>{`.pg-canvas .react-flow__viewport{transform:translate(${start.viewport.x}px,${start.viewport.y}px) scale(${start.viewport.zoom})!important}`}</style>
+          ) : null}
             <ReactFlow<PermissionFlowNode, PermissionFlowEdge>
               nodes={flowNodes}
               edges={flowEdges}
               nodeTypes={nodeTypes}
               edgeTypes={edgeTypes}
-              defaultViewport={initialViewport}
+              defaultViewport={start?.viewport ?? undefined}
               onInit={(instance) => {
                 flowRef.current = instance;
                 // Placed by the default viewport unless the layout changed since.
@@ -711,17 +736,21 @@ function PermissionGraphInner({ graph: firstGraph, layout, scanId, functionArn, 
               elementsSelectable
               edgesFocusable
               nodesFocusable
-              onlyRenderVisibleElements={visible.nodes.length > 200}
+              // Not on the server: it culls by the store's viewport, which starts at the origin there.
+              onlyRenderVisibleElements={mounted && visible.nodes.length > 200}
               minZoom={0.05}
               maxZoom={2}
               proOptions={{ hideAttribution: true }}
             >
+              <PlaceFirstView place={placeFirstView} />
+              {/* Drawn in the side panel (outside the canvas, so it never covers a node), inside React Flow's store. */}
+              {mounted && miniMapBox
+                ? createPortal(
+                    <MiniMap pannable zoomable nodeColor={miniMapColour} ariaLabel="Graph overview: drag to move the view" bgColor="#fbfcfd" maskColor="rgba(20,33,61,0.12)" />,
+                    miniMapBox,
+                  )
+                : null}
             </ReactFlow>
-          ) : (
-            <div className="pg-placeholder muted" aria-busy="true">
-              Drawing graph…
-            </div>
-          )}
           {hover ? (
             <div className="pg-tooltip" role="tooltip" style={{ left: hover.x, top: hover.y }}>
               <bdi>{hover.edge.reason}</bdi>
@@ -804,12 +833,7 @@ function PermissionGraphInner({ graph: firstGraph, layout, scanId, functionArn, 
           ) : null}
           <section aria-labelledby="pg-map-h" className="pg-map-section">
             <h2 id="pg-map-h">Overview</h2>
-            {/* Outside the canvas, so it never covers a node. */}
-            <div className="pg-minimap">
-              {mounted ? (
-                <MiniMap pannable zoomable nodeColor={miniMapColour} ariaLabel="Graph overview: drag to move the view" bgColor="#fbfcfd" maskColor="rgba(20,33,61,0.12)" />
-              ) : null}
-            </div>
+            <div className="pg-minimap" ref={setMiniMapBox} />
           </section>
           <section aria-labelledby="pg-legend-h" className="pg-legend" data-testid="graph-legend">
             <h2 id="pg-legend-h">Legend</h2>

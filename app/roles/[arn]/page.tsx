@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { LinkPending } from "@/components/link-pending";
 import { notFound } from "next/navigation";
 import "@/components/registers.css";
 import { PolicyJson } from "@/components/policy-json";
@@ -42,7 +43,7 @@ export default async function RolePage({ params, searchParams }: { params: Promi
           <span className="sub mono">{role.arn}</span>
           {first ? (
             <Link className="button secondary head-action" href={`/functions/${encodeURIComponent(first.arn)}/graph?scan=${scan.id}`}>
-              Permission graph
+              <LinkPending>Permission graph</LinkPending>
             </Link>
           ) : null}
         </div>
@@ -210,7 +211,7 @@ export default async function RolePage({ params, searchParams }: { params: Promi
           <h2 id="graph-h">Graph</h2>
           {first ? (
             <p>
-              The permission graph is drawn per function: <Link href={`/functions/${encodeURIComponent(first.arn)}/graph?scan=${scan.id}`}>open the graph of {first.name}</Link>
+              The permission graph is drawn per function: <Link href={`/functions/${encodeURIComponent(first.arn)}/graph?scan=${scan.id}`}><LinkPending>open the graph of {first.name}</LinkPending></Link>
               {role.functions.length > 1 ? ", the riskiest of its functions," : ""} which shows this role, its policies and everything it reaches. The role&apos;s own edges:
             </p>
           ) : (

@@ -1,7 +1,8 @@
 import Link from "next/link";
+import { cookies } from "next/headers";
 import { notFound } from "next/navigation";
 import { parseEdgeFilter, type EdgeFilter } from "@/components/permission-graph/graph-view-model";
-import { firstViewOf } from "@/components/permission-graph/first-view";
+import { CANVAS_COOKIE, firstViewOf, parseCanvasCookie } from "@/components/permission-graph/first-view";
 import { PermissionGraph, type GraphUrlState } from "@/components/permission-graph/permission-graph";
 import { TopBar } from "@/components/top-bar";
 import { functionGraphIn } from "@/lib/queries/permission-graph";
@@ -12,7 +13,7 @@ import { one, type SearchParams } from "@/lib/url-state";
 export const dynamic = "force-dynamic";
 
 export default async function FunctionGraphPage({ params, searchParams }: { params: Promise<{ arn: string }>; searchParams: Promise<SearchParams> }) {
-  const [{ arn }, query] = await Promise.all([params, searchParams]);
+  const [{ arn }, query, jar] = await Promise.all([params, searchParams, cookies()]);
   const scan = await resolveScan(one(query, "scan"));
   if (!scan) notFound();
   const functionArn = decodeURIComponent(arn);
@@ -20,7 +21,8 @@ export default async function FunctionGraphPage({ params, searchParams }: { para
   const graph = await functionGraphIn(await getDb(), scan.id, functionArn, { depth: depthParam === undefined ? undefined : Number(depthParam) });
   if (!graph) notFound();
   const initial = urlState(query);
-  const first = firstViewOf(graph, initial);
+  // Drawn on the server for the canvas this browser reported last time (a laptop's the first time).
+  const first = firstViewOf(graph, initial, parseCanvasCookie(jar.get(CANVAS_COOKIE)?.value) ?? undefined);
   const base = `/functions/${encodeURIComponent(functionArn)}`;
   return (
     <>
@@ -51,7 +53,7 @@ export default async function FunctionGraphPage({ params, searchParams }: { para
           function page&apos;s &ldquo;Functions it reaches&rdquo;.
         </p>
         {/* Keyed by depth: a new depth is a new graph, drawn from its own first view (client state starts over). */}
-        <PermissionGraph key={`${functionArn}#${graph.reach.depth}`} graph={first.graph} layout={first.layout} scanId={scan.id} functionArn={functionArn} functionName={graph.function.name} initial={initial} />
+        <PermissionGraph key={`${functionArn}#${graph.reach.depth}`} graph={first.graph} layout={first.layout} start={first.start} scanId={scan.id} functionArn={functionArn} functionName={graph.function.name} initial={initial} />
       </main>
     </>
   );

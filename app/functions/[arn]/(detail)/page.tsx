@@ -1,12 +1,13 @@
 import Link from "next/link";
+import { LinkPending } from "@/components/link-pending";
 import { notFound } from "next/navigation";
 import { PolicyJson } from "@/components/policy-json";
 import { SeverityBadge } from "@/components/severity-badge";
-import { BlastRadiusPanel } from "./_components/blast-radius-panel";
-import { CanItForm } from "./_components/can-it-form";
-import { FindingsPanel } from "./_components/findings-panel";
-import { PolicyStatements } from "./_components/policy-statements";
-import { RecommendedPolicyPanel } from "./_components/recommended-policy";
+import { BlastRadiusPanel } from "../_components/blast-radius-panel";
+import { CanItForm } from "../_components/can-it-form";
+import { FindingsPanel } from "../_components/findings-panel";
+import { PolicyStatements } from "../_components/policy-statements";
+import { RecommendedPolicyPanel } from "../_components/recommended-policy";
 import { TopBar } from "@/components/top-bar";
 import { RoleLink } from "@/components/role-link";
 import { getFunctionDetail } from "@/lib/queries/function-detail";
@@ -44,7 +45,7 @@ export default async function FunctionPage({ params, searchParams }: { params: P
           {fn.incomplete.length > 0 ? <span className="badge incomplete">incomplete data</span> : null}
           <span className="sub mono">{fn.arn}</span>
           <Link className="button secondary head-action" href={`/functions/${encodeURIComponent(fn.arn)}/graph?scan=${scan.id}`}>
-            Permission graph
+            <LinkPending>Permission graph</LinkPending>
           </Link>
         </div>
         {fn.incomplete.length > 0 ? (

@@ -8,8 +8,8 @@ import { FUNCTION_SORTS, listFunctions, type FunctionSort } from "@/lib/queries/
 import { resolveScan } from "@/lib/queries/scans";
 import { hrefWith, one, type SearchParams } from "@/lib/url-state";
 import { describeViewFilter, parseViewFilter } from "@/lib/queries/view-filter";
-import { FunctionFilters } from "./_components/function-filters";
-import { FunctionTable } from "./_components/function-table";
+import { FunctionFilters } from "../_components/function-filters";
+import { FunctionTable } from "../_components/function-table";
 
 export const dynamic = "force-dynamic";
 

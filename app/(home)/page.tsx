@@ -8,7 +8,7 @@ import { getOverview } from "@/lib/queries/overview";
 import { diffScans, previousScanId } from "@/lib/queries/scan-diff";
 import { resolveScan } from "@/lib/queries/scans";
 import { hrefWith, one, type SearchParams } from "@/lib/url-state";
-import { TrendChart } from "./_components/trend-chart";
+import { TrendChart } from "../_components/trend-chart";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,0 @@
-import { SegmentLoading } from "@/components/segment-states";
-
-export default function Loading() {
-  return <SegmentLoading active="/functions" noun="permission graph" />;
-}
