@@ -29,7 +29,9 @@ export function deployFunctions(dir: string, accountIds: string[]): void {
     const { file, listing } = deployedListing(dir, accountId);
     const fn = listing.Functions[0];
     fn.Runtime = fn.Runtime === "python3.12" ? "nodejs20.x" : "python3.12";
-    fn.MemorySize = (fn.MemorySize ?? 128) * 2;
+    // Doubled, back to the smallest size past Lambda's largest (10,240 MB): any number of deployments stays a valid snapshot.
+    const doubled = (fn.MemorySize ?? 128) * 2;
+    fn.MemorySize = doubled > 10_240 ? 128 : doubled;
     fn.LastModified = "2026-12-01T12:00:00.000+0000";
     fn.Environment = { Variables: { ...(fn.Environment?.Variables ?? {}), RELEASE: "incremental-rescan" } };
     fs.writeFileSync(file, JSON.stringify(listing, null, 2));
