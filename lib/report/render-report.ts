@@ -196,41 +196,50 @@ export async function* streamReportBytes(source: ReportSource, format: ReportFor
   yield batch.take();
 }
 
-/** Pieces gathered into one UTF-8 chunk: text is encoded in runs, bytes are copied. */
+/**
+ * Pieces gathered into one UTF-8 chunk: each text is encoded straight into the chunk and bytes are
+ * copied in, so no text is joined first (a long joined text is flattened, and turns two bytes a
+ * character when any piece holds a character past Latin-1, before it is encoded again).
+ */
 class ByteBatch {
-  private readonly encoder = new TextEncoder();
-  private chunks: Uint8Array[] = [];
-  private text = "";
-  /** Bytes so far (text counted by its length). */
+  private buffer = Buffer.allocUnsafeSlow(BATCH_BYTES);
+  /** Bytes so far. */
   size = 0;
 
   add(pieces: string | readonly ReportPiece[]): void {
-    for (const p of typeof pieces === "string" ? [pieces] : pieces) {
-      if (typeof p === "string") {
-        this.text += p;
-        this.size += p.length;
-      } else {
-        this.flushText();
-        this.chunks.push(p);
-        this.size += p.byteLength;
-      }
-    }
+    if (typeof pieces === "string") this.addOne(pieces);
+    else for (const p of pieces) this.addOne(p);
   }
 
+  /** A copy of the chunk (a shared fragment is never handed out, so nothing can detach or change it); the batch starts over. */
   take(): Uint8Array {
-    this.flushText();
-    // A copy even of one chunk: a shared fragment is never handed out, so nothing can detach or change it.
-    const out = Buffer.concat(this.chunks);
-    this.chunks = [];
+    const out = Buffer.allocUnsafeSlow(this.size);
+    this.buffer.copy(out, 0, 0, this.size);
     this.size = 0;
     return out;
   }
 
-  private flushText(): void {
-    if (this.text) this.chunks.push(this.encoder.encode(this.text));
-    this.text = "";
+  private addOne(p: ReportPiece): void {
+    // At most three bytes per UTF-16 unit: the exact length is only counted when that might not fit.
+    const room = this.buffer.length - this.size;
+    const needed = typeof p === "string" ? (p.length * 3 <= room ? 0 : Buffer.byteLength(p)) : p.byteLength;
+    if (needed > room) this.grow(needed);
+    if (typeof p === "string") this.size += this.buffer.write(p, this.size, "utf8");
+    else {
+      this.buffer.set(p, this.size);
+      this.size += p.byteLength;
+    }
+  }
+
+  private grow(needed: number): void {
+    const bigger = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.size + needed));
+    this.buffer.copy(bigger, 0, 0, this.size);
+    this.buffer = bigger;
   }
 }
+
+/** A chunk's usual size: pieces are added until a chunk holds this much, then it is handed out. */
+const BATCH_BYTES = 1 << 17;
 
 export function reportContentType(format: ReportFormat): string {
   return CONTENT_TYPES[format];

@@ -43,6 +43,13 @@ const sharedAnalysis = jsonReport([
   reportFunction({ name: "three", blastRadius: { ...radius, services: [], dataStores: { read: [], write: [], delete: [] } }, recommendedPolicy: null }),
 ]);
 
+// Past one chunk of a download: a reason longer than a chunk (multi-byte characters included), between many small functions.
+const large = jsonReport([
+  ...Array.from({ length: 150 }, (_, i) => reportFunction({ name: `fn-${i}`, findings: [reportFinding({ reason: `reason ${i} — “quoted” 🔑` })] })),
+  reportFunction({ name: "long", findings: [reportFinding({ reason: "a long reason — é 🔑 ".repeat(12_000) })] }),
+  ...Array.from({ length: 150 }, (_, i) => reportFunction({ name: `gn-${i}` })),
+]);
+
 async function collect(pieces: AsyncIterable<string>): Promise<{ text: string; count: number }> {
   let text = "";
   let count = 0;
@@ -65,7 +72,7 @@ describe("streamed exports", () => {
 
   it.each(REPORT_FORMATS)("%s: the UTF-8 chunks a download is sent in are the same bytes", async (format) => {
     // Given reports with shared policy documents, blast radii, recommendations and non-ASCII text
-    for (const r of [report, withPolicies, sharedAnalysis, empty]) {
+    for (const r of [report, withPolicies, sharedAnalysis, empty, large]) {
       // When each is streamed as bytes
       const chunks: Uint8Array[] = [];
       for await (const chunk of streamReportBytes(reportSource(r), format)) chunks.push(chunk);
