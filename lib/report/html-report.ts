@@ -22,8 +22,11 @@ const SHOW = { actions: 25, resources: 10, services: 30, dataStores: 15 } as con
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
+const SPECIAL = /[&<>"']/;
+
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+  // Most values (names, ARNs, counts) hold none of the five: returned as they are.
+  return SPECIAL.test(value) ? value.replace(/[&<>"']/g, (c) => ESCAPES[c]) : value;
 }
 
 /** Markup built by `html`: the only thing inserted without escaping. */
@@ -35,16 +38,19 @@ type Part = SafeHtml | string | number | boolean | null | undefined | Part[];
 
 function render(part: Part): string {
   if (part instanceof SafeHtml) return part.value;
-  if (Array.isArray(part)) return part.map(render).join("");
+  if (typeof part === "string") return escapeHtml(part);
+  if (Array.isArray(part)) {
+    let out = "";
+    for (const p of part) out += render(p);
+    return out;
+  }
   if (part === null || part === undefined || part === false) return "";
   return escapeHtml(String(part));
 }
 
 function html(strings: TemplateStringsArray, ...parts: Part[]): SafeHtml {
   let out = strings[0];
-  parts.forEach((part, i) => {
-    out += render(part) + strings[i + 1];
-  });
+  for (let i = 0; i < parts.length; i++) out += render(parts[i]) + strings[i + 1];
   return new SafeHtml(out);
 }
 
