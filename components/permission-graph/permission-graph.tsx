@@ -716,7 +716,7 @@ export function PermissionGraph({ graph: firstGraph, layout, start, scanId, func
               defaultViewport={start?.viewport ?? undefined}
               onInit={(instance) => {
                 flowRef.current = instance;
-                // Placed by the default viewport unless the layout changed since.
+                // Placed by PlaceFirstView unless the layout changed since (the effect above waits for this instance).
                 if (placedFor.current !== positions) {
                   placedFor.current = positions;
                   showReadable();

@@ -23,10 +23,11 @@ const SHOW = { actions: 25, resources: 10, services: 30, dataStores: 15 } as con
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
 const SPECIAL = /[&<>"']/;
+const EVERY_SPECIAL = new RegExp(SPECIAL.source, "g");
 
 export function escapeHtml(value: string): string {
   // Most values (names, ARNs, counts) hold none of the five: returned as they are.
-  return SPECIAL.test(value) ? value.replace(/[&<>"']/g, (c) => ESCAPES[c]) : value;
+  return SPECIAL.test(value) ? value.replace(EVERY_SPECIAL, (c) => ESCAPES[c]) : value;
 }
 
 /** Markup built by `html`: the only thing inserted without escaping. */
