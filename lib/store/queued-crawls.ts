@@ -88,12 +88,19 @@ export async function saveCrawlPlan(conn: SqlRunner, scanId: number, plan: unkno
   await conn.query(`INSERT INTO crawl_plans (scan_id, plan) VALUES ($1, $2::jsonb)`, [scanId, JSON.stringify(plan)]);
 }
 
-/** A job's spec, its status, the scan's status and the crawl's plan; null when the crawl is gone. */
-export async function loadCrawlJob(conn: SqlRunner, scanId: number, key: string): Promise<{ spec: CrawlJobSpec; status: string; scanStatus: string; plan: unknown } | null> {
+/**
+ * A job's spec, its status and the scan's status; null when the crawl is gone. With `withPlan`,
+ * also the crawl's plan (a worker reads it once per crawl: it does not change).
+ */
+export async function loadCrawlJob(conn: SqlRunner, scanId: number, key: string, withPlan: boolean): Promise<{ spec: CrawlJobSpec; status: string; scanStatus: string; plan: unknown } | null> {
   const [row] = await conn.query<{ spec: CrawlJobSpec; status: string; scan_status: string; plan: unknown }>(
-    `SELECT j.spec, j.status, s.status AS scan_status, p.plan
-     FROM crawl_jobs j JOIN crawl_plans p ON p.scan_id = j.scan_id JOIN scans s ON s.id = j.scan_id
-     WHERE j.scan_id = $1 AND j.job_key = $2`,
+    withPlan
+      ? `SELECT j.spec, j.status, s.status AS scan_status, p.plan
+         FROM crawl_jobs j JOIN crawl_plans p ON p.scan_id = j.scan_id JOIN scans s ON s.id = j.scan_id
+         WHERE j.scan_id = $1 AND j.job_key = $2`
+      : `SELECT j.spec, j.status, s.status AS scan_status, NULL AS plan
+         FROM crawl_jobs j JOIN scans s ON s.id = j.scan_id
+         WHERE j.scan_id = $1 AND j.job_key = $2`,
     [scanId, key],
   );
   return row ? { spec: row.spec, status: row.status, scanStatus: row.scan_status, plan: row.plan } : null;
