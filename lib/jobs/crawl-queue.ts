@@ -22,6 +22,7 @@ import { sleep } from "@/lib/collect/job-pool";
 import type { Database, SqlRunner } from "@/lib/store/db";
 import { addCrawlJobs, completeCrawlJob, crawlJobCounts, failCrawlJob, forgetCrawl, forgetEndedCrawls, loadCrawlJob, loadCrawlParts, saveCrawlPlan } from "@/lib/store/queued-crawls";
 import { createSealKeys, seal, unseal } from "./sealed-parts";
+import { traceStep } from "@/lib/scan-trace";
 
 export const CRAWL_QUEUE = "saltzer-crawl";
 /** Jobs one worker runs at once: they mostly wait on rate limits, so many fit in one process. */
@@ -106,6 +107,7 @@ export async function crawlThroughQueue(db: Database, scanId: number, options: C
   try {
     await forgetEndedCrawls(db);
     report({ phase: "identity" });
+    traceStep("main", "planning the crawl");
     const plan = await planCrawl(planOptions(options), clients, baseCredentials(options), signal);
     const keys = createSealKeys();
     const stored: StoredPlan = {
@@ -119,6 +121,7 @@ export async function crawlThroughQueue(db: Database, scanId: number, options: C
       await enqueue(boss, conn, scanId, await addCrawlJobs(conn, scanId, plan.jobs), timeout);
     });
     report({ phase: "accounts", accountsTotal: plan.accountIds.length, apiCalls: plan.stats.apiCalls, errors: plan.gaps.length });
+    traceStep("main", `${plan.jobs.length} crawl job(s) queued; waiting for workers`);
 
     const waitStarted = Date.now();
     for (;;) {
@@ -143,9 +146,12 @@ export async function crawlThroughQueue(db: Database, scanId: number, options: C
       await sleep(POLL_MS, signal).catch(() => undefined);
     }
 
+    traceStep("main", `all ${progress.jobsTotal} crawl jobs done; reading their parts`);
     report({ phase: "normalizing" });
     const parts = (await loadCrawlParts(db, scanId)).map(({ spec, part }) => ({ spec, part: unseal<CrawlPart>(keys.privateKey, part) }));
+    traceStep("main", "parts read; assembling the snapshot");
     const { snapshot, files } = await assembleCrawl(plan, parts);
+    traceStep("main", "snapshot assembled");
     if (options.saveSnapshotDir) {
       report({ phase: "saving" });
       await writeSnapshotLayout(options.saveSnapshotDir, files);
