@@ -4,6 +4,7 @@
 // Two entry points, bundled with everything they import from cli/ and lib/ (the `@/` alias comes
 // from tsconfig.json); npm packages stay in node_modules but for a few plain-JavaScript ones.
 import { execFileSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -132,6 +133,7 @@ async function buildDist() {
       writeManagedPolicyDigest(root, staging),
       writeIamActionDigest(root, staging),
     ];
+    outputs.push(writeAnalysisCodeVersion(staging, outputs));
     const inputs = [...new Set([...Object.keys(result.metafile.inputs).filter((f) => !f.includes(":") && !f.startsWith("node_modules/")), ...CONFIG_FILES])].sort();
     fs.mkdirSync(distDir, { recursive: true });
     for (const file of outputs) fs.renameSync(path.join(staging, file), path.join(distDir, file));
@@ -140,6 +142,21 @@ async function buildDist() {
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * The compiled analysis code's name (lib/jobs/analysis-code-version.ts reads it): a hash of the
+ * built modules and data files and of package.json, computed once here rather than by every scan
+ * (reading and hashing ~8 MB took ~80 ms on each scan's critical path). Source maps and the build
+ * manifest (its time stamp) are left out: the same code built twice has the same name.
+ */
+function writeAnalysisCodeVersion(staging, outputs) {
+  const name = "analysis-code-version.json";
+  const files = outputs.filter((f) => f.endsWith(".mjs") || f.endsWith(".json")).sort().map((f) => path.join(staging, f));
+  const hash = crypto.createHash("sha256");
+  for (const file of [...files, path.join(root, "package.json")]) hash.update(path.basename(file)).update("\0").update(fs.readFileSync(file)).update("\0");
+  fs.writeFileSync(path.join(staging, name), `${JSON.stringify({ version: `dist-${hash.digest("hex").slice(0, 24)}` })}\n`);
+  return name;
 }
 
 /** Every dependency but the pure-JavaScript ones worth inlining (fewer files to resolve and load at start). */
