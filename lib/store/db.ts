@@ -136,7 +136,7 @@ async function openPglite(dataDir: string, templateOption: TemplateSpec | null |
         await fresh.close();
       }));
     try {
-      client = await PGlite.create(dir, { startParams });
+      client = await PGlite.create(dir, { startParams, pgliteWasmModule: await wasm });
       migrated = fromTemplate && templateOption === undefined;
     } catch (error) {
       if (!fromTemplate) throw error;
