@@ -10,6 +10,7 @@
  * transaction that enqueues the jobs it leads to, so no follow-up is lost and none is run for a
  * job recorded twice. A retried job that had in fact finished is dropped (first result wins).
  */
+import crypto from "node:crypto";
 import PgBoss from "pg-boss";
 import { AwsClients } from "@/lib/collect/aws-clients";
 import { assembleCrawl, sumStats } from "@/lib/collect/assemble-crawl";
@@ -50,6 +51,16 @@ interface StoredPlan {
 interface QueuedJob {
   scanId: number;
   key: string;
+  /**
+   * Which crawl of the scan (crawlIdentity of its plan): a worker keeps what it read of a crawl
+   * under it. Absent from jobs an older coordinator queued: their worker reads the plan each time.
+   */
+  crawl?: string;
+}
+
+/** A crawl's identity: a digest of the key its parts are sealed with, new for every crawl. */
+function crawlIdentity(plan: StoredPlan): string {
+  return crypto.createHash("sha256").update(plan.publicKey).digest("hex").slice(0, 16);
 }
 
 /** pg-boss on the store's own connection pool (or one connection, inside a transaction). */
@@ -67,9 +78,10 @@ async function startBoss(db: Database, maintenanceIntervalSeconds: number): Prom
 }
 
 /** Sends the jobs just added to `crawl_jobs`, on the same connection (and so transaction). */
-async function enqueue(boss: PgBoss, conn: SqlRunner, scanId: number, specs: CrawlJobSpec[], expireInSeconds: number): Promise<void> {
+async function enqueue(boss: PgBoss, conn: SqlRunner, scanId: number, plan: StoredPlan, specs: CrawlJobSpec[]): Promise<void> {
   if (specs.length === 0) return;
-  const jobs = specs.map((spec) => ({ name: CRAWL_QUEUE, data: { scanId, key: crawlJobKey(spec) } satisfies QueuedJob, retryLimit: RETRY_LIMIT, retryDelay: 0, expireInSeconds }));
+  const crawl = crawlIdentity(plan);
+  const jobs = specs.map((spec) => ({ name: CRAWL_QUEUE, data: { scanId, key: crawlJobKey(spec), crawl } satisfies QueuedJob, retryLimit: RETRY_LIMIT, retryDelay: 0, expireInSeconds: plan.jobTimeoutSeconds }));
   await boss.insert(jobs, { db: bossDb(conn) });
 }
 
@@ -118,7 +130,7 @@ export async function crawlThroughQueue(db: Database, scanId: number, options: C
     };
     await inTransaction(db, async (conn) => {
       await saveCrawlPlan(conn, scanId, stored);
-      await enqueue(boss, conn, scanId, await addCrawlJobs(conn, scanId, plan.jobs), timeout);
+      await enqueue(boss, conn, scanId, stored, await addCrawlJobs(conn, scanId, plan.jobs));
     });
     report({ phase: "accounts", accountsTotal: plan.accountIds.length, apiCalls: plan.stats.apiCalls, errors: plan.gaps.length });
     traceStep("main", `${plan.jobs.length} crawl job(s) queued; waiting for workers`);
@@ -195,7 +207,7 @@ export interface CrawlWorkerOptions {
   signal: AbortSignal;
 }
 
-/** Per crawl: SDK clients (their rate limits shared by this worker's jobs) and assumed credentials. */
+/** Per crawl: its plan, SDK clients (their rate limits shared by this worker's jobs) and assumed credentials. */
 interface CrawlContext {
   /** The crawl's plan, read with its first job here. */
   stored: StoredPlan;
@@ -215,7 +227,8 @@ export async function runCrawlWorker(db: Database, options: CrawlWorkerOptions):
   const stop = new AbortController();
   options.signal.addEventListener("abort", () => stop.abort(), { once: true });
   const boss = await startBoss(db, 30);
-  const contexts = new Map<number, CrawlContext>();
+  /** By scan id and crawl identity. */
+  const contexts = new Map<string, CrawlContext>();
   const base = baseCredentials({ profile: options.profile });
   const log = options.log ?? (() => undefined);
 
@@ -227,7 +240,8 @@ export async function runCrawlWorker(db: Database, options: CrawlWorkerOptions):
         contexts.delete(id);
       }
     }
-    let context = contexts.get(scanId);
+    const contextKey = `${scanId}/${crawlIdentity(stored)}`;
+    let context = contexts.get(contextKey);
     if (!context) {
       const clients = new AwsClients(clientSettings(stored.clients));
       // A worker may run as another principal than the coordinator: only its own account is read with its own credentials.
@@ -239,14 +253,14 @@ export async function runCrawlWorker(db: Database, options: CrawlWorkerOptions):
       );
       credentials.catch(() => undefined);
       context = { stored, clients, credentials, lastUsed: now };
-      contexts.set(scanId, context);
+      contexts.set(contextKey, context);
     }
     context.lastUsed = now;
     return context;
   };
 
-  const handle = async ({ scanId, key }: QueuedJob): Promise<void> => {
-    const known = contexts.get(scanId);
+  const handle = async ({ scanId, key, crawl }: QueuedJob): Promise<void> => {
+    const known = crawl === undefined ? undefined : contexts.get(`${scanId}/${crawl}`);
     const row = await loadCrawlJob(db, scanId, key, !known);
     // Gone (the crawl ended), done already (a retry of a job that finished), or the scan stopped.
     if (!row || row.status !== "pending" || row.scanStatus !== "running") return;
@@ -278,7 +292,7 @@ export async function runCrawlWorker(db: Database, options: CrawlWorkerOptions):
         ? await completeCrawlJob(db, scanId, key, done)
         : await inTransaction(db, async (conn) => {
             const first = await completeCrawlJob(conn, scanId, key, done);
-            if (first) await enqueue(boss, conn, scanId, await addCrawlJobs(conn, scanId, part.followUps), stored.jobTimeoutSeconds);
+            if (first) await enqueue(boss, conn, scanId, stored, await addCrawlJobs(conn, scanId, part.followUps));
             return first;
           });
     log(`scan ${scanId}: ${key} done (${part.stats.apiCalls} API calls${recorded ? "" : "; already done by another worker"})`);
