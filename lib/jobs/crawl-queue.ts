@@ -227,8 +227,9 @@ export async function runCrawlWorker(db: Database, options: CrawlWorkerOptions):
   const stop = new AbortController();
   options.signal.addEventListener("abort", () => stop.abort(), { once: true });
   const boss = await startBoss(db, 30);
-  /** By scan id and crawl identity. */
+  /** By contextKey: scan id and crawl identity. */
   const contexts = new Map<string, CrawlContext>();
+  const contextKey = (scanId: number, crawl: string) => `${scanId}/${crawl}`;
   const base = baseCredentials({ profile: options.profile });
   const log = options.log ?? (() => undefined);
 
@@ -240,8 +241,8 @@ export async function runCrawlWorker(db: Database, options: CrawlWorkerOptions):
         contexts.delete(id);
       }
     }
-    const contextKey = `${scanId}/${crawlIdentity(stored)}`;
-    let context = contexts.get(contextKey);
+    const key = contextKey(scanId, crawlIdentity(stored));
+    let context = contexts.get(key);
     if (!context) {
       const clients = new AwsClients(clientSettings(stored.clients));
       // A worker may run as another principal than the coordinator: only its own account is read with its own credentials.
@@ -253,14 +254,14 @@ export async function runCrawlWorker(db: Database, options: CrawlWorkerOptions):
       );
       credentials.catch(() => undefined);
       context = { stored, clients, credentials, lastUsed: now };
-      contexts.set(contextKey, context);
+      contexts.set(key, context);
     }
     context.lastUsed = now;
     return context;
   };
 
   const handle = async ({ scanId, key, crawl }: QueuedJob): Promise<void> => {
-    const known = crawl === undefined ? undefined : contexts.get(`${scanId}/${crawl}`);
+    const known = crawl === undefined ? undefined : contexts.get(contextKey(scanId, crawl));
     const row = await loadCrawlJob(db, scanId, key, !known);
     // Gone (the crawl ended), done already (a retry of a job that finished), or the scan stopped.
     if (!row || row.status !== "pending" || row.scanStatus !== "running") return;

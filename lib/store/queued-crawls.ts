@@ -94,13 +94,9 @@ export async function saveCrawlPlan(conn: SqlRunner, scanId: number, plan: unkno
  */
 export async function loadCrawlJob(conn: SqlRunner, scanId: number, key: string, withPlan: boolean): Promise<{ spec: CrawlJobSpec; status: string; scanStatus: string; plan: unknown } | null> {
   const [row] = await conn.query<{ spec: CrawlJobSpec; status: string; scan_status: string; plan: unknown }>(
-    withPlan
-      ? `SELECT j.spec, j.status, s.status AS scan_status, p.plan
-         FROM crawl_jobs j JOIN crawl_plans p ON p.scan_id = j.scan_id JOIN scans s ON s.id = j.scan_id
-         WHERE j.scan_id = $1 AND j.job_key = $2`
-      : `SELECT j.spec, j.status, s.status AS scan_status, NULL AS plan
-         FROM crawl_jobs j JOIN scans s ON s.id = j.scan_id
-         WHERE j.scan_id = $1 AND j.job_key = $2`,
+    `SELECT j.spec, j.status, s.status AS scan_status, ${withPlan ? "p.plan" : "NULL AS plan"}
+     FROM crawl_jobs j ${withPlan ? "JOIN crawl_plans p ON p.scan_id = j.scan_id" : ""} JOIN scans s ON s.id = j.scan_id
+     WHERE j.scan_id = $1 AND j.job_key = $2`,
     [scanId, key],
   );
   return row ? { spec: row.spec, status: row.status, scanStatus: row.scan_status, plan: row.plan } : null;
