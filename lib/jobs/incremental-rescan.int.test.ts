@@ -124,8 +124,13 @@ describe.each([
     // When it is scanned again unchanged, every account reused
     const again = await scanSnapshotDir(t.db, dir, { now: NOW });
     expect(again.reused).toEqual({ accounts: 10, fromScanId: previous.scanId });
-    // Then the rescan wrote no function, finding, role recommendation, edge, permission set, role reach or search-index row of its own ...
-    for (const table of ["functions", "findings", "role_recommendations", "edges", "permission_sets", "role_reach"]) expect(await count(table, again.scanId), table).toBe(0);
+    // Then the rescan wrote no function, finding, role, managed policy, event source mapping, role recommendation, edge,
+    // permission set, role reach or search-index row of its own ...
+    for (const table of ["functions", "findings", "roles", "managed_policies", "event_source_mappings", "role_recommendations", "edges", "permission_sets", "role_reach"]) {
+      expect(await count(table, again.scanId), table).toBe(0);
+    }
+    expect(await count("roles", previous.scanId)).toBeGreaterThan(5);
+    expect(await count("event_source_mappings", previous.scanId)).toBeGreaterThan(0);
     expect(await count("finding_verdicts", again.scanId)).toBe(await count("findings", previous.scanId));
     expect(await count("function_verdicts", again.scanId)).toBe(await count("functions", previous.scanId));
     expect(await count("edges", previous.scanId)).toBeGreaterThan(50);
@@ -153,7 +158,10 @@ describe.each([
       const { buildJsonReport } = await import("@/lib/queries/json-report");
       const { loadScanView } = await import("@/lib/queries/scan-view");
       const { suppressionRegister } = await import("@/lib/queries/suppression-register");
+      const { loadSnapshot } = await import("@/lib/store/load-snapshot");
       return withoutScan({
+        // What `saltzer can --scan` and the "can it?" form analyse.
+        snapshot: await loadSnapshot(t.db, scanId),
         detail: await functionDetailIn(t.db, scanId, arn),
         graph: await functionGraphIn(t.db, scanId, arn),
         reach: await reachedFunctionsIn(t.db, scanId, arn),

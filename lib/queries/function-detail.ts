@@ -16,7 +16,7 @@ import { shownRisk, viewStoredFunction, type ViewSuppression } from "./scan-view
 import { rolePolicyViews, type PolicyView } from "./role-policies";
 import { roleRecommendation } from "./role-recommendation";
 import { loadSuppressionMatcher } from "./suppressions";
-import { findingIdsOf, functionIdOf, graphScanId } from "@/lib/store/shared-rows";
+import { accountRowsScanId, findingIdsOf, functionIdOf, graphScanId } from "@/lib/store/shared-rows";
 
 export type { PolicyView };
 
@@ -92,10 +92,11 @@ export async function functionDetailIn(db: Database, scanId: number, arn: string
   // A corrupted JSON column fails here, naming the scan, table, column and row.
   const ref = { scanId, key: fn.arn };
   const roleRef = { scanId, key: fn.roleArn };
+  // The role and mappings where their accounts' rows are (shared-rows.ts): a role may be another account's.
   const [role, account, mappings, siblings, findingRows, suppressions] = await Promise.all([
-    db.prisma.role.findUnique({ where: { scanId_arn: { scanId, arn: fn.roleArn } } }),
+    accountRowsScanId(db, scanId, fn.roleArn.split(":")[4] ?? "").then((at) => db.prisma.role.findUnique({ where: { scanId_arn: { scanId: at, arn: fn.roleArn } } })),
     db.prisma.account.findUnique({ where: { scanId_accountId: { scanId, accountId: fn.accountId } }, select: { name: true } }),
-    db.prisma.eventSourceMapping.findMany({ where: { scanId, functionArn: arn }, orderBy: { uuid: "asc" } }),
+    accountRowsScanId(db, scanId, fn.accountId).then((at) => db.prisma.eventSourceMapping.findMany({ where: { scanId: at, functionArn: arn }, orderBy: { uuid: "asc" } })),
     db.prisma.functionVerdict.findMany({ where: { scanId, roleArn: fn.roleArn, NOT: { arn } }, select: { arn: true, name: true }, orderBy: [{ name: "asc" }, { arn: "asc" }] }),
     findingIdsOf(db, scanId, [arn]).then((ids) => db.prisma.finding.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } })),
     loadSuppressionMatcher(db),

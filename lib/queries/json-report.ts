@@ -43,7 +43,7 @@ import { loadSuppressionOverlay, type SuppressionOverlay } from "./suppression-o
 import type { SuppressionEntry } from "./suppressions";
 import { applyViewFilter, findingsListed, type ViewFilter } from "./view-filter";
 import { FINDING_SEARCH_TEXT_SQL, viewSql, type SelectedVerdictRow } from "./view-sql";
-import { FINDING_OF_SCAN_SQL, FUNCTION_OF_SCAN_SQL, GRAPH_SCAN_SQL, ROLE_RECOMMENDATIONS_SQL } from "@/lib/store/shared-rows";
+import { ACCOUNT_ROWS_BY_ARN_SQL, FINDING_OF_SCAN_SQL, FUNCTION_OF_SCAN_SQL, GRAPH_SCAN_SQL, ROLE_RECOMMENDATIONS_SQL } from "@/lib/store/shared-rows";
 
 /** The newest scan that finished with data (succeeded or partial). */
 export async function latestCompleteScanId(db: Database): Promise<number | null> {
@@ -469,7 +469,7 @@ async function rolesOf(db: Database, scanId: number, roleArns: string[], cache: 
   const missing = roleArns.filter((arn) => !cache.roles.has(arn));
   const rows = missing.length
     ? await db.query<{ packed: string }>(
-        `SELECT ${packedColumns(["arn", "permissions_boundary_arn"], ["inline_policies", "attached_policy_arns"])} FROM roles WHERE scan_id = $1 AND arn = ANY($2::text[])`,
+        `SELECT ${packedColumns(["arn", "permissions_boundary_arn"], ["inline_policies", "attached_policy_arns"])} FROM ${ACCOUNT_ROWS_BY_ARN_SQL("roles", "arn", "$1", "$2")} r`,
         [scanId, missing],
       )
     : [];
@@ -508,7 +508,7 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
     ]),
     analysis
       ? db.query<{ uuid: string; function_arn: string; event_source_arn: string | null; state: string | null; batch_size: number | null }>(
-          `SELECT uuid, function_arn, event_source_arn, state, batch_size FROM event_source_mappings WHERE scan_id = $1 AND function_arn = ANY($2::text[]) ORDER BY uuid`,
+          `SELECT uuid, function_arn, event_source_arn, state, batch_size FROM ${ACCOUNT_ROWS_BY_ARN_SQL("event_source_mappings", "function_arn", "$1", "$2")} m ORDER BY uuid`,
           [scanId, arns],
         )
       : [],
@@ -559,9 +559,9 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
   const missing = [...wanted.entries()].filter(([key]) => !cache.policies.has(key));
   const policies = missing.length
     ? await db.query<{ packed: string }>(
-        `SELECT ${packedColumns(["p.account_id", "p.arn", "p.name"], ["p.document"])} FROM managed_policies p
-           JOIN unnest($2::text[], $3::text[]) AS w(account_id, arn) ON p.account_id = w.account_id AND p.arn = w.arn
-          WHERE p.scan_id = $1`,
+        `SELECT ${packedColumns(["p.account_id", "p.arn", "p.name"], ["p.document"])} FROM unnest($2::text[], $3::text[]) AS w(account_id, arn)
+           JOIN accounts a ON a.scan_id = $1 AND a.account_id = w.account_id
+           JOIN managed_policies p ON p.scan_id = COALESCE(a.analysed_in, a.scan_id) AND p.account_id = w.account_id AND p.arn = w.arn`,
         [scanId, missing.map(([, w]) => w[0]), missing.map(([, w]) => w[1])],
       )
     : [];

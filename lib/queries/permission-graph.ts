@@ -20,7 +20,7 @@ import { reachedFunctionsIn } from "./reach";
 import { loadSuppressionOverlay } from "./suppression-overlay";
 import { canonicalActionsInText } from "./action-names";
 import { attachedPolicyKind } from "@/lib/snapshot/aws-managed-policy-arn";
-import { findingIdsOf, graphScanId } from "@/lib/store/shared-rows";
+import { accountRowsScanId, findingIdsOf, graphScanId } from "@/lib/store/shared-rows";
 
 export type { GraphEdge, GraphNode, GraphView } from "@/components/permission-graph/graph-view-model";
 
@@ -72,7 +72,10 @@ export async function functionGraphIn(db: Database, scanId: number, functionArn:
   for (const r of entries) for (const e of r.path) for (const id of [e.from, e.to]) if (id.includes(":function:") && !/[*?]/.test(id)) functionIds.add(id);
   const [metaRows, role, allFindingRows, overlay] = await Promise.all([
     prisma.functionVerdict.findMany({ where: { scanId, arn: { in: [...functionIds] } }, select: { arn: true, name: true, severity: true, riskScore: true } }),
-    prisma.role.findUnique({ where: { scanId_arn: { scanId, arn: fn.roleArn } }, select: { inlinePolicies: true, attachedPolicyArns: true, permissionsBoundaryArn: true } }),
+    // Where the role's account's rows are (shared-rows.ts).
+    accountRowsScanId(db, scanId, fn.roleArn.split(":")[4] ?? "").then((at) =>
+      prisma.role.findUnique({ where: { scanId_arn: { scanId: at, arn: fn.roleArn } }, select: { inlinePolicies: true, attachedPolicyArns: true, permissionsBoundaryArn: true } }),
+    ),
     prisma.finding.findMany({ where: { id: { in: await findingIdsOf(db, scanId, [functionArn]) } }, select: { ruleId: true, category: true, severity: true, title: true, details: true, fingerprint: true }, orderBy: { id: "asc" } }),
     loadSuppressionOverlay(db, scanId),
   ]);
@@ -95,7 +98,7 @@ export async function functionGraphIn(db: Database, scanId: number, functionArn:
     const boundaryArn = role.permissionsBoundaryArn;
     const managedArns = [...attached, ...(boundaryArn ? [boundaryArn] : [])];
     const managed = managedArns.length
-      ? await prisma.managedPolicy.findMany({ where: { scanId, accountId: fn.accountId, arn: { in: managedArns } }, select: { arn: true, name: true, document: true } })
+      ? await prisma.managedPolicy.findMany({ where: { scanId: await accountRowsScanId(db, scanId, fn.accountId), accountId: fn.accountId, arn: { in: managedArns } }, select: { arn: true, name: true, document: true } })
       : [];
     const byArn = new Map(managed.map((p) => [p.arn, p]));
     const managedInput = (arn: string, kind: PolicyInput["kind"]): PolicyInput => {

@@ -17,7 +17,7 @@ import { roleRecommendation, type RoleRecommendation } from "./role-recommendati
 import { rolePolicyViews, type PolicyView } from "./role-policies";
 import { viewStoredFunction, type ViewFinding } from "./scan-view";
 import { loadSuppressionMatcher } from "./suppressions";
-import { findingIdsOf, functionIdsOf, graphScanId } from "@/lib/store/shared-rows";
+import { accountRowsScanId, findingIdsOf, functionIdsOf, graphScanId } from "@/lib/store/shared-rows";
 
 export interface RoleFunction {
   arn: string;
@@ -74,7 +74,8 @@ export async function getRoleDetail(scanId: number, arn: string): Promise<RoleDe
 }
 
 export async function roleDetailIn(db: Database, scanId: number, arn: string): Promise<RoleDetail | null> {
-  const role = await db.prisma.role.findUnique({ where: { scanId_arn: { scanId, arn } } });
+  // The role where its account's rows are (shared-rows.ts); the account is the ARN's fifth field.
+  const role = await db.prisma.role.findUnique({ where: { scanId_arn: { scanId: await accountRowsScanId(db, scanId, arn.split(":")[4] ?? ""), arn } } });
   if (!role) return null;
   const [account, scan, fns, suppressions, recommendation] = await Promise.all([
     db.prisma.account.findUnique({ where: { scanId_accountId: { scanId, accountId: role.accountId } }, select: { name: true } }),

@@ -10,6 +10,7 @@ import type { Database } from "@/lib/store/db";
 import { inlinePoliciesCodec } from "@/lib/store/codecs/inline-policies";
 import { managedPolicyDocumentCodec } from "@/lib/store/codecs/policy-document";
 import { attachedPolicyArnsCodec } from "@/lib/store/codecs/string-list";
+import { accountRowsScanId } from "@/lib/store/shared-rows";
 
 export interface PolicyView {
   name: string;
@@ -40,7 +41,8 @@ export async function rolePolicyViews(db: Database, scanId: number, accountId: s
   const attached = role ? attachedPolicyArnsCodec.decode(role.attachedPolicyArns, roleRef) : [];
   const boundaryArn = role?.permissionsBoundaryArn ?? null;
   const managedArns = [...attached, ...(boundaryArn ? [boundaryArn] : [])];
-  const managed = managedArns.length ? await db.prisma.managedPolicy.findMany({ where: { scanId, accountId, arn: { in: managedArns } } }) : [];
+  // Where the account's rows are (an earlier scan's when its analysis was reused, shared-rows.ts).
+  const managed = managedArns.length ? await db.prisma.managedPolicy.findMany({ where: { scanId: await accountRowsScanId(db, scanId, accountId), accountId, arn: { in: managedArns } } }) : [];
   const managedByArn = new Map(managed.map((p) => [p.arn, p]));
   const view = (policyArn: string, kind: PolicyView["kind"]): PolicyView => {
     const p = managedByArn.get(policyArn);

@@ -23,12 +23,19 @@ export async function loadSnapshot(db: Database, scanId: number, options: { acco
   if (!scan) throw new Error(`Scan ${scanId} does not exist.`);
   if (scan.status !== "succeeded" && scan.status !== "partial") throw new Error(`Scan ${scanId} is ${scan.status}; it holds no complete data.`);
   const where = options.accountIds ? { scanId, accountId: { in: options.accountIds } } : { scanId };
-  const [accounts, roles, policies, functions, mappings] = await Promise.all([
-    db.prisma.account.findMany({ where, orderBy: { accountId: "asc" } }),
-    db.prisma.role.findMany({ where, orderBy: { id: "asc" } }),
-    db.prisma.managedPolicy.findMany({ where, orderBy: { id: "asc" } }),
+  const accounts = await db.prisma.account.findMany({ where, orderBy: { accountId: "asc" } });
+  // Each account's roles, managed policies and mappings where its analysis was written (shared-rows.ts).
+  const accountsByRowsScan = new Map<number, string[]>();
+  for (const a of accounts) {
+    const at = a.analysedIn ?? a.scanId;
+    accountsByRowsScan.set(at, [...(accountsByRowsScan.get(at) ?? []), a.accountId]);
+  }
+  const ofAccounts = { OR: [...accountsByRowsScan].map(([at, accountIds]) => ({ scanId: at, accountId: { in: accountIds } })) };
+  const [roles, policies, functions, mappings] = await Promise.all([
+    db.prisma.role.findMany({ where: ofAccounts, orderBy: { id: "asc" } }),
+    db.prisma.managedPolicy.findMany({ where: ofAccounts, orderBy: { id: "asc" } }),
     functionsOfScan(db, scanId, options.accountIds),
-    db.prisma.eventSourceMapping.findMany({ where, orderBy: { id: "asc" } }),
+    db.prisma.eventSourceMapping.findMany({ where: ofAccounts, orderBy: { id: "asc" } }),
   ]);
   const byAccount = new Map<string, Account>();
   for (const a of accounts) {
@@ -57,9 +64,9 @@ export async function loadSnapshot(db: Database, scanId: number, options: { acco
       path: r.path,
       roleId: r.roleId,
       createDate: r.createDate,
-      assumeRolePolicy: trustPolicyCodec.decode(r.assumeRolePolicy, { scanId, key: r.arn }),
-      inlinePolicies: inlinePoliciesCodec.decode(r.inlinePolicies, { scanId, key: r.arn }),
-      attachedPolicyArns: attachedPolicyArnsCodec.decode(r.attachedPolicyArns, { scanId, key: r.arn }),
+      assumeRolePolicy: trustPolicyCodec.decode(r.assumeRolePolicy, { scanId: r.scanId, key: r.arn }),
+      inlinePolicies: inlinePoliciesCodec.decode(r.inlinePolicies, { scanId: r.scanId, key: r.arn }),
+      attachedPolicyArns: attachedPolicyArnsCodec.decode(r.attachedPolicyArns, { scanId: r.scanId, key: r.arn }),
       permissionsBoundaryArn: r.permissionsBoundaryArn,
       lastUsed: r.lastUsed,
     });
@@ -70,8 +77,8 @@ export async function loadSnapshot(db: Database, scanId: number, options: { acco
       name: p.name,
       awsManaged: p.awsManaged,
       defaultVersionId: p.defaultVersionId,
-      document: managedPolicyDocumentCodec.decode(p.document, { scanId, key: p.arn }),
-      otherVersions: otherVersionsCodec.decode(p.otherVersions, { scanId, key: p.arn }),
+      document: managedPolicyDocumentCodec.decode(p.document, { scanId: p.scanId, key: p.arn }),
+      otherVersions: otherVersionsCodec.decode(p.otherVersions, { scanId: p.scanId, key: p.arn }),
     });
   }
   for (const f of functions) {

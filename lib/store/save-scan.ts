@@ -148,9 +148,12 @@ export async function storeSnapshot(
     // A reused account's role recommendations stay where they were written (shared-rows.ts).
     if (reuse?.accountIds.has(account.accountId)) account.analysedIn = reuse.analysedIn.get(account.accountId) ?? null;
   }
+  // A reused account's roles, managed policies and mappings stay where its analysis was written (shared-rows.ts).
+  const own = <T extends { accountId: string }>(list: T[]): T[] => (reuse ? list.filter((r) => !reuse.accountIds.has(r.accountId)) : list);
+  const [roles, policies, mappings] = [own(rows.roles), own(rows.policies), own(rows.mappings)];
   const functionCount = rows.functions.length;
   let total =
-    rows.accounts.length + rows.roles.length + rows.policies.length + functionCount + rows.mappings.length + rows.findings.length + rows.searchTerms.length + rows.searchTextTerms.length + rows.permissionSets.length + rows.roleReach.length + rows.roleRecommendations.length + rows.edges.length;
+    rows.accounts.length + roles.length + policies.length + functionCount + mappings.length + rows.findings.length + rows.searchTerms.length + rows.searchTextTerms.length + rows.permissionSets.length + rows.roleReach.length + rows.roleRecommendations.length + rows.edges.length;
   let written = 0;
   let findingCount = rows.findings.length;
   const status: ScanStatus = snapshot.gaps.length > 0 ? "partial" : "succeeded";
@@ -172,9 +175,9 @@ export async function storeSnapshot(
       if (db.kind === "pglite") await skipScanForeignKeyChecks(conn, scanId);
       traceStep("main", "writing the snapshot's rows");
       await write("accounts", rows.accounts);
-      await write("roles", rows.roles);
-      await write("managed_policies", rows.policies);
-      await write("event_source_mappings", rows.mappings);
+      await write("roles", roles);
+      await write("managed_policies", policies);
+      await write("event_source_mappings", mappings);
       if (streamed) {
         const unanalysed = new Map(rows.functions.map((r) => [r.arn, r]));
         // Reused accounts are copied in snapshot order between the analysed ones, so rows keep

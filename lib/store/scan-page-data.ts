@@ -11,7 +11,7 @@ import type { SqlRunner } from "./db";
 import { findingsOutside, functionsOutside, type ListedFrom } from "./listed-from";
 import { storeDiffCandidates } from "./scan-diff-candidates";
 import { SEARCH_ID_SQL } from "./finding-search-index";
-import { FINDING_OF_SCAN_SQL } from "./shared-rows";
+import { ACCOUNT_ROWS_SQL, FINDING_OF_SCAN_SQL } from "./shared-rows";
 import { tableColumns } from "./table-columns";
 
 /** Bumped when what is stored here changes: an older scan's rows are derived again. */
@@ -59,7 +59,8 @@ async function deriveSearchIndex(db: SqlRunner, scanId: number): Promise<void> {
  */
 async function storeRoleSummaries(db: SqlRunner, scanId: number, listedFrom: ListedFrom | null): Promise<void> {
   const touched = `SELECT role_arn FROM (${functionsOutside("$1", "$2")}) f UNION SELECT role_arn FROM (${functionsOutside("$3", "$2")}) e
-                   UNION SELECT arn FROM roles WHERE scan_id IN ($1, $3) AND NOT (account_id = ANY($2::text[]))`;
+                   UNION SELECT arn FROM ${ACCOUNT_ROWS_SQL("roles", "$1", "NOT (a.account_id = ANY($2::text[]))")} r
+                   UNION SELECT arn FROM ${ACCOUNT_ROWS_SQL("roles", "$3", "NOT (a.account_id = ANY($2::text[]))")} r`;
   if (listedFrom) {
     await db.query(
       `INSERT INTO role_summaries (scan_id, arn, name, account_id, function_count, worst_score, policy_count, has_boundary, functions)
@@ -76,7 +77,7 @@ async function storeRoleSummaries(db: SqlRunner, scanId: number, listedFrom: Lis
      INSERT INTO role_summaries (scan_id, arn, name, account_id, function_count, worst_score, policy_count, has_boundary, functions)
      SELECT $1, r.arn, r.name, r.account_id, p.n, p.worst, jsonb_array_length(r.attached_policy_arns) + jsonb_array_length(r.inline_policies),
             r.permissions_boundary_arn IS NOT NULL, p.fns
-       FROM roles r JOIN per_role p ON p.role_arn = r.arn WHERE r.scan_id = $1`,
+       FROM ${ACCOUNT_ROWS_SQL("roles", "$1")} r JOIN per_role p ON p.role_arn = r.arn`,
     listedFrom ? [scanId, listedFrom.accounts, listedFrom.scanId] : [scanId],
   );
 }

@@ -3,27 +3,30 @@
  * incremental rescan and a full scan must agree on, and what a speed change must not alter.
  */
 import type { Database } from "@/lib/store/db";
-import { FINDING_OF_SCAN_SQL, FUNCTION_OF_SCAN_SQL, GRAPH_SCAN_SQL, ROLE_RECOMMENDATIONS_SQL } from "@/lib/store/shared-rows";
+import { ACCOUNT_ROWS_SQL, FINDING_OF_SCAN_SQL, FUNCTION_OF_SCAN_SQL, GRAPH_SCAN_SQL, ROLE_RECOMMENDATIONS_SQL, type AccountRowsTable } from "@/lib/store/shared-rows";
 
 export const STORED_TABLES = ["accounts", "roles", "managed_policies", "event_source_mappings", "functions", "findings", "permission_sets", "role_reach", "role_recommendations", "edges"];
 
 const GRAPH_TABLES = new Set(["permission_sets", "role_reach", "edges"]);
+const ACCOUNT_TABLES = new Set<string>(["roles", "managed_policies", "event_source_mappings"] satisfies AccountRowsTable[]);
 
 export async function storedScan(db: Database, scanId: number): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   for (const table of STORED_TABLES) {
     // The graph's tables are read where the scan reads them: a rescan may share an earlier scan's (lib/store/shared-rows.ts).
     // A scan's findings are those its verdict copy lists, some written by an earlier scan: compared per function, in
-    // their order (the order the pages and reports show them in). Likewise its functions, per account in the order
-    // written (each account's rows were written by one scan).
+    // their order (the order the pages and reports show them in). Likewise its functions, roles, managed policies and
+    // event source mappings, per account in the order written (each account's rows were written by one scan).
     const rows = await db.query<Record<string, unknown>>(
       table === "findings"
         ? `SELECT * FROM findings f WHERE ${FINDING_OF_SCAN_SQL("f", "$1")} ORDER BY function_arn, id`
         : table === "functions"
           ? `SELECT * FROM functions f WHERE ${FUNCTION_OF_SCAN_SQL("f", "$1")} ORDER BY account_id, id`
-          : table === "role_recommendations"
-            ? `SELECT * FROM ${ROLE_RECOMMENDATIONS_SQL("$1", "(SELECT array_agg(DISTINCT role_arn) FROM function_verdicts WHERE scan_id = $1)")} r ORDER BY split_part(role_arn, ':', 5), id`
-            : `SELECT * FROM ${table} WHERE scan_id = ${GRAPH_TABLES.has(table) ? GRAPH_SCAN_SQL("$1") : "$1"} ORDER BY id`,
+          : ACCOUNT_TABLES.has(table)
+            ? `SELECT * FROM ${ACCOUNT_ROWS_SQL(table as AccountRowsTable, "$1")} t ORDER BY account_id, id`
+            : table === "role_recommendations"
+              ? `SELECT * FROM ${ROLE_RECOMMENDATIONS_SQL("$1", "(SELECT array_agg(DISTINCT role_arn) FROM function_verdicts WHERE scan_id = $1)")} r ORDER BY split_part(role_arn, ':', 5), id`
+              : `SELECT * FROM ${table} WHERE scan_id = ${GRAPH_TABLES.has(table) ? GRAPH_SCAN_SQL("$1") : "$1"} ORDER BY id`,
       [scanId],
     );
     // The search index's ids are compared through the terms they name (finding_search below).
