@@ -65,6 +65,28 @@ export function crawlJobKey(spec: CrawlJobSpec): string {
   }
 }
 
+/**
+ * Which queued job a free worker slot takes first (higher first; pg-boss then takes the oldest).
+ * The jobs that lead to others come first (the organization and accounts, then regions, then each
+ * role's last-accessed polling), then function batches by size: a batch's reads share its
+ * account and region's rate, so a batch of 25 takes seconds where one of 2 takes a fraction. Taken
+ * oldest first, the large batches of the last regions listed ran alone at the end of a crawl while
+ * the other slots sat idle (a quarter of a 2-worker crawl's time).
+ */
+export function crawlJobPriority(spec: CrawlJobSpec): number {
+  switch (spec.kind) {
+    case "organization":
+    case "account":
+      return 3 * FUNCTIONS_PER_JOB;
+    case "region":
+      return 2 * FUNCTIONS_PER_JOB;
+    case "last-accessed":
+      return FUNCTIONS_PER_JOB + 1;
+    case "functions":
+      return spec.names.length;
+  }
+}
+
 /** Per-function reads that failed in one job: one gap per region, API and error once assembled. */
 export interface FunctionFailure {
   accountId: string;

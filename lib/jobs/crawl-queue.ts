@@ -14,7 +14,7 @@ import crypto from "node:crypto";
 import PgBoss from "pg-boss";
 import { AwsClients } from "@/lib/collect/aws-clients";
 import { assembleCrawl, sumStats } from "@/lib/collect/assemble-crawl";
-import { AccountCredentials, CrawlBugError, crawlJobKey, planCrawl, runCrawlJob, type CrawlJobSpec, type CrawlPart, type CrawlPlan } from "@/lib/collect/crawl-jobs";
+import { AccountCredentials, CrawlBugError, crawlJobKey, crawlJobPriority, planCrawl, runCrawlJob, type CrawlJobSpec, type CrawlPart, type CrawlPlan } from "@/lib/collect/crawl-jobs";
 import { baseCredentials, clientSettings, CrawlAbortedError, planOptions, type CrawlOptions, type CrawlProgress, type CrawlResult } from "@/lib/collect/crawl-organization";
 import { assertEmptyOrMissingDir, writeSnapshotLayout } from "@/lib/collect/snapshot-layout";
 import { collectCallerAccount } from "@/lib/collect/sts/assume-role";
@@ -81,7 +81,14 @@ async function startBoss(db: Database, maintenanceIntervalSeconds: number): Prom
 async function enqueue(boss: PgBoss, conn: SqlRunner, scanId: number, plan: StoredPlan, specs: CrawlJobSpec[]): Promise<void> {
   if (specs.length === 0) return;
   const crawl = crawlIdentity(plan);
-  const jobs = specs.map((spec) => ({ name: CRAWL_QUEUE, data: { scanId, key: crawlJobKey(spec), crawl } satisfies QueuedJob, retryLimit: RETRY_LIMIT, retryDelay: 0, expireInSeconds: plan.jobTimeoutSeconds }));
+  const jobs = specs.map((spec) => ({
+    name: CRAWL_QUEUE,
+    data: { scanId, key: crawlJobKey(spec), crawl } satisfies QueuedJob,
+    priority: crawlJobPriority(spec),
+    retryLimit: RETRY_LIMIT,
+    retryDelay: 0,
+    expireInSeconds: plan.jobTimeoutSeconds,
+  }));
   await boss.insert(jobs, { db: bossDb(conn) });
 }
 
