@@ -213,4 +213,24 @@ describe.each([
     }
     expect([rescan.summary, fullOnWorker.summary]).toEqual([full.summary, full.summary]);
   }, 300_000);
+
+  it("leaves the planner counting a rescan's verdict rows as they are, with many scans stored", async () => {
+    // Given a full scan, then rescans of the unchanged organization until 8 scans are stored
+    await scanSnapshotDir(t.db, dir, { now: NOW, reuse: false });
+    const stored = async () => (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM scans`))[0].n;
+    let last = await scanSnapshotDir(t.db, dir, { now: NOW });
+    while ((await stored()) < 8) last = await scanSnapshotDir(t.db, dir, { now: NOW });
+    expect(last.reused?.accounts).toBe(10);
+    // Then the statistics the rescan measured (scan_id only, from a small sample) estimate the new
+    // scan's rows within a factor of two: never the one-row guess that turns its pages into nested loops
+    for (const table of ["function_verdicts", "finding_verdicts"]) {
+      const actual = (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE scan_id = $1`, [last.scanId]))[0].n;
+      const [plan] = await t.db.query<{ "QUERY PLAN": unknown }>(`EXPLAIN (FORMAT JSON) SELECT * FROM ${table} WHERE scan_id = ${Number(last.scanId)}`);
+      const json = plan["QUERY PLAN"];
+      const estimated = (typeof json === "string" ? JSON.parse(json) : json)[0].Plan["Plan Rows"] as number;
+      expect(actual, table).toBeGreaterThan(100);
+      expect(estimated / actual, table).toBeGreaterThan(0.5);
+      expect(estimated / actual, table).toBeLessThan(2);
+    }
+  }, 300_000);
 });
