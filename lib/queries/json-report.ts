@@ -43,7 +43,7 @@ import { loadSuppressionOverlay, type SuppressionOverlay } from "./suppression-o
 import type { SuppressionEntry } from "./suppressions";
 import { applyViewFilter, findingsListed, type ViewFilter } from "./view-filter";
 import { FINDING_SEARCH_TEXT_SQL, viewSql, type SelectedVerdictRow } from "./view-sql";
-import { ACCOUNT_ROWS_BY_ARN_SQL, FINDING_OF_SCAN_SQL, FUNCTION_OF_SCAN_SQL, GRAPH_SCAN_SQL, ROLE_RECOMMENDATIONS_SQL } from "@/lib/store/shared-rows";
+import { ACCOUNT_ROWS_BY_ARN_SQL, ACCOUNT_ROWS_SCAN, FINDING_OF_SCAN_SQL, FUNCTION_OF_SCAN_SQL, GRAPH_SCAN_SQL, ROLE_RECOMMENDATIONS_SQL } from "@/lib/store/shared-rows";
 
 /** The newest scan that finished with data (succeeded or partial). */
 export async function latestCompleteScanId(db: Database): Promise<number | null> {
@@ -561,7 +561,7 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
     ? await db.query<{ packed: string }>(
         `SELECT ${packedColumns(["p.account_id", "p.arn", "p.name"], ["p.document"])} FROM unnest($2::text[], $3::text[]) AS w(account_id, arn)
            JOIN accounts a ON a.scan_id = $1 AND a.account_id = w.account_id
-           JOIN managed_policies p ON p.scan_id = COALESCE(a.analysed_in, a.scan_id) AND p.account_id = w.account_id AND p.arn = w.arn`,
+           JOIN managed_policies p ON p.scan_id = ${ACCOUNT_ROWS_SCAN("a")} AND p.account_id = w.account_id AND p.arn = w.arn`,
         [scanId, missing.map(([, w]) => w[0]), missing.map(([, w]) => w[1])],
       )
     : [];

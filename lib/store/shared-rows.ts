@@ -64,13 +64,12 @@ export async function functionIdOf(db: SqlRunner, scanId: number, arn: string): 
 /** The tables whose rows of a reused account stay in the scan that wrote them (ACCOUNT_ROWS_SQL). */
 export type AccountRowsTable = "roles" | "managed_policies" | "event_source_mappings";
 
-/** SQL for the id of the scan holding the account rows of account `accountExpr` in scan `scanParam`. */
-const ACCOUNT_ROWS_SCAN_SQL = (scanParam: string, accountExpr: string) =>
-  `(SELECT COALESCE(a.analysed_in, a.scan_id) FROM accounts a WHERE a.scan_id = ${scanParam} AND a.account_id = ${accountExpr})`;
+/** SQL: the id of the scan holding the rows of the account whose `accounts` row is aliased `alias` (its analysis's scan). */
+export const ACCOUNT_ROWS_SCAN = (alias: string) => `COALESCE(${alias}.analysed_in, ${alias}.scan_id)`;
 
 /** The id of the scan whose roles, managed policies and event source mappings of the account scan `scanId` reads (its own unless reused). */
 export async function accountRowsScanId(db: SqlRunner, scanId: number, accountId: string): Promise<number> {
-  const [row] = await db.query<{ id: number | null }>(`SELECT ${ACCOUNT_ROWS_SCAN_SQL("$1", "$2")} AS id`, [scanId, accountId]);
+  const [row] = await db.query<{ id: number }>(`SELECT ${ACCOUNT_ROWS_SCAN("a")} AS id FROM accounts a WHERE a.scan_id = $1 AND a.account_id = $2`, [scanId, accountId]);
   return row?.id ?? scanId;
 }
 
@@ -79,26 +78,24 @@ export async function accountRowsScanId(db: SqlRunner, scanId: number, accountId
  * table's columns), optionally only those of accounts meeting `accountCondition` on `a.account_id`.
  */
 export const ACCOUNT_ROWS_SQL = (table: AccountRowsTable, scanParam: string, accountCondition?: string) =>
-  `(SELECT t.* FROM accounts a JOIN ${table} t ON t.scan_id = COALESCE(a.analysed_in, a.scan_id) AND t.account_id = a.account_id
+  `(SELECT t.* FROM accounts a JOIN ${table} t ON t.scan_id = ${ACCOUNT_ROWS_SCAN("a")} AND t.account_id = a.account_id
      WHERE a.scan_id = ${scanParam}${accountCondition ? ` AND ${accountCondition}` : ""})`;
 
 /**
  * SQL for the rows of `table` that scan `scanParam` holds whose `column` (an ARN: roles' `arn`,
- * mappings' `function_arn`) is in the text array `arnsParam`: a subquery to select from.
+ * mappings' `function_arn`, role recommendations' `role_arn`) is in the text array `arnsParam`,
+ * each read where its account's rows are (the ARN's fifth field): a subquery to select from.
  */
-export const ACCOUNT_ROWS_BY_ARN_SQL = (table: AccountRowsTable, column: string, scanParam: string, arnsParam: string) =>
+export const ACCOUNT_ROWS_BY_ARN_SQL = (table: AccountRowsTable | "role_recommendations", column: string, scanParam: string, arnsParam: string) =>
   `(SELECT t.* FROM unnest(${arnsParam}::text[]) AS q(arn)
       JOIN accounts a ON a.scan_id = ${scanParam} AND a.account_id = split_part(q.arn, ':', 5)
-      JOIN ${table} t ON t.scan_id = COALESCE(a.analysed_in, a.scan_id) AND t.${column} = q.arn)`;
+      JOIN ${table} t ON t.scan_id = ${ACCOUNT_ROWS_SCAN("a")} AND t.${column} = q.arn)`;
 
 /**
  * SQL for the role_recommendations rows of scan `scanParam` for the roles in the text array
  * `arnsParam` (a subquery to select from): each read where its account's analysis was written.
  */
-export const ROLE_RECOMMENDATIONS_SQL = (scanParam: string, arnsParam: string) =>
-  `(SELECT r.* FROM unnest(${arnsParam}::text[]) AS q(role_arn)
-      JOIN accounts a ON a.scan_id = ${scanParam} AND a.account_id = split_part(q.role_arn, ':', 5)
-      JOIN role_recommendations r ON r.scan_id = COALESCE(a.analysed_in, a.scan_id) AND r.role_arn = q.role_arn)`;
+export const ROLE_RECOMMENDATIONS_SQL = (scanParam: string, arnsParam: string) => ACCOUNT_ROWS_BY_ARN_SQL("role_recommendations", "role_arn", scanParam, arnsParam);
 
 /** The ids of scan `scanId`'s findings of the given functions, in id order (for reads through Prisma). */
 export async function findingIdsOf(db: SqlRunner, scanId: number, functionArns: readonly string[]): Promise<number[]> {
