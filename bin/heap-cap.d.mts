@@ -3,3 +3,4 @@ export declare const HEAP_KIB_PER_FUNCTION: number;
 export declare function analysisHeapMb(functions: number, options: { configured?: number; defaultMb: number; machineMb: number }): number;
 export declare function snapshotFunctionCount(dir: string): number;
 export declare function scannedSnapshotDir(args: string[]): string | null;
+export declare function snapshotOption(args: string[]): string | null;

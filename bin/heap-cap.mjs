@@ -52,7 +52,11 @@ export function snapshotFunctionCount(dir) {
 
 /** The snapshot directory of `saltzer scan --snapshot DIR`, or null for any other command. */
 export function scannedSnapshotDir(args) {
-  if (args[0] !== "scan") return null;
+  return args[0] === "scan" ? snapshotOption(args) : null;
+}
+
+/** The directory a command's `--snapshot DIR` names (scan, check, can), or null without one. */
+export function snapshotOption(args) {
   const at = args.findIndex((a) => a === "--snapshot" || a.startsWith("--snapshot="));
   if (at < 0) return null;
   return (args[at].startsWith("--snapshot=") ? args[at].slice("--snapshot=".length) : args[at + 1]) || null;

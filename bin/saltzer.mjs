@@ -8,25 +8,31 @@
 // function count needs (bin/heap-cap.mjs); the analysis worker runs with the same cap.
 // The cap needs a second node process; help, the rule catalogue and the scan of a snapshot of up to
 // UNCAPPED_SCAN_FUNCTIONS functions (bin/heap-cap.mjs: the second start costs more than the cap saves) skip it.
+// Most commands, and the scan of a snapshot of up to LIFTOFF_ONLY_SCAN_FUNCTIONS functions, compile the
+// embedded database's WebAssembly with V8's baseline compiler alone (bin/wasm-tiering.mjs).
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { analysisHeapMb, scannedSnapshotDir, snapshotFunctionCount, UNCAPPED_SCAN_FUNCTIONS } from "./heap-cap.mjs";
+import v8 from "node:v8";
+import { analysisHeapMb, snapshotFunctionCount, snapshotOption, UNCAPPED_SCAN_FUNCTIONS } from "./heap-cap.mjs";
+import { wasmTieringFlags } from "./wasm-tiering.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
 const capped = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((a) => a.includes("--max-old-space-size"));
 const light = args.length === 0 || ["help", "--help", "-h", "rules"].includes(args[0]) || args.includes("--help") || args.includes("-h");
-const scanned = light || capped ? null : scannedSnapshotDir(args);
-const functions = scanned && !process.env.SALTZER_HEAP_MB ? snapshotFunctionCount(scanned) : null;
+const snapshotDir = light || capped ? null : snapshotOption(args);
+const snapshotFunctions = snapshotDir ? snapshotFunctionCount(snapshotDir) : null;
+const functions = args[0] === "scan" && !process.env.SALTZER_HEAP_MB ? snapshotFunctions : null;
 const small = functions !== null && functions <= UNCAPPED_SCAN_FUNCTIONS;
 const heapMb = process.env.SALTZER_HEAP_MB
   ? Number(process.env.SALTZER_HEAP_MB)
   : functions !== null
     ? analysisHeapMb(functions, { defaultMb: 1024, machineMb: os.totalmem() / 2 ** 20 })
     : 1024;
+const wasmFlags = capped ? [] : wasmTieringFlags(args[0], snapshotFunctions);
 
 const checked = process.env.SALTZER_DIST_CHECKED;
 delete process.env.SALTZER_DIST_CHECKED;
@@ -38,7 +44,7 @@ if (fs.existsSync(path.join(root, "cli", "run.ts")) && !checked) {
 if (!capped && !light && !small && Number.isInteger(heapMb) && heapMb > 0) {
   // SALTZER_TRACE counts from this process's start, before the capped one below starts (lib/scan-trace.ts).
   if (process.env.SALTZER_TRACE && !process.env.SALTZER_TRACE_ORIGIN) process.env.SALTZER_TRACE_ORIGIN = String(performance.timeOrigin);
-  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, ...process.execArgv, fileURLToPath(import.meta.url), ...args], {
+  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, ...wasmFlags, ...process.execArgv, fileURLToPath(import.meta.url), ...args], {
     stdio: "inherit",
     env: { ...process.env, SALTZER_DIST_CHECKED: "1" },
   });
@@ -48,5 +54,7 @@ if (!capped && !light && !small && Number.isInteger(heapMb) && heapMb > 0) {
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => process.exit(signal ? 128 + os.constants.signals[signal] : (code ?? 1)));
 } else {
+  // Before the database's WebAssembly is compiled; V8 reads these flags as it compiles.
+  for (const flag of wasmFlags) v8.setFlagsFromString(flag);
   await import(pathToFileURL(path.join(root, "dist", "cli.mjs")).href);
 }

@@ -1,0 +1,2 @@
+export declare const LIFTOFF_ONLY_SCAN_FUNCTIONS: number;
+export declare function wasmTieringFlags(command: string | undefined, snapshotFunctions: number | null): string[];
