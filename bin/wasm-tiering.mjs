@@ -11,22 +11,25 @@
 // - scan of 10,000 functions: the same within the noise; a 1 % rescan of them: 5.21-5.34 → 4.94-5.18 s;
 // - `check --scan` at 1,000 functions 2.31-2.34 → 1.71-1.74 s, at 10,000 3.96-3.99 → 3.48-3.54 s,
 //   at 100,000 23.3 → 22.4 s.
-// So commands run with Liftoff alone, except: a scan of a snapshot over LIFTOFF_ONLY_SCAN_FUNCTIONS,
-// a crawl (`scan --aws`: its size is not known), the long-running worker and `report` (a whole
-// organization's export reads every row; not measured past 10,000 functions), and the dashboard,
-// which runs for long and is not started here.
+// - `report --format sarif` at 1,000 functions 2.47-2.71 → 1.79-1.97 s; `report --format json` at
+//   10,000 8.73-9.06 → 8.31-8.98 s; `report --format csv` at 100,000 the same (24.1 against 24.5 s).
+// So commands run with Liftoff alone, except a scan of a snapshot over LIFTOFF_ONLY_SCAN_FUNCTIONS
+// (`scan --snapshot`, `first-start`, `check --snapshot`), a crawl (`scan --aws`: its size is not
+// known), and the long-running worker; the dashboard runs for long and is not started here.
 
 export const LIFTOFF_ONLY_SCAN_FUNCTIONS = 10_000;
 
-/** Commands that run briefly against the embedded database whatever its size. */
-const BRIEF_COMMANDS = new Set(["check", "can", "diff", "suppress", "unsuppress", "suppressions"]);
+/** Commands that read or write a little of the embedded database, or read it once (a report), whatever its size. */
+const BRIEF_COMMANDS = new Set(["check", "can", "diff", "report", "suppress", "unsuppress", "suppressions"]);
+/** Commands that scan a snapshot directory: as brief as the snapshot is small. */
+const SNAPSHOT_SCANS = new Set(["scan", "first-start", "check", "can"]);
 
 /**
  * The V8 flags `command` runs with; `snapshotFunctions`: the functions of the snapshot directory it
- * reads with --snapshot (null: none given, or not counted).
+ * scans (--snapshot, or first-start's), null when it scans none or they were not counted.
  */
 export function wasmTieringFlags(command, snapshotFunctions) {
   const liftoffOnly = ["--liftoff-only"];
-  if (snapshotFunctions !== null && (command === "scan" || BRIEF_COMMANDS.has(command))) return snapshotFunctions <= LIFTOFF_ONLY_SCAN_FUNCTIONS ? liftoffOnly : [];
+  if (snapshotFunctions !== null && SNAPSHOT_SCANS.has(command)) return snapshotFunctions <= LIFTOFF_ONLY_SCAN_FUNCTIONS ? liftoffOnly : [];
   return BRIEF_COMMANDS.has(command) ? liftoffOnly : [];
 }

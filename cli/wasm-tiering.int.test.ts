@@ -23,16 +23,18 @@ function compiledDuring(args: string[]): { liftoff: number; turbofan: number; co
 }
 
 describe("the embedded database's WebAssembly in a CLI command", () => {
-  it("is not recompiled by V8's optimizing compiler in a scan of a small snapshot, or a gate: that costs seconds of CPU they never win back", () => {
+  it("is not recompiled by V8's optimizing compiler in a scan of a small snapshot, a gate or a report: that costs seconds of CPU they never win back", () => {
     // Given the sample organization (a few dozen functions)
-    // When it is scanned, then gated, with V8 reporting each WebAssembly function it compiles
+    // When it is scanned, gated and reported, with V8 reporting each WebAssembly function it compiles
     const scan = compiledDuring(["scan", "--snapshot", SAMPLE, "--quiet"]);
     const gate = compiledDuring(["check", "--scan", "1", "--fail-on", "critical"]);
-    // Then both ran (the sample has critical findings: the gate fails, exit 1), PGlite's functions
+    const report = compiledDuring(["report", "--format", "sarif", "--out", path.join(tmp, "report.sarif")]);
+    // Then all ran (the sample has critical findings: the gate fails, exit 1), PGlite's functions
     // were compiled by the baseline compiler, and none by TurboFan
     expect(scan.code).toBe(0);
     expect(gate.code).toBe(1);
-    for (const compiled of [scan, gate]) {
+    expect(report.code).toBe(0);
+    for (const compiled of [scan, gate, report]) {
       expect(compiled.liftoff).toBeGreaterThan(100);
       expect(compiled.turbofan).toBe(0);
     }
@@ -43,12 +45,14 @@ describe("the embedded database's WebAssembly in a CLI command", () => {
     expect(wasmTieringFlags("scan", LIFTOFF_ONLY_SCAN_FUNCTIONS)).toEqual(["--liftoff-only"]);
     expect(wasmTieringFlags("scan", LIFTOFF_ONLY_SCAN_FUNCTIONS + 1)).toEqual([]);
     expect(wasmTieringFlags("check", 100_000)).toEqual([]);
-    // A crawl (its size is not known), a worker, a whole-organization export: V8's defaults.
+    expect(wasmTieringFlags("first-start", 100_000)).toEqual([]);
+    // A crawl (its size is not known) and the long-running worker: V8's defaults.
     expect(wasmTieringFlags("scan", null)).toEqual([]);
     expect(wasmTieringFlags("worker", null)).toEqual([]);
-    expect(wasmTieringFlags("report", null)).toEqual([]);
-    // Gates and single-function questions against the stored scan: the baseline compiler.
+    // Gates, reports and single-function questions against the stored scan: the baseline compiler.
     expect(wasmTieringFlags("check", null)).toEqual(["--liftoff-only"]);
+    expect(wasmTieringFlags("report", null)).toEqual(["--liftoff-only"]);
     expect(wasmTieringFlags("diff", null)).toEqual(["--liftoff-only"]);
+    expect(wasmTieringFlags("first-start", 48)).toEqual(["--liftoff-only"]);
   });
 });
