@@ -37,22 +37,22 @@ export function analysisHeapMb(functions, { configured, defaultMb, machineMb }) 
   return Math.max(defaultMb, Math.min(needed, most));
 }
 
-/** The functions of a snapshot directory (AWS CLI layout), counted in its list-functions files only; 0 when it has none. */
-export function snapshotFunctionCount(dir) {
+/**
+ * The functions of a snapshot directory (AWS CLI layout), counted in its list-functions files only;
+ * 0 when it has none. With `atMost`, counting stops once the count passes it (a caller that only
+ * compares with a threshold need not read a large organization's files whole).
+ */
+export function snapshotFunctionCount(dir, atMost = Infinity) {
   let functions = 0;
   const accounts = path.join(dir, "accounts");
   for (const account of subdirectories(accounts)) {
     for (const region of subdirectories(path.join(accounts, account, "regions"))) {
       const file = path.join(accounts, account, "regions", region, "lambda", "list-functions.json");
       functions += unlessUnreadable(() => (fs.statSync(file).isFile() ? occurrences(fs.readFileSync(file), FUNCTION_ARN_KEY) : 0), 0);
+      if (functions > atMost) return functions;
     }
   }
   return functions;
-}
-
-/** The snapshot directory of `saltzer scan --snapshot DIR`, or null for any other command. */
-export function scannedSnapshotDir(args) {
-  return args[0] === "scan" ? snapshotOption(args) : null;
 }
 
 /** The directory a command's `--snapshot DIR` names (scan, check, can), or null without one. */

@@ -17,7 +17,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import v8 from "node:v8";
 import { analysisHeapMb, snapshotFunctionCount, snapshotOption, UNCAPPED_SCAN_FUNCTIONS } from "./heap-cap.mjs";
-import { wasmTieringFlags } from "./wasm-tiering.mjs";
+import { LIFTOFF_ONLY_SCAN_FUNCTIONS, wasmTieringFlags } from "./wasm-tiering.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -25,8 +25,10 @@ const capped = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((a) =>
 const light = args.length === 0 || ["help", "--help", "-h", "rules"].includes(args[0]) || args.includes("--help") || args.includes("-h");
 // The snapshot directory the command scans: --snapshot, or first-start's (SALTZER_SNAPSHOT_DIR, by default the sample).
 const snapshotDir = light || capped ? null : args[0] === "first-start" ? path.resolve(process.env.SALTZER_SNAPSHOT_DIR || path.join(root, "samples", "acme")) : snapshotOption(args);
-const snapshotFunctions = snapshotDir ? snapshotFunctionCount(snapshotDir) : null;
-const functions = args[0] === "scan" && !process.env.SALTZER_HEAP_MB ? snapshotFunctions : null;
+// A scan sizes its heap by the whole count; other commands only compare it with the tiering threshold.
+const sizesHeap = args[0] === "scan" && !process.env.SALTZER_HEAP_MB;
+const snapshotFunctions = snapshotDir ? snapshotFunctionCount(snapshotDir, sizesHeap ? Infinity : LIFTOFF_ONLY_SCAN_FUNCTIONS) : null;
+const functions = sizesHeap ? snapshotFunctions : null;
 const small = functions !== null && functions <= UNCAPPED_SCAN_FUNCTIONS;
 const heapMb = process.env.SALTZER_HEAP_MB
   ? Number(process.env.SALTZER_HEAP_MB)

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { heapCapExceeded, projectRetainedHeap } from "./heap-projection";
-import { analysisHeapMb, HEAP_FIXED_MIB, HEAP_KIB_PER_FUNCTION, scannedSnapshotDir, snapshotFunctionCount } from "../../bin/heap-cap.mjs";
+import { analysisHeapMb, HEAP_FIXED_MIB, HEAP_KIB_PER_FUNCTION, snapshotFunctionCount, snapshotOption } from "../../bin/heap-cap.mjs";
 
 const MiB = 2 ** 20;
 
@@ -57,11 +57,16 @@ describe("heap projection", () => {
   it("reads the cap's inputs from the command line and the snapshot's list-functions files", () => {
     // Given `saltzer scan --snapshot samples/acme` (48 functions)
     const dir = path.resolve(import.meta.dirname, "../../samples/acme");
-    // Then the directory and its function count are found, and other commands have none
-    expect(scannedSnapshotDir(["scan", "--snapshot", dir])).toBe(dir);
-    expect(scannedSnapshotDir(["scan", `--snapshot=${dir}`, "--quiet"])).toBe(dir);
-    expect(scannedSnapshotDir(["report", "--snapshot", dir])).toBeNull();
+    // Then the directory and its function count are found (check and can take --snapshot too), and a command without one has none
+    expect(snapshotOption(["scan", "--snapshot", dir])).toBe(dir);
+    expect(snapshotOption(["scan", `--snapshot=${dir}`, "--quiet"])).toBe(dir);
+    expect(snapshotOption(["check", "--snapshot", dir, "--fail-on", "high"])).toBe(dir);
+    expect(snapshotOption(["report", "--format", "json"])).toBeNull();
     expect(snapshotFunctionCount(dir)).toBe(48);
+    // Asked only whether it passes a threshold, it stops reading once past it
+    const past = snapshotFunctionCount(dir, 10);
+    expect(past).toBeGreaterThan(10);
+    expect(past).toBeLessThan(48);
   });
 
   it("sizes the heap of a malformed snapshot without failing, so the scan itself can name what is wrong", () => {
