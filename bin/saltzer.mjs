@@ -23,7 +23,8 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
 const capped = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((a) => a.includes("--max-old-space-size"));
 const light = args.length === 0 || ["help", "--help", "-h", "rules"].includes(args[0]) || args.includes("--help") || args.includes("-h");
-// The snapshot directory the command scans: --snapshot, or first-start's (SALTZER_SNAPSHOT_DIR, by default the sample).
+// The snapshot directory the command scans: --snapshot, or first-start's (SALTZER_SNAPSHOT_DIR, by default the
+// sample, as lib/env.ts resolves it for the command itself).
 const snapshotDir = light || capped ? null : args[0] === "first-start" ? path.resolve(process.env.SALTZER_SNAPSHOT_DIR || path.join(root, "samples", "acme")) : snapshotOption(args);
 // A scan sizes its heap by the whole count; other commands only compare it with the tiering threshold.
 const sizesHeap = args[0] === "scan" && !process.env.SALTZER_HEAP_MB;

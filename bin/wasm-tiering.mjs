@@ -8,7 +8,7 @@
 // longer (11.0 → 14.3 s of the writing thread), and a 100,000-function scan writes ten times as much.
 // Measured alternating runs (generated organizations):
 // - scan of the sample: 3.19-3.36 s → 1.87-2.31 s; of 1,000 functions: 4.47-4.70 s → 3.96-4.19 s;
-// - scan of 10,000 functions: the same within the noise; a 1 % rescan of them: 5.21-5.34 → 4.94-5.18 s;
+// - scan of 10,000 functions: the same within the noise; a 1 % rescan of them: 4.40-4.77 → 3.83-4.45 s;
 // - `check --scan` at 1,000 functions 2.31-2.34 → 1.71-1.74 s, at 10,000 3.96-3.99 → 3.48-3.54 s,
 //   at 100,000 23.3 → 22.4 s.
 // - `report --format sarif` at 1,000 functions 2.47-2.71 → 1.79-1.97 s; `report --format json` at
