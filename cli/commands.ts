@@ -211,9 +211,10 @@ async function workerCommand(args: string[], out: Out): Promise<number> {
   const { runCrawlWorker, DEFAULT_WORKER_CONCURRENCY } = await import("@/lib/jobs/crawl-queue");
   return withStore(async (db) => {
     const stop = cancelOnSignals((signal) => out.stderr.write(`\nsaltzer worker: ${signal} again: stopping now; its running jobs go to other workers once they expire.\n`));
-    out.stderr.write(`saltzer worker ${process.pid}: taking crawl jobs from ${safeTerminalText(db.location)} (${concurrency ?? DEFAULT_WORKER_CONCURRENCY} jobs at once); Ctrl-C stops after the running jobs.\n`);
+    const ready = () =>
+      out.stderr.write(`saltzer worker ${process.pid}: taking crawl jobs from ${safeTerminalText(db.location)} (${concurrency ?? DEFAULT_WORKER_CONCURRENCY} jobs at once); Ctrl-C stops after the running jobs.\n`);
     try {
-      await runCrawlWorker(db, { concurrency, profile: values.profile as string | undefined, signal: stop.signal, log: values.quiet ? undefined : (line) => out.stderr.write(`${safeTerminalText(line)}\n`) });
+      await runCrawlWorker(db, { concurrency, profile: values.profile as string | undefined, signal: stop.signal, onReady: ready, log: values.quiet ? undefined : (line) => out.stderr.write(`${safeTerminalText(line)}\n`) });
     } finally {
       stop.dispose();
     }

@@ -10,7 +10,8 @@
  *     running a fixed number of jobs at once, so a crawl is limited by its workers' job slots
  *     rather than by the rate bound and a second worker shortens it.
  * Figures, not assertions. Load matters: the replay server, the crawler and the workers share
- * this machine's cores, so the script prints the load average beside the figures.
+ * this machine's cores (and PostgreSQL's), so the script prints the load average beside the
+ * figures and, per crawl, how busy the machine's cores were.
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
@@ -73,6 +74,11 @@ interface Row {
    * them, they are CPU-bound and a second worker cannot help; far below it, they wait on job slots or the queue.
    */
   "workers CPU s": number | null;
+  /**
+   * Share of all this machine's cores busy during the crawl (any process: crawler or workers, the
+   * replay server, PostgreSQL). Near 100 %, the machine's cores limit the crawl, not the job slots.
+   */
+  "machine CPU busy %": number;
 }
 const rows: Row[] = [];
 
@@ -105,11 +111,13 @@ async function measure(
 ): Promise<Row> {
   const server = await startServer({ pageSize: 50, faults: { latencyMs }, rateLimits: limits });
   try {
+    const machineBefore = machineCpuTicks();
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
     const workersBefore = workers.reduce((n, w) => n + processCpuSeconds(w.pid!), 0);
     const result = await crawl({ org: true, endpoint: server.endpoint, credentials: server.credentialsFor(management), ratePerSecond: limits.ratePerSecond, serviceRates: limits.services });
     const seconds = (performance.now() - started) / 1000;
+    const machineAfter = machineCpuTicks();
     const cpu = process.cpuUsage(cpuBefore);
     const workersCpu = workers.length ? workers.reduce((n, w) => n + processCpuSeconds(w.pid!), 0) - workersBefore : null;
     const crawlerCpu = inProcess ? (cpu.user + cpu.system) / 1e6 : null;
@@ -129,13 +137,21 @@ async function measure(
       "crawler CPU ms per call": crawlerCpu === null ? null : round((crawlerCpu * 1000) / result.apiCalls),
       "replay server CPU s": round(cpuSeconds),
       "workers CPU s": workersCpu === null ? null : round(workersCpu),
+      "machine CPU busy %": Math.round((100 * (machineAfter.busy - machineBefore.busy)) / Math.max(1, machineAfter.total - machineBefore.total)),
     };
     rows.push(row);
-    console.error(`${run}: ${row["crawl s"]} s (bound ${row["API-rate bound s"]} s)${crawlerCpu === null ? "" : `, crawler CPU ${row["crawler CPU s"]} s = ${row["crawler CPU ms per call"]} ms per call`}, replay server CPU ${row["replay server CPU s"]} s${workersCpu === null ? "" : `, workers CPU ${row["workers CPU s"]} s`}`);
+    console.error(`${run}: ${row["crawl s"]} s (bound ${row["API-rate bound s"]} s)${crawlerCpu === null ? "" : `, crawler CPU ${row["crawler CPU s"]} s = ${row["crawler CPU ms per call"]} ms per call`}, replay server CPU ${row["replay server CPU s"]} s${workersCpu === null ? "" : `, workers CPU ${row["workers CPU s"]} s`}, machine CPU ${row["machine CPU busy %"]} % busy`);
     return row;
   } finally {
     await server.close();
   }
+}
+
+/** This machine's CPU time so far, all cores (Linux /proc/stat, in clock ticks): busy, and busy plus idle. */
+function machineCpuTicks(): { busy: number; total: number } {
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy, total: busy + idle + iowait };
 }
 
 /** User plus system CPU seconds of a process (Linux /proc). */

@@ -85,6 +85,15 @@ const SERVICE_PREFIX: Record<string, string> = { LambdaClient: "lambda", IAMClie
 
 type AnyClient = LambdaClient | IAMClient | EC2Client | OrganizationsClient | STSClient;
 
+/**
+ * Loads the SDK clients a crawl uses. The compiled CLI loads each client package on first use
+ * (scripts/build-dist.mjs), which keeps one-shot commands quick; a long-lived `saltzer worker`
+ * loads them before it takes jobs, so its first crawl's jobs do not wait on ~0.4 s of compiling.
+ */
+export function loadAwsSdk(): void {
+  for (const client of [LambdaClient, IAMClient, EC2Client, OrganizationsClient, STSClient]) void client.prototype;
+}
+
 export class AwsClients {
   readonly stats: CallStats = { apiCalls: 0, operations: 0, throttled: 0 };
   private readonly limits = new Map<string, RateLimits>();

@@ -12,7 +12,7 @@
  */
 import crypto from "node:crypto";
 import PgBoss from "pg-boss";
-import { AwsClients } from "@/lib/collect/aws-clients";
+import { AwsClients, loadAwsSdk } from "@/lib/collect/aws-clients";
 import { assembleCrawl, sumStats } from "@/lib/collect/assemble-crawl";
 import { AccountCredentials, CrawlBugError, crawlJobKey, crawlJobPriority, planCrawl, runCrawlJob, type CrawlJobSpec, type CrawlPart, type CrawlPlan } from "@/lib/collect/crawl-jobs";
 import { baseCredentials, clientSettings, CrawlAbortedError, planOptions, type CrawlOptions, type CrawlProgress, type CrawlResult } from "@/lib/collect/crawl-organization";
@@ -211,6 +211,8 @@ export interface CrawlWorkerOptions {
   profile?: string;
   /** One line per job started and finished. */
   log?: (line: string) => void;
+  /** Called once the worker's job slots wait on the queue. */
+  onReady?: () => void;
   signal: AbortSignal;
 }
 
@@ -234,6 +236,7 @@ export async function runCrawlWorker(db: Database, options: CrawlWorkerOptions):
   const stop = new AbortController();
   options.signal.addEventListener("abort", () => stop.abort(), { once: true });
   const boss = await startBoss(db, 30);
+  loadAwsSdk();
   /** By contextKey: scan id and crawl identity. */
   const contexts = new Map<string, CrawlContext>();
   const contextKey = (scanId: number, crawl: string) => `${scanId}/${crawl}`;
@@ -319,6 +322,7 @@ export async function runCrawlWorker(db: Database, options: CrawlWorkerOptions):
     });
     slots.push(slot);
   }
+  options.onReady?.();
   await new Promise<void>((resolve) => {
     if (stop.signal.aborted) resolve();
     else stop.signal.addEventListener("abort", () => resolve(), { once: true });
