@@ -22,7 +22,7 @@ import { describeAwsError } from "@/lib/collect/aws-errors";
 import { sleep } from "@/lib/collect/job-pool";
 import type { Database, SqlRunner } from "@/lib/store/db";
 import { addCrawlJobs, completeCrawlJob, crawlJobCounts, failCrawlJob, forgetCrawl, forgetEndedCrawls, loadCrawlJob, loadCrawlParts, saveCrawlPlan } from "@/lib/store/queued-crawls";
-import { createSealKeys, seal, unseal } from "./sealed-parts";
+import { createSealKeys, PartOpener, PartSealer } from "./sealed-parts";
 import { traceStep } from "@/lib/scan-trace";
 
 export const CRAWL_QUEUE = "saltzer-crawl";
@@ -167,7 +167,8 @@ export async function crawlThroughQueue(db: Database, scanId: number, options: C
 
     traceStep("main", `all ${progress.jobsTotal} crawl jobs done; reading their parts`);
     report({ phase: "normalizing" });
-    const parts = (await loadCrawlParts(db, scanId)).map(({ spec, part }) => ({ spec, part: unseal<CrawlPart>(keys.privateKey, part) }));
+    const opener = new PartOpener(keys.privateKey);
+    const parts = (await loadCrawlParts(db, scanId)).map(({ spec, part }) => ({ spec, part: opener.open<CrawlPart>(part) }));
     traceStep("main", "parts read; assembling the snapshot");
     const { snapshot, files } = await assembleCrawl(plan, parts);
     traceStep("main", "snapshot assembled");
@@ -223,6 +224,8 @@ interface CrawlContext {
   clients: AwsClients;
   /** The worker's own account decides which accounts need the audit role assumed. */
   credentials: Promise<AccountCredentials>;
+  /** This worker's key for the crawl's parts (lib/jobs/sealed-parts.ts). */
+  sealer: PartSealer;
   lastUsed: number;
 }
 
@@ -263,7 +266,7 @@ export async function runCrawlWorker(db: Database, options: CrawlWorkerOptions):
         },
       );
       credentials.catch(() => undefined);
-      context = { stored, clients, credentials, lastUsed: now };
+      context = { stored, clients, credentials, sealer: new PartSealer(stored.publicKey), lastUsed: now };
       contexts.set(key, context);
     }
     context.lastUsed = now;
@@ -296,7 +299,7 @@ export async function runCrawlWorker(db: Database, options: CrawlWorkerOptions):
       log(`scan ${scanId}: ${key} failed: ${error.message}`);
       return;
     }
-    const done = { part: seal(stored.publicKey, part), stats: part.stats, functions: part.functions, gaps: part.gaps.length + part.functionFailures.length };
+    const done = { part: context.sealer.seal(part), stats: part.stats, functions: part.functions, gaps: part.gaps.length + part.functionFailures.length };
     // With jobs to follow, the result and those jobs are stored together; alone, one statement is atomic already.
     const recorded =
       part.followUps.length === 0
