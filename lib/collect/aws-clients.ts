@@ -83,7 +83,10 @@ const AGENT_OPTIONS = { keepAlive: true, maxSockets: 256 };
 
 const SERVICE_PREFIX: Record<string, string> = { LambdaClient: "lambda", IAMClient: "iam", EC2Client: "ec2", OrganizationsClient: "organizations", STSClient: "sts" };
 
-type AnyClient = LambdaClient | IAMClient | EC2Client | OrganizationsClient | STSClient;
+/** The SDK clients a crawl uses. */
+const CLIENT_CLASSES = [LambdaClient, IAMClient, EC2Client, OrganizationsClient, STSClient] as const;
+
+type AnyClient = InstanceType<(typeof CLIENT_CLASSES)[number]>;
 
 /**
  * Loads the SDK clients a crawl uses. The compiled CLI loads each client package on first use
@@ -91,7 +94,7 @@ type AnyClient = LambdaClient | IAMClient | EC2Client | OrganizationsClient | ST
  * loads them before it takes jobs, so its first crawl's jobs do not wait on ~0.4 s of compiling.
  */
 export function loadAwsSdk(): void {
-  for (const client of [LambdaClient, IAMClient, EC2Client, OrganizationsClient, STSClient]) void client.prototype;
+  for (const client of CLIENT_CLASSES) void client.prototype;
 }
 
 export class AwsClients {

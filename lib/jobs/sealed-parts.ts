@@ -16,6 +16,9 @@ export function createSealKeys(): SealKeys {
   return { publicKey: publicKey.export({ type: "spki", format: "pem" }).toString(), privateKey };
 }
 
+/** RSA-OAEP with SHA-256: how a worker's AES key is wrapped and unwrapped. */
+const OAEP = { padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" } as const;
+
 /**
  * Seals the parts one worker reads for one crawl: a fresh AES-256-GCM key, wrapped with the
  * coordinator's public key once, and a fresh IV for each part. Wrapping a key per part cost the
@@ -28,8 +31,7 @@ export class PartSealer {
   private readonly wrapped: string;
 
   constructor(publicKeyPem: string) {
-    const publicKey = crypto.createPublicKey(publicKeyPem);
-    this.wrapped = crypto.publicEncrypt({ key: publicKey, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, this.key).toString("base64url");
+    this.wrapped = crypto.publicEncrypt({ key: crypto.createPublicKey(publicKeyPem), ...OAEP }, this.key).toString("base64url");
   }
 
   /** `v1.<wrapped key>.<iv>.<tag>.<ciphertext>`, base64url parts. */
@@ -52,7 +54,7 @@ export class PartOpener {
     if (version !== "v1" || body === undefined) throw new Error("sealed crawl part: unknown format");
     let key = this.keys.get(wrapped);
     if (!key) {
-      key = crypto.privateDecrypt({ key: this.privateKey, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, Buffer.from(wrapped, "base64url"));
+      key = crypto.privateDecrypt({ key: this.privateKey, ...OAEP }, Buffer.from(wrapped, "base64url"));
       this.keys.set(wrapped, key);
     }
     const decipher = crypto.createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
