@@ -5,7 +5,7 @@
  * executing as that role, so the cost follows distinct roles, not functions.
  */
 import type { Snapshot } from "@/lib/snapshot/types";
-import { evaluateRulesCached } from "@/lib/rules/index";
+import { evaluateRulesCached, type RuleHitCache } from "@/lib/rules/index";
 import { loadAccessLevels } from "@/lib/analysis/policy/access-levels";
 import { actionUniverse } from "@/lib/analysis/policy/action-expansion";
 import { blastRadius, releaseSummaries } from "@/lib/analysis/graph/blast-radius";
@@ -116,7 +116,7 @@ export async function streamAnalysis(
   } else graph = buildPermissionGraph(index, permsOf, graphOptions);
   const edges = graph?.edges ?? [];
   const total = analysed.reduce((n, a) => n + a.functions.length, 0);
-  const ruleCache = new Map<string, Finding[]>();
+  const ruleCache: RuleHitCache = { shared: new Map(), role: new Map() };
   let done = 0;
   let findingCount = 0;
   // The reach is one walk per role: stored with the role's first function, read by all of them.
@@ -126,6 +126,8 @@ export async function streamAnalysis(
     // A role's functions are all in its account: the walks kept for the last one are done with.
     if (graph) releaseWalks(graph);
     releaseSummaries();
+    // A role's findings were kept for its account's functions only.
+    ruleCache.role.clear();
     for (const fn of account.functions) {
       const role = index.roles.get(fn.roleArn) ?? null;
       const perms = permsOf(fn.roleArn);

@@ -70,21 +70,31 @@ const FUNCTION_RULES = RULES.filter((r) => r.scope === "function");
 const RULE_ORDER = new Map(RULES.map((r, i) => [r.id, i]));
 
 /**
+ * Where evaluateRulesCached keeps hits: `shared` by the permission-scoped rules' inputs (any
+ * account's functions may share them), `role` by role (its account's functions only: the caller
+ * empties it between accounts, so a large organization does not keep every role's findings).
+ */
+export interface RuleHitCache {
+  shared: Map<string, Finding[]>;
+  role: Map<string, Finding[]>;
+}
+
+/**
  * Every rule on one function, with the permission-scoped rules' hits shared by every function
  * whose inputs to them are the same (same permission set, policies, escalation steps, event
  * sources), and the role-scoped rules' hits by every function of the role (one analysis gives
  * them the same last-accessed data and reference time).
  */
-export function evaluateRulesCached(ctx: RuleContext, cache: Map<string, Finding[]>): Finding[] {
+export function evaluateRulesCached(ctx: RuleContext, cache: RuleHitCache): Finding[] {
   const key = [
     ctx.perms.key,
     (ctx.role?.attachedPolicyArns ?? []).join(","),
     ctx.escalationPaths.flatMap((p) => p.steps.map((s) => s.action)).sort().join(","),
     (ctx.index.mappingsByFunction.get(ctx.fn.arn) ?? []).map((m) => m.eventSourceArn?.split(":")[2] ?? "").sort().join(","),
   ].join("|");
-  const roleKey = `role\u0000${ctx.account.accountId}\u0000${ctx.fn.roleArn}\u0000${ctx.perms.key}`;
-  const shared = cachedHits(cache, key, ctx, PERMISSION_RULES);
-  const sharedByRole = cachedHits(cache, roleKey, ctx, ROLE_RULES);
+  const roleKey = `${ctx.account.accountId}\u0000${ctx.fn.roleArn}\u0000${ctx.perms.key}`;
+  const shared = cachedHits(cache.shared, key, ctx, PERMISSION_RULES);
+  const sharedByRole = cachedHits(cache.role, roleKey, ctx, ROLE_RULES);
   const own = evaluateRules(ctx, FUNCTION_RULES);
   const mine = (f: Finding) => ({ ...f, functionArn: ctx.fn.arn });
   return sortFindings([...shared.map(mine), ...sharedByRole.map(mine), ...own]);
