@@ -9,7 +9,8 @@
 // The cap needs a second node process; help, the rule catalogue and the scan of a snapshot of up to
 // UNCAPPED_SCAN_FUNCTIONS functions (bin/heap-cap.mjs: the second start costs more than the cap saves) skip it.
 // Most commands, and the scan of a snapshot of up to LIFTOFF_ONLY_SCAN_FUNCTIONS functions, compile the
-// embedded database's WebAssembly with V8's baseline compiler alone (bin/wasm-tiering.mjs).
+// embedded database's WebAssembly with V8's baseline compiler alone (bin/wasm-tiering.mjs); the scan of a
+// snapshot of up to INTERPRETED_SCAN_FUNCTIONS functions runs its JavaScript without TurboFan (bin/js-tiering.mjs).
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -17,6 +18,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import v8 from "node:v8";
 import { analysisHeapMb, snapshotFunctionCount, snapshotOption, UNCAPPED_SCAN_FUNCTIONS } from "./heap-cap.mjs";
+import { jsTieringFlags } from "./js-tiering.mjs";
 import { LIFTOFF_ONLY_SCAN_FUNCTIONS, wasmTieringFlags } from "./wasm-tiering.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -36,7 +38,7 @@ const heapMb = process.env.SALTZER_HEAP_MB
   : functions !== null
     ? analysisHeapMb(functions, { defaultMb: 1024, machineMb: os.totalmem() / 2 ** 20 })
     : 1024;
-const wasmFlags = capped ? [] : wasmTieringFlags(args[0], snapshotFunctions);
+const tierFlags = capped ? [] : [...wasmTieringFlags(args[0], snapshotFunctions), ...jsTieringFlags(args[0], snapshotFunctions)];
 
 const checked = process.env.SALTZER_DIST_CHECKED;
 delete process.env.SALTZER_DIST_CHECKED;
@@ -48,7 +50,7 @@ if (fs.existsSync(path.join(root, "cli", "run.ts")) && !checked) {
 if (!capped && !light && !small && Number.isInteger(heapMb) && heapMb > 0) {
   // SALTZER_TRACE counts from this process's start, before the capped one below starts (lib/scan-trace.ts).
   if (process.env.SALTZER_TRACE && !process.env.SALTZER_TRACE_ORIGIN) process.env.SALTZER_TRACE_ORIGIN = String(performance.timeOrigin);
-  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, ...wasmFlags, ...process.execArgv, fileURLToPath(import.meta.url), ...args], {
+  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, ...tierFlags, ...process.execArgv, fileURLToPath(import.meta.url), ...args], {
     stdio: "inherit",
     env: { ...process.env, SALTZER_DIST_CHECKED: "1" },
   });
@@ -58,7 +60,7 @@ if (!capped && !light && !small && Number.isInteger(heapMb) && heapMb > 0) {
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => process.exit(signal ? 128 + os.constants.signals[signal] : (code ?? 1)));
 } else {
-  // Before the database's WebAssembly is compiled; V8 reads these flags as it compiles.
-  for (const flag of wasmFlags) v8.setFlagsFromString(flag);
+  // Before the database's WebAssembly is compiled and the CLI's code runs; V8 reads these flags as it compiles.
+  for (const flag of tierFlags) v8.setFlagsFromString(flag);
   await import(pathToFileURL(path.join(root, "dist", "cli.mjs")).href);
 }

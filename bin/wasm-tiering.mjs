@@ -22,7 +22,7 @@ export const LIFTOFF_ONLY_SCAN_FUNCTIONS = 10_000;
 /** Commands that read or write a little of the embedded database, or read it once (a report), whatever its size. */
 const BRIEF_COMMANDS = new Set(["check", "can", "diff", "report", "suppress", "unsuppress", "suppressions"]);
 /** Commands that scan a snapshot directory: as brief as the snapshot is small. */
-const SNAPSHOT_SCANS = new Set(["scan", "first-start", "check", "can"]);
+export const SNAPSHOT_SCANS = new Set(["scan", "first-start", "check", "can"]);
 
 /**
  * The V8 flags `command` runs with; `snapshotFunctions`: the functions of the snapshot directory it
