@@ -12,7 +12,7 @@
 // - 3,000 functions: 5.87-6.08 s → 6.70-6.77 s, 5,000 functions 9.0-9.4 s → 10.3-11.4 s: slower.
 // So a scan of a snapshot of up to INTERPRETED_SCAN_FUNCTIONS functions runs without TurboFan; every
 // other command, larger scans, crawls, the worker and the dashboard keep V8's defaults.
-import { SNAPSHOT_SCANS } from "./wasm-tiering.mjs";
+import { scansSnapshotOfAtMost } from "./wasm-tiering.mjs";
 
 export const INTERPRETED_SCAN_FUNCTIONS = 2_000;
 
@@ -21,5 +21,5 @@ export const INTERPRETED_SCAN_FUNCTIONS = 2_000;
  * snapshot directory it scans (--snapshot, or first-start's), null when it scans none or they were not counted.
  */
 export function jsTieringFlags(command, snapshotFunctions) {
-  return snapshotFunctions !== null && SNAPSHOT_SCANS.has(command) && snapshotFunctions <= INTERPRETED_SCAN_FUNCTIONS ? ["--no-opt"] : [];
+  return scansSnapshotOfAtMost(command, snapshotFunctions, INTERPRETED_SCAN_FUNCTIONS) ? ["--no-opt"] : [];
 }

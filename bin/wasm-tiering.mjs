@@ -22,7 +22,15 @@ export const LIFTOFF_ONLY_SCAN_FUNCTIONS = 10_000;
 /** Commands that read or write a little of the embedded database, or read it once (a report), whatever its size. */
 const BRIEF_COMMANDS = new Set(["check", "can", "diff", "report", "suppress", "unsuppress", "suppressions"]);
 /** Commands that scan a snapshot directory: as brief as the snapshot is small. */
-export const SNAPSHOT_SCANS = new Set(["scan", "first-start", "check", "can"]);
+const SNAPSHOT_SCANS = new Set(["scan", "first-start", "check", "can"]);
+
+/**
+ * Whether `command` scans a snapshot directory (`snapshotFunctions` counted, null when it scans none)
+ * and that snapshot holds at most `most` functions; bin/js-tiering.mjs asks the same.
+ */
+export function scansSnapshotOfAtMost(command, snapshotFunctions, most) {
+  return snapshotFunctions !== null && SNAPSHOT_SCANS.has(command) && snapshotFunctions <= most;
+}
 
 /**
  * The V8 flags `command` runs with; `snapshotFunctions`: the functions of the snapshot directory it
