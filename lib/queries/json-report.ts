@@ -7,7 +7,7 @@
  * verdicts (no policies, no blast radius), then the renderers ask for the full records page by
  * page, so a whole organization's export starts at once and holds one page in memory.
  */
-import type { BlastRadius, ReachedFunction, RecommendedPolicy, RiskScore, Severity } from "@/lib/analysis/types";
+import type { BlastRadius, DataStoreAccess, ReachedFunction, RecommendedPolicy, RiskScore, Severity } from "@/lib/analysis/types";
 import type { FunctionUrl, InlinePolicy, PolicyDocument } from "@/lib/snapshot/types";
 import type { Database } from "@/lib/store/db";
 import { decodeBlastRadius, decodePermissionSet, type PermissionSetPart } from "@/lib/store/codecs/blast-radius";
@@ -437,6 +437,20 @@ function newPageCache(): PageCache {
   };
 }
 
+/**
+ * A permission set's part as the HTML report prints it (the only format reading `analysis`, not
+ * `all`): each service's count per access level and each data store's resource, without the
+ * action and resource lists. Kept for a whole export, the lists were most of its memory (3,040
+ * permission sets at 10,000 functions: ~30 MB decoded, with a second copy in AWS's spelling).
+ */
+function withoutLists(set: PermissionSetPart): PermissionSetPart {
+  const stores = (list: DataStoreAccess[]) => list.map((d) => ({ ...d, actions: [] }));
+  return {
+    services: set.services.map((s) => ({ service: s.service, levels: s.levels.map((l) => ({ level: l.level, actions: [], actionCount: l.actionCount, resources: [] })) })),
+    dataStores: { read: stores(set.dataStores.read), write: stores(set.dataStores.write), delete: stores(set.dataStores.delete) },
+  };
+}
+
 /** Bounded: past this many entries a cache starts over, so memory stays flat on any organization. */
 const CACHE_ENTRIES = 4000;
 
@@ -579,7 +593,8 @@ async function readReportPage(db: Database, scanId: number, page: readonly Repor
     permissionSets.map((p) => {
       const { scalars, json: texts } = unpackRow(p.packed);
       const key = scalars[0] as string;
-      return [key, decodePermissionSet({ permissionsKey: key, services: texts[0], dataStores: texts[1] }, scanId)];
+      const set = decodePermissionSet({ permissionsKey: key, services: texts[0], dataStores: texts[1] }, scanId);
+      return [key, all ? set : withoutLists(set)];
     }),
   );
   const setByKey = new Map<string, PermissionSetPart>();

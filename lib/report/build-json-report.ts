@@ -113,9 +113,11 @@ export type ReportEntry = Pick<ReportFunction, "arn" | "name" | "accountId" | "r
 /**
  * What of a function's record a writer reads: `results` (SARIF: the function's identity and its
  * findings' words), `findings` (CSV: also each finding's statements, actions and resources),
- * `analysis` (HTML: also risk, blast radius, recommendation, URLs and event sources), `all`
- * (JSON). Fields outside the parts asked for come back empty, so a source need not read the
- * largest columns for a format that never prints them.
+ * `analysis` (HTML: also risk, blast radius, recommendation, URLs and event sources; of the
+ * blast radius' services their counts per access level, of its data stores their resources,
+ * without the action lists),
+ * `all` (JSON). Fields outside the parts asked for come back empty, so a source need not read
+ * (or hold) the largest values for a format that never prints them.
  */
 export type ReportParts = "results" | "findings" | "analysis" | "all";
 
