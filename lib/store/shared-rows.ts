@@ -34,9 +34,15 @@ export async function graphScanId(db: SqlRunner, scanId: number): Promise<number
 /**
  * SQL condition: the findings row aliased `alias` is one of scan `param`'s findings, optionally
  * narrowed by a condition on its verdict copy `v` (such as `v.function_arn = ANY($2::text[])`).
+ * Narrowed, the ids are gathered first and the findings read by their primary key: as a join, the
+ * planner read every findings row of every stored scan to pick a page's few (the findings table
+ * has no statistics: a scan does not analyse it), 46,000 rows for each page of an export at
+ * 10,000 functions (61 → 17 ms a page).
  */
 export const FINDING_OF_SCAN_SQL = (alias: string, param: string, narrowed?: string) =>
-  `${alias}.id IN (SELECT v.id FROM finding_verdicts v WHERE v.scan_id = ${param}${narrowed ? ` AND ${narrowed}` : ""})`;
+  narrowed
+    ? `${alias}.id = ANY(ARRAY(SELECT v.id FROM finding_verdicts v WHERE v.scan_id = ${param} AND ${narrowed}))`
+    : `${alias}.id IN (SELECT v.id FROM finding_verdicts v WHERE v.scan_id = ${param})`;
 
 /**
  * SQL condition: the functions row aliased `alias` is one of scan `param`'s functions, optionally
