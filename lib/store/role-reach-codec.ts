@@ -62,22 +62,31 @@ export function encodeRoleReach(reach: readonly ReachedFunction[]): StoredRoleRe
     if (i === undefined) textIndex.set(t, (i = texts.push(t) - 1));
     return i;
   };
+  // The walk's paths share their prefixes, edge objects and all (lib/analysis/graph/reach.ts): an
+  // edge after a given step is encoded once, not once per function reached through it.
+  const stepAfter = new Map<Edge, Map<number, number>>();
   const entries: StoredRoleReach["entries"] = reach.map((r) => {
     let parent = -1;
     for (const e of r.path) {
-      const row: StoredRoleReach["steps"][number] = [
-        node(e.from),
-        node(e.to),
-        text(e.kind),
-        e.via === undefined ? -1 : text(e.via),
-        e.conditional ? 1 : 0,
-        text(template(e.reason, e.to)),
-        text(template(e.shortReason, e.to)),
-        parent,
-      ];
-      const key = row.join(",");
-      let i = stepIndex.get(key);
-      if (i === undefined) stepIndex.set(key, (i = steps.push(row) - 1));
+      let byParent = stepAfter.get(e);
+      if (!byParent) stepAfter.set(e, (byParent = new Map()));
+      let i = byParent.get(parent);
+      if (i === undefined) {
+        const row: StoredRoleReach["steps"][number] = [
+          node(e.from),
+          node(e.to),
+          text(e.kind),
+          e.via === undefined ? -1 : text(e.via),
+          e.conditional ? 1 : 0,
+          text(template(e.reason, e.to)),
+          text(template(e.shortReason, e.to)),
+          parent,
+        ];
+        const key = row.join(",");
+        i = stepIndex.get(key);
+        if (i === undefined) stepIndex.set(key, (i = steps.push(row) - 1));
+        byParent.set(parent, i);
+      }
       parent = i;
     }
     return [node(r.arn), r.hops, parent];
