@@ -7,7 +7,7 @@ import type { PolicyDocument } from "@/lib/snapshot/types";
 import { reportEntry, type JsonReport, type ReportEntry, type ReportFunction, type ReportHead, type ReportSource } from "./build-json-report";
 import { csvWriter } from "./csv-report";
 import { htmlWriter } from "./html-report";
-import { piecesText, STREAMED_ARRAY, streamedJsonArray, writeAll, type ReportPiece, type ReportWriter } from "./report-writer";
+import { piecesText, STREAMED_ARRAY, streamedJsonArray, writeAll, type ReportPiece, type ReportWriter, type StreamedItem } from "./report-writer";
 import { sarifWriter } from "./sarif-report";
 
 export const REPORT_FORMATS = ["json", "csv", "sarif", "html"] as const;
@@ -43,7 +43,7 @@ function jsonWriter(head: ReportHead, entries: readonly ReportEntry[]): ReportWr
     begin: () => frame.before,
     write(fn) {
       count += 1;
-      return shared.pieces(frame.item(shared.withTokens(fn)));
+      return shared.pieces(frame.itemParts(shared.withTokens(fn)));
     },
     end: () => `${frame.after(count)}\n`,
   };
@@ -86,16 +86,18 @@ class SharedText {
   }
 
   /** The serialized record: its text with the shared values' bytes in place of their tokens. */
-  pieces(text: string): string | ReportPiece[] {
-    if (this.pending.length === 0) return text;
-    const out: ReportPiece[] = [];
-    let last = 0;
-    this.pattern.lastIndex = 0;
-    for (let m = this.pattern.exec(text); m; m = this.pattern.exec(text)) {
-      out.push(text.slice(last, m.index), this.pending[Number(m[1])]);
-      last = m.index + m[0].length;
+  pieces({ head, text, start, end }: StreamedItem): ReportPiece[] {
+    const out: ReportPiece[] = [head];
+    let last = start;
+    if (this.pending.length > 0) {
+      // Searched in JSON.stringify's own string (tokens never straddle the item's end).
+      this.pattern.lastIndex = start;
+      for (let m = this.pattern.exec(text); m && m.index < end; m = this.pattern.exec(text)) {
+        out.push(text.slice(last, m.index), this.pending[Number(m[1])]);
+        last = m.index + m[0].length;
+      }
     }
-    out.push(text.slice(last));
+    out.push(text.slice(last, end));
     return out;
   }
 

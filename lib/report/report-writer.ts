@@ -42,7 +42,20 @@ export const STREAMED_ARRAY: unknown = SENTINEL;
  * `JSON.stringify(value, null, 2)` cut where `STREAMED_ARRAY` stands, with a writer for the
  * array's items: the joined parts equal `JSON.stringify` of the value with the array in place.
  */
-export function streamedJsonArray(value: unknown): { before: string; item: (item: unknown) => string; after: (count: number) => string } {
+/**
+ * An item as `streamedJsonArray`'s `item` writes it, in two parts: `head` (the separator and
+ * indentation), then `text` from `start` to `end`. `text` is JSON.stringify's own string, not a
+ * joined copy: a caller that searches it (render-report.ts SharedText) reads it in place, where a
+ * joined string would first be copied whole (a 10,000-function JSON report copied 224 MB so).
+ */
+export interface StreamedItem {
+  head: string;
+  text: string;
+  start: number;
+  end: number;
+}
+
+export function streamedJsonArray(value: unknown): { before: string; item: (item: unknown) => string; itemParts: (item: unknown) => StreamedItem; after: (count: number) => string } {
   const text = JSON.stringify(value, null, 2);
   const marker = JSON.stringify(SENTINEL);
   const at = text.indexOf(marker);
@@ -60,14 +73,19 @@ export function streamedJsonArray(value: unknown): { before: string; item: (item
   };
   const open = JSON.stringify(wrap(0), null, 2).indexOf("0");
   let first = true;
+  const itemParts = (item: unknown): StreamedItem => {
+    const nested = JSON.stringify(wrap(item), null, 2);
+    const head = `${first ? "[" : ","}\n${inner}`;
+    first = false;
+    return { head, text: nested, start: open, end: nested.length - open + inner.length };
+  };
   return {
     before: text.slice(0, at),
     item(item) {
-      const nested = JSON.stringify(wrap(item), null, 2);
-      const out = `${first ? "[" : ","}\n${inner}${nested.slice(open, nested.length - open + inner.length)}`;
-      first = false;
-      return out;
+      const { head, text: nested, start, end } = itemParts(item);
+      return head + nested.slice(start, end);
     },
+    itemParts,
     after: (count) => `${count === 0 ? "[]" : `\n${indent}]`}${text.slice(at + marker.length)}`,
   };
 }
