@@ -260,10 +260,12 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
       // The changed accounts' functions keep their blast radius: the graph it reads is unchanged.
       const storedBlastRadius = reuse && onlyAccounts?.size ? await storedBlastRadii(db, reuse.fromScanId, [...onlyAccounts]) : undefined;
       // Every analysed function keeps its stored blast radius: the little work left is cheaper here
-      // than starting a worker and handing it the whole snapshot.
+      // than starting a worker and handing it the whole snapshot. A worker that read the snapshot
+      // itself holds it already, with the analysis data loaded: it analyses while this thread lists
+      // the reused accounts (save-scan.ts), the two costs of a rescan side by side on two cores.
       const analysed = snapshot.accounts.filter((a) => onlyAccounts?.has(a.accountId)).flatMap((a) => a.functions);
       const light = storedBlastRadius !== undefined && analysed.length <= LIGHT_ANALYSIS_FUNCTIONS && analysed.every((fn) => storedBlastRadius.has(fn.arn));
-      const analysisWorker = light ? null : workerFiles;
+      const analysisWorker = light && !prepared?.readSnapshot ? null : workerFiles;
       const where = analysisWorker ? "on a worker thread while storing" : "in process";
       const toAnalyse = onlyAccounts ? analysed.length : functions;
       traceStep("main", `${reuse ? `reusing ${reuse.accountIds.size} account(s) of scan ${reuse.fromScanId}` : "nothing to reuse"}; ${toAnalyse ? `analysing ${toAnalyse} function(s) ${where}` : "nothing to analyse"}`);

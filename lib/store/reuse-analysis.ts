@@ -74,8 +74,8 @@ export function analysisCopier(conn: SqlRunner, reuse: AnalysisReuse, toScanId: 
   const from = reuse.fromScanId;
   return {
     /**
-     * The rows of consecutive reused accounts (in snapshot order, as the earlier scan wrote
-     * them), one statement per table; returns how many functions and findings.
+     * The rows of the reused accounts (as the earlier scan wrote them), one statement per
+     * table; returns how many functions and findings.
      */
     async accounts(accountIds: string[]): Promise<{ functions: number; findings: number }> {
       // Functions and findings are shared, not copied: the new scan's verdict copies name the rows

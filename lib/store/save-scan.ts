@@ -180,58 +180,44 @@ export async function storeSnapshot(
       await write("event_source_mappings", mappings);
       if (streamed) {
         const unanalysed = new Map(rows.functions.map((r) => [r.arn, r]));
-        // Reused accounts are copied in snapshot order between the analysed ones, so rows keep
-        // the order a full scan writes them in (the analysis hands over one account at a time then).
-        const copier = reuse ? analysisCopier(conn, reuse, scanId) : null;
-        const accountOrder = snapshot.accounts.map((a) => a.accountId);
-        let nextAccount = 0;
-        let currentAccount: string | undefined;
-        /** Copies the reused accounts that come before `accountId` (null: all that remain), each run of them at once. */
-        const copyReusedBefore = async (accountId: string | null) => {
-          if (!copier || (accountId !== null && accountId === currentAccount)) return;
-          const run: string[] = [];
-          while (nextAccount < accountOrder.length) {
-            const id = accountOrder[nextAccount++];
-            if (id === accountId) break;
-            if (reuse!.accountIds.has(id)) run.push(id);
+        const accountOf = new Map(rows.functions.map((r) => [r.arn, r.accountId]));
+        // The reused accounts are listed first, one statement per table for all of them: meanwhile
+        // the analysis worker analyses the changed accounts (an incremental rescan's two costs
+        // overlap). Readers order what they list, never by where a row was written.
+        if (reuse) {
+          const run = snapshot.accounts.map((a) => a.accountId).filter((id) => reuse.accountIds.has(id));
+          if (run.length > 0) {
+            traceStep("main", `listing ${run.length} reused account(s)`);
+            const copied = await analysisCopier(conn, reuse, scanId).accounts(run);
+            traceStep("main", "reused accounts listed");
+            for (const row of rows.functions) if (reuse.accountIds.has(row.accountId)) unanalysed.delete(row.arn);
+            findingCount += copied.findings;
+            total += copied.findings;
+            written += copied.functions + copied.findings;
+            onProgress?.(written, total);
           }
-          currentAccount = accountId ?? undefined;
-          if (run.length === 0) return;
-          traceStep("main", `listing ${run.length} reused account(s)`);
-          const copied = await copier.accounts(run);
-          traceStep("main", "reused accounts listed");
-          const copiedAccounts = new Set(run);
-          for (const row of rows.functions) if (copiedAccounts.has(row.accountId)) unanalysed.delete(row.arn);
-          findingCount += copied.findings;
-          total += copied.findings;
-          written += copied.functions + copied.findings;
-          onProgress?.(written, total);
-        };
+        }
         await streamed.stream({
           rows: async ({ functions, batches }) => {
             for (const fn of functions) {
-              const accountId = unanalysed.get(fn.functionArn)?.accountId;
+              const accountId = accountOf.get(fn.functionArn);
               if (accountId && reuse?.accountIds.has(accountId)) throw new Error(`Analysis returned ${fn.functionArn}, whose account's results are reused.`);
             }
-            const accountId = functions.length ? unanalysed.get(functions[0].functionArn)?.accountId : undefined;
-            if (accountId) await copyReusedBefore(accountId);
             for (const fn of functions) {
               if (!unanalysed.delete(fn.functionArn)) throw new Error(`Analysis returned ${fn.functionArn}, which is not in the snapshot or came twice.`);
               findingCount += fn.findingSeverities.length;
             }
-            // Reusing: permission sets and reach are copied whole at the end (organization-level rows).
-            const kept = copier ? batches.filter((b) => b.table !== "permission_sets" && b.table !== "role_reach") : batches;
+            // Reusing: the earlier scan's permission sets and reach are this scan's (organization-level rows).
+            const kept = reuse ? batches.filter((b) => b.table !== "permission_sets" && b.table !== "role_reach") : batches;
             // Function rows are counted in the total from the start; the others as they come.
             for (const batch of kept) if (batch.table !== "functions") total += batch.count;
             for (const batch of kept) await insert(batch);
           },
           edges: async (batches) => {
-            await copyReusedBefore(null);
             for (const batch of batches) total += batch.count;
             for (const batch of batches) await insert(batch);
           },
         });
-        await copyReusedBefore(null);
         // Functions the analysis skipped (none expected) are still stored, unanalysed.
         await write("functions", unanalysed.values());
       } else {
