@@ -39,14 +39,11 @@ const SENTINEL = "\u0000streamed\u0000";
 export const STREAMED_ARRAY: unknown = SENTINEL;
 
 /**
- * `JSON.stringify(value, null, 2)` cut where `STREAMED_ARRAY` stands, with a writer for the
- * array's items: the joined parts equal `JSON.stringify` of the value with the array in place.
- */
-/**
  * An item as `streamedJsonArray`'s `item` writes it, in two parts: `head` (the separator and
  * indentation), then `text` from `start` to `end`. `text` is JSON.stringify's own string, not a
  * joined copy: a caller that searches it (render-report.ts SharedText) reads it in place, where a
- * joined string would first be copied whole (a 10,000-function JSON report copied 224 MB so).
+ * joined string would first be copied whole (a 10,000-function JSON export allocated
+ * 1,768 MB so, 1,540 MB in place).
  */
 export interface StreamedItem {
   head: string;
@@ -55,6 +52,10 @@ export interface StreamedItem {
   end: number;
 }
 
+/**
+ * `JSON.stringify(value, null, 2)` cut where `STREAMED_ARRAY` stands, with a writer for the
+ * array's items: the joined parts equal `JSON.stringify` of the value with the array in place.
+ */
 export function streamedJsonArray(value: unknown): { before: string; item: (item: unknown) => string; itemParts: (item: unknown) => StreamedItem; after: (count: number) => string } {
   const text = JSON.stringify(value, null, 2);
   const marker = JSON.stringify(SENTINEL);

@@ -179,8 +179,8 @@ export async function storeSnapshot(
       await write("managed_policies", policies);
       await write("event_source_mappings", mappings);
       if (streamed) {
-        const unanalysed = new Map(rows.functions.map((r) => [r.arn, r]));
-        const accountOf = new Map(rows.functions.map((r) => [r.arn, r.accountId]));
+        // A reused account's functions are listed below, not written: only the others await their analysis.
+        const unanalysed = new Map(rows.functions.filter((r) => !reuse?.accountIds.has(r.accountId)).map((r) => [r.arn, r]));
         // The reused accounts are listed first, one statement per table for all of them: meanwhile
         // the analysis worker analyses the changed accounts (an incremental rescan's two costs
         // overlap). Readers order what they list, never by where a row was written.
@@ -190,7 +190,6 @@ export async function storeSnapshot(
             traceStep("main", `listing ${run.length} reused account(s)`);
             const copied = await analysisCopier(conn, reuse, scanId).accounts(run);
             traceStep("main", "reused accounts listed");
-            for (const row of rows.functions) if (reuse.accountIds.has(row.accountId)) unanalysed.delete(row.arn);
             findingCount += copied.findings;
             total += copied.findings;
             written += copied.functions + copied.findings;
@@ -200,11 +199,10 @@ export async function storeSnapshot(
         await streamed.stream({
           rows: async ({ functions, batches }) => {
             for (const fn of functions) {
-              const accountId = accountOf.get(fn.functionArn);
-              if (accountId && reuse?.accountIds.has(accountId)) throw new Error(`Analysis returned ${fn.functionArn}, whose account's results are reused.`);
-            }
-            for (const fn of functions) {
-              if (!unanalysed.delete(fn.functionArn)) throw new Error(`Analysis returned ${fn.functionArn}, which is not in the snapshot or came twice.`);
+              if (!unanalysed.delete(fn.functionArn)) {
+                const reused = rows.functions.some((r) => r.arn === fn.functionArn && reuse?.accountIds.has(r.accountId));
+                throw new Error(`Analysis returned ${fn.functionArn}, ${reused ? "whose account's results are reused" : "which is not in the snapshot or came twice"}.`);
+              }
               findingCount += fn.findingSeverities.length;
             }
             // Reusing: the earlier scan's permission sets and reach are this scan's (organization-level rows).
