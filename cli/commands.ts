@@ -171,20 +171,18 @@ async function scanCommand(args: string[], out: Out): Promise<number> {
       out.stderr.write(`saltzer: ${lateSignal} arrived as scan ${result.scanId} was committed: it is stored (${result.status}); no summary or report follows.\n`);
       return signalExitCode(lateSignal);
     }
-    const { snapshot } = result;
-    const functions = snapshot.accounts.flatMap((a) => a.functions);
-    const regions = new Set(functions.map((f) => f.region));
+    const { scanned } = result;
     const bySeverity = SEVERITIES.map((s) => `${result.summary?.findingsBySeverity[s] ?? 0} ${s}`).join(", ");
     const riskiest = result.summary?.riskiest ?? [];
     const summary = [
-      `Scan ${result.scanId} ${result.status}: ${snapshot.accounts.length} accounts, ${regions.size} regions, ${functions.length} functions`,
+      `Scan ${result.scanId} ${result.status}: ${scanned.accounts} accounts, ${scanned.regions} regions, ${scanned.functions} functions`,
       `  source: ${source.kind === "directory" ? source.dir : "AWS"}`,
       `  findings: ${result.summary?.findings ?? 0} (${bySeverity})`,
       ...riskiest.map((r) => `  risk ${String(r.score).padStart(3)} ${r.severity.padEnd(8)} ${r.functionArn}`),
-      ...(result.reused ? [`  reused: the analysis of ${result.reused.accounts} unchanged account(s) from scan ${result.reused.fromScanId}; ${snapshot.accounts.length - result.reused.accounts} analysed`] : []),
+      ...(result.reused ? [`  reused: the analysis of ${result.reused.accounts} unchanged account(s) from scan ${result.reused.fromScanId}; ${scanned.accounts - result.reused.accounts} analysed`] : []),
       `  timings: ${(result.timings.totalMs / 1000).toFixed(2)} s in all: read ${(result.timings.parseMs / 1000).toFixed(2)} s, analyse ${(result.timings.analyseMs / 1000).toFixed(2)} s, store ${(result.timings.storeMs / 1000).toFixed(2)} s (analysis and storage overlap)`,
       ...(result.crawlStats ? [`  crawl: ${describeCrawlStats(result.crawlStats)}`, ...Object.entries(result.crawlStats.byApi).map(([api, s]) => `    ${api}: ${s.apiCalls} calls, ${s.retries} retries, ${s.throttled} throttled`)] : []),
-      ...snapshot.gaps.map((g) => `  gap: ${[g.accountId, g.region, g.api].filter(Boolean).join(" ")}${g.file ? ` (${g.file})` : ""}: ${g.message}`),
+      ...scanned.gaps.map((g) => `  gap: ${[g.accountId, g.region, g.api].filter(Boolean).join(" ")}${g.file ? ` (${g.file})` : ""}: ${g.message}`),
     ];
     const target = format && !values.out ? (s: string) => out.stderr.write(s) : out.stdout;
     target(`${summary.map(safeTerminalText).join("\n")}\n`);

@@ -179,7 +179,7 @@ async function queuedCrawl(workers: number, limits: ReplayRateLimits): Promise<R
       return await measure(`queue, ${workers} worker${workers > 1 ? "s" : ""}`, `${workers} × ${values["worker-concurrency"]}`, false, limits, async (options) => {
         const result = await runScan(db, { kind: "aws", crawl: { ...options, queue: true } }, { analyse: null });
         const stats = result.crawlStats!;
-        return { functions: result.snapshot.accounts.reduce((n, a) => n + a.functions.length, 0), apiCalls: stats.apiCalls, throttled: stats.throttled };
+        return { functions: result.scanned.functions, apiCalls: stats.apiCalls, throttled: stats.throttled };
       }, children);
     } finally {
       await db.close();

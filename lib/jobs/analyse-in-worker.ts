@@ -119,9 +119,12 @@ function snapshotFromWorker(worker: Worker): { readSnapshot: NonNullable<Prepare
   let latest: ReadSnapshotProgress | null = null;
   let hashed: AnalysisInputParts | null = null;
   let received: Snapshot | null = null;
+  let arrived = false;
   let forward: ((progress: ReadSnapshotProgress) => void) | null = null;
-  let settle!: { resolve: (snapshot: Snapshot) => void; reject: (error: Error) => void };
-  const read = new Promise<Snapshot>((resolve, reject) => (settle = { resolve, reject }));
+  // `read` settles when the snapshot is here but does not hold it: the prepared worker outlives the
+  // scan's use of the snapshot, which is collected once its rows are written.
+  let settle!: { resolve: () => void; reject: (error: Error) => void };
+  const read = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
   // Until readSnapshot is called nobody awaits it: a failure meanwhile is reported there, not as unhandled.
   read.catch(() => undefined);
   const onMessage = (message: FromAnalysisWorker) => {
@@ -137,8 +140,12 @@ function snapshotFromWorker(worker: Worker): { readSnapshot: NonNullable<Prepare
     } else if (message.type === "inputs" || message.type === "snapshot") {
       // Either may come first (analysis-worker.ts): listened to until both are here.
       if (message.type === "inputs") inputsArrived((hashed = message.parts));
-      else settle.resolve((received = message.snapshot));
-      if (hashed && received) worker.off("message", onMessage);
+      else {
+        received = message.snapshot;
+        arrived = true;
+        settle.resolve();
+      }
+      if (hashed && arrived) worker.off("message", onMessage);
     } else if (message.type === "read-error") {
       worker.off("message", onMessage);
       inputsArrived(null);
@@ -158,7 +165,12 @@ function snapshotFromWorker(worker: Worker): { readSnapshot: NonNullable<Prepare
     readSnapshot: (onProgress) => {
       forward = onProgress;
       if (latest) onProgress(latest);
-      return read;
+      return read.then(() => {
+        const snapshot = received;
+        received = null;
+        if (!snapshot) throw new Error("The snapshot the analysis worker read was already taken.");
+        return snapshot;
+      });
     },
     inputs,
   };

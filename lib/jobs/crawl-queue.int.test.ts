@@ -5,6 +5,7 @@ import { crawlOrganization } from "@/lib/collect/crawl-organization";
 import { startReplayServer, type ReplayServer } from "@/test/replay/replay-server";
 import { runScan } from "@/lib/jobs/run-scan";
 import { freshPostgres, postgresReachable, POSTGRES_ADMIN_URL, type TestDatabase } from "@/lib/store/test-support";
+import type { Snapshot } from "@/lib/snapshot/types";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const SAMPLE = path.join(ROOT, "samples", "acme");
@@ -82,7 +83,8 @@ describe.skipIf(!reachable)("a crawl through the durable queue (PostgreSQL, pg-b
 
     // When the organization is scanned through the queue (jobs expire after 3 s) and the first
     // worker is killed while it runs a job of per-function reads
-    const scanning = runScan(t.db, { kind: "aws", crawl: { org: true, endpoint: server.endpoint, credentials: server.credentialsFor(MANAGEMENT), queue: true, jobTimeoutSeconds: 3 } });
+    let queued: Snapshot | null = null;
+    const scanning = runScan(t.db, { kind: "aws", crawl: { org: true, endpoint: server.endpoint, credentials: server.credentialsFor(MANAGEMENT), queue: true, jobTimeoutSeconds: 3 } }, { onSnapshot: (read) => (queued = read) });
     const [, killedKey] = await first.waitFor(/: (functions\/\S+) started/, "running a functions job");
     first.child.kill("SIGKILL");
     const result = await scanning;
@@ -92,7 +94,7 @@ describe.skipIf(!reachable)("a crawl through the durable queue (PostgreSQL, pg-b
     expect(second.log()).toContain(`${killedKey} done`);
     // And the scan completed, analysed, with the same snapshot as the in-process crawl
     expect(result.status).toBe("succeeded");
-    expect(result.snapshot).toEqual(inProcess.snapshot);
+    expect(queued).toEqual(inProcess.snapshot);
     expect(result.summary?.findings).toBeGreaterThan(0);
     const [row] = await t.db.query<{ status: string; function_count: number }>("select status, function_count from scans where id = $1", [result.scanId]);
     expect(row).toEqual({ status: "succeeded", function_count: 48 });

@@ -4,6 +4,7 @@ import { freshPglite, type TestDatabase } from "@/lib/store/test-support";
 import { joinBlastRadius } from "@/lib/store/scan-rows";
 import { functionIdsOf, graphScanId } from "@/lib/store/shared-rows";
 import { analyzeSnapshot } from "@/lib/audit/analyze-snapshot";
+import type { Snapshot } from "@/lib/snapshot/types";
 import { edgeInAwsCase } from "@/lib/queries/action-names";
 import { firstReachedOf } from "@/lib/queries/reach";
 import { analysisWorkerFiles } from "./analyse-in-worker";
@@ -44,7 +45,7 @@ describe("runScan", () => {
     // Then it succeeds with every sample function analysed
     expect(result.status).toBe("succeeded");
     const analysed = await t.db.prisma.lambdaFunction.count({ where: { scanId: result.scanId, riskScore: { not: null } } });
-    expect(analysed).toBe(result.snapshot.accounts.reduce((n, a) => n + a.functions.length, 0));
+    expect(analysed).toBe(result.scanned.functions);
   });
 
   it("analysed on a worker thread, stores exactly what an analysis on the writing thread stores", async () => {
@@ -72,7 +73,8 @@ describe("runScan", () => {
   it("stores each permission set once, and every function's blast radius reads back whole", async () => {
     // Given a scan of the sample and the same analysis kept in memory
     const now = "2026-11-01T00:00:00.000Z";
-    const { scanId, snapshot } = await runScan(t.db, { kind: "directory", dir: SAMPLE }, { now });
+    let snapshot!: Snapshot;
+    const { scanId } = await runScan(t.db, { kind: "directory", dir: SAMPLE }, { now, onSnapshot: (read) => (snapshot = read) });
     const expected = await analyzeSnapshot(snapshot, { now });
     // When the stored rows are read back
     // (where the scan reads them: an unchanged rescan shares an earlier scan's, lib/store/shared-rows.ts)

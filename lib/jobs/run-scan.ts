@@ -45,10 +45,19 @@ export interface ScanSummary {
   riskiest: { functionArn: string; score: number; severity: Severity }[];
 }
 
+/** What a scan read, counted: the scan keeps none of the snapshot once it is stored. */
+export interface ScannedCounts {
+  accounts: number;
+  /** Regions with at least one function. */
+  regions: number;
+  functions: number;
+  gaps: Snapshot["gaps"];
+}
+
 export interface ScanResult {
   scanId: number;
   status: ScanStatus;
-  snapshot: Snapshot;
+  scanned: ScannedCounts;
   summary: ScanSummary | null;
   /**
    * storeMs counts every write. analyseMs is the analysis's own time: on a worker thread it
@@ -108,6 +117,8 @@ export interface ScanOptions {
    * (lib/snapshot/account-read-cache.ts); none when absent. A prepared worker was given its own.
    */
   readCacheDir?: string;
+  /** Called with the snapshot as read, before it is analysed and stored (the scan lets go of it once stored). */
+  onSnapshot?: (snapshot: Snapshot) => void;
 }
 
 /** Where a scan reads from: an offline snapshot directory, or AWS through the crawler. */
@@ -175,7 +186,8 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
       checkCancelled();
       report("reading", p.accountsTotal ? p.accountsDone / p.accountsTotal : 0, `${p.phase}: ${p.filesRead} files read`, { accountsRead: p.accountsDone, accountsTotal: p.accountsTotal });
     };
-    const snapshotRead =
+    // Let go of once awaited (as is the snapshot once stored): a large snapshot is collected while the analysis streams in.
+    let snapshotRead: Promise<Snapshot> | null =
       source.kind === "directory"
         ? (prepared?.readSnapshot
             ? prepared.readSnapshot(onReadProgress)
@@ -232,10 +244,13 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
         traceStep("main", "nothing to reuse; the worker analyses its copy while the snapshot is handed over");
       }
     }
-    const snapshot = await snapshotRead;
+    let snapshot: Snapshot | null = await snapshotRead;
+    snapshotRead = null;
     traceStep("main", "snapshot received");
     checkCancelled();
+    options.onSnapshot?.(snapshot);
     functions = snapshot.accounts.reduce((n, a) => n + a.functions.length, 0);
+    const scanned: ScannedCounts = { accounts: snapshot.accounts.length, regions: new Set(snapshot.accounts.flatMap((a) => a.functions.map((fn) => fn.region))).size, functions, gaps: snapshot.gaps };
     const accountsTotal = snapshot.accounts.length;
     const t1 = performance.now();
     report("reading", 1, `${accountsTotal} accounts read`, { accountsRead: accountsTotal, accountsTotal, functionsTotal: functions }, true);
@@ -274,6 +289,8 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
       // Started before the store writes the snapshot's rows (if not already, above): the worker loads and builds the graph meanwhile.
       const running = worker ?? (analysisWorker && onlyAccounts?.size !== 0 ? startAnalysisWorker(analysisWorker, scanId, snapshot, analyseOptions, prepared ?? undefined) : null);
       worker = running;
+      // The analysis in process needs the snapshot until it is done; a worker has its own copy.
+      const inProcess = running ? null : snapshot;
       if (!running) prepared?.stop();
       prepared = null;
       analysis = {
@@ -294,7 +311,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
           // Every account reused: nothing to analyse, not even the graph (its edges are copied).
           if (onlyAccounts?.size === 0) workerBusyMs = 0;
           else if (running) workerBusyMs = (await running.result(rowSink)).busyMs;
-          else await analyseToRows(scanId, snapshot, analyseOptions, rowSink);
+          else await analyseToRows(scanId, inProcess!, analyseOptions, rowSink);
           streamMs = performance.now() - start;
           traceStep("main", "analysis stored");
           analysisDone = true;
@@ -315,13 +332,16 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     checkCancelled();
     const t2 = performance.now();
 
-    const status = await storeSnapshot(db, scanId, snapshot, analysis, (written, total) => {
+    const storing = storeSnapshot(db, scanId, snapshot, analysis, (written, total) => {
       // Throwing here rolls the whole transaction back.
       checkCancelled();
       // Rows stream in while the analysis runs: counted all along, the storing step's own share after it.
       if (analysisDone) report("storing", total ? written / total : 1, `${written}/${total} rows`, { rowsStored: written, rowsTotal: total });
       else meter.count({ rowsStored: written, rowsTotal: total });
     }, incremental);
+    // The store took what it writes: nothing below needs the snapshot.
+    snapshot = null;
+    const status = await storing;
     if (incremental?.reuse) {
       // The summary covers every function, reused ones included: its findings are the stored aggregates'.
       const { findingsBySeverity } = await readScanAggregates(db, scanId);
@@ -339,7 +359,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     const waitedMs = streamMs ? streamMs - writesDuringAnalysisMs : t2 - t1;
     const timings = { parseMs: t1 - t0, analyseMs: workerBusyMs ?? waitedMs, storeMs: t3 - t1 - waitedMs, totalMs: t3 - t0 };
     const reused = incremental?.reuse ? { accounts: incremental.reuse.accountIds.size, fromScanId: incremental.reuse.fromScanId } : null;
-    return { scanId, status, snapshot, summary: analysis ? tally.summary : null, timings, crawlStats, reused };
+    return { scanId, status, scanned, summary: analysis ? tally.summary : null, timings, crawlStats, reused };
   } catch (error) {
     await failScan(db, scanId, error, error instanceof ScanCancelledError || options.signal?.aborted ? "cancelled" : "failed");
     throw error;

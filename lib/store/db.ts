@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { applyMigrations } from "./migrate";
+import { pgliteJsonStatement } from "./pglite-json-statement";
 import { copyFromTemplate, defaultTemplateSpec, DROP_TEMPLATE_DATABASES, templatePath, type TemplateSpec } from "./pglite-template";
 
 /** Raw SQL access for migrations and bulk reads, beside the Prisma client. */
@@ -150,6 +151,7 @@ async function openPglite(dataDir: string, templateOption: TemplateSpec | null |
     throw new Error(`Cannot open the embedded database at ${dir}: ${(error as Error).message}`);
   }
   const prisma = lazyPrisma(() => new PrismaPGlite(client));
+  const jsonStatement = pgliteJsonStatement(client);
   const runner: SqlRunner = {
     async exec(sql) {
       await client.exec(sql);
@@ -157,10 +159,7 @@ async function openPglite(dataDir: string, templateOption: TemplateSpec | null |
     async query<T>(sql: string, params: unknown[] = []) {
       return (await client.query<T>(sql, params)).rows;
     },
-    async queryJson(sql, json) {
-      // The identity serializer keeps PGlite from turning the bytes into JSON again.
-      await client.query(sql, [json], { serializers: { [JSON_OID]: (bytes: Uint8Array) => bytes as unknown as string } });
-    },
+    queryJson: jsonStatement,
   };
   const db: Database = {
     get prisma() {
@@ -232,8 +231,6 @@ function lazyPrisma(adapter: () => NonNullable<ConstructorParameters<typeof Pris
 const PGLITE_SETTINGS = ["wal_init_zero=off", "full_page_writes=off", "wal_buffers=16MB"];
 
 export const DEFAULT_CACHE_MB = 32;
-
-const JSON_OID = 114;
 
 /** node-postgres sends a Buffer parameter in binary form (a Uint8Array it would send as text). */
 function asBuffer(bytes: Uint8Array): Buffer {

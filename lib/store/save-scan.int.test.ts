@@ -55,6 +55,19 @@ describe.each([
     expect(await t.db.prisma.lambdaFunction.count({ where: { scanId: good } })).toBe(2);
   });
 
+  it("stores nothing of a scan whose analysis left functions out, naming one of them", async () => {
+    // Given a snapshot with two functions and an analysis that hands over no rows
+    const scanId = await createScan(t.db, { kind: "directory", location: "/tmp/unanalysed" });
+    const snapshot = tinySnapshot(2);
+    const skipped = snapshot.accounts[0].functions[0].arn;
+    // When the scan is stored
+    const storing = storeSnapshot(t.db, scanId, snapshot, { stream: async () => {} });
+    // Then it fails, naming a function left without analysis (stored, it would look as if nothing were wrong with it)
+    await expect(storing).rejects.toThrow(`The analysis returned no result for 2 function(s), ${skipped} among them`);
+    expect(await t.db.prisma.lambdaFunction.count({ where: { scanId } })).toBe(0);
+    expect(await t.db.prisma.account.count({ where: { scanId } })).toBe(0);
+  });
+
   it("never stores environment variable values", async () => {
     // Given a function whose environment has a secret-looking variable (names only reach the store)
     const snapshot = tinySnapshot(1);

@@ -129,9 +129,11 @@ export async function markInterruptedScans(db: Database): Promise<number> {
 
 /**
  * Writes every record of the snapshot (and its analysis, when given) under `scanId` and marks
- * the scan succeeded, or partial when the snapshot lists coverage gaps.
+ * the scan succeeded, or partial when the snapshot lists coverage gaps. What it writes is taken
+ * from the snapshot before the first write, and the snapshot's own rows are let go once written:
+ * with a streamed analysis, a large snapshot is collected while the analysis's rows come in.
  */
-export async function storeSnapshot(
+export function storeSnapshot(
   db: Database,
   scanId: number,
   snapshot: Snapshot,
@@ -140,23 +142,63 @@ export async function storeSnapshot(
   incremental: IncrementalStore | null = null,
 ): Promise<ScanStatus> {
   const streamed = analysis !== null && "stream" in analysis ? analysis : null;
-  if (incremental?.reuse && !streamed) throw new Error("Reusing an earlier scan's analysis needs the streamed analysis.");
-  const rows = snapshotRows(scanId, snapshot, streamed ? null : (analysis as ScanAnalysis | null));
+  if (incremental?.reuse && !streamed) return Promise.reject(new Error("Reusing an earlier scan's analysis needs the streamed analysis."));
+  const write = scanWrite(scanId, snapshot, streamed ? null : (analysis as ScanAnalysis | null), streamed !== null, incremental);
+  return writeScan(db, scanId, write, streamed, analysis !== null, onProgress, incremental);
+}
+
+/** What storing a scan writes, taken from its snapshot: none of it holds the snapshot but `own`, until it is written. */
+interface ScanWrite {
+  /** The snapshot's own rows (a reused account's roles, managed policies and mappings stay where they were written). */
+  own: Pick<ReturnType<typeof snapshotRows>, "accounts" | "roles" | "policies" | "mappings"> | null;
+  /** Without a streamed analysis: the functions' rows, with their analysis when given. */
+  analysed: Omit<ReturnType<typeof snapshotRows>, "accounts" | "roles" | "policies" | "mappings"> | null;
+  /** Each function's account, by ARN. */
+  accountOf: Map<string, string>;
+  accountIds: string[];
+  gaps: CoverageGap[];
+  organization: Snapshot["organization"];
+}
+
+function scanWrite(scanId: number, snapshot: Snapshot, analysis: ScanAnalysis | null, streamed: boolean, incremental: IncrementalStore | null): ScanWrite {
+  const { accounts, roles, policies, mappings, ...analysed } = snapshotRows(scanId, snapshot, analysis);
   const reuse = incremental?.reuse ?? null;
-  for (const account of rows.accounts) {
+  for (const account of accounts) {
     if (incremental) account.inputHash = incremental.accountHashes.get(account.accountId) ?? null;
     // A reused account's role recommendations stay where they were written (shared-rows.ts).
     if (reuse?.accountIds.has(account.accountId)) account.analysedIn = reuse.analysedIn.get(account.accountId) ?? null;
   }
   // A reused account's roles, managed policies and mappings stay where its analysis was written (shared-rows.ts).
   const own = <T extends { accountId: string }>(list: T[]): T[] => (reuse ? list.filter((r) => !reuse.accountIds.has(r.accountId)) : list);
-  const [roles, policies, mappings] = [own(rows.roles), own(rows.policies), own(rows.mappings)];
-  const functionCount = rows.functions.length;
+  return {
+    own: { accounts, roles: own(roles), policies: own(policies), mappings: own(mappings) },
+    analysed: streamed ? null : analysed,
+    accountOf: new Map(analysed.functions.map((r) => [r.arn, r.accountId])),
+    accountIds: snapshot.accounts.map((a) => a.accountId),
+    gaps: snapshot.gaps,
+    organization: snapshot.organization ?? null,
+  };
+}
+
+async function writeScan(
+  db: Database,
+  scanId: number,
+  scan: ScanWrite,
+  streamed: StreamedAnalysis | null,
+  analysed: boolean,
+  onProgress: ((rowsWritten: number, rowsTotal: number) => void) | undefined,
+  incremental: IncrementalStore | null,
+): Promise<ScanStatus> {
+  const reuse = incremental?.reuse ?? null;
+  const own = scan.own!;
+  const rows = scan.analysed;
+  const functionCount = scan.accountOf.size;
   let total =
-    rows.accounts.length + roles.length + policies.length + functionCount + mappings.length + rows.findings.length + rows.searchTerms.length + rows.searchTextTerms.length + rows.permissionSets.length + rows.roleReach.length + rows.roleRecommendations.length + rows.edges.length;
+    own.accounts.length + own.roles.length + own.policies.length + functionCount + own.mappings.length +
+    (rows ? rows.findings.length + rows.searchTerms.length + rows.searchTextTerms.length + rows.permissionSets.length + rows.roleReach.length + rows.roleRecommendations.length + rows.edges.length : 0);
   let written = 0;
-  let findingCount = rows.findings.length;
-  const status: ScanStatus = snapshot.gaps.length > 0 ? "partial" : "succeeded";
+  let findingCount = rows?.findings.length ?? 0;
+  const status: ScanStatus = scan.gaps.length > 0 ? "partial" : "succeeded";
 
   // One transaction on one connection: the scan's rows appear all at once or not at all.
   await db.withConnection(async (conn) => {
@@ -174,18 +216,19 @@ export async function storeSnapshot(
     try {
       if (db.kind === "pglite") await skipScanForeignKeyChecks(conn, scanId);
       traceStep("main", "writing the snapshot's rows");
-      await write("accounts", rows.accounts);
-      await write("roles", roles);
-      await write("managed_policies", policies);
-      await write("event_source_mappings", mappings);
+      await write("accounts", own.accounts);
+      await write("roles", own.roles);
+      await write("managed_policies", own.policies);
+      await write("event_source_mappings", own.mappings);
+      scan.own = null;
       if (streamed) {
         // A reused account's functions are listed below, not written: only the others await their analysis.
-        const unanalysed = new Map(rows.functions.filter((r) => !reuse?.accountIds.has(r.accountId)).map((r) => [r.arn, r]));
+        const unanalysed = new Set([...scan.accountOf].filter(([, accountId]) => !reuse?.accountIds.has(accountId)).map(([arn]) => arn));
         // The reused accounts are listed first, one statement per table for all of them: meanwhile
         // the analysis worker analyses the changed accounts (an incremental rescan's two costs
         // overlap). Readers order what they list, never by where a row was written.
         if (reuse) {
-          const run = snapshot.accounts.map((a) => a.accountId).filter((id) => reuse.accountIds.has(id));
+          const run = scan.accountIds.filter((id) => reuse.accountIds.has(id));
           if (run.length > 0) {
             traceStep("main", `listing ${run.length} reused account(s)`);
             const copied = await analysisCopier(conn, reuse, scanId).accounts(run);
@@ -200,7 +243,8 @@ export async function storeSnapshot(
           rows: async ({ functions, batches }) => {
             for (const fn of functions) {
               if (!unanalysed.delete(fn.functionArn)) {
-                const reused = rows.functions.some((r) => r.arn === fn.functionArn && reuse?.accountIds.has(r.accountId));
+                const accountId = scan.accountOf.get(fn.functionArn);
+                const reused = accountId !== undefined && reuse?.accountIds.has(accountId);
                 throw new Error(`Analysis returned ${fn.functionArn}, ${reused ? "whose account's results are reused" : "which is not in the snapshot or came twice"}.`);
               }
               findingCount += fn.findingSeverities.length;
@@ -216,9 +260,12 @@ export async function storeSnapshot(
             for (const batch of batches) await insert(batch);
           },
         });
-        // Functions the analysis skipped (none expected) are still stored, unanalysed.
-        await write("functions", unanalysed.values());
-      } else {
+        // A function stored without its analysis would look as if nothing were wrong with it.
+        if (unanalysed.size > 0) {
+          const [first] = unanalysed;
+          throw new Error(`The analysis returned no result for ${unanalysed.size} function(s), ${first} among them; nothing of this scan was stored.`);
+        }
+      } else if (rows) {
         await write("functions", rows.functions);
         await write("findings", rows.findings);
         await write("search_terms", rows.searchTerms);
@@ -232,13 +279,13 @@ export async function storeSnapshot(
         status,
         phase: "done",
         finished_at: new Date().toISOString(),
-        gaps: snapshot.gaps,
-        organization_id: snapshot.organization?.id ?? null,
-        organization: snapshot.organization ?? null,
-        account_count: snapshot.accounts.length,
+        gaps: scan.gaps,
+        organization_id: scan.organization?.id ?? null,
+        organization: scan.organization ?? null,
+        account_count: scan.accountIds.length,
         function_count: functionCount,
         finding_count: findingCount,
-        analyzed: analysis !== null,
+        analyzed: analysed,
         analysis_key: incremental?.analysisKey ?? null,
         reused_accounts: reuse?.accountIds.size ?? 0,
         // Equal analysis keys: the earlier scan's graph is this scan's (reuse-analysis.ts).
@@ -253,7 +300,7 @@ export async function storeSnapshot(
         [scanId, JSON.stringify(scanUpdate)],
       );
       // Every account reused (and the same organization-level key): the earlier scan's verdicts are this scan's.
-      const listedFrom = reuse ? { scanId: reuse.fromScanId, accounts: [...reuse.accountIds], all: reuse.accountIds.size === snapshot.accounts.length } : null;
+      const listedFrom = reuse ? { scanId: reuse.fromScanId, accounts: [...reuse.accountIds], all: reuse.accountIds.size === scan.accountIds.length } : null;
       traceStep("main", "deriving page data");
       await storeScanAggregates(conn, scanId, { verdictsWritten: true, listedFrom });
       await conn.exec("COMMIT");
