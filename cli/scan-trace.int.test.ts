@@ -51,10 +51,11 @@ describe("SALTZER_TRACE", () => {
     const result = saltzer(["scan", "--snapshot", SAMPLE, "--quiet"], { SALTZER_DATA_DIR: dataDir, SALTZER_TRACE: "1" });
     expect(result.code).toBe(0);
     const steps = traceOf(result.stderr).map(([, thread, step]) => `${thread} ${step}`);
-    // Then the trace names the reused accounts and the listing of their rows
+    // Then the trace names the reused accounts and the listing of their rows, done ahead while the worker read the snapshot
     expect(steps).toContain("main reusing 3 account(s) of scan 1; nothing to analyse");
-    expect(steps).toContain("main listing 3 reused account(s)");
-    expect(steps.indexOf("main reused accounts listed")).toBeGreaterThan(steps.indexOf("main listing 3 reused account(s)"));
+    expect(steps).toContain("main listing ahead the 3 account(s) of scan 1");
+    expect(steps.indexOf("main listed ahead")).toBeGreaterThan(steps.indexOf("main listing ahead the 3 account(s) of scan 1"));
+    expect(steps.indexOf("main listed ahead")).toBeLessThan(steps.indexOf("main inputs received; looking for an analysis to reuse"));
   });
 
   it("prints nothing of the kind without it", () => {

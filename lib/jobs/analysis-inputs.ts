@@ -101,12 +101,19 @@ export function analysisInputParts(snapshot: Snapshot): AnalysisInputParts {
 }
 
 /**
- * `codeVersion` names the analysis code (a hash of its build or sources); `now` is the scan's
- * reference time: date-based rules count whole days, so results are reused within one UTC day.
+ * The part of the organization-level key known before the snapshot is read: `codeVersion` names
+ * the analysis code (a hash of its build or sources); `now` is the scan's reference time: date-based
+ * rules count whole days, so results are reused within one UTC day. The key is this part, a dot,
+ * then the hash of the organization-level inputs: a scan can find the scans it may reuse from
+ * before its snapshot is read (lib/store/reuse-analysis.ts).
  */
-export function analysisInputsFrom(parts: AnalysisInputParts, codeVersion: string, now: string | undefined): AnalysisInputs {
+export function analysisKeyPrefix(codeVersion: string, now: string | undefined): string {
   const day = (now ?? new Date().toISOString()).slice(0, 10);
-  return { analysisKey: hash([`code ${codeVersion}`, `day ${day}`, parts.sharedHash]), accountHashes: new Map(parts.accountHashes) };
+  return `${hash([`code ${codeVersion}`, `day ${day}`])}.`;
+}
+
+export function analysisInputsFrom(parts: AnalysisInputParts, codeVersion: string, now: string | undefined): AnalysisInputs {
+  return { analysisKey: `${analysisKeyPrefix(codeVersion, now)}${parts.sharedHash}`, accountHashes: new Map(parts.accountHashes) };
 }
 
 export function analysisInputs(snapshot: Snapshot, codeVersion: string, now: string | undefined): AnalysisInputs {

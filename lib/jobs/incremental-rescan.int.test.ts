@@ -214,6 +214,40 @@ describe.each([
     expect([rescan.summary, fullOnWorker.summary]).toEqual([full.summary, full.summary]);
   }, 300_000);
 
+  it("lists ahead the accounts of the scan it likely reuses, and takes all of them back when an organization-level input changed or the read fails", async () => {
+    // Given a scan of the organization, then an SCP tightened (nothing is reusable any more)
+    const files = analysisWorkerFiles()!;
+    const onWorker = () => runScan(t.db, { kind: "directory", dir }, { now: NOW, preparedWorker: prepareAnalysisWorker(files, { snapshotDir: dir }) });
+    const before = await onWorker();
+    tightenScp(dir, "s3:DeleteBucket");
+    // When it is scanned as `saltzer scan` does (the worker reads the directory while this thread lists ahead)
+    const rescan = await onWorker();
+    // Then nothing was reused and the scan stored exactly a full scan's rows: none of what was listed ahead stayed
+    expect(rescan.reused).toBeNull();
+    const full = await scanSnapshotDir(t.db, dir, { now: NOW, reuse: false });
+    const [a, b] = [await storedScan(t.db, rescan.scanId), await storedScan(t.db, full.scanId)];
+    for (const table of STORED_PARTS) expect(a[table], table).toEqual(b[table]);
+    // When a file turns malformed after a scan that would be reused, and the directory is scanned again
+    const [account] = snapshotAccountIds(dir);
+    const broken = path.join(dir, "accounts", account, "iam", "get-account-authorization-details.json");
+    const original = fs.readFileSync(broken);
+    fs.writeFileSync(broken, "{ not json");
+    try {
+      await expect(onWorker()).rejects.toThrow(/get-account-authorization-details\.json/);
+    } finally {
+      fs.writeFileSync(broken, original);
+    }
+    // Then the failed scan holds no rows, and the next scan reuses every account and stores the full scan's rows
+    const [failed] = await t.db.query<{ id: number; status: string }>(`SELECT id, status FROM scans ORDER BY id DESC LIMIT 1`);
+    expect(failed.status).toBe("failed");
+    expect(await t.db.query(`SELECT 1 FROM function_verdicts WHERE scan_id = $1`, [failed.id])).toEqual([]);
+    const again = await onWorker();
+    expect(again.reused).toEqual({ accounts: 10, fromScanId: full.scanId });
+    const c = await storedScan(t.db, again.scanId);
+    for (const table of STORED_PARTS) expect(c[table], table).toEqual(b[table]);
+    expect(before.scanId).toBeLessThan(rescan.scanId);
+  }, 300_000);
+
   it("leaves the planner counting a rescan's verdict rows as they are, with many scans stored", async () => {
     // Given a full scan, then rescans of the unchanged organization until 8 scans are stored
     await scanSnapshotDir(t.db, dir, { now: NOW, reuse: false });

@@ -4,7 +4,7 @@
  * A failure at any point marks the scan failed with the reason; earlier scans are untouched.
  */
 import type { Database } from "@/lib/store/db";
-import { createScan, failScan, heartbeat, HEARTBEAT_MS, storeSnapshot, updateScanProgress, type ScanAnalysis, type ScanStatus, type StreamedAnalysis } from "@/lib/store/save-scan";
+import { createScan, dropListedAhead, failScan, heartbeat, HEARTBEAT_MS, listAhead, storeSnapshot, updateScanProgress, type ListedAhead, type ScanAnalysis, type ScanStatus, type StreamedAnalysis } from "@/lib/store/save-scan";
 import { readSnapshotDir, type ReadSnapshotProgress } from "@/lib/snapshot/read-snapshot-dir";
 import { SEVERITIES, type Severity } from "@/lib/analysis/types";
 import type { FunctionSummary } from "@/lib/store/scan-rows";
@@ -18,7 +18,7 @@ import { createScanProgressMeter, type OverallProgress, type ScanCounts, type Sc
 import { anyReusableScan, findReusableAnalysis, reusedRiskiest, storedBlastRadii, type AnalysisReuse } from "@/lib/store/reuse-analysis";
 import { readScanAggregates } from "@/lib/store/scan-aggregates";
 import type { IncrementalStore } from "@/lib/store/save-scan";
-import { analysisInputs, analysisInputsFrom, type AnalysisInputs } from "./analysis-inputs";
+import { analysisInputs, analysisInputsFrom, analysisKeyPrefix, type AnalysisInputs } from "./analysis-inputs";
 import { analysisCodeVersion } from "./analysis-code-version";
 import { traceStep } from "@/lib/scan-trace";
 
@@ -168,6 +168,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
   beat.unref();
   let worker: RunningAnalysis | null = null;
   let prepared: PreparedAnalysisWorker | null = null;
+  let ahead: ListedAhead | null = null;
   try {
     const t0 = performance.now();
     const workerFiles = options.analyse !== undefined || options.analysisThread === "main" ? null : analysisWorkerFiles();
@@ -222,6 +223,8 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
       fraction > 0
         ? report("functions", fraction, message, { functionsAnalysed: Math.round(fraction * functions) })
         : report("graph", 0, message);
+    // While the worker reads, this thread lists the accounts of the scan a rescan likely reuses (save-scan.ts).
+    if (options.analyse === undefined && options.reuse !== false && prepared?.readInputs) ahead = await listAhead(db, scanId, analysisKeyPrefix(codeVersion(), options.now));
     const earlyParts = options.analyse === undefined && prepared?.readInputs ? await prepared.readInputs : null;
     let inputs = earlyParts ? analysisInputsFrom(earlyParts, codeVersion(), options.now) : null;
     const findReuse = (found: AnalysisInputs) => (options.reuse === false ? null : findReusableAnalysis(db, found.analysisKey, found.accountHashes));
@@ -338,7 +341,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
       // Rows stream in while the analysis runs: counted all along, the storing step's own share after it.
       if (analysisDone) report("storing", total ? written / total : 1, `${written}/${total} rows`, { rowsStored: written, rowsTotal: total });
       else meter.count({ rowsStored: written, rowsTotal: total });
-    }, incremental);
+    }, incremental, ahead);
     // The store took what it writes: nothing below needs the snapshot.
     snapshot = null;
     const status = await storing;
@@ -361,6 +364,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     const reused = incremental?.reuse ? { accounts: incremental.reuse.accountIds.size, fromScanId: incremental.reuse.fromScanId } : null;
     return { scanId, status, scanned, summary: analysis ? tally.summary : null, timings, crawlStats, reused };
   } catch (error) {
+    await dropListedAhead(db, ahead).catch(() => undefined);
     await failScan(db, scanId, error, error instanceof ScanCancelledError || options.signal?.aborted ? "cancelled" : "failed");
     throw error;
   } finally {

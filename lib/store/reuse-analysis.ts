@@ -70,8 +70,7 @@ async function listAgain(conn: SqlRunner, copy: (typeof VERDICT_COPIES)[string],
  * accounts included. The search index's terms are shared by every scan: the copied findings'
  * text ids name them.
  */
-export function analysisCopier(conn: SqlRunner, reuse: AnalysisReuse, toScanId: number) {
-  const from = reuse.fromScanId;
+export function analysisCopier(conn: SqlRunner, from: number, toScanId: number) {
   return {
     /**
      * The rows of the reused accounts (as the earlier scan wrote them), one statement per
@@ -84,7 +83,32 @@ export function analysisCopier(conn: SqlRunner, reuse: AnalysisReuse, toScanId: 
       const findings = await listAgain(conn, VERDICT_COPIES.findings, from, toScanId, "t.function_arn IN (SELECT arn FROM function_verdicts f WHERE f.scan_id = $1 AND f.account_id = ANY($3::text[]))", accountIds, "t.id");
       return { functions, findings };
     },
+    /** Takes the given accounts' rows out of the new scan's verdict copies again; returns how many. */
+    async unlist(accountIds: string[]): Promise<{ functions: number; findings: number }> {
+      const gone = await conn.query<{ arn: string }>(`DELETE FROM ${VERDICT_COPIES.functions.table} WHERE scan_id = $1 AND account_id = ANY($2::text[]) RETURNING arn`, [toScanId, accountIds]);
+      // By the key's index: the new scan's rows are not counted yet, and a join may scan every scan's findings once per function.
+      const [{ findings }] = await conn.query<{ findings: number }>(
+        `WITH gone AS (DELETE FROM ${VERDICT_COPIES.findings.table} WHERE scan_id = $1 AND function_arn = ANY($2::text[]) RETURNING 1) SELECT count(*)::int AS findings FROM gone`,
+        [toScanId, gone.map((g) => g.arn)],
+      );
+      return { functions: gone.length, findings };
+    },
   };
+}
+
+/**
+ * The newest finished, analysed scan whose organization-level key starts with `keyPrefix` (the
+ * same analysis code and day, lib/jobs/analysis-inputs.ts), with its accounts that have an input
+ * hash: the scan an incremental rescan reuses, unless an organization-level input changed since.
+ */
+export async function likelyReusableScan(db: SqlRunner, keyPrefix: string): Promise<{ scanId: number; accountIds: string[] } | null> {
+  const [scan] = await db.query<{ id: number }>(
+    `SELECT id FROM scans WHERE starts_with(analysis_key, $1) AND analyzed AND status IN ('succeeded', 'partial') ORDER BY id DESC LIMIT 1`,
+    [keyPrefix],
+  );
+  if (!scan) return null;
+  const accounts = await db.query<{ account_id: string }>(`SELECT account_id FROM accounts WHERE scan_id = $1 AND input_hash IS NOT NULL ORDER BY account_id`, [scan.id]);
+  return accounts.length ? { scanId: scan.id, accountIds: accounts.map((a) => a.account_id) } : null;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { CoverageGap, Snapshot } from "@/lib/snapshot/types";
 import { storeScanAggregates, VERDICT_COPIES } from "./scan-aggregates";
 import type { Database, SqlRunner } from "./db";
 import { encodedBatches, snapshotRows, type AnalysedRows, type EncodedRows } from "./scan-rows";
-import { analysisCopier, type AnalysisReuse } from "./reuse-analysis";
+import { analysisCopier, likelyReusableScan, type AnalysisReuse } from "./reuse-analysis";
 import { traceStep } from "@/lib/scan-trace";
 
 /**
@@ -128,6 +128,55 @@ export async function markInterruptedScans(db: Database): Promise<number> {
 }
 
 /**
+ * An embedded database's scan transaction opened before its snapshot is read, with the accounts
+ * of the scan it will likely reuse already listed (under a savepoint): an incremental rescan's
+ * largest write, done while the analysis worker still reads the snapshot and this thread has
+ * nothing else to do. storeSnapshot keeps what it reuses and takes the rest out, or rolls the
+ * listing back when it reuses another scan or none.
+ */
+export interface ListedAhead {
+  fromScanId: number;
+  accountIds: string[];
+  functions: number;
+  findings: number;
+  /** Set once storeSnapshot took the transaction over (it commits or rolls it back). */
+  taken: boolean;
+}
+
+const LISTED_AHEAD = "listed_ahead";
+
+/**
+ * Opens the scan's transaction and lists the accounts of the newest scan with `keyPrefix`
+ * (analysisKeyPrefix: the same code and day), or does nothing and returns null when there is no
+ * such scan or the database is not the embedded one (a PostgreSQL transaction is a pooled
+ * connection's, which the store takes later). The caller ends it with storeSnapshot or dropListedAhead.
+ */
+export async function listAhead(db: Database, scanId: number, keyPrefix: string): Promise<ListedAhead | null> {
+  if (db.kind !== "pglite") return null;
+  const likely = await likelyReusableScan(db, keyPrefix);
+  if (!likely) return null;
+  await db.exec("BEGIN");
+  try {
+    await skipScanForeignKeyChecks(db, scanId);
+    await db.exec(`SAVEPOINT ${LISTED_AHEAD}`);
+    traceStep("main", `listing ahead the ${likely.accountIds.length} account(s) of scan ${likely.scanId}`);
+    const listed = await analysisCopier(db, likely.scanId, scanId).accounts(likely.accountIds);
+    traceStep("main", "listed ahead");
+    return { fromScanId: likely.scanId, accountIds: likely.accountIds, ...listed, taken: false };
+  } catch (error) {
+    await db.exec("ROLLBACK");
+    throw error;
+  }
+}
+
+/** Rolls back a transaction listAhead opened, unless storeSnapshot took it over. */
+export async function dropListedAhead(db: Database, ahead: ListedAhead | null): Promise<void> {
+  if (!ahead || ahead.taken) return;
+  ahead.taken = true;
+  await db.exec("ROLLBACK");
+}
+
+/**
  * Writes every record of the snapshot (and its analysis, when given) under `scanId` and marks
  * the scan succeeded, or partial when the snapshot lists coverage gaps. What it writes is taken
  * from the snapshot before the first write, and the snapshot's own rows are let go once written:
@@ -140,11 +189,13 @@ export function storeSnapshot(
   analysis: ScanAnalysis | StreamedAnalysis | null,
   onProgress?: (rowsWritten: number, rowsTotal: number) => void,
   incremental: IncrementalStore | null = null,
+  ahead: ListedAhead | null = null,
 ): Promise<ScanStatus> {
   const streamed = analysis !== null && "stream" in analysis ? analysis : null;
   if (incremental?.reuse && !streamed) return Promise.reject(new Error("Reusing an earlier scan's analysis needs the streamed analysis."));
   const write = scanWrite(scanId, snapshot, streamed ? null : (analysis as ScanAnalysis | null), streamed !== null, incremental);
-  return writeScan(db, scanId, write, streamed, analysis !== null, onProgress, incremental);
+  if (ahead) ahead.taken = true;
+  return writeScan(db, scanId, write, streamed, analysis !== null, onProgress, incremental, ahead);
 }
 
 /** What storing a scan writes, taken from its snapshot: none of it holds the snapshot but `own`, until it is written. */
@@ -188,6 +239,7 @@ async function writeScan(
   analysed: boolean,
   onProgress: ((rowsWritten: number, rowsTotal: number) => void) | undefined,
   incremental: IncrementalStore | null,
+  ahead: ListedAhead | null,
 ): Promise<ScanStatus> {
   const reuse = incremental?.reuse ?? null;
   const own = scan.own!;
@@ -212,9 +264,14 @@ async function writeScan(
     const write = async (table: string, list: Iterable<object>) => {
       for (const batch of encodedBatches(table, list)) await insert(batch);
     };
-    await conn.exec("BEGIN");
+    // A transaction listAhead opened is this one (the embedded database has one session).
+    if (!ahead) await conn.exec("BEGIN");
     try {
-      if (db.kind === "pglite") await skipScanForeignKeyChecks(conn, scanId);
+      if (db.kind === "pglite" && !ahead) await skipScanForeignKeyChecks(conn, scanId);
+      // Listed ahead (listAhead) from the scan reused: kept, less what is not reused (below).
+      // From another scan, or none: rolled back before anything else is written.
+      const listedAhead = ahead !== null && streamed !== null && ahead.fromScanId === reuse?.fromScanId;
+      if (ahead && !listedAhead) await conn.exec(`ROLLBACK TO SAVEPOINT ${LISTED_AHEAD}`);
       traceStep("main", "writing the snapshot's rows");
       await write("accounts", own.accounts);
       await write("roles", own.roles);
@@ -227,17 +284,24 @@ async function writeScan(
         // The reused accounts are listed first, one statement per table for all of them: meanwhile
         // the analysis worker analyses the changed accounts (an incremental rescan's two costs
         // overlap). Readers order what they list, never by where a row was written.
-        if (reuse) {
+        // What was listed ahead and is not reused (changed accounts, accounts no longer there) goes again.
+        let copied: { functions: number; findings: number } | null = null;
+        if (reuse && ahead && listedAhead) {
+          const gone = await analysisCopier(conn, reuse.fromScanId, scanId).unlist(ahead.accountIds.filter((id) => !reuse.accountIds.has(id)));
+          copied = { functions: ahead.functions - gone.functions, findings: ahead.findings - gone.findings };
+        } else if (reuse) {
           const run = scan.accountIds.filter((id) => reuse.accountIds.has(id));
           if (run.length > 0) {
             traceStep("main", `listing ${run.length} reused account(s)`);
-            const copied = await analysisCopier(conn, reuse, scanId).accounts(run);
+            copied = await analysisCopier(conn, reuse.fromScanId, scanId).accounts(run);
             traceStep("main", "reused accounts listed");
-            findingCount += copied.findings;
-            total += copied.findings;
-            written += copied.functions + copied.findings;
-            onProgress?.(written, total);
           }
+        }
+        if (copied) {
+          findingCount += copied.findings;
+          total += copied.findings;
+          written += copied.functions + copied.findings;
+          onProgress?.(written, total);
         }
         await streamed.stream({
           rows: async ({ functions, batches }) => {
