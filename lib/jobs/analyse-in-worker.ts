@@ -78,6 +78,8 @@ export interface PreparedAnalysisWorker {
    * snapshot (analysis-worker.ts): resolves null when the read fails (`readSnapshot` then rejects with its error).
    */
   readInputs: Promise<AnalysisInputParts | null> | null;
+  /** Asks the worker to post its input hashes before the snapshot, however much of it is unchanged. */
+  inputsFirst(): void;
 }
 
 /**
@@ -109,7 +111,15 @@ export function prepareAnalysisWorker(
   worker.once("error", (error) => (early.error = error));
   worker.once("exit", (code) => (early.exitCode = code));
   const read = snapshotDir === undefined ? null : snapshotFromWorker(worker);
-  return { worker, heapMb, stop: () => void worker.terminate(), early, readSnapshot: read?.readSnapshot ?? null, readInputs: read?.inputs ?? null };
+  return {
+    worker,
+    heapMb,
+    stop: () => void worker.terminate(),
+    early,
+    readSnapshot: read?.readSnapshot ?? null,
+    readInputs: read?.inputs ?? null,
+    inputsFirst: () => worker.postMessage({ type: "inputs-first" } satisfies ToAnalysisWorker),
+  };
 }
 
 /** The snapshot a worker reads (its "reading", "inputs", "snapshot" and "read-error" messages), listened to from its start. */

@@ -44,7 +44,11 @@ export interface ReadErrorMessage {
   snapshotError?: { file: string; jsonPath: string; detail: string };
 }
 
-export type ToAnalysisWorker = { type: "start"; input: AnalysisWorkerInput } | { type: "ack" };
+export type ToAnalysisWorker =
+  | { type: "start"; input: AnalysisWorkerInput }
+  | { type: "ack" }
+  /** The scan is busy while the worker reads (it lists ahead, lib/store/save-scan.ts): the input hashes go before the snapshot. */
+  | { type: "inputs-first" };
 
 export type FromAnalysisWorker =
   /** The snapshot read of a worker given snapshotDir: its progress, then the snapshot or the error it ended with. */

@@ -24,10 +24,12 @@ const MESSAGES_IN_FLIGHT = 4;
 const port = parentPort!;
 let credits = MESSAGES_IN_FLIGHT;
 let creditReturned: (() => void) | null = null;
+let inputsFirst = false;
 let start!: (input: AnalysisWorkerInput) => void;
 const inputReady = new Promise<AnalysisWorkerInput>((resolve) => (start = resolve));
 port.on("message", (message: ToAnalysisWorker) => {
   if (message.type === "start") start(message.input);
+  if (message.type === "inputs-first") inputsFirst = true;
   if (message.type !== "ack") return;
   credits += 1;
   creditReturned?.();
@@ -48,8 +50,9 @@ async function readOwnSnapshot(dir: string, readCacheDir: string | undefined): P
     // computed while the scan receives it.
     const postInputs = () => post({ type: "inputs", parts: analysisInputParts(read) });
     const postSnapshot = () => post({ type: "snapshot", snapshot: read });
-    traceStep("worker", unchanged ? "snapshot read, mostly unchanged; handing it to the scan, then hashing its inputs" : "snapshot read; hashing its inputs, then handing it to the scan");
-    for (const send of unchanged ? [postSnapshot, postInputs] : [postInputs, postSnapshot]) send();
+    traceStep("worker", unchanged && !inputsFirst ? "snapshot read, mostly unchanged; handing it to the scan, then hashing its inputs" : "snapshot read; hashing its inputs, then handing it to the scan");
+    const snapshotFirst = unchanged && !inputsFirst;
+    for (const send of snapshotFirst ? [postSnapshot, postInputs] : [postInputs, postSnapshot]) send();
     return read;
   } catch (error) {
     post({ type: "read-error", error: readErrorMessage(error) });

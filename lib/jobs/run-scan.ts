@@ -6,7 +6,7 @@
 import type { Database } from "@/lib/store/db";
 import { createScan, dropListedAhead, failScan, heartbeat, HEARTBEAT_MS, listAhead, storeSnapshot, updateScanProgress, type ListedAhead, type ScanAnalysis, type ScanStatus, type StreamedAnalysis } from "@/lib/store/save-scan";
 import { readSnapshotDir, type ReadSnapshotProgress } from "@/lib/snapshot/read-snapshot-dir";
-import { SEVERITIES, type Severity } from "@/lib/analysis/types";
+import { SEVERITIES, type BlastRadius, type Severity } from "@/lib/analysis/types";
 import type { FunctionSummary } from "@/lib/store/scan-rows";
 import { analysisWorkerFiles, prepareAnalysisWorker, startAnalysisWorker, type PreparedAnalysisWorker, type RunningAnalysis } from "./analyse-in-worker";
 import { analyseToRows, type RowSink } from "./analyse-to-rows";
@@ -223,13 +223,20 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
       fraction > 0
         ? report("functions", fraction, message, { functionsAnalysed: Math.round(fraction * functions) })
         : report("graph", 0, message);
-    // While the worker reads, this thread lists the accounts of the scan a rescan likely reuses (save-scan.ts).
-    if (options.analyse === undefined && options.reuse !== false && prepared?.readInputs) ahead = await listAhead(db, scanId, analysisKeyPrefix(codeVersion(), options.now));
+    // While the worker reads, this thread lists the accounts of the scan a rescan likely reuses
+    // (save-scan.ts); the worker then hands over its input hashes first, so the analysis of the
+    // changed accounts starts before this thread has received the snapshot.
+    if (options.analyse === undefined && options.reuse !== false && prepared?.readInputs) {
+      const reader = prepared;
+      ahead = await listAhead(db, scanId, analysisKeyPrefix(codeVersion(), options.now), () => reader.inputsFirst());
+    }
     const earlyParts = options.analyse === undefined && prepared?.readInputs ? await prepared.readInputs : null;
     let inputs = earlyParts ? analysisInputsFrom(earlyParts, codeVersion(), options.now) : null;
     const findReuse = (found: AnalysisInputs) => (options.reuse === false ? null : findReusableAnalysis(db, found.analysisKey, found.accountHashes));
     /** Decided from the worker's input hashes (undefined: not yet). */
     let earlyReuse: AnalysisReuse | null | undefined;
+    /** What a reusing scan analyses, when decided from the worker's input hashes. */
+    let early: ReusePlan | null = null;
     const fullAnalyseOptions = (): AnalyzeOptions & { edges?: boolean } => ({
       now: options.now,
       edges: true,
@@ -245,6 +252,14 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
         worker = startAnalysisWorker(workerFiles, scanId, null, fullAnalyseOptions(), prepared);
         prepared = null;
         traceStep("main", "nothing to reuse; the worker analyses its copy while the snapshot is handed over");
+      } else if (earlyReuse && workerFiles && prepared?.readSnapshot) {
+        early = await reusePlan(db, earlyReuse, [...inputs.accountHashes.keys()]);
+        if (early.onlyAccounts.size > 0) {
+          const { onlyAccounts, storedBlastRadius } = early;
+          worker = startAnalysisWorker(workerFiles, scanId, null, { ...fullAnalyseOptions(), onlyAccounts, storedBlastRadius, edges: false }, prepared);
+          prepared = null;
+          traceStep("main", `reusing ${earlyReuse.accountIds.size} account(s); the worker analyses the ${onlyAccounts.size} other(s) while the snapshot is handed over`);
+        }
       }
     }
     let snapshot: Snapshot | null = await snapshotRead;
@@ -274,9 +289,9 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
       }
       const reuse = earlyReuse !== undefined ? earlyReuse : await findReuse(inputs);
       incremental = { ...inputs, reuse };
-      const onlyAccounts = reuse ? new Set(snapshot.accounts.map((a) => a.accountId).filter((id) => !reuse.accountIds.has(id))) : undefined;
-      // The changed accounts' functions keep their blast radius: the graph it reads is unchanged.
-      const storedBlastRadius = reuse && onlyAccounts?.size ? await storedBlastRadii(db, reuse.fromScanId, [...onlyAccounts]) : undefined;
+      const plan = early ?? (reuse ? await reusePlan(db, reuse, snapshot.accounts.map((a) => a.accountId)) : null);
+      const onlyAccounts = plan?.onlyAccounts;
+      const storedBlastRadius = plan?.storedBlastRadius;
       // Every analysed function keeps its stored blast radius: the little work left is cheaper here
       // than starting a worker and handing it the whole snapshot. A worker that read the snapshot
       // itself holds it already, with the analysis data loaded: it analyses while this thread lists
@@ -284,7 +299,7 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
       const analysed = snapshot.accounts.filter((a) => onlyAccounts?.has(a.accountId)).flatMap((a) => a.functions);
       const light = storedBlastRadius !== undefined && analysed.length <= LIGHT_ANALYSIS_FUNCTIONS && analysed.every((fn) => storedBlastRadius.has(fn.arn));
       const analysisWorker = light && !prepared?.readSnapshot ? null : workerFiles;
-      const where = analysisWorker ? "on a worker thread while storing" : "in process";
+      const where = worker || analysisWorker ? "on a worker thread while storing" : "in process";
       const toAnalyse = onlyAccounts ? analysed.length : functions;
       traceStep("main", `${reuse ? `reusing ${reuse.accountIds.size} account(s) of scan ${reuse.fromScanId}` : "nothing to reuse"}; ${toAnalyse ? `analysing ${toAnalyse} function(s) ${where}` : "nothing to analyse"}`);
       report("graph", 0, `analysing ${where}`, {}, true);
@@ -372,6 +387,18 @@ export async function runScan(db: Database, source: ScanSource, options: ScanOpt
     worker?.stop();
     clearInterval(beat);
   }
+}
+
+/** What a scan that reuses `reuse` analyses: the other accounts, each function with its stored blast radius. */
+interface ReusePlan {
+  onlyAccounts: Set<string>;
+  storedBlastRadius: Map<string, BlastRadius> | undefined;
+}
+
+async function reusePlan(db: Database, reuse: AnalysisReuse, accountIds: string[]): Promise<ReusePlan> {
+  const onlyAccounts = new Set(accountIds.filter((id) => !reuse.accountIds.has(id)));
+  // The changed accounts' functions keep their blast radius: the graph it reads is unchanged.
+  return { onlyAccounts, storedBlastRadius: onlyAccounts.size ? await storedBlastRadii(db, reuse.fromScanId, [...onlyAccounts]) : undefined };
 }
 
 function describeCrawl(crawl: CrawlOptions): string {

@@ -149,12 +149,15 @@ const LISTED_AHEAD = "listed_ahead";
  * Opens the scan's transaction and lists the accounts of the newest scan with `keyPrefix`
  * (analysisKeyPrefix: the same code and day), or does nothing and returns null when there is no
  * such scan or the database is not the embedded one (a PostgreSQL transaction is a pooled
- * connection's, which the store takes later). The caller ends it with storeSnapshot or dropListedAhead.
+ * connection's, which the store takes later). `beforeListing` is called when the listing starts:
+ * this thread is then busy for as long as it takes. The caller ends the transaction with
+ * storeSnapshot or dropListedAhead.
  */
-export async function listAhead(db: Database, scanId: number, keyPrefix: string): Promise<ListedAhead | null> {
+export async function listAhead(db: Database, scanId: number, keyPrefix: string, beforeListing?: () => void): Promise<ListedAhead | null> {
   if (db.kind !== "pglite") return null;
   const likely = await likelyReusableScan(db, keyPrefix);
   if (!likely) return null;
+  beforeListing?.();
   await db.exec("BEGIN");
   try {
     await skipScanForeignKeyChecks(db, scanId);
