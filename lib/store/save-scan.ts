@@ -234,6 +234,16 @@ function scanWrite(scanId: number, snapshot: Snapshot, analysis: ScanAnalysis | 
   };
 }
 
+/** The snapshot's own rows, let go as they are written: nothing then holds the snapshot. */
+async function writeOwnRows(scan: ScanWrite, write: (table: string, list: Iterable<object>) => Promise<void>): Promise<void> {
+  const own = scan.own!;
+  scan.own = null;
+  await write("accounts", own.accounts);
+  await write("roles", own.roles);
+  await write("managed_policies", own.policies);
+  await write("event_source_mappings", own.mappings);
+}
+
 async function writeScan(
   db: Database,
   scanId: number,
@@ -245,11 +255,10 @@ async function writeScan(
   ahead: ListedAhead | null,
 ): Promise<ScanStatus> {
   const reuse = incremental?.reuse ?? null;
-  const own = scan.own!;
   const rows = scan.analysed;
   const functionCount = scan.accountOf.size;
   let total =
-    own.accounts.length + own.roles.length + own.policies.length + functionCount + own.mappings.length +
+    scan.own!.accounts.length + scan.own!.roles.length + scan.own!.policies.length + functionCount + scan.own!.mappings.length +
     (rows ? rows.findings.length + rows.searchTerms.length + rows.searchTextTerms.length + rows.permissionSets.length + rows.roleReach.length + rows.roleRecommendations.length + rows.edges.length : 0);
   let written = 0;
   let findingCount = rows?.findings.length ?? 0;
@@ -276,11 +285,7 @@ async function writeScan(
       const listedAhead = ahead !== null && streamed !== null && ahead.fromScanId === reuse?.fromScanId;
       if (ahead && !listedAhead) await conn.exec(`ROLLBACK TO SAVEPOINT ${LISTED_AHEAD}`);
       traceStep("main", "writing the snapshot's rows");
-      await write("accounts", own.accounts);
-      await write("roles", own.roles);
-      await write("managed_policies", own.policies);
-      await write("event_source_mappings", own.mappings);
-      scan.own = null;
+      await writeOwnRows(scan, write);
       if (streamed) {
         // A reused account's functions are listed below, not written: only the others await their analysis.
         const unanalysed = new Set([...scan.accountOf].filter(([, accountId]) => !reuse?.accountIds.has(accountId)).map(([arn]) => arn));
