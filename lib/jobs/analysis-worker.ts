@@ -50,8 +50,8 @@ async function readOwnSnapshot(dir: string, readCacheDir: string | undefined): P
     // computed while the scan receives it.
     const postInputs = () => post({ type: "inputs", parts: analysisInputParts(read) });
     const postSnapshot = () => post({ type: "snapshot", snapshot: read });
-    traceStep("worker", unchanged && !inputsFirst ? "snapshot read, mostly unchanged; handing it to the scan, then hashing its inputs" : "snapshot read; hashing its inputs, then handing it to the scan");
     const snapshotFirst = unchanged && !inputsFirst;
+    traceStep("worker", snapshotFirst ? "snapshot read, mostly unchanged; handing it to the scan, then hashing its inputs" : "snapshot read; hashing its inputs, then handing it to the scan");
     for (const send of snapshotFirst ? [postSnapshot, postInputs] : [postInputs, postSnapshot]) send();
     return read;
   } catch (error) {

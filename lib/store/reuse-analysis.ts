@@ -25,9 +25,12 @@ export interface AnalysisReuse {
  * The newest finished, analysed scan with the same organization-level key, and which of the
  * given accounts it stored with the same input hash. Null when nothing can be reused.
  */
+/** A scan whose analysis another may reuse: finished and analysed. */
+const REUSABLE_SCAN = `analyzed AND status IN ('succeeded', 'partial')`;
+
 export async function findReusableAnalysis(db: Database, analysisKey: string, accountHashes: Map<string, string>): Promise<AnalysisReuse | null> {
   const [scan] = await db.query<{ id: number; graph_scan_id: number }>(
-    `SELECT id, COALESCE(graph_scan_id, id) AS graph_scan_id FROM scans WHERE analysis_key = $1 AND analyzed AND status IN ('succeeded', 'partial') ORDER BY id DESC LIMIT 1`,
+    `SELECT id, COALESCE(graph_scan_id, id) AS graph_scan_id FROM scans WHERE analysis_key = $1 AND ${REUSABLE_SCAN} ORDER BY id DESC LIMIT 1`,
     [analysisKey],
   );
   if (!scan) return null;
@@ -42,7 +45,7 @@ export async function findReusableAnalysis(db: Database, analysisKey: string, ac
 
 /** Whether any earlier scan's analysis could be reused (a finished, analysed scan with a key): if not, a scan analyses everything. */
 export async function anyReusableScan(db: SqlRunner): Promise<boolean> {
-  const rows = await db.query(`SELECT 1 FROM scans WHERE analysis_key IS NOT NULL AND analyzed AND status IN ('succeeded', 'partial') LIMIT 1`);
+  const rows = await db.query(`SELECT 1 FROM scans WHERE analysis_key IS NOT NULL AND ${REUSABLE_SCAN} LIMIT 1`);
   return rows.length > 0;
 }
 
@@ -103,7 +106,7 @@ export function analysisCopier(conn: SqlRunner, from: number, toScanId: number) 
  */
 export async function likelyReusableScan(db: SqlRunner, keyPrefix: string): Promise<{ scanId: number; accountIds: string[] } | null> {
   const [scan] = await db.query<{ id: number }>(
-    `SELECT id FROM scans WHERE starts_with(analysis_key, $1) AND analyzed AND status IN ('succeeded', 'partial') ORDER BY id DESC LIMIT 1`,
+    `SELECT id FROM scans WHERE starts_with(analysis_key, $1) AND ${REUSABLE_SCAN} ORDER BY id DESC LIMIT 1`,
     [keyPrefix],
   );
   if (!scan) return null;
